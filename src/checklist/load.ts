@@ -1,0 +1,217 @@
+// Loading checklists: files → typed checklists or positioned diagnostics (§3).
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { usageError } from "../errors.js";
+import { t } from "../i18n/index.js";
+import { builtinChecklistsDir } from "../paths.js";
+import { applyStrict, type Diagnostic, sortDiagnostics } from "../yaml/diagnostics.js";
+import { makeDiagnostic, type ParsedYaml, parseWithSchema, positionAt } from "../yaml/parse.js";
+import { readSource } from "../yaml/source.js";
+import { type Checklist, ChecklistSchema, type LoadedChecklist } from "./schema.js";
+
+export interface FileReport {
+  file: string;
+  checklist?: LoadedChecklist;
+  diagnostics: Diagnostic[];
+}
+
+export interface ValidationReport {
+  files: FileReport[];
+  diagnostics: Diagnostic[];
+}
+
+const YAML_EXT = /\.ya?ml$/i;
+
+/** Ids, titles and translations that the schema cannot check: duplicates and warnings. */
+function semanticChecks(checklist: Checklist, parsed: ParsedYaml): Diagnostic[] {
+  const file = parsed.source.file;
+  const out: Diagnostic[] = [];
+  const sectionLines = new Map<string, number>();
+  checklist.sections.forEach((section, si) => {
+    const pos = positionAt(parsed, ["sections", si, "id"]);
+    const first = sectionLines.get(section.id);
+    if (first !== undefined) {
+      out.push(
+        makeDiagnostic(
+          file,
+          pos,
+          "duplicate-id",
+          t("diag.duplicateSection", { id: section.id, line: first }),
+          t("diag.duplicateId.hint"),
+        ),
+      );
+    } else sectionLines.set(section.id, pos.line);
+    if (!section.title_en) {
+      out.push(
+        makeDiagnostic(file, positionAt(parsed, ["sections", si, "title"], "key"), "missing-title-en", t("diag.missingTitleEn", { id: section.id }), undefined, "warning"),
+      );
+    }
+    const itemLines = new Map<string, number>();
+    section.items.forEach((item, ii) => {
+      const base = ["sections", si, "items", ii] as const;
+      const itemPos = positionAt(parsed, [...base, "id"]);
+      const seen = itemLines.get(item.id);
+      if (seen !== undefined) {
+        out.push(
+          makeDiagnostic(
+            file,
+            itemPos,
+            "duplicate-id",
+            t("diag.duplicateItem", { id: item.id, section: section.id, line: seen }),
+            t("diag.duplicateId.hint"),
+          ),
+        );
+      } else itemLines.set(item.id, itemPos.line);
+      const fullId = `${section.id}.${item.id}`;
+      if (!item.text_en) {
+        out.push(
+          makeDiagnostic(file, positionAt(parsed, [...base, "text"], "key"), "missing-text-en", t("diag.missingTextEn", { id: fullId }), t("diag.missingTextEn.hint"), "warning"),
+        );
+      }
+      if (!item.basis) {
+        out.push(
+          makeDiagnostic(file, positionAt(parsed, [...base, "id"], "key"), "missing-basis", t("diag.missingBasis", { id: fullId }), t("diag.missingBasis.hint"), "warning"),
+        );
+      }
+    });
+  });
+  if (!checklist.title_en) {
+    out.push(
+      makeDiagnostic(file, positionAt(parsed, ["title"], "key"), "missing-title-en", t("diag.missingTitleEn", { id: checklist.id }), undefined, "warning"),
+    );
+  }
+  return out;
+}
+
+export function loadChecklistFile(file: string, builtin = false): FileReport {
+  const read = readSource(file);
+  if (!read.ok) return { file, diagnostics: [read.diagnostic] };
+  const outcome = parseWithSchema(read.source, ChecklistSchema);
+  if (!outcome.ok) return { file, diagnostics: outcome.diagnostics };
+  const diagnostics = semanticChecks(outcome.value, outcome.parsed);
+  const hasError = diagnostics.some((d) => d.severity === "error");
+  return {
+    file,
+    diagnostics,
+    ...(hasError
+      ? {}
+      : {
+          checklist: {
+            checklist: outcome.value,
+            file,
+            builtin,
+            hash: read.source.hash,
+            text: read.source.text,
+          },
+        }),
+  };
+}
+
+/** Every *.yaml / *.yml below a folder, sorted for stable output. */
+function yamlFilesIn(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile() && YAML_EXT.test(entry.name)) out.push(full);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/**
+ * Expand paths (files and folders) to YAML files. A missing path is a usage error (exit 2);
+ * a folder without YAML is reported as a diagnostic-less "nothing to check" by the caller.
+ */
+export function collectYamlFiles(paths: readonly string[], cwd = process.cwd()): { files: string[]; emptyDirs: string[] } {
+  const files: string[] = [];
+  const emptyDirs: string[] = [];
+  for (const p of paths) {
+    const abs = path.resolve(cwd, p);
+    if (!existsSync(abs)) throw usageError("error.pathMissing", { path: p, cwd }, { hintKey: "error.pathMissing.hint" });
+    if (statSync(abs).isDirectory()) {
+      const found = yamlFilesIn(abs);
+      if (found.length === 0) emptyDirs.push(p);
+      files.push(...found);
+    } else files.push(abs);
+  }
+  return { files: [...new Set(files)], emptyDirs };
+}
+
+/** Checklist ids must be unique across files: name every file that declares a taken id. */
+function crossFileChecks(reports: FileReport[], cwd: string): Diagnostic[] {
+  const byId = new Map<string, FileReport[]>();
+  for (const r of reports) {
+    if (!r.checklist) continue;
+    const id = r.checklist.checklist.id;
+    byId.set(id, [...(byId.get(id) ?? []), r]);
+  }
+  const out: Diagnostic[] = [];
+  for (const [id, group] of byId) {
+    if (group.length < 2) continue;
+    for (const r of group) {
+      const others = group.filter((o) => o !== r).map((o) => path.relative(cwd, o.file) || o.file);
+      const d: Diagnostic = {
+        file: r.file,
+        line: 1,
+        col: 1,
+        severity: "error",
+        code: "duplicate-checklist-id",
+        message: t("diag.duplicateChecklist", { id, other: others.join(", ") }),
+        hint: t("diag.duplicateChecklist.hint"),
+      };
+      const idLine = r.checklist?.text.split(/\r?\n/).findIndex((l) => /^id\s*:/.test(l));
+      if (idLine !== undefined && idLine >= 0) d.line = idLine + 1;
+      r.diagnostics.push(d);
+      out.push(d);
+    }
+  }
+  return out;
+}
+
+export function validateFiles(files: readonly string[], opts: { strict?: boolean; cwd?: string } = {}): ValidationReport {
+  const cwd = opts.cwd ?? process.cwd();
+  const reports = files.map((f) => loadChecklistFile(f));
+  crossFileChecks(reports, cwd);
+  for (const r of reports) {
+    r.diagnostics = sortDiagnostics(applyStrict(r.diagnostics, opts.strict ?? false));
+    if (r.diagnostics.some((d) => d.severity === "error")) delete r.checklist;
+  }
+  return { files: reports, diagnostics: reports.flatMap((r) => r.diagnostics) };
+}
+
+export interface ChecklistSet {
+  checklists: LoadedChecklist[];
+  diagnostics: Diagnostic[];
+  /** The user folder that was read, if any. */
+  userDir?: string;
+}
+
+/**
+ * The checklists a command works with: the built-ins plus the user's folder
+ * (`--checklists DIR`, else `./checklists` when it exists). A user checklist with the
+ * id of a built-in replaces it, so a bureau's edited copy (§11) is the one used.
+ */
+export function loadChecklistSet(opts: { checklistsDir?: string; cwd?: string } = {}): ChecklistSet {
+  const cwd = opts.cwd ?? process.cwd();
+  const builtin = validateFiles(yamlFilesIn(builtinChecklistsDir), { cwd });
+  for (const f of builtin.files) if (f.checklist) f.checklist.builtin = true;
+  let userDir: string | undefined;
+  if (opts.checklistsDir) {
+    userDir = path.resolve(cwd, opts.checklistsDir);
+    if (!existsSync(userDir)) {
+      throw usageError("error.pathMissing", { path: opts.checklistsDir, cwd }, { hintKey: "error.pathMissing.hint" });
+    }
+  } else if (existsSync(path.join(cwd, "checklists")) && path.resolve(cwd, "checklists") !== path.resolve(builtinChecklistsDir)) {
+    userDir = path.join(cwd, "checklists");
+  }
+  const user = userDir ? validateFiles(statSync(userDir).isDirectory() ? yamlFilesIn(userDir) : [userDir], { cwd }) : undefined;
+  const byId = new Map<string, LoadedChecklist>();
+  for (const f of builtin.files) if (f.checklist) byId.set(f.checklist.checklist.id, f.checklist);
+  for (const f of user?.files ?? []) if (f.checklist) byId.set(f.checklist.checklist.id, f.checklist);
+  const diagnostics = [...builtin.diagnostics, ...(user?.diagnostics ?? [])].filter((d) => d.severity === "error");
+  return { checklists: [...byId.values()], diagnostics, ...(userDir ? { userDir } : {}) };
+}

@@ -1,0 +1,46 @@
+// `lookback list`: the loaded checklists with their item counts and origin.
+import path from "node:path";
+import { z } from "zod";
+import { loadChecklistSet } from "../checklist/load.js";
+import { itemCount } from "../checklist/schema.js";
+import type { Context } from "../context.js";
+import { localized, t } from "../i18n/index.js";
+import { renderTable } from "../util/table.js";
+
+const Options = z.object({ json: z.boolean().optional() });
+
+export async function run(raw: unknown, ctx: Context): Promise<number> {
+  const opts = Options.parse(raw);
+  const set = loadChecklistSet({ checklistsDir: ctx.checklistsDir, cwd: ctx.cwd });
+  const rows = set.checklists.map((l) => ({
+    id: l.checklist.id,
+    version: l.checklist.version,
+    title: l.checklist.title,
+    title_en: l.checklist.title_en ?? null,
+    sections: l.checklist.sections.length,
+    items: itemCount(l.checklist),
+    perLeaderSections: l.checklist.sections.filter((s) => s.per === "leader").map((s) => s.id),
+    builtin: l.builtin,
+    file: l.file,
+  }));
+  if (opts.json) {
+    ctx.stdout.write(`${JSON.stringify({ checklists: rows, errors: set.diagnostics.length }, null, 2)}\n`);
+  } else if (rows.length === 0) {
+    ctx.stdout.write(`${t("list.none")}\n`);
+  } else {
+    const head = ["id", "version", "title", "sections", "items", "source"].map((k) =>
+      t(`list.header.${k}` as Parameters<typeof t>[0]),
+    );
+    const body = rows.map((r) => [
+      r.id,
+      r.version,
+      localized(r.title, r.title_en ?? undefined),
+      String(r.sections),
+      String(r.items),
+      r.builtin ? `${t("list.builtin")} (${path.basename(r.file)})` : path.relative(ctx.cwd, r.file) || r.file,
+    ]);
+    ctx.stdout.write(renderTable(head, body, { header: ctx.out.bold }));
+  }
+  if (set.diagnostics.length > 0) ctx.stderr.write(`${ctx.err.yellow(t("list.invalid", { count: set.diagnostics.length }))}\n`);
+  return 0;
+}

@@ -1,0 +1,507 @@
+// The storage interface every command uses, with SQLite behind it (§10). Commands never
+// write SQL; another engine can implement `Store` without touching them.
+import { randomUUID } from "node:crypto";
+import type { LoadedChecklist } from "../checklist/schema.js";
+import { type Db, openDb, type OpenOptions } from "./db.js";
+import type {
+  Answer,
+  ChecklistSnapshot,
+  HistoryEntry,
+  Rectification,
+  RectificationFields,
+  RectificationStatus,
+  Result,
+  Run,
+  Unit,
+} from "./types.js";
+
+export const newId = (): string => randomUUID();
+export const nowIso = (): string => new Date().toISOString();
+
+export interface AnswerInput {
+  itemKey: string;
+  sectionId: string;
+  itemId: string;
+  leader: string | null;
+  result: Result;
+  note: string | null;
+  evidence: string | null;
+  naReason: string | null;
+  /** Required for partial/fail; ignored otherwise. */
+  rectification?: RectificationFields;
+}
+
+export interface RectificationFilter {
+  unitId?: string;
+  runId?: string;
+  status?: RectificationStatus;
+}
+
+export interface Store {
+  readonly file: string;
+  close(): void;
+  /** Run `fn` in one write transaction (IMMEDIATE: the write lock is taken up front). */
+  transaction<T>(fn: () => T): T;
+
+  listUnits(): Unit[];
+  getUnit(id: string): Unit | undefined;
+  findUnitByName(name: string): Unit | undefined;
+  findUnitByCode(code: string): Unit | undefined;
+  /** The unit with this name, created when new. */
+  ensureUnit(name: string, extra?: { code?: string | null; township?: string | null; type?: string | null }): Unit;
+
+  saveSnapshot(loaded: LoadedChecklist): ChecklistSnapshot;
+  getSnapshot(hash: string): ChecklistSnapshot | undefined;
+
+  createRun(input: {
+    unitId: string;
+    snapshot: ChecklistSnapshot;
+    respondent: string;
+    leaders: string[];
+  }): Run;
+  getRun(id: string): Run | undefined;
+  listRuns(filter?: { unitId?: string; checklistId?: string }): Run[];
+  /** The unit's most recent run of a checklist (by start time), optionally only unfinished ones. */
+  latestRun(unitId: string, checklistId: string, opts?: { unfinishedOnly?: boolean }): Run | undefined;
+  updateRun(id: string, patch: { respondent?: string; leaders?: string[] }): Run;
+  finishRun(id: string): Run;
+
+  /** Store one answer (insert or revise) and open, update or drop its rectification; one transaction. */
+  saveAnswer(runId: string, input: AnswerInput): { answer: Answer; rectification: Rectification | null };
+  listAnswers(runId: string): Answer[];
+
+  listRectifications(filter?: RectificationFilter): Rectification[];
+  getRectification(id: string): Rectification | undefined;
+  /** Rectifications whose id starts with `prefix` (for short ids typed by a person). */
+  findRectifications(prefix: string): Rectification[];
+  /** Apply a status change and append it to the history, in one transaction. */
+  changeRectification(
+    id: string,
+    change: {
+      toStatus: RectificationStatus;
+      by: string | null;
+      note: string | null;
+      at?: string;
+      patch?: Partial<Pick<Rectification, "progress" | "remark" | "closedAt" | "closedBy">>;
+    },
+  ): Rectification;
+  listHistory(rectificationId: string): HistoryEntry[];
+
+  /** The raw handle, for bulk paths (import, export) that need SQL the interface does not model. */
+  readonly db: Db;
+}
+
+type Row = Record<string, unknown>;
+const s = (v: unknown): string => v as string;
+const sn = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+function toUnit(r: Row): Unit {
+  return {
+    id: s(r.id),
+    name: s(r.name),
+    code: sn(r.code),
+    township: sn(r.township),
+    type: sn(r.type),
+    createdAt: s(r.created_at),
+    updatedAt: s(r.updated_at),
+  };
+}
+
+function toRun(r: Row): Run {
+  return {
+    id: s(r.id),
+    unitId: s(r.unit_id),
+    checklistHash: s(r.checklist_hash),
+    checklistId: s(r.checklist_id),
+    checklistVersion: s(r.checklist_version),
+    respondent: s(r.respondent),
+    leaders: JSON.parse(s(r.leaders)) as string[],
+    status: s(r.status) as Run["status"],
+    startedAt: s(r.started_at),
+    finishedAt: sn(r.finished_at),
+    updatedAt: s(r.updated_at),
+  };
+}
+
+function toAnswer(r: Row): Answer {
+  return {
+    id: s(r.id),
+    runId: s(r.run_id),
+    itemKey: s(r.item_key),
+    sectionId: s(r.section_id),
+    itemId: s(r.item_id),
+    leader: sn(r.leader),
+    result: s(r.result) as Result,
+    note: sn(r.note),
+    evidence: sn(r.evidence),
+    naReason: sn(r.na_reason),
+    answeredAt: s(r.answered_at),
+    updatedAt: s(r.updated_at),
+  };
+}
+
+export function toRectification(r: Row): Rectification {
+  return {
+    id: s(r.id),
+    runId: s(r.run_id),
+    unitId: s(r.unit_id),
+    itemKey: s(r.item_key),
+    problem: s(r.problem),
+    measure: s(r.measure),
+    owner: s(r.owner),
+    leaderInCharge: sn(r.leader_in_charge),
+    department: sn(r.department),
+    deadline: sn(r.deadline),
+    kind: s(r.kind) as Rectification["kind"],
+    origin: s(r.origin) as Rectification["origin"],
+    evidence: sn(r.evidence),
+    status: s(r.status) as RectificationStatus,
+    progress: sn(r.progress),
+    remark: sn(r.remark),
+    closedAt: sn(r.closed_at),
+    closedBy: sn(r.closed_by),
+    createdAt: s(r.created_at),
+    updatedAt: s(r.updated_at),
+  };
+}
+
+function toHistory(r: Row): HistoryEntry {
+  return {
+    id: s(r.id),
+    rectificationId: s(r.rectification_id),
+    at: s(r.at),
+    by: sn(r.by),
+    fromStatus: sn(r.from_status) as RectificationStatus | null,
+    toStatus: s(r.to_status) as RectificationStatus,
+    note: sn(r.note),
+  };
+}
+
+function toSnapshot(r: Row): ChecklistSnapshot {
+  return {
+    hash: s(r.hash),
+    checklistId: s(r.checklist_id),
+    version: s(r.version),
+    title: s(r.title),
+    content: s(r.content),
+    createdAt: s(r.created_at),
+  };
+}
+
+export class SqliteStore implements Store {
+  readonly db: Db;
+  readonly file: string;
+  private readonly stmts: ReturnType<SqliteStore["prepare"]>;
+
+  constructor(file: string, opts: OpenOptions = {}) {
+    this.file = file;
+    this.db = openDb(file, opts);
+    this.stmts = this.prepare();
+  }
+
+  // Statements prepared once: the answer path runs them for every keypress-confirmed answer.
+  private prepare() {
+    const db = this.db;
+    return {
+      answerByKey: db.prepare("SELECT * FROM answers WHERE run_id = ? AND item_key = ?"),
+      insertAnswer: db.prepare(
+        `INSERT INTO answers (id, run_id, item_key, section_id, item_id, leader, result, note, evidence, na_reason, answered_at, updated_at)
+         VALUES (@id, @runId, @itemKey, @sectionId, @itemId, @leader, @result, @note, @evidence, @naReason, @at, @at)`,
+      ),
+      updateAnswer: db.prepare(
+        `UPDATE answers SET result = @result, note = @note, evidence = @evidence, na_reason = @naReason, updated_at = @at
+         WHERE id = @id`,
+      ),
+      rectByKey: db.prepare("SELECT * FROM rectifications WHERE run_id = ? AND item_key = ?"),
+      insertRect: db.prepare(
+        `INSERT INTO rectifications (id, run_id, unit_id, item_key, problem, measure, owner, leader_in_charge, department,
+           deadline, kind, origin, evidence, status, created_at, updated_at)
+         VALUES (@id, @runId, @unitId, @itemKey, @problem, @measure, @owner, @leaderInCharge, @department,
+           @deadline, @kind, @origin, @evidence, 'open', @at, @at)`,
+      ),
+      updateRectFields: db.prepare(
+        `UPDATE rectifications SET problem = @problem, measure = @measure, owner = @owner, leader_in_charge = @leaderInCharge,
+           department = @department, deadline = @deadline, kind = @kind, origin = @origin, evidence = @evidence, updated_at = @at
+         WHERE id = @id`,
+      ),
+      deleteRect: db.prepare("DELETE FROM rectifications WHERE id = ?"),
+      insertHistory: db.prepare(
+        `INSERT INTO rectification_history (id, rectification_id, at, by, from_status, to_status, note)
+         VALUES (@id, @rectificationId, @at, @by, @fromStatus, @toStatus, @note)`,
+      ),
+      touchRun: db.prepare("UPDATE runs SET updated_at = ? WHERE id = ?"),
+      runById: db.prepare("SELECT * FROM runs WHERE id = ?"),
+    };
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  listUnits(): Unit[] {
+    return (this.db.prepare("SELECT * FROM units ORDER BY name").all() as Row[]).map(toUnit);
+  }
+  getUnit(id: string): Unit | undefined {
+    const r = this.db.prepare("SELECT * FROM units WHERE id = ?").get(id) as Row | undefined;
+    return r && toUnit(r);
+  }
+  findUnitByName(name: string): Unit | undefined {
+    const r = this.db.prepare("SELECT * FROM units WHERE name = ?").get(name) as Row | undefined;
+    return r && toUnit(r);
+  }
+  findUnitByCode(code: string): Unit | undefined {
+    const r = this.db.prepare("SELECT * FROM units WHERE code = ?").get(code) as Row | undefined;
+    return r && toUnit(r);
+  }
+  ensureUnit(name: string, extra: { code?: string | null; township?: string | null; type?: string | null } = {}): Unit {
+    return this.transaction(() => {
+      const found = this.findUnitByName(name);
+      if (found) return found;
+      const at = nowIso();
+      const unit: Unit = {
+        id: newId(),
+        name,
+        code: extra.code ?? null,
+        township: extra.township ?? null,
+        type: extra.type ?? null,
+        createdAt: at,
+        updatedAt: at,
+      };
+      this.db
+        .prepare(
+          "INSERT INTO units (id, name, code, township, type, created_at, updated_at) VALUES (@id, @name, @code, @township, @type, @createdAt, @updatedAt)",
+        )
+        .run(unit);
+      return unit;
+    });
+  }
+
+  saveSnapshot(loaded: LoadedChecklist): ChecklistSnapshot {
+    const existing = this.getSnapshot(loaded.hash);
+    if (existing) return existing;
+    const snap: ChecklistSnapshot = {
+      hash: loaded.hash,
+      checklistId: loaded.checklist.id,
+      version: loaded.checklist.version,
+      title: loaded.checklist.title,
+      content: loaded.text,
+      createdAt: nowIso(),
+    };
+    this.transaction(() =>
+      this.db
+        .prepare(
+          "INSERT OR IGNORE INTO checklist_snapshots (hash, checklist_id, version, title, content, created_at) VALUES (@hash, @checklistId, @version, @title, @content, @createdAt)",
+        )
+        .run(snap),
+    );
+    return snap;
+  }
+  getSnapshot(hash: string): ChecklistSnapshot | undefined {
+    const r = this.db.prepare("SELECT * FROM checklist_snapshots WHERE hash = ?").get(hash) as Row | undefined;
+    return r && toSnapshot(r);
+  }
+
+  createRun(input: { unitId: string; snapshot: ChecklistSnapshot; respondent: string; leaders: string[] }): Run {
+    const at = nowIso();
+    const run: Run = {
+      id: newId(),
+      unitId: input.unitId,
+      checklistHash: input.snapshot.hash,
+      checklistId: input.snapshot.checklistId,
+      checklistVersion: input.snapshot.version,
+      respondent: input.respondent,
+      leaders: input.leaders,
+      status: "in-progress",
+      startedAt: at,
+      finishedAt: null,
+      updatedAt: at,
+    };
+    this.transaction(() =>
+      this.db
+        .prepare(
+          `INSERT INTO runs (id, unit_id, checklist_hash, checklist_id, checklist_version, respondent, leaders, status, started_at, finished_at, updated_at)
+           VALUES (@id, @unitId, @checklistHash, @checklistId, @checklistVersion, @respondent, @leadersJson, @status, @startedAt, NULL, @updatedAt)`,
+        )
+        .run({ ...run, leadersJson: JSON.stringify(run.leaders), finishedAt: undefined }),
+    );
+    return run;
+  }
+  getRun(id: string): Run | undefined {
+    const r = this.stmts.runById.get(id) as Row | undefined;
+    return r && toRun(r);
+  }
+  listRuns(filter: { unitId?: string; checklistId?: string } = {}): Run[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM runs WHERE (@unitId IS NULL OR unit_id = @unitId) AND (@checklistId IS NULL OR checklist_id = @checklistId)
+         ORDER BY started_at, id`,
+      )
+      .all({ unitId: filter.unitId ?? null, checklistId: filter.checklistId ?? null }) as Row[];
+    return rows.map(toRun);
+  }
+  latestRun(unitId: string, checklistId: string, opts: { unfinishedOnly?: boolean } = {}): Run | undefined {
+    const r = this.db
+      .prepare(
+        `SELECT * FROM runs WHERE unit_id = ? AND checklist_id = ? ${opts.unfinishedOnly ? "AND status = 'in-progress'" : ""}
+         ORDER BY started_at DESC, id DESC LIMIT 1`,
+      )
+      .get(unitId, checklistId) as Row | undefined;
+    return r && toRun(r);
+  }
+  updateRun(id: string, patch: { respondent?: string; leaders?: string[] }): Run {
+    return this.transaction(() => {
+      const run = this.getRun(id);
+      if (!run) throw new Error(`run ${id} not found`);
+      const next = { ...run, ...patch, updatedAt: nowIso() };
+      this.db
+        .prepare("UPDATE runs SET respondent = ?, leaders = ?, updated_at = ? WHERE id = ?")
+        .run(next.respondent, JSON.stringify(next.leaders), next.updatedAt, id);
+      return next;
+    });
+  }
+  finishRun(id: string): Run {
+    return this.transaction(() => {
+      const at = nowIso();
+      this.db.prepare("UPDATE runs SET status = 'complete', finished_at = ?, updated_at = ? WHERE id = ?").run(at, at, id);
+      return this.getRun(id)!;
+    });
+  }
+
+  saveAnswer(runId: string, input: AnswerInput): { answer: Answer; rectification: Rectification | null } {
+    return this.transaction(() => {
+      const at = nowIso();
+      const prev = this.stmts.answerByKey.get(runId, input.itemKey) as Row | undefined;
+      const params = { ...input, runId, at, id: prev ? s(prev.id) : newId() };
+      if (prev) this.stmts.updateAnswer.run(params);
+      else this.stmts.insertAnswer.run(params);
+      this.stmts.touchRun.run(at, runId);
+      const answer: Answer = {
+        id: params.id,
+        runId,
+        itemKey: input.itemKey,
+        sectionId: input.sectionId,
+        itemId: input.itemId,
+        leader: input.leader,
+        result: input.result,
+        note: input.note,
+        evidence: input.evidence,
+        naReason: input.naReason,
+        answeredAt: prev ? s(prev.answered_at) : at,
+        updatedAt: at,
+      };
+      const existing = this.stmts.rectByKey.get(runId, input.itemKey) as Row | undefined;
+      const opens = input.result === "partial" || input.result === "fail";
+      if (!opens || !input.rectification) {
+        // Revised to pass/na before the run ended: the problem no longer stands.
+        if (existing) this.stmts.deleteRect.run(s(existing.id));
+        return { answer, rectification: null };
+      }
+      const fields = input.rectification;
+      if (existing) {
+        this.stmts.updateRectFields.run({ ...fields, id: s(existing.id), at });
+        return { answer, rectification: toRectification({ ...existing, ...rowOf(fields), updated_at: at }) };
+      }
+      const run = toRun(this.stmts.runById.get(runId) as Row);
+      const id = newId();
+      this.stmts.insertRect.run({ ...fields, id, runId, unitId: run.unitId, itemKey: input.itemKey, at });
+      this.stmts.insertHistory.run({
+        id: newId(),
+        rectificationId: id,
+        at,
+        by: run.respondent,
+        fromStatus: null,
+        toStatus: "open",
+        note: null,
+      });
+      return { answer, rectification: this.getRectification(id)! };
+    });
+  }
+  listAnswers(runId: string): Answer[] {
+    return (this.db.prepare("SELECT * FROM answers WHERE run_id = ? ORDER BY answered_at, id").all(runId) as Row[]).map(
+      toAnswer,
+    );
+  }
+
+  listRectifications(filter: RectificationFilter = {}): Rectification[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM rectifications
+         WHERE (@unitId IS NULL OR unit_id = @unitId) AND (@runId IS NULL OR run_id = @runId) AND (@status IS NULL OR status = @status)
+         ORDER BY created_at, item_key`,
+      )
+      .all({ unitId: filter.unitId ?? null, runId: filter.runId ?? null, status: filter.status ?? null }) as Row[];
+    return rows.map(toRectification);
+  }
+  getRectification(id: string): Rectification | undefined {
+    const r = this.db.prepare("SELECT * FROM rectifications WHERE id = ?").get(id) as Row | undefined;
+    return r && toRectification(r);
+  }
+  findRectifications(prefix: string): Rectification[] {
+    const escaped = prefix.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+    return (
+      this.db.prepare("SELECT * FROM rectifications WHERE id LIKE ? ESCAPE '\\' ORDER BY id").all(`${escaped}%`) as Row[]
+    ).map(toRectification);
+  }
+  changeRectification(
+    id: string,
+    change: {
+      toStatus: RectificationStatus;
+      by: string | null;
+      note: string | null;
+      at?: string;
+      patch?: Partial<Pick<Rectification, "progress" | "remark" | "closedAt" | "closedBy">>;
+    },
+  ): Rectification {
+    return this.transaction(() => {
+      const current = this.getRectification(id);
+      if (!current) throw new Error(`rectification ${id} not found`);
+      const at = change.at ?? nowIso();
+      const next: Rectification = { ...current, ...change.patch, status: change.toStatus, updatedAt: at };
+      this.db
+        .prepare(
+          `UPDATE rectifications SET status = @status, progress = @progress, remark = @remark, closed_at = @closedAt,
+             closed_by = @closedBy, updated_at = @updatedAt WHERE id = @id`,
+        )
+        .run(next);
+      this.stmts.insertHistory.run({
+        id: newId(),
+        rectificationId: id,
+        at,
+        by: change.by,
+        fromStatus: current.status,
+        toStatus: change.toStatus,
+        note: change.note,
+      });
+      return next;
+    });
+  }
+  listHistory(rectificationId: string): HistoryEntry[] {
+    return (
+      this.db
+        .prepare("SELECT * FROM rectification_history WHERE rectification_id = ? ORDER BY at, id")
+        .all(rectificationId) as Row[]
+    ).map(toHistory);
+  }
+}
+
+function rowOf(f: RectificationFields): Row {
+  return {
+    problem: f.problem,
+    measure: f.measure,
+    owner: f.owner,
+    leader_in_charge: f.leaderInCharge,
+    department: f.department,
+    deadline: f.deadline,
+    kind: f.kind,
+    origin: f.origin,
+    evidence: f.evidence,
+  };
+}
+
+export function openStore(file: string, opts: OpenOptions = {}): Store {
+  return new SqliteStore(file, opts);
+}

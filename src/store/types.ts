@@ -1,0 +1,122 @@
+// Domain records as the store keeps them. Ids are UUIDs so that many schools' files
+// can be merged by the bureau without collisions (§6 import, §10).
+import type { Result } from "../checklist/schema.js";
+
+export type { Result };
+
+/** A school or office (填报单位). */
+export interface Unit {
+  id: string;
+  name: string;
+  code: string | null;
+  township: string | null;
+  type: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type RunStatus = "in-progress" | "complete";
+
+/** One walk through one checklist by one unit (一次自查). */
+export interface Run {
+  id: string;
+  unitId: string;
+  /** Content hash of the checklist snapshot the run used. */
+  checklistHash: string;
+  checklistId: string;
+  checklistVersion: string;
+  /** 填报人 */
+  respondent: string;
+  /** 班子成员: the leading cadres for `per: leader` sections, in order. */
+  leaders: string[];
+  status: RunStatus;
+  startedAt: string;
+  finishedAt: string | null;
+  updatedAt: string;
+}
+
+/** One answer; `itemKey` is `section.item` or `section.item@leader`. */
+export interface Answer {
+  id: string;
+  runId: string;
+  itemKey: string;
+  sectionId: string;
+  itemId: string;
+  leader: string | null;
+  result: Result;
+  note: string | null;
+  evidence: string | null;
+  /** For `na`: why the item does not apply. */
+  naReason: string | null;
+  answeredAt: string;
+  updatedAt: string;
+}
+
+export const RECTIFICATION_STATUSES = ["open", "in-progress", "done", "closed"] as const;
+export type RectificationStatus = (typeof RECTIFICATION_STATUSES)[number];
+export const RECTIFICATION_KINDS = ["immediate", "deadline", "ongoing"] as const;
+export type RectificationKind = (typeof RECTIFICATION_KINDS)[number];
+export const RECTIFICATION_ORIGINS = ["self-check", "inspection", "visit", "public"] as const;
+export type RectificationOrigin = (typeof RECTIFICATION_ORIGINS)[number];
+
+/** What a person fills in for a partial/fail answer (§5). */
+export interface RectificationFields {
+  /** 存在问题 */
+  problem: string;
+  /** 整改措施 */
+  measure: string;
+  /** 责任人 (required) */
+  owner: string;
+  /** 责任领导 */
+  leaderInCharge: string | null;
+  /** 责任部门 */
+  department: string | null;
+  /** 整改时限: calendar date YYYY-MM-DD */
+  deadline: string | null;
+  /** 整改类型 */
+  kind: RectificationKind;
+  /** 问题来源 */
+  origin: RectificationOrigin;
+  /** 佐证材料 */
+  evidence: string | null;
+}
+
+/** 整改事项: a problem followed until it is closed off the ledger (销号). */
+export interface Rectification extends RectificationFields {
+  id: string;
+  runId: string;
+  unitId: string;
+  /** 问题编号: the item key the problem came from. */
+  itemKey: string;
+  status: RectificationStatus;
+  /** 完成情况 */
+  progress: string | null;
+  /** 备注 */
+  remark: string | null;
+  /** 销号日期 (YYYY-MM-DD) and who verified it. */
+  closedAt: string | null;
+  closedBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One change of a rectification (跟踪问效). */
+export interface HistoryEntry {
+  id: string;
+  rectificationId: string;
+  at: string;
+  by: string | null;
+  fromStatus: RectificationStatus | null;
+  toStatus: RectificationStatus;
+  note: string | null;
+}
+
+export interface ChecklistSnapshot {
+  hash: string;
+  checklistId: string;
+  version: string;
+  title: string;
+  /** The YAML text exactly as the run used it. */
+  content: string;
+  createdAt: string;
+}

@@ -1,0 +1,6 @@
+// Read once from package.json so `--version` can never disagree with the package.
+import { readFileSync } from "node:fs";
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
+).version;

@@ -3,7 +3,7 @@
 // and decides the exit code (§6).
 import { Command, CommanderError, Option } from "commander";
 import { type Context, type GlobalOptions, makeContext } from "./context.js";
-import { isLookbackError, type LookbackError } from "./errors.js";
+import { isLookbackError, LookbackError } from "./errors.js";
 import { detectLang, type Lang, type MessageKey, setLang, t } from "./i18n/index.js";
 import { colorEnabled, palette } from "./util/color.js";
 import { VERSION } from "./version.js";
@@ -59,6 +59,15 @@ function buildProgram(io: Io, lang: Lang, setExit: (code: number) => void): Comm
     .addOption(new Option("--lang <lang>", t("help.opt.lang")).choices(["zh", "zh-CN", "en"]))
     .option("--no-color", t("help.opt.noColor"))
     .showSuggestionAfterError(false)
+    .addHelpText(
+      "after",
+      examples([
+        "lookback",
+        "lookback check --unit 南昌县莲塘第一中学",
+        "lookback export --unit 南昌县莲塘第一中学",
+        "lookback --lang en validate --help",
+      ]),
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
@@ -80,7 +89,11 @@ function buildProgram(io: Io, lang: Lang, setExit: (code: number) => void): Comm
     .option("--strict", t("help.opt.strict"))
     .addHelpText(
       "after",
-      examples(["lookback validate", "lookback validate checklists/ --strict", "lookback validate --format github"]),
+      examples([
+        "lookback validate",
+        "lookback validate checklists/ --strict",
+        "lookback validate --format github",
+      ]),
     )
     .action(
       act(async (paths: string[], opts: unknown, cmd: Command) => {
@@ -112,6 +125,278 @@ function buildProgram(io: Io, lang: Lang, setExit: (code: number) => void): Comm
       }),
     );
 
+  const rectify = program
+    .command("rectify")
+    .description(t("rectify.help.cmd"))
+    .addHelpCommand(false)
+    .addHelpText(
+      "after",
+      examples([
+        "lookback rectify",
+        "lookback rectify list --overdue",
+        "lookback rectify list --unit 莲塘一小 --status 未整改,整改中 --json",
+        "lookback rectify show 3f2a9c1e",
+        'lookback rectify update 3f2a9c1e --status 已完成 --progress "台账已补齐" --by 张三',
+        "lookback rectify update 3f2a9c1e --status 已销号 --by 王主任",
+      ]),
+    );
+  rectify
+    .command("walk", { isDefault: true })
+    .description(t("rectify.help.walk"))
+    .option("--unit <name>", t("rectify.help.unit"))
+    .addHelpText("after", examples(["lookback rectify", "lookback rectify walk --unit 莲塘一小"]))
+    .action(
+      act(async (opts: unknown, cmd: Command) => {
+        const m = await import("./commands/rectify.js");
+        return m.runWalk(opts, ctx(cmd));
+      }),
+    );
+  rectify
+    .command("list")
+    .description(t("rectify.help.list"))
+    .option("--unit <name>", t("rectify.help.unit"))
+    .option("--status <status>", t("rectify.help.status"))
+    .option("--overdue", t("rectify.help.overdue"))
+    .option("--owner <name>", t("rectify.help.owner"))
+    .option("--due-within <days>", t("rectify.help.dueWithin"))
+    .option("--json", t("help.opt.json"))
+    .addHelpText(
+      "after",
+      examples([
+        "lookback rectify list --overdue",
+        "lookback rectify list --owner 张三 --due-within 7",
+        "lookback rectify list --status done --json",
+      ]),
+    )
+    .action(
+      act(async (opts: unknown, cmd: Command) => {
+        const m = await import("./commands/rectify.js");
+        return m.runList(opts, ctx(cmd));
+      }),
+    );
+  rectify
+    .command("show")
+    .description(t("rectify.help.show"))
+    .argument("<id>", t("rectify.help.id"))
+    .option("--json", t("help.opt.json"))
+    .addHelpText("after", examples(["lookback rectify show 3f2a9c1e", "lookback rectify show 3f2a --json"]))
+    .action(
+      act(async (id: string, opts: unknown, cmd: Command) => {
+        const m = await import("./commands/rectify.js");
+        return m.runShow(id, opts, ctx(cmd));
+      }),
+    );
+  rectify
+    .command("update")
+    .description(t("rectify.help.update"))
+    .argument("<id>", t("rectify.help.id"))
+    .requiredOption("--status <status>", t("rectify.help.newStatus"))
+    .option("--note <text>", t("rectify.help.note"))
+    .option("--by <name>", t("rectify.help.by"))
+    .option("--progress <text>", t("rectify.help.progress"))
+    .option("--remark <text>", t("rectify.help.remark"))
+    .option("--json", t("help.opt.json"))
+    .addHelpText(
+      "after",
+      examples([
+        "lookback rectify update 3f2a9c1e --status 整改中 --by 张三",
+        'lookback rectify update 3f2a9c1e --status done --progress "已补齐台账" --by 张三',
+        "lookback rectify update 3f2a9c1e --status closed --by 王主任",
+        'lookback rectify update 3f2a9c1e --status in-progress --note "复查发现未落实"',
+      ]),
+    )
+    .action(
+      act(async (id: string, opts: unknown, cmd: Command) => {
+        const m = await import("./commands/rectify.js");
+        return m.runUpdate(id, opts, ctx(cmd));
+      }),
+    );
+
+  program
+    .command("compare")
+    .description(t("compare.help.cmd"))
+    .option("--unit <name>", t("compare.help.unit"))
+    .option("--checklist <id>", t("compare.help.checklist"))
+    .option("--json", t("help.opt.json"))
+    .addHelpText(
+      "after",
+      examples([
+        "lookback compare",
+        "lookback compare --unit 莲塘一小",
+        "lookback compare --checklist self-check --json",
+      ]),
+    )
+    .action(
+      act(async (opts: unknown, cmd: Command) => {
+        const m = await import("./commands/compare.js");
+        return m.run(opts, ctx(cmd));
+      }),
+    );
+
+  program
+    .command("init")
+    .description(t("init.help.cmd"))
+    .argument("[dir]", t("init.help.dir"))
+    .option("--force", t("init.help.force"))
+    .addHelpText("after", examples(["lookback init 教体局清单", "lookback init . --force"]))
+    .action(
+      act(async (dir: string | undefined, opts: unknown, cmd: Command) => {
+        const m = await import("./commands/init.js");
+        return m.run(dir, opts, ctx(cmd));
+      }),
+    );
+
+  program
+    .command("import")
+    .description(t("help.cmd.import"))
+    .argument("<file...>", t("help.arg.importFiles"))
+    .option("--json", t("help.opt.json"))
+    .addHelpText(
+      "after",
+      examples([
+        "lookback import 莲塘一小.db 莲塘二小.db",
+        "lookback --db 全县.db import 收到的数据库/",
+        "lookback import schools/ --json",
+      ]),
+    )
+    .action(
+      act(async (files: string[], opts: unknown, cmd: Command) => {
+        const m = await import("./commands/import.js");
+        return m.run(files, opts, ctx(cmd));
+      }),
+    );
+
+  // `lookback units` alone lists the roster. Its --json is also read by the subcommands
+  // (commander gives the parent an option typed after the subcommand name).
+  const units = program
+    .command("units")
+    .description(t("help.cmd.units"))
+    .option("--json", t("help.opt.json"))
+    .addHelpText(
+      "after",
+      examples([
+        "lookback units",
+        "lookback units import 单位名册.xlsx",
+        "lookback units add 莲塘一小 --code 3601210001 --township 莲塘镇 --type 小学",
+      ]),
+    )
+    .action(
+      act(async (opts: unknown, cmd: Command) => {
+        const m = await import("./commands/units.js");
+        return m.list(opts, ctx(cmd));
+      }),
+    );
+  units
+    .command("list")
+    .description(t("help.cmd.units.list"))
+    .option("--json", t("help.opt.json"))
+    .addHelpText("after", examples(["lookback units list", "lookback units list --json"]))
+    .action(
+      act(async (_opts: unknown, cmd: Command) => {
+        const m = await import("./commands/units.js");
+        return m.list(cmd.optsWithGlobals(), ctx(cmd));
+      }),
+    );
+  units
+    .command("add")
+    .description(t("help.cmd.units.add"))
+    .argument("<name>", t("help.arg.unitName"))
+    .option("--code <code>", t("help.opt.unitCode"))
+    .option("--township <township>", t("help.opt.township"))
+    .option("--type <type>", t("help.opt.unitType"))
+    .option("--json", t("help.opt.json"))
+    .addHelpText(
+      "after",
+      examples([
+        "lookback units add 莲塘一小 --code 3601210001 --township 莲塘镇 --type 小学",
+        "lookback units add 县教体局",
+      ]),
+    )
+    .action(
+      act(async (name: string, _opts: unknown, cmd: Command) => {
+        const m = await import("./commands/units.js");
+        return m.add(name, cmd.optsWithGlobals(), ctx(cmd));
+      }),
+    );
+  units
+    .command("import")
+    .description(t("help.cmd.units.import"))
+    .argument("<file>", t("help.arg.rosterFile"))
+    .option("--json", t("help.opt.json"))
+    .addHelpText(
+      "after",
+      examples(["lookback units import 单位名册.xlsx", "lookback units import 单位名册.csv --json"]),
+    )
+    .action(
+      act(async (file: string, _opts: unknown, cmd: Command) => {
+        const m = await import("./commands/units.js");
+        return m.importRoster(file, cmd.optsWithGlobals(), ctx(cmd));
+      }),
+    );
+
+  program
+    .command("export")
+    .description(t("export.help.cmd"))
+    .option("--unit <name>", t("export.help.unit"), (v: string, prev: string[] = []) => [...prev, v])
+    .option("--all", t("export.help.all"))
+    .option("--checklist <id>", t("export.help.checklist"))
+    .option("--out <dir>", t("export.help.out"))
+    .addOption(new Option("--format <format>", t("export.help.format")).choices(["xlsx", "csv", "json"]))
+    .option("--template <file>", t("export.help.template"))
+    .option("--force", t("export.help.force"))
+    .addHelpText(
+      "after",
+      examples([
+        "lookback export --unit 南昌县莲塘第一中学",
+        "lookback export --all --out 台账/",
+        "lookback export --all --format csv --force",
+        "lookback export --all --template 我的台账模板.yaml",
+      ]),
+    )
+    .action(
+      act(async (opts: unknown, cmd: Command) => {
+        const m = await import("./commands/export.js");
+        return m.run(opts, ctx(cmd));
+      }),
+    );
+
+  program
+    .command("check")
+    .description(t("check.help.cmd"))
+    .option("--unit <name>", t("check.help.unit"))
+    .option("--checklist <id>", t("check.help.checklist"))
+    .option("--respondent <name>", t("check.help.respondent"))
+    .option("--answers <file>", t("check.help.answers"))
+    .option("--new", t("check.help.new"))
+    .addHelpText(
+      "after",
+      examples([
+        "lookback check",
+        "lookback check --unit 南昌县莲塘第一中学 --respondent 张老师",
+        "lookback check --answers answers.yaml",
+        "lookback check --unit 南昌县莲塘第一中学 --checklist self-check --new",
+      ]),
+    )
+    .action(
+      act(async (opts: unknown, cmd: Command) => {
+        const m = await import("./commands/check.js");
+        return m.run(opts, ctx(cmd));
+      }),
+    );
+
+  program
+    .command("status")
+    .description(t("status.help.cmd"))
+    .option("--unit <name>", t("status.help.unit"))
+    .option("--json", t("help.opt.json"))
+    .addHelpText("after", examples(["lookback status", "lookback status --unit 南昌县莲塘第一中学 --json"]))
+    .action(
+      act(async (opts: unknown, cmd: Command) => {
+        const m = await import("./commands/status.js");
+        return m.run(opts, ctx(cmd));
+      }),
+    );
+
   return program;
 }
 
@@ -133,13 +418,24 @@ const commanderKeys: Record<string, MessageKey> = {
   "commander.excessArguments": "error.usage.tooManyArguments",
 };
 
-function commanderToUsage(e: CommanderError, argv: readonly string[], io: Io): number {
+function commanderToUsage(
+  e: CommanderError,
+  argv: readonly string[],
+  io: Io,
+  commands: readonly string[],
+): number {
   const quoted = /'([^']+)'/.exec(e.message)?.[1] ?? "";
   const key = commanderKeys[e.code];
   const message = key
-    ? t(key, { option: quoted, command: quoted, argument: quoted, message: e.message.replace(/^error: /, "") })
+    ? t(key, {
+        option: quoted,
+        command: quoted,
+        argument: quoted,
+        message: e.message.replace(/^error: /, ""),
+      })
     : e.message.replace(/^error: /, "");
-  const command = argv.find((a) => !a.startsWith("-")) ?? "";
+  // The command the user meant: the first word that names one (option values such as `--db x.db` are skipped).
+  const command = argv.find((a) => commands.includes(a)) ?? "";
   const c = palette(colorEnabled(io.stderr, { env: io.env, noColor: argv.includes("--no-color") }));
   io.stderr.write(
     `${c.red(`${t("error.prefix")}:`)} ${message}\n${c.cyan(`${t("hint.prefix")}:`)} ${t("error.usage.hint", { command }).replace("lookback  --help", "lookback --help")}\n`,
@@ -147,13 +443,23 @@ function commanderToUsage(e: CommanderError, argv: readonly string[], io: Io): n
   return 2;
 }
 
-/** A native module built for another Node (after a Node upgrade) fails to load: say how to fix it. */
-function isNativeLoadFailure(e: unknown): boolean {
-  const err = e as { code?: string; message?: string } | null;
-  return (
-    !!err &&
-    (err.code === "ERR_DLOPEN_FAILED" || /NODE_MODULE_VERSION|was compiled against a different Node\.js version/.test(err.message ?? ""))
-  );
+/**
+ * The native SQLite module failed to load: built for another Node (after a Node upgrade),
+ * damaged, or never built (install scripts skipped). The store wraps it, so follow the causes
+ * down to the loader's own error; its message, on one line, is kept for the user to quote.
+ */
+function nativeLoadFailure(e: unknown): string | undefined {
+  let found: string | undefined;
+  let cur: unknown = e;
+  for (let depth = 0; depth < 5 && cur && typeof cur === "object"; depth++) {
+    const err = cur as { code?: unknown; message?: unknown; cause?: unknown };
+    const message = typeof err.message === "string" ? err.message : "";
+    const known =
+      /NODE_MODULE_VERSION|compiled against a different Node\.js version|Could not locate the bindings file/;
+    if (err.code === "ERR_DLOPEN_FAILED" || known.test(message)) found = message.replace(/\s*\n\s*/g, " ");
+    cur = err.cause;
+  }
+  return found;
 }
 
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
@@ -168,8 +474,28 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
-      return commanderToUsage(e, argv, io);
+      if (
+        e.code === "commander.helpDisplayed" ||
+        e.code === "commander.version" ||
+        e.code === "commander.help"
+      )
+        return 0;
+      return commanderToUsage(
+        e,
+        argv,
+        io,
+        program.commands.map((c) => c.name()),
+      );
+    }
+    const native = nativeLoadFailure(e);
+    if (native !== undefined) {
+      const err = new LookbackError("error.nativeModule", t("error.nativeModule"), {
+        hint: t("error.nativeModule.hint"),
+        details: [native],
+        cause: e,
+      });
+      printError(err, { ...io, noColorFlag: argv.includes("--no-color") });
+      return 1;
     }
     if (isLookbackError(e)) {
       printError(e, { ...io, noColorFlag: argv.includes("--no-color") });
@@ -180,13 +506,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       io.stderr.write(`\n${t("check.interrupted")}\n`);
       return 130;
     }
-    if (isNativeLoadFailure(e)) {
-      io.stderr.write(`${t("error.nativeModule")}\n${t("hint.prefix")}: ${t("error.nativeModule.hint")}\n`);
-      if (io.env.LOOKBACK_DEBUG) io.stderr.write(`${(e as Error).stack ?? ""}\n`);
-      return 1;
-    }
     const err = e instanceof Error ? e : new Error(String(e));
-    io.stderr.write(`${t("error.internal", { message: err.message })}\n${t("hint.prefix")}: ${t("error.internal.hint")}\n`);
+    io.stderr.write(
+      `${t("error.internal", { message: err.message })}\n${t("hint.prefix")}: ${t("error.internal.hint")}\n`,
+    );
     if (io.env.LOOKBACK_DEBUG) io.stderr.write(`${err.stack ?? ""}\n`);
     return 1;
   }

@@ -5,7 +5,13 @@ import { usageError } from "../errors.js";
 import { t } from "../i18n/index.js";
 import { builtinChecklistsDir } from "../paths.js";
 import { applyStrict, type Diagnostic, sortDiagnostics } from "../yaml/diagnostics.js";
-import { makeDiagnostic, type ParsedYaml, parseWithSchema, positionAt } from "../yaml/parse.js";
+import {
+  makeDiagnostic,
+  type ParsedYaml,
+  type Position,
+  parseWithSchema,
+  positionAt,
+} from "../yaml/parse.js";
 import { readSource } from "../yaml/source.js";
 import { type Checklist, ChecklistSchema, type LoadedChecklist } from "./schema.js";
 
@@ -13,11 +19,15 @@ export interface FileReport {
   file: string;
   checklist?: LoadedChecklist;
   diagnostics: Diagnostic[];
+  /** Where the checklist's `id` is written, to point at it when another file uses the same id. */
+  idPosition?: Position;
 }
 
 export interface ValidationReport {
   files: FileReport[];
   diagnostics: Diagnostic[];
+  /** Folders given to validate that held no YAML file at all (an error: nothing was checked there). */
+  emptyDirs?: string[];
 }
 
 const YAML_EXT = /\.ya?ml$/i;
@@ -43,7 +53,14 @@ function semanticChecks(checklist: Checklist, parsed: ParsedYaml): Diagnostic[] 
     } else sectionLines.set(section.id, pos.line);
     if (!section.title_en) {
       out.push(
-        makeDiagnostic(file, positionAt(parsed, ["sections", si, "title"], "key"), "missing-title-en", t("diag.missingTitleEn", { id: section.id }), undefined, "warning"),
+        makeDiagnostic(
+          file,
+          positionAt(parsed, ["sections", si, "title"], "key"),
+          "missing-title-en",
+          t("diag.missingTitleEn", { id: section.id }),
+          undefined,
+          "warning",
+        ),
       );
     }
     const itemLines = new Map<string, number>();
@@ -65,19 +82,40 @@ function semanticChecks(checklist: Checklist, parsed: ParsedYaml): Diagnostic[] 
       const fullId = `${section.id}.${item.id}`;
       if (!item.text_en) {
         out.push(
-          makeDiagnostic(file, positionAt(parsed, [...base, "text"], "key"), "missing-text-en", t("diag.missingTextEn", { id: fullId }), t("diag.missingTextEn.hint"), "warning"),
+          makeDiagnostic(
+            file,
+            positionAt(parsed, [...base, "text"], "key"),
+            "missing-text-en",
+            t("diag.missingTextEn", { id: fullId }),
+            t("diag.missingTextEn.hint"),
+            "warning",
+          ),
         );
       }
       if (!item.basis) {
         out.push(
-          makeDiagnostic(file, positionAt(parsed, [...base, "id"], "key"), "missing-basis", t("diag.missingBasis", { id: fullId }), t("diag.missingBasis.hint"), "warning"),
+          makeDiagnostic(
+            file,
+            positionAt(parsed, [...base, "id"], "key"),
+            "missing-basis",
+            t("diag.missingBasis", { id: fullId }),
+            t("diag.missingBasis.hint"),
+            "warning",
+          ),
         );
       }
     });
   });
   if (!checklist.title_en) {
     out.push(
-      makeDiagnostic(file, positionAt(parsed, ["title"], "key"), "missing-title-en", t("diag.missingTitleEn", { id: checklist.id }), undefined, "warning"),
+      makeDiagnostic(
+        file,
+        positionAt(parsed, ["title"], "key"),
+        "missing-title-en",
+        t("diag.missingTitleEn", { id: checklist.id }),
+        undefined,
+        "warning",
+      ),
     );
   }
   return out;
@@ -87,12 +125,13 @@ export function loadChecklistFile(file: string, builtin = false): FileReport {
   const read = readSource(file);
   if (!read.ok) return { file, diagnostics: [read.diagnostic] };
   const outcome = parseWithSchema(read.source, ChecklistSchema);
-  if (!outcome.ok) return { file, diagnostics: outcome.diagnostics };
-  const diagnostics = semanticChecks(outcome.value, outcome.parsed);
+  if (!outcome.ok) return { file, diagnostics: sortDiagnostics(outcome.diagnostics) };
+  const diagnostics = sortDiagnostics(semanticChecks(outcome.value, outcome.parsed));
   const hasError = diagnostics.some((d) => d.severity === "error");
   return {
     file,
     diagnostics,
+    idPosition: positionAt(outcome.parsed, ["id"]),
     ...(hasError
       ? {}
       : {
@@ -126,12 +165,16 @@ function yamlFilesIn(dir: string): string[] {
  * Expand paths (files and folders) to YAML files. A missing path is a usage error (exit 2);
  * a folder without YAML is reported as a diagnostic-less "nothing to check" by the caller.
  */
-export function collectYamlFiles(paths: readonly string[], cwd = process.cwd()): { files: string[]; emptyDirs: string[] } {
+export function collectYamlFiles(
+  paths: readonly string[],
+  cwd = process.cwd(),
+): { files: string[]; emptyDirs: string[] } {
   const files: string[] = [];
   const emptyDirs: string[] = [];
   for (const p of paths) {
     const abs = path.resolve(cwd, p);
-    if (!existsSync(abs)) throw usageError("error.pathMissing", { path: p, cwd }, { hintKey: "error.pathMissing.hint" });
+    if (!existsSync(abs))
+      throw usageError("error.pathMissing", { path: p, cwd }, { hintKey: "error.pathMissing.hint" });
     if (statSync(abs).isDirectory()) {
       const found = yamlFilesIn(abs);
       if (found.length === 0) emptyDirs.push(p);
@@ -154,17 +197,13 @@ function crossFileChecks(reports: FileReport[], cwd: string): Diagnostic[] {
     if (group.length < 2) continue;
     for (const r of group) {
       const others = group.filter((o) => o !== r).map((o) => path.relative(cwd, o.file) || o.file);
-      const d: Diagnostic = {
-        file: r.file,
-        line: 1,
-        col: 1,
-        severity: "error",
-        code: "duplicate-checklist-id",
-        message: t("diag.duplicateChecklist", { id, other: others.join(", ") }),
-        hint: t("diag.duplicateChecklist.hint"),
-      };
-      const idLine = r.checklist?.text.split(/\r?\n/).findIndex((l) => /^id\s*:/.test(l));
-      if (idLine !== undefined && idLine >= 0) d.line = idLine + 1;
+      const d = makeDiagnostic(
+        r.file,
+        r.idPosition ?? { line: 1, col: 1 },
+        "duplicate-checklist-id",
+        t("diag.duplicateChecklist", { id, other: others.join(", ") }),
+        t("diag.duplicateChecklist.hint"),
+      );
       r.diagnostics.push(d);
       out.push(d);
     }
@@ -172,7 +211,10 @@ function crossFileChecks(reports: FileReport[], cwd: string): Diagnostic[] {
   return out;
 }
 
-export function validateFiles(files: readonly string[], opts: { strict?: boolean; cwd?: string } = {}): ValidationReport {
+export function validateFiles(
+  files: readonly string[],
+  opts: { strict?: boolean; cwd?: string } = {},
+): ValidationReport {
   const cwd = opts.cwd ?? process.cwd();
   const reports = files.map((f) => loadChecklistFile(f));
   crossFileChecks(reports, cwd);
@@ -203,15 +245,26 @@ export function loadChecklistSet(opts: { checklistsDir?: string; cwd?: string } 
   if (opts.checklistsDir) {
     userDir = path.resolve(cwd, opts.checklistsDir);
     if (!existsSync(userDir)) {
-      throw usageError("error.pathMissing", { path: opts.checklistsDir, cwd }, { hintKey: "error.pathMissing.hint" });
+      throw usageError(
+        "error.pathMissing",
+        { path: opts.checklistsDir, cwd },
+        { hintKey: "error.pathMissing.hint" },
+      );
     }
-  } else if (existsSync(path.join(cwd, "checklists")) && path.resolve(cwd, "checklists") !== path.resolve(builtinChecklistsDir)) {
+  } else if (
+    existsSync(path.join(cwd, "checklists")) &&
+    path.resolve(cwd, "checklists") !== path.resolve(builtinChecklistsDir)
+  ) {
     userDir = path.join(cwd, "checklists");
   }
-  const user = userDir ? validateFiles(statSync(userDir).isDirectory() ? yamlFilesIn(userDir) : [userDir], { cwd }) : undefined;
+  const user = userDir
+    ? validateFiles(statSync(userDir).isDirectory() ? yamlFilesIn(userDir) : [userDir], { cwd })
+    : undefined;
   const byId = new Map<string, LoadedChecklist>();
   for (const f of builtin.files) if (f.checklist) byId.set(f.checklist.checklist.id, f.checklist);
   for (const f of user?.files ?? []) if (f.checklist) byId.set(f.checklist.checklist.id, f.checklist);
-  const diagnostics = [...builtin.diagnostics, ...(user?.diagnostics ?? [])].filter((d) => d.severity === "error");
+  const diagnostics = [...builtin.diagnostics, ...(user?.diagnostics ?? [])].filter(
+    (d) => d.severity === "error",
+  );
   return { checklists: [...byId.values()], diagnostics, ...(userDir ? { userDir } : {}) };
 }

@@ -14,6 +14,24 @@ const rel = (file: string, cwd: string) => {
   return r && !r.startsWith("..") && !path.isAbsolute(r) ? r.split(path.sep).join("/") : file;
 };
 
+/** True when nothing is wrong: no error, and no folder that held no YAML at all. */
+export function isOk(report: ValidationReport): boolean {
+  return countBySeverity(report.diagnostics).errors === 0 && (report.emptyDirs ?? []).length === 0;
+}
+
+export function render(format: ReportFormat, report: ValidationReport, cwd: string, c: Palette): string {
+  switch (format) {
+    case "json":
+      return renderJson(report, cwd);
+    case "github":
+      return renderGithub(report, cwd);
+    case "junit":
+      return renderJunit(report, cwd);
+    default:
+      return renderText(report, cwd, c);
+  }
+}
+
 export function summaryLine(report: ValidationReport): string {
   const { errors, warnings } = countBySeverity(report.diagnostics);
   const files = report.files.length;
@@ -31,28 +49,38 @@ export function renderText(report: ValidationReport, cwd: string, c: Palette): s
     for (const d of f.diagnostics) {
       const label = d.severity === "error" ? c.red(t("error.prefix")) : c.yellow(t("warning.prefix"));
       const loc = c.dim(`${rel(d.file, cwd)}:${d.line}:${d.col}`);
-      lines.push(`  ${loc}  ${label}: ${d.message}${d.hint ? `  ${c.cyan(`(${d.hint})`)}` : ""}`);
+      const hint = d.hint ? `  ${c.cyan(t("validate.hintWrap", { hint: d.hint }))}` : "";
+      lines.push(`  ${loc}  ${t("validate.labelled", { label, message: d.message })}${hint}`);
     }
     lines.push("");
   }
-  const { errors } = countBySeverity(report.diagnostics);
+  for (const dir of report.emptyDirs ?? []) {
+    const message = t("validate.emptyDir", { path: dir });
+    lines.push(t("validate.labelled", { label: c.red(t("error.prefix")), message }), "");
+  }
   const summary = summaryLine(report);
-  lines.push(errors > 0 ? c.red(summary) : c.green(summary));
+  lines.push(isOk(report) ? c.green(summary) : c.red(summary));
   return `${lines.join("\n")}\n`;
 }
 
-/** Stable JSON: { ok, summary, files: [{ file, checklist, diagnostics }] }. */
+/**
+ * Stable JSON: { ok, errors, warnings, files: [{ file, checklist: {id, version} | null,
+ * diagnostics: [{ file, line, col, severity, code, message, hint? }] }], emptyFolders: [path] }.
+ */
 export function renderJson(report: ValidationReport, cwd: string): string {
   const { errors, warnings } = countBySeverity(report.diagnostics);
   const data = {
-    ok: errors === 0,
+    ok: isOk(report),
     errors,
     warnings,
     files: report.files.map((f) => ({
       file: rel(f.file, cwd),
-      checklist: f.checklist ? { id: f.checklist.checklist.id, version: f.checklist.checklist.version } : null,
+      checklist: f.checklist
+        ? { id: f.checklist.checklist.id, version: f.checklist.checklist.version }
+        : null,
       diagnostics: f.diagnostics.map((d) => ({ ...d, file: rel(d.file, cwd) })),
     })),
+    emptyFolders: report.emptyDirs ?? [],
   };
   return `${JSON.stringify(data, null, 2)}\n`;
 }
@@ -77,9 +105,17 @@ export function renderGithub(report: ValidationReport, cwd: string): string {
     ].join(",");
     out.push(`::${kind} ${props}::${escapeData(d.hint ? `${d.message} (${d.hint})` : d.message)}`);
   }
+  for (const dir of report.emptyDirs ?? []) {
+    out.push(
+      `::error title=${escapeProperty("lookback no-yaml")}::${escapeData(t("validate.emptyDir", { path: dir }))}`,
+    );
+  }
   out.push(summaryLine(report));
   return `${out.join("\n")}\n`;
 }
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 cannot carry these even escaped (tab, LF, CR it can).
+const XML_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
 
 const xml = (s: string) =>
   s
@@ -88,15 +124,17 @@ const xml = (s: string) =>
     .replace(/>/g, "&gt;")
     .replace(/"/g, "&quot;")
     .replace(/'/g, "&apos;")
-    // characters XML 1.0 cannot carry at all
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
+    .replace(XML_FORBIDDEN, "");
 
 const line = (d: Diagnostic, cwd: string) =>
   `${rel(d.file, cwd)}:${d.line}:${d.col} ${d.severity}: ${d.message}${d.hint ? ` (${d.hint})` : ""}`;
 
 /** JUnit XML, one test case per file; errors are failures, warnings go to system-out. */
 export function renderJunit(report: ValidationReport, cwd: string): string {
-  const failures = report.files.filter((f) => f.diagnostics.some((d) => d.severity === "error")).length;
+  const empty = report.emptyDirs ?? [];
+  const tests = report.files.length + empty.length;
+  const failures =
+    report.files.filter((f) => f.diagnostics.some((d) => d.severity === "error")).length + empty.length;
   const cases = report.files.map((f) => {
     const name = xml(rel(f.file, cwd));
     const errors = f.diagnostics.filter((d) => d.severity === "error");
@@ -108,15 +146,22 @@ export function renderJunit(report: ValidationReport, cwd: string): string {
         `      <failure message="${xml(first.message)}" type="${xml(first.code)}">${xml(errors.map((d) => line(d, cwd)).join("\n"))}</failure>`,
       );
     }
-    if (warnings.length > 0) parts.push(`      <system-out>${xml(warnings.map((d) => line(d, cwd)).join("\n"))}</system-out>`);
+    if (warnings.length > 0)
+      parts.push(`      <system-out>${xml(warnings.map((d) => line(d, cwd)).join("\n"))}</system-out>`);
     return parts.length === 0
       ? `    <testcase classname="lookback.validate" name="${name}"/>`
       : `    <testcase classname="lookback.validate" name="${name}">\n${parts.join("\n")}\n    </testcase>`;
   });
+  for (const dir of empty) {
+    const message = xml(t("validate.emptyDir", { path: dir }));
+    cases.push(
+      `    <testcase classname="lookback.validate" name="${xml(dir)}">\n      <failure message="${message}" type="no-yaml">${message}</failure>\n    </testcase>`,
+    );
+  }
   return [
     `<?xml version="1.0" encoding="UTF-8"?>`,
-    `<testsuites name="lookback validate" tests="${report.files.length}" failures="${failures}">`,
-    `  <testsuite name="lookback validate" tests="${report.files.length}" failures="${failures}" errors="0">`,
+    `<testsuites name="lookback validate" tests="${tests}" failures="${failures}">`,
+    `  <testsuite name="lookback validate" tests="${tests}" failures="${failures}" errors="0">`,
     ...cases,
     "  </testsuite>",
     "</testsuites>",

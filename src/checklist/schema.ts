@@ -23,7 +23,10 @@ export const ItemSchema = z
       .describe("How the item is checked, e.g. 听汇报, 看现场, 查资料, 暗访")
       .optional(),
     evidence: text("What supporting evidence (佐证材料) to keep, e.g. 会议记录、签到表、照片").optional(),
-    required: z.boolean().describe("Whether the item must be answered before the run can finish (default true)").optional(),
+    required: z
+      .boolean()
+      .describe("Whether the item must be answered before the run can finish (default true)")
+      .optional(),
   })
   .describe("One item of a section: a question answered 符合/基本符合/不符合/不适用");
 
@@ -34,7 +37,9 @@ export const SectionSchema = z
     title_en: text("Section title in English").optional(),
     per: z
       .enum(["leader"])
-      .describe("`leader`: the section is answered once for each leading cadre named at the start of the check (六查)")
+      .describe(
+        "`leader`: the section is answered once for each leading cadre named at the start of the check (六查)",
+      )
       .optional(),
     items: z.array(ItemSchema).min(1).describe("The items of the section, in order"),
   })
@@ -43,7 +48,7 @@ export const SectionSchema = z
 export const ChecklistSchema = z
   .strictObject({
     id: id("Checklist id, unique among all loaded checklists"),
-    version: text("Version of this checklist, e.g. \"1.0.0\" (quote it so YAML keeps it as text)"),
+    version: text('Version of this checklist, e.g. "1.0.0" (quote it so YAML keeps it as text)'),
     title: text("Checklist title in Chinese"),
     title_en: text("Checklist title in English").optional(),
     source: text("The document this checklist implements (title and issuer)"),

@@ -37,10 +37,13 @@ export async function run(raw: unknown, ctx: Context): Promise<number> {
       localized(r.title, r.title_en ?? undefined),
       String(r.sections),
       String(r.items),
-      r.builtin ? `${t("list.builtin")} (${path.basename(r.file)})` : path.relative(ctx.cwd, r.file) || r.file,
+      r.builtin
+        ? t("list.builtinFile", { file: path.basename(r.file) })
+        : path.relative(ctx.cwd, r.file) || r.file,
     ]);
     ctx.stdout.write(renderTable(head, body, { header: ctx.out.bold }));
   }
-  if (set.diagnostics.length > 0) ctx.stderr.write(`${ctx.err.yellow(t("list.invalid", { count: set.diagnostics.length }))}\n`);
+  if (set.diagnostics.length > 0)
+    ctx.stderr.write(`${ctx.err.yellow(t("list.invalid", { count: set.diagnostics.length }))}\n`);
   return 0;
 }

@@ -20,7 +20,12 @@ export interface OpenOptions {
   mustExist?: boolean;
 }
 
-function storeError(key: Parameters<typeof t>[0], file: string, extra: Record<string, string | number> = {}, cause?: unknown) {
+function storeError(
+  key: Parameters<typeof t>[0],
+  file: string,
+  extra: Record<string, string | number> = {},
+  cause?: unknown,
+) {
   return new LookbackError(key, t(key, { file, ...extra }), {
     exitCode: 2,
     hint: t(`${key}.hint` as Parameters<typeof t>[0], { file, ...extra }),
@@ -33,7 +38,9 @@ export function inspect(db: Db): { applicationId: number; userVersion: number; t
   return {
     applicationId: db.pragma("application_id", { simple: true }) as number,
     userVersion: db.pragma("user_version", { simple: true }) as number,
-    tables: (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n,
+    tables: (
+      db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }
+    ).n,
   };
 }
 
@@ -63,7 +70,10 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
   if (!opts.readonly) mkdirSync(path.dirname(file), { recursive: true });
   let db: Db;
   try {
-    db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.mustExist ?? opts.readonly ?? false });
+    db = new Database(file, {
+      readonly: opts.readonly ?? false,
+      fileMustExist: opts.mustExist ?? opts.readonly ?? false,
+    });
   } catch (e) {
     throw storeError("store.cannotOpen", file, { message: (e as Error).message }, e);
   }

@@ -2,7 +2,7 @@
 // write SQL; another engine can implement `Store` without touching them.
 import { randomUUID } from "node:crypto";
 import type { LoadedChecklist } from "../checklist/schema.js";
-import { type Db, openDb, type OpenOptions } from "./db.js";
+import { type Db, type OpenOptions, openDb } from "./db.js";
 import type {
   Answer,
   ChecklistSnapshot,
@@ -48,7 +48,15 @@ export interface Store {
   findUnitByName(name: string): Unit | undefined;
   findUnitByCode(code: string): Unit | undefined;
   /** The unit with this name, created when new. */
-  ensureUnit(name: string, extra?: { code?: string | null; township?: string | null; type?: string | null }): Unit;
+  ensureUnit(
+    name: string,
+    extra?: { code?: string | null; township?: string | null; type?: string | null },
+  ): Unit;
+  /** Change a unit's roster fields (单位名册: name, code, township, type). */
+  updateUnit(
+    id: string,
+    patch: { name?: string; code?: string | null; township?: string | null; type?: string | null },
+  ): Unit;
 
   saveSnapshot(loaded: LoadedChecklist): ChecklistSnapshot;
   getSnapshot(hash: string): ChecklistSnapshot | undefined;
@@ -257,7 +265,10 @@ export class SqliteStore implements Store {
     const r = this.db.prepare("SELECT * FROM units WHERE code = ?").get(code) as Row | undefined;
     return r && toUnit(r);
   }
-  ensureUnit(name: string, extra: { code?: string | null; township?: string | null; type?: string | null } = {}): Unit {
+  ensureUnit(
+    name: string,
+    extra: { code?: string | null; township?: string | null; type?: string | null } = {},
+  ): Unit {
     return this.transaction(() => {
       const found = this.findUnitByName(name);
       if (found) return found;
@@ -277,6 +288,23 @@ export class SqliteStore implements Store {
         )
         .run(unit);
       return unit;
+    });
+  }
+
+  updateUnit(
+    id: string,
+    patch: { name?: string; code?: string | null; township?: string | null; type?: string | null },
+  ): Unit {
+    return this.transaction(() => {
+      const unit = this.getUnit(id);
+      if (!unit) throw new Error(`unit ${id} not found`);
+      const next: Unit = { ...unit, ...patch, updatedAt: nowIso() };
+      this.db
+        .prepare(
+          "UPDATE units SET name = @name, code = @code, township = @township, type = @type, updated_at = @updatedAt WHERE id = @id",
+        )
+        .run(next);
+      return next;
     });
   }
 
@@ -301,11 +329,18 @@ export class SqliteStore implements Store {
     return snap;
   }
   getSnapshot(hash: string): ChecklistSnapshot | undefined {
-    const r = this.db.prepare("SELECT * FROM checklist_snapshots WHERE hash = ?").get(hash) as Row | undefined;
+    const r = this.db.prepare("SELECT * FROM checklist_snapshots WHERE hash = ?").get(hash) as
+      | Row
+      | undefined;
     return r && toSnapshot(r);
   }
 
-  createRun(input: { unitId: string; snapshot: ChecklistSnapshot; respondent: string; leaders: string[] }): Run {
+  createRun(input: {
+    unitId: string;
+    snapshot: ChecklistSnapshot;
+    respondent: string;
+    leaders: string[];
+  }): Run {
     const at = nowIso();
     const run: Run = {
       id: newId(),
@@ -335,11 +370,13 @@ export class SqliteStore implements Store {
     return r && toRun(r);
   }
   listRuns(filter: { unitId?: string; checklistId?: string } = {}): Run[] {
+    // Only the conditions given, so that SQLite can use the indexes (`x IS NULL OR …` defeats them).
+    const where = [
+      filter.unitId !== undefined && "unit_id = @unitId",
+      filter.checklistId !== undefined && "checklist_id = @checklistId",
+    ];
     const rows = this.db
-      .prepare(
-        `SELECT * FROM runs WHERE (@unitId IS NULL OR unit_id = @unitId) AND (@checklistId IS NULL OR checklist_id = @checklistId)
-         ORDER BY started_at, id`,
-      )
+      .prepare(`SELECT * FROM runs ${whereOf(where)} ORDER BY started_at, rowid`)
       .all({ unitId: filter.unitId ?? null, checklistId: filter.checklistId ?? null }) as Row[];
     return rows.map(toRun);
   }
@@ -347,7 +384,7 @@ export class SqliteStore implements Store {
     const r = this.db
       .prepare(
         `SELECT * FROM runs WHERE unit_id = ? AND checklist_id = ? ${opts.unfinishedOnly ? "AND status = 'in-progress'" : ""}
-         ORDER BY started_at DESC, id DESC LIMIT 1`,
+         ORDER BY started_at DESC, rowid DESC LIMIT 1`,
       )
       .get(unitId, checklistId) as Row | undefined;
     return r && toRun(r);
@@ -366,13 +403,23 @@ export class SqliteStore implements Store {
   finishRun(id: string): Run {
     return this.transaction(() => {
       const at = nowIso();
-      this.db.prepare("UPDATE runs SET status = 'complete', finished_at = ?, updated_at = ? WHERE id = ?").run(at, at, id);
+      this.db
+        .prepare("UPDATE runs SET status = 'complete', finished_at = ?, updated_at = ? WHERE id = ?")
+        .run(at, at, id);
       return this.getRun(id)!;
     });
   }
 
   saveAnswer(runId: string, input: AnswerInput): { answer: Answer; rectification: Rectification | null } {
     return this.transaction(() => {
+      const owner = this.stmts.runById.get(runId) as Row | undefined;
+      if (!owner) throw new Error(`run ${runId} not found`);
+      // A finished run is the record handed in: its answers no longer change (§6).
+      if (owner.status === "complete") throw new Error(`run ${runId} is complete; its answers cannot change`);
+      // Never store a problem without its rectification: that is what the ledger is for (§5).
+      if ((input.result === "partial" || input.result === "fail") && !input.rectification) {
+        throw new Error(`answer ${input.itemKey}: a ${input.result} answer needs its rectification`);
+      }
       const at = nowIso();
       const prev = this.stmts.answerByKey.get(runId, input.itemKey) as Row | undefined;
       const params = { ...input, runId, at, id: prev ? s(prev.id) : newId() };
@@ -421,19 +468,26 @@ export class SqliteStore implements Store {
     });
   }
   listAnswers(runId: string): Answer[] {
-    return (this.db.prepare("SELECT * FROM answers WHERE run_id = ? ORDER BY answered_at, id").all(runId) as Row[]).map(
-      toAnswer,
-    );
+    return (
+      this.db
+        .prepare("SELECT * FROM answers WHERE run_id = ? ORDER BY answered_at, rowid")
+        .all(runId) as Row[]
+    ).map(toAnswer);
   }
 
   listRectifications(filter: RectificationFilter = {}): Rectification[] {
+    const where = [
+      filter.unitId !== undefined && "unit_id = @unitId",
+      filter.runId !== undefined && "run_id = @runId",
+      filter.status !== undefined && "status = @status",
+    ];
     const rows = this.db
-      .prepare(
-        `SELECT * FROM rectifications
-         WHERE (@unitId IS NULL OR unit_id = @unitId) AND (@runId IS NULL OR run_id = @runId) AND (@status IS NULL OR status = @status)
-         ORDER BY created_at, item_key`,
-      )
-      .all({ unitId: filter.unitId ?? null, runId: filter.runId ?? null, status: filter.status ?? null }) as Row[];
+      .prepare(`SELECT * FROM rectifications ${whereOf(where)} ORDER BY created_at, item_key`)
+      .all({
+        unitId: filter.unitId ?? null,
+        runId: filter.runId ?? null,
+        status: filter.status ?? null,
+      }) as Row[];
     return rows.map(toRectification);
   }
   getRectification(id: string): Rectification | undefined {
@@ -443,7 +497,9 @@ export class SqliteStore implements Store {
   findRectifications(prefix: string): Rectification[] {
     const escaped = prefix.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
     return (
-      this.db.prepare("SELECT * FROM rectifications WHERE id LIKE ? ESCAPE '\\' ORDER BY id").all(`${escaped}%`) as Row[]
+      this.db
+        .prepare("SELECT * FROM rectifications WHERE id LIKE ? ESCAPE '\\' ORDER BY id")
+        .all(`${escaped}%`) as Row[]
     ).map(toRectification);
   }
   changeRectification(
@@ -481,11 +537,20 @@ export class SqliteStore implements Store {
   }
   listHistory(rectificationId: string): HistoryEntry[] {
     return (
-      this.db
-        .prepare("SELECT * FROM rectification_history WHERE rectification_id = ? ORDER BY at, id")
-        .all(rectificationId) as Row[]
-    ).map(toHistory);
+      (
+        this.db
+          // rowid breaks ties in insertion order: two changes in the same millisecond keep their order.
+          .prepare("SELECT * FROM rectification_history WHERE rectification_id = ? ORDER BY at, rowid")
+          .all(rectificationId) as Row[]
+      ).map(toHistory)
+    );
   }
+}
+
+/** `WHERE a AND b` from the conditions that apply (false ones left out), or nothing. */
+function whereOf(conditions: (string | false)[]): string {
+  const given = conditions.filter((c): c is string => c !== false);
+  return given.length === 0 ? "" : `WHERE ${given.join(" AND ")}`;
 }
 
 function rowOf(f: RectificationFields): Row {

@@ -1,12 +1,22 @@
 // YAML → typed value or positioned diagnostics. Positions come from the YAML nodes
 // themselves, for schema errors as much as for syntax errors.
-import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments } from "yaml";
+import {
+  type Document,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  visit,
+  type YAMLError,
+} from "yaml";
 import { z } from "zod";
 import { type MessageKey, t } from "../i18n/index.js";
 import type { Diagnostic } from "./diagnostics.js";
 import type { SourceText } from "./source.js";
 
-/** Far above any honest file, far below an alias bomb's blow-up. */
+/** Far above any honest file, far below an alias bomb's blow-up (the yaml library's own default). */
 export const MAX_ALIAS_COUNT = 100;
 
 export type Path = readonly (string | number)[];
@@ -37,31 +47,6 @@ function diag(
   return { file, line: pos.line, col: pos.col, severity, code, message, ...(hint ? { hint } : {}) };
 }
 
-/** Find the node at `path`, or the deepest existing ancestor, and the key node when the last step was a key. */
-function locate(doc: Document.Parsed, path: Path): { offset: number; keyOffset?: number; found: boolean } {
-  let node: unknown = doc.contents;
-  let keyOffset: number | undefined;
-  let offset = rangeStart(node) ?? 0;
-  for (const seg of path) {
-    if (isMap(node) && typeof seg === "string") {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === seg);
-      if (!pair) return { offset, found: false };
-      keyOffset = rangeStart(pair.key);
-      node = pair.value;
-      offset = rangeStart(node) ?? keyOffset ?? offset;
-    } else if (isSeq(node) && typeof seg === "number") {
-      const item = node.items[seg];
-      if (item === undefined) return { offset, found: false };
-      node = item;
-      keyOffset = undefined;
-      offset = rangeStart(node) ?? offset;
-    } else {
-      return { offset, found: false };
-    }
-  }
-  return keyOffset === undefined ? { offset, found: true } : { offset, keyOffset, found: true };
-}
-
 function rangeStart(node: unknown): number | undefined {
   if (node && typeof node === "object" && "range" in node) {
     const range = (node as { range?: [number, number, number] | null }).range;
@@ -70,10 +55,43 @@ function rangeStart(node: unknown): number | undefined {
   return undefined;
 }
 
+/** The YAML node at `path` (or its deepest existing ancestor), and the key node when the last step was a key. */
+function locate(doc: Document.Parsed, path: Path): { node: unknown; offset: number; keyOffset?: number } {
+  let node: unknown = doc.contents;
+  let keyOffset: number | undefined;
+  let offset = rangeStart(node) ?? 0;
+  for (const seg of path) {
+    if (isMap(node) && typeof seg === "string") {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === seg);
+      if (!pair) return { node: undefined, offset };
+      keyOffset = rangeStart(pair.key);
+      node = pair.value;
+      offset = rangeStart(node) ?? keyOffset ?? offset;
+    } else if (isSeq(node) && typeof seg === "number") {
+      const item = node.items[seg];
+      if (item === undefined) return { node: undefined, offset };
+      node = item;
+      keyOffset = undefined;
+      offset = rangeStart(node) ?? offset;
+    } else {
+      return { node: undefined, offset };
+    }
+  }
+  return keyOffset === undefined ? { node, offset } : { node, offset, keyOffset };
+}
+
+/** 1-based line and column of the node at `path` (its key with which="key"); the nearest ancestor if absent. */
 export function positionAt(parsed: ParsedYaml, path: Path, which: "value" | "key" = "value"): Position {
   const found = locate(parsed.doc, path);
   const offset = which === "key" ? (found.keyOffset ?? found.offset) : found.offset;
   return parsed.lines.linePos(offset);
+}
+
+/** The text of the scalar at `path` exactly as written in the file (e.g. `1.0`, not the number 1). */
+function sourceAt(parsed: ParsedYaml, path: Path): string | undefined {
+  const { node } = locate(parsed.doc, path);
+  if (!isScalar(node) || !node.range) return undefined;
+  return parsed.source.text.slice(node.range[0], node.range[1]).trim();
 }
 
 function valueAt(value: unknown, path: Path): unknown {
@@ -88,18 +106,68 @@ function valueAt(value: unknown, path: Path): unknown {
 function typeName(v: unknown): string {
   if (v === null) return t("type.null");
   if (Array.isArray(v)) return t("type.array");
-  const key = `type.${typeof v}` as MessageKey;
-  return ["string", "number", "boolean", "object", "undefined"].includes(typeof v) ? t(key) : typeof v;
+  switch (typeof v) {
+    case "string":
+      return t("type.string");
+    case "number":
+      return t("type.number");
+    case "boolean":
+      return t("type.boolean");
+    case "object":
+      return t("type.object");
+    default:
+      return typeof v;
+  }
 }
 
-function pathText(path: Path): string {
-  let s = "";
-  for (const seg of path) s += typeof seg === "number" ? `[${seg}]` : s === "" ? seg : `.${seg}`;
-  return s;
+/** Words for a list element: "section 2 `opinions`" / "第 2 个环节 `opinions`". */
+function elementLabel(list: string, index: number, element: unknown, withId = true): string {
+  const id =
+    withId && element && typeof element === "object" && !Array.isArray(element) && "id" in element
+      ? (element as { id: unknown }).id
+      : undefined;
+  const n = index + 1;
+  const known = list === "sections" || list === "items" || list === "method";
+  const label = known ? t(`where.list.${list}` as MessageKey) : list;
+  if (!known) return t("where.elementRaw", { list, n });
+  return typeof id === "string" && id !== ""
+    ? t("where.elementWithId", { list: label, n, id })
+    : t("where.element", { list: label, n });
 }
 
-function where(path: Path): string {
-  return path.length === 0 ? t("where.root") : t("where.in", { path: pathText(path) });
+/**
+ * A location in words a clerk can follow, e.g. "section 2 `opinions` › item 1 `open-door`"
+ * (the line and column already say exactly where; this says what it is).
+ */
+function describePath(path: Path, value: unknown, lastId = true): string {
+  const parts: string[] = [];
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i]!;
+    const next = path[i + 1];
+    if (typeof seg === "string" && typeof next === "number") {
+      const isLast = i + 2 >= path.length;
+      parts.push(elementLabel(seg, next, valueAt(value, path.slice(0, i + 2)), lastId || !isLast));
+      i++;
+    } else parts.push(`\`${seg}\``);
+  }
+  return parts.join(t("where.sep"));
+}
+
+/** " in section 2 `opinions`"; for the top level either " at the top level" or nothing. */
+function where(parent: Path, value: unknown, sayRoot: boolean, lastId = true): string {
+  if (parent.length === 0) return sayRoot ? t("where.root") : "";
+  return t("where.in", { path: describePath(parent, value, lastId) });
+}
+
+/** What is wrong, named for the message: "`version`", or "item 3" for a list element, or "the file". */
+function subject(path: Path, value: unknown): { field: string; parent: Path; key: string } {
+  const last = path[path.length - 1];
+  if (last === undefined) return { field: t("where.file"), parent: [], key: "" };
+  if (typeof last === "string") return { field: `\`${last}\``, parent: path.slice(0, -1), key: last };
+  const list = path[path.length - 2];
+  const parent = path.slice(0, -2);
+  if (typeof list !== "string") return { field: describePath(path, value), parent, key: "" };
+  return { field: elementLabel(list, last, valueAt(value, path)), parent, key: list };
 }
 
 /** The zod schema that describes the value at `path`, to list the keys allowed there. */
@@ -131,6 +199,7 @@ export function levenshtein(a: string, b: string): number {
   return prev[b.length]!;
 }
 
+/** The candidate a typo most likely meant, if any is close enough to be worth suggesting. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestScore = Number.POSITIVE_INFINITY;
@@ -144,6 +213,8 @@ export function closest(word: string, candidates: readonly string[]): string | u
   return best !== undefined && bestScore <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
 }
 
+const pathKey = (path: Path) => JSON.stringify(path);
+
 /** Turn zod issues into diagnostics placed on the offending YAML node. */
 export function issuesToDiagnostics(
   parsed: ParsedYaml,
@@ -153,163 +224,395 @@ export function issuesToDiagnostics(
 ): Diagnostic[] {
   const file = parsed.source.file;
   const out: Diagnostic[] = [];
-  for (const issue of issues) {
-    const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
-    const field = String([...path].reverse().find((p) => typeof p === "string") ?? "");
+  const paths = issues.map((issue) => issue.path.filter((p): p is string | number => typeof p !== "symbol"));
+  // `tittle: …` makes zod report both the unknown `tittle` and the missing `title`: say it once.
+  const explained = new Set<string>();
+  issues.forEach((issue, i) => {
+    if (issue.code !== "unrecognized_keys") return;
+    const path = paths[i]!;
+    const target = schemaAt(schema, path);
+    const allowed = target instanceof z.ZodObject ? Object.keys(target.shape as object) : [];
+    for (const key of issue.keys) {
+      const suggestion = closest(key, allowed);
+      if (suggestion && valueAt(value, [...path, suggestion]) === undefined) {
+        explained.add(pathKey([...path, suggestion]));
+      }
+    }
+  });
+
+  issues.forEach((issue, i) => {
+    const path = paths[i]!;
     const actual = valueAt(value, path);
+    const { field, parent, key } = subject(path, value);
+    const at = (which: "value" | "key" = "value") => positionAt(parsed, path, which);
+    const push = (pos: Position, code: string, message: string, hint?: string) =>
+      out.push(diag(file, pos, code, message, hint));
     switch (issue.code) {
       case "unrecognized_keys": {
         const target = schemaAt(schema, path);
         const allowed = target instanceof z.ZodObject ? Object.keys(target.shape as object) : [];
-        for (const key of issue.keys) {
-          const suggestion = closest(key, allowed);
-          out.push(
-            diag(
-              file,
-              positionAt(parsed, [...path, key], "key"),
-              "unknown-key",
-              t("diag.unknownKey", { key, where: where(path) }),
-              suggestion
-                ? t("diag.unknownKey.didYouMean", { suggestion })
-                : t("diag.unknownKey.allowed", { allowed: allowed.join(", ") }),
-            ),
+        for (const k of issue.keys) {
+          const suggestion = closest(k, allowed);
+          push(
+            positionAt(parsed, [...path, k], "key"),
+            "unknown-key",
+            t("diag.unknownKey", { key: k, where: where(path, value, true) }),
+            suggestion
+              ? t("diag.unknownKey.didYouMean", { suggestion })
+              : t("diag.unknownKey.allowed", { allowed: allowed.join(", ") }),
           );
         }
         break;
       }
       case "invalid_type": {
         if (actual === undefined) {
-          const parent = path.slice(0, -1);
-          out.push(
-            diag(
-              file,
-              positionAt(parsed, parent),
-              "missing-field",
-              t("diag.missingField", { field, where: where(parent) }),
-              t("diag.missingField.hint", { field }),
-            ),
+          if (explained.has(pathKey(path))) break;
+          push(
+            positionAt(parsed, parent),
+            "missing-field",
+            t("diag.missingField", { field: key, where: where(parent, value, true) }),
+            t("diag.missingField.hint", { field: key }),
+          );
+        } else if (actual === null && issue.expected === "array") {
+          push(
+            at("key"),
+            "empty-list",
+            t("diag.emptyList", { field, where: where(parent, value, false) }),
+            emptyListHint(key),
+          );
+        } else if (actual === null && issue.expected === "string") {
+          push(
+            at("key"),
+            "empty-text",
+            t("diag.emptyText", { field, where: where(parent, value, false) }),
+            t("diag.emptyText.hint"),
           );
         } else {
-          const expected = t(`type.${issue.expected === "array" ? "array" : issue.expected}` as MessageKey);
-          out.push(
-            diag(
-              file,
-              positionAt(parsed, path),
-              "wrong-type",
-              t("diag.wrongType", { field: pathText(path), expected, actual: typeName(actual) }),
-              issue.expected === "string" ? t("diag.wrongType.hint", { field }) : undefined,
-            ),
+          const expected = expectedName(issue.expected);
+          push(
+            at(),
+            "wrong-type",
+            t("diag.wrongType", {
+              field,
+              expected,
+              actual: typeName(actual),
+              where: where(parent, value, false),
+            }),
+            wrongTypeHint(issue.expected, actual, key, sourceAt(parsed, path)),
           );
         }
         break;
       }
       case "invalid_value": {
-        out.push(
-          diag(
-            file,
-            positionAt(parsed, path),
-            "bad-value",
-            t("diag.badValue", { field: pathText(path), value: String(actual) }),
-            t("diag.badValue.hint", { allowed: issue.values.map(String).join(", ") }),
-          ),
+        const allowed = issue.values.map(String);
+        const suggestion = typeof actual === "string" ? closest(actual, allowed) : undefined;
+        push(
+          at(),
+          "bad-value",
+          t("diag.badValue", { field, value: String(actual), where: where(parent, value, false) }),
+          suggestion
+            ? t("diag.badValue.didYouMean", { suggestion, allowed: allowed.join(", ") })
+            : t("diag.badValue.hint", { allowed: allowed.join(", ") }),
         );
         break;
       }
       case "invalid_format": {
-        out.push(
-          field === "id"
-            ? diag(file, positionAt(parsed, path), "bad-id", t("diag.badId", { value: String(actual) }), t("diag.badId.hint"))
-            : diag(file, positionAt(parsed, path), "bad-format", t("diag.invalid", { field, message: issue.message })),
-        );
+        if (key === "id") {
+          push(
+            at(),
+            "bad-id",
+            // Not "item 2 `Bad_Id`": the id being wrong is the point.
+            t("diag.badId", { value: String(actual), where: where(parent, value, false, false) }),
+            t("diag.badId.hint"),
+          );
+        } else {
+          push(
+            at(),
+            "bad-format",
+            t("diag.invalid", { field, where: where(parent, value, false), message: issue.message }),
+          );
+        }
         break;
       }
       case "too_small": {
-        const isList = Array.isArray(actual);
-        const hintKey: MessageKey | undefined =
-          field === "items" ? "diag.emptyList.hint.items" : field === "sections" ? "diag.emptyList.hint.sections" : undefined;
-        out.push(
-          isList
-            ? diag(
-                file,
-                positionAt(parsed, path, "key"),
-                "empty-list",
-                t("diag.emptyList", { field: pathText(path) }),
-                hintKey ? t(hintKey) : undefined,
-              )
-            : diag(
-                file,
-                positionAt(parsed, path),
-                "empty-text",
-                t("diag.emptyText", { field: pathText(path) }),
-                t("diag.emptyText.hint"),
-              ),
-        );
+        if (Array.isArray(actual)) {
+          push(
+            at("key"),
+            "empty-list",
+            t("diag.emptyList", { field, where: where(parent, value, false) }),
+            emptyListHint(key),
+          );
+        } else {
+          push(
+            at(),
+            "empty-text",
+            t("diag.emptyText", { field, where: where(parent, value, false) }),
+            t("diag.emptyText.hint"),
+          );
+        }
         break;
       }
       default:
-        out.push(
-          diag(file, positionAt(parsed, path), "invalid", t("diag.invalid", { field: pathText(path), message: issue.message })),
+        push(
+          at(),
+          "invalid",
+          t("diag.invalid", { field, where: where(parent, value, false), message: issue.message }),
         );
     }
-  }
+  });
   return out;
 }
 
-/** Parse YAML text into one document; syntax, duplicate keys, alias bombs and empty files become diagnostics. */
-export function parseYaml(source: SourceText): { parsed?: ParsedYaml; value?: unknown; diagnostics: Diagnostic[] } {
+function expectedName(expected: string): string {
+  switch (expected) {
+    case "string":
+      return t("type.string");
+    case "number":
+    case "int":
+      return t("type.number");
+    case "boolean":
+      return t("type.boolean");
+    case "array":
+      return t("type.array");
+    case "object":
+      return t("type.object");
+    default:
+      return expected;
+  }
+}
+
+function emptyListHint(key: string): string | undefined {
+  if (key === "items") return t("diag.emptyList.hint.items");
+  if (key === "sections") return t("diag.emptyList.hint.sections");
+  return undefined;
+}
+
+function wrongTypeHint(
+  expected: string,
+  actual: unknown,
+  key: string,
+  written: string | undefined,
+): string | undefined {
+  if (
+    expected === "string" &&
+    (typeof actual === "number" || typeof actual === "boolean") &&
+    key &&
+    written
+  ) {
+    return t("diag.wrongType.hint.quote", { example: `${key}: "${written}"` });
+  }
+  if (expected === "boolean") return t("diag.wrongType.hint.boolean");
+  if (expected === "array") return t("diag.wrongType.hint.list");
+  if (expected === "object") return t("diag.wrongType.hint.object");
+  return undefined;
+}
+
+/** The key that a DUPLICATE_KEY error points at, and the line of its first occurrence. */
+function duplicateKeyAt(
+  doc: Document.Parsed,
+  offset: number,
+  lines: LineCounter,
+): { key: string; first?: number } {
+  let found: { key: string; first?: number } | undefined;
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Map<string, number>();
+      for (const pair of map.items) {
+        const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        const start = rangeStart(pair.key);
+        if (k === undefined || start === undefined) continue;
+        const first = seen.get(k);
+        if (start === offset) {
+          found = first === undefined ? { key: k } : { key: k, first: lines.linePos(first).line };
+          return visit.BREAK;
+        }
+        if (first === undefined) seen.set(k, start);
+      }
+      return undefined;
+    },
+  });
+  return found ?? { key: "?" };
+}
+
+/** Offset of the first alias node (`*name`, optionally a given name) in the document. */
+function aliasOffset(doc: Document.Parsed, name?: string): number | undefined {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (name !== undefined && node.source !== name) return undefined;
+      offset = rangeStart(node);
+      return visit.BREAK;
+    },
+  });
+  return offset;
+}
+
+/**
+ * Where an unclosed quote was opened: the parser notices only at the end of the file, but the
+ * clerk needs the line where the text starts.
+ */
+function unclosedQuoteOffset(doc: Document.Parsed, text: string, errorOffset: number): number {
+  let offset = errorOffset;
+  visit(doc, {
+    Scalar(_, node) {
+      if ((node.type !== "QUOTE_DOUBLE" && node.type !== "QUOTE_SINGLE") || !node.range) return;
+      const raw = text.slice(node.range[0], node.range[1]).trimEnd();
+      const quote = node.type === "QUOTE_DOUBLE" ? '"' : "'";
+      if (raw.length < 2 || !raw.endsWith(quote)) offset = node.range[0];
+    },
+  });
+  return offset;
+}
+
+/** A YAML syntax error in words a clerk can act on, for the mistakes people really make. */
+function syntaxDiagnostic(file: string, pos: Position, err: YAMLError): Diagnostic {
+  const detail = err.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? err.message;
+  const say = (message: MessageKey, hint: MessageKey, params = {}) =>
+    diag(file, pos, "yaml-syntax", t(message, params), t(hint, params));
+  switch (err.code) {
+    case "TAB_AS_INDENT":
+      return say("diag.syntax.tab", "diag.syntax.tab.hint");
+    case "BLOCK_AS_IMPLICIT_KEY":
+      return say("diag.syntax.colon", "diag.syntax.colon.hint");
+    case "BLOCK_IN_FLOW":
+      return say("diag.syntax.blockInFlow", "diag.syntax.blockInFlow.hint");
+    case "MULTILINE_IMPLICIT_KEY":
+      return say("diag.syntax.notKeyValue", "diag.syntax.notKeyValue.hint");
+    case "BAD_SCALAR_START": {
+      const char = /character (\S)\s*$/.exec(detail)?.[1] ?? detail.slice(-1);
+      return say("diag.syntax.badStart", "diag.syntax.badStart.hint", { char });
+    }
+    case "MISSING_CHAR":
+      if (/quote/i.test(detail)) return say("diag.syntax.unclosedQuote", "diag.syntax.unclosedQuote.hint");
+      break;
+    case "BAD_INDENT":
+      if (/end with an? [\]}]/.test(detail))
+        return say("diag.syntax.unclosedBracket", "diag.syntax.unclosedBracket.hint");
+      return say("diag.syntax.indent", "diag.syntax.indent.hint");
+    default:
+      break;
+  }
+  return diag(file, pos, "yaml-syntax", t("diag.syntax", { message: detail }), t("diag.syntax.hint"));
+}
+
+/** No content at all: what `---` with nothing after it, or a file of comments, parses to. */
+function isEmptyNode(node: unknown): boolean {
+  if (node === null || node === undefined) return true;
+  return isScalar(node) && node.value === null && !!node.range && node.range[0] === node.range[1];
+}
+
+/**
+ * Parse YAML text into one document; syntax errors, duplicate keys, several documents,
+ * unresolved aliases, alias bombs and empty files become diagnostics.
+ */
+export function parseYaml(source: SourceText): {
+  parsed?: ParsedYaml;
+  value?: unknown;
+  diagnostics: Diagnostic[];
+} {
   const file = source.file;
   const lines = new LineCounter();
-  const docs = parseAllDocuments(source.text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  const list = Array.isArray(docs) ? docs : [];
-  const first = list[0];
-  if (!first || (first.contents === null && first.errors.length === 0)) {
+  const all = parseAllDocuments(source.text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const docs = Array.isArray(all) ? all : [];
+  // A lone `---` at the end of a file makes an empty document: harmless, not a second checklist.
+  const meaningful = docs.filter((d) => d.errors.length > 0 || !isEmptyNode(d.contents));
+  const first = meaningful[0];
+  if (!first) {
     return { diagnostics: [diag(file, { line: 1, col: 1 }, "empty", t("diag.empty"), t("diag.empty.hint"))] };
   }
   const parsed: ParsedYaml = { doc: first, lines, source };
   const diagnostics: Diagnostic[] = [];
-  for (const err of list.flatMap((d) => d.errors)) {
-    const pos = lines.linePos(err.pos[0]);
-    if (err.code === "DUPLICATE_KEY") {
-      const key = source.text.slice(err.pos[0], err.pos[1]).trim();
-      diagnostics.push(
-        diag(file, pos, "duplicate-key", t("diag.duplicateKey", { key }), t("diag.duplicateKey.hint")),
-      );
-    } else {
-      const message = err.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? err.message;
-      diagnostics.push(diag(file, pos, "yaml-syntax", t("diag.syntax", { message }), t("diag.syntax.hint")));
+  const linesWithError = new Set<number>();
+  for (const doc of meaningful) {
+    for (const err of doc.errors) {
+      const pos = lines.linePos(err.pos[0]);
+      // One broken line often yields a cascade of errors; the first says what to fix.
+      if (linesWithError.has(pos.line)) continue;
+      linesWithError.add(pos.line);
+      if (err.code === "DUPLICATE_KEY") {
+        const { key, first: firstLine } = duplicateKeyAt(doc, err.pos[0], lines);
+        diagnostics.push(
+          diag(
+            file,
+            pos,
+            "duplicate-key",
+            firstLine === undefined
+              ? t("diag.duplicateKey", { key })
+              : t("diag.duplicateKey.first", { key, line: firstLine }),
+            t("diag.duplicateKey.hint"),
+          ),
+        );
+      } else if (err.code === "MISSING_CHAR" && /quote/i.test(err.message)) {
+        const at = lines.linePos(unclosedQuoteOffset(doc, source.text, err.pos[0]));
+        diagnostics.push(syntaxDiagnostic(file, at, err));
+      } else diagnostics.push(syntaxDiagnostic(file, pos, err));
     }
   }
   if (diagnostics.length > 0) return { parsed, diagnostics };
-  const second = list[1];
+  const second = meaningful[1];
   if (second) {
-    const offset = rangeStart(second.contents) ?? second.range[0];
     return {
       parsed,
-      diagnostics: [diag(file, lines.linePos(offset), "multiple-documents", t("diag.multiDoc"), t("diag.multiDoc.hint"))],
+      diagnostics: [
+        diag(
+          file,
+          lines.linePos(second.range[0]),
+          "multiple-documents",
+          t("diag.multiDoc"),
+          t("diag.multiDoc.hint"),
+        ),
+      ],
     };
   }
   try {
     const value: unknown = first.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     return { parsed, value, diagnostics };
   } catch (e) {
-    if (e instanceof ReferenceError && /alias/i.test(e.message)) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (/excessive alias count/i.test(message)) {
+      const pos = lines.linePos(aliasOffset(first) ?? 0);
       return {
         parsed,
-        diagnostics: [diag(file, { line: 1, col: 1 }, "alias-bomb", t("diag.aliasBomb"), t("diag.aliasBomb.hint"))],
+        diagnostics: [diag(file, pos, "alias-bomb", t("diag.aliasBomb"), t("diag.aliasBomb.hint"))],
       };
     }
-    const message = (e as Error).message;
-    return { parsed, diagnostics: [diag(file, { line: 1, col: 1 }, "yaml-syntax", t("diag.syntax", { message }))] };
+    const unresolved = /^Unresolved alias.*: (.+)$/.exec(message)?.[1];
+    if (unresolved !== undefined) {
+      const pos = lines.linePos(aliasOffset(first, unresolved) ?? 0);
+      return {
+        parsed,
+        diagnostics: [
+          diag(
+            file,
+            pos,
+            "unknown-alias",
+            t("diag.unknownAlias", { name: unresolved }),
+            t("diag.unknownAlias.hint", { name: unresolved }),
+          ),
+        ],
+      };
+    }
+    return {
+      parsed,
+      diagnostics: [diag(file, { line: 1, col: 1 }, "yaml-syntax", t("diag.syntax", { message }))],
+    };
   }
 }
 
 /** Parse and check against a zod schema: a typed value, or every problem with its position. */
-export function parseWithSchema<S extends z.ZodType>(source: SourceText, schema: S): ParseOutcome<z.infer<S>> {
+export function parseWithSchema<S extends z.ZodType>(
+  source: SourceText,
+  schema: S,
+): ParseOutcome<z.infer<S>> {
   const { parsed, value, diagnostics } = parseYaml(source);
   if (!parsed || diagnostics.length > 0) return { ok: false, ...(parsed ? { parsed } : {}), diagnostics };
   const result = schema.safeParse(value);
   if (!result.success) {
-    return { ok: false, parsed, diagnostics: issuesToDiagnostics(parsed, value, result.error.issues, schema) };
+    return {
+      ok: false,
+      parsed,
+      diagnostics: issuesToDiagnostics(parsed, value, result.error.issues, schema),
+    };
   }
   return { ok: true, value: result.data, parsed, diagnostics: [] };
 }

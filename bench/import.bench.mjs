@@ -1,0 +1,216 @@
+// Import of a county: 300 schools' databases of one full run each into one database,
+// against plain SQL doing the same merge (ATTACH + INSERT … SELECT … ON CONFLICT, one
+// transaction per file, same durability: WAL, synchronous=FULL) through better-sqlite3.
+// Ours does more per file (a private in-memory copy, identity and quick_check, unit matching
+// by code/name, counts, staging): the target is to stay within 2× of the bare SQL.
+// The school files are in WAL mode, as lookback leaves them; BENCH_ROLLBACK=1 clones them in
+// rollback-journal mode instead, which makes the baseline's ATTACH cheaper (no -wal/-shm).
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { bin, figure, median, root } from "./util.mjs";
+
+export const name = "import";
+
+const SCHOOLS = 300;
+const ROUNDS = 3;
+
+async function dist(rel) {
+  return import(path.join(root, "dist", rel));
+}
+
+/** One school's database through the store API: a full run of self-check, some failures. */
+export async function template(file) {
+  const { openStore } = await dist("store/store.js");
+  const { loadChecklistSet } = await dist("checklist/load.js");
+  const loaded = loadChecklistSet({ cwd: os.tmpdir() }).checklists.find(
+    (c) => c.checklist.id === "self-check",
+  );
+  const store = openStore(file);
+  const unit = store.ensureUnit("模板学校");
+  const snapshot = store.saveSnapshot(loaded);
+  const leaders = ["书记", "校长", "副校长"];
+  const run = store.createRun({ unitId: unit.id, snapshot, respondent: "填报人", leaders });
+  let n = 0;
+  let opened = 0;
+  for (const section of loaded.checklist.sections) {
+    for (const leader of section.per === "leader" ? leaders : [null]) {
+      for (const item of section.items) {
+        const result = n++ % 6 === 2 ? "fail" : "pass";
+        const r = store.saveAnswer(run.id, {
+          itemKey: `${section.id}.${item.id}${leader ? `@${leader}` : ""}`,
+          sectionId: section.id,
+          itemId: item.id,
+          leader,
+          result,
+          note: result === "fail" ? "存在不足" : null,
+          evidence: null,
+          naReason: null,
+          ...(result === "fail"
+            ? {
+                rectification: {
+                  problem: "存在问题",
+                  measure: "整改措施",
+                  owner: leader ?? "办公室主任",
+                  leaderInCharge: null,
+                  department: null,
+                  deadline: "2026-12-31",
+                  kind: "deadline",
+                  origin: "self-check",
+                  evidence: null,
+                },
+              }
+            : {}),
+        });
+        // Half the rectifications have moved on: two history entries each.
+        if (r.rectification && opened++ % 2 === 0) {
+          store.changeRectification(r.rectification.id, {
+            toStatus: "in-progress",
+            by: "办公室主任",
+            note: "正在整改",
+          });
+        }
+      }
+    }
+  }
+  store.finishRun(run.id);
+  store.close();
+}
+
+/** Copies of the template under new ids and names: quick, and each a valid school file. */
+export function clone(templateFile, folder) {
+  mkdirSync(folder, { recursive: true });
+  for (let i = 0; i < SCHOOLS; i++) {
+    const file = path.join(folder, `school-${String(i).padStart(3, "0")}.db`);
+    copyFileSync(templateFile, file);
+    const db = new Database(file);
+    db.pragma("foreign_keys = OFF");
+    const sfx = `-${i}`;
+    db.transaction(() => {
+      db.prepare("UPDATE units SET id = id || ?, name = ?, code = ?").run(
+        sfx,
+        `第${i}学校`,
+        `3601${String(i).padStart(6, "0")}`,
+      );
+      db.prepare("UPDATE runs SET id = id || ?, unit_id = unit_id || ?").run(sfx, sfx);
+      db.prepare("UPDATE answers SET id = id || ?, run_id = run_id || ?").run(sfx, sfx);
+      db.prepare("UPDATE rectifications SET id = id || ?, run_id = run_id || ?, unit_id = unit_id || ?").run(
+        sfx,
+        sfx,
+        sfx,
+      );
+      db.prepare(
+        "UPDATE rectification_history SET id = id || ?, rectification_id = rectification_id || ?",
+      ).run(sfx, sfx);
+    })();
+    if (process.env.BENCH_ROLLBACK) db.pragma("journal_mode = DELETE");
+    db.close();
+  }
+  return readdirSync(folder)
+    .filter((f) => f.endsWith(".db"))
+    .sort()
+    .map((f) => path.join(folder, f));
+}
+
+async function emptyTarget(file) {
+  const { openStore } = await dist("store/store.js");
+  openStore(file).close();
+}
+
+/** The baseline: bare set-based SQL, one ATTACH and one transaction per file. */
+function baseline(target, files) {
+  const db = new Database(target);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  db.pragma("foreign_keys = ON");
+  const t0 = process.hrtime.bigint();
+  for (const f of files) {
+    db.prepare("ATTACH DATABASE ? AS src").run(f);
+    db.transaction(() => {
+      db.exec(`
+        INSERT INTO units SELECT * FROM src.units WHERE true ON CONFLICT DO NOTHING;
+        INSERT INTO checklist_snapshots SELECT * FROM src.checklist_snapshots WHERE true ON CONFLICT DO NOTHING;
+        INSERT INTO runs SELECT * FROM src.runs WHERE true ON CONFLICT(id) DO UPDATE SET
+          status = excluded.status, finished_at = excluded.finished_at, updated_at = excluded.updated_at
+          WHERE excluded.updated_at > runs.updated_at;
+        INSERT INTO answers SELECT * FROM src.answers WHERE true ON CONFLICT(id) DO UPDATE SET
+          result = excluded.result, note = excluded.note, updated_at = excluded.updated_at
+          WHERE excluded.updated_at > answers.updated_at;
+        INSERT INTO rectifications SELECT * FROM src.rectifications WHERE true ON CONFLICT(id) DO UPDATE SET
+          status = excluded.status, progress = excluded.progress, updated_at = excluded.updated_at
+          WHERE excluded.updated_at > rectifications.updated_at;
+        INSERT INTO rectification_history SELECT * FROM src.rectification_history WHERE true ON CONFLICT DO NOTHING;
+      `);
+    }).immediate();
+    db.exec("DETACH DATABASE src");
+  }
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  db.close();
+  return ms;
+}
+
+async function ours(target, files) {
+  const { openStore } = await dist("store/store.js");
+  const { importAll } = await dist("import/index.js");
+  const store = openStore(target);
+  const t0 = process.hrtime.bigint();
+  const report = importAll(
+    store,
+    files.map((file) => ({ file, display: path.basename(file) })),
+  );
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  store.close();
+  if (report.failed > 0 || report.totals.runs.added !== files.length) {
+    throw new Error(`bench import went wrong: ${JSON.stringify(report.totals)} failed=${report.failed}`);
+  }
+  return ms;
+}
+
+function rows(target) {
+  const db = new Database(target, { readonly: true });
+  const n = (t) => db.prepare(`SELECT count(*) AS n FROM ${t}`).get().n;
+  const out = ["units", "runs", "answers", "rectifications", "rectification_history"].map(n);
+  db.close();
+  return out.join("/");
+}
+
+export async function run() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "lookback-bench-import-"));
+  try {
+    const templateFile = path.join(dir, "template.db");
+    await template(templateFile);
+    const folder = path.join(dir, "schools");
+    const files = clone(templateFile, folder);
+    const times = { ours: [], base: [], cli: [] };
+    let counts = { ours: "", base: "" };
+    for (let round = 0; round < ROUNDS; round++) {
+      const b = path.join(dir, `base-${round}.db`);
+      const o = path.join(dir, `ours-${round}.db`);
+      const c = path.join(dir, `cli-${round}.db`);
+      await emptyTarget(b);
+      await emptyTarget(o);
+      await emptyTarget(c);
+      times.base.push(baseline(b, files));
+      times.ours.push(await ours(o, files));
+      const t0 = process.hrtime.bigint();
+      const r = spawnSync(process.execPath, [bin, "--db", c, "import", folder, "--json"], {
+        stdio: "ignore",
+      });
+      times.cli.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      if (r.status !== 0) throw new Error(`lookback import exited ${r.status}`);
+      counts = { ours: rows(o), base: rows(b) };
+    }
+    if (counts.ours !== counts.base)
+      throw new Error(`row counts differ: ours ${counts.ours}, baseline ${counts.base}`);
+    const base = median(times.base);
+    process.stderr.write(`bench: import rows (units/runs/answers/rectifications/history) ${counts.ours}\n`);
+    return [
+      figure(`import ${SCHOOLS} school files, in process`, median(times.ours), base, "ms", 2),
+      figure(`import ${SCHOOLS} school files, CLI end to end`, median(times.cli), base, "ms", 2),
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

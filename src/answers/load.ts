@@ -1,0 +1,403 @@
+// Reading and checking an answers file (§8) completely before anything is written:
+// every problem is a diagnostic with file:line:col, like `validate`'s.
+import { isScalar } from "yaml";
+import { z } from "zod";
+import {
+  type AnswerField,
+  allowedResults,
+  checkLeaders,
+  checkName,
+  defaultKind,
+  defaultOrigin,
+  opensRectification,
+  optionalText,
+  parseKind,
+  parseOrigin,
+  parseResult,
+  type RectField,
+  validateDraft,
+} from "../check/fields.js";
+import { findResumable } from "../check/runs.js";
+import {
+  expandSlots,
+  mergeLeaders,
+  parseItemKey,
+  perLeaderSections,
+  type Slot,
+  splitNames,
+} from "../check/slots.js";
+import { checklistOfRun } from "../check/snapshot.js";
+import type { ChecklistSet } from "../checklist/load.js";
+import type { Checklist, LoadedChecklist } from "../checklist/schema.js";
+import { type Lang, localized, t } from "../i18n/index.js";
+import type { AnswerInput, Store } from "../store/store.js";
+import type { Run, Unit } from "../store/types.js";
+import { parseDate } from "../util/dates.js";
+import type { Diagnostic } from "../yaml/diagnostics.js";
+import {
+  closest,
+  issuesToDiagnostics,
+  makeDiagnostic,
+  type ParsedYaml,
+  type Path,
+  parseWithSchema,
+  positionAt,
+} from "../yaml/parse.js";
+import type { SourceText } from "../yaml/source.js";
+import { type AnswerEntry, AnswerEntrySchema, AnswersFileSchema } from "./schema.js";
+
+export interface AnswersFlags {
+  unit?: string;
+  checklist?: string;
+  respondent?: string;
+  new?: boolean;
+}
+
+/** What applying the file will do: validated, nothing written yet. */
+export interface AnswersPlan {
+  file: string;
+  unitName: string;
+  checklistId: string;
+  checklist: Checklist;
+  /** The unfinished run to continue, or null for a new run of `loaded`. */
+  resume: { unit: Unit; run: Run } | null;
+  loaded: LoadedChecklist | null;
+  respondent: string;
+  leaders: string[];
+  slots: Slot[];
+  inputs: AnswerInput[];
+  warnings: Diagnostic[];
+}
+
+export type PlanOutcome = { ok: true; plan: AnswersPlan } | { ok: false; diagnostics: Diagnostic[] };
+
+const DEFAULT_CHECKLIST = "self-check";
+
+const SNAKE: Record<RectField, string> = {
+  problem: "problem",
+  measure: "measure",
+  owner: "owner",
+  leaderInCharge: "leader_in_charge",
+  department: "department",
+  deadline: "deadline",
+  kind: "kind",
+  origin: "origin",
+  evidence: "evidence",
+};
+const ANSWER_KEY: Record<"result" | "note" | "evidence" | "naReason", string> = {
+  result: "result",
+  note: "note",
+  evidence: "evidence",
+  naReason: "na_reason",
+};
+
+/** The text of a scalar as written (a YAML number like 20261231 or +30 is a date here). */
+function rawScalar(parsed: ParsedYaml, path: Path): string | undefined {
+  const node = parsed.doc.getIn(path, true);
+  if (!isScalar(node) || !node.range) return undefined;
+  return parsed.source.text.slice(node.range[0], node.range[1]).trim();
+}
+
+function asText(v: unknown): string | null {
+  return v === null || v === undefined ? null : String(v);
+}
+
+export function planAnswers(
+  source: SourceText,
+  deps: { set: ChecklistSet; store: Store | null; flags: AnswersFlags; today: string; lang: Lang },
+): PlanOutcome {
+  const outcome = parseWithSchema(source, AnswersFileSchema);
+  if (!outcome.ok) return { ok: false, diagnostics: outcome.diagnostics };
+  const { value: doc, parsed } = outcome;
+  const file = source.file;
+  const errors: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
+  const at = (path: Path, code: string, message: string, hint?: string, which: "value" | "key" = "value") =>
+    errors.push(makeDiagnostic(file, positionAt(parsed, path, which), code, message, hint));
+  const warn = (path: Path, code: string, message: string) =>
+    warnings.push(makeDiagnostic(file, positionAt(parsed, path, "key"), code, message, undefined, "warning"));
+
+  // Unit, checklist, respondent: from the file, else from the flags; never two different ones.
+  const pick = (key: "unit" | "checklist" | "respondent", option: string): string | undefined => {
+    const inFile = doc[key]?.trim();
+    const flag = deps.flags[key]?.trim();
+    if (inFile && flag && inFile !== flag) {
+      at([key], "conflict", t("answers.conflict", { key, file: inFile, option, flag }));
+    }
+    return inFile || flag || undefined;
+  };
+  const unitName = pick("unit", "--unit");
+  const checklistId = pick("checklist", "--checklist") ?? DEFAULT_CHECKLIST;
+  const respondentGiven = pick("respondent", "--respondent");
+  if (unitName === undefined) {
+    at(
+      [],
+      "missing-field",
+      t("answers.missing", { field: "unit", option: "--unit" }),
+      t("diag.missingField.hint", { field: "unit" }),
+    );
+  } else {
+    const c = checkName(unitName, "unit");
+    if (!c.ok) at(["unit"], c.code, c.message);
+  }
+
+  const resume =
+    deps.store && unitName && !deps.flags.new
+      ? (findResumable(deps.store, unitName, checklistId) ?? null)
+      : null;
+  const loaded = deps.set.checklists.find((l) => l.checklist.id === checklistId) ?? null;
+  let checklist: Checklist | undefined;
+  if (resume && deps.store) checklist = checklistOfRun(deps.store, resume.run);
+  else if (loaded) checklist = loaded.checklist;
+  else {
+    const known = deps.set.checklists.map((l) => l.checklist.id);
+    const suggestion = closest(checklistId, known);
+    at(
+      doc.checklist ? ["checklist"] : [],
+      "unknown-checklist",
+      t("check.unknownChecklist", { id: checklistId, known: known.join(", ") }),
+      suggestion ? t("diag.unknownKey.didYouMean", { suggestion }) : t("check.unknownChecklist.hint"),
+    );
+  }
+
+  const respondent = respondentGiven ?? resume?.run.respondent;
+  if (respondent === undefined) {
+    at(
+      [],
+      "missing-field",
+      t("answers.missing", { field: "respondent", option: "--respondent" }),
+      t("diag.missingField.hint", { field: "respondent" }),
+    );
+  } else if (respondentGiven !== undefined) {
+    const c = checkName(respondentGiven, "respondent");
+    if (!c.ok) at(["respondent"], c.code, c.message);
+  }
+
+  const fileLeaders = Array.isArray(doc.leaders)
+    ? doc.leaders.map((s) => s.trim())
+    : splitNames(doc.leaders ?? "");
+  const perLeader = checklist ? perLeaderSections(checklist)[0] : undefined;
+  // A resumed run keeps its leaders; the file may add more.
+  const leaders = mergeLeaders(resume?.run.leaders ?? [], fileLeaders);
+  const namesCheck = checkLeaders(fileLeaders, null);
+  const leadersCheck = namesCheck.ok
+    ? checkLeaders(leaders, perLeader ? localized(perLeader.title, perLeader.title_en, deps.lang) : null)
+    : namesCheck;
+  if (!leadersCheck.ok)
+    at(doc.leaders ? ["leaders"] : [], leadersCheck.code, leadersCheck.message, t("answers.leaders.hint"));
+  if (checklist && !perLeader && fileLeaders.length > 0)
+    warn(["leaders"], "unused-leaders", t("answers.leaders.unused"));
+
+  if (!checklist || unitName === undefined || respondent === undefined)
+    return { ok: false, diagnostics: errors };
+
+  const slots = expandSlots(checklist, leaders);
+  const byKey = new Map(slots.map((s) => [s.key, s]));
+  const inputs: AnswerInput[] = [];
+  for (const [key, raw] of Object.entries(doc.answers ?? {})) {
+    const base: Path = ["answers", key];
+    const slot = byKey.get(key);
+    if (!slot) {
+      unknownKey(key, checklist, leaders, [...byKey.keys()], (code, message, hint) =>
+        at(base, code, message, hint, "key"),
+      );
+      continue;
+    }
+    let entry: AnswerEntry;
+    if (raw === null || typeof raw !== "object") {
+      // Shorthand: `study.study-time: 符合`.
+      entry = { result: raw === null || raw === undefined ? "" : String(raw) };
+    } else {
+      const parsedEntry = AnswerEntrySchema.safeParse(raw);
+      if (!parsedEntry.success) {
+        const wrapper = z.object({ answers: z.object({ [key]: AnswerEntrySchema }) });
+        const issues = parsedEntry.error.issues.map((i) => ({ ...i, path: [...base, ...i.path] }));
+        errors.push(...issuesToDiagnostics(parsed, doc, issues, wrapper));
+        continue;
+      }
+      entry = parsedEntry.data;
+    }
+    const resultPath: Path = typeof raw === "object" && raw !== null ? [...base, "result"] : base;
+    if (entry.result === undefined || entry.result === null || entry.result === "") {
+      at(
+        base,
+        "missing-field",
+        t("answers.missingResult", { key }),
+        t("diag.badValue.hint", { allowed: allowedResults() }),
+      );
+      continue;
+    }
+    const resultText =
+      typeof entry.result === "string" || typeof entry.result === "number"
+        ? String(entry.result)
+        : JSON.stringify(entry.result);
+    const result = parseResult(resultText);
+    if (!result) {
+      at(
+        resultPath,
+        "bad-result",
+        t("answers.badResult", { value: resultText }),
+        t("diag.badValue.hint", { allowed: allowedResults() }),
+      );
+      continue;
+    }
+    const r = entry.rectification ?? null;
+    const deadlineRaw =
+      r?.deadline === undefined || r.deadline === null
+        ? null
+        : typeof r.deadline === "number"
+          ? (rawScalar(parsed, [...base, "rectification", "deadline"]) ?? String(r.deadline))
+          : r.deadline;
+    const evidence = optionalText(entry.evidence);
+    const rect = r && {
+      problem: asText(r.problem),
+      measure: asText(r.measure),
+      // In a per-leader section the leader answers for his own six checks (§5).
+      owner: optionalText(r.owner) ?? slot.leader,
+      leaderInCharge: asText(r.leader_in_charge),
+      department: asText(r.department),
+      deadline: deadlineRaw,
+      kind: asText(r.kind),
+      origin: asText(r.origin),
+      evidence: optionalText(r.evidence) ?? evidence,
+    };
+    if (opensRectification(result) && !r) {
+      // One message for the whole missing block rather than one per field.
+      at(
+        base,
+        "missing-rectification",
+        t("answers.rectification.missing", { key, result: resultText }),
+        t("answers.rectification.hint", { result: resultText }),
+      );
+      continue;
+    }
+    const problems = validateDraft(
+      {
+        result,
+        note: entry.note ?? null,
+        evidence,
+        naReason: entry.na_reason ?? null,
+        rectification: rect,
+      },
+      { today: deps.today },
+    );
+    for (const p of problems) {
+      const isRect =
+        p.inRectification ||
+        (p.field !== "note" && p.field !== "evidence" && p.field !== "naReason" && p.field !== "result");
+      const path: Path = isRect
+        ? [...base, "rectification", SNAKE[p.field as RectField]]
+        : [...base, ANSWER_KEY[p.field as Exclude<AnswerField, RectField>]];
+      const hint =
+        p.code === "missing-field"
+          ? t("diag.missingField.hint", { field: path[path.length - 1] as string })
+          : undefined;
+      // A field left out is shown at the key of the block that lacks it.
+      const missing = p.code === "missing-field" || p.code === "missing-deadline";
+      if (missing) at(path.slice(0, -1), p.code, p.message, hint, "key");
+      else at(path, p.code, p.message, hint);
+    }
+    if (problems.length > 0) continue;
+    if (!opensRectification(result) && r)
+      warn(
+        [...base, "rectification"],
+        "ignored-rectification",
+        t("answers.rectification.ignored", { result: resultText }),
+      );
+    if (result !== "na" && optionalText(entry.na_reason))
+      warn([...base, "na_reason"], "ignored-na-reason", t("answers.naReason.ignored"));
+    const input: AnswerInput = {
+      itemKey: slot.key,
+      sectionId: slot.section.id,
+      itemId: slot.item.id,
+      leader: slot.leader,
+      result,
+      note: optionalText(entry.note),
+      evidence,
+      naReason: result === "na" ? optionalText(entry.na_reason) : null,
+    };
+    if (opensRectification(result) && rect) {
+      const deadline = rect.deadline ? (deadlineOf(rect.deadline, deps.today) ?? null) : null;
+      input.rectification = {
+        problem: optionalText(rect.problem)!,
+        measure: optionalText(rect.measure)!,
+        owner: rect.owner!.trim(),
+        leaderInCharge: optionalText(rect.leaderInCharge),
+        department: optionalText(rect.department),
+        deadline,
+        kind: (rect.kind ? parseKind(rect.kind) : undefined) ?? defaultKind(deadline),
+        origin: (rect.origin ? parseOrigin(rect.origin) : undefined) ?? defaultOrigin(checklistId, slot.item),
+        evidence: rect.evidence,
+      };
+    }
+    inputs.push(input);
+  }
+  if (errors.length > 0) return { ok: false, diagnostics: errors };
+  return {
+    ok: true,
+    plan: {
+      file,
+      unitName: unitName.trim(),
+      checklistId,
+      checklist,
+      resume,
+      loaded,
+      respondent: respondent.trim(),
+      leaders,
+      slots,
+      inputs,
+      warnings,
+    },
+  };
+}
+
+/** The calendar date of a deadline already checked by validateDraft. */
+function deadlineOf(raw: string, today: string): string | undefined {
+  const p = parseDate(raw, { today, notBefore: today });
+  return p.ok ? p.date : undefined;
+}
+
+/** Say why a key names no item: a leader missing from `leaders`, a per-leader item without `@`, or a typo. */
+function unknownKey(
+  key: string,
+  checklist: Checklist,
+  leaders: readonly string[],
+  known: string[],
+  report: (code: string, message: string, hint?: string) => void,
+): void {
+  const parts = parseItemKey(key);
+  const section = parts && checklist.sections.find((s) => s.id === parts.sectionId);
+  const item = parts && section?.items.find((i) => i.id === parts.itemId);
+  if (parts && section && item) {
+    if (section.per === "leader" && parts.leader === null) {
+      report(
+        "needs-leader",
+        t("answers.key.needsLeader", { key }),
+        t("answers.key.needsLeader.hint", { key, leader: leaders[0] ?? "张三" }),
+      );
+      return;
+    }
+    if (section.per === "leader" && parts.leader !== null) {
+      report(
+        "unknown-leader",
+        t("answers.key.unknownLeader", { key, leader: parts.leader }),
+        t("answers.key.unknownLeader.hint", { leaders: leaders.join("、") || "-" }),
+      );
+      return;
+    }
+    if (section.per !== "leader" && parts.leader !== null) {
+      report(
+        "not-per-leader",
+        t("answers.key.notPerLeader", { key, section: section.id }),
+        t("diag.unknownKey.didYouMean", { suggestion: `${section.id}.${item.id}` }),
+      );
+      return;
+    }
+  }
+  const suggestion = closest(key, known);
+  report(
+    "unknown-item",
+    t("answers.key.unknown", { key, checklist: checklist.id }),
+    suggestion ? t("diag.unknownKey.didYouMean", { suggestion }) : t("answers.key.unknown.hint"),
+  );
+}

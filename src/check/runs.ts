@@ -1,0 +1,48 @@
+// Finding, starting and loading runs: shared by the interactive check and the answers file.
+import type { LoadedChecklist } from "../checklist/schema.js";
+import type { Store } from "../store/store.js";
+import type { Run, Unit } from "../store/types.js";
+import { type CheckState, initialState } from "./machine.js";
+import { expandSlots } from "./slots.js";
+import { checklistOfRun } from "./snapshot.js";
+
+/** The unit's unfinished run of a checklist: the one `check` resumes. */
+export function findResumable(
+  store: Store,
+  unitName: string,
+  checklistId: string,
+): { unit: Unit; run: Run } | undefined {
+  const unit = store.findUnitByName(unitName);
+  if (!unit) return undefined;
+  const run = store.latestRun(unit.id, checklistId, { unfinishedOnly: true });
+  return run ? { unit, run } : undefined;
+}
+
+/** Create the unit when new, snapshot the checklist, and start a run: one transaction. */
+export function startRun(
+  store: Store,
+  input: { unitName: string; loaded: LoadedChecklist; respondent: string; leaders: string[] },
+): { unit: Unit; run: Run } {
+  return store.transaction(() => {
+    const unit = store.ensureUnit(input.unitName);
+    const snapshot = store.saveSnapshot(input.loaded);
+    const run = store.createRun({
+      unitId: unit.id,
+      snapshot,
+      respondent: input.respondent,
+      leaders: input.leaders,
+    });
+    return { unit, run };
+  });
+}
+
+/** A run's state as stored: its snapshot's slots, its answers, the cursor at the first unanswered item. */
+export function loadState(store: Store, run: Run): CheckState {
+  const checklist = checklistOfRun(store, run);
+  return initialState(
+    run,
+    expandSlots(checklist, run.leaders),
+    store.listAnswers(run.id),
+    store.listRectifications({ runId: run.id }),
+  );
+}

@@ -1,0 +1,370 @@
+// The interactive check, driven through the scripted prompt adapter against a real
+// database: what a person sees and what is stored after each step.
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { type Kit, MINI, makeKit, na, pass, problem, session } from "../../test/helpers/check-kit.js";
+import { setLang } from "../i18n/index.js";
+import { addDays, localToday } from "../util/dates.js";
+
+let kit: Kit;
+beforeAll(() => setLang("en"));
+beforeEach(() => {
+  kit = makeKit();
+});
+afterEach(() => kit.cleanup());
+
+const LEADERS = "李书记、王校长";
+
+function answersOf(k: Kit) {
+  const store = k.open();
+  try {
+    const runs = store.listRuns();
+    return {
+      runs,
+      answers: runs.flatMap((r) => store.listAnswers(r.id)),
+      rects: store.listRectifications(),
+    };
+  } finally {
+    store.close();
+  }
+}
+
+describe("a new run", () => {
+  test("asks the leaders, expands the per-leader section once per leader, and stores every answer as given", async () => {
+    const { ask, state } = await session(kit, [LEADERS, ...pass(), ...pass("好", "签到表")], MINI);
+    expect(state).toBeUndefined(); // the script ran out at item 3, as a person walking away
+    expect(ask.output).toContain("New check: 莲塘一小 · Mini checklist (7 items)");
+    expect(ask.output).toContain("Study · 1/7");
+    const { runs, answers } = answersOf(kit);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]!.leaders).toEqual(["李书记", "王校长"]);
+    expect(answers.map((a) => [a.itemKey, a.result, a.note, a.evidence])).toEqual([
+      ["a.one", "pass", null, null],
+      ["a.two", "pass", "好", "签到表"],
+    ]);
+  });
+
+  test("leaders can be typed one by one, ending with an empty line", async () => {
+    await session(kit, ["李书记", "王校长", "赵主任", ""], MINI);
+    const { runs } = answersOf(kit);
+    expect(runs[0]!.leaders).toEqual(["李书记", "王校长", "赵主任"]);
+  });
+
+  test("per-leader items come leader by leader, keyed section.item@leader, with the leader as default owner", async () => {
+    const steps = [
+      LEADERS,
+      ...pass(),
+      ...pass(),
+      ...pass(),
+      ...problem("fail", { owner: "" }), // Enter keeps the default owner: 李书记
+      ...pass(),
+      ...pass(),
+      ...pass(),
+    ];
+    const { ask } = await session(kit, steps, MINI);
+    expect(ask.output).toContain("Six checks · 李书记 · 4/7");
+    expect(ask.output).toContain("Six checks · 王校长 · 6/7");
+    const ownerPrompt = ask.transcript.find(
+      (e) => e.kind === "input" && e.message.startsWith("Person responsible"),
+    );
+    expect(ownerPrompt?.default).toBe("李书记");
+    const { answers, rects } = answersOf(kit);
+    expect(answers.map((a) => a.itemKey)).toEqual([
+      "a.one",
+      "a.two",
+      "a.three",
+      "lead.x@李书记",
+      "lead.y@李书记",
+      "lead.x@王校长",
+      "lead.y@王校长",
+    ]);
+    expect(rects).toHaveLength(1);
+    expect(rects[0]).toMatchObject({
+      itemKey: "lead.x@李书记",
+      owner: "李书记",
+      deadline: addDays(localToday(), 30),
+    });
+  });
+});
+
+describe("resuming", () => {
+  test("the next check resumes at the first unanswered item and says so", async () => {
+    await session(kit, [LEADERS, ...pass(), ...pass()], MINI);
+    const { ask } = await session(kit, [...pass()], MINI);
+    expect(ask.output).toMatch(/2\/7 answered, from item 3\./);
+    expect(ask.output).toContain("Study · 3/7");
+    expect(ask.output).not.toContain("Study · 1/7");
+    // No leaders asked again: the run keeps its own.
+    expect(ask.transcript.some((e) => e.message.includes("Leading cadres"))).toBe(false);
+    expect(answersOf(kit).runs).toHaveLength(1);
+  });
+
+  test("a skipped item is where the next check resumes", async () => {
+    await session(kit, [LEADERS, ...pass(), "skip", ...pass()], MINI);
+    const { ask } = await session(kit, [], MINI);
+    expect(ask.output).toMatch(/from item 2\./);
+  });
+
+  test("--new starts a new run and keeps the unfinished one", async () => {
+    await session(kit, [LEADERS, ...pass()], MINI);
+    const { ask } = await session(kit, ["赵书记", "", ...pass()], { ...MINI, new: true });
+    expect(ask.output).toContain("the unfinished one (1/7 answered) is kept");
+    const { runs, answers } = answersOf(kit);
+    expect(runs).toHaveLength(2);
+    expect(runs.map((r) => r.status)).toEqual(["in-progress", "in-progress"]);
+    expect(answers).toHaveLength(2);
+    // The resumable run is now the newest one.
+    const { ask: again } = await session(kit, [], MINI);
+    expect(again.output).toMatch(/1\/5 answered, from item 2\./);
+  });
+
+  test("a resumed run keeps the checklist it started with, even after the YAML changed", async () => {
+    await session(kit, [LEADERS, ...pass()], MINI);
+    const file = path.join(kit.checklistsDir, "mini.yaml");
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8")
+        .replace("Prescribed material studied?", "CHANGED TEXT?")
+        .replace('version: "1.0.0"', 'version: "2.0.0"'),
+    );
+    const { ask } = await session(kit, [], MINI);
+    expect(ask.output).toContain("keeps the version it started with (1.0.0)");
+    expect(ask.output).toContain("Prescribed material studied?");
+    expect(ask.output).not.toContain("CHANGED TEXT?");
+  });
+});
+
+describe("moving around", () => {
+  test("going back shows the previous answer as the default, and a revision replaces it", async () => {
+    const steps = [LEADERS, ...pass("first note"), "back", ...problem("partial", { note: "revised" })];
+    const { ask } = await session(kit, steps, MINI);
+    const selects = ask.transcript.filter((e) => e.kind === "select" && e.message === "Result");
+    expect(selects[0]?.default).toBeUndefined();
+    expect(selects[2]?.default).toBe("pass"); // item 1 again, after "back" from item 2
+    expect(ask.output).toContain("Current answer: Meets (first note)");
+    const note = ask.transcript.filter((e) => e.kind === "input" && e.message.startsWith("Note"));
+    expect(note.at(-1)?.default).toBe("first note");
+    const { answers, rects } = answersOf(kit);
+    expect(answers).toHaveLength(1);
+    expect(answers[0]).toMatchObject({ itemKey: "a.one", result: "partial", note: "revised" });
+    expect(rects.map((r) => r.itemKey)).toEqual(["a.one"]);
+  });
+
+  test("revising a fail to pass drops its rectification; keep moves on untouched", async () => {
+    const steps = [LEADERS, ...problem("fail"), "back", "keep", "back", ...pass()];
+    await session(kit, steps, MINI);
+    const { answers, rects } = answersOf(kit);
+    expect(answers.map((a) => [a.itemKey, a.result])).toEqual([["a.one", "pass"]]);
+    expect(rects).toHaveLength(0);
+  });
+
+  test("the first item offers no way back", async () => {
+    await expect(session(kit, [LEADERS, "back"], MINI)).rejects.toThrow(/"back" is disabled/);
+  });
+
+  test("basis, method and evidence are shown on request", async () => {
+    const { ask } = await session(kit, [LEADERS, ...pass(), "info"], MINI);
+    expect(ask.output).toContain("Basis: 是否按要求完成规定内容的学习");
+    expect(ask.output).toContain("Method: 查资料");
+  });
+});
+
+describe("finishing", () => {
+  test("the summary lists what is unanswered; finishing with required items missing offers to go to them", async () => {
+    const steps = [LEADERS, ...pass(), "skip", "review", "finish", true, ...pass()];
+    const { ask } = await session(kit, steps, MINI);
+    expect(ask.output).toContain("6 item(s) not answered (5 required)");
+    expect(ask.output).toContain("2/7  Study · Prescribed material studied?");
+    expect(ask.output).toContain("5 required item(s) are not answered yet.");
+    // After "go to them": the item asked is the first missing one, item 2.
+    const { answers, runs } = answersOf(kit);
+    expect(answers.map((a) => a.itemKey)).toEqual(["a.one", "a.two"]);
+    expect(runs[0]!.status).toBe("in-progress");
+  });
+
+  test("a run finishes once every required item is answered; an optional one may stay empty", async () => {
+    const steps = [
+      LEADERS,
+      ...pass(),
+      ...pass(),
+      "skip",
+      ...pass(),
+      ...pass(),
+      ...pass(),
+      ...na("本学期新任"),
+    ];
+    steps.push("finish", true);
+    const { ask, state } = await session(kit, steps, MINI);
+    expect(state?.mode).toBe("finished");
+    expect(ask.output).toContain("1 item(s) not answered (0 required)");
+    expect(ask.output).toContain("Check finished: 莲塘一小 · Mini checklist.");
+    const { runs, answers } = answersOf(kit);
+    expect(runs[0]!.status).toBe("complete");
+    expect(runs[0]!.finishedAt).not.toBeNull();
+    expect(answers.find((a) => a.itemKey === "lead.y@王校长")).toMatchObject({
+      result: "na",
+      naReason: "本学期新任",
+    });
+    // The store refuses to change a finished run's answers, and never keeps a problem without its rectification.
+    const store = kit.open();
+    try {
+      const input = {
+        itemKey: "a.one",
+        sectionId: "a",
+        itemId: "one",
+        leader: null,
+        note: null,
+        evidence: null,
+        naReason: null,
+      };
+      expect(() => store.saveAnswer(runs[0]!.id, { ...input, result: "fail" })).toThrow(/complete/);
+      const other = store.createRun({
+        unitId: runs[0]!.unitId,
+        snapshot: store.getSnapshot(runs[0]!.checklistHash)!,
+        respondent: "张老师",
+        leaders: [],
+      });
+      expect(() => store.saveAnswer(other.id, { ...input, result: "fail" })).toThrow(
+        /needs its rectification/,
+      );
+      expect(store.listAnswers(other.id)).toEqual([]);
+      store.db.prepare("DELETE FROM runs WHERE id = ?").run(other.id);
+    } finally {
+      store.close();
+    }
+    // A finished run is not resumed: the next check starts a new one.
+    const { ask: next } = await session(kit, ["李书记、王校长"], MINI);
+    expect(next.output).toContain("New check:");
+  });
+
+  test("stopping at the summary or at an item says how to continue", async () => {
+    const { ask, state } = await session(kit, [LEADERS, ...pass(), "pause"], MINI);
+    expect(state?.mode).toBe("paused");
+    expect(ask.output).toContain(
+      "Saved (1/7 answered). To continue: lookback check --unit 莲塘一小 --checklist mini",
+    );
+  });
+
+  test("picking an item from the summary goes there", async () => {
+    const steps = [LEADERS, ...pass(), "review", "pick", 4, "na", "不涉及", ""];
+    await session(kit, steps, MINI);
+    const { answers } = answersOf(kit);
+    expect(answers.map((a) => [a.itemKey, a.result])).toEqual([
+      ["a.one", "pass"],
+      ["lead.y@李书记", "na"],
+    ]);
+  });
+});
+
+describe("every field is checked before it is stored", () => {
+  test("rectification fields: problem, measure, owner required; deadline a real date, not in the past", async () => {
+    const today = localToday();
+    const steps = [
+      LEADERS,
+      "fail",
+      "", // problem: required
+      "学习时间被挤占",
+      " ", // measure: required
+      "每周固定半天学习",
+      "", // owner: required (no leader here)
+      "刘主任",
+      "李书记",
+      "党政办",
+      "deadline",
+      "", // a 限期整改 needs its deadline
+      "2025-12-31", // past
+      "2026-02-30", // not a real date
+      "next week", // not a date
+      "20261231",
+      "public",
+      "整改记录",
+      "",
+    ];
+    const { ask } = await session(kit, steps, MINI);
+    const errors = ask.transcript.filter((e) => e.error).map((e) => e.error);
+    expect(errors).toEqual([
+      "Problem found is required.",
+      "Rectification measure is required.",
+      "Person responsible is required.",
+      "A rectification by a deadline needs its deadline.",
+      `2025-12-31 is in the past (today is ${today}); the deadline must be today or later.`,
+      "2026-02-30 is not a real date.",
+      "“next week” is not a date. Write it like 2026-12-31, 2026/12/31, 20261231, or +30 for 30 days from today.",
+    ]);
+    const { rects } = answersOf(kit);
+    expect(rects[0]).toMatchObject({
+      problem: "学习时间被挤占",
+      measure: "每周固定半天学习",
+      owner: "刘主任",
+      leaderInCharge: "李书记",
+      department: "党政办",
+      deadline: today <= "2026-12-31" ? "2026-12-31" : expect.any(String),
+      kind: "deadline",
+      origin: "public",
+      evidence: "整改记录",
+      status: "open",
+    });
+  });
+
+  test("the other date forms: 2026/12/31 and +N", async () => {
+    const steps = [
+      LEADERS,
+      ...problem("partial", { deadline: "+7", kind: "immediate" }),
+      ...problem("fail", { deadline: "2099/1/2" }),
+    ];
+    await session(kit, steps, MINI);
+    const { rects } = answersOf(kit);
+    expect(rects.map((r) => [r.kind, r.deadline])).toEqual([
+      ["immediate", addDays(localToday(), 7)],
+      ["deadline", "2099-01-02"],
+    ]);
+  });
+
+  test("an immediate or ongoing rectification may go without a deadline", async () => {
+    await session(kit, [LEADERS, ...problem("partial", { kind: "ongoing", deadline: "" })], MINI);
+    expect(answersOf(kit).rects[0]).toMatchObject({ kind: "ongoing", deadline: null });
+  });
+
+  test("not applicable needs its reason", async () => {
+    const { ask } = await session(kit, [LEADERS, "na", "", "本校无此项", ""], MINI);
+    expect(ask.transcript.filter((e) => e.error).map((e) => e.error)).toEqual([
+      "Why it does not apply is required.",
+    ]);
+    expect(answersOf(kit).answers[0]).toMatchObject({ result: "na", naReason: "本校无此项" });
+  });
+
+  test("leaders: at least one, no repeats, no @ in a name", async () => {
+    const { ask } = await session(kit, ["", "李书记、李书记", "李@书记", "李书记、王校长"], MINI);
+    expect(ask.transcript.filter((e) => e.error).map((e) => e.error)).toEqual([
+      "Name at least one leading cadre: the section “Six checks” is answered once for each of them.",
+      "李书记 is named twice.",
+      "“李@书记”: a name cannot contain “@”.",
+    ]);
+  });
+
+  test("unit and respondent cannot be empty; the inspection checklist defaults the origin to inspection", async () => {
+    const steps = [
+      "",
+      "督导组抽查单位",
+      "inspection",
+      "",
+      "第一督导组",
+      "fail",
+      "动员不充分",
+      "再次动员",
+      "校长",
+      "",
+      "",
+      "immediate",
+      "",
+    ];
+    const { ask } = await session(kit, steps, {});
+    expect(ask.transcript.filter((e) => e.error).map((e) => e.error)).toEqual([
+      "Unit is required.",
+      "Filled in by is required.",
+    ]);
+    const origin = ask.transcript.find((e) => e.kind === "select" && e.message === "Source of the problem");
+    expect(origin?.default).toBe("inspection");
+  });
+});

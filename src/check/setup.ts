@@ -1,0 +1,207 @@
+// The start of an interactive check: which unit, which checklist, who fills it in, and
+// the leading cadres; then either the unfinished run to resume or a new one.
+import type { Ask, Choice } from "../ask/types.js";
+import type { ChecklistSet } from "../checklist/load.js";
+import type { Checklist, LoadedChecklist } from "../checklist/schema.js";
+import { usageError } from "../errors.js";
+import { type Lang, localized, t } from "../i18n/index.js";
+import type { Store } from "../store/store.js";
+import type { Run, Unit } from "../store/types.js";
+import type { Palette } from "../util/color.js";
+import { checkLeaders, checkName } from "./fields.js";
+import { answeredCount, type CheckState } from "./machine.js";
+import { findResumable, loadState, startRun } from "./runs.js";
+import { localDateTime } from "./session.js";
+import { expandSlots, perLeaderSections, splitNames } from "./slots.js";
+import { checklistOfRun } from "./snapshot.js";
+import { askName } from "./unit.js";
+
+export interface StartOptions {
+  /** Asked first, by chooseUnit (unit.ts). */
+  unit?: string;
+  checklist?: string;
+  respondent?: string;
+  /** Start a new run even when an unfinished one exists (the old one is kept). */
+  new?: boolean;
+}
+
+export interface StartDeps {
+  store: Store;
+  ask: Ask;
+  checklists: () => ChecklistSet;
+  lang: Lang;
+  style: Palette;
+}
+
+export interface Started {
+  unit: Unit;
+  checklist: Checklist;
+  state: CheckState;
+  resumed: boolean;
+}
+
+const DEFAULT_CHECKLIST = "self-check";
+
+function progressOf(store: Store, run: Run): { answered: number; total: number } {
+  const state = loadState(store, run);
+  return { answered: answeredCount(state), total: state.slots.length };
+}
+
+async function chooseChecklist(
+  deps: StartDeps,
+  set: ChecklistSet,
+  unitName: string,
+  given: string | undefined,
+): Promise<{ id: string; loaded: LoadedChecklist | undefined }> {
+  const byId = new Map(set.checklists.map((l) => [l.checklist.id, l]));
+  if (given !== undefined) {
+    const loaded = byId.get(given);
+    // A run started with a checklist that is no longer loaded can still be finished.
+    if (!loaded && !findResumable(deps.store, unitName, given)) {
+      throw usageError(
+        "check.unknownChecklist",
+        { id: given, known: [...byId.keys()].join(", ") },
+        { hintKey: "check.unknownChecklist.hint" },
+      );
+    }
+    return { id: given, loaded };
+  }
+  if (set.checklists.length === 0)
+    throw usageError("check.noChecklists", {}, { hintKey: "check.noChecklists.hint" });
+  let preferred: string | undefined;
+  const choices: Choice<string>[] = set.checklists.map((l) => {
+    const open = findResumable(deps.store, unitName, l.checklist.id);
+    let note = "";
+    if (open) {
+      const p = progressOf(deps.store, open.run);
+      note = t("check.ask.checklistOpen", p);
+      preferred ??= l.checklist.id;
+    }
+    const items = l.checklist.sections.reduce((n, s) => n + s.items.length, 0);
+    return {
+      value: l.checklist.id,
+      name: `${localized(l.checklist.title, l.checklist.title_en, deps.lang)}  ${t("check.ask.checklistMeta", { id: l.checklist.id, items })}${note}`,
+    };
+  });
+  const id = await deps.ask.select<string>({
+    message: t("check.ask.checklist"),
+    choices,
+    default: preferred ?? (byId.has(DEFAULT_CHECKLIST) ? DEFAULT_CHECKLIST : set.checklists[0]?.checklist.id),
+  });
+  return { id, loaded: byId.get(id) };
+}
+
+/** 班子成员: several at once (, ， 、 separated), or one by one until an empty line. */
+export async function askLeaders(
+  ask: Ask,
+  sectionTitle: string,
+  previous: readonly string[],
+): Promise<string[]> {
+  const first = await ask.input({
+    message: t("check.ask.leaders", { section: sectionTitle }),
+    ...(previous.length > 0 ? { default: previous.join("、") } : {}),
+    validate: (v) => {
+      const c = checkLeaders(splitNames(v), sectionTitle);
+      return c.ok ? true : c.message;
+    },
+  });
+  const leaders = splitNames(first);
+  if (leaders.length === 1) {
+    for (;;) {
+      const more = await ask.input({
+        message: t("check.ask.leaderNext", { count: leaders.length }),
+        validate: (v) => {
+          const c = checkLeaders([...leaders, ...splitNames(v)], null);
+          return c.ok ? true : c.message;
+        },
+      });
+      const added = splitNames(more);
+      if (added.length === 0) break;
+      leaders.push(...added);
+    }
+  }
+  return leaders;
+}
+
+/**
+ * Everything after the unit (chosen first, see unit.ts): the checklist, then the unfinished
+ * run to resume, or a new run with its respondent and leaders.
+ */
+export async function startInteractive(
+  deps: StartDeps,
+  opts: StartOptions,
+  unitName: string,
+): Promise<Started> {
+  const { store, ask, lang } = deps;
+  const c = deps.style;
+  const set = deps.checklists();
+  const { id, loaded } = await chooseChecklist(deps, set, unitName, opts.checklist);
+  const open = findResumable(store, unitName, id);
+
+  if (open && !opts.new) {
+    let run = open.run;
+    if (opts.respondent !== undefined) {
+      const r = checkName(opts.respondent, "respondent");
+      if (!r.ok) throw usageError("check.badOption", { option: "--respondent", message: r.message });
+      if (r.value !== run.respondent) run = store.updateRun(run.id, { respondent: r.value });
+    }
+    const checklist = checklistOfRun(store, run);
+    const state = loadState(store, run);
+    if (loaded && loaded.hash !== run.checklistHash) {
+      ask.say(c.yellow(t("check.resume.snapshot", { version: run.checklistVersion })));
+    }
+    const p = { answered: answeredCount(state), total: state.slots.length };
+    const when = localDateTime(run.startedAt);
+    ask.say(
+      c.green(
+        state.mode === "review"
+          ? t("check.resume.review", { ...p, when, respondent: run.respondent })
+          : t("check.resume.at", { ...p, when, respondent: run.respondent, position: state.cursor + 1 }),
+      ),
+    );
+    return { unit: open.unit, checklist, state, resumed: true };
+  }
+
+  if (!loaded) {
+    throw usageError("check.unknownChecklist", {
+      id,
+      known: set.checklists.map((l) => l.checklist.id).join(", "),
+    });
+  }
+  if (open) ask.say(c.dim(t("check.new.keptOld", progressOf(store, open.run))));
+  const unit = store.findUnitByName(unitName);
+  const last = unit ? store.listRuns({ unitId: unit.id }).at(-1) : undefined;
+  let respondent: string;
+  if (opts.respondent !== undefined) {
+    const r = checkName(opts.respondent, "respondent");
+    if (!r.ok) throw usageError("check.badOption", { option: "--respondent", message: r.message });
+    respondent = r.value;
+  } else {
+    respondent = await askName(ask, t("check.ask.respondent"), "respondent", last?.respondent);
+  }
+  const perLeader = perLeaderSections(loaded.checklist)[0];
+  const leaders = perLeader
+    ? await askLeaders(ask, localized(perLeader.title, perLeader.title_en, lang), last?.leaders ?? [])
+    : [];
+  const started = startRun(store, { unitName, loaded, respondent, leaders });
+  const slots = expandSlots(loaded.checklist, leaders);
+  if (perLeader) {
+    const section = localized(perLeader.title, perLeader.title_en, lang);
+    ask.say(c.dim(t("check.new.leaders", { leaders: leaders.join("、"), count: leaders.length, section })));
+  }
+  ask.say(
+    c.green(
+      t("check.new.started", {
+        unit: unitName,
+        title: localized(loaded.checklist.title, loaded.checklist.title_en, lang),
+        total: slots.length,
+      }),
+    ),
+  );
+  return {
+    unit: started.unit,
+    checklist: loaded.checklist,
+    state: loadState(store, started.run),
+    resumed: false,
+  };
+}

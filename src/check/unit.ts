@@ -1,0 +1,56 @@
+// The first question of `lookback check`: which unit. Kept apart and light (no YAML, no
+// checklists) so that the first prompt shows at once; the rest loads while it is read.
+import type { Ask } from "../ask/types.js";
+import { usageError } from "../errors.js";
+import { t } from "../i18n/index.js";
+import type { Store } from "../store/store.js";
+import { checkName } from "./fields.js";
+
+const NEW_UNIT = "\u0000new";
+
+export async function askName(
+  ask: Ask,
+  message: string,
+  field: "unit" | "respondent",
+  def?: string,
+): Promise<string> {
+  const raw = await ask.input({
+    message,
+    ...(def ? { default: def } : {}),
+    validate: (v) => {
+      const c = checkName(v, field);
+      return c.ok ? true : c.message;
+    },
+  });
+  return raw.trim();
+}
+
+/** `--unit`, else a choice of the known units (the most recently checked on top), else a name typed in. */
+export async function chooseUnit(store: Store, ask: Ask, given: string | undefined): Promise<string> {
+  if (given !== undefined) {
+    const c = checkName(given, "unit");
+    if (!c.ok) throw usageError("check.badOption", { option: "--unit", message: c.message });
+    return c.value;
+  }
+  const units = store.listUnits();
+  if (units.length === 0) return askName(ask, t("check.ask.unitNew"), "unit");
+  const lastActivity = new Map<string, string>();
+  for (const r of store.listRuns()) {
+    const prev = lastActivity.get(r.unitId);
+    if (!prev || r.updatedAt > prev) lastActivity.set(r.unitId, r.updatedAt);
+  }
+  const sorted = [...units].sort((a, b) => {
+    const x = lastActivity.get(a.id) ?? "";
+    const y = lastActivity.get(b.id) ?? "";
+    return x === y ? a.name.localeCompare(b.name, "zh-CN") : x < y ? 1 : -1;
+  });
+  const picked = await ask.select<string>({
+    message: t("check.ask.unit"),
+    choices: [
+      ...sorted.map((u) => ({ value: u.name, name: u.name })),
+      { value: NEW_UNIT, name: t("check.ask.unitOther") },
+    ],
+    default: sorted[0]?.name,
+  });
+  return picked === NEW_UNIT ? askName(ask, t("check.ask.unitNew"), "unit") : picked;
+}

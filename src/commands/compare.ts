@@ -1,0 +1,143 @@
+// `lookback compare`: what the second look-back fixed, what regressed, what came back (反弹).
+import { z } from "zod";
+import type { Context } from "../context.js";
+import { usageError, userError } from "../errors.js";
+import { localized, type MessageKey, t } from "../i18n/index.js";
+import {
+  type Change,
+  type Comparison,
+  compareAll,
+  type ItemComparison,
+  type RunRef,
+} from "../rectify/compare.js";
+import { localDate, orDash, resultText } from "../rectify/format.js";
+import { uniquePrefixes } from "../rectify/ids.js";
+import { openExistingStore } from "../rectify/open.js";
+import { requireUnit } from "../rectify/query.js";
+import { renderTable } from "../util/table.js";
+
+const Options = z.object({
+  unit: z.string().optional(),
+  checklist: z.string().optional(),
+  json: z.boolean().optional(),
+});
+
+/** The order in which changes are listed item by item; `unchanged` and `unanswered` are only counted. */
+const LISTED: readonly Change[] = ["regressed", "still-failing", "fixed", "new", "removed"];
+
+function runLine(ref: RunRef): string {
+  return t("compare.run", {
+    date: localDate(ref.startedAt),
+    status: t(ref.status === "complete" ? "compare.runComplete" : "compare.runInProgress"),
+    version: ref.checklistVersion,
+  });
+}
+
+// The leader is already in the key (`section.item@leader`).
+const itemText = (i: ItemComparison): string =>
+  i.text === null ? "" : localized(i.text, i.textEn ?? undefined);
+
+/** Aligned rows without a heading, indented under their title. */
+function indentedRows(rows: string[][], maxWidths: (number | undefined)[]): string {
+  const blankHead = (rows[0] ?? []).map(() => "");
+  const table = renderTable(blankHead, rows, { maxWidths });
+  return table
+    .split("\n")
+    .slice(1)
+    .filter((l) => l !== "")
+    .map((l) => `    ${l}`)
+    .join("\n");
+}
+
+function renderComparison(cmp: Comparison, shortIds: Map<string, string>, ctx: Context): string {
+  const c = ctx.out;
+  const colour: Record<Change, (s: string) => string> = {
+    regressed: c.red,
+    "still-failing": c.yellow,
+    fixed: c.green,
+    new: (s) => s,
+    removed: c.dim,
+    unanswered: c.dim,
+    unchanged: (s) => s,
+  };
+  const counts = [
+    ...(["fixed", "regressed", "still-failing", "unchanged", "new", "removed", "unanswered"] as const)
+      .filter((k) => cmp.counts[k] > 0 || k === "fixed" || k === "regressed" || k === "still-failing")
+      .map((k) => colour[k](`${t(`compare.change.${k}` as MessageKey)} ${cmp.counts[k]}`)),
+    (cmp.counts.relapses > 0 ? c.red : (s: string) => s)(`${t("compare.relapses")} ${cmp.counts.relapses}`),
+  ];
+  const lines = [
+    c.bold(`${cmp.unit.name} · ${cmp.checklistId}`),
+    `  ${t("compare.runs", { current: runLine(cmp.current), previous: runLine(cmp.previous) })}`,
+    `  ${counts.join(" · ")}`,
+  ];
+  for (const change of LISTED) {
+    const items = cmp.items.filter((i) => i.change === change);
+    if (items.length === 0) continue;
+    lines.push("", `  ${colour[change](c.bold(t(`compare.change.${change}` as MessageKey)))}`);
+    const rows = items.map((i) => [
+      i.key,
+      itemText(i),
+      `${resultText(i.previous)} → ${resultText(i.current)}`,
+    ]);
+    lines.push(indentedRows(rows, [undefined, 40]));
+  }
+  if (cmp.relapses.length > 0) {
+    lines.push("", `  ${c.red(c.bold(t("compare.relapsesTitle")))}`);
+    const rows = cmp.relapses.map((r) => [
+      r.itemKey,
+      r.problem.replace(/\s+/g, " "),
+      t("compare.relapse.closed", {
+        date: orDash(r.closedAt),
+        by: orDash(r.closedBy),
+        id: shortIds.get(r.closedRectificationId) ?? r.closedRectificationId,
+      }),
+      t("compare.relapse.now", {
+        result: resultText(r.result),
+        id: r.rectificationId ? (shortIds.get(r.rectificationId) ?? r.rectificationId) : "—",
+      }),
+    ]);
+    lines.push(indentedRows(rows, [undefined, 30]));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export async function run(raw: unknown, ctx: Context): Promise<number> {
+  const opts = Options.parse(raw);
+  const store = openExistingStore(ctx.dbPath);
+  let comparisons: Comparison[];
+  let shortIds: Map<string, string>;
+  try {
+    const unit = opts.unit === undefined ? undefined : requireUnit(store, opts.unit);
+    const runs = store.listRuns(unit ? { unitId: unit.id } : {});
+    if (opts.checklist !== undefined && !runs.some((r) => r.checklistId === opts.checklist)) {
+      const ids = [...new Set(runs.map((r) => r.checklistId))].sort();
+      throw usageError(
+        "compare.unknownChecklist",
+        { checklist: opts.checklist, known: ids.join(t("rectify.listSeparator")) || "—" },
+        { hintKey: "compare.unknownChecklist.hint" },
+      );
+    }
+    comparisons = compareAll(store, {
+      ...(unit ? { unit } : {}),
+      ...(opts.checklist !== undefined ? { checklistId: opts.checklist } : {}),
+    });
+    if (comparisons.length === 0) {
+      throw userError(
+        unit ? "compare.onlyOneRun" : "compare.nothing",
+        { unit: unit?.name ?? "" },
+        { hintKey: "compare.nothing.hint" },
+      );
+    }
+    shortIds = uniquePrefixes(store.listRectifications().map((r) => r.id));
+  } finally {
+    store.close();
+  }
+  if (opts.json) {
+    ctx.stdout.write(`${JSON.stringify({ comparisons }, null, 2)}\n`);
+    return 0;
+  }
+  ctx.stdout.write(comparisons.map((cmp) => renderComparison(cmp, shortIds, ctx)).join("\n"));
+  if (comparisons.length > 1) ctx.stdout.write(`\n${t("compare.total", { count: comparisons.length })}\n`);
+  return 0;
+}

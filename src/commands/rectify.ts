@@ -1,0 +1,388 @@
+// `lookback rectify [walk|list|show|update]`: follow every rectification to its end (跟踪问效).
+import stringWidth from "string-width";
+import { z } from "zod";
+import type { Ask } from "../ask/types.js";
+import type { Context } from "../context.js";
+import { usageError, userError } from "../errors.js";
+import { localized, type MessageKey, t } from "../i18n/index.js";
+import { kindText, lateText, localDateTime, orDash, originText, statusText } from "../rectify/format.js";
+import { lookupRectification, uniquePrefixes } from "../rectify/ids.js";
+import { openExistingStore } from "../rectify/open.js";
+import {
+  type ListFilter,
+  listRectificationViews,
+  type RectificationView,
+  requireUnit,
+  toViews,
+  viewJson,
+} from "../rectify/query.js";
+import { SnapshotReader } from "../rectify/snapshot.js";
+import { ALL_STATUSES, parseStatus } from "../rectify/status.js";
+import { describeRefusal, statusLabel, updateRectification } from "../rectify/update.js";
+import { walkQueue, walkRectifications } from "../rectify/walk.js";
+import type { Store } from "../store/store.js";
+import type { HistoryEntry, RectificationStatus } from "../store/types.js";
+import { localToday } from "../util/dates.js";
+import { padEnd, renderTable } from "../util/table.js";
+
+function withStore<T>(ctx: Context, fn: (store: Store) => T): T {
+  const store = openExistingStore(ctx.dbPath);
+  try {
+    return fn(store);
+  } finally {
+    store.close();
+  }
+}
+
+function parseStatuses(raw: string): RectificationStatus[] {
+  return raw
+    .split(/[,，、]/)
+    .map((s) => s.trim())
+    .filter((s) => s !== "")
+    .map((s) => {
+      const status = parseStatus(s);
+      if (!status) throw badStatus(s);
+      return status;
+    });
+}
+
+const badStatus = (value: string) =>
+  usageError("rectify.badStatus", { value }, { hintKey: "rectify.badStatus.hint" });
+
+function unitFilter(store: Store, name: string | undefined): string | undefined {
+  return name === undefined ? undefined : requireUnit(store, name).id;
+}
+
+/** The id as typed → the rectification, or exit 2 naming the candidates. */
+function resolveId(store: Store, input: string) {
+  const found = lookupRectification(store, input);
+  if (found.kind === "found") return found.rectification;
+  if (found.kind === "unknown")
+    throw usageError("rectify.id.unknown", { id: input }, { hintKey: "rectify.id.unknown.hint" });
+  const prefixes = uniquePrefixes(
+    found.candidates.map((c) => c.id),
+    Math.max(8, input.trim().length + 1),
+  );
+  const views = toViews(store, found.candidates, localToday());
+  const details = views.map((v) =>
+    [prefixes.get(v.id) ?? v.id, v.unit.name, v.itemKey, v.problem].join("  "),
+  );
+  throw usageError(
+    "rectify.id.ambiguous",
+    { id: input, count: found.candidates.length },
+    { hintKey: "rectify.id.ambiguous.hint", details },
+  );
+}
+
+// ── list ────────────────────────────────────────────────────────────────────────────────────
+
+const ListOptions = z.object({
+  unit: z.string().optional(),
+  status: z.string().optional(),
+  overdue: z.boolean().optional(),
+  owner: z.string().optional(),
+  dueWithin: z.string().optional(),
+  json: z.boolean().optional(),
+});
+
+function parseFilter(store: Store, opts: z.infer<typeof ListOptions>): ListFilter {
+  const filter: ListFilter = {};
+  const unitId = unitFilter(store, opts.unit);
+  if (unitId) filter.unitId = unitId;
+  if (opts.status !== undefined) filter.statuses = parseStatuses(opts.status);
+  if (opts.overdue) filter.overdue = true;
+  if (opts.owner !== undefined) filter.owner = opts.owner;
+  if (opts.dueWithin !== undefined) {
+    const v = opts.dueWithin.trim();
+    if (!/^\d{1,4}$/.test(v))
+      throw usageError("rectify.badDays", { value: opts.dueWithin }, { hintKey: "rectify.badDays.hint" });
+    filter.dueWithin = Number(v);
+  }
+  return filter;
+}
+
+/** Table of rectifications, late ones in red; the problem column takes what the terminal has left. */
+export function renderList(views: readonly RectificationView[], ctx: Context): string {
+  const c = ctx.out;
+  const head = ["id", "unit", "item", "problem", "owner", "deadline", "status", "late"].map((k) =>
+    t(`rectify.col.${k}` as MessageKey),
+  );
+  const rows = views.map((v) => [
+    v.shortId,
+    v.unit.name,
+    v.itemKey,
+    v.problem.replace(/\s+/g, " "),
+    v.owner,
+    v.deadline ?? "—",
+    v.status === "closed" ? c.green(statusText(v.status)) : statusText(v.status),
+    v.overdue ? c.red(lateText(v.daysOverdue)) : "",
+  ]);
+  const maxWidths: (number | undefined)[] = [undefined, 20, 40, 36, 12];
+  const columns = ctx.stdout.columns;
+  if (columns && columns > 0) {
+    // Fit the problem column into the terminal width, but never below 12 columns.
+    const widthOf = (i: number) =>
+      Math.max(
+        ...[head, ...rows].map((r) =>
+          Math.min(stringWidth(r[i] ?? ""), maxWidths[i] ?? Number.POSITIVE_INFINITY),
+        ),
+      );
+    const others = [0, 1, 2, 4, 5, 6, 7].reduce((n, i) => n + widthOf(i), 0) + 2 * 7;
+    maxWidths[3] = Math.max(12, columns - others - 1);
+  }
+  return renderTable(head, rows, { maxWidths, header: c.bold });
+}
+
+function summaryLine(views: readonly RectificationView[]): string {
+  const by = (s: RectificationStatus) => views.filter((v) => v.status === s).length;
+  const parts = [
+    t("rectify.summary.overdue", { count: views.filter((v) => v.overdue).length }),
+    ...ALL_STATUSES.filter((s) => by(s) > 0).map((s) => `${statusText(s)} ${by(s)}`),
+  ];
+  return t("rectify.summary", { count: views.length, parts: parts.join(" · ") });
+}
+
+export async function runList(raw: unknown, ctx: Context): Promise<number> {
+  const opts = ListOptions.parse(raw);
+  const today = localToday();
+  const views = withStore(ctx, (store) => listRectificationViews(store, parseFilter(store, opts), today));
+  if (opts.json) {
+    ctx.stdout.write(
+      `${JSON.stringify({ today, count: views.length, rectifications: views.map(viewJson) }, null, 2)}\n`,
+    );
+    return 0;
+  }
+  if (views.length === 0) {
+    ctx.stdout.write(`${t("rectify.none")}\n`);
+    return 0;
+  }
+  ctx.stdout.write(renderList(views, ctx));
+  ctx.stdout.write(
+    `\n${summaryLine(views)}\n${ctx.out.dim(t("rectify.list.hint", { id: views[0]?.shortId ?? "" }))}\n`,
+  );
+  return 0;
+}
+
+// ── show ────────────────────────────────────────────────────────────────────────────────────
+
+const JsonOption = z.object({ json: z.boolean().optional() });
+
+const historyJson = (h: HistoryEntry) => ({
+  at: h.at,
+  by: h.by,
+  from: h.fromStatus,
+  to: h.toStatus,
+  note: h.note,
+});
+
+export async function runShow(id: string, raw: unknown, ctx: Context): Promise<number> {
+  const opts = JsonOption.parse(raw);
+  const today = localToday();
+  const { view, history, item, run } = withStore(ctx, (store) => {
+    const rect = resolveId(store, id);
+    const [view] = toViews(store, [rect], today);
+    const run = store.getRun(rect.runId);
+    const item = run ? new SnapshotReader(store).item(run, rect.itemKey) : undefined;
+    return { view: view!, history: store.listHistory(rect.id), item, run };
+  });
+  if (opts.json) {
+    const rectification = {
+      ...viewJson(view),
+      checklistVersion: run?.checklistVersion ?? null,
+      section: item ? { id: item.sectionId, title: item.sectionTitle, titleEn: item.sectionTitleEn } : null,
+      itemText: item?.text ?? null,
+      itemTextEn: item?.textEn ?? null,
+    };
+    ctx.stdout.write(
+      `${JSON.stringify({ today, rectification, history: history.map(historyJson) }, null, 2)}\n`,
+    );
+    return 0;
+  }
+  const c = ctx.out;
+  const deadline = view.deadline
+    ? `${view.deadline}${view.overdue ? `  ${c.red(lateText(view.daysOverdue))}` : ""}`
+    : "—";
+  const fields: [MessageKey, string][] = [
+    ["rectify.field.unit", view.unit.code ? `${view.unit.name} (${view.unit.code})` : view.unit.name],
+    ["rectify.field.checklist", run ? `${run.checklistId} ${run.checklistVersion}` : "—"],
+    ["rectify.field.itemKey", view.itemKey],
+    ["rectify.field.section", item ? localized(item.sectionTitle, item.sectionTitleEn ?? undefined) : "—"],
+    ["rectify.field.item", item ? localized(item.text, item.textEn ?? undefined) : "—"],
+    ["rectify.field.problem", view.problem],
+    ["rectify.field.measure", view.measure],
+    ["rectify.field.kind", kindText(view.kind)],
+    ["rectify.field.origin", originText(view.origin)],
+    ["rectify.field.owner", view.owner],
+    ["rectify.field.leaderInCharge", orDash(view.leaderInCharge)],
+    ["rectify.field.department", orDash(view.department)],
+    ["rectify.field.deadline", deadline],
+    ["rectify.field.status", statusLabel(view.status)],
+    ["rectify.field.progress", orDash(view.progress)],
+    ["rectify.field.evidence", orDash(view.evidence)],
+    ["rectify.field.closedAt", orDash(view.closedAt)],
+    ["rectify.field.closedBy", orDash(view.closedBy)],
+    ["rectify.field.remark", orDash(view.remark)],
+    ["rectify.field.createdAt", localDateTime(view.createdAt)],
+  ];
+  const labels = fields.map(([k]) => t(k));
+  const width = Math.max(...labels.map((l) => stringWidth(l)));
+  const lines = [
+    c.bold(t("rectify.show.title", { id: view.shortId, full: view.id })),
+    ...fields.map(
+      ([, value], i) =>
+        `  ${padEnd(labels[i] ?? "", width)}  ${value.replace(/\n/g, `\n  ${" ".repeat(width)}  `)}`,
+    ),
+    "",
+    c.bold(t("rectify.show.history")),
+  ];
+  const rows = history.map((h) => [
+    localDateTime(h.at),
+    orDash(h.by),
+    h.fromStatus === null
+      ? `→ ${statusText(h.toStatus)}`
+      : `${statusText(h.fromStatus)} → ${statusText(h.toStatus)}`,
+    orDash(h.note),
+  ]);
+  const head = ["at", "by", "change", "note"].map((k) => t(`rectify.history.${k}` as MessageKey));
+  const table = renderTable(head, rows, { header: c.dim });
+  const indented = table
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => `  ${l}`);
+  ctx.stdout.write(`${[...lines, ...indented].join("\n")}\n`);
+  return 0;
+}
+
+// ── update ──────────────────────────────────────────────────────────────────────────────────
+
+const UpdateOptions = z.object({
+  status: z.string(),
+  note: z.string().optional(),
+  by: z.string().optional(),
+  progress: z.string().optional(),
+  remark: z.string().optional(),
+  json: z.boolean().optional(),
+});
+
+export async function runUpdate(id: string, raw: unknown, ctx: Context): Promise<number> {
+  const opts = UpdateOptions.parse(raw);
+  const to = parseStatus(opts.status);
+  if (!to) throw badStatus(opts.status);
+  const today = localToday();
+  const result = withStore(ctx, (store) => {
+    const rect = resolveId(store, id);
+    const [view] = toViews(store, [rect], today);
+    const shortId = view?.shortId ?? rect.id;
+    const outcome = updateRectification(
+      store,
+      rect.id,
+      {
+        to,
+        by: opts.by ?? null,
+        note: opts.note ?? null,
+        progress: opts.progress ?? null,
+        remark: opts.remark ?? null,
+      },
+      today,
+    );
+    if (!outcome.ok) {
+      const r = describeRefusal(outcome.refusal, shortId);
+      throw userError(r.key, r.params, { hintKey: r.hintKey, exitCode: r.exitCode });
+    }
+    const [after] = toViews(store, [outcome.after], today);
+    return { outcome, after: after!, shortId };
+  });
+  const { outcome, after, shortId } = result;
+  if (opts.json) {
+    ctx.stdout.write(
+      `${JSON.stringify({ rectification: viewJson(after), change: historyJson(outcome.entry) }, null, 2)}\n`,
+    );
+    return 0;
+  }
+  const c = ctx.out;
+  const lines = [
+    outcome.before.status === after.status
+      ? t("rectify.recorded", { id: shortId, status: statusText(after.status) })
+      : t("rectify.updated", {
+          id: shortId,
+          from: statusText(outcome.before.status),
+          to: c.bold(statusText(after.status)),
+        }),
+  ];
+  if (after.status === "closed")
+    lines.push(t("rectify.closedOn", { date: after.closedAt ?? today, by: after.closedBy ?? "" }));
+  if (outcome.before.status === "closed") lines.push(t("rectify.reopened"));
+  if (after.overdue) lines.push(c.red(t("rectify.stillLate", { late: lateText(after.daysOverdue) })));
+  ctx.stdout.write(`${lines.join("\n")}\n`);
+  return 0;
+}
+
+// ── walk (default) ──────────────────────────────────────────────────────────────────────────
+
+const WalkOptions = z.object({ unit: z.string().optional() });
+
+function card(v: RectificationView, pos: { index: number; total: number }, ctx: Context): string {
+  const c = ctx.out;
+  const deadline = v.deadline
+    ? `${v.deadline}${v.overdue ? `  ${c.red(lateText(v.daysOverdue))}` : ""}`
+    : "—";
+  const kv = (label: MessageKey, value: string) => t("rectify.kv", { label: t(label), value });
+  return [
+    "",
+    c.bold(`[${pos.index}/${pos.total}] ${v.shortId} · ${v.unit.name} · ${v.itemKey}`),
+    `  ${kv("rectify.field.problem", v.problem)}`,
+    `  ${kv("rectify.field.measure", v.measure)}`,
+    `  ${[kv("rectify.field.owner", v.owner), kv("rectify.field.deadline", deadline), kv("rectify.field.status", statusText(v.status))].join("   ")}`,
+    ...(v.progress ? [`  ${kv("rectify.field.progress", v.progress)}`] : []),
+  ].join("\n");
+}
+
+/** The prompts of a person at the terminal; inquirer is loaded only here. */
+async function terminalAsk(): Promise<Ask> {
+  const { InquirerAsk } = await import("../ask/inquirer.js");
+  return new InquirerAsk({ output: process.stdout });
+}
+
+/** On a terminal: walk the items still to follow; elsewhere: the same items as a list, and how to update them. */
+export async function runWalk(raw: unknown, ctx: Context, ask?: Ask): Promise<number> {
+  const opts = WalkOptions.parse(raw);
+  const today = localToday();
+  const store = openExistingStore(ctx.dbPath);
+  try {
+    const filter: ListFilter = {};
+    const unitId = unitFilter(store, opts.unit);
+    if (unitId) filter.unitId = unitId;
+    const queue = walkQueue(listRectificationViews(store, filter, today));
+    if (queue.length === 0) {
+      ctx.stdout.write(`${t("rectify.walk.nothing")}\n`);
+      return 0;
+    }
+    if (!ask && !ctx.interactive) {
+      ctx.stdout.write(renderList(queue, ctx));
+      ctx.stdout.write(`\n${summaryLine(queue)}\n${t("rectify.walk.noTty")}\n`);
+      return 0;
+    }
+    ctx.stdout.write(
+      `${t("rectify.walk.intro", { count: queue.length, late: queue.filter((v) => v.overdue).length })}\n`,
+    );
+    try {
+      const result = await walkRectifications(queue, {
+        store,
+        ask: ask ?? (await terminalAsk()),
+        today,
+        card: (v, pos) => card(v, pos, ctx),
+      });
+      ctx.stdout.write(`\n${t("rectify.walk.done", { changed: result.changed, skipped: result.skipped })}\n`);
+      return 0;
+    } catch (e) {
+      // Ctrl-C at a prompt: every change already made is committed.
+      if (e instanceof Error && e.name === "ExitPromptError") {
+        ctx.stderr.write(`\n${t("rectify.walk.interrupted")}\n`);
+        return 130;
+      }
+      throw e;
+    }
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,146 @@
+// The README that `lookback init` writes into a bureau's checklist repository (§11). It is a
+// document for the activity office's clerk, in Chinese whatever --lang says, like the checklists.
+
+export function repoReadme(opts: {
+  version: string;
+  tarball: string;
+  checklists: string[];
+  templates: string[];
+}): string {
+  const checklistList = opts.checklists.map((f) => `- \`${f}\``).join("\n");
+  const templateLine =
+    opts.templates.length > 0
+      ? opts.templates.map((f) => `\`${f}\``).join("、")
+      : "（本版本 lookback 未附带模板文件，导出时使用内置版式）";
+  return `# “回头看”检查清单仓库
+
+本仓库由 \`lookback init\`（lookback ${opts.version}）生成，用来在 git 中保管本单位（活动办）的检查清单，
+下发给各学校、科室自查，并收回自查结果、汇总整改台账。
+
+| 路径 | 内容 |
+| --- | --- |
+| \`checklists/\` | 检查清单（YAML），每个文件一份清单 |
+| \`schema/checklist.schema.json\` | 检查清单格式说明（JSON Schema），编辑器据此给出补全和错误提示 |
+| \`templates/\` | 整改台账的版式（列、顺序、表头、列宽） |
+| \`tools/${opts.tarball}\` | 本仓库使用的 lookback 安装包，下发给学校的也是它 |
+| \`.github/workflows/lookback.yml\` | 每次提交自动校验检查清单 |
+
+现有检查清单：
+
+${checklistList}
+
+## 一、安装 lookback
+
+需要 Node.js 22 或 24（LTS 版本，<https://nodejs.org/zh-cn> 下载 Windows 安装包，一路“下一步”即可）。
+打开“命令提示符”或 PowerShell，进入本仓库所在文件夹，运行：
+
+\`\`\`sh
+npm install -g ./tools/${opts.tarball}
+lookback --version
+\`\`\`
+
+显示 \`${opts.version}\` 即安装成功。以后在任何文件夹都可以直接运行 \`lookback\`。
+如果 npm 提示 better-sqlite3 的 install scripts 未被允许（not yet covered by allowScripts），
+改用 \`npm install -g --allow-scripts=better-sqlite3 ./tools/${opts.tarball}\`。
+
+## 二、修改检查清单
+
+用 VS Code 打开本仓库，安装 Red Hat 的 “YAML” 扩展。每个清单文件第一行是：
+
+\`\`\`yaml
+# yaml-language-server: $schema=../schema/checklist.schema.json
+\`\`\`
+
+有了这一行，编辑器会按 \`schema/checklist.schema.json\` 提示可以填写的字段（按 Ctrl+空格 补全），
+并在写错的地方画出波浪线。请保留这一行；新建清单时把它复制到新文件的第一行。
+
+一个检查项目的写法：
+
+\`\`\`yaml
+      - id: study-time                 # 项目编号：小写字母、数字和连字符，在本环节内不重复
+        text: "学习时间是否充分？"       # 检查内容
+        text_en: "Has enough time been given to study?"   # 英文（可选，缺少时只给出警告）
+        basis: "学习时间是否充分"        # 依据：出自通知原文的哪一句
+        method: [听汇报, 查资料]         # 检查方式（可选）
+        evidence: "学习计划、学习记录、签到表"   # 佐证材料（可选）
+\`\`\`
+
+- 清单的 \`id\` 与内置清单相同（如 \`self-check\`）时，使用本仓库的版本代替内置版本。
+- 修改了清单内容，请同时把 \`version\` 改大（如 \`"1.0.0"\` → \`"1.1.0"\`），便于区分各校用的是哪一版。
+- 环节写上 \`per: leader\`，表示该环节由每位班子成员各答一遍（如“六查”）。
+- 回答只有四种：\`pass\` 符合、\`partial\` 基本符合、\`fail\` 不符合、\`na\` 不适用；
+  基本符合和不符合会生成一条整改事项。
+
+## 三、校验
+
+在本仓库文件夹运行：
+
+\`\`\`sh
+lookback validate
+\`\`\`
+
+没有问题时显示“已检查 3 个文件、3 份清单，未发现问题。”，退出码为 0。有问题时逐条列出文件、行号、列号和修改建议，退出码为 1。
+加 \`--strict\` 时，缺少英文或依据的警告也算作错误。
+
+提交到 GitHub 后，\`.github/workflows/lookback.yml\` 会在每次 push 和 pull request 时运行同样的校验，
+问题直接标注在对应文件的对应行上。工作流从 \`tools/${opts.tarball}\` 安装 lookback，
+不依赖公共 npm 仓库。升级 lookback 后，在本仓库运行 \`lookback init --force\` 更新安装包和工作流
+（注意：这也会用内置版本覆盖 \`checklists/\` 中的同名清单和本说明，请先提交修改，再用 \`git diff\` 挑选保留）。
+
+## 四、下发给学校
+
+把整个仓库（或其中的 \`checklists/\` 文件夹和 \`tools/${opts.tarball}\`）打包发给各学校。学校：
+
+1. 按第一节安装 lookback；
+2. 把收到的文件夹解压到一个固定位置，在该文件夹中打开命令行。lookback 会自动使用当前文件夹下的
+   \`checklists/\`；在其他位置运行时加 \`--checklists 文件夹路径\`。
+
+## 五、自查
+
+\`\`\`sh
+lookback list                                   # 可用的检查清单
+lookback check --unit 南昌县莲塘第一中学          # 逐项自查，每个回答即时保存，中途退出后再次运行即可继续
+lookback status                                 # 查看自查进度
+\`\`\`
+
+回答保存在当前文件夹的 \`lookback.db\` 中（用 \`--db 文件\` 或环境变量 \`LOOKBACK_DB\` 指定其他位置）。
+也可以先写好一个回答文件，再用 \`lookback check --answers 回答文件.yaml\` 一次填完。
+
+## 六、导出整改台账
+
+\`\`\`sh
+lookback export --unit 南昌县莲塘第一中学        # 写出 ledgers/南昌县莲塘第一中学-整改台账.xlsx
+\`\`\`
+
+台账版式见 ${templateLine}。复制一份修改后，用 \`lookback export --template 文件\` 导出。
+
+## 七、跟踪整改
+
+\`\`\`sh
+lookback rectify list --overdue                 # 超过整改时限仍未完成的事项
+lookback rectify update 编号 --status 已完成 --progress "已补开专题会" --by 张三
+lookback compare --unit 南昌县莲塘第一中学        # 与上一次自查比较：已整改、反弹、仍未整改
+\`\`\`
+
+编号见 \`rectify list\` 的第一列，写前几位即可。状态依次为：未整改（open）→ 整改中（in-progress）→
+已完成（done）→ 已销号（closed），只有已完成的事项可以销号，\`--by\` 写核验人。
+每次变更都记入历史，即“跟踪问效”。
+
+## 八、收回与汇总
+
+各学校把自己的 \`lookback.db\` 发回（文件名可改为学校名称）。活动办运行：
+
+\`\`\`sh
+lookback import 收回/                           # 合并该文件夹中各校的 .db；重复导入不会重复计算
+lookback export --all                           # 每个单位一份台账，外加 ledgers/汇总.xlsx
+\`\`\`
+
+\`lookback units\` 管理全县单位名册（名称、代码、乡镇、类型）。
+
+## 出现问题时
+
+- 命令后加 \`--help\` 查看说明和示例，如 \`lookback export --help\`。
+- 升级 Node.js 后提示无法加载 SQLite 模块：运行 \`npm rebuild -g better-sqlite3\`，或重新安装 lookback。
+- 清单文件被记事本保存成了 GBK 等编码：用“另存为”选择 UTF-8 编码保存。
+`;
+}

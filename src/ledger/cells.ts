@@ -1,0 +1,178 @@
+// Field → cell value, once for every writer: xlsx turns `date` into a real Excel date and
+// `rate` into a percentage, csv and json write them as text or numbers.
+import { localDateOf } from "../util/dates.js";
+import type { DetailRow, LedgerRow, SummaryRow, UnitCounts } from "./data.js";
+import { completionRate } from "./data.js";
+import type { Labels } from "./labels.js";
+import type { DetailField, LedgerField, SummaryField } from "./template.js";
+
+/** A calendar date (YYYY-MM-DD) or a ratio 0..1; plain strings and numbers otherwise. */
+export type Cell = null | string | number | { date: string } | { rate: number };
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Stored dates are YYYY-MM-DD; an ISO instant (e.g. a timestamp) becomes its local calendar day. */
+export function calendarDate(value: string | null): Cell {
+  if (value === null || value === "") return null;
+  if (DAY.test(value)) return { date: value };
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? value : { date: localDateOf(value) };
+}
+
+export function ledgerCell(field: LedgerField, row: LedgerRow, labels: Labels): Cell {
+  const r = row.rectification;
+  switch (field) {
+    case "seq":
+      return row.seq;
+    case "item_key":
+      return r.itemKey;
+    case "section":
+      return row.section;
+    case "item":
+      return row.item;
+    case "origin":
+      return labels.origin[r.origin];
+    case "problem":
+      return r.problem;
+    case "measure":
+      return r.measure;
+    case "kind":
+      return labels.kind[r.kind];
+    case "leader_in_charge":
+      return r.leaderInCharge;
+    case "department":
+      return r.department;
+    case "owner":
+      return r.owner;
+    case "deadline":
+      return calendarDate(r.deadline);
+    case "status":
+      return labels.status[r.status];
+    case "progress":
+      return r.progress;
+    case "evidence":
+      return r.evidence;
+    case "closed_at":
+      return calendarDate(r.closedAt);
+    case "remark":
+      return remarkOf(row, labels);
+    case "closed_by":
+      return r.closedBy;
+    case "overdue":
+      return row.overdue ? labels.overdue : null;
+    case "created_at":
+      return calendarDate(r.createdAt);
+    case "id":
+      return r.id;
+  }
+}
+
+export function detailCell(field: DetailField, row: DetailRow, labels: Labels): Cell {
+  const a = row.answer;
+  switch (field) {
+    case "seq":
+      return row.seq;
+    case "item_key":
+      return row.slot.key;
+    case "section":
+      return row.slot.section;
+    case "item":
+      return row.slot.item;
+    case "leader":
+      return row.slot.leader;
+    case "result":
+      return a ? labels.result[a.result] : labels.result.unanswered;
+    case "note":
+      return a?.note ?? null;
+    case "evidence":
+      return a?.evidence ?? null;
+    case "na_reason":
+      return a?.naReason ?? null;
+    case "answered_at":
+      return a ? calendarDate(a.answeredAt) : null;
+  }
+}
+
+const COUNT_FIELDS: Partial<Record<SummaryField, keyof UnitCounts>> = {
+  answered: "answered",
+  total: "total",
+  pass: "pass",
+  partial: "partial",
+  fail: "fail",
+  na: "na",
+  rectifications: "rectifications",
+  open: "open",
+  in_progress: "inProgress",
+  done: "done",
+  closed: "closed",
+  overdue: "overdue",
+};
+
+export const isCountField = (field: SummaryField): boolean =>
+  field in COUNT_FIELDS || field === "completion_rate";
+
+function countCell(field: SummaryField, counts: UnitCounts | null): Cell | undefined {
+  if (field === "completion_rate") {
+    const rate = counts ? completionRate(counts) : null;
+    return rate === null ? null : { rate };
+  }
+  const key = COUNT_FIELDS[field];
+  if (key === undefined) return undefined;
+  return counts ? counts[key] : null;
+}
+
+export function summaryCell(field: SummaryField, row: SummaryRow, labels: Labels): Cell {
+  const counted = countCell(field, row.counts);
+  if (counted !== undefined) return counted;
+  switch (field) {
+    case "seq":
+      return row.seq;
+    case "unit":
+      return row.unit.name;
+    case "code":
+      return row.unit.code;
+    case "township":
+      return row.unit.township;
+    case "type":
+      return row.unit.type;
+    case "checklist":
+      return row.checklist?.title ?? null;
+    case "version":
+      return row.checklist?.version ?? null;
+    case "respondent":
+      return row.run?.respondent ?? null;
+    case "run_status":
+      return labels.runStatus[row.run?.status ?? "none"];
+    default:
+      return null;
+  }
+}
+
+/** The totals row (合计): sums under the count columns, the label in the first text column. */
+export function totalCells(fields: readonly SummaryField[], totals: UnitCounts, label: string): Cell[] {
+  const labelAt = Math.max(
+    0,
+    fields.findIndex((f) => f !== "seq" && !isCountField(f)),
+  );
+  return fields.map((f, i) => (i === labelAt ? label : (countCell(f, totals) ?? null)));
+}
+
+/** A cell as plain text (csv, width measuring). */
+export function cellText(cell: Cell): string {
+  if (cell === null) return "";
+  if (typeof cell === "string") return cell;
+  if (typeof cell === "number") return String(cell);
+  if ("date" in cell) return cell.date;
+  return `${(cell.rate * 100).toFixed(1)}%`;
+}
+
+/** 备注: the rectification's own remark, and the relapse (反弹) note when the item came back. */
+export function remarkOf(row: LedgerRow, labels: Labels): string | null {
+  const relapse = row.relapse
+    ? labels.relapse
+        .replace("{closedAt}", row.relapse.closedAt ?? "?")
+        .replace("{closedBy}", row.relapse.closedBy ?? "?")
+    : null;
+  const parts = [row.rectification.remark, relapse].filter((p): p is string => !!p);
+  return parts.length > 0 ? parts.join("；") : null;
+}

@@ -1,0 +1,354 @@
+// Batch export (§6, §9, §10): choose each unit's run, plan every file name, refuse before
+// writing anything when a file exists (unless forced), then write unit by unit through a
+// temporary file and a rename. One unit's failure does not stop the others.
+import { linkSync, lstatSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { usageError, userError } from "../errors.js";
+import { t } from "../i18n/index.js";
+import type { Store } from "../store/store.js";
+import type { Run, Unit } from "../store/types.js";
+import { closest, levenshtein } from "../yaml/parse.js";
+import {
+  buildLedgerData,
+  type LedgerData,
+  SnapshotCache,
+  sumCounts,
+  summaryRows,
+  type UnitSummary,
+} from "./data.js";
+import { sanitizeFileStem, uniqueFileNames } from "./names.js";
+import { ledgerSheets, summarySheet } from "./sheets.js";
+import type { LedgerTemplate } from "./template.js";
+import { ledgerCsv, ledgerJson, summaryCsv, summaryJson } from "./text-formats.js";
+import { xlsxBytes, xlsxToFile } from "./xlsx.js";
+
+export const FORMATS = ["xlsx", "csv", "json"] as const;
+export type ExportFormat = (typeof FORMATS)[number];
+
+/** The checklist a ledger is about when none is named: the self-check of §4. */
+export const DEFAULT_CHECKLIST = "self-check";
+export const LEDGER_SUFFIX = "-整改台账";
+
+export interface ExportOptions {
+  /** Unit names (--unit, repeatable); ignored with `all`. */
+  units: readonly string[];
+  all: boolean;
+  checklist?: string;
+  /** Absolute output folder. */
+  outDir: string;
+  format: ExportFormat;
+  template: LedgerTemplate;
+  force: boolean;
+  /** 填报日期 and the day overdue is judged against (local calendar). */
+  today: string;
+  /** How a path is shown in messages (e.g. relative to the working folder). */
+  show?: (absolutePath: string) => string;
+}
+
+/** One file to write: ids only, so that 30,000 planned units cost little memory. */
+export interface Target {
+  unitId: string;
+  unitName: string;
+  runId: string;
+  /** File name inside outDir. */
+  file: string;
+}
+
+export type ProgressEvent =
+  | { kind: "start"; total: number }
+  | { kind: "written"; n: number; total: number; file: string }
+  | { kind: "failed"; n: number; total: number; unit: string; message: string };
+
+export interface ExportResult {
+  outDir: string;
+  written: string[];
+  summary: string | null;
+  /** Files that could not be written (a unit's ledger, or the summary). */
+  failures: { unit: string; file: string; message: string }[];
+  /** Every file planned, the summary included. */
+  total: number;
+}
+
+/** The unit's run to export: of the named checklist; else its self-check; else its latest run of any checklist. */
+export function pickRun(store: Store, unit: Unit, checklist: string | undefined): Run | undefined {
+  if (checklist !== undefined) return store.latestRun(unit.id, checklist);
+  return store.latestRun(unit.id, DEFAULT_CHECKLIST) ?? store.listRuns({ unitId: unit.id }).at(-1);
+}
+
+/** Up to three names close to a mistyped one: by edit distance, or one containing the other. */
+export function suggestUnits(name: string, all: readonly string[]): string[] {
+  const q = name.trim().normalize("NFC");
+  const near = new Set<string>();
+  const c = closest(q, all);
+  if (c !== undefined) near.add(c);
+  const contains = all
+    .filter((u) => q.length >= 2 && (u.includes(q) || q.includes(u)))
+    .sort((a, b) => levenshtein(q, a) - levenshtein(q, b));
+  for (const u of contains) near.add(u);
+  return [...near].slice(0, 3);
+}
+
+type Selected = Omit<Target, "file">;
+
+/** Resolve the selection to units and runs, or throw before anything is written. */
+export function selectTargets(
+  store: Store,
+  opts: Pick<ExportOptions, "units" | "all" | "checklist">,
+): Selected[] {
+  if (opts.all) {
+    const out: Selected[] = [];
+    for (const unit of store.listUnits()) {
+      const run = pickRun(store, unit, opts.checklist);
+      if (run) out.push({ unitId: unit.id, unitName: unit.name, runId: run.id });
+    }
+    if (out.length === 0) {
+      throw opts.checklist !== undefined
+        ? userError(
+            "export.nothing.checklist",
+            { checklist: opts.checklist },
+            { hintKey: "export.nothing.hint" },
+          )
+        : userError("export.nothing", {}, { hintKey: "export.nothing.hint" });
+    }
+    return out;
+  }
+  const names = [...new Set(opts.units.map((u) => u.trim()).filter((u) => u !== ""))];
+  const unknown: string[] = [];
+  const noRun: string[] = [];
+  const out: Selected[] = [];
+  for (const name of names) {
+    const unit = store.findUnitByName(name) ?? store.findUnitByName(name.normalize("NFC"));
+    if (!unit) {
+      unknown.push(name);
+      continue;
+    }
+    const run = pickRun(store, unit, opts.checklist);
+    if (run) out.push({ unitId: unit.id, unitName: unit.name, runId: run.id });
+    else noRun.push(name);
+  }
+  if (unknown.length > 0) {
+    const all = store.listUnits().map((u) => u.name);
+    const suggestions = [...new Set(unknown.flatMap((u) => suggestUnits(u, all)))];
+    const hint =
+      suggestions.length > 0
+        ? t("export.unknownUnit.didYouMean", { suggestions: suggestions.join(", ") })
+        : undefined;
+    throw userError(
+      "export.unknownUnit",
+      { names: unknown.join(", ") },
+      {
+        hintKey: "export.unknownUnit.hint",
+        details: hint ? [hint] : [],
+      },
+    );
+  }
+  if (noRun.length > 0) {
+    throw opts.checklist !== undefined
+      ? userError(
+          "export.noRun.checklist",
+          { checklist: opts.checklist, names: noRun.join(", ") },
+          { hintKey: "export.noRun.hint" },
+        )
+      : userError("export.noRun", { names: noRun.join(", ") }, { hintKey: "export.noRun.hint" });
+  }
+  return out;
+}
+
+function ensureOutDir(dir: string): void {
+  let isDir: boolean | undefined;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    isDir = undefined;
+  }
+  if (isDir === false)
+    throw usageError("export.outNotDir", { path: dir }, { hintKey: "export.outNotDir.hint" });
+  if (isDir === undefined) {
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (e) {
+      throw usageError(
+        "export.cannotCreateOut",
+        { path: dir, message: (e as Error).message },
+        {
+          hintKey: "export.cannotCreateOut.hint",
+        },
+      );
+    }
+  }
+}
+
+const exists = (file: string): boolean => {
+  try {
+    lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** A file name inside `dir`, never outside it: the names are sanitized, this is the last guard. */
+function inside(dir: string, name: string): string {
+  const full = path.join(dir, name);
+  if (path.dirname(full) !== dir || name.includes("/") || name.includes("\\")) {
+    throw new Error(`refusing to write outside ${dir}: ${name}`);
+  }
+  return full;
+}
+
+let tmpCounter = 0;
+const tmpName = (dir: string, name: string) =>
+  path.join(dir, `.${name}.${process.pid}.${(tmpCounter++).toString(36)}.tmp`);
+
+/**
+ * Move a finished temporary file onto its name. Without `force` the move is a hard link, which
+ * fails when the name was taken meanwhile; file systems without links fall back to check + rename.
+ */
+function publish(tmp: string, target: string, force: boolean): void {
+  if (force) {
+    renameSync(tmp, target);
+    return;
+  }
+  try {
+    linkSync(tmp, target);
+    rmSync(tmp, { force: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") throw e;
+    if (exists(target)) throw Object.assign(new Error(`${target} exists`), { code: "EEXIST" });
+    renameSync(tmp, target);
+  }
+}
+
+/**
+ * A file's content, produced only when its turn comes (one unit in memory at a time): bytes,
+ * or a writer that streams into the temporary file itself (the county summary).
+ */
+type Content = { bytes: () => Promise<string | Buffer> } | { stream: (tmp: string) => Promise<void> };
+
+async function writeAtomically(dir: string, name: string, content: Content, force: boolean): Promise<void> {
+  const target = inside(dir, name);
+  const data = "bytes" in content ? await content.bytes() : undefined;
+  const tmp = tmpName(dir, name);
+  try {
+    if (data !== undefined) writeFileSync(tmp, data, { flag: "wx" });
+    else if ("stream" in content) await content.stream(tmp);
+    publish(tmp, target, force);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+const workbookOptions = (tpl: LedgerTemplate) => ({
+  language: tpl.language,
+  pageFooter: tpl.labels.pageFooter,
+  listSheetName: tpl.language === "zh-CN" ? "下拉选项" : "Lists",
+});
+
+function ledgerContent(data: LedgerData, opts: ExportOptions): Content {
+  const tpl = opts.template;
+  if (opts.format === "csv") return { bytes: async () => ledgerCsv(data, tpl) };
+  if (opts.format === "json") return { bytes: async () => ledgerJson(data, tpl) };
+  return { bytes: () => xlsxBytes(ledgerSheets(data, tpl), workbookOptions(tpl)) };
+}
+
+function messageOf(e: unknown): string {
+  if (e instanceof Error) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === "EEXIST" ? t("export.existsNow") : e.message;
+  }
+  return String(e);
+}
+
+/**
+ * Export ledgers (and with `all`, the summary). Throws user errors for a bad selection or
+ * existing files before writing anything; per-unit failures are collected in the result.
+ */
+export async function exportLedgers(
+  store: Store,
+  opts: ExportOptions,
+  onProgress: (e: ProgressEvent) => void = () => {},
+): Promise<ExportResult> {
+  const selected = selectTargets(store, opts);
+  const ext = `.${opts.format}`;
+  const summaryName = opts.all ? `${sanitizeFileStem(opts.template.summary.file)}${ext}` : null;
+  const files = uniqueFileNames(
+    selected.map((s) => s.unitName),
+    { suffix: LEDGER_SUFFIX, ext, taken: summaryName ? [summaryName] : [] },
+  );
+  const targets: Target[] = selected.map((s, i) => ({ ...s, file: files[i] ?? "" }));
+
+  const outDir = path.resolve(opts.outDir);
+  ensureOutDir(outDir);
+  const planned = [...targets.map((x) => x.file), ...(summaryName ? [summaryName] : [])];
+  const taken = planned.filter((f) => exists(inside(outDir, f)));
+  if (taken.length > 0 && !opts.force) {
+    throw userError(
+      "export.exists",
+      { count: taken.length },
+      {
+        hintKey: "export.exists.hint",
+        details: taken.map((f) => (opts.show ?? ((p: string) => p))(path.join(outDir, f))),
+      },
+    );
+  }
+
+  const snapshots = new SnapshotCache(store, opts.template.language);
+  const summaries = new Map<string, UnitSummary>();
+  const result: ExportResult = { outDir, written: [], summary: null, failures: [], total: planned.length };
+  onProgress({ kind: "start", total: targets.length });
+  let n = 0;
+  for (const target of targets) {
+    n++;
+    // Loaded when its turn comes; only a brief and the counts stay once its file is written.
+    let brief: UnitSummary["run"] | undefined;
+    try {
+      const unit = store.getUnit(target.unitId);
+      const run = store.getRun(target.runId);
+      if (!unit || !run) throw new Error(t("export.vanished"));
+      brief = { id: run.id, status: run.status, respondent: run.respondent };
+      const data = buildLedgerData(store, snapshots, unit, run, {
+        today: opts.today,
+        language: opts.template.language,
+      });
+      summaries.set(target.unitId, { run: brief, checklist: data.checklist, counts: data.counts });
+      await writeAtomically(outDir, target.file, ledgerContent(data, opts), opts.force);
+      result.written.push(target.file);
+      onProgress({ kind: "written", n, total: targets.length, file: target.file });
+    } catch (e) {
+      if (brief && !summaries.has(target.unitId))
+        summaries.set(target.unitId, { run: brief, checklist: null, counts: null });
+      const message = messageOf(e);
+      result.failures.push({ unit: target.unitName, file: target.file, message });
+      onProgress({ kind: "failed", n, total: targets.length, unit: target.unitName, message });
+    }
+  }
+
+  if (summaryName) {
+    // Every unit known to the database, so that a unit without a run shows as 未开展.
+    const units = store.listUnits();
+    const rows = summaryRows(units, (u) => summaries.get(u.id));
+    const totals = sumCounts(rows);
+    const tpl = opts.template;
+    const content: Content =
+      opts.format === "csv"
+        ? { bytes: async () => summaryCsv([...rows], tpl) }
+        : opts.format === "json"
+          ? { bytes: async () => summaryJson([...rows], totals, opts.today, tpl) }
+          : {
+              stream: (tmp) =>
+                xlsxToFile(
+                  tmp,
+                  [summarySheet(rows, units.length, totals, opts.today, tpl)],
+                  workbookOptions(tpl),
+                ),
+            };
+    try {
+      await writeAtomically(outDir, summaryName, content, opts.force);
+      result.summary = summaryName;
+    } catch (e) {
+      result.failures.push({ unit: tpl.summary.file, file: summaryName, message: messageOf(e) });
+    }
+  }
+  return result;
+}

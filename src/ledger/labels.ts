@@ -1,0 +1,55 @@
+// The words written into ledger cells (status, type, source, result). They follow the
+// template's language, not the UI language: a county's ledgers are official documents in
+// Chinese even when a clerk runs lookback with --lang en.
+import type {
+  RectificationKind,
+  RectificationOrigin,
+  RectificationStatus,
+  Result,
+  RunStatus,
+} from "../store/types.js";
+
+export type LedgerLanguage = "zh-CN" | "en";
+
+export interface Labels {
+  status: Record<RectificationStatus, string>;
+  kind: Record<RectificationKind, string>;
+  origin: Record<RectificationOrigin, string>;
+  result: Record<Result | "unanswered", string>;
+  /** `none`: the unit has no run (未开展), for the county summary. */
+  runStatus: Record<RunStatus | "none", string>;
+  /** Written in the `overdue` column of overdue rows. */
+  overdue: string;
+  /** Added to 备注 of a rectification whose item had been closed off (销号) before and fails again (反弹). */
+  relapse: string;
+  /** Printed page footer (Excel header/footer codes: &P page, &N pages). */
+  pageFooter: string;
+}
+
+export const DEFAULT_LABELS: Record<LedgerLanguage, Labels> = {
+  "zh-CN": {
+    status: { open: "未整改", "in-progress": "整改中", done: "已完成", closed: "已销号" },
+    kind: { immediate: "立行立改", deadline: "限期整改", ongoing: "长期坚持" },
+    origin: { "self-check": "自查", inspection: "明察", visit: "暗访", public: "群众反映" },
+    result: { pass: "符合", partial: "基本符合", fail: "不符合", na: "不适用", unanswered: "未作答" },
+    runStatus: { "in-progress": "进行中", complete: "已完成", none: "未开展" },
+    overdue: "逾期",
+    relapse: "反弹：该项曾于 {closedAt} 由 {closedBy} 销号",
+    pageFooter: "第 &P 页，共 &N 页",
+  },
+  en: {
+    status: { open: "Open", "in-progress": "In progress", done: "Done", closed: "Closed" },
+    kind: { immediate: "Immediate", deadline: "By deadline", ongoing: "Ongoing" },
+    origin: {
+      "self-check": "Self-check",
+      inspection: "Inspection",
+      visit: "Unannounced visit",
+      public: "Public report",
+    },
+    result: { pass: "Pass", partial: "Partial", fail: "Fail", na: "N/A", unanswered: "Unanswered" },
+    runStatus: { "in-progress": "In progress", complete: "Complete", none: "Not started" },
+    overdue: "Overdue",
+    relapse: "Relapse: closed off on {closedAt} by {closedBy}",
+    pageFooter: "Page &P of &N",
+  },
+};

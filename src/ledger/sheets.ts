@@ -1,0 +1,101 @@
+// Ledger data + template → the sheet models the xlsx writer lays out (§9).
+import { type Cell, detailCell, ledgerCell, summaryCell, totalCells } from "./cells.js";
+import type { LedgerData, SummaryRow, UnitCounts } from "./data.js";
+import type { ColumnSpec, LedgerTemplate, SheetSpec } from "./template.js";
+import { fill } from "./template.js";
+import type { ColumnModel, SheetModel } from "./xlsx.js";
+
+const columnModels = <F extends string>(cols: ColumnSpec<F>[]): ColumnModel[] =>
+  cols.map((c) => ({ heading: c.heading, width: c.width, maxWidth: c.maxWidth, wrap: c.wrap }));
+
+/** Info items side by side in one row, spaced the way a printed form is. */
+function infoLine(
+  spec: SheetSpec<string>,
+  values: Record<string, string | number>,
+  tpl: LedgerTemplate,
+): string | null {
+  if (spec.info.length === 0) return null;
+  return spec.info.map((s) => fill(s, values)).join(tpl.language === "zh-CN" ? "　　" : "    ");
+}
+
+/** Placeholder values of one unit's ledger. */
+export function unitValues(data: LedgerData, tpl: LedgerTemplate): Record<string, string | number> {
+  return {
+    unit: data.unit.name,
+    code: data.unit.code ?? "",
+    township: data.unit.township ?? "",
+    respondent: data.run.respondent,
+    date: data.date,
+    checklist: data.checklist.title,
+    version: data.checklist.version,
+    run_status: tpl.labels.runStatus[data.run.status],
+    leaders: data.run.leaders.join(tpl.language === "zh-CN" ? "、" : ", "),
+    overdue: data.counts.overdue,
+  };
+}
+
+/** Sheet 整改台账 and sheet 自查明细 of one unit. */
+export function ledgerSheets(data: LedgerData, tpl: LedgerTemplate): SheetModel[] {
+  const values = unitValues(data, tpl);
+  const L = tpl.labels;
+  const lcols = tpl.ledger.columns;
+  const statusCol = lcols.findIndex((c) => c.field === "status");
+  const ledger: SheetModel = {
+    name: tpl.ledger.sheet,
+    title: fill(tpl.ledger.title, values),
+    info: infoLine(tpl.ledger, values, tpl),
+    columns: columnModels(lcols),
+    rows: data.rows.map((row) => lcols.map((c) => ledgerCell(c.field, row, L))),
+    rowCount: data.rows.length,
+    empty: tpl.ledger.empty,
+    marked: (i) => data.rows[i]?.overdue === true,
+    ...(statusCol >= 0 ? { list: { col: statusCol, values: Object.values(L.status) } } : {}),
+  };
+  const dcols = tpl.details.columns;
+  const details: SheetModel = {
+    name: tpl.details.sheet,
+    title: fill(tpl.details.title, values),
+    info: null,
+    columns: columnModels(dcols),
+    rows: data.details.map((row) => dcols.map((c) => detailCell(c.field, row, L))),
+    rowCount: data.details.length,
+  };
+  return [ledger, details];
+}
+
+/**
+ * The one sheet of 汇总.xlsx: a row per unit, then 合计. `rows` is walked more than once
+ * (checklist titles, widths, writing), lazily: a province's summary is never held whole.
+ */
+export function summarySheet(
+  rows: Iterable<SummaryRow>,
+  count: number,
+  totals: UnitCounts,
+  date: string,
+  tpl: LedgerTemplate,
+): SheetModel {
+  const cols = tpl.summary.columns;
+  const titles = new Set<string>();
+  for (const r of rows) if (r.checklist) titles.add(r.checklist.title);
+  const values = { date, count, checklist: [...titles].join(tpl.language === "zh-CN" ? "、" : ", ") };
+  const overdueCol = cols.findIndex((c) => c.field === "overdue");
+  const cells: Iterable<Cell[]> = {
+    *[Symbol.iterator]() {
+      for (const row of rows) yield cols.map((c) => summaryCell(c.field, row, tpl.labels));
+    },
+  };
+  return {
+    name: tpl.summary.sheet,
+    title: fill(tpl.summary.title, values),
+    info: infoLine(tpl.summary, values, tpl),
+    columns: columnModels(cols),
+    rows: cells,
+    rowCount: count,
+    totals: totalCells(
+      cols.map((c) => c.field),
+      totals,
+      tpl.summary.total,
+    ),
+    marked: (_i, col, row) => col === overdueCol && typeof row[col] === "number" && row[col] > 0,
+  };
+}

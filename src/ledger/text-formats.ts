@@ -1,0 +1,148 @@
+// The csv and json forms of a ledger. csv: the 整改台账 table only (headings + one row per
+// rectification), UTF-8 with BOM and CRLF so that Excel and WPS open it in Chinese. json: the
+// whole ledger as data, stable and documented (format "lookback-ledger", version 1).
+import type { Cell } from "./cells.js";
+import { cellText, ledgerCell, remarkOf, summaryCell } from "./cells.js";
+import type { LedgerData, SummaryRow, UnitCounts } from "./data.js";
+import { completionRate } from "./data.js";
+import type { LedgerTemplate } from "./template.js";
+
+const BOM = "\ufeff";
+
+/**
+ * One csv field. A value that a spreadsheet would read as a formula (= + - @, or a leading tab
+ * or CR) gets a leading apostrophe: the OWASP defence against csv injection.
+ */
+export function csvField(cell: Cell): string {
+  let s = cellText(cell);
+  if (typeof cell === "string" && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function csvTable(headings: readonly string[], rows: readonly Cell[][]): string {
+  const lines = [headings.map(csvField), ...rows.map((r) => r.map(csvField))].map((r) => r.join(","));
+  return `${BOM}${lines.join("\r\n")}\r\n`;
+}
+
+export function ledgerCsv(data: LedgerData, tpl: LedgerTemplate): string {
+  const cols = tpl.ledger.columns;
+  return csvTable(
+    cols.map((c) => c.heading),
+    data.rows.map((row) => cols.map((c) => ledgerCell(c.field, row, tpl.labels))),
+  );
+}
+
+export function summaryCsv(rows: readonly SummaryRow[], tpl: LedgerTemplate): string {
+  const cols = tpl.summary.columns;
+  return csvTable(
+    cols.map((c) => c.heading),
+    rows.map((row) => cols.map((c) => summaryCell(c.field, row, tpl.labels))),
+  );
+}
+
+const countsJson = (c: UnitCounts) => ({
+  answered: c.answered,
+  total: c.total,
+  results: { pass: c.pass, partial: c.partial, fail: c.fail, na: c.na },
+  rectifications: {
+    total: c.rectifications,
+    open: c.open,
+    inProgress: c.inProgress,
+    done: c.done,
+    closed: c.closed,
+    overdue: c.overdue,
+  },
+  completionRate: completionRate(c),
+});
+
+/** Stable JSON of one unit's ledger: codes (status, kind…) and their labels side by side. */
+export function ledgerJson(data: LedgerData, tpl: LedgerTemplate): string {
+  const L = tpl.labels;
+  const doc = {
+    format: "lookback-ledger",
+    formatVersion: 1,
+    date: data.date,
+    unit: { name: data.unit.name, code: data.unit.code, township: data.unit.township, type: data.unit.type },
+    run: {
+      id: data.run.id,
+      checklist: data.checklist,
+      respondent: data.run.respondent,
+      leaders: data.run.leaders,
+      status: data.run.status,
+      startedAt: data.run.startedAt,
+      finishedAt: data.run.finishedAt,
+    },
+    counts: countsJson(data.counts),
+    rectifications: data.rows.map((row) => {
+      const r = row.rectification;
+      return {
+        seq: row.seq,
+        id: r.id,
+        itemKey: r.itemKey,
+        section: row.section,
+        item: row.item,
+        leader: row.leader,
+        origin: r.origin,
+        originLabel: L.origin[r.origin],
+        problem: r.problem,
+        measure: r.measure,
+        kind: r.kind,
+        kindLabel: L.kind[r.kind],
+        leaderInCharge: r.leaderInCharge,
+        department: r.department,
+        owner: r.owner,
+        deadline: r.deadline,
+        status: r.status,
+        statusLabel: L.status[r.status],
+        overdue: row.overdue,
+        progress: r.progress,
+        evidence: r.evidence,
+        closedAt: r.closedAt,
+        closedBy: r.closedBy,
+        remark: remarkOf(row, L),
+        relapse: row.relapse,
+        createdAt: r.createdAt,
+        updatedAt: r.updatedAt,
+      };
+    }),
+    answers: data.details.map((d) => ({
+      seq: d.seq,
+      itemKey: d.slot.key,
+      section: d.slot.section,
+      item: d.slot.item,
+      leader: d.slot.leader,
+      result: d.answer?.result ?? null,
+      resultLabel: d.answer ? L.result[d.answer.result] : L.result.unanswered,
+      note: d.answer?.note ?? null,
+      evidence: d.answer?.evidence ?? null,
+      naReason: d.answer?.naReason ?? null,
+      answeredAt: d.answer?.answeredAt ?? null,
+    })),
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/** Stable JSON of the county summary (format "lookback-summary", version 1). */
+export function summaryJson(
+  rows: readonly SummaryRow[],
+  totals: UnitCounts,
+  date: string,
+  tpl: LedgerTemplate,
+): string {
+  const doc = {
+    format: "lookback-summary",
+    formatVersion: 1,
+    date,
+    units: rows.map((r) => ({
+      seq: r.seq,
+      unit: { name: r.unit.name, code: r.unit.code, township: r.unit.township, type: r.unit.type },
+      runStatus: r.run?.status ?? "none",
+      runStatusLabel: tpl.labels.runStatus[r.run?.status ?? "none"],
+      checklist: r.checklist,
+      respondent: r.run?.respondent ?? null,
+      counts: r.counts ? countsJson(r.counts) : null,
+    })),
+    totals: countsJson(totals),
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

@@ -1,0 +1,307 @@
+// The look-back itself (§5): a unit's latest run of a checklist against the run before it,
+// item by item (by item key, so an edited checklist shows new and removed items), and the
+// relapses (反弹): closed rectifications whose item fails again in a later run.
+import type { Store } from "../store/store.js";
+import type { Answer, Rectification, Result, Run, Unit } from "../store/types.js";
+import { type SnapshotItem, SnapshotReader } from "./snapshot.js";
+
+/**
+ * fixed: a problem then (partial/fail), none now (pass/na) · regressed: the reverse ·
+ * still-failing: a problem both times · unchanged: no problem both times ·
+ * new: answered now, not the previous time (an item added to the checklist, or left unanswered
+ * then) · removed: answered then, no longer in the checklist · unanswered: in the current
+ * checklist but not answered (yet) in the current run.
+ */
+export const CHANGES = [
+  "fixed",
+  "regressed",
+  "still-failing",
+  "unchanged",
+  "new",
+  "removed",
+  "unanswered",
+] as const;
+export type Change = (typeof CHANGES)[number];
+
+export interface ItemComparison {
+  key: string;
+  sectionId: string;
+  sectionTitle: string | null;
+  sectionTitleEn: string | null;
+  text: string | null;
+  textEn: string | null;
+  leader: string | null;
+  previous: Result | null;
+  current: Result | null;
+  change: Change;
+  /** For `new`: whether the previous run's checklist had the item (it was left unanswered). */
+  inPreviousChecklist: boolean;
+}
+
+/** 反弹: a rectification closed off the ledger whose item fails again in a later run. */
+export interface Relapse {
+  itemKey: string;
+  checklistId: string;
+  /** The closed rectification. */
+  closedRectificationId: string;
+  closedRunId: string;
+  closedAt: string | null;
+  closedBy: string | null;
+  problem: string;
+  /** The later run where the item fails again, its answer, and the rectification it opened. */
+  runId: string;
+  result: Result;
+  rectificationId: string | null;
+}
+
+export interface RunRef {
+  id: string;
+  startedAt: string;
+  finishedAt: string | null;
+  status: Run["status"];
+  checklistVersion: string;
+  checklistHash: string;
+  respondent: string;
+}
+
+export interface Comparison {
+  unit: { id: string; name: string; code: string | null };
+  checklistId: string;
+  /** How many runs of this checklist the unit has; `current` is the last, `previous` the one before. */
+  runCount: number;
+  current: RunRef;
+  previous: RunRef;
+  items: ItemComparison[];
+  relapses: Relapse[];
+  counts: Record<Change, number> & { relapses: number };
+}
+
+const isProblem = (r: Result): boolean => r === "partial" || r === "fail";
+
+export function classify(
+  previous: Result | null,
+  current: Result | null,
+  inCurrentChecklist: boolean,
+): Change | null {
+  if (current === null) {
+    if (inCurrentChecklist) return "unanswered";
+    return previous === null ? null : "removed";
+  }
+  if (previous === null) return "new";
+  const was = isProblem(previous);
+  const now = isProblem(current);
+  if (was && now) return "still-failing";
+  if (was) return "fixed";
+  if (now) return "regressed";
+  return "unchanged";
+}
+
+const runRef = (r: Run): RunRef => ({
+  id: r.id,
+  startedAt: r.startedAt,
+  finishedAt: r.finishedAt,
+  status: r.status,
+  checklistVersion: r.checklistVersion,
+  checklistHash: r.checklistHash,
+  respondent: r.respondent,
+});
+
+/** Item-by-item comparison of two runs of the same checklist, in the current checklist's order. */
+export function compareItems(
+  reader: SnapshotReader,
+  previous: { run: Run; answers: readonly Answer[] },
+  current: { run: Run; answers: readonly Answer[] },
+): ItemComparison[] {
+  const prevItems = reader.items(previous.run);
+  const currItems = reader.items(current.run);
+  const prevAnswers = new Map(previous.answers.map((a) => [a.itemKey, a.result]));
+  const currAnswers = new Map(current.answers.map((a) => [a.itemKey, a.result]));
+  const inCurrent = new Set(currItems.map((i) => i.key));
+  const inPrevious = new Set(prevItems.map((i) => i.key));
+  // Current checklist order, then what only the previous one had; answers whose item neither
+  // snapshot knows (a damaged snapshot) still count, with the key alone.
+  const order = new Map<string, SnapshotItem | null>();
+  for (const i of currItems) order.set(i.key, i);
+  for (const i of prevItems) if (!order.has(i.key)) order.set(i.key, i);
+  for (const k of [...currAnswers.keys(), ...prevAnswers.keys()]) if (!order.has(k)) order.set(k, null);
+
+  const out: ItemComparison[] = [];
+  for (const [key, item] of order) {
+    const prev = prevAnswers.get(key) ?? null;
+    const curr = currAnswers.get(key) ?? null;
+    const change = classify(prev, curr, inCurrent.has(key));
+    if (change === null) continue;
+    const at = key.indexOf("@");
+    const base = at < 0 ? key : key.slice(0, at);
+    out.push({
+      key,
+      sectionId: item?.sectionId ?? base.slice(0, Math.max(0, base.indexOf("."))),
+      sectionTitle: item?.sectionTitle ?? null,
+      sectionTitleEn: item?.sectionTitleEn ?? null,
+      text: item?.text ?? null,
+      textEn: item?.textEn ?? null,
+      leader: item?.leader ?? (at < 0 ? null : key.slice(at + 1)),
+      previous: prev,
+      current: curr,
+      change,
+      inPreviousChecklist: inPrevious.has(key),
+    });
+  }
+  return out;
+}
+
+/** A unit's runs of one checklist, oldest first (the store's order: start time, then id). */
+function runsOf(store: Store, unitId: string, checklistId: string): Run[] {
+  return store.listRuns({ unitId, checklistId });
+}
+
+/** What is already loaded about a unit, so that comparing many units reads each table once. */
+export interface UnitContext {
+  /** The unit's runs of the checklist, oldest first. */
+  runs?: Run[];
+  /** All the unit's rectifications. */
+  rects?: readonly Rectification[];
+  /** The answers of the run being looked at. */
+  answers?: readonly Answer[];
+}
+
+/**
+ * Relapses shown in `run`: rectifications of an earlier run of the same unit and checklist,
+ * now closed, whose item is partial/fail in `run`.
+ */
+export function relapsesIn(store: Store, run: Run, ctx: UnitContext = {}): Relapse[] {
+  const runs = ctx.runs ?? runsOf(store, run.unitId, run.checklistId);
+  const index = runs.findIndex((r) => r.id === run.id);
+  const earlier = new Set((index < 0 ? [] : runs.slice(0, index)).map((r) => r.id));
+  if (earlier.size === 0) return [];
+  const closed = (ctx.rects ?? store.listRectifications({ unitId: run.unitId, status: "closed" })).filter(
+    (r) => r.status === "closed" && earlier.has(r.runId),
+  );
+  if (closed.length === 0) return [];
+  const answers = new Map((ctx.answers ?? store.listAnswers(run.id)).map((a) => [a.itemKey, a.result]));
+  const ofRun = ctx.rects
+    ? ctx.rects.filter((r) => r.runId === run.id)
+    : store.listRectifications({ runId: run.id });
+  const opened = new Map(ofRun.map((r) => [r.itemKey, r.id]));
+  const out: Relapse[] = [];
+  for (const c of closed) {
+    const result = answers.get(c.itemKey);
+    if (result === undefined || !isProblem(result)) continue;
+    out.push(relapse(c, run, result, opened.get(c.itemKey) ?? null));
+  }
+  return out;
+}
+
+function relapse(c: Rectification, run: Run, result: Result, rectificationId: string | null): Relapse {
+  return {
+    itemKey: c.itemKey,
+    checklistId: run.checklistId,
+    closedRectificationId: c.id,
+    closedRunId: c.runId,
+    closedAt: c.closedAt,
+    closedBy: c.closedBy,
+    problem: c.problem,
+    runId: run.id,
+    result,
+    rectificationId,
+  };
+}
+
+/**
+ * Every relapse of a unit, over all its checklists and runs: one entry per closed
+ * rectification and later run where its item fails again. The ledger marks the rows whose
+ * `rectificationId` it shows (or whose `runId` and `itemKey` match the exported run).
+ */
+export function relapsesFor(store: Store, unitId: string): Relapse[] {
+  const rects = store.listRectifications({ unitId });
+  const out: Relapse[] = [];
+  for (const list of groupBy(store.listRuns({ unitId }), (r) => r.checklistId).values()) {
+    for (const run of list.slice(1)) out.push(...relapsesIn(store, run, { runs: list, rects }));
+  }
+  return out;
+}
+
+function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    const list = out.get(k);
+    if (list) list.push(x);
+    else out.set(k, [x]);
+  }
+  return out;
+}
+
+function countsOf(items: readonly ItemComparison[], relapses: number): Comparison["counts"] {
+  const counts = Object.fromEntries(CHANGES.map((c) => [c, 0])) as Record<Change, number>;
+  for (const i of items) counts[i.change]++;
+  return { ...counts, relapses };
+}
+
+/** The unit's latest run of the checklist against the previous one; undefined with fewer than two runs. */
+export function compareLatest(
+  store: Store,
+  unit: Unit,
+  checklistId: string,
+  reader: SnapshotReader = new SnapshotReader(store),
+  ctx: Pick<UnitContext, "runs" | "rects"> = {},
+): Comparison | undefined {
+  const runs = ctx.runs ?? runsOf(store, unit.id, checklistId);
+  const current = runs.at(-1);
+  const previous = runs.at(-2);
+  if (!current || !previous) return undefined;
+  const currentAnswers = store.listAnswers(current.id);
+  const items = compareItems(
+    reader,
+    { run: previous, answers: store.listAnswers(previous.id) },
+    { run: current, answers: currentAnswers },
+  );
+  const relapses = relapsesIn(store, current, {
+    runs,
+    answers: currentAnswers,
+    rects: ctx.rects ?? store.listRectifications({ unitId: unit.id }),
+  });
+  return {
+    unit: { id: unit.id, name: unit.name, code: unit.code },
+    checklistId,
+    runCount: runs.length,
+    current: runRef(current),
+    previous: runRef(previous),
+    items,
+    relapses,
+    counts: countsOf(items, relapses.length),
+  };
+}
+
+export interface CompareScope {
+  unit?: Unit;
+  checklistId?: string;
+}
+
+/**
+ * Every comparison in scope: for each unit (the given one, else all, by name) and each
+ * checklist it ran at least twice (the given one, else all, by id). Runs and
+ * rectifications are read once for all units; answers per compared run.
+ */
+export function compareAll(store: Store, scope: CompareScope = {}): Comparison[] {
+  const reader = new SnapshotReader(store);
+  const filter = scope.unit ? { unitId: scope.unit.id } : {};
+  const runs = store.listRuns({
+    ...filter,
+    ...(scope.checklistId !== undefined ? { checklistId: scope.checklistId } : {}),
+  });
+  const runsByUnit = groupBy(runs, (r) => r.unitId);
+  const rectsByUnit = groupBy(store.listRectifications(filter), (r) => r.unitId);
+  const units = scope.unit ? [scope.unit] : store.listUnits();
+  const out: Comparison[] = [];
+  for (const unit of units) {
+    const byChecklist = groupBy(runsByUnit.get(unit.id) ?? [], (r) => r.checklistId);
+    for (const id of [...byChecklist.keys()].sort()) {
+      const list = byChecklist.get(id) ?? [];
+      if (list.length < 2) continue;
+      const c = compareLatest(store, unit, id, reader, { runs: list, rects: rectsByUnit.get(unit.id) ?? [] });
+      if (c) out.push(c);
+    }
+  }
+  return out;
+}

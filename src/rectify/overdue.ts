@@ -1,0 +1,34 @@
+// Deadlines by the local calendar (整改时限): every function takes `today` as a YYYY-MM-DD
+// string, computed once by the caller with localToday(), so that the answer never depends on
+// the hour or on when in a run the check happens.
+import { addDays, isOverdue } from "../util/dates.js";
+
+export { isOverdue };
+
+interface Dated {
+  deadline: string | null;
+  status: string;
+}
+
+/** Whole calendar days between two YYYY-MM-DD dates (b − a). */
+export function daysBetween(a: string, b: string): number {
+  const ms = (d: string) => {
+    const [y, m, day] = d.split("-").map(Number) as [number, number, number];
+    return Date.UTC(y, m - 1, day);
+  };
+  return Math.round((ms(b) - ms(a)) / 86_400_000);
+}
+
+/** Days past the deadline for an overdue item (a deadline of yesterday is 1 day late), else null. */
+export function daysOverdue(r: Dated, today: string): number | null {
+  return isOverdue(r, today) && r.deadline !== null ? daysBetween(r.deadline, today) : null;
+}
+
+/**
+ * Due within `days` (临近时限): still to be done, deadline from today up to today + days.
+ * Items already overdue are not "due"; `--overdue` lists those.
+ */
+export function isDueWithin(r: Dated, days: number, today: string): boolean {
+  if (r.deadline === null || r.status === "done" || r.status === "closed") return false;
+  return r.deadline >= today && r.deadline <= addDays(today, days);
+}

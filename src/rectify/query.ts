@@ -1,0 +1,147 @@
+// Which rectifications a clerk asks to see, in the order that shows who is late first.
+import { usageError } from "../errors.js";
+import { t } from "../i18n/index.js";
+import type { Store } from "../store/store.js";
+import type { Rectification, RectificationStatus, Unit } from "../store/types.js";
+import { uniquePrefixes } from "./ids.js";
+import { daysOverdue, isDueWithin } from "./overdue.js";
+
+export interface ListFilter {
+  unitId?: string;
+  /** Any of these statuses (empty or absent: all). */
+  statuses?: readonly RectificationStatus[];
+  overdue?: boolean;
+  /** 责任人: matches when the owner field contains this text (it may name several people). */
+  owner?: string;
+  /** Deadline from today up to today + N days, still to be done. */
+  dueWithin?: number;
+}
+
+/** A rectification as lists show it: with its unit, checklist, short id and lateness. */
+export interface RectificationView extends Rectification {
+  shortId: string;
+  unit: { id: string; name: string; code: string | null };
+  checklistId: string | null;
+  overdue: boolean;
+  daysOverdue: number | null;
+}
+
+/** A unit by name, else by code (单位代码). */
+export function resolveUnit(store: Store, nameOrCode: string): Unit | undefined {
+  const v = nameOrCode.trim();
+  return store.findUnitByName(v) ?? store.findUnitByCode(v);
+}
+
+/** The unit named by --unit, or a usage error (exit 2) naming some that exist. */
+export function requireUnit(store: Store, nameOrCode: string): Unit {
+  const unit = resolveUnit(store, nameOrCode);
+  if (unit) return unit;
+  const known = store
+    .listUnits()
+    .slice(0, 10)
+    .map((u) => u.name);
+  throw usageError(
+    "rectify.unknownUnit",
+    { unit: nameOrCode, known: known.join(t("rectify.listSeparator")) || "—" },
+    { hintKey: "rectify.unknownUnit.hint" },
+  );
+}
+
+const STATUS_ORDER: Record<RectificationStatus, number> = { open: 0, "in-progress": 1, done: 2, closed: 3 };
+
+/** Late first (the latest first), then by status and nearest deadline; no deadline last. */
+export function compareViews(a: RectificationView, b: RectificationView): number {
+  if (a.overdue !== b.overdue) return a.overdue ? -1 : 1;
+  if (a.overdue && b.overdue && a.daysOverdue !== b.daysOverdue)
+    return (b.daysOverdue ?? 0) - (a.daysOverdue ?? 0);
+  const done = (r: RectificationView) => (r.status === "done" || r.status === "closed" ? 1 : 0);
+  if (done(a) !== done(b)) return done(a) - done(b);
+  if (a.status !== b.status && done(a) === 1) return STATUS_ORDER[a.status] - STATUS_ORDER[b.status];
+  if (a.deadline !== b.deadline) {
+    if (a.deadline === null) return 1;
+    if (b.deadline === null) return -1;
+    return a.deadline < b.deadline ? -1 : 1;
+  }
+  if (a.unit.name !== b.unit.name) return a.unit.name < b.unit.name ? -1 : 1;
+  return a.itemKey < b.itemKey ? -1 : a.itemKey > b.itemKey ? 1 : 0;
+}
+
+/** Decorate rectifications with what lists show; short ids are unique across the whole database. */
+export function toViews(
+  store: Store,
+  rects: readonly Rectification[],
+  today: string,
+  /** Every rectification of the database, when the caller has read them already. */
+  all?: readonly Rectification[],
+): RectificationView[] {
+  const everyId = rects.length === 0 ? [] : (all ?? store.listRectifications()).map((r) => r.id);
+  const prefixes = uniquePrefixes(everyId);
+  const units = new Map<string, Unit | undefined>();
+  const checklists = new Map<string, string | null>();
+  // Many rows: read units and runs in one query each rather than one lookup per id.
+  if (rects.length > 50) {
+    for (const u of store.listUnits()) units.set(u.id, u);
+    for (const run of store.listRuns()) checklists.set(run.id, run.checklistId);
+  }
+  return rects.map((r) => {
+    if (!units.has(r.unitId)) units.set(r.unitId, store.getUnit(r.unitId));
+    if (!checklists.has(r.runId)) checklists.set(r.runId, store.getRun(r.runId)?.checklistId ?? null);
+    const unit = units.get(r.unitId);
+    const late = daysOverdue(r, today);
+    return {
+      ...r,
+      shortId: prefixes.get(r.id) ?? r.id,
+      unit: { id: r.unitId, name: unit?.name ?? r.unitId, code: unit?.code ?? null },
+      checklistId: checklists.get(r.runId) ?? null,
+      overdue: late !== null,
+      daysOverdue: late,
+    };
+  });
+}
+
+export function matches(r: Rectification, filter: ListFilter, today: string): boolean {
+  if (filter.statuses && filter.statuses.length > 0 && !filter.statuses.includes(r.status)) return false;
+  if (filter.overdue && daysOverdue(r, today) === null) return false;
+  if (filter.owner !== undefined) {
+    const want = filter.owner.trim().toLowerCase();
+    if (!r.owner.toLowerCase().includes(want)) return false;
+  }
+  if (filter.dueWithin !== undefined && !isDueWithin(r, filter.dueWithin, today)) return false;
+  return true;
+}
+
+export function listRectificationViews(store: Store, filter: ListFilter, today: string): RectificationView[] {
+  const read = store.listRectifications(filter.unitId ? { unitId: filter.unitId } : {});
+  const rects = read.filter((r) => matches(r, filter, today));
+  return toViews(store, rects, today, filter.unitId ? undefined : read).sort(compareViews);
+}
+
+/** The stable JSON shape of one rectification (documented in the report of issue 5). */
+export function viewJson(v: RectificationView) {
+  return {
+    id: v.id,
+    shortId: v.shortId,
+    unit: v.unit,
+    runId: v.runId,
+    checklistId: v.checklistId,
+    itemKey: v.itemKey,
+    problem: v.problem,
+    measure: v.measure,
+    owner: v.owner,
+    leaderInCharge: v.leaderInCharge,
+    department: v.department,
+    deadline: v.deadline,
+    kind: v.kind,
+    origin: v.origin,
+    evidence: v.evidence,
+    status: v.status,
+    progress: v.progress,
+    remark: v.remark,
+    closedAt: v.closedAt,
+    closedBy: v.closedBy,
+    overdue: v.overdue,
+    daysOverdue: v.daysOverdue,
+    createdAt: v.createdAt,
+    updatedAt: v.updatedAt,
+  };
+}

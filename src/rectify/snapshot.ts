@@ -1,0 +1,79 @@
+// The items a run was asked, read back from the checklist snapshot it stored: comparing two
+// runs goes by item key, so a checklist edited between them shows new and removed items.
+import { parse } from "yaml";
+import { type Checklist, ChecklistSchema } from "../checklist/schema.js";
+import type { Store } from "../store/store.js";
+import type { Run } from "../store/types.js";
+
+export interface SnapshotItem {
+  /** `section.item` or `section.item@leader` */
+  key: string;
+  sectionId: string;
+  sectionTitle: string;
+  sectionTitleEn: string | null;
+  itemId: string;
+  leader: string | null;
+  text: string;
+  textEn: string | null;
+}
+
+/** Parses each snapshot once per process: many units share the same checklist version. */
+export class SnapshotReader {
+  private readonly cache = new Map<string, Checklist | null>();
+  /** Items per checklist version and leaders: most runs of a county share a handful. */
+  private readonly itemCache = new Map<string, SnapshotItem[]>();
+  constructor(private readonly store: Store) {}
+
+  checklist(hash: string): Checklist | null {
+    if (!this.cache.has(hash)) {
+      const snap = this.store.getSnapshot(hash);
+      let value: Checklist | null = null;
+      if (snap) {
+        const parsed = ChecklistSchema.safeParse(parse(snap.content));
+        value = parsed.success ? parsed.data : null;
+      }
+      this.cache.set(hash, value);
+    }
+    return this.cache.get(hash) ?? null;
+  }
+
+  /** The run's items in checklist order, per-leader sections expanded with the run's leaders. */
+  items(run: Run): SnapshotItem[] {
+    const key = JSON.stringify([run.checklistHash, run.leaders]);
+    const cached = this.itemCache.get(key);
+    if (cached) return cached;
+    const items = this.build(run);
+    this.itemCache.set(key, items);
+    return items;
+  }
+
+  private build(run: Run): SnapshotItem[] {
+    const checklist = this.checklist(run.checklistHash);
+    if (!checklist) return [];
+    const out: SnapshotItem[] = [];
+    for (const section of checklist.sections) {
+      const leaders: (string | null)[] = section.per === "leader" ? run.leaders : [null];
+      for (const leader of leaders) {
+        for (const item of section.items) {
+          const base = `${section.id}.${item.id}`;
+          out.push({
+            key: leader === null ? base : `${base}@${leader}`,
+            sectionId: section.id,
+            sectionTitle: section.title,
+            sectionTitleEn: section.title_en ?? null,
+            itemId: item.id,
+            leader,
+            text: item.text,
+            textEn: item.text_en ?? null,
+          });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** One item of a run's checklist by key, if the snapshot has it. */
+  item(run: Run, key: string): SnapshotItem | undefined {
+    return this.items(run).find((i) => i.key === key);
+  }
+}

@@ -1,0 +1,203 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { mini, seedRun, tempDb } from "../../test/fixtures/rectify/seed.js";
+import { ScriptedAsk } from "../ask/scripted.js";
+import { setLang } from "../i18n/index.js";
+import type { Store } from "../store/store.js";
+import { lookupRectification, uniquePrefixes } from "./ids.js";
+import { listRectificationViews } from "./query.js";
+import { describeRefusal, updateRectification } from "./update.js";
+import { walkQueue, walkRectifications } from "./walk.js";
+
+let store: Store | undefined;
+afterEach(() => store?.close());
+setLang("en");
+
+const TODAY = "2026-11-27";
+
+function seedOne(s: Store) {
+  const { rects } = seedRun(s, { unit: "莲塘一小", loaded: mini(1), answers: { "a.one": "fail" } });
+  return rects.get("a.one")!;
+}
+
+describe("updateRectification: status and history in one go", () => {
+  it("takes an item from open to closed and keeps every step with who, when, from → to and note", () => {
+    ({ store } = tempDb());
+    const r = seedOne(store);
+    const steps = [
+      { to: "in-progress", by: "张三", note: "开始整改", progress: null },
+      { to: "done", by: "张三", note: null, progress: "已补齐学习记录" },
+      { to: "closed", by: "王主任", note: "现场核验", progress: null },
+    ] as const;
+    for (const s of steps) {
+      const out = updateRectification(store, r.id, { ...s, remark: null }, TODAY);
+      expect(out.ok).toBe(true);
+    }
+    const after = store.getRectification(r.id)!;
+    expect(after).toMatchObject({
+      status: "closed",
+      progress: "已补齐学习记录",
+      closedAt: TODAY,
+      closedBy: "王主任",
+    });
+    const history = store.listHistory(r.id).map((h) => [h.fromStatus, h.toStatus, h.by, h.note]);
+    expect(history).toEqual([
+      [null, "open", "李老师", null],
+      ["open", "in-progress", "张三", "开始整改"],
+      ["in-progress", "done", "张三", null],
+      ["done", "closed", "王主任", "现场核验"],
+    ]);
+  });
+
+  it("a refused change writes nothing", () => {
+    ({ store } = tempDb());
+    const r = seedOne(store);
+    const out = updateRectification(
+      store,
+      r.id,
+      { to: "closed", by: "王主任", note: null, progress: null, remark: null },
+      TODAY,
+    );
+    expect(out.ok).toBe(false);
+    expect(store.getRectification(r.id)!.status).toBe("open");
+    expect(store.listHistory(r.id)).toHaveLength(1);
+  });
+
+  it("reopening a closed item clears 销号 on the item but the history keeps it", () => {
+    ({ store } = tempDb());
+    const r = seedOne(store);
+    const go = (to: "done" | "closed" | "in-progress", by: string | null, note: string | null) =>
+      updateRectification(store!, r.id, { to, by, note, progress: null, remark: null }, TODAY);
+    go("done", null, null);
+    go("closed", "王主任", null);
+    const out = go("in-progress", "督导组", "暗访发现问题反弹");
+    expect(out.ok && out.after).toMatchObject({ status: "in-progress", closedAt: null, closedBy: null });
+    expect(store.listHistory(r.id).find((h) => h.toStatus === "closed")?.by).toBe("王主任");
+  });
+
+  it("explains refusals with the allowed next statuses and the right exit code", () => {
+    const notAllowed = describeRefusal(
+      { kind: "not-allowed", from: "open", to: "closed", allowed: ["in-progress", "done"] },
+      "3f2a9c1e",
+    );
+    expect(notAllowed.exitCode).toBe(1);
+    expect(notAllowed.key).toBe("rectify.refused.closeNotDone");
+    expect(notAllowed.params.allowed).toBe("In progress (in-progress), Done (done)");
+    expect(describeRefusal({ kind: "needs-by", from: "done", to: "closed" }, "x").exitCode).toBe(2);
+    expect(describeRefusal({ kind: "needs-note", from: "done", to: "in-progress" }, "x").exitCode).toBe(2);
+  });
+});
+
+describe("short ids", () => {
+  it("uses 8 characters, more only where ids share them", () => {
+    const p = uniquePrefixes([
+      "3f2a9c1e-aaaa-4000-8000-000000000000",
+      "3f2a9c1e-abbb-4000-8000-000000000000",
+      "77777777-0000-4000-8000-000000000000",
+    ]);
+    expect([...p.values()]).toEqual(["3f2a9c1e-aa", "3f2a9c1e-ab", "77777777"]);
+  });
+
+  it("accepts a unique prefix, refuses an ambiguous one with the candidates, and an unknown one", () => {
+    ({ store } = tempDb());
+    // 17 rectifications: by pigeonhole at least two share their first hex digit.
+    const answers = Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`a.item${i}`, "fail" as const]));
+    seedRun(store, { unit: "U", loaded: mini(1), answers });
+    const ids = store.listRectifications().map((r) => r.id);
+    const first = ids[0]!;
+    expect(lookupRectification(store, first.slice(0, 8).toUpperCase())).toMatchObject({
+      kind: "found",
+      rectification: { id: first },
+    });
+    const shared = [...new Set(ids.map((id) => id[0]))].find(
+      (c) => ids.filter((id) => id[0] === c).length > 1,
+    )!;
+    const amb = lookupRectification(store, shared);
+    expect(amb.kind).toBe("ambiguous");
+    expect(amb.kind === "ambiguous" && amb.candidates.length).toBeGreaterThan(1);
+    expect(lookupRectification(store, "zzzz").kind).toBe("unknown");
+    expect(lookupRectification(store, "%").kind).toBe("unknown");
+    expect(lookupRectification(store, "").kind).toBe("unknown");
+  });
+});
+
+describe("the interactive walk (scripted)", () => {
+  it("goes late items first, applies each choice, offers the last name again and stops on request", async () => {
+    ({ store } = tempDb());
+    const { rects } = seedRun(store, {
+      unit: "U",
+      loaded: mini(1),
+      answers: {
+        "a.one": { result: "fail", rect: { deadline: "2026-11-20" } },
+        "a.two": { result: "fail", rect: { deadline: "2026-12-20" } },
+        "a.three": { result: "fail", rect: { deadline: "2026-12-25" } },
+        "a.four": { result: "fail", rect: { deadline: "2026-12-30" } },
+      },
+    });
+    store.changeRectification(rects.get("a.two")!.id, { toStatus: "done", by: null, note: null });
+    const queue = walkQueue(listRectificationViews(store, {}, TODAY));
+    expect(queue.map((v) => v.itemKey)).toEqual(["a.one", "a.three", "a.four", "a.two"]);
+    const ask = new ScriptedAsk([
+      // a.one (late): started, by 张三, no note
+      "in-progress",
+      "张三",
+      "",
+      // a.three: progress only
+      "progress",
+      "完成一半",
+      "", // by: the default, 张三 again
+      "",
+      // a.four: skip
+      "skip",
+      // a.two (done): close, verifier typed
+      "closed",
+      "王主任",
+      "现场核验",
+    ]);
+    const result = await walkRectifications(queue, {
+      store,
+      ask,
+      today: TODAY,
+      card: (v, pos) => `${pos.index}/${pos.total} ${v.itemKey}`,
+    });
+    expect(result).toEqual({ changed: 3, skipped: 1, stopped: false });
+    expect(ask.transcript[0]).toMatchObject({ kind: "say", message: "1/4 a.one" });
+    expect(ask.remaining).toBe(0);
+    expect(store.getRectification(rects.get("a.one")!.id)!.status).toBe("in-progress");
+    const three = store.getRectification(rects.get("a.three")!.id)!;
+    expect(three).toMatchObject({ status: "open", progress: "完成一半" });
+    expect(store.listHistory(three.id).at(-1)).toMatchObject({
+      fromStatus: "open",
+      toStatus: "open",
+      by: "张三",
+    });
+    expect(store.getRectification(rects.get("a.four")!.id)!.status).toBe("open");
+    expect(store.getRectification(rects.get("a.two")!.id)).toMatchObject({
+      status: "closed",
+      closedBy: "王主任",
+      closedAt: TODAY,
+    });
+  });
+
+  it("asks for a note when going back, and stops when told to", async () => {
+    ({ store } = tempDb());
+    const { rects } = seedRun(store, {
+      unit: "U",
+      loaded: mini(1),
+      answers: { "a.one": "fail", "a.two": "fail" },
+    });
+    store.changeRectification(rects.get("a.one")!.id, { toStatus: "in-progress", by: null, note: null });
+    const queue = walkQueue(listRectificationViews(store, {}, TODAY));
+    // An empty reason is refused and asked again.
+    const ask = new ScriptedAsk(["open", "", "", "误操作，尚未开始", "quit"]);
+    const result = await walkRectifications(queue, { store, ask, today: TODAY, card: (v) => v.itemKey });
+    expect(result).toEqual({ changed: 1, skipped: 1, stopped: true });
+    expect(ask.transcript.find((e) => e.message === "Why (a note is required):")?.error).toBe(
+      "Please type something.",
+    );
+    expect(store.listHistory(rects.get("a.one")!.id).at(-1)).toMatchObject({
+      fromStatus: "in-progress",
+      toStatus: "open",
+      note: "误操作，尚未开始",
+    });
+  });
+});

@@ -1,0 +1,84 @@
+// Applying a status change: the rules of status.ts, checked and written in one transaction
+// so that two clerks updating the same item cannot both move it from the same status.
+import { type MessageKey, type Params, t } from "../i18n/index.js";
+import type { Store } from "../store/store.js";
+import type { HistoryEntry, Rectification, RectificationStatus } from "../store/types.js";
+import { planUpdate, statusKey, type UpdateRefusal, type UpdateRequest } from "./status.js";
+
+export type UpdateOutcome =
+  | { ok: true; before: Rectification; after: Rectification; entry: HistoryEntry }
+  | { ok: false; refusal: UpdateRefusal };
+
+export function updateRectification(
+  store: Store,
+  id: string,
+  req: UpdateRequest,
+  today: string,
+): UpdateOutcome {
+  return store.transaction(() => {
+    const before = store.getRectification(id);
+    if (!before) throw new Error(`rectification ${id} not found`);
+    const plan = planUpdate(before, req, today);
+    if (!plan.ok) return plan;
+    const after = store.changeRectification(id, plan.change);
+    const entry = store.listHistory(id).at(-1);
+    if (!entry) throw new Error(`rectification ${id}: history entry missing after update`);
+    return { ok: true, before, after, entry };
+  });
+}
+
+/** "已完成（done）" / "Done (已完成)": the label a person reads, with the code they can type. */
+export function statusLabel(s: RectificationStatus): string {
+  return t("rectify.statusWithCode", { label: t(statusKey(s)), code: s });
+}
+
+export interface RefusalText {
+  key: MessageKey;
+  params: Params;
+  hintKey: MessageKey;
+  /** 2 when an option is missing (usage), 1 when the item's status does not allow the move. */
+  exitCode: 1 | 2;
+}
+
+/** The message, hint and exit code for a refused update; `id` is the short id shown to the user. */
+export function describeRefusal(refusal: UpdateRefusal, id: string): RefusalText {
+  const list = (xs: readonly RectificationStatus[]) => xs.map(statusLabel).join(t("rectify.listSeparator"));
+  switch (refusal.kind) {
+    case "not-allowed":
+      return {
+        key: refusal.to === "closed" ? "rectify.refused.closeNotDone" : "rectify.refused.notAllowed",
+        params: {
+          id,
+          from: statusLabel(refusal.from),
+          to: statusLabel(refusal.to),
+          allowed: list(refusal.allowed),
+        },
+        hintKey: "rectify.refused.allowed",
+        exitCode: 1,
+      };
+    case "unchanged":
+      return {
+        key: "rectify.refused.unchanged",
+        params: { id, status: statusLabel(refusal.status), allowed: list(refusal.allowed) },
+        hintKey:
+          refusal.status === "closed"
+            ? "rectify.refused.unchangedClosed.hint"
+            : "rectify.refused.unchanged.hint",
+        exitCode: 1,
+      };
+    case "needs-by":
+      return {
+        key: "rectify.refused.needsBy",
+        params: { id },
+        hintKey: "rectify.refused.needsBy.hint",
+        exitCode: 2,
+      };
+    case "needs-note":
+      return {
+        key: "rectify.refused.needsNote",
+        params: { id, from: statusLabel(refusal.from), to: statusLabel(refusal.to) },
+        hintKey: "rectify.refused.needsNote.hint",
+        exitCode: 2,
+      };
+  }
+}

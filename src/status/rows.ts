@@ -1,0 +1,84 @@
+// One status row per run (§6 `status`): progress, results, open rectifications. Kept apart
+// from the command so that other reports (overdue, relapse) can extend the row.
+import { answeredCount, countResults, initialState, missingRequired } from "../check/machine.js";
+import { expandSlots } from "../check/slots.js";
+import { checklistOfRun } from "../check/snapshot.js";
+import type { Result } from "../checklist/schema.js";
+import { followUpSummary } from "../rectify/summary.js";
+import type { Store } from "../store/store.js";
+import type { Run, RunStatus, Unit } from "../store/types.js";
+import { localToday } from "../util/dates.js";
+
+export interface StatusRow {
+  runId: string;
+  unit: { id: string; name: string };
+  checklist: { id: string; version: string; title: string; titleEn: string | null; hash: string };
+  respondent: string;
+  leaders: string[];
+  status: RunStatus;
+  answered: number;
+  total: number;
+  /** Required items still without an answer. */
+  missingRequired: number;
+  counts: Record<Result, number>;
+  rectifications: number;
+  /** Rectifications not yet done or closed (未整改 / 整改中). */
+  openRectifications: number;
+  /** Rectifications past their deadline and not done (by the local calendar date). */
+  overdueRectifications: number;
+  /** Closed rectifications of earlier runs whose item fails again in this run (反弹). */
+  relapses: number;
+  startedAt: string;
+  finishedAt: string | null;
+  updatedAt: string;
+}
+
+export function statusRow(
+  store: Store,
+  run: Run,
+  unit: Pick<Unit, "id" | "name">,
+  today: string = localToday(),
+): StatusRow {
+  const checklist = checklistOfRun(store, run);
+  const state = initialState(run, expandSlots(checklist, run.leaders), store.listAnswers(run.id));
+  const rects = store.listRectifications({ runId: run.id });
+  const followUp = followUpSummary(store, { runId: run.id }, today);
+  return {
+    runId: run.id,
+    unit: { id: unit.id, name: unit.name },
+    checklist: {
+      id: run.checklistId,
+      version: run.checklistVersion,
+      title: checklist.title,
+      titleEn: checklist.title_en ?? null,
+      hash: run.checklistHash,
+    },
+    respondent: run.respondent,
+    leaders: run.leaders,
+    status: run.status,
+    answered: answeredCount(state),
+    total: state.slots.length,
+    missingRequired: missingRequired(state).length,
+    counts: countResults(state),
+    rectifications: rects.length,
+    openRectifications: rects.filter((r) => r.status === "open" || r.status === "in-progress").length,
+    overdueRectifications: followUp.overdue,
+    relapses: followUp.relapses,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    updatedAt: run.updatedAt,
+  };
+}
+
+/** Every run (of one unit, when given), by unit name then start time. */
+export function statusRows(store: Store, filter: { unitId?: string } = {}): StatusRow[] {
+  const units = new Map(store.listUnits().map((u) => [u.id, u]));
+  const runs = store.listRuns(filter.unitId ? { unitId: filter.unitId } : {});
+  return runs
+    .map((run) => statusRow(store, run, units.get(run.unitId) ?? { id: run.unitId, name: run.unitId }))
+    .sort((a, b) =>
+      a.unit.name === b.unit.name
+        ? a.startedAt.localeCompare(b.startedAt)
+        : a.unit.name.localeCompare(b.unit.name, "zh-CN"),
+    );
+}

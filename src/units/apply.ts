@@ -1,0 +1,94 @@
+// Writing roster rows into the store: upsert by code, else by name. A roster imported after
+// the schools' files attaches code, township and type to the units they created (same name).
+// Every row is planned against the store first; only a clean plan is applied, in one transaction.
+import type { Store } from "../store/store.js";
+import type { Unit } from "../store/types.js";
+import type { RosterError, RosterRow } from "./roster.js";
+
+export type UnitAction = "added" | "updated" | "unchanged";
+
+export interface PlannedUnit {
+  row: RosterRow;
+  action: UnitAction;
+  /** The unit matched (for updated / unchanged). */
+  existing: Unit | undefined;
+  next: { name: string; code: string | null; township: string | null; type: string | null };
+}
+
+export interface RosterResult {
+  added: number;
+  updated: number;
+  unchanged: number;
+  units: { row: number; action: UnitAction; unit: Unit }[];
+}
+
+/** Match every row and check it against the units already stored; nothing is written. */
+export function planRoster(
+  store: Store,
+  rows: readonly RosterRow[],
+  headings: { name: string | null; code: string | null },
+) {
+  const errors: RosterError[] = [];
+  const plan: PlannedUnit[] = [];
+  const claimedBy = new Map<string, number>();
+  for (const row of rows) {
+    const existing =
+      (row.code ? store.findUnitByCode(row.code) : undefined) ?? store.findUnitByName(row.name);
+    if (existing) {
+      const first = claimedBy.get(existing.id);
+      if (first !== undefined) {
+        errors.push({
+          row: row.row,
+          column: headings.name,
+          code: "sameUnit",
+          params: { first, value: existing.name },
+        });
+        continue;
+      }
+      claimedBy.set(existing.id, row.row);
+      // Renamed through its code: the new name must not belong to another unit.
+      const holder = existing.name === row.name ? undefined : store.findUnitByName(row.name);
+      if (holder && holder.id !== existing.id) {
+        errors.push({
+          row: row.row,
+          column: headings.name,
+          code: "nameTaken",
+          params: { value: row.name, code: holder.code ?? "—" },
+        });
+        continue;
+      }
+    }
+    // An empty cell keeps what is known: the roster adds facts, it does not erase them.
+    const next = {
+      name: row.name,
+      code: row.code ?? existing?.code ?? null,
+      township: row.township ?? existing?.township ?? null,
+      type: row.type ?? existing?.type ?? null,
+    };
+    const same =
+      existing &&
+      existing.name === next.name &&
+      existing.code === next.code &&
+      existing.township === next.township &&
+      existing.type === next.type;
+    plan.push({ row, existing, next, action: !existing ? "added" : same ? "unchanged" : "updated" });
+  }
+  return { plan, errors };
+}
+
+export function applyPlan(store: Store, plan: readonly PlannedUnit[]): RosterResult {
+  return store.transaction(() => {
+    const result: RosterResult = { added: 0, updated: 0, unchanged: 0, units: [] };
+    for (const p of plan) {
+      const unit =
+        p.action === "added"
+          ? store.ensureUnit(p.next.name, p.next)
+          : p.action === "updated" && p.existing
+            ? store.updateUnit(p.existing.id, p.next)
+            : p.existing!;
+      result[p.action]++;
+      result.units.push({ row: p.row.row, action: p.action, unit });
+    }
+    return result;
+  });
+}

@@ -1,0 +1,101 @@
+// `lookback check` in a real terminal (tmux): the prompts a person sees, Ctrl-C with
+// exit 130 keeping what was answered, and the resume. Skipped when tmux is missing.
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+const hasTmux = spawnSync("tmux", ["-V"]).status === 0;
+const BIN = path.resolve("bin/lookback.js");
+const MINI = path.resolve("test/fixtures/check/mini");
+const SOCKET = `lookback-test-${process.pid}`;
+let dir: string;
+
+const tmux = (...args: string[]) => spawnSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8" });
+const screen = () => tmux("capture-pane", "-p", "-t", "s", "-S", "-200").stdout;
+
+async function waitFor(text: string | RegExp, ms = 20_000): Promise<string> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const s = screen();
+    if (typeof text === "string" ? s.includes(text) : text.test(s)) return s;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${String(text)}; screen:\n${s}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function start(): void {
+  const cmd = `${process.execPath} ${BIN} --db lookback.db check --unit 莲塘一小 --checklist mini --respondent 张老师; echo "EXIT=$?"; sleep 60`;
+  tmux("kill-session", "-t", "s");
+  const r = tmux(
+    "new-session",
+    "-d",
+    "-s",
+    "s",
+    "-x",
+    "120",
+    "-y",
+    "40",
+    "-c",
+    dir,
+    "-e",
+    "LOOKBACK_LANG=en",
+    cmd,
+  );
+  if (r.status !== 0) throw new Error(r.stderr);
+}
+
+const keys = (...k: string[]) => tmux("send-keys", "-t", "s", ...k);
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), "lookback-tty-"));
+  cpSync(MINI, path.join(dir, "checklists"), { recursive: true });
+});
+afterEach(() => {
+  if (hasTmux) tmux("kill-server");
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(!hasTmux)("lookback check in a terminal", () => {
+  it("asks item by item, keeps the answers through Ctrl-C (exit 130), and resumes where it stopped", async () => {
+    start();
+    await waitFor("Leading cadres");
+    keys("李书记、王校长", "Enter");
+    await waitFor("Study · 1/7");
+    const first = await waitFor("Enough time for study?");
+    expect(first).toMatch(/❯ Meets\s*\n\s+Partly meets\s*\n\s+Does not meet\s*\n\s+Not applicable/);
+    keys("Enter"); // Meets
+    await waitFor("Note (may be left empty)");
+    keys("Enter");
+    await waitFor("Evidence (suggested: 签到表; may be left empty)");
+    keys("签到表", "Enter");
+    await waitFor("Study · 2/7");
+    keys("C-c");
+    const stopped = await waitFor("EXIT=");
+    expect(stopped).toContain("Every answer given so far is saved");
+    expect(stopped).toContain("EXIT=130");
+
+    const raw = new Database(path.join(dir, "lookback.db"), { readonly: true });
+    try {
+      expect(raw.prepare("SELECT item_key, result, evidence FROM answers").all()).toEqual([
+        { item_key: "a.one", result: "pass", evidence: "签到表" },
+      ]);
+    } finally {
+      raw.close();
+    }
+
+    start();
+    const resumed = await waitFor("from item 2.");
+    expect(resumed).toContain("1/7 answered");
+    await waitFor("Prescribed material studied?");
+    // The last action, below the four results and the other moves: stop here, continue later.
+    keys(..."Down ".repeat(8).trim().split(" "), "Enter");
+    const paused = await waitFor("EXIT=");
+    expect(paused).toContain(
+      "Saved (1/7 answered). To continue: lookback check --unit 莲塘一小 --checklist mini",
+    );
+    expect(paused).toContain("EXIT=0");
+  });
+});

@@ -1,0 +1,120 @@
+// Building a school's lookback database through the store API, as `check` would leave it:
+// one run of a built-in checklist, some answers failing with their rectifications.
+import { loadChecklistSet } from "../../src/checklist/load.js";
+import type { LoadedChecklist } from "../../src/checklist/schema.js";
+import { openStore, type Store } from "../../src/store/store.js";
+import type { Rectification, Result, Run, Unit } from "../../src/store/types.js";
+
+let cached: LoadedChecklist[] | undefined;
+export function builtin(id = "self-check"): LoadedChecklist {
+  cached ??= loadChecklistSet({ cwd: "/" }).checklists;
+  const found = cached.find((c) => c.checklist.id === id);
+  if (!found) throw new Error(`no built-in checklist ${id}`);
+  return found;
+}
+
+export interface SchoolOptions {
+  unit: string;
+  code?: string | null;
+  township?: string | null;
+  checklist?: string;
+  leaders?: string[];
+  /** Result of the n-th answered item (default: every 7th fails, every 11th is partial). */
+  result?: (n: number, key: string) => Result;
+  finish?: boolean;
+}
+
+export interface School {
+  file: string;
+  unit: Unit;
+  run: Run;
+  rectifications: Rectification[];
+}
+
+const defaultResult = (n: number): Result => (n % 7 === 3 ? "fail" : n % 11 === 5 ? "partial" : "pass");
+
+/** Write one school's database: unit, snapshot, one run answered in full, rectifications opened. */
+export function makeSchool(file: string, opts: SchoolOptions): School {
+  const store = openStore(file);
+  try {
+    return fill(store, opts);
+  } finally {
+    store.close();
+  }
+}
+
+export function fill(store: Store, opts: SchoolOptions): School {
+  const unit = store.ensureUnit(opts.unit, { code: opts.code ?? null, township: opts.township ?? null });
+  const loaded = builtin(opts.checklist);
+  const snapshot = store.saveSnapshot(loaded);
+  const leaders = opts.leaders ?? ["张书记", "李校长"];
+  const run = store.createRun({ unitId: unit.id, snapshot, respondent: "王老师", leaders });
+  const result = opts.result ?? defaultResult;
+  let n = 0;
+  for (const section of loaded.checklist.sections) {
+    const who = section.per === "leader" ? leaders : [null];
+    for (const leader of who) {
+      for (const item of section.items) {
+        const itemKey = `${section.id}.${item.id}${leader ? `@${leader}` : ""}`;
+        const r = result(n++, itemKey);
+        store.saveAnswer(run.id, {
+          itemKey,
+          sectionId: section.id,
+          itemId: item.id,
+          leader,
+          result: r,
+          note: r === "pass" ? null : `问题 ${itemKey}`,
+          evidence: null,
+          naReason: r === "na" ? "本单位无此项" : null,
+          ...(r === "partial" || r === "fail"
+            ? {
+                rectification: {
+                  problem: `存在问题：${itemKey}`,
+                  measure: "限期整改",
+                  owner: leader ?? "赵主任",
+                  leaderInCharge: null,
+                  department: "办公室",
+                  deadline: "2026-12-31",
+                  kind: "deadline" as const,
+                  origin: "self-check" as const,
+                  evidence: null,
+                },
+              }
+            : {}),
+        });
+      }
+    }
+  }
+  const finished = opts.finish === false ? store.getRun(run.id)! : store.finishRun(run.id);
+  return {
+    file: store.file,
+    unit,
+    run: finished,
+    rectifications: store.listRectifications({ runId: run.id }),
+  };
+}
+
+/** Every row of every table, for "nothing changed" assertions. */
+export function dump(file: string): Record<string, unknown[]> {
+  const store = openStore(file, { readonly: true });
+  try {
+    const out: Record<string, unknown[]> = {};
+    for (const table of [
+      "units",
+      "checklist_snapshots",
+      "runs",
+      "answers",
+      "rectifications",
+      "rectification_history",
+    ]) {
+      out[table] = store.db.prepare(`SELECT * FROM ${table} ORDER BY 1`).all();
+    }
+    return out;
+  } finally {
+    store.close();
+  }
+}
+
+export function rowCounts(file: string): Record<string, number> {
+  return Object.fromEntries(Object.entries(dump(file)).map(([k, v]) => [k, v.length]));
+}

@@ -1,0 +1,91 @@
+// `--version`, `validate`, `list` and `schema` must never load SQLite, exceljs or the prompt
+// and progress-bar libraries: they are reached only through the lazy imports in cli.ts.
+// A preload records every module the process resolves (ESM, through a module.register
+// resolve hook) and every CommonJS module in the require cache at exit.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const ROOT = path.resolve(".");
+const BIN = path.join(ROOT, "bin/lookback.js");
+const HEAVY = /node_modules[/\\](better-sqlite3|exceljs|@inquirer|cli-progress)[/\\]/;
+let dir: string;
+let preload: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), "lookback-startup-"));
+  const hooks = path.join(dir, "hooks.mjs");
+  writeFileSync(
+    hooks,
+    `import { appendFileSync } from "node:fs";
+export async function resolve(specifier, context, next) {
+  const result = await next(specifier, context);
+  appendFileSync(process.env.LOOKBACK_MODULE_LOG, result.url + "\\n");
+  return result;
+}
+`,
+  );
+  preload = path.join(dir, "record-modules.mjs");
+  writeFileSync(
+    preload,
+    `import { appendFileSync } from "node:fs";
+import { createRequire, register } from "node:module";
+register(${JSON.stringify(pathToFileURL(hooks).href)});
+const cache = createRequire(import.meta.url).cache;
+process.on("exit", () => appendFileSync(process.env.LOOKBACK_MODULE_LOG, Object.keys(cache).join("\\n") + "\\n"));
+`,
+  );
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The modules a run of `node <args>` loaded, one URL or path per line. */
+function modulesLoaded(args: string[], name: string): { code: number | null; modules: string[] } {
+  const log = path.join(dir, `${name}.log`);
+  writeFileSync(log, "");
+  const r = spawnSync(process.execPath, ["--import", pathToFileURL(preload).href, ...args], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, LOOKBACK_MODULE_LOG: log, LOOKBACK_LANG: "en", NO_COLOR: "1", LOOKBACK_DB: "" },
+  });
+  return { code: r.status, modules: readFileSync(log, "utf8").split("\n").filter(Boolean) };
+}
+
+describe("start-up stays light", () => {
+  it("the recorder sees a heavy module when one is loaded (control)", () => {
+    const script = "await import('better-sqlite3'); await import('cli-progress');";
+    const r = spawnSync(
+      process.execPath,
+      ["--import", pathToFileURL(preload).href, "--input-type=module", "-e", script],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, LOOKBACK_MODULE_LOG: path.join(dir, "control.log") },
+      },
+    );
+    expect(r.status).toBe(0);
+    const modules = readFileSync(path.join(dir, "control.log"), "utf8");
+    expect(modules).toMatch(/node_modules[/\\]better-sqlite3[/\\]/);
+    expect(modules).toMatch(/node_modules[/\\]cli-progress[/\\]/);
+  });
+
+  it.each([
+    ["--version", ["--version"]],
+    ["validate", ["validate"]],
+    [
+      "validate with errors, json",
+      ["validate", path.join(ROOT, "test/fixtures/checklists/unknown-key.yaml"), "--format", "json"],
+    ],
+    ["list", ["list"]],
+    ["list --json", ["list", "--json"]],
+    ["schema", ["schema"]],
+  ])("%s loads no SQLite, exceljs, prompts or progress bars", (name, args) => {
+    const { code, modules } = modulesLoaded([BIN, ...args], name.replace(/\W+/g, "-"));
+    expect(code === 0 || code === 1).toBe(true);
+    // The recorder did see this run: our own entry point is there.
+    expect(modules.some((m) => /dist[/\\]cli\.js$/.test(m))).toBe(true);
+    expect(modules.filter((m) => HEAVY.test(m))).toEqual([]);
+  });
+});

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Thin launcher: the real entry is the compiled dist/cli.js.
+// Thin launcher: the real entry is the bundled lib/cli.js.
 import { setFlagsFromString } from "node:v8";
 
 // A lookback command lives for a fraction of a second. With V8's default budget the YAML
@@ -9,5 +9,5 @@ import { setFlagsFromString } from "node:v8";
 // dynamic import.
 setFlagsFromString("--interrupt-budget=1000000");
 
-const { main } = await import("../dist/cli.js");
+const { main } = await import("../lib/cli.js");
 process.exitCode = await main(process.argv.slice(2));

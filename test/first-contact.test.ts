@@ -106,7 +106,7 @@ describe("--help", () => {
  */
 function brokenInstall(kind: "damaged" | "missing"): string {
   const root = path.join(dir, `install-${kind}`);
-  for (const part of ["bin", "dist", "checklists", "templates", "package.json"]) {
+  for (const part of ["bin", "lib", "checklists", "templates", "package.json"]) {
     if (existsSync(path.join(ROOT, part)))
       cpSync(path.join(ROOT, part), path.join(root, part), { recursive: true });
   }

@@ -61,8 +61,7 @@ describe("npm pack", () => {
     for (const f of [
       "package.json",
       "bin/lookback.js",
-      "dist/cli.js",
-      "dist/paths.js",
+      "lib/cli.js",
       "checklists/self-check.yaml",
       "checklists/standards.yaml",
       "checklists/inspection.yaml",
@@ -78,7 +77,7 @@ describe("npm pack", () => {
   it("ships no sources, tests, benches, fixtures or tool configuration", () => {
     const unwanted = files.filter(
       (f) =>
-        /^(src|test|bench|docs|node_modules|coverage|dist-check|\.ci|\.github)\//.test(f) ||
+        /^(src|test|bench|docs|scripts|dist|node_modules|coverage|dist-check|\.ci|\.github)\//.test(f) ||
         /\.test\.(js|ts)$/.test(f) ||
         /^(tsconfig.*|biome|vitest\.config\..*|package-lock)\.json$/.test(f) ||
         f.endsWith(".ts") ||

@@ -24,7 +24,14 @@ await build({
   minifySyntax: true,
   minifyWhitespace: true,
   legalComments: "none",
-  external: ["better-sqlite3", "exceljs", "@inquirer/prompts", "cli-progress"],
+  external: [
+    "better-sqlite3",
+    "exceljs",
+    "@inquirer/confirm",
+    "@inquirer/input",
+    "@inquirer/select",
+    "cli-progress",
+  ],
   // CommonJS dependencies (commander) call require() for Node built-ins.
   banner: {
     js: "import{createRequire as __lookbackRequire}from'node:module';const require=__lookbackRequire(import.meta.url);",

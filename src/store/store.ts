@@ -1,8 +1,12 @@
 // The storage interface every command uses, with SQLite behind it (§10). Commands never
 // write SQL; another engine can implement `Store` without touching them.
 import { randomUUID } from "node:crypto";
+import type Database from "better-sqlite3";
 import type { LoadedChecklist } from "../checklist/schema.js";
 import { type Db, type OpenOptions, openDb } from "./db.js";
+
+type Statement = Database.Statement<unknown[], unknown>;
+
 import type {
   Answer,
   ChecklistSnapshot,
@@ -200,6 +204,7 @@ export class SqliteStore implements Store {
   readonly db: Db;
   readonly file: string;
   private readonly stmts: ReturnType<SqliteStore["prepare"]>;
+  private readonly cache = new Map<string, Statement>();
 
   constructor(file: string, opts: OpenOptions = {}) {
     this.file = file;
@@ -242,6 +247,19 @@ export class SqliteStore implements Store {
     };
   }
 
+  /**
+   * A prepared statement, cached by its text: queries such as listRectifications are run once
+   * per unit by export and compare, and preparing them each time cost more than running them.
+   */
+  private sql(text: string): Statement {
+    let stmt = this.cache.get(text);
+    if (!stmt) {
+      stmt = this.db.prepare(text);
+      this.cache.set(text, stmt);
+    }
+    return stmt;
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }
@@ -251,18 +269,18 @@ export class SqliteStore implements Store {
   }
 
   listUnits(): Unit[] {
-    return (this.db.prepare("SELECT * FROM units ORDER BY name").all() as Row[]).map(toUnit);
+    return (this.sql("SELECT * FROM units ORDER BY name").all() as Row[]).map(toUnit);
   }
   getUnit(id: string): Unit | undefined {
-    const r = this.db.prepare("SELECT * FROM units WHERE id = ?").get(id) as Row | undefined;
+    const r = this.sql("SELECT * FROM units WHERE id = ?").get(id) as Row | undefined;
     return r && toUnit(r);
   }
   findUnitByName(name: string): Unit | undefined {
-    const r = this.db.prepare("SELECT * FROM units WHERE name = ?").get(name) as Row | undefined;
+    const r = this.sql("SELECT * FROM units WHERE name = ?").get(name) as Row | undefined;
     return r && toUnit(r);
   }
   findUnitByCode(code: string): Unit | undefined {
-    const r = this.db.prepare("SELECT * FROM units WHERE code = ?").get(code) as Row | undefined;
+    const r = this.sql("SELECT * FROM units WHERE code = ?").get(code) as Row | undefined;
     return r && toUnit(r);
   }
   ensureUnit(
@@ -282,11 +300,9 @@ export class SqliteStore implements Store {
         createdAt: at,
         updatedAt: at,
       };
-      this.db
-        .prepare(
-          "INSERT INTO units (id, name, code, township, type, created_at, updated_at) VALUES (@id, @name, @code, @township, @type, @createdAt, @updatedAt)",
-        )
-        .run(unit);
+      this.sql(
+        "INSERT INTO units (id, name, code, township, type, created_at, updated_at) VALUES (@id, @name, @code, @township, @type, @createdAt, @updatedAt)",
+      ).run(unit);
       return unit;
     });
   }
@@ -299,11 +315,9 @@ export class SqliteStore implements Store {
       const unit = this.getUnit(id);
       if (!unit) throw new Error(`unit ${id} not found`);
       const next: Unit = { ...unit, ...patch, updatedAt: nowIso() };
-      this.db
-        .prepare(
-          "UPDATE units SET name = @name, code = @code, township = @township, type = @type, updated_at = @updatedAt WHERE id = @id",
-        )
-        .run(next);
+      this.sql(
+        "UPDATE units SET name = @name, code = @code, township = @township, type = @type, updated_at = @updatedAt WHERE id = @id",
+      ).run(next);
       return next;
     });
   }
@@ -320,18 +334,14 @@ export class SqliteStore implements Store {
       createdAt: nowIso(),
     };
     this.transaction(() =>
-      this.db
-        .prepare(
-          "INSERT OR IGNORE INTO checklist_snapshots (hash, checklist_id, version, title, content, created_at) VALUES (@hash, @checklistId, @version, @title, @content, @createdAt)",
-        )
-        .run(snap),
+      this.sql(
+        "INSERT OR IGNORE INTO checklist_snapshots (hash, checklist_id, version, title, content, created_at) VALUES (@hash, @checklistId, @version, @title, @content, @createdAt)",
+      ).run(snap),
     );
     return snap;
   }
   getSnapshot(hash: string): ChecklistSnapshot | undefined {
-    const r = this.db.prepare("SELECT * FROM checklist_snapshots WHERE hash = ?").get(hash) as
-      | Row
-      | undefined;
+    const r = this.sql("SELECT * FROM checklist_snapshots WHERE hash = ?").get(hash) as Row | undefined;
     return r && toSnapshot(r);
   }
 
@@ -356,12 +366,10 @@ export class SqliteStore implements Store {
       updatedAt: at,
     };
     this.transaction(() =>
-      this.db
-        .prepare(
-          `INSERT INTO runs (id, unit_id, checklist_hash, checklist_id, checklist_version, respondent, leaders, status, started_at, finished_at, updated_at)
+      this.sql(
+        `INSERT INTO runs (id, unit_id, checklist_hash, checklist_id, checklist_version, respondent, leaders, status, started_at, finished_at, updated_at)
            VALUES (@id, @unitId, @checklistHash, @checklistId, @checklistVersion, @respondent, @leadersJson, @status, @startedAt, NULL, @updatedAt)`,
-        )
-        .run({ ...run, leadersJson: JSON.stringify(run.leaders), finishedAt: undefined }),
+      ).run({ ...run, leadersJson: JSON.stringify(run.leaders), finishedAt: undefined }),
     );
     return run;
   }
@@ -375,18 +383,17 @@ export class SqliteStore implements Store {
       filter.unitId !== undefined && "unit_id = @unitId",
       filter.checklistId !== undefined && "checklist_id = @checklistId",
     ];
-    const rows = this.db
-      .prepare(`SELECT * FROM runs ${whereOf(where)} ORDER BY started_at, rowid`)
-      .all({ unitId: filter.unitId ?? null, checklistId: filter.checklistId ?? null }) as Row[];
+    const rows = this.sql(`SELECT * FROM runs ${whereOf(where)} ORDER BY started_at, rowid`).all({
+      unitId: filter.unitId ?? null,
+      checklistId: filter.checklistId ?? null,
+    }) as Row[];
     return rows.map(toRun);
   }
   latestRun(unitId: string, checklistId: string, opts: { unfinishedOnly?: boolean } = {}): Run | undefined {
-    const r = this.db
-      .prepare(
-        `SELECT * FROM runs WHERE unit_id = ? AND checklist_id = ? ${opts.unfinishedOnly ? "AND status = 'in-progress'" : ""}
+    const r = this.sql(
+      `SELECT * FROM runs WHERE unit_id = ? AND checklist_id = ? ${opts.unfinishedOnly ? "AND status = 'in-progress'" : ""}
          ORDER BY started_at DESC, rowid DESC LIMIT 1`,
-      )
-      .get(unitId, checklistId) as Row | undefined;
+    ).get(unitId, checklistId) as Row | undefined;
     return r && toRun(r);
   }
   updateRun(id: string, patch: { respondent?: string; leaders?: string[] }): Run {
@@ -394,18 +401,23 @@ export class SqliteStore implements Store {
       const run = this.getRun(id);
       if (!run) throw new Error(`run ${id} not found`);
       const next = { ...run, ...patch, updatedAt: nowIso() };
-      this.db
-        .prepare("UPDATE runs SET respondent = ?, leaders = ?, updated_at = ? WHERE id = ?")
-        .run(next.respondent, JSON.stringify(next.leaders), next.updatedAt, id);
+      this.sql("UPDATE runs SET respondent = ?, leaders = ?, updated_at = ? WHERE id = ?").run(
+        next.respondent,
+        JSON.stringify(next.leaders),
+        next.updatedAt,
+        id,
+      );
       return next;
     });
   }
   finishRun(id: string): Run {
     return this.transaction(() => {
       const at = nowIso();
-      this.db
-        .prepare("UPDATE runs SET status = 'complete', finished_at = ?, updated_at = ? WHERE id = ?")
-        .run(at, at, id);
+      this.sql("UPDATE runs SET status = 'complete', finished_at = ?, updated_at = ? WHERE id = ?").run(
+        at,
+        at,
+        id,
+      );
       return this.getRun(id)!;
     });
   }
@@ -469,9 +481,7 @@ export class SqliteStore implements Store {
   }
   listAnswers(runId: string): Answer[] {
     return (
-      this.db
-        .prepare("SELECT * FROM answers WHERE run_id = ? ORDER BY answered_at, rowid")
-        .all(runId) as Row[]
+      this.sql("SELECT * FROM answers WHERE run_id = ? ORDER BY answered_at, rowid").all(runId) as Row[]
     ).map(toAnswer);
   }
 
@@ -481,25 +491,25 @@ export class SqliteStore implements Store {
       filter.runId !== undefined && "run_id = @runId",
       filter.status !== undefined && "status = @status",
     ];
-    const rows = this.db
-      .prepare(`SELECT * FROM rectifications ${whereOf(where)} ORDER BY created_at, item_key`)
-      .all({
+    const rows = this.sql(`SELECT * FROM rectifications ${whereOf(where)} ORDER BY created_at, item_key`).all(
+      {
         unitId: filter.unitId ?? null,
         runId: filter.runId ?? null,
         status: filter.status ?? null,
-      }) as Row[];
+      },
+    ) as Row[];
     return rows.map(toRectification);
   }
   getRectification(id: string): Rectification | undefined {
-    const r = this.db.prepare("SELECT * FROM rectifications WHERE id = ?").get(id) as Row | undefined;
+    const r = this.sql("SELECT * FROM rectifications WHERE id = ?").get(id) as Row | undefined;
     return r && toRectification(r);
   }
   findRectifications(prefix: string): Rectification[] {
     const escaped = prefix.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
     return (
-      this.db
-        .prepare("SELECT * FROM rectifications WHERE id LIKE ? ESCAPE '\\' ORDER BY id")
-        .all(`${escaped}%`) as Row[]
+      this.sql("SELECT * FROM rectifications WHERE id LIKE ? ESCAPE '\\' ORDER BY id").all(
+        `${escaped}%`,
+      ) as Row[]
     ).map(toRectification);
   }
   changeRectification(
@@ -517,12 +527,10 @@ export class SqliteStore implements Store {
       if (!current) throw new Error(`rectification ${id} not found`);
       const at = change.at ?? nowIso();
       const next: Rectification = { ...current, ...change.patch, status: change.toStatus, updatedAt: at };
-      this.db
-        .prepare(
-          `UPDATE rectifications SET status = @status, progress = @progress, remark = @remark, closed_at = @closedAt,
+      this.sql(
+        `UPDATE rectifications SET status = @status, progress = @progress, remark = @remark, closed_at = @closedAt,
              closed_by = @closedBy, updated_at = @updatedAt WHERE id = @id`,
-        )
-        .run(next);
+      ).run(next);
       this.stmts.insertHistory.run({
         id: newId(),
         rectificationId: id,

@@ -1,7 +1,8 @@
 // Batch export (§6, §9, §10): choose each unit's run, plan every file name, refuse before
 // writing anything when a file exists (unless forced), then write unit by unit through a
 // temporary file and a rename. One unit's failure does not stop the others.
-import { linkSync, lstatSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { linkSync, lstatSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { usageError, userError } from "../errors.js";
 import { t } from "../i18n/index.js";
@@ -227,12 +228,27 @@ function publish(tmp: string, target: string, force: boolean): void {
 type Content = { bytes: () => Promise<string | Buffer> } | { stream: (tmp: string) => Promise<void> };
 
 async function writeAtomically(dir: string, name: string, content: Content, force: boolean): Promise<void> {
-  const target = inside(dir, name);
-  const data = "bytes" in content ? await content.bytes() : undefined;
+  if ("bytes" in content) return writeBytesAtomically(dir, name, await content.bytes(), force);
   const tmp = tmpName(dir, name);
   try {
-    if (data !== undefined) writeFileSync(tmp, data, { flag: "wx" });
-    else if ("stream" in content) await content.stream(tmp);
+    await content.stream(tmp);
+    publish(tmp, inside(dir, name), force);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+/** Bytes to a temporary file, then published; the file I/O runs off the main thread. */
+async function writeBytesAtomically(
+  dir: string,
+  name: string,
+  data: string | Buffer,
+  force: boolean,
+): Promise<void> {
+  const target = inside(dir, name);
+  const tmp = tmpName(dir, name);
+  try {
+    await writeFile(tmp, data, { flag: "wx" });
     publish(tmp, target, force);
   } finally {
     rmSync(tmp, { force: true });
@@ -245,7 +261,7 @@ const workbookOptions = (tpl: LedgerTemplate) => ({
   listSheetName: tpl.language === "zh-CN" ? "下拉选项" : "Lists",
 });
 
-function ledgerContent(data: LedgerData, opts: ExportOptions): Content {
+function ledgerContent(data: LedgerData, opts: ExportOptions): { bytes: () => Promise<string | Buffer> } {
   const tpl = opts.template;
   if (opts.format === "csv") return { bytes: async () => ledgerCsv(data, tpl) };
   if (opts.format === "json") return { bytes: async () => ledgerJson(data, tpl) };
@@ -297,7 +313,16 @@ export async function exportLedgers(
   const summaries = new Map<string, UnitSummary>();
   const result: ExportResult = { outDir, written: [], summary: null, failures: [], total: planned.length };
   onProgress({ kind: "start", total: targets.length });
+  const failed = (seq: number, target: Target, e: unknown) => {
+    const message = messageOf(e);
+    result.failures.push({ unit: target.unitName, file: target.file, message });
+    onProgress({ kind: "failed", n: seq, total: targets.length, unit: target.unitName, message });
+  };
   let n = 0;
+  // The file of one unit is written while the next unit's workbook is built: creating files
+  // is slow on some disks and would otherwise stall the CPU work. At most two units' bytes are
+  // held at once, so memory stays flat.
+  let writing: Promise<void> = Promise.resolve();
   for (const target of targets) {
     n++;
     // Loaded when its turn comes; only a brief and the counts stay once its file is written.
@@ -312,17 +337,24 @@ export async function exportLedgers(
         language: opts.template.language,
       });
       summaries.set(target.unitId, { run: brief, checklist: data.checklist, counts: data.counts });
-      await writeAtomically(outDir, target.file, ledgerContent(data, opts), opts.force);
-      result.written.push(target.file);
-      onProgress({ kind: "written", n, total: targets.length, file: target.file });
+      const bytes = await ledgerContent(data, opts).bytes();
+      await writing;
+      const seq = n;
+      writing = writeBytesAtomically(outDir, target.file, bytes, opts.force).then(
+        () => {
+          result.written.push(target.file);
+          onProgress({ kind: "written", n: seq, total: targets.length, file: target.file });
+        },
+        (e: unknown) => failed(seq, target, e),
+      );
     } catch (e) {
       if (brief && !summaries.has(target.unitId))
         summaries.set(target.unitId, { run: brief, checklist: null, counts: null });
-      const message = messageOf(e);
-      result.failures.push({ unit: target.unitName, file: target.file, message });
-      onProgress({ kind: "failed", n, total: targets.length, unit: target.unitName, message });
+      await writing;
+      failed(n, target, e);
     }
   }
+  await writing;
 
   if (summaryName) {
     // Every unit known to the database, so that a unit without a run shows as 未开展.

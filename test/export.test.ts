@@ -16,7 +16,7 @@ import path from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore } from "../src/store/store.js";
-import { isOverdue, localToday } from "../src/util/dates.js";
+import { isOverdue } from "../src/util/dates.js";
 import {
   CLOSED_ON,
   checklist,
@@ -29,6 +29,7 @@ import {
   UNIT_C,
 } from "./fixtures/export/seed.js";
 import { zipEntries } from "./fixtures/export/zip.js";
+import { todayIn } from "./helpers/dates.js";
 
 const root = path.resolve(import.meta.dirname, "..");
 const bin = path.join(root, "bin", "lookback.js");
@@ -109,7 +110,7 @@ describe("export --all (xlsx)", () => {
     for (const part of [
       `填报单位：${UNIT_A}`,
       "填报人：王老师",
-      `填报日期：${localToday()}`,
+      `填报日期：${todayIn("Asia/Shanghai")}`,
       "检查清单：第一环节“回头看”自查",
       "1.0.0",
     ]) {
@@ -234,7 +235,8 @@ describe("export --all (xlsx)", () => {
     const head = Array.from({ length: 17 }, (_, i) => text(ws.getRow(3).getCell(i + 1).value));
     const colOf = (h: string) => head.indexOf(h) + 1;
     const store = openStore(db);
-    const today = localToday();
+    // The export ran under TZ=Asia/Shanghai (lookback() above).
+    const today = todayIn("Asia/Shanghai");
     const units = store.listUnits();
     expect(ws.rowCount).toBe(3 + units.length + 1);
     for (const [i, unit] of units.entries()) {

@@ -9,6 +9,7 @@ import type { Store } from "../src/store/store.js";
 import type { RectificationFields } from "../src/store/types.js";
 import { addDays } from "../src/util/dates.js";
 import { mini, seedRun, tempDb } from "./fixtures/rectify/seed.js";
+import { todayIn } from "./helpers/dates.js";
 
 const ROOT = path.resolve(".");
 const dirs: string[] = [];
@@ -23,12 +24,6 @@ function cli(db: string, args: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 const json = <T = Record<string, unknown>>(s: string): T => JSON.parse(s) as T;
-
-/** Today's date in a time zone, as a process running with TZ=zone computes it. */
-const todayIn = (timeZone: string): string =>
-  new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(
-    new Date(),
-  );
 
 function fresh(): { db: string; store: Store } {
   const { dir, db, store } = tempDb();

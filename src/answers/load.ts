@@ -1,7 +1,6 @@
 // Reading and checking an answers file (§8) completely before anything is written:
 // every problem is a diagnostic with file:line:col, like `validate`'s.
-import { isScalar } from "yaml";
-import { z } from "zod";
+import * as z from "zod/mini";
 import {
   type AnswerField,
   allowedResults,
@@ -34,6 +33,7 @@ import type { AnswerInput, Store } from "../store/store.js";
 import type { Run, Unit } from "../store/types.js";
 import { parseDate } from "../util/dates.js";
 import type { Diagnostic } from "../yaml/diagnostics.js";
+import { yamlLib } from "../yaml/lib.js";
 import {
   closest,
   issuesToDiagnostics,
@@ -94,7 +94,7 @@ const ANSWER_KEY: Record<"result" | "note" | "evidence" | "naReason", string> = 
 /** The text of a scalar as written (a YAML number like 20261231 or +30 is a date here). */
 function rawScalar(parsed: ParsedYaml, path: Path): string | undefined {
   const node = parsed.doc.getIn(path, true);
-  if (!isScalar(node) || !node.range) return undefined;
+  if (!yamlLib().isScalar(node) || !node.range) return undefined;
   return parsed.source.text.slice(node.range[0], node.range[1]).trim();
 }
 

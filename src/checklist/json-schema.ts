@@ -1,6 +1,6 @@
 // The published JSON Schema, derived from the zod schema so the two can never disagree.
 // `lookback schema` prints it; schema/checklist.schema.json is the same text (npm run schema).
-import { z } from "zod";
+import * as z from "zod/mini";
 import { ChecklistSchema } from "./schema.js";
 
 export function checklistJsonSchema(): Record<string, unknown> {

@@ -19,8 +19,11 @@ export interface FileReport {
   file: string;
   checklist?: LoadedChecklist;
   diagnostics: Diagnostic[];
-  /** Where the checklist's `id` is written, to point at it when another file uses the same id. */
-  idPosition?: Position;
+  /**
+   * Where the checklist's `id` is written, to point at it when another file uses the same id
+   * (a function: finding a position costs a full parse, and is rarely needed).
+   */
+  idPosition?: () => Position;
 }
 
 export interface ValidationReport {
@@ -32,25 +35,31 @@ export interface ValidationReport {
 
 const YAML_EXT = /\.ya?ml$/i;
 
-/** Ids, titles and translations that the schema cannot check: duplicates and warnings. */
+/**
+ * Ids, titles and translations that the schema cannot check: duplicates and warnings.
+ * Positions are looked up only for what is reported: looking one up composes the `yaml` nodes,
+ * which a clean file never needs (src/yaml/fast.ts).
+ */
 function semanticChecks(checklist: Checklist, parsed: ParsedYaml): Diagnostic[] {
   const file = parsed.source.file;
   const out: Diagnostic[] = [];
-  const sectionLines = new Map<string, number>();
+  const sectionIndex = new Map<string, number>();
   checklist.sections.forEach((section, si) => {
-    const pos = positionAt(parsed, ["sections", si, "id"]);
-    const first = sectionLines.get(section.id);
+    const first = sectionIndex.get(section.id);
     if (first !== undefined) {
       out.push(
         makeDiagnostic(
           file,
-          pos,
+          positionAt(parsed, ["sections", si, "id"]),
           "duplicate-id",
-          t("diag.duplicateSection", { id: section.id, line: first }),
+          t("diag.duplicateSection", {
+            id: section.id,
+            line: positionAt(parsed, ["sections", first, "id"]).line,
+          }),
           t("diag.duplicateId.hint"),
         ),
       );
-    } else sectionLines.set(section.id, pos.line);
+    } else sectionIndex.set(section.id, si);
     if (!section.title_en) {
       out.push(
         makeDiagnostic(
@@ -63,22 +72,25 @@ function semanticChecks(checklist: Checklist, parsed: ParsedYaml): Diagnostic[] 
         ),
       );
     }
-    const itemLines = new Map<string, number>();
+    const itemIndex = new Map<string, number>();
     section.items.forEach((item, ii) => {
       const base = ["sections", si, "items", ii] as const;
-      const itemPos = positionAt(parsed, [...base, "id"]);
-      const seen = itemLines.get(item.id);
+      const seen = itemIndex.get(item.id);
       if (seen !== undefined) {
         out.push(
           makeDiagnostic(
             file,
-            itemPos,
+            positionAt(parsed, [...base, "id"]),
             "duplicate-id",
-            t("diag.duplicateItem", { id: item.id, section: section.id, line: seen }),
+            t("diag.duplicateItem", {
+              id: item.id,
+              section: section.id,
+              line: positionAt(parsed, ["sections", si, "items", seen, "id"]).line,
+            }),
             t("diag.duplicateId.hint"),
           ),
         );
-      } else itemLines.set(item.id, itemPos.line);
+      } else itemIndex.set(item.id, ii);
       const fullId = `${section.id}.${item.id}`;
       if (!item.text_en) {
         out.push(
@@ -131,7 +143,7 @@ export function loadChecklistFile(file: string, builtin = false): FileReport {
   return {
     file,
     diagnostics,
-    idPosition: positionAt(outcome.parsed, ["id"]),
+    idPosition: () => positionAt(outcome.parsed, ["id"]),
     ...(hasError
       ? {}
       : {
@@ -139,7 +151,10 @@ export function loadChecklistFile(file: string, builtin = false): FileReport {
             checklist: outcome.value,
             file,
             builtin,
-            hash: read.source.hash,
+            // Hashed only when a run snapshots it (validate and list never do).
+            get hash() {
+              return read.source.hash;
+            },
             text: read.source.text,
           },
         }),
@@ -199,7 +214,7 @@ function crossFileChecks(reports: FileReport[], cwd: string): Diagnostic[] {
       const others = group.filter((o) => o !== r).map((o) => path.relative(cwd, o.file) || o.file);
       const d = makeDiagnostic(
         r.file,
-        r.idPosition ?? { line: 1, col: 1 },
+        r.idPosition?.() ?? { line: 1, col: 1 },
         "duplicate-checklist-id",
         t("diag.duplicateChecklist", { id, other: others.join(", ") }),
         t("diag.duplicateChecklist.hint"),

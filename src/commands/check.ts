@@ -4,7 +4,7 @@
 // follow while the person reads it.
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { ChecklistSet } from "../checklist/load.js";
 import type { Context } from "../context.js";
 import { usageError } from "../errors.js";
@@ -13,11 +13,11 @@ import { openStore, type Store } from "../store/store.js";
 import { localToday } from "../util/dates.js";
 
 const Options = z.object({
-  unit: z.string().optional(),
-  checklist: z.string().optional(),
-  respondent: z.string().optional(),
-  answers: z.string().optional(),
-  new: z.boolean().optional(),
+  unit: z.optional(z.string()),
+  checklist: z.optional(z.string()),
+  respondent: z.optional(z.string()),
+  answers: z.optional(z.string()),
+  new: z.optional(z.boolean()),
 });
 type Options = z.infer<typeof Options>;
 

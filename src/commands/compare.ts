@@ -1,5 +1,5 @@
 // `lookback compare`: what the second look-back fixed, what regressed, what came back (反弹).
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Context } from "../context.js";
 import { usageError, userError } from "../errors.js";
 import { localized, type MessageKey, t } from "../i18n/index.js";
@@ -17,9 +17,9 @@ import { requireUnit } from "../rectify/query.js";
 import { renderTable } from "../util/table.js";
 
 const Options = z.object({
-  unit: z.string().optional(),
-  checklist: z.string().optional(),
-  json: z.boolean().optional(),
+  unit: z.optional(z.string()),
+  checklist: z.optional(z.string()),
+  json: z.optional(z.boolean()),
 });
 
 /** The order in which changes are listed item by item; `unchanged` and `unanswered` are only counted. */

@@ -3,7 +3,7 @@
 // result on stdout.
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Context, OutStream } from "../context.js";
 import { usageError, userError } from "../errors.js";
 import { t } from "../i18n/index.js";
@@ -13,13 +13,13 @@ import { openStore } from "../store/store.js";
 import { localToday } from "../util/dates.js";
 
 const Options = z.object({
-  unit: z.array(z.string()).optional(),
-  all: z.boolean().optional(),
-  checklist: z.string().optional(),
-  out: z.string().optional(),
-  format: z.enum(FORMATS).optional(),
-  template: z.string().optional(),
-  force: z.boolean().optional(),
+  unit: z.optional(z.array(z.string())),
+  all: z.optional(z.boolean()),
+  checklist: z.optional(z.string()),
+  out: z.optional(z.string()),
+  format: z.optional(z.enum(FORMATS)),
+  template: z.optional(z.string()),
+  force: z.optional(z.boolean()),
 });
 
 export const DEFAULT_OUT = "ledgers";

@@ -1,6 +1,6 @@
 // `lookback import FILE...`: merge schools' databases into --db and show what changed (§6).
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Context } from "../context.js";
 import { t } from "../i18n/index.js";
 import {
@@ -14,7 +14,7 @@ import {
 import { openStore } from "../store/store.js";
 import { renderTable } from "../util/table.js";
 
-const Options = z.object({ json: z.boolean().optional() });
+const Options = z.object({ json: z.optional(z.boolean()) });
 
 /** One cell: only the non-zero parts, e.g. "+62", "~2 =60", "0". */
 function cell(c: Counts): string {

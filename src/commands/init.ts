@@ -1,13 +1,13 @@
 // `lookback init [DIR] [--force]`: start a bureau's checklist repository (§11).
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Context } from "../context.js";
 import { userError } from "../errors.js";
 import { t } from "../i18n/index.js";
 import { planInit } from "../init/plan.js";
 import { type Conflict, writeInitFiles } from "../init/write.js";
 
-const Options = z.object({ force: z.boolean().optional() });
+const Options = z.object({ force: z.optional(z.boolean()) });
 
 function describe(c: Conflict): string {
   if (c.reason === "folder") return t("init.conflict.folder", { path: c.path });

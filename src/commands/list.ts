@@ -1,13 +1,13 @@
 // `lookback list`: the loaded checklists with their item counts and origin.
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { loadChecklistSet } from "../checklist/load.js";
 import { itemCount } from "../checklist/schema.js";
 import type { Context } from "../context.js";
 import { localized, t } from "../i18n/index.js";
 import { renderTable } from "../util/table.js";
 
-const Options = z.object({ json: z.boolean().optional() });
+const Options = z.object({ json: z.optional(z.boolean()) });
 
 export async function run(raw: unknown, ctx: Context): Promise<number> {
   const opts = Options.parse(raw);

@@ -1,6 +1,6 @@
 // `lookback rectify [walk|list|show|update]`: follow every rectification to its end (跟踪问效).
 import stringWidth from "string-width";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Ask } from "../ask/types.js";
 import type { Context } from "../context.js";
 import { usageError, userError } from "../errors.js";
@@ -77,12 +77,12 @@ function resolveId(store: Store, input: string) {
 // ── list ────────────────────────────────────────────────────────────────────────────────────
 
 const ListOptions = z.object({
-  unit: z.string().optional(),
-  status: z.string().optional(),
-  overdue: z.boolean().optional(),
-  owner: z.string().optional(),
-  dueWithin: z.string().optional(),
-  json: z.boolean().optional(),
+  unit: z.optional(z.string()),
+  status: z.optional(z.string()),
+  overdue: z.optional(z.boolean()),
+  owner: z.optional(z.string()),
+  dueWithin: z.optional(z.string()),
+  json: z.optional(z.boolean()),
 });
 
 function parseFilter(store: Store, opts: z.infer<typeof ListOptions>): ListFilter {
@@ -165,7 +165,7 @@ export async function runList(raw: unknown, ctx: Context): Promise<number> {
 
 // ── show ────────────────────────────────────────────────────────────────────────────────────
 
-const JsonOption = z.object({ json: z.boolean().optional() });
+const JsonOption = z.object({ json: z.optional(z.boolean()) });
 
 const historyJson = (h: HistoryEntry) => ({
   at: h.at,
@@ -257,11 +257,11 @@ export async function runShow(id: string, raw: unknown, ctx: Context): Promise<n
 
 const UpdateOptions = z.object({
   status: z.string(),
-  note: z.string().optional(),
-  by: z.string().optional(),
-  progress: z.string().optional(),
-  remark: z.string().optional(),
-  json: z.boolean().optional(),
+  note: z.optional(z.string()),
+  by: z.optional(z.string()),
+  progress: z.optional(z.string()),
+  remark: z.optional(z.string()),
+  json: z.optional(z.boolean()),
 });
 
 export async function runUpdate(id: string, raw: unknown, ctx: Context): Promise<number> {
@@ -319,7 +319,7 @@ export async function runUpdate(id: string, raw: unknown, ctx: Context): Promise
 
 // ── walk (default) ──────────────────────────────────────────────────────────────────────────
 
-const WalkOptions = z.object({ unit: z.string().optional() });
+const WalkOptions = z.object({ unit: z.optional(z.string()) });
 
 function card(v: RectificationView, pos: { index: number; total: number }, ctx: Context): string {
   const c = ctx.out;

@@ -1,6 +1,6 @@
 // `lookback status`: how far every check run has got (§6).
 import { existsSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { localDateTime } from "../check/session.js";
 import type { Context } from "../context.js";
 import { usageError } from "../errors.js";
@@ -12,7 +12,7 @@ import { unitsWithoutRuns } from "../units/coverage.js";
 import { renderTable } from "../util/table.js";
 import { closest } from "../yaml/parse.js";
 
-const Options = z.object({ unit: z.string().optional(), json: z.boolean().optional() });
+const Options = z.object({ unit: z.optional(z.string()), json: z.optional(z.boolean()) });
 
 export function renderStatusTable(rows: StatusRow[], ctx: Context, notStarted: readonly Unit[] = []): string {
   const head = [

@@ -1,6 +1,6 @@
 // `lookback units [list|add|import FILE]`: the roster of units (单位名册) (§6).
 import { existsSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Context } from "../context.js";
 import { usageError } from "../errors.js";
 import { t } from "../i18n/index.js";
@@ -11,14 +11,14 @@ import { readRoster } from "../units/read.js";
 import type { RosterError, RosterRow } from "../units/roster.js";
 import { renderTable } from "../util/table.js";
 
-const ListOptions = z.object({ json: z.boolean().optional() });
+const ListOptions = z.object({ json: z.optional(z.boolean()) });
 const AddOptions = z.object({
-  code: z.string().optional(),
-  township: z.string().optional(),
-  type: z.string().optional(),
-  json: z.boolean().optional(),
+  code: z.optional(z.string()),
+  township: z.optional(z.string()),
+  type: z.optional(z.string()),
+  json: z.optional(z.boolean()),
 });
-const ImportOptions = z.object({ json: z.boolean().optional() });
+const ImportOptions = z.object({ json: z.optional(z.boolean()) });
 
 function withStore<T>(ctx: Context, fn: (store: Store) => T): T {
   const store = openStore(ctx.dbPath);

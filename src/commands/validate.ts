@@ -1,7 +1,7 @@
 // `lookback validate [PATH...]`: check checklist files; exit 1 when any is wrong (§3, §6).
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { collectYamlFiles, validateFiles } from "../checklist/load.js";
 import { FORMATS, isOk, render } from "../checklist/report.js";
 import type { Context } from "../context.js";
@@ -9,12 +9,12 @@ import { usageError, userError } from "../errors.js";
 import { builtinChecklistsDir } from "../paths.js";
 
 const Options = z.object({
-  format: z.string().optional(),
-  strict: z.boolean().optional(),
+  format: z.optional(z.string()),
+  strict: z.optional(z.boolean()),
 });
 
 export async function run(paths: string[], raw: unknown, ctx: Context): Promise<number> {
-  const opts = Options.parse(raw);
+  const opts = Options.parse(raw, { jitless: true });
   const format = z
     .enum(FORMATS)
     .safeParse(opts.format ?? (ctx.env.GITHUB_ACTIONS === "true" ? "github" : "text"));

@@ -1,12 +1,11 @@
 // One message catalog per language (§7). Every user-facing string goes through t().
-import { en, type MessageKey } from "./en.js";
-import { zhCN } from "./zh-CN.js";
+import { catalogFor } from "./catalogs.js";
+import type { MessageKey } from "./en.js";
 
 export type Lang = "zh-CN" | "en";
 export type { MessageKey };
 export type Params = Record<string, string | number>;
 
-const catalogs: Record<Lang, Record<MessageKey, string>> = { en, "zh-CN": zhCN };
 let current: Lang = "en";
 
 export function setLang(lang: Lang): void {
@@ -38,7 +37,7 @@ export function detectLang(flag: string | undefined, env: NodeJS.ProcessEnv = pr
 }
 
 export function t(key: MessageKey, params: Params = {}, lang: Lang = current): string {
-  const template = catalogs[lang][key];
+  const template = catalogFor(lang)[key];
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in params ? String(params[name]) : whole,
   );

@@ -4,12 +4,12 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import { z } from "zod";
+import * as z from "zod/mini";
 
 const PackageJson = z.object({
   name: z.string(),
   version: z.string(),
-  files: z.array(z.string()).optional(),
+  files: z.optional(z.array(z.string())),
 });
 
 export interface SelfPackage {

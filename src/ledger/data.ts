@@ -1,13 +1,13 @@
 // What a ledger shows, gathered from the store for one unit's run: rectification rows in
 // checklist order, every item with its answer, and the counts the county summary needs.
 // No file format here; the xlsx, csv and json writers all read these records.
-import { parse as parseYaml } from "yaml";
 import { type Checklist, ChecklistSchema } from "../checklist/schema.js";
 import { userError } from "../errors.js";
 import { relapsesFor } from "../rectify/compare.js";
 import type { Store } from "../store/store.js";
 import type { Answer, Rectification, Run, Unit } from "../store/types.js";
 import { isOverdue } from "../util/dates.js";
+import { yamlValue } from "../yaml/parse.js";
 import type { LedgerLanguage } from "./labels.js";
 
 /** One checklist item (per leader for `per: leader` sections) in checklist order. */
@@ -95,7 +95,7 @@ export class SnapshotCache {
     let checklist: Checklist;
     try {
       // It was valid when stored; checked again so that a damaged row names itself.
-      checklist = ChecklistSchema.parse(parseYaml(snap.content));
+      checklist = ChecklistSchema.parse(yamlValue(snap.content));
     } catch (e) {
       throw userError("export.snapshotInvalid", {
         hash: hash.slice(0, 12),

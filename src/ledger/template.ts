@@ -1,7 +1,7 @@
 // The ledger template (§9): which columns, in which order, with which headings and widths,
 // and the title and info rows. A bureau copies templates/ledger.yaml, edits it and passes
 // it with --template; it is checked with positions like a checklist.
-import { z } from "zod";
+import * as z from "zod/mini";
 import { usageError } from "../errors.js";
 import { type MessageKey, t } from "../i18n/index.js";
 import { templatesDir } from "../paths.js";
@@ -95,76 +95,78 @@ export const UNIT_PLACEHOLDERS = [
 ] as const;
 export const SUMMARY_PLACEHOLDERS = ["date", "count", "checklist"] as const;
 
-const text = (what: string) => z.string().trim().min(1).describe(what);
+const text = (what: string) => z.string().check(z.trim(), z.minLength(1), z.describe(what));
+const width = () => z.number().check(z.gte(2), z.lte(120));
 
 const column = <F extends readonly [string, ...string[]]>(fields: F) =>
   z.strictObject({
-    field: z.enum(fields).describe("What the column shows"),
+    field: z.enum(fields).check(z.describe("What the column shows")),
     heading: text("Heading in Chinese"),
-    heading_en: text("Heading in English").optional(),
-    width: z
-      .union([z.number().min(2).max(120), z.literal("auto")])
-      .describe("Fixed width in Excel character units, or `auto` (display width of the content)")
-      .optional(),
-    max_width: z.number().min(2).max(120).describe("Upper bound of an `auto` width").optional(),
-    wrap: z.boolean().describe("Wrap long text inside the cell").optional(),
+    heading_en: z.optional(text("Heading in English")),
+    width: z.optional(
+      z
+        .union([width(), z.literal("auto")])
+        .check(z.describe("Fixed width in Excel character units, or `auto` (display width of the content)")),
+    ),
+    max_width: z.optional(width().check(z.describe("Upper bound of an `auto` width"))),
+    wrap: z.optional(z.boolean().check(z.describe("Wrap long text inside the cell"))),
   });
 
 const sheetText = {
   sheet: text("Sheet name (Chinese)"),
-  sheet_en: text("Sheet name (English)").optional(),
+  sheet_en: z.optional(text("Sheet name (English)")),
   title: text("Title row (Chinese), with placeholders such as {unit}"),
-  title_en: text("Title row (English)").optional(),
+  title_en: z.optional(text("Title row (English)")),
 };
 
 /** A block of optional labels with exactly these keys (a strict object, so a typo gets "did you mean"). */
 const labelMap = <K extends string>(keys: readonly K[]) =>
-  z
-    .strictObject(
-      Object.fromEntries(keys.map((k) => [k, text("Label").optional()])) as Record<
+  z.optional(
+    z.strictObject(
+      Object.fromEntries(keys.map((k) => [k, z.optional(text("Label"))])) as Record<
         K,
-        z.ZodOptional<z.ZodString>
+        z.ZodMiniOptional<z.ZodMiniString>
       >,
-    )
-    .optional();
+    ),
+  );
 
 export const TemplateSchema = z.strictObject({
-  version: z.literal(1).describe("Template format version (1)"),
-  language: z.enum(["zh-CN", "en"]).describe("Language of the ledger text").optional(),
+  version: z.literal(1).check(z.describe("Template format version (1)")),
+  language: z.optional(z.enum(["zh-CN", "en"]).check(z.describe("Language of the ledger text"))),
   ledger: z.strictObject({
     ...sheetText,
-    info: z.array(text("Info line")).optional(),
-    info_en: z.array(text("Info line")).optional(),
-    empty: text("Text shown when there is no rectification").optional(),
-    empty_en: text("Text shown when there is no rectification (English)").optional(),
-    columns: z.array(column(LEDGER_FIELDS)).min(1),
+    info: z.optional(z.array(text("Info line"))),
+    info_en: z.optional(z.array(text("Info line"))),
+    empty: z.optional(text("Text shown when there is no rectification")),
+    empty_en: z.optional(text("Text shown when there is no rectification (English)")),
+    columns: z.array(column(LEDGER_FIELDS)).check(z.minLength(1)),
   }),
   details: z.strictObject({
     ...sheetText,
-    columns: z.array(column(DETAIL_FIELDS)).min(1),
+    columns: z.array(column(DETAIL_FIELDS)).check(z.minLength(1)),
   }),
   summary: z.strictObject({
-    file: text("File name of the summary, without .xlsx").optional(),
+    file: z.optional(text("File name of the summary, without .xlsx")),
     ...sheetText,
-    info: z.array(text("Info line")).optional(),
-    info_en: z.array(text("Info line")).optional(),
-    total: text("Label of the totals row").optional(),
-    total_en: text("Label of the totals row (English)").optional(),
-    columns: z.array(column(SUMMARY_FIELDS)).min(1),
+    info: z.optional(z.array(text("Info line"))),
+    info_en: z.optional(z.array(text("Info line"))),
+    total: z.optional(text("Label of the totals row")),
+    total_en: z.optional(text("Label of the totals row (English)")),
+    columns: z.array(column(SUMMARY_FIELDS)).check(z.minLength(1)),
   }),
-  labels: z
-    .strictObject({
+  labels: z.optional(
+    z.strictObject({
       status: labelMap(["open", "in-progress", "done", "closed"]),
       kind: labelMap(["immediate", "deadline", "ongoing"]),
       origin: labelMap(["self-check", "inspection", "visit", "public"]),
       result: labelMap(["pass", "partial", "fail", "na", "unanswered"]),
       run_status: labelMap(["in-progress", "complete", "none"]),
-      overdue: text("Word written in the overdue column").optional(),
-      relapse: text(
-        "Remark added to a relapsed rectification (反弹); {closedAt} and {closedBy} are replaced",
-      ).optional(),
-    })
-    .optional(),
+      overdue: z.optional(text("Word written in the overdue column")),
+      relapse: z.optional(
+        text("Remark added to a relapsed rectification (反弹); {closedAt} and {closedBy} are replaced"),
+      ),
+    }),
+  ),
 });
 export type TemplateFile = z.infer<typeof TemplateSchema>;
 

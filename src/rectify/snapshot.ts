@@ -1,9 +1,9 @@
 // The items a run was asked, read back from the checklist snapshot it stored: comparing two
 // runs goes by item key, so a checklist edited between them shows new and removed items.
-import { parse } from "yaml";
 import { type Checklist, ChecklistSchema } from "../checklist/schema.js";
 import type { Store } from "../store/store.js";
 import type { Run } from "../store/types.js";
+import { yamlValue } from "../yaml/parse.js";
 
 export interface SnapshotItem {
   /** `section.item` or `section.item@leader` */
@@ -29,7 +29,7 @@ export class SnapshotReader {
       const snap = this.store.getSnapshot(hash);
       let value: Checklist | null = null;
       if (snap) {
-        const parsed = ChecklistSchema.safeParse(parse(snap.content));
+        const parsed = ChecklistSchema.safeParse(yamlValue(snap.content));
         value = parsed.success ? parsed.data : null;
       }
       this.cache.set(hash, value);

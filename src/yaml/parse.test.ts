@@ -1,7 +1,7 @@
 // The YAML layer on its own: positions for syntax and schema errors, the refusals
 // (alias bombs, several documents), and the words used for each.
 import { beforeEach, describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { setLang } from "../i18n/index.js";
 import { closest, levenshtein, parseWithSchema, parseYaml, positionAt } from "./parse.js";
 import { type SourceText, sha256 } from "./source.js";

@@ -1,19 +1,12 @@
 // YAML → typed value or positioned diagnostics. Positions come from the YAML nodes
 // themselves, for schema errors as much as for syntax errors.
-import {
-  type Document,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseAllDocuments,
-  visit,
-  type YAMLError,
-} from "yaml";
-import { z } from "zod";
+import type { Document, LineCounter, YAMLError } from "yaml";
+// zod's core, not the classic or mini API: works with schemas built with either.
+import * as z from "zod/v4/core";
 import { type MessageKey, t } from "../i18n/index.js";
 import type { Diagnostic } from "./diagnostics.js";
+import { quickYamlValue } from "./fast.js";
+import { yamlLib } from "./lib.js";
 import type { SourceText } from "./source.js";
 
 /** Far above any honest file, far below an alias bomb's blow-up (the yaml library's own default). */
@@ -22,9 +15,13 @@ export const MAX_ALIAS_COUNT = 100;
 export type Path = readonly (string | number)[];
 
 export interface ParsedYaml {
-  doc: Document.Parsed;
-  lines: LineCounter;
-  source: SourceText;
+  /**
+   * The document as `yaml` nodes, which know their positions. After the quick pass
+   * (src/yaml/fast.ts) it is composed only when first read, i.e. when a diagnostic needs a position.
+   */
+  readonly doc: Document.Parsed;
+  readonly lines: LineCounter;
+  readonly source: SourceText;
 }
 
 export interface Position {
@@ -57,6 +54,7 @@ function rangeStart(node: unknown): number | undefined {
 
 /** The YAML node at `path` (or its deepest existing ancestor), and the key node when the last step was a key. */
 function locate(doc: Document.Parsed, path: Path): { node: unknown; offset: number; keyOffset?: number } {
+  const { isMap, isPair, isScalar, isSeq } = yamlLib();
   let node: unknown = doc.contents;
   let keyOffset: number | undefined;
   let offset = rangeStart(node) ?? 0;
@@ -90,7 +88,7 @@ export function positionAt(parsed: ParsedYaml, path: Path, which: "value" | "key
 /** The text of the scalar at `path` exactly as written in the file (e.g. `1.0`, not the number 1). */
 function sourceAt(parsed: ParsedYaml, path: Path): string | undefined {
   const { node } = locate(parsed.doc, path);
-  if (!isScalar(node) || !node.range) return undefined;
+  if (!yamlLib().isScalar(node) || !node.range) return undefined;
   return parsed.source.text.slice(node.range[0], node.range[1]).trim();
 }
 
@@ -171,18 +169,23 @@ function subject(path: Path, value: unknown): { field: string; parent: Path; key
 }
 
 /** The zod schema that describes the value at `path`, to list the keys allowed there. */
-function schemaAt(schema: z.ZodType, path: Path): z.ZodType | undefined {
-  let s: z.ZodType | undefined = schema;
+function schemaAt(schema: z.$ZodType, path: Path): z.$ZodType | undefined {
+  let s: z.$ZodType | undefined = schema;
   for (const seg of [...path, null]) {
-    while (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodNullable) {
-      s = s.unwrap() as z.ZodType;
+    while (s instanceof z.$ZodOptional || s instanceof z.$ZodDefault || s instanceof z.$ZodNullable) {
+      s = s._zod.def.innerType;
     }
     if (seg === null || s === undefined) break;
-    if (s instanceof z.ZodObject && typeof seg === "string") s = (s.shape as Record<string, z.ZodType>)[seg];
-    else if (s instanceof z.ZodArray && typeof seg === "number") s = s.element as z.ZodType;
+    if (s instanceof z.$ZodObject && typeof seg === "string") s = s._zod.def.shape[seg];
+    else if (s instanceof z.$ZodArray && typeof seg === "number") s = s._zod.def.element;
     else return undefined;
   }
   return s;
+}
+
+/** The keys an object schema allows; none for anything else. */
+function allowedKeys(schema: z.$ZodType | undefined): string[] {
+  return schema instanceof z.$ZodObject ? Object.keys(schema._zod.def.shape) : [];
 }
 
 export function levenshtein(a: string, b: string): number {
@@ -219,8 +222,8 @@ const pathKey = (path: Path) => JSON.stringify(path);
 export function issuesToDiagnostics(
   parsed: ParsedYaml,
   value: unknown,
-  issues: readonly z.core.$ZodIssue[],
-  schema: z.ZodType,
+  issues: readonly z.$ZodIssue[],
+  schema: z.$ZodType,
 ): Diagnostic[] {
   const file = parsed.source.file;
   const out: Diagnostic[] = [];
@@ -230,8 +233,7 @@ export function issuesToDiagnostics(
   issues.forEach((issue, i) => {
     if (issue.code !== "unrecognized_keys") return;
     const path = paths[i]!;
-    const target = schemaAt(schema, path);
-    const allowed = target instanceof z.ZodObject ? Object.keys(target.shape as object) : [];
+    const allowed = allowedKeys(schemaAt(schema, path));
     for (const key of issue.keys) {
       const suggestion = closest(key, allowed);
       if (suggestion && valueAt(value, [...path, suggestion]) === undefined) {
@@ -249,8 +251,7 @@ export function issuesToDiagnostics(
       out.push(diag(file, pos, code, message, hint));
     switch (issue.code) {
       case "unrecognized_keys": {
-        const target = schemaAt(schema, path);
-        const allowed = target instanceof z.ZodObject ? Object.keys(target.shape as object) : [];
+        const allowed = allowedKeys(schemaAt(schema, path));
         for (const k of issue.keys) {
           const suggestion = closest(k, allowed);
           push(
@@ -413,6 +414,7 @@ function duplicateKeyAt(
   offset: number,
   lines: LineCounter,
 ): { key: string; first?: number } {
+  const { isScalar, visit } = yamlLib();
   let found: { key: string; first?: number } | undefined;
   visit(doc, {
     Map(_, map) {
@@ -436,6 +438,7 @@ function duplicateKeyAt(
 
 /** Offset of the first alias node (`*name`, optionally a given name) in the document. */
 function aliasOffset(doc: Document.Parsed, name?: string): number | undefined {
+  const { visit } = yamlLib();
   let offset: number | undefined;
   visit(doc, {
     Alias(_, node) {
@@ -453,7 +456,7 @@ function aliasOffset(doc: Document.Parsed, name?: string): number | undefined {
  */
 function unclosedQuoteOffset(doc: Document.Parsed, text: string, errorOffset: number): number {
   let offset = errorOffset;
-  visit(doc, {
+  yamlLib().visit(doc, {
     Scalar(_, node) {
       if ((node.type !== "QUOTE_DOUBLE" && node.type !== "QUOTE_SINGLE") || !node.range) return;
       const raw = text.slice(node.range[0], node.range[1]).trimEnd();
@@ -498,7 +501,47 @@ function syntaxDiagnostic(file: string, pos: Position, err: YAMLError): Diagnost
 /** No content at all: what `---` with nothing after it, or a file of comments, parses to. */
 function isEmptyNode(node: unknown): boolean {
   if (node === null || node === undefined) return true;
-  return isScalar(node) && node.value === null && !!node.range && node.range[0] === node.range[1];
+  return yamlLib().isScalar(node) && node.value === null && !!node.range && node.range[0] === node.range[1];
+}
+
+/** The text as `yaml` documents, without the empty ones. */
+function compose(text: string): { lines: LineCounter; meaningful: Document.Parsed[] } {
+  const { LineCounter, parseAllDocuments } = yamlLib();
+  const lines = new LineCounter();
+  const all = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const docs = Array.isArray(all) ? all : [];
+  // A lone `---` at the end of a file makes an empty document: harmless, not a second checklist.
+  return { lines, meaningful: docs.filter((d) => d.errors.length > 0 || !isEmptyNode(d.contents)) };
+}
+
+/** A ParsedYaml for text the quick pass read: the `yaml` nodes are made when first asked for. */
+function lazilyComposed(source: SourceText): ParsedYaml {
+  let composed: { doc: Document.Parsed; lines: LineCounter } | undefined;
+  const get = () => {
+    if (!composed) {
+      const { lines, meaningful } = compose(source.text);
+      const doc = meaningful[0];
+      // The quick pass read exactly one document, so `yaml` finds one too.
+      if (!doc) throw new Error(`yaml found no document in ${source.file}, js-yaml did`);
+      composed = { doc, lines };
+    }
+    return composed;
+  };
+  return {
+    source,
+    get doc() {
+      return get().doc;
+    },
+    get lines() {
+      return get().lines;
+    },
+  };
+}
+
+/** The value of trusted YAML text (e.g. a checklist snapshot stored by lookback itself). */
+export function yamlValue(text: string): unknown {
+  const quick = quickYamlValue(text);
+  return quick ? quick.value : yamlLib().parse(text, { maxAliasCount: MAX_ALIAS_COUNT });
 }
 
 /**
@@ -511,11 +554,9 @@ export function parseYaml(source: SourceText): {
   diagnostics: Diagnostic[];
 } {
   const file = source.file;
-  const lines = new LineCounter();
-  const all = parseAllDocuments(source.text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  const docs = Array.isArray(all) ? all : [];
-  // A lone `---` at the end of a file makes an empty document: harmless, not a second checklist.
-  const meaningful = docs.filter((d) => d.errors.length > 0 || !isEmptyNode(d.contents));
+  const quick = quickYamlValue(source.text);
+  if (quick) return { parsed: lazilyComposed(source), value: quick.value, diagnostics: [] };
+  const { lines, meaningful } = compose(source.text);
   const first = meaningful[0];
   if (!first) {
     return { diagnostics: [diag(file, { line: 1, col: 1 }, "empty", t("diag.empty"), t("diag.empty.hint"))] };
@@ -600,13 +641,15 @@ export function parseYaml(source: SourceText): {
 }
 
 /** Parse and check against a zod schema: a typed value, or every problem with its position. */
-export function parseWithSchema<S extends z.ZodType>(
+export function parseWithSchema<S extends z.$ZodType>(
   source: SourceText,
   schema: S,
-): ParseOutcome<z.infer<S>> {
+): ParseOutcome<z.output<S>> {
   const { parsed, value, diagnostics } = parseYaml(source);
   if (!parsed || diagnostics.length > 0) return { ok: false, ...(parsed ? { parsed } : {}), diagnostics };
-  const result = schema.safeParse(value);
+  // jitless: zod would otherwise compile each object schema with `new Function` on its first
+  // parse, which costs more than it saves in a command that checks a few files and exits.
+  const result = z.safeParse(schema, value, { jitless: true });
   if (!result.success) {
     return {
       ok: false,

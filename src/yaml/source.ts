@@ -1,6 +1,6 @@
 // Reading an input file safely: size limit before parsing, BOM removal, UTF-8 or a clear refusal.
-import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { t } from "../i18n/index.js";
 import type { Diagnostic } from "./diagnostics.js";
 
@@ -10,8 +10,8 @@ export interface SourceText {
   file: string;
   /** The text with any UTF-8 BOM removed (CRLF kept: positions stay true to the file). */
   text: string;
-  /** sha256 of `text`. */
-  hash: string;
+  /** sha256 of `text` (computed when first read: most commands never need it). */
+  readonly hash: string;
 }
 
 export type ReadResult = { ok: true; source: SourceText } | { ok: false; diagnostic: Diagnostic };
@@ -26,8 +26,25 @@ const at1 = (file: string, code: string, message: string, hint?: string): Diagno
   ...(hint ? { hint } : {}),
 });
 
+// node:crypto takes ~5 ms to load; `validate` and `list` never hash, so it is required on first use.
+const requireBuiltin = createRequire(import.meta.url);
+
 export function sha256(text: string): string {
+  const { createHash } = requireBuiltin("node:crypto") as typeof import("node:crypto");
   return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+/** A SourceText whose hash is computed on first read. */
+export function sourceText(file: string, text: string): SourceText {
+  let hash: string | undefined;
+  return {
+    file,
+    text,
+    get hash() {
+      hash ??= sha256(text);
+      return hash;
+    },
+  };
 }
 
 /** Guess what a non-UTF-8 file is, for the message only. */
@@ -148,5 +165,5 @@ export function readSource(file: string, maxBytes = MAX_FILE_BYTES): ReadResult 
       },
     };
   }
-  return { ok: true, source: { file, text, hash: sha256(text) } };
+  return { ok: true, source: sourceText(file, text) };
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Thin launcher: the real entry is the bundled lib/cli.js.
+import module from "node:module";
 import { setFlagsFromString } from "node:v8";
 
 // A lookback command lives for a fraction of a second. With V8's default budget the YAML
@@ -8,6 +9,15 @@ import { setFlagsFromString } from "node:v8";
 // (bench/startup.bench.mjs). Set before the code it applies to is loaded, hence the
 // dynamic import.
 setFlagsFromString("--interrupt-budget=1000000");
+// Node 22.1+ can keep compiled code between runs (in the OS temp folder); Node 20 cannot.
+module.enableCompileCache?.();
 
 const { main } = await import("../lib/cli.js");
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// Everything main started has finished by now (commands await their writes and close their
+// databases). Exiting at once skips Node's piece-by-piece teardown of the heap, ~10 ms of
+// every run; only output still queued for a pipe is waited for.
+for (const stream of [process.stdout, process.stderr]) {
+  if (stream.writableLength > 0) await new Promise((resolve) => stream.once("drain", resolve));
+}
+process.exit(code);

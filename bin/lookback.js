@@ -1,23 +1,26 @@
 #!/usr/bin/env node
-// Thin launcher: the real entry is the bundled lib/cli.js.
-import module from "node:module";
-import { setFlagsFromString } from "node:v8";
+// Thin launcher: the real entry is the bundled lib/cli.js (CommonJS: see bin/compile-cache.js).
+"use strict";
+const path = require("node:path");
+const { setFlagsFromString } = require("node:v8");
 
 // A lookback command lives for a fraction of a second. With V8's default budget the YAML
 // parser gets optimised mid-run and the compiling costs more than it saves: `validate` of
 // the built-ins takes about half the CPU with a higher budget, and long runs are no slower
-// (bench/startup.bench.mjs). Set before the code it applies to is loaded, hence the
-// dynamic import.
+// (bench/startup.bench.mjs). Set before the code it applies to is loaded.
 setFlagsFromString("--interrupt-budget=1000000");
-// Node 22.1+ can keep compiled code between runs (in the OS temp folder); Node 20 cannot.
-module.enableCompileCache?.();
+// lib/ imports ES-module-only packages (@inquirer) through this: see bin/compile-cache.js.
+globalThis.__lookbackImport = (specifier) => import(specifier);
+const saveCompileCache = require("./compile-cache.js").enable(path.resolve(__dirname, "..", "lib"));
 
-const { main } = await import("../lib/cli.js");
-const code = await main(process.argv.slice(2));
-// Everything main started has finished by now (commands await their writes and close their
-// databases). Exiting at once skips Node's piece-by-piece teardown of the heap, ~10 ms of
-// every run; only output still queued for a pipe is waited for.
-for (const stream of [process.stdout, process.stderr]) {
-  if (stream.writableLength > 0) await new Promise((resolve) => stream.once("drain", resolve));
-}
-process.exit(code);
+const { main } = require("../lib/cli.js");
+main(process.argv.slice(2)).then(async (code) => {
+  saveCompileCache();
+  // Everything main started has finished by now (commands await their writes and close their
+  // databases). Exiting at once skips Node's piece-by-piece teardown of the heap, ~10 ms of
+  // every run; only output still queued for a pipe is waited for.
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.writableLength > 0) await new Promise((resolve) => stream.once("drain", resolve));
+  }
+  process.exit(code);
+});

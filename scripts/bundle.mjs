@@ -5,11 +5,16 @@
 // The heavy or native packages stay external and load only in the commands that need them.
 // lib/ sits one level below the package root, like dist/, so paths.ts and version.ts
 // (`new URL("..", import.meta.url)`) resolve the same in both.
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+//
+// The chunks are then turned into CommonJS (lib/package.json says so): Node 20 can load
+// CommonJS with a V8 code cache (bin/compile-cache.js), which ES modules cannot have before
+// Node 22, and a run then skips most of the compiling — the largest cost left in `validate`.
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { build } from "esbuild";
+import { build, transform } from "esbuild";
 
 /**
  * commander requires node:child_process at load, for executable subcommands, which lookback
@@ -49,10 +54,37 @@ const jsonCatalogs = {
   },
 };
 
+/**
+ * One ES module chunk as CommonJS: `import.meta.url` from __filename, and the chunks' own
+ * dynamic imports as require(). The packages' stay imports (@inquirer is ES modules only),
+ * made by bin/lookback.js's `__lookbackImport`: V8 cannot keep a vm.Script's import()
+ * callback in a code cache, so code compiled by bin/compile-cache.js must not call import().
+ */
+async function toCommonJs(esm, file) {
+  const out = await transform(esm, {
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    minifySyntax: true,
+    minifyWhitespace: true,
+    define: { "import.meta.url": "__lookbackUrl" },
+    banner: "const __lookbackUrl=require('node:url').pathToFileURL(__filename).href;",
+    logLevel: "warning",
+    sourcefile: file,
+  });
+  const code = out.code
+    .replace(/\bimport\("(\.\/[\w-]+\.js)"\)/g, 'Promise.resolve().then(()=>require("$1"))')
+    .replace(/\bimport\(("[@\w/.-]+")\)/g, "(globalThis.__lookbackImport??(s=>import(s)))($1)");
+  if (/\bimport\s*\(/.test(code.replaceAll("s=>import(s)", ""))) {
+    throw new Error(`${file}: an import() in a form this script does not rewrite`);
+  }
+  return code;
+}
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const outdir = path.join(root, "lib");
 rmSync(outdir, { recursive: true, force: true });
-await build({
+const esm = await build({
   entryPoints: [path.join(root, "dist", "cli.js")],
   outdir,
   bundle: true,
@@ -74,13 +106,14 @@ await build({
   // src/yaml/lib.ts loads the `yaml` library only when a file needs it, synchronously, with
   // require(): point it at the one-file copy built below (~13 ms to load, ~40 ms from node_modules).
   define: { __LOOKBACK_VENDOR_YAML__: JSON.stringify("./vendor/yaml.cjs") },
-  // CommonJS dependencies (commander) call require() for Node built-ins.
-  banner: {
-    js: "import{createRequire as __lookbackRequire}from'node:module';const require=__lookbackRequire(import.meta.url);",
-  },
   plugins: [lazyChildProcess, jsonCatalogs],
+  write: false,
   logLevel: "warning",
 });
+mkdirSync(outdir, { recursive: true });
+for (const file of esm.outputFiles) {
+  writeFileSync(file.path, await toCommonJs(file.text, path.relative(root, file.path)));
+}
 // The catalogs json-catalogs reads, from the compiled modules (the one source of the texts).
 mkdirSync(path.join(outdir, "i18n"), { recursive: true });
 const { catalogFor } = await import(pathToFileURL(path.join(root, "dist", "i18n", "catalogs.js")).href);
@@ -100,3 +133,15 @@ await build({
   legalComments: "none",
   logLevel: "warning",
 });
+
+// lib/ is CommonJS whatever the package's own "type"; buildId names this build's code cache.
+const digest = createHash("sha256");
+const files = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)],
+  );
+for (const f of files(outdir).sort()) digest.update(path.relative(outdir, f)).update(readFileSync(f));
+writeFileSync(
+  path.join(outdir, "package.json"),
+  `${JSON.stringify({ type: "commonjs", buildId: digest.digest("hex").slice(0, 16) })}\n`,
+);

@@ -6,6 +6,7 @@ import { type Context, type GlobalOptions, makeContext } from "./context.js";
 import { isLookbackError, LookbackError } from "./errors.js";
 import { detectLang, type Lang, type MessageKey, setLang, t } from "./i18n/index.js";
 import { colorEnabled, palette } from "./util/color.js";
+import { closest } from "./util/similar.js";
 import { VERSION } from "./version.js";
 
 export interface Io {
@@ -39,8 +40,70 @@ function examples(lines: string[]): string {
   return `\n${t("help.examples")}\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
 }
 
-function buildProgram(io: Io, lang: Lang, setExit: (code: number) => void): Command {
+/** The commands, in the order of `lookback --help`. */
+export const COMMANDS = [
+  "validate",
+  "schema",
+  "list",
+  "rectify",
+  "compare",
+  "init",
+  "import",
+  "units",
+  "export",
+  "check",
+  "status",
+] as const;
+type CommandName = (typeof COMMANDS)[number];
+
+/** Global options that take a value as the next word (`--db x.db`). */
+const GLOBAL_VALUE_OPTIONS = new Set(["--db", "--checklists", "--lang"]);
+
+/**
+ * The command the words name, if any: the first word that is not an option or a global
+ * option's value. Then only that command needs defining; building all of them is ~8 ms of
+ * commander's time, on every run (bare `lookback`, `--help` and typos still get all).
+ */
+export function invokedCommand(argv: readonly string[]): CommandName | undefined {
+  const word = firstOperand(argv);
+  return word !== undefined && (COMMANDS as readonly string[]).includes(word)
+    ? (word as CommandName)
+    : undefined;
+}
+
+/** The first word that is not an option or a global option's value (nothing after `--`). */
+function firstOperand(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (word === "--") return undefined;
+    if (GLOBAL_VALUE_OPTIONS.has(word)) i++;
+    else if (!word.startsWith("-")) return word;
+  }
+  return undefined;
+}
+
+/**
+ * `lookback valdate`: commander takes the word for an argument of the bare command (the
+ * guide) and says "too many arguments"; say what it is, with the command likely meant.
+ */
+function unknownCommand(word: string, io: Io, noColor: boolean): number {
+  const c = palette(colorEnabled(io.stderr, { env: io.env, noColor }));
+  const meant = closest(word, COMMANDS);
+  const hint = meant ? t("error.usage.didYouMean", { command: meant }) : t("error.usage.listCommands");
+  io.stderr.write(
+    `${c.red(`${t("error.prefix")}:`)} ${t("error.usage.unknownCommand", { command: `\`${word}\`` })}\n${c.cyan(`${t("hint.prefix")}:`)} ${hint}\n`,
+  );
+  return 2;
+}
+
+function buildProgram(
+  io: Io,
+  lang: Lang,
+  setExit: (code: number) => void,
+  only: CommandName | undefined,
+): Command {
   const program = new Command("lookback");
+  const want = (name: CommandName) => only === undefined || only === name;
   const ctx = (cmd: Command): Context => makeContext(cmd.optsWithGlobals<GlobalOptions>(), lang, io);
   // Every action resolves to an exit code; only main() turns it into the process's.
   const act =
@@ -81,322 +144,343 @@ function buildProgram(io: Io, lang: Lang, setExit: (code: number) => void): Comm
       }),
     );
 
-  program
-    .command("validate")
-    .description(t("help.cmd.validate"))
-    .argument("[path...]", t("help.arg.paths"))
-    .option("--format <format>", t("help.opt.format"))
-    .option("--strict", t("help.opt.strict"))
-    .addHelpText(
-      "after",
-      examples([
-        "lookback validate",
-        "lookback validate checklists/ --strict",
-        "lookback validate --format github",
-      ]),
-    )
-    .action(
-      act(async (paths: string[], opts: unknown, cmd: Command) => {
-        const m = await import("./commands/validate.js");
-        return m.run(paths, opts, ctx(cmd));
-      }),
-    );
+  if (want("validate")) {
+    program
+      .command("validate")
+      .description(t("help.cmd.validate"))
+      .argument("[path...]", t("help.arg.paths"))
+      .option("--format <format>", t("help.opt.format"))
+      .option("--strict", t("help.opt.strict"))
+      .addHelpText(
+        "after",
+        examples([
+          "lookback validate",
+          "lookback validate checklists/ --strict",
+          "lookback validate --format github",
+        ]),
+      )
+      .action(
+        act(async (paths: string[], opts: unknown, cmd: Command) => {
+          const m = await import("./commands/validate.js");
+          return m.run(paths, opts, ctx(cmd));
+        }),
+      );
+  }
 
-  program
-    .command("schema")
-    .description(t("help.cmd.schema"))
-    .addHelpText("after", examples(["lookback schema > checklist.schema.json"]))
-    .action(
-      act(async (_opts: unknown, cmd: Command) => {
-        const m = await import("./commands/schema.js");
-        return m.run(ctx(cmd));
-      }),
-    );
+  if (want("schema")) {
+    program
+      .command("schema")
+      .description(t("help.cmd.schema"))
+      .addHelpText("after", examples(["lookback schema > checklist.schema.json"]))
+      .action(
+        act(async (_opts: unknown, cmd: Command) => {
+          const m = await import("./commands/schema.js");
+          return m.run(ctx(cmd));
+        }),
+      );
+  }
 
-  program
-    .command("list")
-    .description(t("help.cmd.list"))
-    .option("--json", t("help.opt.json"))
-    .addHelpText("after", examples(["lookback list", "lookback --checklists ./my-checklists list --json"]))
-    .action(
-      act(async (opts: unknown, cmd: Command) => {
-        const m = await import("./commands/list.js");
-        return m.run(opts, ctx(cmd));
-      }),
-    );
+  if (want("list")) {
+    program
+      .command("list")
+      .description(t("help.cmd.list"))
+      .option("--json", t("help.opt.json"))
+      .addHelpText("after", examples(["lookback list", "lookback --checklists ./my-checklists list --json"]))
+      .action(
+        act(async (opts: unknown, cmd: Command) => {
+          const m = await import("./commands/list.js");
+          return m.run(opts, ctx(cmd));
+        }),
+      );
+  }
 
-  const rectify = program
-    .command("rectify")
-    .description(t("rectify.help.cmd"))
-    .addHelpCommand(false)
-    .addHelpText(
-      "after",
-      examples([
-        "lookback rectify",
-        "lookback rectify list --overdue",
-        "lookback rectify list --unit 莲塘一小 --status 未整改,整改中 --json",
-        "lookback rectify show 3f2a9c1e",
-        'lookback rectify update 3f2a9c1e --status 已完成 --progress "台账已补齐" --by 张三',
-        "lookback rectify update 3f2a9c1e --status 已销号 --by 王主任",
-      ]),
-    );
-  rectify
-    .command("walk", { isDefault: true })
-    .description(t("rectify.help.walk"))
-    .option("--unit <name>", t("rectify.help.unit"))
-    .addHelpText("after", examples(["lookback rectify", "lookback rectify walk --unit 莲塘一小"]))
-    .action(
-      act(async (opts: unknown, cmd: Command) => {
-        const m = await import("./commands/rectify.js");
-        return m.runWalk(opts, ctx(cmd));
-      }),
-    );
-  rectify
-    .command("list")
-    .description(t("rectify.help.list"))
-    .option("--unit <name>", t("rectify.help.unit"))
-    .option("--status <status>", t("rectify.help.status"))
-    .option("--overdue", t("rectify.help.overdue"))
-    .option("--owner <name>", t("rectify.help.owner"))
-    .option("--due-within <days>", t("rectify.help.dueWithin"))
-    .option("--json", t("help.opt.json"))
-    .addHelpText(
-      "after",
-      examples([
-        "lookback rectify list --overdue",
-        "lookback rectify list --owner 张三 --due-within 7",
-        "lookback rectify list --status done --json",
-      ]),
-    )
-    .action(
-      act(async (opts: unknown, cmd: Command) => {
-        const m = await import("./commands/rectify.js");
-        return m.runList(opts, ctx(cmd));
-      }),
-    );
-  rectify
-    .command("show")
-    .description(t("rectify.help.show"))
-    .argument("<id>", t("rectify.help.id"))
-    .option("--json", t("help.opt.json"))
-    .addHelpText("after", examples(["lookback rectify show 3f2a9c1e", "lookback rectify show 3f2a --json"]))
-    .action(
-      act(async (id: string, opts: unknown, cmd: Command) => {
-        const m = await import("./commands/rectify.js");
-        return m.runShow(id, opts, ctx(cmd));
-      }),
-    );
-  rectify
-    .command("update")
-    .description(t("rectify.help.update"))
-    .argument("<id>", t("rectify.help.id"))
-    .requiredOption("--status <status>", t("rectify.help.newStatus"))
-    .option("--note <text>", t("rectify.help.note"))
-    .option("--by <name>", t("rectify.help.by"))
-    .option("--progress <text>", t("rectify.help.progress"))
-    .option("--remark <text>", t("rectify.help.remark"))
-    .option("--json", t("help.opt.json"))
-    .addHelpText(
-      "after",
-      examples([
-        "lookback rectify update 3f2a9c1e --status 整改中 --by 张三",
-        'lookback rectify update 3f2a9c1e --status done --progress "已补齐台账" --by 张三',
-        "lookback rectify update 3f2a9c1e --status closed --by 王主任",
-        'lookback rectify update 3f2a9c1e --status in-progress --note "复查发现未落实"',
-      ]),
-    )
-    .action(
-      act(async (id: string, opts: unknown, cmd: Command) => {
-        const m = await import("./commands/rectify.js");
-        return m.runUpdate(id, opts, ctx(cmd));
-      }),
-    );
+  if (want("rectify")) {
+    const rectify = program
+      .command("rectify")
+      .description(t("rectify.help.cmd"))
+      .addHelpCommand(false)
+      .addHelpText(
+        "after",
+        examples([
+          "lookback rectify",
+          "lookback rectify list --overdue",
+          "lookback rectify list --unit 莲塘一小 --status 未整改,整改中 --json",
+          "lookback rectify show 3f2a9c1e",
+          'lookback rectify update 3f2a9c1e --status 已完成 --progress "台账已补齐" --by 张三',
+          "lookback rectify update 3f2a9c1e --status 已销号 --by 王主任",
+        ]),
+      );
+    rectify
+      .command("walk", { isDefault: true })
+      .description(t("rectify.help.walk"))
+      .option("--unit <name>", t("rectify.help.unit"))
+      .addHelpText("after", examples(["lookback rectify", "lookback rectify walk --unit 莲塘一小"]))
+      .action(
+        act(async (opts: unknown, cmd: Command) => {
+          const m = await import("./commands/rectify.js");
+          return m.runWalk(opts, ctx(cmd));
+        }),
+      );
+    rectify
+      .command("list")
+      .description(t("rectify.help.list"))
+      .option("--unit <name>", t("rectify.help.unit"))
+      .option("--status <status>", t("rectify.help.status"))
+      .option("--overdue", t("rectify.help.overdue"))
+      .option("--owner <name>", t("rectify.help.owner"))
+      .option("--due-within <days>", t("rectify.help.dueWithin"))
+      .option("--json", t("help.opt.json"))
+      .addHelpText(
+        "after",
+        examples([
+          "lookback rectify list --overdue",
+          "lookback rectify list --owner 张三 --due-within 7",
+          "lookback rectify list --status done --json",
+        ]),
+      )
+      .action(
+        act(async (opts: unknown, cmd: Command) => {
+          const m = await import("./commands/rectify.js");
+          return m.runList(opts, ctx(cmd));
+        }),
+      );
+    rectify
+      .command("show")
+      .description(t("rectify.help.show"))
+      .argument("<id>", t("rectify.help.id"))
+      .option("--json", t("help.opt.json"))
+      .addHelpText("after", examples(["lookback rectify show 3f2a9c1e", "lookback rectify show 3f2a --json"]))
+      .action(
+        act(async (id: string, opts: unknown, cmd: Command) => {
+          const m = await import("./commands/rectify.js");
+          return m.runShow(id, opts, ctx(cmd));
+        }),
+      );
+    rectify
+      .command("update")
+      .description(t("rectify.help.update"))
+      .argument("<id>", t("rectify.help.id"))
+      .requiredOption("--status <status>", t("rectify.help.newStatus"))
+      .option("--note <text>", t("rectify.help.note"))
+      .option("--by <name>", t("rectify.help.by"))
+      .option("--progress <text>", t("rectify.help.progress"))
+      .option("--remark <text>", t("rectify.help.remark"))
+      .option("--json", t("help.opt.json"))
+      .addHelpText(
+        "after",
+        examples([
+          "lookback rectify update 3f2a9c1e --status 整改中 --by 张三",
+          'lookback rectify update 3f2a9c1e --status done --progress "已补齐台账" --by 张三',
+          "lookback rectify update 3f2a9c1e --status closed --by 王主任",
+          'lookback rectify update 3f2a9c1e --status in-progress --note "复查发现未落实"',
+        ]),
+      )
+      .action(
+        act(async (id: string, opts: unknown, cmd: Command) => {
+          const m = await import("./commands/rectify.js");
+          return m.runUpdate(id, opts, ctx(cmd));
+        }),
+      );
+  }
 
-  program
-    .command("compare")
-    .description(t("compare.help.cmd"))
-    .option("--unit <name>", t("compare.help.unit"))
-    .option("--checklist <id>", t("compare.help.checklist"))
-    .option("--json", t("help.opt.json"))
-    .addHelpText(
-      "after",
-      examples([
-        "lookback compare",
-        "lookback compare --unit 莲塘一小",
-        "lookback compare --checklist self-check --json",
-      ]),
-    )
-    .action(
-      act(async (opts: unknown, cmd: Command) => {
-        const m = await import("./commands/compare.js");
-        return m.run(opts, ctx(cmd));
-      }),
-    );
+  if (want("compare")) {
+    program
+      .command("compare")
+      .description(t("compare.help.cmd"))
+      .option("--unit <name>", t("compare.help.unit"))
+      .option("--checklist <id>", t("compare.help.checklist"))
+      .option("--json", t("help.opt.json"))
+      .addHelpText(
+        "after",
+        examples([
+          "lookback compare",
+          "lookback compare --unit 莲塘一小",
+          "lookback compare --checklist self-check --json",
+        ]),
+      )
+      .action(
+        act(async (opts: unknown, cmd: Command) => {
+          const m = await import("./commands/compare.js");
+          return m.run(opts, ctx(cmd));
+        }),
+      );
+  }
 
-  program
-    .command("init")
-    .description(t("init.help.cmd"))
-    .argument("[dir]", t("init.help.dir"))
-    .option("--force", t("init.help.force"))
-    .addHelpText("after", examples(["lookback init 教体局清单", "lookback init . --force"]))
-    .action(
-      act(async (dir: string | undefined, opts: unknown, cmd: Command) => {
-        const m = await import("./commands/init.js");
-        return m.run(dir, opts, ctx(cmd));
-      }),
-    );
+  if (want("init")) {
+    program
+      .command("init")
+      .description(t("init.help.cmd"))
+      .argument("[dir]", t("init.help.dir"))
+      .option("--force", t("init.help.force"))
+      .addHelpText("after", examples(["lookback init 教体局清单", "lookback init . --force"]))
+      .action(
+        act(async (dir: string | undefined, opts: unknown, cmd: Command) => {
+          const m = await import("./commands/init.js");
+          return m.run(dir, opts, ctx(cmd));
+        }),
+      );
+  }
 
-  program
-    .command("import")
-    .description(t("help.cmd.import"))
-    .argument("<file...>", t("help.arg.importFiles"))
-    .option("--json", t("help.opt.json"))
-    .addHelpText(
-      "after",
-      examples([
-        "lookback import 莲塘一小.db 莲塘二小.db",
-        "lookback --db 全县.db import 收到的数据库/",
-        "lookback import schools/ --json",
-      ]),
-    )
-    .action(
-      act(async (files: string[], opts: unknown, cmd: Command) => {
-        const m = await import("./commands/import.js");
-        return m.run(files, opts, ctx(cmd));
-      }),
-    );
+  if (want("import")) {
+    program
+      .command("import")
+      .description(t("help.cmd.import"))
+      .argument("<file...>", t("help.arg.importFiles"))
+      .option("--json", t("help.opt.json"))
+      .addHelpText(
+        "after",
+        examples([
+          "lookback import 莲塘一小.db 莲塘二小.db",
+          "lookback --db 全县.db import 收到的数据库/",
+          "lookback import schools/ --json",
+        ]),
+      )
+      .action(
+        act(async (files: string[], opts: unknown, cmd: Command) => {
+          const m = await import("./commands/import.js");
+          return m.run(files, opts, ctx(cmd));
+        }),
+      );
+  }
 
-  // `lookback units` alone lists the roster. Its --json is also read by the subcommands
-  // (commander gives the parent an option typed after the subcommand name).
-  const units = program
-    .command("units")
-    .description(t("help.cmd.units"))
-    .option("--json", t("help.opt.json"))
-    .addHelpText(
-      "after",
-      examples([
-        "lookback units",
-        "lookback units import 单位名册.xlsx",
-        "lookback units add 莲塘一小 --code 3601210001 --township 莲塘镇 --type 小学",
-      ]),
-    )
-    .action(
-      act(async (opts: unknown, cmd: Command) => {
-        const m = await import("./commands/units.js");
-        return m.list(opts, ctx(cmd));
-      }),
-    );
-  units
-    .command("list")
-    .description(t("help.cmd.units.list"))
-    .option("--json", t("help.opt.json"))
-    .addHelpText("after", examples(["lookback units list", "lookback units list --json"]))
-    .action(
-      act(async (_opts: unknown, cmd: Command) => {
-        const m = await import("./commands/units.js");
-        return m.list(cmd.optsWithGlobals(), ctx(cmd));
-      }),
-    );
-  units
-    .command("add")
-    .description(t("help.cmd.units.add"))
-    .argument("<name>", t("help.arg.unitName"))
-    .option("--code <code>", t("help.opt.unitCode"))
-    .option("--township <township>", t("help.opt.township"))
-    .option("--type <type>", t("help.opt.unitType"))
-    .option("--json", t("help.opt.json"))
-    .addHelpText(
-      "after",
-      examples([
-        "lookback units add 莲塘一小 --code 3601210001 --township 莲塘镇 --type 小学",
-        "lookback units add 县教体局",
-      ]),
-    )
-    .action(
-      act(async (name: string, _opts: unknown, cmd: Command) => {
-        const m = await import("./commands/units.js");
-        return m.add(name, cmd.optsWithGlobals(), ctx(cmd));
-      }),
-    );
-  units
-    .command("import")
-    .description(t("help.cmd.units.import"))
-    .argument("<file>", t("help.arg.rosterFile"))
-    .option("--json", t("help.opt.json"))
-    .addHelpText(
-      "after",
-      examples(["lookback units import 单位名册.xlsx", "lookback units import 单位名册.csv --json"]),
-    )
-    .action(
-      act(async (file: string, _opts: unknown, cmd: Command) => {
-        const m = await import("./commands/units.js");
-        return m.importRoster(file, cmd.optsWithGlobals(), ctx(cmd));
-      }),
-    );
+  if (want("units")) {
+    // `lookback units` alone lists the roster. Its --json is also read by the subcommands
+    // (commander gives the parent an option typed after the subcommand name).
+    const units = program
+      .command("units")
+      .description(t("help.cmd.units"))
+      .option("--json", t("help.opt.json"))
+      .addHelpText(
+        "after",
+        examples([
+          "lookback units",
+          "lookback units import 单位名册.xlsx",
+          "lookback units add 莲塘一小 --code 3601210001 --township 莲塘镇 --type 小学",
+        ]),
+      )
+      .action(
+        act(async (opts: unknown, cmd: Command) => {
+          const m = await import("./commands/units.js");
+          return m.list(opts, ctx(cmd));
+        }),
+      );
+    units
+      .command("list")
+      .description(t("help.cmd.units.list"))
+      .option("--json", t("help.opt.json"))
+      .addHelpText("after", examples(["lookback units list", "lookback units list --json"]))
+      .action(
+        act(async (_opts: unknown, cmd: Command) => {
+          const m = await import("./commands/units.js");
+          return m.list(cmd.optsWithGlobals(), ctx(cmd));
+        }),
+      );
+    units
+      .command("add")
+      .description(t("help.cmd.units.add"))
+      .argument("<name>", t("help.arg.unitName"))
+      .option("--code <code>", t("help.opt.unitCode"))
+      .option("--township <township>", t("help.opt.township"))
+      .option("--type <type>", t("help.opt.unitType"))
+      .option("--json", t("help.opt.json"))
+      .addHelpText(
+        "after",
+        examples([
+          "lookback units add 莲塘一小 --code 3601210001 --township 莲塘镇 --type 小学",
+          "lookback units add 县教体局",
+        ]),
+      )
+      .action(
+        act(async (name: string, _opts: unknown, cmd: Command) => {
+          const m = await import("./commands/units.js");
+          return m.add(name, cmd.optsWithGlobals(), ctx(cmd));
+        }),
+      );
+    units
+      .command("import")
+      .description(t("help.cmd.units.import"))
+      .argument("<file>", t("help.arg.rosterFile"))
+      .option("--json", t("help.opt.json"))
+      .addHelpText(
+        "after",
+        examples(["lookback units import 单位名册.xlsx", "lookback units import 单位名册.csv --json"]),
+      )
+      .action(
+        act(async (file: string, _opts: unknown, cmd: Command) => {
+          const m = await import("./commands/units.js");
+          return m.importRoster(file, cmd.optsWithGlobals(), ctx(cmd));
+        }),
+      );
+  }
 
-  program
-    .command("export")
-    .description(t("export.help.cmd"))
-    .option("--unit <name>", t("export.help.unit"), (v: string, prev: string[] = []) => [...prev, v])
-    .option("--all", t("export.help.all"))
-    .option("--checklist <id>", t("export.help.checklist"))
-    .option("--out <dir>", t("export.help.out"))
-    .addOption(new Option("--format <format>", t("export.help.format")).choices(["xlsx", "csv", "json"]))
-    .option("--template <file>", t("export.help.template"))
-    .option("--force", t("export.help.force"))
-    .addHelpText(
-      "after",
-      examples([
-        "lookback export --unit 南昌县莲塘第一中学",
-        "lookback export --all --out 台账/",
-        "lookback export --all --format csv --force",
-        "lookback export --all --template 我的台账模板.yaml",
-      ]),
-    )
-    .action(
-      act(async (opts: unknown, cmd: Command) => {
-        const m = await import("./commands/export.js");
-        return m.run(opts, ctx(cmd));
-      }),
-    );
+  if (want("export")) {
+    program
+      .command("export")
+      .description(t("export.help.cmd"))
+      .option("--unit <name>", t("export.help.unit"), (v: string, prev: string[] = []) => [...prev, v])
+      .option("--all", t("export.help.all"))
+      .option("--checklist <id>", t("export.help.checklist"))
+      .option("--out <dir>", t("export.help.out"))
+      .addOption(new Option("--format <format>", t("export.help.format")).choices(["xlsx", "csv", "json"]))
+      .option("--template <file>", t("export.help.template"))
+      .option("--force", t("export.help.force"))
+      .addHelpText(
+        "after",
+        examples([
+          "lookback export --unit 南昌县莲塘第一中学",
+          "lookback export --all --out 台账/",
+          "lookback export --all --format csv --force",
+          "lookback export --all --template 我的台账模板.yaml",
+        ]),
+      )
+      .action(
+        act(async (opts: unknown, cmd: Command) => {
+          const m = await import("./commands/export.js");
+          return m.run(opts, ctx(cmd));
+        }),
+      );
+  }
 
-  program
-    .command("check")
-    .description(t("check.help.cmd"))
-    .option("--unit <name>", t("check.help.unit"))
-    .option("--checklist <id>", t("check.help.checklist"))
-    .option("--respondent <name>", t("check.help.respondent"))
-    .option("--answers <file>", t("check.help.answers"))
-    .option("--new", t("check.help.new"))
-    .addHelpText(
-      "after",
-      examples([
-        "lookback check",
-        "lookback check --unit 南昌县莲塘第一中学 --respondent 张老师",
-        "lookback check --answers answers.yaml",
-        "lookback check --unit 南昌县莲塘第一中学 --checklist self-check --new",
-      ]),
-    )
-    .action(
-      act(async (opts: unknown, cmd: Command) => {
-        const m = await import("./commands/check.js");
-        return m.run(opts, ctx(cmd));
-      }),
-    );
+  if (want("check")) {
+    program
+      .command("check")
+      .description(t("check.help.cmd"))
+      .option("--unit <name>", t("check.help.unit"))
+      .option("--checklist <id>", t("check.help.checklist"))
+      .option("--respondent <name>", t("check.help.respondent"))
+      .option("--answers <file>", t("check.help.answers"))
+      .option("--new", t("check.help.new"))
+      .addHelpText(
+        "after",
+        examples([
+          "lookback check",
+          "lookback check --unit 南昌县莲塘第一中学 --respondent 张老师",
+          "lookback check --answers answers.yaml",
+          "lookback check --unit 南昌县莲塘第一中学 --checklist self-check --new",
+        ]),
+      )
+      .action(
+        act(async (opts: unknown, cmd: Command) => {
+          const m = await import("./commands/check.js");
+          return m.run(opts, ctx(cmd));
+        }),
+      );
+  }
 
-  program
-    .command("status")
-    .description(t("status.help.cmd"))
-    .option("--unit <name>", t("status.help.unit"))
-    .option("--json", t("help.opt.json"))
-    .addHelpText("after", examples(["lookback status", "lookback status --unit 南昌县莲塘第一中学 --json"]))
-    .action(
-      act(async (opts: unknown, cmd: Command) => {
-        const m = await import("./commands/status.js");
-        return m.run(opts, ctx(cmd));
-      }),
-    );
-
+  if (want("status")) {
+    program
+      .command("status")
+      .description(t("status.help.cmd"))
+      .option("--unit <name>", t("status.help.unit"))
+      .option("--json", t("help.opt.json"))
+      .addHelpText("after", examples(["lookback status", "lookback status --unit 南昌县莲塘第一中学 --json"]))
+      .action(
+        act(async (opts: unknown, cmd: Command) => {
+          const m = await import("./commands/status.js");
+          return m.run(opts, ctx(cmd));
+        }),
+      );
+  }
   return program;
 }
 
@@ -466,9 +550,14 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   const lang = langFromArgv(argv, io.env);
   setLang(lang);
   let exitCode = 0;
-  const program = buildProgram(io, lang, (code) => {
-    exitCode = code;
-  });
+  const program = buildProgram(
+    io,
+    lang,
+    (code) => {
+      exitCode = code;
+    },
+    invokedCommand(argv),
+  );
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;
@@ -480,6 +569,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         e.code === "commander.help"
       )
         return 0;
+      const stray = invokedCommand(argv) === undefined ? firstOperand(argv) : undefined;
+      if (e.code === "commander.excessArguments" && stray !== undefined) {
+        return unknownCommand(stray, io, argv.includes("--no-color"));
+      }
       return commanderToUsage(
         e,
         argv,

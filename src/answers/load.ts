@@ -32,10 +32,10 @@ import { type Lang, localized, t } from "../i18n/index.js";
 import type { AnswerInput, Store } from "../store/store.js";
 import type { Run, Unit } from "../store/types.js";
 import { parseDate } from "../util/dates.js";
+import { closest } from "../util/similar.js";
 import type { Diagnostic } from "../yaml/diagnostics.js";
 import { yamlLib } from "../yaml/lib.js";
 import {
-  closest,
   issuesToDiagnostics,
   makeDiagnostic,
   type ParsedYaml,

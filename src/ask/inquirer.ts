@@ -2,9 +2,8 @@
 // (together they load in half the time of @inquirer/prompts). Ctrl-C makes inquirer
 // throw ExitPromptError, which the entry point turns into exit 130; every answer given
 // before it is already committed.
-import confirm from "@inquirer/confirm";
-import input from "@inquirer/input";
-import select, { Separator } from "@inquirer/select";
+// The packages are ES modules only; they are imported (not required) when a prompt is shown,
+// which also lets the bundled CLI be CommonJS (scripts/bundle.mjs).
 import { t } from "../i18n/index.js";
 import {
   type Ask,
@@ -41,6 +40,7 @@ export class InquirerAsk implements Ask {
   }
 
   async select<V>(q: SelectQuestion<V>): Promise<V> {
+    const { default: select, Separator } = await import("@inquirer/select");
     const choices = q.choices.map((c) =>
       isSeparator(c)
         ? new Separator(c.line)
@@ -71,6 +71,7 @@ export class InquirerAsk implements Ask {
   }
 
   async input(q: InputQuestion): Promise<string> {
+    const { default: input } = await import("@inquirer/input");
     const { validate, format } = q;
     return input(
       {
@@ -86,6 +87,7 @@ export class InquirerAsk implements Ask {
   }
 
   async confirm(q: ConfirmQuestion): Promise<boolean> {
+    const { default: confirm } = await import("@inquirer/confirm");
     return confirm(
       {
         message: q.message,

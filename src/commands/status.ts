@@ -9,8 +9,8 @@ import { type StatusRow, statusRows } from "../status/rows.js";
 import { openStore } from "../store/store.js";
 import type { Unit } from "../store/types.js";
 import { unitsWithoutRuns } from "../units/coverage.js";
+import { closest } from "../util/similar.js";
 import { renderTable } from "../util/table.js";
-import { closest } from "../yaml/parse.js";
 
 const Options = z.object({ unit: z.optional(z.string()), json: z.optional(z.boolean()) });
 

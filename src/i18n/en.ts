@@ -12,6 +12,8 @@ export const en = {
   "error.usage.missingOptionValue": "Option {option} needs a value.",
   "error.usage.invalidOption": "Invalid value for {option}: {message}",
   "error.usage.tooManyArguments": "Too many arguments.",
+  "error.usage.didYouMean": "Did you mean `lookback {command}`?",
+  "error.usage.listCommands": "Run `lookback --help` to see the commands.",
   "error.usage.hint": "Run `lookback {command} --help` to see the options.",
   "error.pathMissing": "No such file or folder: {path}",
   "error.pathMissing.hint": "Check the path; it is taken relative to {cwd}.",

@@ -13,6 +13,8 @@ export const zhCN: Record<MessageKey, string> = {
   "error.usage.missingOptionValue": "选项 {option} 需要一个值。",
   "error.usage.invalidOption": "{option} 的值无效：{message}",
   "error.usage.tooManyArguments": "参数过多。",
+  "error.usage.didYouMean": "是不是要运行 `lookback {command}`？",
+  "error.usage.listCommands": "运行 `lookback --help` 查看所有命令。",
   "error.usage.hint": "运行 `lookback {command} --help` 查看可用选项。",
   "error.pathMissing": "文件或文件夹不存在：{path}",
   "error.pathMissing.hint": "请检查路径；相对路径以 {cwd} 为起点。",

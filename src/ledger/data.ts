@@ -3,7 +3,7 @@
 // No file format here; the xlsx, csv and json writers all read these records.
 import { type Checklist, ChecklistSchema } from "../checklist/schema.js";
 import { userError } from "../errors.js";
-import { relapsesFor } from "../rectify/compare.js";
+import { relapsesIn } from "../rectify/compare.js";
 import type { Store } from "../store/store.js";
 import type { Answer, Rectification, Run, Unit } from "../store/types.js";
 import { isOverdue } from "../util/dates.js";
@@ -217,10 +217,14 @@ export function buildLedgerData(
     .sort(
       (a, b) => a.pos - b.pos || (a.r.createdAt < b.r.createdAt ? -1 : a.r.createdAt > b.r.createdAt ? 1 : 0),
     );
+  // Only this run's relapses are shown: asked of the run itself (with the answers already
+  // loaded), a unit with a single run of the checklist costs one small query instead of
+  // reading all its rectifications and runs.
   const relapses = new Map(
-    relapsesFor(store, unit.id)
-      .filter((x) => x.runId === run.id)
-      .map((x) => [x.itemKey, { closedAt: x.closedAt, closedBy: x.closedBy }]),
+    relapsesIn(store, run, { answers }).map((x) => [
+      x.itemKey,
+      { closedAt: x.closedAt, closedBy: x.closedBy },
+    ]),
   );
   const rows: LedgerRow[] = rects.map(({ r }, i) => {
     const slot = slotOf.get(r.itemKey) ?? strayslot(r.itemKey);

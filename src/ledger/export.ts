@@ -1,14 +1,14 @@
 // Batch export (§6, §9, §10): choose each unit's run, plan every file name, refuse before
 // writing anything when a file exists (unless forced), then write unit by unit through a
 // temporary file and a rename. One unit's failure does not stop the others.
-import { linkSync, lstatSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { lstatSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { link, lstat, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { usageError, userError } from "../errors.js";
 import { t } from "../i18n/index.js";
 import type { Store } from "../store/store.js";
 import type { Run, Unit } from "../store/types.js";
-import { closest, levenshtein } from "../yaml/parse.js";
+import { closest, levenshtein } from "../util/similar.js";
 import {
   buildLedgerData,
   type LedgerData,
@@ -204,21 +204,30 @@ const tmpName = (dir: string, name: string) =>
 /**
  * Move a finished temporary file onto its name. Without `force` the move is a hard link, which
  * fails when the name was taken meanwhile; file systems without links fall back to check + rename.
+ * Asynchronous, like the write before it: the file system calls run off the main thread while
+ * the next workbook is built.
  */
-function publish(tmp: string, target: string, force: boolean): void {
+async function publish(tmp: string, target: string, force: boolean): Promise<void> {
   if (force) {
-    renameSync(tmp, target);
+    await rename(tmp, target);
     return;
   }
   try {
-    linkSync(tmp, target);
-    rmSync(tmp, { force: true });
+    await link(tmp, target);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "EEXIST") throw e;
-    if (exists(target)) throw Object.assign(new Error(`${target} exists`), { code: "EEXIST" });
-    renameSync(tmp, target);
+    if (
+      await lstat(target).then(
+        () => true,
+        () => false,
+      )
+    )
+      throw Object.assign(new Error(`${target} exists`), { code: "EEXIST" });
+    await rename(tmp, target);
+    return;
   }
+  await rm(tmp, { force: true });
 }
 
 /**
@@ -232,9 +241,10 @@ async function writeAtomically(dir: string, name: string, content: Content, forc
   const tmp = tmpName(dir, name);
   try {
     await content.stream(tmp);
-    publish(tmp, inside(dir, name), force);
-  } finally {
+    await publish(tmp, inside(dir, name), force);
+  } catch (e) {
     rmSync(tmp, { force: true });
+    throw e;
   }
 }
 
@@ -249,11 +259,15 @@ async function writeBytesAtomically(
   const tmp = tmpName(dir, name);
   try {
     await writeFile(tmp, data, { flag: "wx" });
-    publish(tmp, target, force);
-  } finally {
-    rmSync(tmp, { force: true });
+    await publish(tmp, target, force);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
   }
 }
+
+/** Files being written at once while the next workbooks are built (see exportLedgers). */
+const WRITES_IN_FLIGHT = 4;
 
 const workbookOptions = (tpl: LedgerTemplate) => ({
   language: tpl.language,
@@ -319,10 +333,24 @@ export async function exportLedgers(
     onProgress({ kind: "failed", n: seq, total: targets.length, unit: target.unitName, message });
   };
   let n = 0;
-  // The file of one unit is written while the next unit's workbook is built: creating files
-  // is slow on some disks and would otherwise stall the CPU work. At most two units' bytes are
-  // held at once, so memory stays flat.
-  let writing: Promise<void> = Promise.resolve();
+  // Files are written while the next units' workbooks are built: creating files is slow on
+  // some disks and would otherwise stall the CPU work. A write takes several file system calls,
+  // and each goes on only when the main thread is free between two units, so a few are kept in
+  // flight (at most WRITES_IN_FLIGHT units' bytes: memory stays flat). Outcomes are reported
+  // in the units' order, whatever order the writes finish in.
+  let reported: Promise<void> = Promise.resolve();
+  const inFlight: Promise<void>[] = [];
+  const settle = (write: Promise<void>, ok: () => void, ko: (e: unknown) => void) => {
+    const before = reported;
+    reported = write.then(
+      () => before.then(ok),
+      (e: unknown) => before.then(() => ko(e)),
+    );
+    // Awaited below (the oldest in flight, then the last); a progress callback that throws
+    // then ends the export there, without leaving the later outcomes unhandled.
+    reported.catch(() => {});
+    inFlight.push(reported);
+  };
   for (const target of targets) {
     n++;
     // Loaded when its turn comes; only a brief and the counts stay once its file is written.
@@ -338,9 +366,9 @@ export async function exportLedgers(
       });
       summaries.set(target.unitId, { run: brief, checklist: data.checklist, counts: data.counts });
       const bytes = await ledgerContent(data, opts).bytes();
-      await writing;
       const seq = n;
-      writing = writeBytesAtomically(outDir, target.file, bytes, opts.force).then(
+      settle(
+        writeBytesAtomically(outDir, target.file, bytes, opts.force),
         () => {
           result.written.push(target.file);
           onProgress({ kind: "written", n: seq, total: targets.length, file: target.file });
@@ -350,11 +378,18 @@ export async function exportLedgers(
     } catch (e) {
       if (brief && !summaries.has(target.unitId))
         summaries.set(target.unitId, { run: brief, checklist: null, counts: null });
-      await writing;
-      failed(n, target, e);
+      const seq = n;
+      settle(
+        Promise.reject(e),
+        () => {},
+        (e2: unknown) => failed(seq, target, e2),
+      );
     }
+    if (inFlight.length >= WRITES_IN_FLIGHT) await inFlight.shift();
+    // Building a workbook never leaves the main thread to the event loop: let the writes go on.
+    else await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  await writing;
+  await reported;
 
   if (summaryName) {
     // Every unit known to the database, so that a unit without a run shows as 未开展.

@@ -156,4 +156,79 @@ describe("linesIn", () => {
     expect(linesIn("a\nb\nc", 10)).toBe(3);
     expect(linesIn("x".repeat(45), 16)).toBe(3);
   });
+
+  it("counts a text met again the same way, at each width (memo and short-text path)", () => {
+    const text = "组织专题学习，每人撰写不少于 1500 字的心得体会";
+    const counts = [8, 12, 26, 60].map((w) => linesIn(text, w));
+    expect(counts).toEqual([8, 12, 26, 60].map((w) => linesIn(text, w)));
+    expect(counts[0]).toBeGreaterThan(counts[1] ?? 0);
+    expect(counts[3]).toBe(1);
+    // Right at the short-text bound: 5 CJK characters are 10 columns, a column of 11 fits them.
+    expect(linesIn("学习时间充", 11)).toBe(1);
+    expect(linesIn("学习时间充", 10)).toBe(2);
+    expect(linesIn("学习\n时间", 30)).toBe(2);
+    const long = "学".repeat(300);
+    expect(linesIn(long, 21)).toBe(30);
+    expect(linesIn(long, 21)).toBe(30);
+  });
+});
+
+describe("xlsxBytes packing", () => {
+  it("zips every part exceljs writes, [Content_Types].xml first, names without a leading slash", async () => {
+    const { file } = await write("parts.xlsx", [
+      {
+        name: "整改台账",
+        title: "t",
+        info: "i",
+        columns: [col("状态"), col("说明", true)],
+        rows: [["已完成", "很长很长的说明文字".repeat(20)]],
+        rowCount: 1,
+      },
+      { name: "自查明细", title: null, info: null, columns: [col("项目")], rows: [["x"]], rowCount: 1 },
+    ]);
+    const entries = zipEntries(file);
+    const names = [...entries.keys()];
+    expect(names[0]).toBe("[Content_Types].xml");
+    expect(new Set(names)).toEqual(
+      new Set([
+        "[Content_Types].xml",
+        "_rels/.rels",
+        "docProps/app.xml",
+        "docProps/core.xml",
+        "xl/_rels/workbook.xml.rels",
+        "xl/sharedStrings.xml",
+        "xl/styles.xml",
+        "xl/theme/theme1.xml",
+        "xl/workbook.xml",
+        "xl/worksheets/sheet1.xml",
+        "xl/worksheets/sheet2.xml",
+      ]),
+    );
+    expect(entries.get("xl/worksheets/sheet1.xml")).toMatch(/<\/worksheet>$/);
+    expect(entries.get("xl/sharedStrings.xml")).toContain("很长很长的说明文字");
+  });
+
+  it("builds workbooks one after another and at once without mixing their parts", async () => {
+    const sheet = (text: string): SheetModel => ({
+      name: "整改台账",
+      title: text,
+      info: null,
+      columns: [col("内容")],
+      rows: [[text]],
+      rowCount: 1,
+    });
+    const texts = ["甲单位", "乙单位", "丙单位"];
+    const files = await Promise.all(
+      texts.map(async (text, i) => {
+        const file = path.join(dir, `concurrent-${i}.xlsx`);
+        writeFileSync(file, await xlsxBytes([sheet(text)], opts));
+        return file;
+      }),
+    );
+    for (const [i, file] of files.entries()) {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(file);
+      expect(wb.getWorksheet("整改台账")?.getCell("A3").value).toBe(texts[i]);
+    }
+  });
 });

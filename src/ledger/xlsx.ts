@@ -1,6 +1,7 @@
 // Writing workbooks with exceljs's streaming writer: rows go to the zip as they are
 // committed, so a workbook never sits whole in memory (§10). exceljs is loaded on first
 // use only; `lookback --version`, `validate` and csv/json exports never pay for it.
+import { EventEmitter } from "node:events";
 import { createWriteStream } from "node:fs";
 import { Writable } from "node:stream";
 import type ExcelJS from "exceljs";
@@ -9,7 +10,7 @@ import type { Cell } from "./cells.js";
 import { cellText } from "./cells.js";
 import type { LedgerLanguage } from "./labels.js";
 import { uniqueSheetNames } from "./names.js";
-import { readZip, writeZip } from "./zip.js";
+import { writeZip, type ZipEntry } from "./zip.js";
 
 type ExcelModule = typeof ExcelJS;
 let excel: ExcelModule | undefined;
@@ -107,6 +108,8 @@ export function columnWidths(sheet: Pick<SheetModel, "columns" | "rows" | "total
     for (const [i, c] of sheet.columns.entries()) {
       if (!open[i]) continue;
       const cell = row[i] ?? null;
+      // At most two columns per UTF-16 unit: a text that short cannot widen the column.
+      if (typeof cell === "string" && cell.length * 2 <= (w[i] ?? 0)) continue;
       const width =
         cell !== null && typeof cell === "object" && "date" in cell ? 10 : textWidth(cellText(cell));
       if (width > (w[i] ?? 0)) w[i] = width;
@@ -128,6 +131,27 @@ export function columnWidths(sheet: Pick<SheetModel, "columns" | "rows" | "total
  * anywhere.
  */
 export function linesIn(s: string, width: number): number {
+  // No character is wider than two columns per UTF-16 unit: a short text fits on one line.
+  if (s.length * 2 <= width - 1 && !s.includes("\n")) return 1;
+  // Section and item texts, labels and many problems repeat from unit to unit: wrapping them
+  // again for every row cost more than building the row. Long texts are not kept, and the
+  // memo is bounded, so that memory stays flat over a county.
+  if (s.length > LINES_MEMO_MAX_CHARS) return wrappedLines(s, width);
+  const key = `${width}\u0000${s}`;
+  let n = linesMemo.get(key);
+  if (n === undefined) {
+    n = wrappedLines(s, width);
+    if (linesMemo.size >= LINES_MEMO_MAX_ENTRIES) linesMemo.clear();
+    linesMemo.set(key, n);
+  }
+  return n;
+}
+
+const LINES_MEMO_MAX_CHARS = 200;
+const LINES_MEMO_MAX_ENTRIES = 5_000;
+const linesMemo = new Map<string, number>();
+
+function wrappedLines(s: string, width: number): number {
   const usable = Math.max(1, width - 1);
   let n = 0;
   for (const line of s.split("\n")) {
@@ -419,32 +443,143 @@ function buildWorkbook(wb: ExcelJS.Workbook, sheets: SheetModel[], opts: Workboo
   }
 }
 
+/** A part as exceljs's streaming writer hands it to its zip: XML text, bytes, or a worksheet's stream. */
+type PartSource = string | Buffer | { read(): Buffer };
+
+const isReadable = (x: unknown): x is { read(): Buffer } =>
+  typeof x === "object" && x !== null && "read" in x && typeof x.read === "function";
+
+/**
+ * What exceljs's worksheet writer uses of the stream a sheet is written into: write (XML text,
+ * bytes, or its reused StringBuf, whose toBuffer() is a fresh copy), pause and end. exceljs's
+ * own StreamBuf sets aside 64 KB per sheet, two per unit: over a county of thousands of units
+ * that churn made the peak memory creep up. This one keeps just what is written.
+ */
+class PartStream extends EventEmitter {
+  private readonly chunks: Buffer[] = [];
+
+  write(data: unknown): boolean {
+    if (typeof data === "string") this.chunks.push(Buffer.from(data, "utf8"));
+    else if (Buffer.isBuffer(data)) this.chunks.push(data);
+    else if (hasToBuffer(data)) this.chunks.push(data.toBuffer());
+    else throw new Error("unexpected worksheet chunk");
+    return true;
+  }
+
+  pause(): void {}
+
+  end(): void {
+    this.emit("finish");
+  }
+
+  read(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+}
+
+const hasToBuffer = (x: unknown): x is { toBuffer(): Buffer } =>
+  typeof x === "object" && x !== null && "toBuffer" in x && typeof x.toBuffer === "function";
+
+/**
+ * What exceljs's streaming writer uses of its zip (an archiver): parts appended by name, then
+ * finalize. This one keeps the parts as they come and packs them with ./zip.ts at the end. A
+ * unit's workbook is tens of kilobytes, so holding it is cheap, while archiver's stream
+ * plumbing, its CRC in JavaScript and reading its output back cost a sixth of an export.
+ * A worksheet's PartStream keeps what is written to it until it is read here, after the writer
+ * has ended every sheet.
+ */
+class PartCollector extends EventEmitter {
+  private readonly parts: { name: string; source: PartSource }[] = [];
+  private out: Writable | undefined;
+
+  pipe(out: Writable): Writable {
+    this.out = out;
+    return out;
+  }
+
+  append(source: unknown, data: { name: string }): this {
+    if (typeof source !== "string" && !Buffer.isBuffer(source) && !isReadable(source))
+      throw new Error(`unexpected workbook part ${data.name}`);
+    // archiver's names: no leading slash (exceljs writes some as "/xl/workbook.xml").
+    this.parts.push({ name: data.name.replace(/^\/+/, ""), source });
+    return this;
+  }
+
+  finalize(): void {
+    try {
+      const entries: ZipEntry[] = this.parts.map(({ name, source }) => ({
+        name,
+        data:
+          typeof source === "string"
+            ? Buffer.from(source, "utf8")
+            : Buffer.isBuffer(source)
+              ? source
+              : source.read(),
+      }));
+      if (!this.out) throw new Error("workbook writer has no output");
+      this.out.end(writeZip(entries));
+    } catch (e) {
+      this.emit("error", e);
+    }
+  }
+}
+
+type WorkbookWriterClass = typeof ExcelJS.stream.xlsx.WorkbookWriter;
+let collectingWriter: WorkbookWriterClass | undefined;
+const collectors = new WeakMap<object, PartCollector>();
+
+/**
+ * exceljs's streaming writer with its zip replaced by a PartCollector. The writer's constructor
+ * assigns `this.zip` (an archiver, then dropped) and adds the first parts to it at once, so the
+ * swap has to happen in that assignment: an accessor on the subclass. Sheets are written into
+ * PartStreams (its _openStream).
+ */
+function collectingWriterClass(Excel: ExcelModule): WorkbookWriterClass {
+  collectingWriter ??= class extends Excel.stream.xlsx.WorkbookWriter {
+    get zip(): PartCollector {
+      let c = collectors.get(this);
+      if (!c) {
+        c = new PartCollector();
+        collectors.set(this, c);
+      }
+      return c;
+    }
+    set zip(_archiver: unknown) {}
+
+    /** exceljs's _openStream, with a PartStream for its StreamBuf. */
+    _openStream(name: string): PartStream {
+      const stream = new PartStream();
+      this.zip.append(stream, { name });
+      stream.on("finish", () => stream.emit("zipped"));
+      return stream;
+    }
+  };
+  return collectingWriter;
+}
+
 /**
  * One workbook as .xlsx bytes. Cells hold text as text (shared strings, never formulas),
  * dates as real dates with format yyyy-mm-dd; header rows frozen and printed on every page;
  * landscape A4 fitted to the page width. A unit's workbook is tens of kilobytes: it is built
- * with the streaming writer into memory, parts stored, then packed by ./zip.ts.
+ * with the streaming writer, its parts collected in memory and packed by ./zip.ts.
  */
 export async function xlsxBytes(sheets: SheetModel[], opts: WorkbookOptions): Promise<Buffer> {
   const Excel = await loadExcel();
-  const chunks: Buffer[] = [];
+  const Writer = collectingWriterClass(Excel);
+  let bytes: Buffer | undefined;
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
-      chunks.push(chunk);
+      bytes = chunk;
       done();
     },
   });
   // Shared strings: strings are stored as t="s" (text, whatever they start with); the table
   // lives only as long as this workbook.
-  const wb = new Excel.stream.xlsx.WorkbookWriter({
-    stream: sink,
-    useStyles: true,
-    useSharedStrings: true,
-    zip: { store: true },
-  });
+  const wb = new Writer({ stream: sink, useStyles: true, useSharedStrings: true });
   buildWorkbook(wb, sheets, opts);
   await wb.commit();
-  return writeZip(readZip(Buffer.concat(chunks)));
+  if (!bytes) throw new Error("workbook writer wrote nothing");
+  return bytes;
 }
 
 /**

@@ -3,7 +3,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import * as z from "zod";
 import { setLang } from "../i18n/index.js";
-import { closest, levenshtein, parseWithSchema, parseYaml, positionAt } from "./parse.js";
+import { closest, levenshtein } from "../util/similar.js";
+import { parseWithSchema, parseYaml, positionAt } from "./parse.js";
 import { type SourceText, sha256 } from "./source.js";
 
 const src = (text: string, file = "x.yaml"): SourceText => ({ file, text, hash: sha256(text) });

@@ -4,6 +4,7 @@ import type { Document, LineCounter, YAMLError } from "yaml";
 // zod's core, not the classic or mini API: works with schemas built with either.
 import * as z from "zod/v4/core";
 import { type MessageKey, t } from "../i18n/index.js";
+import { closest } from "../util/similar.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { quickYamlValue } from "./fast.js";
 import { yamlLib } from "./lib.js";
@@ -186,34 +187,6 @@ function schemaAt(schema: z.$ZodType, path: Path): z.$ZodType | undefined {
 /** The keys an object schema allows; none for anything else. */
 function allowedKeys(schema: z.$ZodType | undefined): string[] {
   return schema instanceof z.$ZodObject ? Object.keys(schema._zod.def.shape) : [];
-}
-
-export function levenshtein(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagPrev = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diagPrev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagPrev = tmp;
-    }
-  }
-  return prev[b.length]!;
-}
-
-/** The candidate a typo most likely meant, if any is close enough to be worth suggesting. */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestScore = Number.POSITIVE_INFINITY;
-  for (const c of candidates) {
-    const score = levenshtein(word.toLowerCase(), c.toLowerCase());
-    if (score < bestScore) {
-      best = c;
-      bestScore = score;
-    }
-  }
-  return best !== undefined && bestScore <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
 }
 
 const pathKey = (path: Path) => JSON.stringify(path);

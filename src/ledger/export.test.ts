@@ -1,0 +1,81 @@
+// Several files are written while the next workbooks are built: what is reported (progress,
+// written, failures) must still come in the units' order, and a failed write leaves no
+// temporary file behind.
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { checklist } from "../../test/fixtures/export/seed.js";
+import { openStore } from "../store/store.js";
+import { exportLedgers, type ProgressEvent } from "./export.js";
+import { loadTemplateOrThrow } from "./template.js";
+
+let dir: string | undefined;
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("exportLedgers with writes in flight", () => {
+  it("reports every unit in order, the failed one included, and leaves no temporary file", async () => {
+    dir = mkdtempSync(path.join(tmpdir(), "lookback-export-order-"));
+    const store = openStore(path.join(dir, "t.db"));
+    const snap = store.saveSnapshot(checklist("self-check"));
+    const names = Array.from({ length: 9 }, (_, i) => `第${i + 1}学校`);
+    for (const name of names) {
+      const unit = store.ensureUnit(name);
+      const run = store.createRun({ unitId: unit.id, snapshot: snap, respondent: "王老师", leaders: [] });
+      store.saveAnswer(run.id, {
+        itemKey: "study.study-time",
+        sectionId: "study",
+        itemId: "study-time",
+        leader: null,
+        result: "fail",
+        note: null,
+        evidence: null,
+        naReason: null,
+        rectification: {
+          problem: "学习时间不足",
+          measure: "每周集中学习一次",
+          owner: "王老师",
+          leaderInCharge: null,
+          department: null,
+          deadline: "2027-01-31",
+          kind: "deadline",
+          origin: "self-check",
+          evidence: null,
+        },
+      });
+    }
+    const out = path.join(dir, "out");
+    // A folder where the fifth ledger should go: moving a file onto it fails.
+    const blocked = path.join(out, "第5学校-整改台账.xlsx");
+    mkdirSync(blocked, { recursive: true });
+    writeFileSync(path.join(blocked, "keep"), "x");
+
+    const events: ProgressEvent[] = [];
+    const result = await exportLedgers(
+      store,
+      {
+        units: [],
+        all: true,
+        outDir: out,
+        format: "xlsx",
+        template: loadTemplateOrThrow(undefined, (f) => f),
+        force: true,
+        today: "2026-11-27",
+      },
+      (e) => events.push(e),
+    );
+    store.close();
+
+    const sorted = [...names].sort();
+    const expected = sorted.map((n) => `${n}-整改台账.xlsx`);
+    expect(result.written).toEqual(expected.filter((f) => f !== "第5学校-整改台账.xlsx"));
+    expect(result.failures.map((f) => f.unit)).toEqual(["第5学校"]);
+    const done = events.filter((e) => e.kind !== "start");
+    expect(done.map((e) => ("n" in e ? e.n : 0))).toEqual(sorted.map((_, i) => i + 1));
+    expect(done.find((e) => e.kind === "failed")).toMatchObject({ unit: "第5学校" });
+    expect(result.summary).toBe("汇总.xlsx");
+    expect(readdirSync(out).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+});

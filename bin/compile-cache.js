@@ -35,9 +35,10 @@ function cacheRoot(env) {
  * that the cache holds every function the run compiled, not only the top level.
  */
 exports.enable = function enable(libDir) {
-  const root = cacheRoot(process.env);
+  let root;
   let buildId;
   try {
+    root = cacheRoot(process.env); // os.homedir() throws for a user without a home
     buildId = JSON.parse(fs.readFileSync(path.join(libDir, "package.json"), "utf8")).buildId;
   } catch {}
   if (!root || typeof buildId !== "string") return () => {};

@@ -1,6 +1,7 @@
 // The entry point: wires commands to their modules (loaded lazily, so `--version` and
 // `validate` never pay for SQLite or exceljs), and is the one place that prints errors
 // and decides the exit code (§6).
+import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { type Context, type GlobalOptions, makeContext } from "./context.js";
 import { isLookbackError, LookbackError } from "./errors.js";
@@ -25,6 +26,16 @@ const defaultIo = (): Io => ({
   env: process.env,
   cwd: process.cwd(),
 });
+
+/** The database the command works on, as makeContext resolves it (for messages about it). */
+function dbPathOf(argv: readonly string[], io: Io): string {
+  let flag: string | undefined;
+  argv.forEach((a, i) => {
+    if (a === "--db") flag = argv[i + 1];
+    else if (a.startsWith("--db=")) flag = a.slice(5);
+  });
+  return path.resolve(io.cwd, flag ?? (io.env.LOOKBACK_DB || "lookback.db"));
+}
 
 /** --lang is needed before commander runs, so that its own errors are translated too. */
 function langFromArgv(argv: readonly string[], env: NodeJS.ProcessEnv): Lang {
@@ -382,6 +393,7 @@ function buildProgram(
       .option("--code <code>", t("help.opt.unitCode"))
       .option("--township <township>", t("help.opt.township"))
       .option("--type <type>", t("help.opt.unitType"))
+      .option("--new-unit", t("help.opt.newUnitRoster"))
       .option("--json", t("help.opt.json"))
       .addHelpText(
         "after",
@@ -400,6 +412,7 @@ function buildProgram(
       .command("import")
       .description(t("help.cmd.units.import"))
       .argument("<file>", t("help.arg.rosterFile"))
+      .option("--new-unit", t("help.opt.newUnitRoster"))
       .option("--json", t("help.opt.json"))
       .addHelpText(
         "after",
@@ -409,6 +422,32 @@ function buildProgram(
         act(async (file: string, _opts: unknown, cmd: Command) => {
           const m = await import("./commands/units.js");
           return m.importRoster(file, cmd.optsWithGlobals(), ctx(cmd));
+        }),
+      );
+    units
+      .command("rename")
+      .description(t("help.cmd.units.rename"))
+      .argument("<old>", t("help.arg.unitOld"))
+      .argument("<new>", t("help.arg.unitNew"))
+      .option("--json", t("help.opt.json"))
+      .addHelpText("after", examples(["lookback units rename 莲塘一中 南昌县莲塘第一中学"]))
+      .action(
+        act(async (oldName: string, newName: string, _opts: unknown, cmd: Command) => {
+          const m = await import("./commands/units.js");
+          return m.rename(oldName, newName, cmd.optsWithGlobals(), ctx(cmd));
+        }),
+      );
+    units
+      .command("merge")
+      .description(t("help.cmd.units.merge"))
+      .argument("<from>", t("help.arg.unitFrom"))
+      .argument("<into>", t("help.arg.unitInto"))
+      .option("--json", t("help.opt.json"))
+      .addHelpText("after", examples(["lookback units merge 南昌县莲塘一中 南昌县莲塘第一中学"]))
+      .action(
+        act(async (from: string, into: string, _opts: unknown, cmd: Command) => {
+          const m = await import("./commands/units.js");
+          return m.merge(from, into, cmd.optsWithGlobals(), ctx(cmd));
         }),
       );
   }
@@ -450,6 +489,7 @@ function buildProgram(
       .option("--respondent <name>", t("check.help.respondent"))
       .option("--answers <file>", t("check.help.answers"))
       .option("--new", t("check.help.new"))
+      .option("--new-unit", t("check.help.newUnit"))
       .addHelpText(
         "after",
         examples([
@@ -593,6 +633,13 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     if (isLookbackError(e)) {
       printError(e, { ...io, noColorFlag: argv.includes("--no-color") });
       return e.exitCode;
+    }
+    // A read-only file, a full disk, a lock held too long: the database's own message.
+    const { environmentError } = await import("./store/environment.js");
+    const env = environmentError(e, dbPathOf(argv, io));
+    if (env) {
+      printError(env, { ...io, noColorFlag: argv.includes("--no-color") });
+      return env.exitCode;
     }
     if (e instanceof Error && e.name === "ExitPromptError") {
       // Ctrl-C at a prompt: every answer already given is committed (§6).

@@ -1,14 +1,17 @@
-// Applying a checked answers file: one transaction, so a file is either wholly stored
-// or not at all; the run is completed when every required item has an answer.
+// Applying a checked answers file: one transaction, so a file is either wholly stored or not
+// at all; the run is completed when every required item has an answer. Under the write lock
+// the plan is checked against what other processes did since it was made: a run started or
+// finished meanwhile makes the caller plan again (RunChanged), and a file that already
+// completed a run changes nothing.
 import { type CheckState, missingRequired } from "../check/machine.js";
 import { loadState, startRun } from "../check/runs.js";
 import type { Slot } from "../check/slots.js";
-import { userError } from "../errors.js";
-import type { Store } from "../store/store.js";
-import type { Run, Unit } from "../store/types.js";
+import { RunAlreadyOpen, type Store } from "../store/store.js";
+import { isSetAside, type Run, type Unit } from "../store/types.js";
 import type { AnswersPlan } from "./load.js";
 
-export interface ApplyOutcome {
+export interface Applied {
+  kind: "applied";
   unit: Unit;
   run: Run;
   resumed: boolean;
@@ -20,48 +23,99 @@ export interface ApplyOutcome {
   state: CheckState;
 }
 
+/** The same file (by content) already completed this run: nothing was written. */
+export interface AlreadyApplied {
+  kind: "already-applied";
+  unit: Unit;
+  run: Run;
+}
+
+export type ApplyOutcome = Applied | AlreadyApplied;
+
+/** The database changed between planning and applying: plan again and retry. */
+export class RunChanged extends Error {
+  constructor() {
+    super("the unit's unfinished run changed while the answers file was being checked");
+  }
+}
+
+/** The run the plan writes to, checked again under the write lock. */
+function targetRun(
+  store: Store,
+  plan: AnswersPlan,
+): { kind: "resume"; unit: Unit; run: Run } | { kind: "new"; replacing: Run | undefined } | AlreadyApplied {
+  if (plan.resume) {
+    const now = store.getRun(plan.resume.run.id);
+    if (now?.status !== "in-progress" || isSetAside(now)) throw new RunChanged();
+    return { kind: "resume", unit: plan.resume.unit, run: now };
+  }
+  const unit = store.findUnitByName(plan.unitName);
+  const open = unit ? store.latestRun(unit.id, plan.checklistId, { unfinishedOnly: true }) : undefined;
+  if (plan.newRun) return { kind: "new", replacing: open };
+  // A run another process started after this plan was made: resume it instead.
+  if (open) throw new RunChanged();
+  const done = unit
+    ? store
+        .listRuns({ unitId: unit.id, checklistId: plan.checklistId })
+        .filter((r) => r.status === "complete" && r.answersFileHash === plan.fileHash)
+        .at(-1)
+    : undefined;
+  if (unit && done) return { kind: "already-applied", unit, run: done };
+  return { kind: "new", replacing: undefined };
+}
+
 export function applyPlan(store: Store, plan: AnswersPlan): ApplyOutcome {
-  return store.transaction(() => {
-    let unit: Unit;
-    let run: Run;
-    if (plan.resume) {
-      // Checked again under the write lock: another check may have finished it meanwhile.
-      const now = store.getRun(plan.resume.run.id);
-      if (now?.status !== "in-progress") throw userError("answers.runChanged", { unit: plan.unitName });
-      unit = plan.resume.unit;
-      run = now;
-      const leadersChanged = plan.leaders.join("\u0000") !== run.leaders.join("\u0000");
-      if (leadersChanged || plan.respondent !== run.respondent) {
-        run = store.updateRun(run.id, { respondent: plan.respondent, leaders: plan.leaders });
-      }
-    } else {
-      if (!plan.loaded) throw new Error("a new run needs a loaded checklist");
-      ({ unit, run } = startRun(store, {
-        unitName: plan.unitName,
-        loaded: plan.loaded,
-        respondent: plan.respondent,
-        leaders: plan.leaders,
-      }));
+  try {
+    return store.transaction(() => write(store, plan));
+  } catch (e) {
+    if (e instanceof RunAlreadyOpen) throw new RunChanged();
+    throw e;
+  }
+}
+
+function write(store: Store, plan: AnswersPlan): ApplyOutcome {
+  const target = targetRun(store, plan);
+  if (target.kind === "already-applied") return target;
+  let unit: Unit;
+  let run: Run;
+  if (target.kind === "resume") {
+    unit = target.unit;
+    run = target.run;
+    const leadersChanged = plan.leaders.join("\u0000") !== run.leaders.join("\u0000");
+    if (leadersChanged || plan.respondent !== run.respondent) {
+      run = store.updateRun(run.id, { respondent: plan.respondent, leaders: plan.leaders });
     }
-    let rectifications = 0;
-    for (const input of plan.inputs) {
-      if (store.saveAnswer(run.id, input).rectification) rectifications++;
-    }
-    let state = loadState(store, run);
-    const missing = missingRequired(state);
-    if (missing.length === 0) {
-      run = store.finishRun(run.id);
-      state = { ...state, run, mode: "finished" };
-    }
-    return {
-      unit,
-      run,
-      resumed: plan.resume !== null,
-      saved: plan.inputs.length,
-      rectifications,
-      missing,
-      finished: missing.length === 0,
-      state,
-    };
-  });
+  } else {
+    if (!plan.loaded) throw new Error("a new run needs a loaded checklist");
+    ({ unit, run } = startRun(store, {
+      unitName: plan.unitName,
+      loaded: plan.loaded,
+      respondent: plan.respondent,
+      leaders: plan.leaders,
+      ...(target.replacing ? { replacing: target.replacing } : {}),
+    }));
+  }
+  let rectifications = 0;
+  for (const input of plan.inputs) {
+    if (store.saveAnswer(run.id, input).rectification) rectifications++;
+  }
+  if (run.answersFileHash !== plan.fileHash)
+    run = store.updateRun(run.id, { answersFileHash: plan.fileHash });
+  let state = loadState(store, run);
+  const missing = missingRequired(state);
+  if (missing.length === 0) {
+    run = store.finishRun(run.id);
+    state = { ...state, run, mode: "finished" };
+  }
+  return {
+    kind: "applied",
+    unit,
+    run,
+    resumed: target.kind === "resume",
+    saved: plan.inputs.length,
+    rectifications,
+    missing,
+    finished: missing.length === 0,
+    state,
+  };
 }

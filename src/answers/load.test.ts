@@ -7,8 +7,15 @@ import { setLang } from "../i18n/index.js";
 import type { Store } from "../store/store.js";
 import { addDays, localToday } from "../util/dates.js";
 import { sha256 } from "../yaml/source.js";
-import { applyPlan } from "./apply.js";
-import { type AnswersFlags, planAnswers } from "./load.js";
+import { type Applied, applyPlan as applyAny } from "./apply.js";
+import { type AnswersFlags, type AnswersPlan, planAnswers } from "./load.js";
+
+/** Apply a plan that must write (not one already applied). */
+function applyPlan(store: Store, plan: AnswersPlan): Applied {
+  const done = applyAny(store, plan);
+  if (done.kind !== "applied") throw new Error("the file was already applied");
+  return done;
+}
 
 const set = loadChecklistSet({ checklistsDir: MINI_DIR });
 const today = localToday();

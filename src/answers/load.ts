@@ -29,13 +29,16 @@ import { checklistOfRun } from "../check/snapshot.js";
 import type { ChecklistSet } from "../checklist/load.js";
 import type { Checklist, LoadedChecklist } from "../checklist/schema.js";
 import { type Lang, localized, t } from "../i18n/index.js";
+import { LIMITS } from "../input/limits.js";
 import type { AnswerInput, Store } from "../store/store.js";
 import type { Run, Unit } from "../store/types.js";
+import { resolveUnitName } from "../units/resolve.js";
 import { parseDate } from "../util/dates.js";
 import { closest } from "../util/similar.js";
 import type { Diagnostic } from "../yaml/diagnostics.js";
 import { yamlLib } from "../yaml/lib.js";
 import {
+  capDiagnostics,
   issuesToDiagnostics,
   makeDiagnostic,
   type ParsedYaml,
@@ -51,6 +54,8 @@ export interface AnswersFlags {
   checklist?: string;
   respondent?: string;
   new?: boolean;
+  /** The unit is new, even if its name is near a known one (--new-unit). */
+  newUnit?: boolean;
 }
 
 /** What applying the file will do: validated, nothing written yet. */
@@ -61,6 +66,10 @@ export interface AnswersPlan {
   checklist: Checklist;
   /** The unfinished run to continue, or null for a new run of `loaded`. */
   resume: { unit: Unit; run: Run } | null;
+  /** --new: a new run, setting aside the unfinished one. */
+  newRun: boolean;
+  /** sha256 of the file's text: the run remembers which file wrote it. */
+  fileHash: string;
   loaded: LoadedChecklist | null;
   respondent: string;
   leaders: string[];
@@ -108,7 +117,7 @@ export function planAnswers(
 ): PlanOutcome {
   const outcome = parseWithSchema(source, AnswersFileSchema);
   if (!outcome.ok) return { ok: false, diagnostics: outcome.diagnostics };
-  const { value: doc, parsed } = outcome;
+  const { value: doc, parsed, raw } = outcome;
   const file = source.file;
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
@@ -140,10 +149,26 @@ export function planAnswers(
     const c = checkName(unitName, "unit");
     if (!c.ok) at(["unit"], c.code, c.message);
   }
+  const unit = unitName === undefined ? undefined : resolveUnitName(deps.store, unitName);
+  if (unit?.kind === "near" && !deps.flags.newUnit) {
+    at(
+      doc.unit ? ["unit"] : [],
+      "near-unit",
+      t("answers.unitNear", { name: unit.name, near: unit.near.join("、") }),
+      t("answers.unitNear.hint", { name: unit.name, near: unit.near[0] ?? "" }),
+    );
+  }
+  // The stored form of the name: a look-alike of a known unit is that unit.
+  const storedName =
+    unit?.kind === "existing"
+      ? unit.unit.name
+      : unit?.kind === "new" || unit?.kind === "near"
+        ? unit.name
+        : unitName;
 
   const resume =
-    deps.store && unitName && !deps.flags.new
-      ? (findResumable(deps.store, unitName, checklistId) ?? null)
+    deps.store && storedName && !deps.flags.new
+      ? (findResumable(deps.store, storedName, checklistId) ?? null)
       : null;
   const loaded = deps.set.checklists.find((l) => l.checklist.id === checklistId) ?? null;
   let checklist: Checklist | undefined;
@@ -183,18 +208,38 @@ export function planAnswers(
   const leadersCheck = namesCheck.ok
     ? checkLeaders(leaders, perLeader ? localized(perLeader.title, perLeader.title_en, deps.lang) : null)
     : namesCheck;
-  if (!leadersCheck.ok)
+  if (!leadersCheck.ok) {
     at(doc.leaders ? ["leaders"] : [], leadersCheck.code, leadersCheck.message, t("answers.leaders.hint"));
+    // Items are not expanded for a list past the limit: that alone would cost what the limit prevents.
+    if (leadersCheck.code === "too-many-leaders") return { ok: false, diagnostics: errors };
+  }
   if (checklist && !perLeader && fileLeaders.length > 0)
     warn(["leaders"], "unused-leaders", t("answers.leaders.unused"));
 
-  if (!checklist || unitName === undefined || respondent === undefined)
+  if (!checklist || storedName === undefined || respondent === undefined)
     return { ok: false, diagnostics: errors };
 
+  // Keys from the file as parsed: rebuilt by the schema, an object would lose `__proto__`.
+  const rawAnswers = (raw as { answers?: unknown } | null)?.answers;
+  const entries =
+    rawAnswers !== null && typeof rawAnswers === "object"
+      ? Object.entries(rawAnswers as Record<string, unknown>)
+      : [];
+  if (entries.length > LIMITS.answers) {
+    at(
+      ["answers"],
+      "too-many-answers",
+      t("answers.tooMany", { count: entries.length, max: LIMITS.answers }),
+      undefined,
+      "key",
+    );
+    return { ok: false, diagnostics: errors };
+  }
   const slots = expandSlots(checklist, leaders);
   const byKey = new Map(slots.map((s) => [s.key, s]));
   const inputs: AnswerInput[] = [];
-  for (const [key, raw] of Object.entries(doc.answers ?? {})) {
+  for (const [key, raw] of entries) {
+    if (errors.length > LIMITS.diagnosticsPerFile) break;
     const base: Path = ["answers", key];
     const slot = byKey.get(key);
     if (!slot) {
@@ -332,15 +377,17 @@ export function planAnswers(
     }
     inputs.push(input);
   }
-  if (errors.length > 0) return { ok: false, diagnostics: errors };
+  if (errors.length > 0) return { ok: false, diagnostics: capDiagnostics(file, errors) };
   return {
     ok: true,
     plan: {
       file,
-      unitName: unitName.trim(),
+      unitName: storedName,
       checklistId,
       checklist,
       resume,
+      newRun: deps.flags.new ?? false,
+      fileHash: source.hash,
       loaded,
       respondent: respondent.trim(),
       leaders,

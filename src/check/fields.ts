@@ -2,6 +2,7 @@
 // the prompt (one field at a time) and the answers file (all at once, with positions).
 import { type Item, RESULTS, type Result } from "../checklist/schema.js";
 import { type Lang, type MessageKey, t } from "../i18n/index.js";
+import { LIMITS } from "../input/limits.js";
 import {
   RECTIFICATION_KINDS,
   RECTIFICATION_ORIGINS,
@@ -9,6 +10,7 @@ import {
   type RectificationKind,
   type RectificationOrigin,
 } from "../store/types.js";
+import { normalizeUnitName } from "../units/identity.js";
 import { parseDate } from "../util/dates.js";
 
 /** A field's verdict; `code` is the stable diagnostic code the answers file reports. */
@@ -18,8 +20,8 @@ const ok = <T>(value: T): Check<T> => ({ ok: true, value });
 const bad = <T>(message: string, code = "invalid"): Check<T> => ({ ok: false, message, code });
 
 /** Longest free text we keep in one field: a paragraph, not a file. */
-export const MAX_TEXT = 2000;
-export const MAX_NAME = 100;
+export const MAX_TEXT = LIMITS.textChars;
+export const MAX_NAME = LIMITS.nameChars;
 
 export const RECT_FIELDS = [
   "problem",
@@ -114,15 +116,35 @@ export function checkText(raw: string, field: AnswerField, required: boolean): C
   return ok(v);
 }
 
+/** A unit's name in its stored form (see units/identity.ts), or why it cannot be one. */
+export function checkUnitName(raw: string): Check<string> {
+  const n = normalizeUnitName(raw);
+  if (n.ok) return ok(n.name);
+  const field = fieldLabel("unit");
+  switch (n.problem) {
+    case "empty":
+      return bad(t("check.field.required", { field }), "missing-field");
+    case "too-long":
+      return bad(t("check.field.tooLong", { field, max: MAX_NAME }), "too-long");
+    case "control":
+      return bad(t("check.field.controlChars", { field }), "bad-name");
+    case "bidi":
+      return bad(t("check.field.bidiChars", { field }), "bad-name");
+  }
+}
+
 /** A person's or a unit's name: required, one line, not too long. */
 export function checkName(raw: string, field: "unit" | "respondent" | "leaders" | "owner"): Check<string> {
+  if (field === "unit") return checkUnitName(raw);
   const v = raw.trim();
   if (v === "") return bad(t("check.field.required", { field: fieldLabel(field) }), "missing-field");
-  if (v.length > MAX_NAME)
+  if ([...v].length > MAX_NAME)
     return bad(t("check.field.tooLong", { field: fieldLabel(field), max: MAX_NAME }), "too-long");
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
-  if (/[\u0000-\u001f\u007f]/.test(v))
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(v))
     return bad(t("check.field.controlChars", { field: fieldLabel(field) }), "bad-name");
+  if (/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(v))
+    return bad(t("check.field.bidiChars", { field: fieldLabel(field) }), "bad-name");
   return ok(v);
 }
 
@@ -135,6 +157,12 @@ export function checkLeaderName(raw: string): Check<string> {
 }
 
 export function checkLeaders(names: readonly string[], perLeaderSection: string | null): Check<string[]> {
+  // Counted first: the duplicate check below compares each name with the ones before it.
+  if (names.length > LIMITS.leaders)
+    return bad(
+      t("check.field.tooManyLeaders", { count: names.length, max: LIMITS.leaders }),
+      "too-many-leaders",
+    );
   const out: string[] = [];
   for (const n of names) {
     const c = checkLeaderName(n);

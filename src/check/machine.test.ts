@@ -43,6 +43,8 @@ const run: Run = {
   status: "in-progress",
   startedAt: "2026-11-27T00:00:00.000Z",
   finishedAt: null,
+  supersededBy: null,
+  answersFileHash: null,
   updatedAt: "2026-11-27T00:00:00.000Z",
 };
 

@@ -1,6 +1,6 @@
 // Finding, starting and loading runs: shared by the interactive check and the answers file.
 import type { LoadedChecklist } from "../checklist/schema.js";
-import type { Store } from "../store/store.js";
+import { newId, type Store } from "../store/store.js";
 import type { Run, Unit } from "../store/types.js";
 import { type CheckState, initialState } from "./machine.js";
 import { expandSlots } from "./slots.js";
@@ -18,15 +18,29 @@ export function findResumable(
   return run ? { unit, run } : undefined;
 }
 
-/** Create the unit when new, snapshot the checklist, and start a run: one transaction. */
+/**
+ * Create the unit when new, snapshot the checklist, and start a run: one transaction. The
+ * database holds one unfinished run per unit and checklist: `replacing` (check --new) is set
+ * aside for the new one, kept with its answers; any other unfinished run makes createRun throw
+ * RunAlreadyOpen (another check started it meanwhile).
+ */
 export function startRun(
   store: Store,
-  input: { unitName: string; loaded: LoadedChecklist; respondent: string; leaders: string[] },
+  input: {
+    unitName: string;
+    loaded: LoadedChecklist;
+    respondent: string;
+    leaders: string[];
+    replacing?: Run;
+  },
 ): { unit: Unit; run: Run } {
   return store.transaction(() => {
     const unit = store.ensureUnit(input.unitName);
     const snapshot = store.saveSnapshot(input.loaded);
+    const id = newId();
+    if (input.replacing) store.supersedeRun(input.replacing.id, id);
     const run = store.createRun({
+      id,
       unitId: unit.id,
       snapshot,
       respondent: input.respondent,

@@ -19,7 +19,7 @@ const LEADERS = "李书记、王校长";
 function answersOf(k: Kit) {
   const store = k.open();
   try {
-    const runs = store.listRuns();
+    const runs = store.listRuns({ includeSetAside: true });
     return {
       runs,
       answers: runs.flatMap((r) => store.listAnswers(r.id)),
@@ -113,6 +113,9 @@ describe("resuming", () => {
     const { runs, answers } = answersOf(kit);
     expect(runs).toHaveLength(2);
     expect(runs.map((r) => r.status)).toEqual(["in-progress", "in-progress"]);
+    // The old one is set aside for the new one (the database allows one unfinished run).
+    expect(runs[0]?.supersededBy).toBe(runs[1]?.id);
+    expect(runs[1]?.supersededBy).toBeNull();
     expect(answers).toHaveLength(2);
     // The resumable run is now the newest one.
     const { ask: again } = await session(kit, [], MINI);

@@ -5,7 +5,7 @@ import type { ChecklistSet } from "../checklist/load.js";
 import type { Checklist, LoadedChecklist } from "../checklist/schema.js";
 import { usageError } from "../errors.js";
 import { type Lang, localized, t } from "../i18n/index.js";
-import type { Store } from "../store/store.js";
+import { RunAlreadyOpen, type Store } from "../store/store.js";
 import type { Run, Unit } from "../store/types.js";
 import type { Palette } from "../util/color.js";
 import { checkLeaders, checkName } from "./fields.js";
@@ -123,6 +123,38 @@ export async function askLeaders(
   return leaders;
 }
 
+/** Resume `run`: the respondent given with --respondent, and where the person left off. */
+function resume(
+  deps: StartDeps,
+  opts: StartOptions,
+  found: { unit: Unit; run: Run },
+  loaded: LoadedChecklist | undefined,
+): Started {
+  const { store, ask } = deps;
+  const c = deps.style;
+  let run = found.run;
+  if (opts.respondent !== undefined) {
+    const r = checkName(opts.respondent, "respondent");
+    if (!r.ok) throw usageError("check.badOption", { option: "--respondent", message: r.message });
+    if (r.value !== run.respondent) run = store.updateRun(run.id, { respondent: r.value });
+  }
+  const checklist = checklistOfRun(store, run);
+  const state = loadState(store, run);
+  if (loaded && loaded.hash !== run.checklistHash) {
+    ask.say(c.yellow(t("check.resume.snapshot", { version: run.checklistVersion })));
+  }
+  const p = { answered: answeredCount(state), total: state.slots.length };
+  const when = localDateTime(run.startedAt);
+  ask.say(
+    c.green(
+      state.mode === "review"
+        ? t("check.resume.review", { ...p, when, respondent: run.respondent })
+        : t("check.resume.at", { ...p, when, respondent: run.respondent, position: state.cursor + 1 }),
+    ),
+  );
+  return { unit: found.unit, checklist, state, resumed: true };
+}
+
 /**
  * Everything after the unit (chosen first, see unit.ts): the checklist, then the unfinished
  * run to resume, or a new run with its respondent and leaders.
@@ -137,30 +169,7 @@ export async function startInteractive(
   const set = deps.checklists();
   const { id, loaded } = await chooseChecklist(deps, set, unitName, opts.checklist);
   const open = findResumable(store, unitName, id);
-
-  if (open && !opts.new) {
-    let run = open.run;
-    if (opts.respondent !== undefined) {
-      const r = checkName(opts.respondent, "respondent");
-      if (!r.ok) throw usageError("check.badOption", { option: "--respondent", message: r.message });
-      if (r.value !== run.respondent) run = store.updateRun(run.id, { respondent: r.value });
-    }
-    const checklist = checklistOfRun(store, run);
-    const state = loadState(store, run);
-    if (loaded && loaded.hash !== run.checklistHash) {
-      ask.say(c.yellow(t("check.resume.snapshot", { version: run.checklistVersion })));
-    }
-    const p = { answered: answeredCount(state), total: state.slots.length };
-    const when = localDateTime(run.startedAt);
-    ask.say(
-      c.green(
-        state.mode === "review"
-          ? t("check.resume.review", { ...p, when, respondent: run.respondent })
-          : t("check.resume.at", { ...p, when, respondent: run.respondent, position: state.cursor + 1 }),
-      ),
-    );
-    return { unit: open.unit, checklist, state, resumed: true };
-  }
+  if (open && !opts.new) return resume(deps, opts, open, loaded);
 
   if (!loaded) {
     throw usageError("check.unknownChecklist", {
@@ -183,7 +192,21 @@ export async function startInteractive(
   const leaders = perLeader
     ? await askLeaders(ask, localized(perLeader.title, perLeader.title_en, lang), last?.leaders ?? [])
     : [];
-  const started = startRun(store, { unitName, loaded, respondent, leaders });
+  let started: { unit: Unit; run: Run };
+  try {
+    started = startRun(store, {
+      unitName,
+      loaded,
+      respondent,
+      leaders,
+      ...(open ? { replacing: open.run } : {}),
+    });
+  } catch (e) {
+    // Another check of the unit started while this person was typing: continue that one.
+    if (!(e instanceof RunAlreadyOpen)) throw e;
+    ask.say(c.yellow(t("check.startedMeanwhile")));
+    return resume(deps, opts, { unit: store.getUnit(e.open.unitId)!, run: e.open }, loaded);
+  }
   const slots = expandSlots(loaded.checklist, leaders);
   if (perLeader) {
     const section = localized(perLeader.title, perLeader.title_en, lang);

@@ -4,6 +4,7 @@ import type { Ask } from "../ask/types.js";
 import { usageError } from "../errors.js";
 import { t } from "../i18n/index.js";
 import type { Store } from "../store/store.js";
+import { resolveUnitName } from "../units/resolve.js";
 import { checkName } from "./fields.js";
 
 const NEW_UNIT = "\u0000new";
@@ -22,15 +23,40 @@ export async function askName(
       return c.ok ? true : c.message;
     },
   });
-  return raw.trim();
+  const c = checkName(raw, field);
+  return c.ok ? c.value : raw.trim();
+}
+
+/**
+ * A name typed (or given with --unit) that is near a known unit's, such as 莲塘一中 beside
+ * 莲塘第一中学: the person says which they mean before a new unit is made.
+ */
+async function confirmNear(store: Store, ask: Ask, typed: string, newUnit: boolean): Promise<string> {
+  const r = resolveUnitName(store, typed);
+  if (r.kind === "existing") return r.unit.name;
+  if (r.kind !== "near" || newUnit) return r.kind === "invalid" ? typed : r.name;
+  const picked = await ask.select<string>({
+    message: t("check.ask.unitNear", { name: r.name }),
+    choices: [
+      ...r.near.map((n) => ({ value: n, name: t("check.ask.unitNear.existing", { name: n }) })),
+      { value: NEW_UNIT, name: t("check.ask.unitNear.new", { name: r.name }) },
+    ],
+    default: r.near[0],
+  });
+  return picked === NEW_UNIT ? r.name : picked;
 }
 
 /** `--unit`, else a choice of the known units (the most recently checked on top), else a name typed in. */
-export async function chooseUnit(store: Store, ask: Ask, given: string | undefined): Promise<string> {
+export async function chooseUnit(
+  store: Store,
+  ask: Ask,
+  given: string | undefined,
+  newUnit = false,
+): Promise<string> {
   if (given !== undefined) {
     const c = checkName(given, "unit");
     if (!c.ok) throw usageError("check.badOption", { option: "--unit", message: c.message });
-    return c.value;
+    return confirmNear(store, ask, c.value, newUnit);
   }
   const units = store.listUnits();
   if (units.length === 0) return askName(ask, t("check.ask.unitNew"), "unit");
@@ -52,5 +78,6 @@ export async function chooseUnit(store: Store, ask: Ask, given: string | undefin
     ],
     default: sorted[0]?.name,
   });
-  return picked === NEW_UNIT ? askName(ask, t("check.ask.unitNew"), "unit") : picked;
+  if (picked !== NEW_UNIT) return picked;
+  return confirmNear(store, ask, await askName(ask, t("check.ask.unitNew"), "unit"), newUnit);
 }

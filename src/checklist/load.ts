@@ -1,5 +1,5 @@
 // Loading checklists: files → typed checklists or positioned diagnostics (§3).
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { usageError } from "../errors.js";
 import { t } from "../i18n/index.js";
@@ -12,7 +12,7 @@ import {
   parseWithSchema,
   positionAt,
 } from "../yaml/parse.js";
-import { readSource } from "../yaml/source.js";
+import { readSource, sourceText } from "../yaml/source.js";
 import { type Checklist, ChecklistSchema, type LoadedChecklist } from "./schema.js";
 
 export interface FileReport {
@@ -133,6 +133,20 @@ function semanticChecks(checklist: Checklist, parsed: ParsedYaml): Diagnostic[] 
   return out;
 }
 
+/**
+ * A checklist from YAML text that did not come from a file here (a snapshot in a school's
+ * database): the same checks as a file's, errors only.
+ */
+export function checklistFromText(
+  text: string,
+  name: string,
+): { checklist?: Checklist; errors: Diagnostic[] } {
+  const outcome = parseWithSchema(sourceText(name, text), ChecklistSchema);
+  if (!outcome.ok) return { errors: outcome.diagnostics };
+  const errors = semanticChecks(outcome.value, outcome.parsed).filter((d) => d.severity === "error");
+  return errors.length > 0 ? { errors } : { checklist: outcome.value, errors };
+}
+
 export function loadChecklistFile(file: string, builtin = false): FileReport {
   const read = readSource(file);
   if (!read.ok) return { file, diagnostics: [read.diagnostic] };
@@ -161,19 +175,43 @@ export function loadChecklistFile(file: string, builtin = false): FileReport {
   };
 }
 
-/** Every *.yaml / *.yml below a folder, sorted for stable output. */
+/**
+ * Every *.yaml / *.yml below a folder, sorted for stable output. Symbolic links are followed
+ * (a folder once, by its real path, so a loop ends); a broken link to a YAML name is kept, so
+ * that loading it says what is wrong instead of leaving it out without a word.
+ */
 function yamlFilesIn(dir: string): string[] {
   const out: string[] = [];
+  const visited = new Set<string>();
   const walk = (d: string) => {
+    const real = realpathOr(d);
+    if (visited.has(real)) return;
+    visited.add(real);
     for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
       const full = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && YAML_EXT.test(entry.name)) out.push(full);
+      let isDir = entry.isDirectory();
+      if (entry.isSymbolicLink()) {
+        try {
+          isDir = statSync(full).isDirectory();
+        } catch {
+          isDir = false;
+        }
+      }
+      if (isDir) walk(full);
+      else if (!entry.isDirectory() && YAML_EXT.test(entry.name)) out.push(full);
     }
   };
   walk(dir);
   return out;
+}
+
+function realpathOr(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
 }
 
 /**

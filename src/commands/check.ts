@@ -7,7 +7,7 @@ import path from "node:path";
 import * as z from "zod/mini";
 import type { ChecklistSet } from "../checklist/load.js";
 import type { Context } from "../context.js";
-import { usageError } from "../errors.js";
+import { usageError, userError } from "../errors.js";
 import { localized, t } from "../i18n/index.js";
 import { openStore, type Store } from "../store/store.js";
 import { localToday } from "../util/dates.js";
@@ -18,6 +18,7 @@ const Options = z.object({
   respondent: z.optional(z.string()),
   answers: z.optional(z.string()),
   new: z.optional(z.boolean()),
+  newUnit: z.optional(z.boolean()),
 });
 type Options = z.infer<typeof Options>;
 
@@ -56,7 +57,7 @@ export async function run(raw: unknown, ctx: Context): Promise<number> {
     const early = opts.checklist === undefined ? undefined : await loadSet(ctx);
     if (early && opts.checklist !== undefined) checkChecklistFlag(store, early, opts.checklist);
     const ask = new InquirerAsk({ output: process.stdout });
-    const unitName = await chooseUnit(store, ask, opts.unit);
+    const unitName = await chooseUnit(store, ask, opts.unit, opts.newUnit ?? false);
     const [{ startInteractive }, { runSession }, set] = await Promise.all([
       import("../check/setup.js"),
       import("../check/session.js"),
@@ -86,6 +87,9 @@ export async function run(raw: unknown, ctx: Context): Promise<number> {
   }
 }
 
+/** Times an answers file is planned again when another process changed the unit's run meanwhile. */
+const RETRIES = 5;
+
 async function fromFile(file: string, opts: Options, ctx: Context): Promise<number> {
   const abs = path.resolve(ctx.cwd, file);
   if (!existsSync(abs)) {
@@ -95,18 +99,15 @@ async function fromFile(file: string, opts: Options, ctx: Context): Promise<numb
       { hintKey: "error.pathMissing.hint" },
     );
   }
-  const [{ readSource }, { renderText }, { planAnswers }, { applyPlan }, { countResults }, { resultLabel }] =
-    await Promise.all([
-      import("../yaml/source.js"),
-      import("../checklist/report.js"),
-      import("../answers/load.js"),
-      import("../answers/apply.js"),
-      import("../check/machine.js"),
-      import("../check/fields.js"),
-    ]);
+  const [{ readSource }, { renderText }, { planAnswers }, { applyPlan, RunChanged }] = await Promise.all([
+    import("../yaml/source.js"),
+    import("../checklist/report.js"),
+    import("../answers/load.js"),
+    import("../answers/apply.js"),
+  ]);
   const report = (diagnostics: Parameters<typeof renderText>[0]["diagnostics"]) =>
     renderText({ files: [{ file: abs, diagnostics }], diagnostics }, ctx.cwd, ctx.err);
-  const read = readSource(abs);
+  const read = readSource(abs, "answers");
   if (!read.ok) {
     ctx.stderr.write(report([read.diagnostic]));
     ctx.stderr.write(`${ctx.err.red(t("answers.notStored"))}\n`);
@@ -116,59 +117,95 @@ async function fromFile(file: string, opts: Options, ctx: Context): Promise<numb
   // Checked before the database is even created: a wrong file leaves no trace.
   let store: Store | null = existsSync(ctx.dbPath) ? openStore(ctx.dbPath) : null;
   try {
-    const outcome = planAnswers(read.source, {
-      set,
-      store,
-      flags: {
-        ...(opts.unit !== undefined ? { unit: opts.unit } : {}),
-        ...(opts.checklist !== undefined ? { checklist: opts.checklist } : {}),
-        ...(opts.respondent !== undefined ? { respondent: opts.respondent } : {}),
-        new: opts.new ?? false,
-      },
-      today: localToday(),
-      lang: ctx.lang,
-    });
-    if (!outcome.ok) {
-      ctx.stderr.write(report(outcome.diagnostics));
-      ctx.stderr.write(`${ctx.err.red(t("answers.notStored"))}\n`);
-      return 2;
+    for (let attempt = 1; ; attempt++) {
+      const outcome = planAnswers(read.source, {
+        set,
+        store,
+        flags: {
+          ...(opts.unit !== undefined ? { unit: opts.unit } : {}),
+          ...(opts.checklist !== undefined ? { checklist: opts.checklist } : {}),
+          ...(opts.respondent !== undefined ? { respondent: opts.respondent } : {}),
+          new: opts.new ?? false,
+          newUnit: opts.newUnit ?? false,
+        },
+        today: localToday(),
+        lang: ctx.lang,
+      });
+      if (!outcome.ok) {
+        ctx.stderr.write(report(outcome.diagnostics));
+        ctx.stderr.write(`${ctx.err.red(t("answers.notStored"))}\n`);
+        return 2;
+      }
+      const plan = outcome.plan;
+      if (attempt === 1 && plan.warnings.length > 0) ctx.stderr.write(report(plan.warnings));
+      store ??= openStore(ctx.dbPath);
+      try {
+        const done = applyPlan(store, plan);
+        ctx.stdout.write(await appliedText(done, plan, file, ctx));
+        return 0;
+      } catch (e) {
+        // Another check of the unit started or finished meanwhile: plan against what is there now.
+        if (!(e instanceof RunChanged) || attempt >= RETRIES) {
+          if (e instanceof RunChanged) throw userError("answers.runChanged", { unit: plan.unitName });
+          throw e;
+        }
+      }
     }
-    const plan = outcome.plan;
-    if (plan.warnings.length > 0) ctx.stderr.write(report(plan.warnings));
-    store ??= openStore(ctx.dbPath);
-    const done = applyPlan(store, plan);
-    const counts = countResults(done.state);
-    const lines = [
-      t(done.resumed ? "answers.applied.resumed" : "answers.applied.new", {
-        count: done.saved,
-        unit: done.unit.name,
-        title: localized(plan.checklist.title, plan.checklist.title_en, ctx.lang),
-      }),
-      t("check.summary.line", {
-        answered: done.state.answers.size,
-        total: done.state.slots.length,
-        counts: (["pass", "partial", "fail", "na"] as const)
-          .map((r) => `${resultLabel(r, ctx.lang)} ${counts[r]}`)
-          .join(" · "),
-      }),
-      t("answers.applied.rectifications", { count: done.state.rectifications.size }),
-    ];
-    if (done.finished) lines.push(ctx.out.green(t("answers.applied.finished")));
-    else {
-      const shown = done.missing.slice(0, 10).map((s) => s.key);
-      lines.push(
-        ctx.out.yellow(
-          t("answers.applied.missing", {
-            count: done.missing.length,
-            items: `${shown.join(", ")}${done.missing.length > shown.length ? ", …" : ""}`,
-          }),
-        ),
-      );
-      lines.push(ctx.out.dim(t("answers.applied.missing.hint", { unit: done.unit.name, file })));
-    }
-    ctx.stdout.write(`${lines.join("\n")}\n`);
-    return 0;
   } finally {
     store?.close();
   }
+}
+
+/** What applying the file did, for stdout. */
+async function appliedText(
+  done: import("../answers/apply.js").ApplyOutcome,
+  plan: import("../answers/load.js").AnswersPlan,
+  file: string,
+  ctx: Context,
+): Promise<string> {
+  const title = localized(plan.checklist.title, plan.checklist.title_en, ctx.lang);
+  if (done.kind === "already-applied") {
+    const { localDateTime } = await import("../check/session.js");
+    return `${ctx.out.green(
+      t("answers.alreadyApplied", {
+        unit: done.unit.name,
+        title,
+        when: localDateTime(done.run.finishedAt ?? done.run.updatedAt),
+      }),
+    )}\n${ctx.out.dim(t("answers.alreadyApplied.hint", { file }))}\n`;
+  }
+  const [{ countResults }, { resultLabel }] = await Promise.all([
+    import("../check/machine.js"),
+    import("../check/fields.js"),
+  ]);
+  const counts = countResults(done.state);
+  const lines = [
+    t(done.resumed ? "answers.applied.resumed" : "answers.applied.new", {
+      count: done.saved,
+      unit: done.unit.name,
+      title,
+    }),
+    t("check.summary.line", {
+      answered: done.state.answers.size,
+      total: done.state.slots.length,
+      counts: (["pass", "partial", "fail", "na"] as const)
+        .map((r) => `${resultLabel(r, ctx.lang)} ${counts[r]}`)
+        .join(" · "),
+    }),
+    t("answers.applied.rectifications", { count: done.state.rectifications.size }),
+  ];
+  if (done.finished) lines.push(ctx.out.green(t("answers.applied.finished")));
+  else {
+    const shown = done.missing.slice(0, 10).map((s) => s.key);
+    lines.push(
+      ctx.out.yellow(
+        t("answers.applied.missing", {
+          count: done.missing.length,
+          items: `${shown.join(", ")}${done.missing.length > shown.length ? ", …" : ""}`,
+        }),
+      ),
+    );
+    lines.push(ctx.out.dim(t("answers.applied.missing.hint", { unit: done.unit.name, file })));
+  }
+  return `${lines.join("\n")}\n`;
 }

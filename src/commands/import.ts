@@ -2,12 +2,13 @@
 import path from "node:path";
 import * as z from "zod/mini";
 import type { Context } from "../context.js";
-import { t } from "../i18n/index.js";
+import { type MessageKey, t } from "../i18n/index.js";
 import {
   type Counts,
   expandSources,
   type FileResult,
   type ImportReport,
+  type InvalidAt,
   importAll,
   KINDS,
 } from "../import/index.js";
@@ -27,8 +28,82 @@ function cell(c: Counts): string {
   return parts.length > 0 ? parts.join(" ") : "0";
 }
 
+/** table answers, row 12 (id …), column note: longer than 2000 characters */
+function invalidText(at: InvalidAt): string {
+  const where = `${at.row !== undefined ? t("import.where", { table: at.table, row: at.row }) : t("import.where.table", { table: at.table })}${at.id ? t("import.where.id", { id: at.id }) : ""}${at.column ? t("import.where.column", { column: at.column }) : ""}`;
+  return `${where}: ${t(`import.bad.${at.problem}` as MessageKey, at.params)}`;
+}
+
 function reasonText(f: Extract<FileResult, { ok: false }>): string {
+  if (f.reason === "invalid" && f.invalid)
+    return t("import.reason.invalid", { detail: invalidText(f.invalid) });
+  if (f.reason === "not-regular")
+    return t("import.reason.not-regular", { detail: t(`input.kind.${f.detail}` as MessageKey) });
   return t(`import.reason.${f.reason}`, { detail: f.detail });
+}
+
+/** A merge group's values in one line: `closed, 2026-11-27, 王主任`. */
+function values(v: Record<string, unknown> | null): string {
+  if (v === null) return "—";
+  return Object.values(v)
+    .map((x) => (x === null ? "—" : String(x).replace(/\s+/g, " ").slice(0, 60)))
+    .join(", ");
+}
+
+function conflictLines(report: ImportReport, ctx: Context): string[] {
+  const all = report.files.flatMap((f) =>
+    f.ok ? f.mergeConflicts.map((c) => ({ file: f.file, ...c })) : [],
+  );
+  if (all.length === 0) return [];
+  const lines = [ctx.err.yellow(t("import.mergeConflicts", { count: all.length }))];
+  for (const c of all) {
+    lines.push(
+      `  ${t("import.mergeConflict", {
+        file: c.file,
+        kind: t(`import.kind.${c.kind}`),
+        label: c.label,
+        id: c.id.slice(0, 8),
+        group: c.group === "deleted" ? t("import.group.deleted") : c.group,
+        local: values(c.local),
+        incoming: values(c.incoming),
+      })}`,
+    );
+  }
+  lines.push(`${ctx.err.cyan(`${t("hint.prefix")}:`)} ${t("import.mergeConflict.hint")}`);
+  return lines;
+}
+
+function warningLines(report: ImportReport, ctx: Context): string[] {
+  const lines: string[] = [];
+  for (const f of report.files) {
+    if (!f.ok) continue;
+    if (f.stale > 0) lines.push(ctx.err.dim(t("import.stale", { file: f.file, count: f.stale })));
+    for (const w of f.warnings) {
+      if (w.kind === "near-unit") {
+        lines.push(
+          ctx.err.yellow(
+            t("import.warning.nearUnit", {
+              file: f.file,
+              name: w.name,
+              near: w.near.join("、"),
+              nearFirst: w.near[0] ?? "",
+            }),
+          ),
+        );
+      } else if (w.kind === "clock-ahead") {
+        lines.push(
+          ctx.err.yellow(t("import.warning.clockAhead", { file: f.file, latest: w.latest, days: w.days })),
+        );
+      } else {
+        lines.push(
+          ctx.err.yellow(
+            t("import.warning.runSetAside", { file: f.file, unit: w.unit, checklist: w.checklist }),
+          ),
+        );
+      }
+    }
+  }
+  return lines;
 }
 
 function renderText(report: ImportReport, ctx: Context, dbLabel: string): string {
@@ -60,6 +135,7 @@ function renderProblems(report: ImportReport, ctx: Context): string {
     if (failed.some((f) => f.reason === "newer"))
       lines.push(`${c.cyan(`${t("hint.prefix")}:`)} ${t("store.newer.hint")}`);
   }
+  lines.push(...conflictLines(report, ctx), ...warningLines(report, ctx));
   const conflicts = report.files.flatMap((f) =>
     f.ok ? f.conflicts.map((x) => ({ file: f.file, ...x })) : [],
   );
@@ -96,13 +172,30 @@ export async function run(args: string[], raw: unknown, ctx: Context): Promise<n
       target: ctx.dbPath,
       files: report.files.map((f) =>
         f.ok
-          ? { file: f.file, ok: true, counts: f.counts, conflicts: f.conflicts }
-          : { file: f.file, ok: false, reason: f.reason, message: reasonText(f) },
+          ? {
+              file: f.file,
+              ok: true,
+              counts: f.counts,
+              conflicts: f.conflicts,
+              mergeConflicts: f.mergeConflicts,
+              stale: f.stale,
+              warnings: f.warnings,
+            }
+          : {
+              file: f.file,
+              ok: false,
+              reason: f.reason,
+              message: reasonText(f),
+              ...(f.invalid ? { invalid: f.invalid } : {}),
+            },
       ),
       totals: report.totals,
       imported: report.imported,
       failed: report.failed,
       runsSkipped: report.runsSkipped,
+      ...(report.aborted
+        ? { aborted: { file: report.aborted.file, message: report.aborted.error.message } }
+        : {}),
     };
     ctx.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   } else {
@@ -110,5 +203,13 @@ export async function run(args: string[], raw: unknown, ctx: Context): Promise<n
     ctx.stdout.write(renderText(report, ctx, dbLabel.startsWith("..") ? ctx.dbPath : dbLabel));
   }
   ctx.stderr.write(renderProblems(report, ctx));
+  if (report.aborted) {
+    // The database itself failed (a full disk, a lock): each file before was wholly imported or not at all.
+    const e = report.aborted.error;
+    ctx.stderr.write(
+      `${ctx.err.red(`${t("error.prefix")}:`)} ${t("import.aborted", { file: report.aborted.file, message: e.message })}\n${e.hint ? `${ctx.err.cyan(`${t("hint.prefix")}:`)} ${e.hint}\n` : ""}`,
+    );
+    return e.exitCode;
+  }
   return report.failed > 0 || report.runsSkipped > 0 ? 1 : 0;
 }

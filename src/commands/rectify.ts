@@ -2,6 +2,7 @@
 import stringWidth from "string-width";
 import * as z from "zod/mini";
 import type { Ask } from "../ask/types.js";
+import { checkName, checkText } from "../check/fields.js";
 import type { Context } from "../context.js";
 import { usageError, userError } from "../errors.js";
 import { localized, type MessageKey, t } from "../i18n/index.js";
@@ -264,10 +265,28 @@ const UpdateOptions = z.object({
   json: z.optional(z.boolean()),
 });
 
+/** --by is a name and --note/--progress/--remark are texts, within the limits every record keeps. */
+function checkUpdateTexts(opts: z.infer<typeof UpdateOptions>): void {
+  if (opts.by !== undefined && opts.by.trim() !== "") {
+    const c = checkName(opts.by, "respondent");
+    if (!c.ok) throw usageError("check.badOption", { option: "--by", message: c.message });
+  }
+  for (const [option, value, field] of [
+    ["--note", opts.note, "note"],
+    ["--progress", opts.progress, "note"],
+    ["--remark", opts.remark, "note"],
+  ] as const) {
+    if (value === undefined) continue;
+    const c = checkText(value, field, false);
+    if (!c.ok) throw usageError("check.badOption", { option, message: c.message });
+  }
+}
+
 export async function runUpdate(id: string, raw: unknown, ctx: Context): Promise<number> {
   const opts = UpdateOptions.parse(raw);
   const to = parseStatus(opts.status);
   if (!to) throw badStatus(opts.status);
+  checkUpdateTexts(opts);
   const today = localToday();
   const result = withStore(ctx, (store) => {
     const rect = resolveId(store, id);

@@ -43,7 +43,11 @@ export function renderStatusTable(rows: StatusRow[], ctx: Context, notStarted: r
     String(r.openRectifications),
     r.overdueRectifications > 0 ? ctx.out.red(String(r.overdueRectifications)) : "0",
     r.relapses > 0 ? ctx.out.red(String(r.relapses)) : "0",
-    r.status === "complete" ? ctx.out.green(t("status.complete")) : ctx.out.yellow(t("status.inProgress")),
+    r.status === "complete"
+      ? ctx.out.green(t("status.complete"))
+      : r.setAside
+        ? ctx.out.dim(t("status.setAside"))
+        : ctx.out.yellow(t("status.inProgress")),
     localDateTime(r.startedAt),
     localDateTime(r.finishedAt),
   ]);

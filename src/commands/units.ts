@@ -1,12 +1,14 @@
 // `lookback units [list|add|import FILE]`: the roster of units (单位名册) (§6).
 import { existsSync } from "node:fs";
 import * as z from "zod/mini";
+import { checkUnitName } from "../check/fields.js";
 import type { Context } from "../context.js";
 import { usageError } from "../errors.js";
 import { t } from "../i18n/index.js";
 import { openStore, type Store } from "../store/store.js";
 import { applyPlan, planRoster, type RosterResult } from "../units/apply.js";
 import { rosterCoverage } from "../units/coverage.js";
+import { unitKey } from "../units/identity.js";
 import { readRoster } from "../units/read.js";
 import type { RosterError, RosterRow } from "../units/roster.js";
 import { renderTable } from "../util/table.js";
@@ -16,9 +18,11 @@ const AddOptions = z.object({
   code: z.optional(z.string()),
   township: z.optional(z.string()),
   type: z.optional(z.string()),
+  newUnit: z.optional(z.boolean()),
   json: z.optional(z.boolean()),
 });
-const ImportOptions = z.object({ json: z.optional(z.boolean()) });
+const ImportOptions = z.object({ newUnit: z.optional(z.boolean()), json: z.optional(z.boolean()) });
+const JsonOption = z.object({ json: z.optional(z.boolean()) });
 
 function withStore<T>(ctx: Context, fn: (store: Store) => T): T {
   const store = openStore(ctx.dbPath);
@@ -80,28 +84,40 @@ export async function list(raw: unknown, ctx: Context): Promise<number> {
   return 0;
 }
 
-function applyRows(ctx: Context, rows: RosterRow[], headings: { name: string | null; code: string | null }) {
+function applyRows(
+  ctx: Context,
+  rows: RosterRow[],
+  headings: { name: string | null; code: string | null },
+  allowNear: boolean,
+) {
   return withStore(ctx, (store) => {
-    const { plan, errors } = planRoster(store, rows, headings);
+    const { plan, errors } = planRoster(store, rows, headings, { allowNear });
     return errors.length > 0 ? { errors } : { result: applyPlan(store, plan) };
   });
 }
 
 export async function add(name: string, raw: unknown, ctx: Context): Promise<number> {
   const opts = AddOptions.parse(raw);
-  const trimmed = name.trim();
-  if (trimmed === "") throw usageError("units.add.emptyName");
+  const checked = checkUnitName(name);
+  if (!checked.ok) {
+    if (checked.code === "missing-field") throw usageError("units.add.emptyName");
+    throw usageError("check.badOption", { option: "NAME", message: checked.message });
+  }
   const row: RosterRow = {
     row: 1,
-    name: trimmed,
+    name: checked.value,
     code: opts.code?.trim() || null,
     township: opts.township?.trim() || null,
     type: opts.type?.trim() || null,
   };
-  const outcome = applyRows(ctx, [row], { name: "NAME", code: "--code" });
+  const outcome = applyRows(ctx, [row], { name: "NAME", code: "--code" }, opts.newUnit ?? false);
   if (!outcome.result) {
     const e = outcome.errors[0]!;
-    throw usageError(`units.error.${e.code}`, e.params);
+    throw usageError(
+      `units.error.${e.code}`,
+      e.params,
+      e.code === "nearName" ? { hintKey: "units.nearHint" } : {},
+    );
   }
   const done = outcome.result.units[0]!;
   if (opts.json) {
@@ -118,16 +134,23 @@ export async function add(name: string, raw: unknown, ctx: Context): Promise<num
 export async function importRoster(file: string, raw: unknown, ctx: Context): Promise<number> {
   const opts = ImportOptions.parse(raw);
   const parsed = await readRoster(file, ctx.cwd);
-  const outcome = parsed.ok ? applyRows(ctx, parsed.rows, parsed.headings) : { errors: parsed.errors };
+  const outcome = parsed.ok
+    ? applyRows(ctx, parsed.rows, parsed.headings, opts.newUnit ?? false)
+    : { errors: parsed.errors };
   if (!outcome.result) {
     const errors = outcome.errors;
     const badHeader = errors.some((e) => e.code === "badHeader");
+    const near = errors.some((e) => e.code === "nearName");
     throw usageError(
       "units.import.invalid",
       { file, count: errors.length },
       {
         details: errors.map(errorLine),
-        hintKey: badHeader ? "units.import.headerHint" : "units.import.invalid.hint",
+        hintKey: badHeader
+          ? "units.import.headerHint"
+          : near
+            ? "units.nearHint"
+            : "units.import.invalid.hint",
       },
     );
   }
@@ -156,6 +179,92 @@ export async function importRoster(file: string, raw: unknown, ctx: Context): Pr
     }),
   ];
   if (ignored.length > 0) lines.push(ctx.out.dim(t("units.import.ignored", { columns: ignored.join(", ") })));
+  ctx.stdout.write(`${lines.join("\n")}\n`);
+  return 0;
+}
+
+/** A unit named on the command line: by name (or a look-alike of it) or code, else a usage error. */
+function unitArg(store: Store, name: string) {
+  const unit = store.findUnitByName(name) ?? store.findUnitByCode(name.trim());
+  if (unit) return unit;
+  throw usageError("units.unknown", { name }, { hintKey: "units.unknown.hint" });
+}
+
+/** `units rename OLD NEW`: the unit keeps its id, runs and rectifications; only its name changes. */
+export async function rename(oldName: string, newName: string, raw: unknown, ctx: Context): Promise<number> {
+  const opts = JsonOption.parse(raw);
+  const checked = checkUnitName(newName);
+  if (!checked.ok) throw usageError("check.badOption", { option: "NEW", message: checked.message });
+  if (!existsSync(ctx.dbPath))
+    throw usageError("units.unknown", { name: oldName }, { hintKey: "units.unknown.hint" });
+  const done = withStore(ctx, (store) => {
+    const unit = unitArg(store, oldName);
+    const holder = store.findUnitByName(checked.value);
+    if (holder && holder.id !== unit.id) {
+      throw usageError(
+        "units.rename.taken",
+        { name: checked.value, holder: holder.name },
+        { hintKey: "units.rename.taken.hint" },
+      );
+    }
+    if (unit.name === checked.value) return { unit, before: unit.name, changed: false };
+    return { unit: store.updateUnit(unit.id, { name: checked.value }), before: unit.name, changed: true };
+  });
+  if (opts.json) {
+    const { id, name, code } = done.unit;
+    ctx.stdout.write(
+      `${JSON.stringify({ id, name, code, previousName: done.before, changed: done.changed }, null, 2)}\n`,
+    );
+  } else {
+    ctx.stdout.write(
+      `${done.changed ? t("units.rename.done", { before: done.before, after: done.unit.name }) : t("units.rename.same", { name: done.unit.name })}\n`,
+    );
+  }
+  return 0;
+}
+
+/** `units merge FROM INTO`: FROM's runs and rectifications move to INTO; the merge is recorded. */
+export async function merge(fromName: string, intoName: string, raw: unknown, ctx: Context): Promise<number> {
+  const opts = JsonOption.parse(raw);
+  if (!existsSync(ctx.dbPath))
+    throw usageError("units.unknown", { name: fromName }, { hintKey: "units.unknown.hint" });
+  const done = withStore(ctx, (store) => {
+    const from = unitArg(store, fromName);
+    const into = unitArg(store, intoName);
+    if (from.id === into.id) throw usageError("units.merge.same", { name: from.name });
+    if (from.code && into.code && from.code !== into.code) {
+      throw usageError(
+        "units.merge.codes",
+        { from: from.name, fromCode: from.code, into: into.name, intoCode: into.code },
+        { hintKey: "units.merge.codes.hint" },
+      );
+    }
+    return { from, ...store.mergeUnit(from.id, into.id) };
+  });
+  if (opts.json) {
+    const json = {
+      from: { id: done.from.id, name: done.from.name, code: done.from.code },
+      into: { id: done.into.id, name: done.into.name, code: done.into.code },
+      runs: done.runs,
+      rectifications: done.rectifications,
+      setAside: done.setAside,
+    };
+    ctx.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    return 0;
+  }
+  const lines = [
+    t("units.merge.done", {
+      from: done.from.name,
+      into: done.into.name,
+      runs: done.runs,
+      rectifications: done.rectifications,
+    }),
+  ];
+  if (done.setAside > 0)
+    lines.push(ctx.out.yellow(t("units.merge.setAside", { count: done.setAside, into: done.into.name })));
+  // Export files are named after the unit: a ledger written for FROM stays where it is.
+  if (unitKey(done.from.name) !== unitKey(done.into.name))
+    lines.push(ctx.out.dim(t("units.merge.files", { from: done.from.name })));
   ctx.stdout.write(`${lines.join("\n")}\n`);
   return 0;
 }

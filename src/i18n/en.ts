@@ -20,7 +20,7 @@ export const en = {
 
   // validate / loader diagnostics
   "diag.tooLarge": "File is {size} MB, over the {limit} MB limit; it was not read.",
-  "diag.tooLarge.hint": "A checklist is a few kilobytes: is this the right file?",
+  "diag.tooLarge.hint.checklist": "A checklist is a few kilobytes: is this the right file?",
   "diag.notUtf8":
     "This file is not saved as UTF-8 (it looks like {encoding}), so its Chinese text cannot be read.",
   "diag.notUtf8.hint":
@@ -31,7 +31,6 @@ export const en = {
   "diag.syntax": "YAML syntax error: {message}",
   "diag.syntax.hint":
     "Check indentation (spaces, not tabs) and that every `key: value` has a space after the colon.",
-  "diag.duplicateKey": "Key `{key}` appears twice in the same block.",
   "diag.duplicateKey.hint": "Remove or rename one of them.",
   "diag.aliasBomb":
     "The file repeats content through YAML aliases (*name) far too often; it was refused, as it may be built to exhaust memory.",
@@ -485,7 +484,6 @@ export const en = {
   "units.badXlsx.hint": "Open it in Excel or WPS and save it again as .xlsx (or as CSV).",
   "units.oldFormat": "{file} is in an old or other spreadsheet format.",
   "units.oldFormat.hint": "Save it as .xlsx (Excel workbook) or as CSV, then import that file.",
-  "units.tooLarge": "{file} is too large to be a roster of units.",
   // check, status, answers file (issue 3)
   "check.help.cmd": "walk through a checklist for your unit, item by item (answers are saved as you go)",
   "check.help.unit": "the unit (填报单位) being checked",
@@ -662,6 +660,186 @@ export const en = {
   "status.unknownUnit": "There is no unit “{unit}” in this database.",
   "status.unknownUnit.hint": "Run `lookback status` to see every unit.",
   "status.unknownUnit.didYouMean": "Did you mean “{suggestion}”?",
+  "input.notRegular": "{file} is not a regular file (it is {kind}); lookback reads only ordinary files.",
+  "input.notRegular.hint": "Name the file itself: not a device, a pipe, a socket or a folder.",
+  "input.kind.directory": "a folder",
+  "input.kind.fifo": "a named pipe (FIFO)",
+  "input.kind.socket": "a socket",
+  "input.kind.device": "a device",
+  "input.kind.other": "not an ordinary file",
+  "input.tooLarge":
+    "{file} is larger than the {limit} MB limit for {what}; it was not read (reading stopped at the limit).",
+  "input.tooLarge.hint": "Is this the right file? The limits are listed in the README under “Limits”.",
+  "input.unreadable": "Cannot read {file}: {message}",
+  "input.what.checklist": "a checklist",
+  "input.what.answers": "an answers file",
+  "input.what.template": "a ledger template",
+  "input.what.roster": "a roster",
+  "input.what.database": "a database sent for import",
+  "diag.tooLarge.hint.answers": "An answers file is a few kilobytes: is this the right file?",
+  "diag.tooLarge.hint.template": "A ledger template is a few kilobytes: is this the right file?",
+  "diag.notRegular": "This is not a regular file (it is {kind}); it was not read.",
+  "diag.tooManyKeys":
+    "The file holds more than {max} keys, the limit for one YAML file; it was not checked further.",
+  "diag.tooManyKeys.hint": "A checklist or answers file has a few hundred keys: is this the right file?",
+  "diag.tooManyProblems":
+    "Checking stopped after {max} problems (the limit for one file); there may be more.",
+  "diag.tooManyProblems.hint": "Correct these and run again.",
+  "answers.tooMany":
+    "The file holds {count} answers, more than the {max} one answers file may hold; nothing was checked further.",
+  "check.field.tooManyLeaders": "{count} leading cadres is more than the limit of {max}.",
+  "units.limit.too-large":
+    "{file} unzips to more than {limit} MB, or holds more than {entries} parts: past the limits of an XLSX roster; nothing was imported.",
+  "units.limit.too-many-rows":
+    "{file} has a value in cell {cell}, past the roster limit of {max} rows; nothing was imported.",
+  "units.limit.too-many-columns":
+    "{file} has a value in cell {cell}, past the roster limit of {max} columns; nothing was imported.",
+  "units.limit.csvRows": "{file} has more than {max} rows, the limit for a roster; nothing was imported.",
+  "units.limit.csvColumns":
+    "Row {row} of {file} has more than {max} columns, the limit for a roster; nothing was imported.",
+  "units.limit.hint":
+    "A roster holds one row per unit and a few columns. Delete what lies outside the table, save, and import again.",
+  "units.csv.unclosedQuote":
+    "In {file}, a quoted field opens on row {row} and is never closed, so the rest of the file would become one cell; nothing was imported.",
+  "units.csv.unclosedQuote.hint":
+    'Open the file in Excel or WPS and save it again as CSV, or add the missing closing quote (").',
+  "store.readonlyFile": "The database {file} is read-only: lookback cannot save anything to it.",
+  "store.readonlyFile.hint":
+    "Make the file writable (Windows: Properties → untick “Read-only”; elsewhere: chmod u+w), or copy it to a folder of yours and pass --db with the copy.",
+  "store.readonlyFolder":
+    "The folder of {file} is read-only (or on a read-only drive): while it works, lookback keeps {name}-wal and {name}-shm beside the database and cannot create them there.",
+  "store.readonlyFolder.hint":
+    "Copy the database to a folder you can write to (for example your Documents) and run lookback with --db pointing at the copy.",
+  "store.readonly": "The database {file} cannot be written to ({message}).",
+  "store.readonly.hint":
+    "Check that the file and its folder are writable and not on a read-only drive, or copy the file elsewhere and pass --db.",
+  "store.diskFull":
+    "The disk holding {file} is full: the last change was not saved, and nothing was half-written.",
+  "store.diskFull.hint":
+    "Free some space on that disk and run the command again; everything saved before is intact.",
+  "store.busy":
+    "The database {file} is in use: another program (another lookback saving or importing) kept it locked for more than {seconds} seconds; nothing was changed.",
+  "store.busy.hint": "Wait until the other lookback has finished, or close it, then run the command again.",
+  "store.ioError": "Reading or writing {file} failed ({message}); nothing half-written was kept.",
+  "store.ioError.hint": "Check the disk or network drive, then run the command again.",
+  "store.notRegular": "{file} is not a regular file (it is {kind}), so it cannot be a lookback database.",
+  "store.notRegular.hint": "Pass --db with the path of a .db file (it is created on first use).",
+  "store.readonlyOld":
+    "The database {file} was written by an older lookback and must be upgraded before it can be read, but it is read-only.",
+  "store.readonlyOld.hint":
+    "Make the file writable once (or copy it to a folder of yours and pass --db with the copy); lookback upgrades it on the next run.",
+  "check.startedMeanwhile":
+    "Another check of this unit and checklist was started meanwhile (elsewhere, or in another window); continuing that one.",
+  "check.field.bidiChars":
+    "{field} contains invisible direction-changing characters (right-to-left overrides); type it again without them.",
+  "answers.unitNear":
+    "There is no unit “{name}” yet, but there is {near}: a new unit is not created under a name this near a known one.",
+  "answers.unitNear.hint":
+    "If you meant {near}, write that name; if “{name}” really is another unit, run again with --new-unit.",
+  "answers.alreadyApplied":
+    "This answers file already completed the check of {unit} · {title} ({when}); nothing was changed.",
+  "answers.alreadyApplied.hint":
+    "To record it once more as a new round, run again with --new: lookback check --answers {file} --new",
+  "check.help.newUnit": "the unit is new, even if its name is close to a known unit's",
+  "check.ask.unitNear":
+    "“{name}” is not a known unit, but its name is close to one that is. Which do you mean?",
+  "check.ask.unitNear.existing": "{name} (known unit)",
+  "check.ask.unitNear.new": "{name}: a new, different unit",
+  "status.setAside": "set aside",
+  "units.error.nameTooLong": "the unit name is longer than {max} characters",
+  "units.error.nameChars":
+    "the unit name contains control characters (a line break, a tab…) or invisible direction-changing characters",
+  "units.error.fieldTooLong": "longer than {max} characters",
+  "units.error.badField":
+    "contains control characters (a line break, a tab…) or invisible direction-changing characters",
+  "units.error.tooManyErrors": "checking stopped after {max} problems; correct these and import again",
+  "units.error.nearName":
+    "{value} is not a known unit, but {near} is: not added under a name this near a known one",
+  "units.nearHint":
+    "If a row means a known unit, write its name as it is known (or rename the unit: lookback units rename OLD NEW); if it really is another unit, run again with --new-unit.",
+  "units.unknown": "There is no unit “{name}” (by name or code).",
+  "units.unknown.hint": "Run `lookback units` to see the units and their names.",
+  "units.rename.taken":
+    "“{name}” is already the name of another unit ({holder}); a unit was not renamed into another.",
+  "units.rename.taken.hint": "If they are the same unit, merge them: lookback units merge OLD “{holder}”.",
+  "units.rename.done": "Renamed {before} to {after}; its runs and rectifications are unchanged.",
+  "units.rename.same": "{name} already has this name; nothing changed.",
+  "units.merge.same": "{name} and itself: nothing to merge.",
+  "units.merge.codes":
+    "{from} (code {fromCode}) and {into} (code {intoCode}) have different codes: they are different units, so they were not merged.",
+  "units.merge.codes.hint": "If one code is wrong, correct it first: lookback units add NAME --code CODE.",
+  "units.merge.done":
+    "Merged {from} into {into}: {runs} run(s) and {rectifications} rectification(s) moved, with their answers and history; the merge is recorded.",
+  "units.merge.setAside":
+    "{count} unfinished run(s) of it were set aside (kept): {into} already had an unfinished run of the same checklist.",
+  "units.merge.files":
+    "Ledgers already exported under the name {from} are left as they were; export again to write them under the unit's name.",
+  "help.cmd.units.rename": "rename a unit (its runs and rectifications stay with it)",
+  "help.cmd.units.merge":
+    "merge unit FROM into unit INTO: runs, rectifications and history move, the merge is recorded",
+  "help.arg.unitOld": "the unit's name now (or its code)",
+  "help.arg.unitNew": "the new name",
+  "help.arg.unitFrom": "the unit to merge away (name or code)",
+  "help.arg.unitInto": "the unit that remains (name or code)",
+  "help.opt.newUnitRoster": "add units even when a name is close to a known unit's",
+  "export.diskFull": "the disk is full; the file was not written (no partial file was left)",
+  "export.cannotWrite": "the folder cannot be written to ({message}); nothing was written",
+  "import.reason.invalid": "refused, nothing of it was imported: {detail}",
+  "import.reason.not-regular": "not a regular file (it is {detail})",
+  "import.reason.too-large": "larger than the {detail} MB limit for a database sent for import",
+  "import.where": "table {table}, row {row}",
+  "import.where.table": "table {table}",
+  "import.where.id": " (id {id})",
+  "import.where.column": ", column {column}",
+  "import.bad.type": "not {expected} as lookback writes it",
+  "import.bad.tooLong": "longer than {max} characters",
+  "import.bad.tooLarge": "a value of {size} KB, over the {max} KB a value may have",
+  "import.bad.empty": "empty",
+  "import.bad.controlChars": "holds control characters or invisible direction-changing characters",
+  "import.bad.format": "not a valid {what}",
+  "import.bad.enum": "not one of {allowed}",
+  "import.bad.json": "not a JSON list of names",
+  "import.bad.tooMany": "more than {max} names",
+  "import.bad.leaderName": "a leader's name is empty, too long, holds @ or control characters",
+  "import.bad.leaderTwice": "a leader is named twice",
+  "import.bad.missingTable": "the table is missing",
+  "import.bad.schema": "not the table lookback creates (a view, or other columns, types or defaults)",
+  "import.bad.tooManyRows": "more than {max} rows",
+  "import.bad.snapshotHash": "the checklist text does not match its hash: it was changed after it was stored",
+  "import.bad.snapshotInvalid": "the checklist text is not a valid checklist ({message})",
+  "import.bad.snapshotMismatch": "the checklist's id, version or title does not match its text",
+  "import.bad.ref": "refers to a row that is not in table {table}",
+  "import.bad.finished": "a run is complete exactly when it has a finishing time",
+  "import.bad.twoOpen": "a second unfinished run of the same unit and checklist",
+  "import.bad.itemKey":
+    "the item {key} is not an item of the run's checklist (or does not match its section, item and leader)",
+  "import.bad.duplicate": "a second row for the same run and item",
+  "import.bad.unitOfRun": "not the unit of its run",
+  "import.bad.noFailingAnswer": "no partial or failing answer of the same run and item",
+  "import.bad.closedWithoutVerifier": "closed (已销号) without a date and who verified it",
+  "import.bad.noDeadline": "限期整改 without a deadline",
+  "import.bad.unitName": "not a valid unit name ({problem})",
+  "import.aborted": "Import stopped at {file}: {message}",
+  "import.mergeConflicts":
+    "{count} record(s) were changed both here and in the school's file since the last import; for each, the version here was kept:",
+  "import.mergeConflict": "{file}: {kind} {label} [{id}], {group}: here {local}; in the file {incoming}",
+  "import.mergeConflict.hint":
+    "The rule: what was changed here since the last import from a file is never undone by that file; both versions are kept in the database (table merge_conflicts). To take the school's version, apply it here (for a rectification: lookback rectify update ID …).",
+  "import.stale":
+    "{file}: {count} record(s) are older than what was imported from this school before (an older copy of its file); they were left as they are here.",
+  "import.warning.nearUnit":
+    '{file}: new unit {name} was added; its name is close to {near}. If they are the same, run: lookback units merge "{name}" "{nearFirst}"',
+  "import.warning.clockAhead":
+    "{file}: its times reach {latest}, {days} day(s) past this computer's clock: the school's clock is probably wrong. Times are shown as written; they never decide what is kept.",
+  "import.warning.runSetAside":
+    "{file}: an unfinished run of {unit} ({checklist}) was stored set aside: one is already open here.",
+  "import.kind.units": "unit",
+  "import.kind.snapshots": "checklist",
+  "import.kind.runs": "run",
+  "import.kind.answers": "answer",
+  "import.kind.rectifications": "rectification",
+  "import.kind.history": "history entry",
+  "import.group.deleted": "removed in the file, changed here",
 } as const;
 
 export type MessageKey = keyof typeof en;

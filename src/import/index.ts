@@ -1,4 +1,5 @@
 // `import` core: merge every source in turn, one transaction each, and total the counts.
+import { isLookbackError, type LookbackError } from "../errors.js";
 import type { Store } from "../store/store.js";
 import { ImportSession } from "./merge.js";
 import type { Source } from "./sources.js";
@@ -15,6 +16,8 @@ export interface ImportReport {
   failed: number;
   /** Runs left out because their unit conflicts with a unit known here. */
   runsSkipped: number;
+  /** The target itself failed (disk full, locked): the files after `file` were not tried. */
+  aborted?: { file: string; error: LookbackError };
 }
 
 export function importAll(
@@ -26,19 +29,34 @@ export function importAll(
   const totals = emptyCounts();
   let runsSkipped = 0;
   const session = new ImportSession(store);
+  let aborted: ImportReport["aborted"];
   try {
-    sources.forEach((source, i) => {
+    for (const [i, source] of sources.entries()) {
       onProgress?.(i, sources.length, source);
-      const result = session.importFile(source.file, source.display);
+      let result: FileResult;
+      try {
+        result = session.importFile(source.file, source.display);
+      } catch (e) {
+        if (!isLookbackError(e)) throw e;
+        aborted = { file: source.display, error: e };
+        break;
+      }
       if (result.ok) {
         addCounts(totals, result.counts);
         runsSkipped += result.conflicts.reduce((n, c) => n + c.runsSkipped, 0);
       }
       files.push(result);
-    });
+    }
   } finally {
     session.close();
   }
   const imported = files.filter((f) => f.ok).length;
-  return { files, totals, imported, failed: files.length - imported, runsSkipped };
+  return {
+    files,
+    totals,
+    imported,
+    failed: files.length - imported,
+    runsSkipped,
+    ...(aborted ? { aborted } : {}),
+  };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   copyFileSync,
   existsSync,
@@ -102,7 +103,7 @@ describe("import", () => {
     expect(target.listUnits().map((u) => u.name)).toEqual(["莲塘一小", "莲塘二小"]);
   });
 
-  test("a record changed since the last import: newer wins, history is a union", () => {
+  test("changed on both sides since the last import: each side's own groups kept, the clash reported, history a union", () => {
     const a = makeSchool(path.join(dir, "a.db"), { unit: "莲塘一小" });
     const rect = a.rectifications[0]!;
     const oldCopy = path.join(dir, "a-old.db");
@@ -127,18 +128,32 @@ describe("import", () => {
     });
     const answer = school.listAnswers(a.run.id).find((x) => x.itemKey === rect.itemKey)!;
     school.close();
+    // As saveAnswer does it: the revision goes up with the change.
     edit(a.file, (db) =>
       db
-        .prepare("UPDATE answers SET note = '补充说明', updated_at = ? WHERE id = ?")
+        .prepare("UPDATE answers SET note = '补充说明', updated_at = ?, rev = rev + 1 WHERE id = ?")
         .run(later(answer.updatedAt, 180_000), answer.id),
     );
 
-    const second = ok(importDatabase(target, a.file));
+    const result = importDatabase(target, a.file);
+    const second = ok(result);
     expect(second.rectifications).toMatchObject({ updated: 1, added: 0 });
     expect(second.answers).toMatchObject({ updated: 1, added: 0 });
     expect(second.history.added).toBe(1);
     const merged = target.getRectification(rect.id)!;
-    expect(merged.status).toBe("done");
+    // Both moved the status: the bureau's is kept, the school's is reported with both versions.
+    expect(merged.status).toBe("in-progress");
+    expect(result.ok && result.mergeConflicts).toEqual([
+      expect.objectContaining({
+        kind: "rectifications",
+        id: rect.id,
+        group: "status",
+        kept: "local",
+        local: expect.objectContaining({ status: "in-progress" }),
+        incoming: expect.objectContaining({ status: "done" }),
+      }),
+    ]);
+    // Only the school wrote the progress: it is taken.
     expect(merged.progress).toBe("已整改到位");
     expect(target.listHistory(rect.id).map((h) => [h.by, h.toStatus])).toEqual([
       ["王老师", "open"],
@@ -155,7 +170,7 @@ describe("import", () => {
     expect(dump(targetFile())).toEqual(before);
   });
 
-  test("the local version wins when it is newer than the incoming one", () => {
+  test("each side changed another part of a rectification: both changes are kept, whatever the clocks", () => {
     const a = makeSchool(path.join(dir, "a.db"), { unit: "莲塘一小" });
     ok(importDatabase(target, a.file));
     const rect = a.rectifications[0]!;
@@ -171,11 +186,13 @@ describe("import", () => {
         .prepare("UPDATE rectifications SET remark = '学校备注', updated_at = ? WHERE id = ?")
         .run(later(rect.updatedAt, 1_000), rect.id),
     );
-    const r = ok(importDatabase(target, a.file));
-    expect(r.rectifications.updated).toBe(0);
+    const result = importDatabase(target, a.file);
+    const r = ok(result);
+    expect(r.rectifications.updated).toBe(1);
     const kept = target.getRectification(rect.id)!;
     expect(kept.status).toBe("in-progress");
-    expect(kept.remark).toBeNull();
+    expect(kept.remark).toBe("学校备注");
+    expect(result.ok && result.mergeConflicts).toEqual([]);
   });
 
   test("an answer under another id for the same (run, item): one row, the newer wins, the local id stays", () => {
@@ -186,8 +203,8 @@ describe("import", () => {
     const original = target.listAnswers(a.run.id)[0]!;
     edit(copy, (db) =>
       db
-        .prepare("UPDATE answers SET id = 'another-id', note = '另一台电脑', updated_at = ? WHERE id = ?")
-        .run(later(original.updatedAt), original.id),
+        .prepare("UPDATE answers SET id = ?, note = '另一台电脑', updated_at = ? WHERE id = ?")
+        .run(randomUUID(), later(original.updatedAt), original.id),
     );
     const r = ok(importDatabase(target, copy));
     expect(r.answers).toMatchObject({ added: 0, updated: 1 });
@@ -205,19 +222,22 @@ describe("import", () => {
     copyFileSync(a.file, copy);
     ok(importDatabase(target, a.file));
     const rect = a.rectifications[0]!;
+    const otherRect = randomUUID();
     edit(copy, (db) => {
       db.pragma("foreign_keys = OFF");
+      db.prepare("UPDATE rectifications SET id = ?, owner = '钱老师', updated_at = ? WHERE id = ?").run(
+        otherRect,
+        later(rect.updatedAt),
+        rect.id,
+      );
       db.prepare(
-        "UPDATE rectifications SET id = 'other-rect', owner = '钱老师', updated_at = ? WHERE id = ?",
-      ).run(later(rect.updatedAt), rect.id);
-      db.prepare(
-        "UPDATE rectification_history SET id = 'other-history', rectification_id = 'other-rect' WHERE rectification_id = ?",
-      ).run(rect.id);
+        "UPDATE rectification_history SET id = ?, rectification_id = ? WHERE rectification_id = ?",
+      ).run(randomUUID(), otherRect, rect.id);
     });
     const r = ok(importDatabase(target, copy));
     expect(r.rectifications).toMatchObject({ added: 0, updated: 1 });
     expect(r.history.added).toBe(1);
-    expect(target.getRectification("other-rect")).toBeUndefined();
+    expect(target.getRectification(otherRect)).toBeUndefined();
     expect(target.getRectification(rect.id)?.owner).toBe("钱老师");
     expect(target.listHistory(rect.id)).toHaveLength(2);
   });
@@ -396,15 +416,35 @@ describe("bad files are named with their reason; the target is untouched and the
     for (const row of before.answers ?? []) expect(after.answers).toContainEqual(row);
   });
 
-  test("a failure in the middle of a merge rolls that file back entirely", () => {
+  test("a run pointing at a snapshot the file lacks is refused before anything is merged", () => {
     const a = realSchool("莲塘一小");
-    // A run pointing at a snapshot nobody has: the foreign key fails after units were merged.
     edit(a.file, (db) => {
       db.pragma("foreign_keys = OFF");
-      db.prepare("UPDATE runs SET checklist_hash = 'missing'").run();
+      db.prepare("UPDATE runs SET checklist_hash = ?").run("0".repeat(64));
     });
     const before = dump(targetFile());
     const r = importDatabase(target, a.file);
+    expect(r).toMatchObject({
+      ok: false,
+      reason: "invalid",
+      invalid: { table: "runs", row: 1, column: "checklist_hash" },
+    });
+    expect(dump(targetFile())).toEqual(before);
+  });
+
+  test("a failure in the middle of a merge rolls that file back entirely", () => {
+    const first = realSchool("莲塘一小");
+    ok(importDatabase(target, first.file));
+    // A valid file whose last answer reuses an id of an answer here, under another run: the
+    // insert fails after its unit, run and other answers were merged.
+    const b = realSchool("莲塘二小");
+    const taken = target.listAnswers(first.run.id)[0]!.id;
+    edit(b.file, (db) => {
+      const last = db.prepare("SELECT id FROM answers ORDER BY rowid DESC LIMIT 1").pluck().get();
+      db.prepare("UPDATE answers SET id = ? WHERE id = ?").run(taken, last);
+    });
+    const before = dump(targetFile());
+    const r = importDatabase(target, b.file);
     expect(r).toMatchObject({ ok: false, reason: "failed" });
     expect(dump(targetFile())).toEqual(before);
   });

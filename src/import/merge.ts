@@ -1,487 +1,539 @@
-// Merging one school's lookback database into the bureau's (§6 import, §10).
+// Merging one school's lookback database into the bureau's (import).
 //
-// The school's file is never opened: it is read into memory (or, with a -wal beside it, copied
-// to a private temporary folder) and only that copy is opened, because opening the original,
-// even read-only, could roll back a hot journal, create -wal/-shm files beside it or checkpoint
-// its WAL, i.e. change what a school sent. The copy is checked (lookback identity, schema
-// version, quick_check) on its own connection, its rows are
-// streamed into TEMP staging tables of the target connection, and the merge is set-based
-// (INSERT … SELECT … ON CONFLICT … DO UPDATE … WHERE newer), all in ONE transaction per file:
-// any failure rolls the target back to where it was.
+// 1. The file is copied privately and opened (source.ts), then checked whole (validate.ts):
+//    a file with one bad row is refused before anything of it is used.
+// 2. In ONE transaction per file, each record is matched with this database's (units by id, a
+//    recorded unit merge, code or look-alike name; runs and history by id; answers and
+//    rectifications by run and item), and decide.ts says what to do with it, against what this
+//    database last took from that sender (merge_base). Any failure rolls the file back.
 //
-// Staging instead of ATTACH: ATTACH/DETACH changes the connection's schema, which makes SQLite
-// re-prepare every merge statement for every file (≈1 ms each for the upserts); statements over
-// TEMP tables are prepared once per import.
-import {
-  copyFileSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+// No timestamp of the sender decides anything: history keeps the order it arrives in (seq),
+// and "newer" means "changed by the sender since the last import", by revision and content.
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import Database from "better-sqlite3";
-import { isLookbackError } from "../errors.js";
-import { checkIdentity, type Db, inspect, openDb, SCHEMA_VERSION } from "../store/db.js";
+import { environmentError } from "../store/environment.js";
 import type { Store } from "../store/store.js";
+import { newId, nowIso } from "../store/store.js";
+import { isNearKey, normalizeUnitName, unitKey } from "../units/identity.js";
+import { OWNER_TAG, removeStale } from "../util/stale.js";
+import { type Base, type Decision, decide, groupValues, keepLocal, nextRev, runRule } from "./decide.js";
+import { classify, openSource, sameFile } from "./source.js";
+import { ANSWERS, groupsOf, RECTIFICATIONS, RUNS, type TableSpec, UNITS } from "./spec.js";
+import { Target } from "./target.js";
 import {
-  type Counts,
   emptyCounts,
-  type FailureReason,
   type FileResult,
+  type ImportWarning,
+  type Kind,
   type KindCounts,
+  type MergeConflict,
   type UnitConflict,
 } from "./types.js";
+import { InvalidSource, type Row, type SourceData, validateSource } from "./validate.js";
 
-class ImportFailure extends Error {
-  constructor(
-    readonly reason: FailureReason,
-    readonly detail: string,
-  ) {
-    super(detail);
-  }
+export { sameFile } from "./source.js";
+
+const GROUPS = new Map<TableSpec, Map<string, string[]>>(
+  [UNITS, RUNS, ANSWERS, RECTIFICATIONS].map((s) => [s, groupsOf(s)]),
+);
+
+/** An incoming timestamp this far past the bureau's clock is reported: the sender's clock is wrong. */
+const CLOCK_AHEAD_MS = 24 * 60 * 60 * 1000;
+
+interface FileState {
+  source: string;
+  file: string;
+  bases: Map<string, Base>;
+  counts: KindCounts;
+  mergeConflicts: MergeConflict[];
+  warnings: ImportWarning[];
+  stale: number;
+  unitConflicts: UnitConflict[];
+  /** Sender's unit id → this database's. */
+  units: Map<string, string>;
+  /** Sender's rectification id → this database's (matched by run and item). */
+  rects: Map<string, string>;
+  /** Result of every (run, item) after the merge, to keep rectifications with their answers. */
+  results: Map<string, string>;
+  /** (run, item) whose answer the sender changed since the last import. */
+  revised: Set<string>;
+  /** Bases to write back at the end. */
+  dirtyBases: Set<string>;
+  now: string;
 }
 
-interface UnitRow {
-  id: string;
-  name: string;
-  code: string | null;
-  township: string | null;
-  type: string | null;
-  created_at: string;
-  updated_at: string;
-}
+const KIND_OF: Record<string, Kind> = {
+  units: "units",
+  runs: "runs",
+  answers: "answers",
+  rectifications: "rectifications",
+};
 
-const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
-/** Same file on disk (also through a hard link or another spelling of the path). */
-export function sameFile(a: string, b: string): boolean {
-  if (path.resolve(a) === path.resolve(b)) return true;
-  try {
-    const sa = statSync(a);
-    const sb = statSync(b);
-    return sa.dev === sb.dev && sa.ino === sb.ino;
-  } catch {
-    return false;
+/** Apply a decision's counting, conflicts and base; returns the decision for the writer. */
+function account(
+  st: FileState,
+  spec: TableSpec,
+  localId: string,
+  label: string,
+  d: Decision,
+  incoming: Row,
+): Decision {
+  const kind = KIND_OF[spec.table]!;
+  const c = st.counts[kind];
+  if (d.action === "skip") {
+    if (d.why === "stale") st.stale++;
+    c.unchanged++;
+    return d;
   }
-}
-
-function classify(e: unknown): ImportFailure {
-  if (e instanceof ImportFailure) return e;
-  if (isLookbackError(e)) {
-    if (e.code === "store.foreign") return new ImportFailure("foreign", "");
-    // checkIdentity wraps what SQLite said: a damaged file is not the same as a text file.
-    if (e.cause === undefined) return new ImportFailure("not-sqlite", e.message);
-    return classify(e.cause);
-  }
-  const err = e as { code?: unknown; message?: unknown };
-  const code = typeof err.code === "string" ? err.code : "";
-  const message = typeof err.message === "string" ? err.message : String(e);
-  if (code === "SQLITE_NOTADB") return new ImportFailure("not-sqlite", message);
-  if (code.startsWith("SQLITE_CORRUPT")) return new ImportFailure("corrupt", message);
-  if (code === "ENOENT" || code === "EACCES" || code === "EISDIR" || code === "EPERM") {
-    return new ImportFailure("unreadable", message);
-  }
-  return new ImportFailure("failed", message);
-}
-
-/** Files up to this size are read into memory; larger ones go through a private file copy. */
-const IN_MEMORY_MAX_BYTES = 256 * 1024 * 1024;
-
-/**
- * Open a private copy of the school's file: a lookback database this version reads, structurally
- * sound. Usually the copy is in memory (no file is created, written or deleted anywhere); when a
- * -wal file sits beside it (lookback still open at the school, or killed), the file and its WAL are
- * copied to `scratch` instead so that the committed answers in the WAL are read too.
- */
-function openSource(file: string, display: string, scratch: string): Db {
-  const wal = `${file}-wal`;
-  const onDisk = (existsSync(wal) && statSync(wal).size > 0) || statSync(file).size > IN_MEMORY_MAX_BYTES;
-  let src: Db;
-  if (onDisk) {
-    copyFileSync(file, scratch);
-    if (existsSync(wal)) copyFileSync(wal, `${scratch}-wal`);
-    src = new Database(scratch, { fileMustExist: true });
-  } else {
-    const bytes = readFileSync(file);
-    // Header bytes 18-19 = 2 mark WAL mode, which an in-memory database cannot use; the rollback
-    // format (1) reads the same pages.
-    if (bytes.length >= 20 && bytes[18] === 2 && bytes[19] === 2) bytes.fill(1, 18, 20);
-    src = new Database(bytes);
-  }
-  try {
-    let id: ReturnType<typeof checkIdentity>;
-    try {
-      id = checkIdentity(src, display);
-    } catch (e) {
-      // Name the version: the bureau needs to know which lookback the school runs.
-      if (isLookbackError(e) && e.code === "store.newer") {
-        throw new ImportFailure("newer", String(inspect(src).userVersion));
-      }
-      throw e;
+  if (d.action === "add") c.added++;
+  else if (d.action === "write") c.updated++;
+  else c.unchanged++;
+  if (d.action !== "add") {
+    for (const x of d.conflicts) {
+      st.mergeConflicts.push({
+        kind,
+        id: localId,
+        label,
+        group: x.group,
+        local: x.local,
+        incoming: x.incoming,
+        kept: x.kept,
+      });
     }
-    if (id.fresh) throw new ImportFailure("empty", "");
-    const problems = src.pragma("quick_check(5)") as { quick_check: string }[];
-    // One line for the report: SQLite's first finding, and how many more there are.
-    const bad = problems
-      .flatMap((p) => p.quick_check.split("\n"))
-      .map((m) => m.trim())
-      .filter((m) => m !== "ok" && m !== "" && !m.startsWith("***"));
-    if (bad.length > 0) {
-      throw new ImportFailure("corrupt", bad.length > 1 ? `${bad[0]} (+${bad.length - 1})` : (bad[0] ?? ""));
-    }
-    if (id.userVersion < SCHEMA_VERSION) {
-      // An older lookback wrote it: bring a scratch copy to our schema so the columns line up.
-      if (!onDisk) writeFileSync(scratch, src.serialize());
-      src.close();
-      openDb(scratch).close();
-      src = new Database(scratch, { fileMustExist: true });
-    }
-    return src;
-  } catch (e) {
-    src.close();
-    throw e;
   }
-}
-
-/** The tables merged, their staging twins and the indexes the merge joins on. */
-const TABLES = [
-  { table: "units", stage: "stage_units", indexes: ["id"] },
-  { table: "checklist_snapshots", stage: "stage_snapshots", indexes: ["hash"] },
-  { table: "runs", stage: "stage_runs", indexes: ["id", "unit_id"] },
-  { table: "answers", stage: "stage_answers", indexes: ["run_id, item_key"] },
-  { table: "rectifications", stage: "stage_rects", indexes: ["id", "run_id, item_key"] },
-  { table: "rectification_history", stage: "stage_history", indexes: ["id"] },
-] as const;
-
-/** The columns of a target table, so that a column added by a later migration is merged too. */
-function columns(db: Db, table: string): string[] {
-  return (db.prepare("SELECT name FROM pragma_table_info(?)").all(table) as { name: string }[]).map(
-    (r) => r.name,
-  );
-}
-
-interface Statements {
-  stageInsert: Map<string, { columns: string[]; insert: Database.Statement }>;
-  clear: Database.Statement[];
-  srcUnits: Database.Statement;
-  srcRunsOfUnit: Database.Statement;
-  unitById: Database.Statement;
-  unitByName: Database.Statement;
-  unitByCode: Database.Statement;
-  insertUnit: Database.Statement;
-  updateUnit: Database.Statement;
-  mapUnit: Database.Statement;
-  fillRuns: Database.Statement;
-  countSnapshots: Database.Statement;
-  upsertSnapshots: Database.Statement;
-  countRuns: Database.Statement;
-  upsertRuns: Database.Statement;
-  dropStaleRects: Database.Statement;
-  countAnswers: Database.Statement;
-  upsertAnswers: Database.Statement;
-  countRects: Database.Statement;
-  upsertRects: Database.Statement;
-  countHistory: Database.Statement;
-  insertHistory: Database.Statement;
-}
-
-/**
- * Staging tables and merge statements on the target connection, once per import. Column lists
- * come from the target's schema; a column is copied as is unless it holds a reference that
- * import re-points (a unit matched under another id, a rectification under another id).
- */
-function prepare(db: Db): Statements {
-  const stageInsert = new Map<string, { columns: string[]; insert: Database.Statement }>();
-  const clear: Database.Statement[] = [];
-  for (const { table, stage, indexes } of TABLES) {
-    const cols = columns(db, table);
-    db.exec(`CREATE TEMP TABLE IF NOT EXISTS ${stage} (${cols.map(q).join(", ")})`);
-    indexes.forEach((ix, i) => {
-      db.exec(`CREATE INDEX IF NOT EXISTS temp.${stage}_${i} ON ${stage} (${ix})`);
-    });
-    stageInsert.set(table, {
-      columns: cols,
-      insert: db.prepare(`INSERT INTO temp.${stage} VALUES (${cols.map(() => "?").join(", ")})`),
-    });
-    clear.push(db.prepare(`DELETE FROM temp.${stage}`));
+  const groups = groupValues(incoming, GROUPS.get(spec)!);
+  const key = `${spec.table}:${localId}`;
+  const was = st.bases.get(key);
+  const rev = Number(incoming.rev ?? 1);
+  if (!was || was.rev !== rev || JSON.stringify(was.groups) !== JSON.stringify(groups)) {
+    st.bases.set(key, { rev, groups });
+    st.dirtyBases.add(key);
   }
-  db.exec(`CREATE TEMP TABLE IF NOT EXISTS import_unit_map (src_id TEXT PRIMARY KEY, local_id TEXT NOT NULL);
-           CREATE TEMP TABLE IF NOT EXISTS import_runs (run_id TEXT PRIMARY KEY, unit_id TEXT NOT NULL);`);
-  clear.push(db.prepare("DELETE FROM temp.import_unit_map"), db.prepare("DELETE FROM temp.import_runs"));
-
-  const upsert = (
-    table: string,
-    alias: string,
-    from: string,
-    where: string,
-    conflicts: string[],
-    keep: string[],
-    mapped: Record<string, string> = {},
-  ) => {
-    const cols = columns(db, table);
-    const select = cols.map((c) => mapped[c] ?? `${alias}.${q(c)}`).join(", ");
-    const set = cols
-      .filter((c) => !keep.includes(c))
-      .map((c) => `${q(c)} = excluded.${q(c)}`)
-      .join(", ");
-    const clauses = conflicts
-      .map(
-        (target) =>
-          `ON CONFLICT(${target}) DO UPDATE SET ${set} WHERE excluded.updated_at > ${q(table)}.updated_at`,
-      )
-      .join(" ");
-    return db.prepare(
-      `INSERT INTO main.${q(table)} (${cols.map(q).join(", ")}) SELECT ${select} FROM ${from} WHERE ${where} ${clauses}`,
-    );
-  };
-  const runsFrom = "temp.stage_runs r JOIN temp.import_runs ir ON ir.run_id = r.id";
-  const answersFrom = "temp.stage_answers a JOIN temp.import_runs ir ON ir.run_id = a.run_id";
-  const rectsFrom = "temp.stage_rects x JOIN temp.import_runs ir ON ir.run_id = x.run_id";
-  // An incoming rectification is not (re)opened when the local answer is newer and passes:
-  // the school revised the answer later and the problem no longer stands (as in saveAnswer).
-  const notBlocked = `(EXISTS (SELECT 1 FROM main.rectifications m2 WHERE m2.run_id = x.run_id AND m2.item_key = x.item_key)
-      OR NOT EXISTS (SELECT 1 FROM main.answers ma WHERE ma.run_id = x.run_id AND ma.item_key = x.item_key
-                       AND ma.result IN ('pass', 'na') AND ma.updated_at > x.updated_at))`;
-  const historyFrom = `temp.stage_history h
-      JOIN temp.stage_rects x ON x.id = h.rectification_id
-      JOIN temp.import_runs ir ON ir.run_id = x.run_id
-      JOIN main.rectifications m ON m.run_id = x.run_id AND m.item_key = x.item_key`;
-  const snapshotCols = columns(db, "checklist_snapshots");
-  const historyCols = columns(db, "rectification_history");
-  return {
-    stageInsert,
-    clear,
-    srcUnits: db.prepare("SELECT * FROM temp.stage_units ORDER BY name"),
-    srcRunsOfUnit: db.prepare("SELECT count(*) AS n FROM temp.stage_runs WHERE unit_id = ?"),
-    unitById: db.prepare("SELECT * FROM main.units WHERE id = ?"),
-    unitByName: db.prepare("SELECT * FROM main.units WHERE name = ?"),
-    unitByCode: db.prepare("SELECT * FROM main.units WHERE code = ?"),
-    insertUnit: db.prepare(
-      `INSERT INTO main.units (id, name, code, township, type, created_at, updated_at)
-       VALUES (@id, @name, @code, @township, @type, @created_at, @updated_at)`,
-    ),
-    updateUnit: db.prepare(
-      `UPDATE main.units SET name = @name, code = @code, township = @township, type = @type, updated_at = @updated_at
-       WHERE id = @id`,
-    ),
-    mapUnit: db.prepare("INSERT OR REPLACE INTO temp.import_unit_map (src_id, local_id) VALUES (?, ?)"),
-    fillRuns: db.prepare(
-      `INSERT INTO temp.import_runs (run_id, unit_id)
-       SELECT r.id, u.local_id FROM temp.stage_runs r JOIN temp.import_unit_map u ON u.src_id = r.unit_id`,
-    ),
-    countSnapshots: db.prepare(
-      `SELECT count(*) AS total, coalesce(sum(m.hash IS NULL), 0) AS added, 0 AS updated
-       FROM temp.stage_snapshots s LEFT JOIN main.checklist_snapshots m ON m.hash = s.hash`,
-    ),
-    // Content-addressed: the same hash is the same text, so nothing to update.
-    upsertSnapshots: db.prepare(
-      `INSERT INTO main.checklist_snapshots (${snapshotCols.map(q).join(", ")})
-       SELECT ${snapshotCols.map((c) => `s.${q(c)}`).join(", ")} FROM temp.stage_snapshots s WHERE true
-       ON CONFLICT(hash) DO NOTHING`,
-    ),
-    countRuns: db.prepare(
-      `SELECT count(*) AS total, coalesce(sum(m.id IS NULL), 0) AS added,
-         coalesce(sum(m.id IS NOT NULL AND r.updated_at > m.updated_at), 0) AS updated
-       FROM ${runsFrom} LEFT JOIN main.runs m ON m.id = r.id`,
-    ),
-    upsertRuns: upsert("runs", "r", runsFrom, "true", ["id"], ["id"], { unit_id: "ir.unit_id" }),
-    // A newer incoming answer that now passes, at a school that holds no rectification for it:
-    // the school revised the answer and saveAnswer dropped the rectification, so drop it here too.
-    dropStaleRects: db.prepare(
-      `DELETE FROM main.rectifications WHERE id IN (
-         SELECT m.id FROM ${answersFrom}
-         JOIN main.answers ma ON ma.run_id = a.run_id AND ma.item_key = a.item_key
-         JOIN main.rectifications m ON m.run_id = a.run_id AND m.item_key = a.item_key
-         WHERE a.result IN ('pass', 'na') AND ma.result IN ('partial', 'fail')
-           AND a.updated_at > ma.updated_at AND a.updated_at > m.updated_at
-           AND NOT EXISTS (SELECT 1 FROM temp.stage_rects x WHERE x.run_id = a.run_id AND x.item_key = a.item_key))`,
-    ),
-    countAnswers: db.prepare(
-      `SELECT count(*) AS total, coalesce(sum(m.id IS NULL), 0) AS added,
-         coalesce(sum(m.id IS NOT NULL AND a.updated_at > m.updated_at), 0) AS updated
-       FROM ${answersFrom} LEFT JOIN main.answers m ON m.run_id = a.run_id AND m.item_key = a.item_key`,
-    ),
-    // Answers are unique per (run, item): one written under another id on another copy of the
-    // school's file is the same answer; the newer wins and the local id stays.
-    upsertAnswers: upsert(
-      "answers",
-      "a",
-      answersFrom,
-      "true",
-      ["run_id, item_key", "id"],
-      ["id", "run_id", "item_key"],
-    ),
-    countRects: db.prepare(
-      `SELECT count(*) AS total,
-         coalesce(sum(m.id IS NULL AND ${notBlocked}), 0) AS added,
-         coalesce(sum(m.id IS NOT NULL AND x.updated_at > m.updated_at), 0) AS updated
-       FROM ${rectsFrom} LEFT JOIN main.rectifications m ON m.run_id = x.run_id AND m.item_key = x.item_key`,
-    ),
-    upsertRects: upsert(
-      "rectifications",
-      "x",
-      rectsFrom,
-      notBlocked,
-      ["run_id, item_key", "id"],
-      ["id", "run_id", "item_key", "created_at"],
-      { unit_id: "ir.unit_id" },
-    ),
-    countHistory: db.prepare(
-      `SELECT count(*) AS total, coalesce(sum(mh.id IS NULL), 0) AS added, 0 AS updated
-       FROM ${historyFrom} LEFT JOIN main.rectification_history mh ON mh.id = h.id`,
-    ),
-    // History is a union by id, re-pointed at the local rectification of the same (run, item).
-    insertHistory: db.prepare(
-      `INSERT INTO main.rectification_history (${historyCols.map(q).join(", ")})
-       SELECT ${historyCols.map((c) => (c === "rectification_id" ? "m.id" : `h.${q(c)}`)).join(", ")}
-       FROM ${historyFrom} WHERE true ON CONFLICT(id) DO NOTHING`,
-    ),
-  };
+  return d;
 }
 
-/** Stream the source's rows into the staging tables (same columns: the copy is at our version). */
-function stage(src: Db, st: Statements): void {
-  for (const { table } of TABLES) {
-    const target = st.stageInsert.get(table)!;
-    const read = src.prepare(`SELECT ${target.columns.map(q).join(", ")} FROM ${q(table)}`).raw();
-    for (const row of read.iterate() as Iterable<unknown[]>) target.insert.run(...row);
+/** The record as it is to be written: local with the decided values, or the incoming one. */
+function written(local: Row | undefined, incoming: Row, d: Decision, now: string): Row | undefined {
+  if (d.action === "add") return { ...incoming, rev: Number(incoming.rev ?? 1) };
+  if (d.action !== "write" || !local) return undefined;
+  const row = { ...local, ...d.values };
+  const allTaken = d.conflicts.every((x) => x.kept === "incoming");
+  row.updated_at = allTaken ? incoming.updated_at : now;
+  row.rev = nextRev(Number(local.rev ?? 1), Number(incoming.rev ?? 1));
+  return row;
+}
+
+/** Match an incoming unit with one here: by id, a recorded merge, its code, or its name's key. */
+function matchUnit(t: Target, su: Row): { local?: Row; conflict?: UnitConflict } {
+  const byId = t.unitById.get(su.id) as Row | undefined;
+  if (byId) return { local: byId };
+  const merged = t.unitMergedInto.get(su.id, unitKey(su.name as string)) as Row | undefined;
+  if (merged) return { local: merged };
+  if (su.code) {
+    const byCode = t.unitByCode.get(su.code) as Row | undefined;
+    if (byCode) return { local: byCode };
   }
+  const byKey = t.unitByKey.get(unitKey(su.name as string)) as Row | undefined;
+  if (byKey && su.code && byKey.code && byKey.code !== su.code) {
+    return {
+      conflict: {
+        name: su.name as string,
+        code: su.code as string,
+        localCode: byKey.code as string,
+        runsSkipped: 0,
+      },
+    };
+  }
+  return byKey ? { local: byKey } : {};
 }
 
-interface CountRow {
-  total: number;
-  added: number;
-  updated: number;
+interface Session {
+  t: Target;
+  /** Every unit's name and key here, for near-name warnings (kept up to date as units are added). */
+  names: { name: string; key: string }[];
 }
 
-function toCounts(r: CountRow, removed = 0): Counts {
-  return { added: r.added, updated: r.updated, unchanged: r.total - r.added - r.updated, removed };
-}
-
-/**
- * Units match by code when both have one, else by exact name, else by id (renamed since the
- * last import). The same name under a different code is a different unit: reported, its runs
- * left out. A matched unit keeps what it knows: a newer incoming unit fills and overrides
- * fields but never erases a code or township with an empty one.
- */
-function mergeUnits(st: Statements, counts: Counts): UnitConflict[] {
-  const conflicts: UnitConflict[] = [];
-  for (const su of st.srcUnits.all() as UnitRow[]) {
-    let local = su.code ? (st.unitByCode.get(su.code) as UnitRow | undefined) : undefined;
-    if (!local) {
-      const byName = st.unitByName.get(su.name) as UnitRow | undefined;
-      if (byName && su.code && byName.code && byName.code !== su.code) {
-        const runs = (st.srcRunsOfUnit.get(su.id) as { n: number }).n;
-        conflicts.push({ name: su.name, code: su.code, localCode: byName.code, runsSkipped: runs });
-        continue;
-      }
-      local = byName ?? (st.unitById.get(su.id) as UnitRow | undefined);
-    }
-    if (!local) {
-      st.insertUnit.run(su);
-      st.mapUnit.run(su.id, su.id);
-      counts.added++;
+function mergeUnits(s: Session, st: FileState, data: SourceData): void {
+  const t = s.t;
+  for (const raw of data.rows.units!) {
+    const n = normalizeUnitName(raw.name as string);
+    const su: Row = { ...raw, name: n.ok ? n.name : raw.name };
+    const m = matchUnit(t, su);
+    if (m.conflict) {
+      m.conflict.runsSkipped = data.rows.runs!.filter((r) => r.unit_id === su.id).length;
+      st.unitConflicts.push(m.conflict);
       continue;
     }
-    st.mapUnit.run(su.id, local.id);
-    const localId = local.id;
-    const newer = su.updated_at > local.updated_at;
-    const pick = (theirs: string | null, ours: string | null) =>
-      newer ? (theirs ?? ours) : (ours ?? theirs);
-    const nameFree = (name: string) => {
-      const holder = st.unitByName.get(name) as UnitRow | undefined;
-      return !holder || holder.id === localId;
-    };
-    const codeFree = (code: string | null) => {
-      const holder = code ? (st.unitByCode.get(code) as UnitRow | undefined) : undefined;
-      return !holder || holder.id === localId;
-    };
-    const code = pick(su.code, local.code);
-    const next: UnitRow = {
-      ...local,
-      name: newer && su.name !== local.name && nameFree(su.name) ? su.name : local.name,
-      code: codeFree(code) ? code : local.code,
-      township: pick(su.township, local.township),
-      type: pick(su.type, local.type),
-    };
-    const changed =
-      next.name !== local.name ||
-      next.code !== local.code ||
-      next.township !== local.township ||
-      next.type !== local.type;
-    if (changed) {
-      st.updateUnit.run({ ...next, updated_at: newer ? su.updated_at : local.updated_at });
-      counts.updated++;
-    } else counts.unchanged++;
+    const local = m.local;
+    // A roster fact is never erased by an empty cell of the sender's.
+    const incoming: Row = { ...su };
+    if (local) for (const c of ["code", "township", "type"]) if (incoming[c] === null) incoming[c] = local[c];
+    const d = account(
+      st,
+      UNITS,
+      (local?.id as string) ?? (su.id as string),
+      su.name as string,
+      decide(
+        GROUPS.get(UNITS)!,
+        st.bases.get(`units:${local?.id ?? su.id}`),
+        local,
+        incoming,
+        Number(su.rev ?? 1),
+        keepLocal,
+        "keep",
+      ),
+      incoming,
+    );
+    const row = written(local, incoming, d, st.now);
+    if (d.action === "add" && row) {
+      const key = unitKey(row.name as string);
+      const near = s.names.filter((u) => isNearKey(key, u.key)).map((u) => u.name);
+      if (near.length > 0)
+        st.warnings.push({ kind: "near-unit", name: row.name as string, near: near.slice(0, 3) });
+      t.insertUnit.run({ ...row, name_key: key });
+      s.names.push({ name: row.name as string, key });
+    } else if (row && local) {
+      // A name or code another unit holds here stays as it was.
+      const nameHolder = t.unitByKey.get(unitKey(row.name as string)) as Row | undefined;
+      if (nameHolder && nameHolder.id !== local.id) row.name = local.name;
+      const codeHolder = row.code ? (t.unitByCode.get(row.code) as Row | undefined) : undefined;
+      if (codeHolder && codeHolder.id !== local.id) row.code = local.code;
+      t.updateUnit.run({ ...row, name_key: unitKey(row.name as string) });
+    }
+    st.units.set(su.id as string, (local?.id as string) ?? (su.id as string));
   }
-  return conflicts;
 }
 
-function merge(st: Statements): { counts: KindCounts; conflicts: UnitConflict[] } {
-  const counts = emptyCounts();
-  const conflicts = mergeUnits(st, counts.units);
-  st.fillRuns.run();
-  counts.snapshots = toCounts(st.countSnapshots.get() as CountRow);
-  st.upsertSnapshots.run();
-  counts.runs = toCounts(st.countRuns.get() as CountRow);
-  st.upsertRuns.run();
-  // Stale rectifications go before the answers are merged: the test compares the old answer.
-  counts.answers = toCounts(st.countAnswers.get() as CountRow);
-  const removed = st.dropStaleRects.run().changes;
-  st.upsertAnswers.run();
-  counts.rectifications = toCounts(st.countRects.get() as CountRow, removed);
-  st.upsertRects.run();
-  counts.history = toCounts(st.countHistory.get() as CountRow);
-  st.insertHistory.run();
-  return { counts, conflicts };
+function mergeSnapshots(t: Target, st: FileState, data: SourceData): void {
+  for (const snap of data.rows.checklist_snapshots!) {
+    // Content-addressed and re-hashed by validate: the same hash is the same text.
+    if (t.snapshotExists.get(snap.hash)) st.counts.snapshots.unchanged++;
+    else {
+      t.insertSnapshot.run(snap);
+      st.counts.snapshots.added++;
+    }
+  }
+}
+
+/** The sender's runs of units that merged, with their unit re-pointed here. */
+function mergeRuns(t: Target, st: FileState, data: SourceData): Row[] {
+  const imported: Row[] = [];
+  for (const raw of data.rows.runs!) {
+    const unitId = st.units.get(raw.unit_id as string);
+    if (unitId === undefined) continue;
+    const incoming: Row = { ...raw, unit_id: unitId };
+    const local = t.runById.get(incoming.id) as Row | undefined;
+    const d = account(
+      st,
+      RUNS,
+      incoming.id as string,
+      `${incoming.checklist_id}`,
+      decide(
+        GROUPS.get(RUNS)!,
+        st.bases.get(`runs:${incoming.id}`),
+        local,
+        incoming,
+        Number(raw.rev ?? 1),
+        runRule,
+      ),
+      incoming,
+    );
+    imported.push(incoming);
+    const row = written(local, incoming, d, st.now);
+    if (!row) continue;
+    // One unfinished run per unit and checklist here too: another one open here sets this one aside.
+    if (row.status === "in-progress" && row.superseded_by === null) {
+      const open = t.openRun.get(row.unit_id, row.checklist_id, row.id) as string | undefined;
+      if (open) {
+        row.superseded_by = open;
+        st.warnings.push({
+          kind: "run-set-aside",
+          unit: unitName(t, row.unit_id as string),
+          checklist: row.checklist_id as string,
+        });
+      }
+    }
+    if (d.action === "add") t.insertRun.run(row);
+    else t.updateRun.run(row);
+  }
+  return imported;
+}
+
+const unitName = (t: Target, id: string) => ((t.unitById.get(id) as Row | undefined)?.name as string) ?? id;
+
+function mergeAnswers(t: Target, st: FileState, data: SourceData, runs: Row[]): void {
+  const byRun = groupBy(data.rows.answers!, "run_id");
+  for (const run of runs) {
+    const local = new Map((t.answersOfRun.all(run.id) as Row[]).map((a) => [a.item_key as string, a]));
+    for (const a of byRun.get(run.id as string) ?? []) {
+      const mine = local.get(a.item_key as string);
+      const id = (mine?.id as string) ?? (a.id as string);
+      const base = st.bases.get(`answers:${id}`);
+      const rev = Number(a.rev ?? 1);
+      if (base && rev >= base.rev && base.groups?.answer !== groupValues(a, GROUPS.get(ANSWERS)!).answer) {
+        st.revised.add(`${run.id}\u0000${a.item_key}`);
+      }
+      const d = account(
+        st,
+        ANSWERS,
+        id,
+        a.item_key as string,
+        decide(GROUPS.get(ANSWERS)!, st.bases.get(`answers:${id}`), mine, a, Number(a.rev ?? 1)),
+        a,
+      );
+      const row = written(mine, a, d, st.now);
+      if (row && d.action === "add") t.insertAnswer.run(row);
+      else if (row) t.updateAnswer.run({ ...row, id });
+      st.results.set(`${run.id}\u0000${a.item_key}`, ((row ?? mine ?? a).result as string) ?? "");
+    }
+    for (const [key, mine] of local) {
+      const k = `${run.id}\u0000${key}`;
+      if (!st.results.has(k)) st.results.set(k, mine.result as string);
+    }
+  }
+}
+
+function mergeRects(t: Target, st: FileState, data: SourceData, runs: Row[]): void {
+  const byRun = groupBy(data.rows.rectifications!, "run_id");
+  const answersByRun = groupBy(data.rows.answers!, "run_id");
+  for (const run of runs) {
+    const local = new Map((t.rectsOfRun.all(run.id) as Row[]).map((x) => [x.item_key as string, x]));
+    const incoming = byRun.get(run.id as string) ?? [];
+    for (const x of incoming) {
+      const mine = local.get(x.item_key as string);
+      const id = (mine?.id as string) ?? (x.id as string);
+      const result = st.results.get(`${run.id}\u0000${x.item_key}`);
+      // A problem stands only beside a partial or failing answer (as when it was written).
+      if (!mine && result !== "partial" && result !== "fail") {
+        st.counts.rectifications.unchanged++;
+        continue;
+      }
+      const rect: Row = { ...x, unit_id: run.unit_id };
+      const d = account(
+        st,
+        RECTIFICATIONS,
+        id,
+        x.item_key as string,
+        decide(
+          GROUPS.get(RECTIFICATIONS)!,
+          st.bases.get(`rectifications:${id}`),
+          mine,
+          rect,
+          Number(x.rev ?? 1),
+        ),
+        rect,
+      );
+      if (d.action !== "skip") st.rects.set(x.id as string, id);
+      const row = written(mine, rect, d, st.now);
+      if (row && d.action === "add") t.insertRect.run(row);
+      else if (row) t.updateRect.run({ ...row, id });
+    }
+    dropRemoved(t, st, run, local, incoming, answersByRun.get(run.id as string) ?? []);
+  }
 }
 
 /**
- * One import of many files into `store`: a private folder for the copies, and staging tables
- * and statements prepared once.
+ * Rectifications the sender removed since the last import, because it revised the answer to
+ * pass: removed here too if unchanged here since; kept, and reported, if followed up here.
+ */
+function dropRemoved(
+  t: Target,
+  st: FileState,
+  run: Row,
+  local: Map<string, Row>,
+  incoming: Row[],
+  answers: Row[],
+): void {
+  const still = new Set(incoming.map((x) => x.item_key as string));
+  const answerOf = new Map(answers.map((a) => [a.item_key as string, a]));
+  for (const [key, mine] of local) {
+    if (still.has(key)) continue;
+    const base = st.bases.get(`rectifications:${mine.id}`);
+    const answer = answerOf.get(key);
+    if (!base?.groups || !answer) continue;
+    // Only an answer the sender revised to pass explains the absence; an older copy of its file
+    // simply does not have the rectification yet.
+    const revised =
+      (answer.result === "pass" || answer.result === "na") && st.revised.has(`${run.id}\u0000${key}`);
+    if (!revised) continue;
+    const here = groupValues(mine, GROUPS.get(RECTIFICATIONS)!);
+    const unchanged = Object.entries(base.groups).every(([g, v]) => here[g] === v);
+    if (unchanged) {
+      t.deleteRect.run(mine.id);
+      st.counts.rectifications.removed++;
+      st.bases.set(`rectifications:${mine.id}`, { rev: base.rev, groups: null });
+      st.dirtyBases.add(`rectifications:${mine.id}`);
+    } else {
+      st.mergeConflicts.push({
+        kind: "rectifications",
+        id: mine.id as string,
+        label: key,
+        group: "deleted",
+        local: mine,
+        incoming: null,
+        kept: "local",
+      });
+    }
+  }
+}
+
+/** History is appended, by id, in the order the sender wrote it; its clock orders nothing. */
+function mergeHistory(t: Target, st: FileState, data: SourceData): void {
+  const entries = [...data.rows.rectification_history!]
+    .map((h, i) => ({ h, i }))
+    .sort((a, b) => Number(a.h.seq ?? a.i) - Number(b.h.seq ?? b.i) || a.i - b.i);
+  let seq = t.nextSeq.get() as number;
+  for (const { h } of entries) {
+    const rect = st.rects.get(h.rectification_id as string);
+    if (rect === undefined || t.historyExists.get(h.id)) {
+      st.counts.history.unchanged++;
+      continue;
+    }
+    t.insertHistory.run({ ...h, rectification_id: rect, seq: seq++ });
+    st.counts.history.added++;
+  }
+}
+
+function groupBy(rows: Row[], column: string): Map<string, Row[]> {
+  const out = new Map<string, Row[]>();
+  for (const r of rows) {
+    const k = r[column] as string;
+    const list = out.get(k);
+    if (list) list.push(r);
+    else out.set(k, [r]);
+  }
+  return out;
+}
+
+/** Merge a validated source into the target, in the caller's transaction. */
+function mergeSource(s: Session, data: SourceData, file: string): FileState {
+  const st: FileState = {
+    source: data.sourceId,
+    file,
+    bases: s.t.bases(data.sourceId),
+    counts: emptyCounts(),
+    mergeConflicts: [],
+    warnings: [],
+    stale: 0,
+    unitConflicts: [],
+    units: new Map(),
+    rects: new Map(),
+    results: new Map(),
+    revised: new Set(),
+    dirtyBases: new Set(),
+    now: nowIso(),
+  };
+  mergeUnits(s, st, data);
+  mergeSnapshots(s.t, st, data);
+  const runs = mergeRuns(s.t, st, data);
+  mergeAnswers(s.t, st, data, runs);
+  mergeRects(s.t, st, data, runs);
+  mergeHistory(s.t, st, data);
+  for (const key of st.dirtyBases) {
+    const i = key.indexOf(":");
+    s.t.saveBase(st.source, key.slice(0, i), key.slice(i + 1), st.bases.get(key)!);
+  }
+  for (const c of st.mergeConflicts) {
+    s.t.logConflict({
+      id: newId(),
+      at: st.now,
+      source: st.source,
+      file,
+      table: c.kind,
+      recordId: c.id,
+      group: c.group,
+      local: c.local,
+      incoming: c.incoming,
+      kept: c.kept,
+    });
+  }
+  const ahead = Date.parse(data.latest) - Date.now();
+  if (ahead > CLOCK_AHEAD_MS) {
+    st.warnings.push({ kind: "clock-ahead", latest: data.latest, days: Math.floor(ahead / CLOCK_AHEAD_MS) });
+  }
+  return st;
+}
+
+/** Temporary folders of imports that were killed: a full copy of a school's file may be in one. */
+const SCRATCH_PREFIX = "lookback-import-";
+const SCRATCH_PATTERN = /^lookback-import-([0-9a-f]{6})-(\d+)-/;
+
+/**
+ * One import of many files into `store`: a private folder for the copies (made when a file needs
+ * one), and the statements prepared once.
  */
 export class ImportSession {
-  private readonly dir = mkdtempSync(path.join(os.tmpdir(), "lookback-import-"));
-  private statements: Statements | undefined;
+  private dir: string | undefined;
+  private session: Session | undefined;
   private seq = 0;
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Store) {
+    removeStale(os.tmpdir(), SCRATCH_PATTERN);
+  }
 
-  /** Import one file; never throws for a bad file, and never changes the target then. */
+  private scratch(): string {
+    this.dir ??= mkdtempSync(path.join(os.tmpdir(), `${SCRATCH_PREFIX}${OWNER_TAG}-`));
+    return path.join(this.dir, `${this.seq++}.db`);
+  }
+
+  /**
+   * Import one file; a bad file never throws and never changes the target. A failure of the
+   * target itself (disk full, locked) is thrown: every file after it would fail the same way.
+   */
   importFile(file: string, display = file): FileResult {
     if (sameFile(file, this.store.file)) return { file: display, ok: false, reason: "self", detail: "" };
-    const scratch = path.join(this.dir, `${this.seq++}.db`);
-    let src: Db | undefined;
+    const scratch = this.scratch();
+    let src: ReturnType<typeof openSource> | undefined;
     try {
-      const source = openSource(file, display, scratch);
-      src = source;
-      this.statements ??= prepare(this.store.db);
-      const st = this.statements;
-      const { counts, conflicts } = this.store.transaction(() => {
-        for (const s of st.clear) s.run();
-        stage(source, st);
-        const merged = merge(st);
-        for (const s of st.clear) s.run();
-        return merged;
-      });
-      return { file: display, ok: true, counts, conflicts };
+      src = openSource(file, display, scratch);
+      const data = validateSource(src.db, src.userVersion);
+      src.db.close();
+      src = undefined;
+      this.session ??= { t: new Target(this.store.db), names: this.store.unitNames() };
+      const session = this.session;
+      const st = this.store.transaction(() => mergeSource(session, data, display));
+      return {
+        file: display,
+        ok: true,
+        counts: st.counts,
+        conflicts: st.unitConflicts,
+        mergeConflicts: st.mergeConflicts,
+        stale: st.stale,
+        warnings: st.warnings,
+      };
     } catch (e) {
+      // A unit added in a rolled-back file must not linger in the near-name list.
+      this.session = undefined;
+      if (e instanceof InvalidSource) {
+        const r = e.refusal;
+        return {
+          file: display,
+          ok: false,
+          reason: "invalid",
+          detail: r.problem.key,
+          invalid: {
+            table: r.table,
+            ...(r.row !== undefined ? { row: r.row } : {}),
+            ...(r.id !== undefined ? { id: r.id } : {}),
+            ...(r.column !== undefined ? { column: r.column } : {}),
+            problem: r.problem.key,
+            params: r.problem.params ?? {},
+          },
+        };
+      }
+      const env = environmentError(e, this.store.file);
+      if (env) throw env;
       const f = classify(e);
       return { file: display, ok: false, reason: f.reason, detail: f.detail };
     } finally {
-      src?.close();
-      if (existsSync(scratch)) {
-        for (const suffix of ["", "-wal", "-shm"]) rmSync(`${scratch}${suffix}`, { force: true });
-      }
+      src?.db.close();
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(`${scratch}${suffix}`, { force: true });
     }
   }
 
   close(): void {
-    rmSync(this.dir, { recursive: true, force: true });
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
 }
 

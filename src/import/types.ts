@@ -17,6 +17,9 @@ export type KindCounts = Record<Kind, Counts>;
 /** Why a file was not imported; the target database is untouched by it. */
 export const FAILURE_REASONS = [
   "self",
+  "not-regular",
+  "too-large",
+  "invalid",
   "not-sqlite",
   "empty",
   "foreign",
@@ -36,9 +39,48 @@ export interface UnitConflict {
   runsSkipped: number;
 }
 
+/** A record both this database and the sender changed since the last import: both versions. */
+export interface MergeConflict {
+  kind: Kind;
+  /** The record's id here. */
+  id: string;
+  /** What it is, for a person: the unit's name, a run's unit and checklist, an item key. */
+  label: string;
+  /** The merge group in conflict (e.g. `status` of a rectification), or `deleted` (removed there, changed here). */
+  group: string;
+  local: Record<string, unknown> | null;
+  incoming: Record<string, unknown> | null;
+  kept: "local" | "incoming";
+}
+
+/** Worth saying, not wrong: a new unit named like a known one, a clock far ahead, a run set aside. */
+export type ImportWarning =
+  | { kind: "near-unit"; name: string; near: string[] }
+  | { kind: "clock-ahead"; latest: string; days: number }
+  | { kind: "run-set-aside"; unit: string; checklist: string };
+
+/** Where a refused file is wrong: table, row (1-based) and column, and the catalog key of what. */
+export interface InvalidAt {
+  table: string;
+  row?: number;
+  id?: string;
+  column?: string;
+  problem: string;
+  params: Record<string, string | number>;
+}
+
 export type FileResult =
-  | { file: string; ok: true; counts: KindCounts; conflicts: UnitConflict[] }
-  | { file: string; ok: false; reason: FailureReason; detail: string };
+  | {
+      file: string;
+      ok: true;
+      counts: KindCounts;
+      conflicts: UnitConflict[];
+      mergeConflicts: MergeConflict[];
+      /** Records of an older copy of the sender's file, left as they are here. */
+      stale: number;
+      warnings: ImportWarning[];
+    }
+  | { file: string; ok: false; reason: FailureReason; detail: string; invalid?: InvalidAt };
 
 export function emptyCounts(): KindCounts {
   const zero = (): Counts => ({ added: 0, updated: 0, unchanged: 0, removed: 0 });

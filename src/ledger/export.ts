@@ -9,6 +9,7 @@ import { t } from "../i18n/index.js";
 import type { Store } from "../store/store.js";
 import type { Run, Unit } from "../store/types.js";
 import { closest, levenshtein } from "../util/similar.js";
+import { OWNER_TAG, removeStale } from "../util/stale.js";
 import {
   buildLedgerData,
   type LedgerData,
@@ -198,8 +199,10 @@ function inside(dir: string, name: string): string {
 }
 
 let tmpCounter = 0;
+/** `.<file>.<host>-<pid>.<n>.tmp`: the owner in the name, so that a killed export's leftovers are known. */
 const tmpName = (dir: string, name: string) =>
-  path.join(dir, `.${name}.${process.pid}.${(tmpCounter++).toString(36)}.tmp`);
+  path.join(dir, `.${name}.${OWNER_TAG}.${(tmpCounter++).toString(36)}.tmp`);
+const TMP_PATTERN = /^\..+\.([0-9a-f]{6})-(\d+)\.[0-9a-z]+\.tmp$/;
 
 /**
  * Move a finished temporary file onto its name. Without `force` the move is a hard link, which
@@ -285,7 +288,11 @@ function ledgerContent(data: LedgerData, opts: ExportOptions): { bytes: () => Pr
 function messageOf(e: unknown): string {
   if (e instanceof Error) {
     const code = (e as NodeJS.ErrnoException).code;
-    return code === "EEXIST" ? t("export.existsNow") : e.message;
+    if (code === "EEXIST") return t("export.existsNow");
+    if (code === "ENOSPC" || code === "EDQUOT") return t("export.diskFull");
+    if (code === "EROFS" || code === "EACCES" || code === "EPERM")
+      return t("export.cannotWrite", { message: e.message });
+    return e.message;
   }
   return String(e);
 }
@@ -303,13 +310,15 @@ export async function exportLedgers(
   const ext = `.${opts.format}`;
   const summaryName = opts.all ? `${sanitizeFileStem(opts.template.summary.file)}${ext}` : null;
   const files = uniqueFileNames(
-    selected.map((s) => s.unitName),
+    selected.map((s) => ({ name: s.unitName, id: s.unitId })),
     { suffix: LEDGER_SUFFIX, ext, taken: summaryName ? [summaryName] : [] },
   );
   const targets: Target[] = selected.map((s, i) => ({ ...s, file: files[i] ?? "" }));
 
   const outDir = path.resolve(opts.outDir);
   ensureOutDir(outDir);
+  // Temporary files of an export that was killed: never published, never to be.
+  removeStale(outDir, TMP_PATTERN);
   const planned = [...targets.map((x) => x.file), ...(summaryName ? [summaryName] : [])];
   const taken = planned.filter((f) => exists(inside(outDir, f)));
   if (taken.length > 0 && !opts.force) {

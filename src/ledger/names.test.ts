@@ -99,6 +99,25 @@ describe("uniqueFileNames", () => {
     ]);
   });
 
+  it("marks a name that had to change with the start of the unit's id: stable, never shared", () => {
+    const a = { name: "a/b*c?d", id: "3f2a9c1e-0000-4000-8000-000000000001" };
+    const b = { name: "a:b*c?d", id: "77c0d412-0000-4000-8000-000000000002" };
+    const plainUnit = { name: "南昌县莲塘第一中学", id: "11111111-0000-4000-8000-000000000003" };
+    expect(uniqueFileNames([a, b, plainUnit], opts)).toEqual([
+      "a_b_c_d~3f2a9c1e-整改台账.xlsx",
+      "a_b_c_d~77c0d412-整改台账.xlsx",
+      "南昌县莲塘第一中学-整改台账.xlsx",
+    ]);
+    // Exported one at a time, in either order, each unit keeps its own file.
+    expect(uniqueFileNames([b], opts)).toEqual(["a_b_c_d~77c0d412-整改台账.xlsx"]);
+    expect(uniqueFileNames([a], opts)).toEqual(["a_b_c_d~3f2a9c1e-整改台账.xlsx"]);
+    // A name cut short for length is marked too.
+    const long = { name: "很长的单位名称".repeat(14), id: "22222222-0000-4000-8000-000000000004" };
+    const [cut] = uniqueFileNames([long], opts);
+    expect(cut).toContain("~22222222-整改台账.xlsx");
+    expect(bytes(cut ?? "")).toBeLessThanOrEqual(MAX_NAME_BYTES);
+  });
+
   it("keeps clear of names already taken (the summary)", () => {
     expect(uniqueFileNames(["汇总"], { suffix: "", ext: ".xlsx", taken: ["汇总.xlsx"] })).toEqual([
       "汇总(2).xlsx",

@@ -61,27 +61,38 @@ const guardReserved = (name: string): string =>
 /** A key under which two names collide on a case-insensitive file system (Windows, macOS). */
 const foldKey = (name: string) => name.normalize("NFC").toLowerCase();
 
+/** The name as a person reads it, before it is made safe: NFC, one space between words. */
+const plain = (name: string) => name.normalize("NFC").replace(/\s+/gu, " ").trim();
+
+/** The first characters of a unit's id: enough to tell two units apart, stable across exports. */
+const ID_MARK_CHARS = 8;
+
 /**
  * File names for several units at once: `<unit><suffix><ext>`, each safe and unique among
- * themselves and against `taken` (e.g. the summary file). Colliding names get `(2)`, `(3)`…
- * after the unit part. Order of `units` decides who keeps the plain name.
+ * themselves and against `taken` (e.g. the summary file). A unit given with its id whose name
+ * cannot be used as it is (a character Windows refuses, a name cut short) gets `~` and the start
+ * of its id after the name: `a/b` and `a:b` are `a_b~3f2a9c1e` and `a_b~77c0d412`, the same in
+ * every export, never one file for two units. Colliding names still get `(2)`, `(3)`… after the
+ * unit part, as a last guard; the order of `units` decides who keeps the plain name then.
  */
 export function uniqueFileNames(
-  units: readonly string[],
+  units: readonly (string | { name: string; id: string })[],
   opts: { suffix: string; ext: string; taken?: readonly string[]; maxBytes?: number },
 ): string[] {
   const used = new Set((opts.taken ?? []).map(foldKey));
   const maxBytes = opts.maxBytes ?? MAX_NAME_BYTES;
-  // Room for the suffix, the extension and a "(9999)" counter.
-  const budget = Math.max(8, maxBytes - bytes(opts.suffix) - bytes(opts.ext) - 6);
+  // Room for the suffix, the extension, an id mark and a "(9999)" counter.
+  const budget = Math.max(8, maxBytes - bytes(opts.suffix) - bytes(opts.ext) - 6 - (ID_MARK_CHARS + 1));
   return units.map((unit) => {
-    const stem = cleanStem(unit, budget);
+    const name = typeof unit === "string" ? unit : unit.name;
+    let stem = cleanStem(name, budget);
+    if (typeof unit !== "string" && stem !== plain(name)) stem = `${stem}~${unit.id.slice(0, ID_MARK_CHARS)}`;
     for (let n = 1; ; n++) {
-      const name = guardReserved(`${stem}${n === 1 ? "" : `(${n})`}${opts.suffix}${opts.ext}`);
-      const key = foldKey(name);
+      const file = guardReserved(`${stem}${n === 1 ? "" : `(${n})`}${opts.suffix}${opts.ext}`);
+      const key = foldKey(file);
       if (!used.has(key)) {
         used.add(key);
-        return name;
+        return file;
       }
     }
   });

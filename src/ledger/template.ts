@@ -324,7 +324,7 @@ export type TemplateOutcome =
   | { ok: false; diagnostics: Diagnostic[] };
 
 export function loadTemplate(file: string = DEFAULT_TEMPLATE_FILE): TemplateOutcome {
-  const read = readSource(file, 1024 * 1024);
+  const read = readSource(file, "template");
   if (!read.ok) return { ok: false, diagnostics: [read.diagnostic] };
   const outcome = parseWithSchema(read.source, TemplateSchema);
   if (!outcome.ok) return { ok: false, diagnostics: outcome.diagnostics };

@@ -4,35 +4,17 @@
 // (no compression) and this module repacks them with synchronous deflate, caching parts
 // that repeat from one unit to the next (theme, styles, relationships).
 import zlib from "node:zlib";
+import { BoundedZip } from "../input/unzip.js";
 
 export interface ZipEntry {
   name: string;
   data: Buffer;
 }
 
-/** Entries of a zip, from its central directory (stored or deflated). */
+/** Entries of a zip, from its central directory (stored or deflated): for zips of our own making. */
 export function readZip(buf: Buffer): ZipEntry[] {
-  let eocd = buf.length - 22;
-  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
-  if (eocd < 0) throw new Error("not a zip file");
-  const count = buf.readUInt16LE(eocd + 10);
-  let p = buf.readUInt32LE(eocd + 16);
-  const out: ZipEntry[] = [];
-  for (let i = 0; i < count; i++) {
-    if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error("bad zip central directory");
-    const method = buf.readUInt16LE(p + 10);
-    const size = buf.readUInt32LE(p + 20);
-    const nameLen = buf.readUInt16LE(p + 28);
-    const extraLen = buf.readUInt16LE(p + 30);
-    const commentLen = buf.readUInt16LE(p + 32);
-    const local = buf.readUInt32LE(p + 42);
-    const name = buf.subarray(p + 46, p + 46 + nameLen).toString("utf8");
-    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    const raw = buf.subarray(start, start + size);
-    out.push({ name, data: method === 8 ? zlib.inflateRawSync(raw) : Buffer.from(raw) });
-    p += 46 + nameLen + extraLen + commentLen;
-  }
-  return out;
+  const zip = new BoundedZip(buf, { maxEntries: 0xffff, maxUnzippedBytes: 2 ** 31 });
+  return zip.names().map((name) => ({ name, data: zip.read(name) ?? Buffer.alloc(0) }));
 }
 
 let crcTable: Int32Array | undefined;

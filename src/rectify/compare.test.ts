@@ -101,7 +101,8 @@ describe("compare on crafted pairs of runs", () => {
 
   it("an item left unanswered the first time and answered now is new, though the checklist had it", () => {
     ({ store } = tempDb());
-    seedRun(store, { unit: "U", loaded: mini(1), answers: { "a.one": "pass" }, finish: false });
+    // Handed in with a.two unanswered (one unfinished run per unit and checklist at a time).
+    seedRun(store, { unit: "U", loaded: mini(1), answers: { "a.one": "pass" } });
     seedRun(store, { unit: "U", loaded: mini(1), answers: { "a.one": "pass", "a.two": "fail" } });
     const cmp = compareLatest(store, store.findUnitByName("U")!, "mini")!;
     expect(cmp.items.find((i) => i.key === "a.two")).toMatchObject({

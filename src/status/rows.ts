@@ -6,7 +6,7 @@ import { checklistOfRun } from "../check/snapshot.js";
 import type { Result } from "../checklist/schema.js";
 import { followUpSummary } from "../rectify/summary.js";
 import type { Store } from "../store/store.js";
-import type { Run, RunStatus, Unit } from "../store/types.js";
+import { isSetAside, type Run, type RunStatus, type Unit } from "../store/types.js";
 import { localToday } from "../util/dates.js";
 
 export interface StatusRow {
@@ -16,6 +16,8 @@ export interface StatusRow {
   respondent: string;
   leaders: string[];
   status: RunStatus;
+  /** Unfinished and set aside for another run (check --new): kept, never resumed. */
+  setAside: boolean;
   answered: number;
   total: number;
   /** Required items still without an answer. */
@@ -56,6 +58,7 @@ export function statusRow(
     respondent: run.respondent,
     leaders: run.leaders,
     status: run.status,
+    setAside: isSetAside(run),
     answered: answeredCount(state),
     total: state.slots.length,
     missingRequired: missingRequired(state).length,
@@ -73,7 +76,7 @@ export function statusRow(
 /** Every run (of one unit, when given), by unit name then start time. */
 export function statusRows(store: Store, filter: { unitId?: string } = {}): StatusRow[] {
   const units = new Map(store.listUnits().map((u) => [u.id, u]));
-  const runs = store.listRuns(filter.unitId ? { unitId: filter.unitId } : {});
+  const runs = store.listRuns({ ...(filter.unitId ? { unitId: filter.unitId } : {}), includeSetAside: true });
   return runs
     .map((run) => statusRow(store, run, units.get(run.unitId) ?? { id: run.unitId, name: run.unitId }))
     .sort((a, b) =>

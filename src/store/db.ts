@@ -1,10 +1,12 @@
 // Opening the SQLite file: refuse foreign or newer files untouched, then WAL, foreign
 // keys, a busy timeout, and forward migrations by PRAGMA user_version.
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { LookbackError } from "../errors.js";
 import { t } from "../i18n/index.js";
+import { unitKey } from "../units/identity.js";
+import { assertWritable, BUSY_TIMEOUT_MS, environmentError } from "./environment.js";
 import { migrations } from "./migrations.js";
 
 export type Db = Database.Database;
@@ -18,6 +20,11 @@ export interface OpenOptions {
   readonly?: boolean;
   /** Refuse a missing file instead of creating it. */
   mustExist?: boolean;
+  /**
+   * "read": the command only reads, so a database it may not write (a read-only file or share)
+   * is opened read-only rather than refused. Default "write": refused at once, before any prompt.
+   */
+  intent?: "read" | "write";
 }
 
 function storeError(
@@ -50,7 +57,7 @@ export function checkIdentity(db: Db, file: string): { fresh: boolean; userVersi
   try {
     id = inspect(db);
   } catch (e) {
-    throw storeError("store.notSqlite", file, {}, e);
+    throw environmentError(e, file) ?? storeError("store.notSqlite", file, {}, e);
   }
   if (id.tables === 0 && id.applicationId === 0) return { fresh: true, userVersion: 0 };
   if (id.applicationId !== APPLICATION_ID) throw storeError("store.foreign", file);
@@ -60,6 +67,26 @@ export function checkIdentity(db: Db, file: string): { fresh: boolean; userVersi
   return { fresh: false, userVersion: id.userVersion };
 }
 
+/** A path that exists but is a folder, device or pipe is never opened (a FIFO would block). */
+function refuseNonRegular(file: string): void {
+  let st: ReturnType<typeof statSync> | undefined;
+  try {
+    st = statSync(file);
+  } catch {
+    return;
+  }
+  if (st.isFile()) return;
+  const kind = st.isDirectory() ? "directory" : st.isFIFO() ? "fifo" : st.isSocket() ? "socket" : "device";
+  throw new LookbackError(
+    "store.notRegular",
+    t("store.notRegular", { file, kind: t(`input.kind.${kind}`) }),
+    {
+      exitCode: 2,
+      hint: t("store.notRegular.hint"),
+    },
+  );
+}
+
 export function openDb(file: string, opts: OpenOptions = {}): Db {
   if ((opts.mustExist || opts.readonly) && !existsSync(file)) {
     throw new LookbackError("error.pathMissing", t("error.pathMissing", { path: file, cwd: process.cwd() }), {
@@ -67,30 +94,64 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
       hint: t("error.pathMissing.hint", { cwd: process.cwd() }),
     });
   }
-  if (!opts.readonly) mkdirSync(path.dirname(file), { recursive: true });
+  refuseNonRegular(file);
+  let readonly = opts.readonly ?? false;
+  if (!readonly) {
+    try {
+      assertWritable(file);
+    } catch (e) {
+      // Reading commands still read a database they may not write.
+      if (opts.intent !== "read" || !existsSync(file)) throw e;
+      readonly = true;
+    }
+  }
+  if (!readonly) mkdirSync(path.dirname(file), { recursive: true });
   let db: Db;
   try {
-    db = new Database(file, {
-      readonly: opts.readonly ?? false,
-      fileMustExist: opts.mustExist ?? opts.readonly ?? false,
-    });
+    db = new Database(file, { readonly, fileMustExist: opts.mustExist ?? readonly });
   } catch (e) {
-    throw storeError("store.cannotOpen", file, { message: (e as Error).message }, e);
+    throw (
+      environmentError(e, file) ?? storeError("store.cannotOpen", file, { message: (e as Error).message }, e)
+    );
   }
   try {
     const { userVersion } = checkIdentity(db, file);
-    db.pragma("busy_timeout = 10000");
-    if (opts.readonly) return db;
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    if (readonly) {
+      if (!opts.readonly && userVersion < SCHEMA_VERSION) throw storeError("store.readonlyOld", file);
+      return db;
+    }
     db.pragma("journal_mode = WAL");
     // FULL: an answer acknowledged on screen survives a power cut, not only a killed process.
     db.pragma("synchronous = FULL");
     db.pragma("foreign_keys = ON");
     migrate(db, userVersion);
+    fillUnitKeys(db);
     return db;
   } catch (e) {
     db.close();
-    throw e;
+    throw environmentError(e, file) ?? e;
   }
+}
+
+/** The comparison key of units stored before keys existed (migrations are SQL; the folding is not). */
+function fillUnitKeys(db: Db): void {
+  const missing = db.prepare("SELECT id, name FROM units WHERE name_key IS NULL").all() as {
+    id: string;
+    name: string;
+  }[];
+  if (missing.length === 0) return;
+  const set = db.prepare("UPDATE units SET name_key = ? WHERE id = ?");
+  db.transaction(() => {
+    for (const u of missing) set.run(unitKey(u.name), u.id);
+  }).immediate();
+}
+
+/** This database's own id (see the meta table), given to every database that imports it. */
+export function databaseId(db: Db): string {
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'db_id'").get() as { value: string } | undefined;
+  if (!row) throw new Error("database has no id");
+  return row.value;
 }
 
 function migrate(db: Db, from: number): void {

@@ -93,4 +93,99 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX history_rectification ON rectification_history(rectification_id, at);
   `,
+  // Untrusted input and clock-free merging: each database names itself (so that another one
+  // importing it can remember what it last saw of it), records carry a revision that every
+  // change raises, history gets an order of its own (never a foreign clock's), one unfinished
+  // run per unit and checklist is enforced here, units get a comparison key (filled in by
+  // lookback, which knows the folding rules), and merges of units are recorded.
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  INSERT INTO meta (key, value) VALUES ('db_id', lower(hex(randomblob(16))));
+
+  ALTER TABLE units ADD COLUMN name_key TEXT;
+  ALTER TABLE units ADD COLUMN rev INTEGER NOT NULL DEFAULT 1;
+  CREATE INDEX units_name_key ON units(name_key);
+  ALTER TABLE runs ADD COLUMN rev INTEGER NOT NULL DEFAULT 1;
+  -- Set aside: an unfinished run replaced by another (check --new, or a duplicate found here).
+  ALTER TABLE runs ADD COLUMN superseded_by TEXT;
+  -- sha256 of the answers file that last wrote to the run: applying it again is recognised.
+  ALTER TABLE runs ADD COLUMN answers_file_hash TEXT;
+  ALTER TABLE answers ADD COLUMN rev INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE rectifications ADD COLUMN rev INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE rectification_history ADD COLUMN seq INTEGER;
+  UPDATE rectification_history SET seq = o.n
+    FROM (SELECT rowid AS rid, row_number() OVER (ORDER BY at, rowid) AS n FROM rectification_history) o
+    WHERE o.rid = rectification_history.rowid;
+  CREATE INDEX history_seq ON rectification_history(rectification_id, seq);
+  CREATE INDEX history_seq_all ON rectification_history(seq);
+
+  -- Unfinished duplicates (two checks that started at once): the most recently updated stays
+  -- open; each other one is set aside, after lending it the answers it alone has (with their
+  -- rectifications), so the kept run holds every answer given. Nothing is deleted.
+  CREATE TEMP TABLE migrate_dups AS
+    WITH ranked AS (
+      SELECT id, unit_id, checklist_id, checklist_hash, leaders,
+             row_number() OVER (PARTITION BY unit_id, checklist_id ORDER BY updated_at DESC, rowid DESC) AS n
+      FROM runs WHERE status = 'in-progress')
+    SELECT r.id AS run_id, r.n AS n, k.id AS keep_id, k.leaders AS keep_leaders,
+           r.checklist_hash = k.checklist_hash AS same_checklist
+    FROM ranked r JOIN ranked k ON k.unit_id = r.unit_id AND k.checklist_id = r.checklist_id AND k.n = 1
+    WHERE r.n > 1;
+  CREATE TEMP TABLE migrate_moved AS
+    SELECT a.id AS answer_id, a.item_key AS item_key, d.run_id AS from_run, d.keep_id AS keep_id
+    FROM answers a JOIN migrate_dups d ON d.run_id = a.run_id
+    WHERE d.same_checklist
+      AND (a.leader IS NULL OR EXISTS (SELECT 1 FROM json_each(d.keep_leaders) WHERE value = a.leader))
+      AND NOT EXISTS (SELECT 1 FROM answers k WHERE k.run_id = d.keep_id AND k.item_key = a.item_key)
+      AND NOT EXISTS (SELECT 1 FROM answers o JOIN migrate_dups od ON od.run_id = o.run_id
+                      WHERE od.keep_id = d.keep_id AND od.n < d.n AND o.item_key = a.item_key
+                        AND od.same_checklist);
+  UPDATE answers SET run_id = m.keep_id FROM migrate_moved m WHERE answers.id = m.answer_id;
+  UPDATE rectifications SET run_id = m.keep_id
+    FROM migrate_moved m WHERE rectifications.run_id = m.from_run AND rectifications.item_key = m.item_key
+      AND NOT EXISTS (SELECT 1 FROM rectifications k WHERE k.run_id = m.keep_id AND k.item_key = m.item_key);
+  UPDATE runs SET superseded_by = d.keep_id FROM migrate_dups d WHERE runs.id = d.run_id;
+  DROP TABLE migrate_moved;
+  DROP TABLE migrate_dups;
+  CREATE UNIQUE INDEX runs_one_open ON runs(unit_id, checklist_id)
+    WHERE status = 'in-progress' AND superseded_by IS NULL;
+
+  -- What this database last took from each other database, per record: the common ancestor of
+  -- a three-way merge. content NULL: the record was deleted there (a tombstone).
+  CREATE TABLE merge_base (
+    source     TEXT NOT NULL,
+    tbl        TEXT NOT NULL,
+    record_id  TEXT NOT NULL,
+    rev        INTEGER NOT NULL,
+    content    TEXT,
+    PRIMARY KEY (source, tbl, record_id)
+  );
+  -- Records both sides changed, with both versions and what was kept.
+  CREATE TABLE merge_conflicts (
+    id              TEXT PRIMARY KEY,
+    at              TEXT NOT NULL,
+    source          TEXT NOT NULL,
+    file            TEXT NOT NULL,
+    tbl             TEXT NOT NULL,
+    record_id       TEXT NOT NULL,
+    field           TEXT NOT NULL,
+    local_value     TEXT,
+    incoming_value  TEXT,
+    kept            TEXT NOT NULL CHECK (kept IN ('local', 'incoming'))
+  );
+  -- units merge FROM INTO: what FROM was, so that a school file still naming it finds INTO.
+  CREATE TABLE unit_merges (
+    id              TEXT PRIMARY KEY,
+    from_id         TEXT NOT NULL,
+    from_name       TEXT NOT NULL,
+    from_key        TEXT NOT NULL,
+    from_code       TEXT,
+    into_id         TEXT NOT NULL REFERENCES units(id),
+    at              TEXT NOT NULL,
+    runs            INTEGER NOT NULL,
+    rectifications  INTEGER NOT NULL
+  );
+  CREATE INDEX unit_merges_from ON unit_merges(from_id);
+  CREATE INDEX unit_merges_key ON unit_merges(from_key);
+  `,
 ];

@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
 import type { LoadedChecklist } from "../checklist/schema.js";
+import { normalizeUnitName, unitKey } from "../units/identity.js";
 import { type Db, type OpenOptions, openDb } from "./db.js";
 
 type Statement = Database.Statement<unknown[], unknown>;
@@ -35,6 +36,14 @@ export interface AnswerInput {
   rectification?: RectificationFields;
 }
 
+export interface UnitMergeOutcome {
+  into: Unit;
+  runs: number;
+  rectifications: number;
+  /** FROM's unfinished runs set aside because INTO had one of the same checklist. */
+  setAside: number;
+}
+
 export interface RectificationFilter {
   unitId?: string;
   runId?: string;
@@ -49,7 +58,10 @@ export interface Store {
 
   listUnits(): Unit[];
   getUnit(id: string): Unit | undefined;
+  /** The unit of this name, or of a look-alike of it (same comparison key). */
   findUnitByName(name: string): Unit | undefined;
+  /** Every unit's id, name and comparison key, for near-name checks. */
+  unitNames(): { id: string; name: string; key: string }[];
   findUnitByCode(code: string): Unit | undefined;
   /** The unit with this name, created when new. */
   ensureUnit(
@@ -62,20 +74,36 @@ export interface Store {
     patch: { name?: string; code?: string | null; township?: string | null; type?: string | null },
   ): Unit;
 
+  /**
+   * units merge FROM INTO: FROM's runs and rectifications (and so their answers and history)
+   * move to INTO, INTO takes the code, township and type it lacks, FROM's unfinished run is set
+   * aside where INTO has one, and the merge is recorded (unit_merges); FROM is then removed.
+   */
+  mergeUnit(fromId: string, intoId: string): UnitMergeOutcome;
+  /** The unit a merged unit (by its old id or name) lives on as, if it was merged. */
+  mergedInto(fromId: string, fromName: string): Unit | undefined;
+
   saveSnapshot(loaded: LoadedChecklist): ChecklistSnapshot;
   getSnapshot(hash: string): ChecklistSnapshot | undefined;
 
   createRun(input: {
+    id?: string;
     unitId: string;
     snapshot: ChecklistSnapshot;
     respondent: string;
     leaders: string[];
   }): Run;
   getRun(id: string): Run | undefined;
-  listRuns(filter?: { unitId?: string; checklistId?: string }): Run[];
-  /** The unit's most recent run of a checklist (by start time), optionally only unfinished ones. */
+  /** Runs by start time; unfinished runs set aside for another are left out unless asked for. */
+  listRuns(filter?: { unitId?: string; checklistId?: string; includeSetAside?: boolean }): Run[];
+  /**
+   * The unit's most recent run of a checklist (by start time), optionally only unfinished ones;
+   * never one set aside. Throws RunAlreadyOpen from createRun when an unfinished one exists.
+   */
   latestRun(unitId: string, checklistId: string, opts?: { unfinishedOnly?: boolean }): Run | undefined;
-  updateRun(id: string, patch: { respondent?: string; leaders?: string[] }): Run;
+  updateRun(id: string, patch: { respondent?: string; leaders?: string[]; answersFileHash?: string }): Run;
+  /** Set an unfinished run aside for run `by`: kept with its answers, never resumed. */
+  supersedeRun(id: string, by: string): Run;
   finishRun(id: string): Run;
 
   /** Store one answer (insert or revise) and open, update or drop its rectification; one transaction. */
@@ -132,6 +160,8 @@ function toRun(r: Row): Run {
     startedAt: s(r.started_at),
     finishedAt: sn(r.finished_at),
     updatedAt: s(r.updated_at),
+    supersededBy: sn(r.superseded_by),
+    answersFileHash: sn(r.answers_file_hash),
   };
 }
 
@@ -218,29 +248,34 @@ export class SqliteStore implements Store {
     return {
       answerByKey: db.prepare("SELECT * FROM answers WHERE run_id = ? AND item_key = ?"),
       insertAnswer: db.prepare(
-        `INSERT INTO answers (id, run_id, item_key, section_id, item_id, leader, result, note, evidence, na_reason, answered_at, updated_at)
-         VALUES (@id, @runId, @itemKey, @sectionId, @itemId, @leader, @result, @note, @evidence, @naReason, @at, @at)`,
+        `INSERT INTO answers (id, run_id, item_key, section_id, item_id, leader, result, note, evidence, na_reason,
+           answered_at, updated_at, rev)
+         VALUES (@id, @runId, @itemKey, @sectionId, @itemId, @leader, @result, @note, @evidence, @naReason, @at, @at, 1)`,
       ),
       updateAnswer: db.prepare(
-        `UPDATE answers SET result = @result, note = @note, evidence = @evidence, na_reason = @naReason, updated_at = @at
+        `UPDATE answers SET result = @result, note = @note, evidence = @evidence, na_reason = @naReason, updated_at = @at,
+           rev = rev + 1
          WHERE id = @id`,
       ),
       rectByKey: db.prepare("SELECT * FROM rectifications WHERE run_id = ? AND item_key = ?"),
       insertRect: db.prepare(
         `INSERT INTO rectifications (id, run_id, unit_id, item_key, problem, measure, owner, leader_in_charge, department,
-           deadline, kind, origin, evidence, status, created_at, updated_at)
+           deadline, kind, origin, evidence, status, created_at, updated_at, rev)
          VALUES (@id, @runId, @unitId, @itemKey, @problem, @measure, @owner, @leaderInCharge, @department,
-           @deadline, @kind, @origin, @evidence, 'open', @at, @at)`,
+           @deadline, @kind, @origin, @evidence, 'open', @at, @at, 1)`,
       ),
       updateRectFields: db.prepare(
         `UPDATE rectifications SET problem = @problem, measure = @measure, owner = @owner, leader_in_charge = @leaderInCharge,
-           department = @department, deadline = @deadline, kind = @kind, origin = @origin, evidence = @evidence, updated_at = @at
+           department = @department, deadline = @deadline, kind = @kind, origin = @origin, evidence = @evidence, updated_at = @at,
+           rev = rev + 1
          WHERE id = @id`,
       ),
       deleteRect: db.prepare("DELETE FROM rectifications WHERE id = ?"),
+      // seq: the order entries were written in here, never taken from a clock.
       insertHistory: db.prepare(
-        `INSERT INTO rectification_history (id, rectification_id, at, by, from_status, to_status, note)
-         VALUES (@id, @rectificationId, @at, @by, @fromStatus, @toStatus, @note)`,
+        `INSERT INTO rectification_history (id, rectification_id, at, by, from_status, to_status, note, seq)
+         VALUES (@id, @rectificationId, @at, @by, @fromStatus, @toStatus, @note,
+           (SELECT coalesce(max(seq), 0) + 1 FROM rectification_history))`,
       ),
       touchRun: db.prepare("UPDATE runs SET updated_at = ? WHERE id = ?"),
       runById: db.prepare("SELECT * FROM runs WHERE id = ?"),
@@ -276,8 +311,21 @@ export class SqliteStore implements Store {
     return r && toUnit(r);
   }
   findUnitByName(name: string): Unit | undefined {
-    const r = this.sql("SELECT * FROM units WHERE name = ?").get(name) as Row | undefined;
+    const exact = this.sql("SELECT * FROM units WHERE name = ?").get(name) as Row | undefined;
+    if (exact) return toUnit(exact);
+    const norm = normalizeUnitName(name);
+    if (!norm.ok) return undefined;
+    const r = this.sql("SELECT * FROM units WHERE name_key = ? ORDER BY rowid LIMIT 1").get(norm.key) as
+      | Row
+      | undefined;
     return r && toUnit(r);
+  }
+  unitNames(): { id: string; name: string; key: string }[] {
+    return (this.sql("SELECT id, name, name_key FROM units ORDER BY rowid").all() as Row[]).map((r) => ({
+      id: s(r.id),
+      name: s(r.name),
+      key: sn(r.name_key) ?? unitKey(s(r.name)),
+    }));
   }
   findUnitByCode(code: string): Unit | undefined {
     const r = this.sql("SELECT * FROM units WHERE code = ?").get(code) as Row | undefined;
@@ -287,13 +335,15 @@ export class SqliteStore implements Store {
     name: string,
     extra: { code?: string | null; township?: string | null; type?: string | null } = {},
   ): Unit {
+    const norm = normalizeUnitName(name);
+    if (!norm.ok) throw new Error(`not a valid unit name (${norm.problem}): ${JSON.stringify(name)}`);
     return this.transaction(() => {
-      const found = this.findUnitByName(name);
+      const found = this.findUnitByName(norm.name);
       if (found) return found;
       const at = nowIso();
       const unit: Unit = {
         id: newId(),
-        name,
+        name: norm.name,
         code: extra.code ?? null,
         township: extra.township ?? null,
         type: extra.type ?? null,
@@ -301,8 +351,9 @@ export class SqliteStore implements Store {
         updatedAt: at,
       };
       this.sql(
-        "INSERT INTO units (id, name, code, township, type, created_at, updated_at) VALUES (@id, @name, @code, @township, @type, @createdAt, @updatedAt)",
-      ).run(unit);
+        `INSERT INTO units (id, name, code, township, type, created_at, updated_at, name_key, rev)
+         VALUES (@id, @name, @code, @township, @type, @createdAt, @updatedAt, @key, 1)`,
+      ).run({ ...unit, key: norm.key });
       return unit;
     });
   }
@@ -315,11 +366,60 @@ export class SqliteStore implements Store {
       const unit = this.getUnit(id);
       if (!unit) throw new Error(`unit ${id} not found`);
       const next: Unit = { ...unit, ...patch, updatedAt: nowIso() };
+      const norm = normalizeUnitName(next.name);
+      if (!norm.ok) throw new Error(`not a valid unit name (${norm.problem}): ${JSON.stringify(next.name)}`);
+      next.name = norm.name;
       this.sql(
-        "UPDATE units SET name = @name, code = @code, township = @township, type = @type, updated_at = @updatedAt WHERE id = @id",
-      ).run(next);
+        `UPDATE units SET name = @name, code = @code, township = @township, type = @type, updated_at = @updatedAt,
+           name_key = @key, rev = rev + 1 WHERE id = @id`,
+      ).run({ ...next, key: norm.key });
       return next;
     });
+  }
+
+  mergeUnit(fromId: string, intoId: string): UnitMergeOutcome {
+    return this.transaction(() => {
+      const from = this.getUnit(fromId);
+      const into = this.getUnit(intoId);
+      if (!from || !into || from.id === into.id)
+        throw new Error(`cannot merge unit ${fromId} into ${intoId}`);
+      const at = nowIso();
+      // One unfinished run per unit and checklist: FROM's is set aside where INTO has one.
+      let setAside = 0;
+      for (const run of this.listRuns({ unitId: from.id })) {
+        if (run.status !== "in-progress") continue;
+        const open = this.latestRun(into.id, run.checklistId, { unfinishedOnly: true });
+        if (open) {
+          this.supersedeRun(run.id, open.id);
+          setAside++;
+        }
+      }
+      const runs = this.sql(
+        "UPDATE runs SET unit_id = ?, updated_at = ?, rev = rev + 1 WHERE unit_id = ?",
+      ).run(into.id, at, from.id).changes;
+      const rectifications = this.sql(
+        "UPDATE rectifications SET unit_id = ?, updated_at = ?, rev = rev + 1 WHERE unit_id = ?",
+      ).run(into.id, at, from.id).changes;
+      this.sql(
+        `INSERT INTO unit_merges (id, from_id, from_name, from_key, from_code, into_id, at, runs, rectifications)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(newId(), from.id, from.name, unitKey(from.name), from.code, into.id, at, runs, rectifications);
+      // Later merges into FROM now lead to INTO as well.
+      this.sql("UPDATE unit_merges SET into_id = ? WHERE into_id = ?").run(into.id, from.id);
+      this.sql("DELETE FROM units WHERE id = ?").run(from.id);
+      const filled = this.updateUnit(into.id, {
+        code: into.code ?? from.code,
+        township: into.township ?? from.township,
+        type: into.type ?? from.type,
+      });
+      return { into: filled, runs, rectifications, setAside };
+    });
+  }
+  mergedInto(fromId: string, fromName: string): Unit | undefined {
+    const r = this.sql(
+      "SELECT into_id FROM unit_merges WHERE from_id = ? OR from_key = ? ORDER BY at DESC LIMIT 1",
+    ).get(fromId, unitKey(fromName)) as Row | undefined;
+    return r ? this.getUnit(s(r.into_id)) : undefined;
   }
 
   saveSnapshot(loaded: LoadedChecklist): ChecklistSnapshot {
@@ -346,6 +446,7 @@ export class SqliteStore implements Store {
   }
 
   createRun(input: {
+    id?: string;
     unitId: string;
     snapshot: ChecklistSnapshot;
     respondent: string;
@@ -353,7 +454,7 @@ export class SqliteStore implements Store {
   }): Run {
     const at = nowIso();
     const run: Run = {
-      id: newId(),
+      id: input.id ?? newId(),
       unitId: input.unitId,
       checklistHash: input.snapshot.hash,
       checklistId: input.snapshot.checklistId,
@@ -364,24 +465,47 @@ export class SqliteStore implements Store {
       startedAt: at,
       finishedAt: null,
       updatedAt: at,
+      supersededBy: null,
+      answersFileHash: null,
     };
-    this.transaction(() =>
-      this.sql(
-        `INSERT INTO runs (id, unit_id, checklist_hash, checklist_id, checklist_version, respondent, leaders, status, started_at, finished_at, updated_at)
-           VALUES (@id, @unitId, @checklistHash, @checklistId, @checklistVersion, @respondent, @leadersJson, @status, @startedAt, NULL, @updatedAt)`,
-      ).run({ ...run, leadersJson: JSON.stringify(run.leaders), finishedAt: undefined }),
-    );
+    this.transaction(() => {
+      try {
+        this.sql(
+          `INSERT INTO runs (id, unit_id, checklist_hash, checklist_id, checklist_version, respondent, leaders, status,
+             started_at, finished_at, updated_at, rev)
+           VALUES (@id, @unitId, @checklistHash, @checklistId, @checklistVersion, @respondent, @leadersJson, @status,
+             @startedAt, NULL, @updatedAt, 1)`,
+        ).run({ ...run, leadersJson: JSON.stringify(run.leaders), finishedAt: undefined });
+      } catch (e) {
+        // The database allows one unfinished run per unit and checklist (index runs_one_open).
+        const open = this.latestRun(run.unitId, run.checklistId, { unfinishedOnly: true });
+        if (open && (e as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE")
+          throw new RunAlreadyOpen(open);
+        throw e;
+      }
+    });
     return run;
+  }
+  supersedeRun(id: string, by: string): Run {
+    return this.transaction(() => {
+      const at = nowIso();
+      this.sql(
+        `UPDATE runs SET superseded_by = ?, updated_at = ?, rev = rev + 1
+         WHERE id = ? AND status = 'in-progress' AND superseded_by IS NULL`,
+      ).run(by, at, id);
+      return this.getRun(id)!;
+    });
   }
   getRun(id: string): Run | undefined {
     const r = this.stmts.runById.get(id) as Row | undefined;
     return r && toRun(r);
   }
-  listRuns(filter: { unitId?: string; checklistId?: string } = {}): Run[] {
+  listRuns(filter: { unitId?: string; checklistId?: string; includeSetAside?: boolean } = {}): Run[] {
     // Only the conditions given, so that SQLite can use the indexes (`x IS NULL OR …` defeats them).
     const where = [
       filter.unitId !== undefined && "unit_id = @unitId",
       filter.checklistId !== undefined && "checklist_id = @checklistId",
+      filter.includeSetAside !== true && NOT_SET_ASIDE,
     ];
     const rows = this.sql(`SELECT * FROM runs ${whereOf(where)} ORDER BY started_at, rowid`).all({
       unitId: filter.unitId ?? null,
@@ -391,33 +515,29 @@ export class SqliteStore implements Store {
   }
   latestRun(unitId: string, checklistId: string, opts: { unfinishedOnly?: boolean } = {}): Run | undefined {
     const r = this.sql(
-      `SELECT * FROM runs WHERE unit_id = ? AND checklist_id = ? ${opts.unfinishedOnly ? "AND status = 'in-progress'" : ""}
+      `SELECT * FROM runs WHERE unit_id = ? AND checklist_id = ? AND ${NOT_SET_ASIDE}
+         ${opts.unfinishedOnly ? "AND status = 'in-progress'" : ""}
          ORDER BY started_at DESC, rowid DESC LIMIT 1`,
     ).get(unitId, checklistId) as Row | undefined;
     return r && toRun(r);
   }
-  updateRun(id: string, patch: { respondent?: string; leaders?: string[] }): Run {
+  updateRun(id: string, patch: { respondent?: string; leaders?: string[]; answersFileHash?: string }): Run {
     return this.transaction(() => {
       const run = this.getRun(id);
       if (!run) throw new Error(`run ${id} not found`);
       const next = { ...run, ...patch, updatedAt: nowIso() };
-      this.sql("UPDATE runs SET respondent = ?, leaders = ?, updated_at = ? WHERE id = ?").run(
-        next.respondent,
-        JSON.stringify(next.leaders),
-        next.updatedAt,
-        id,
-      );
+      this.sql(
+        "UPDATE runs SET respondent = ?, leaders = ?, answers_file_hash = ?, updated_at = ?, rev = rev + 1 WHERE id = ?",
+      ).run(next.respondent, JSON.stringify(next.leaders), next.answersFileHash, next.updatedAt, id);
       return next;
     });
   }
   finishRun(id: string): Run {
     return this.transaction(() => {
       const at = nowIso();
-      this.sql("UPDATE runs SET status = 'complete', finished_at = ?, updated_at = ? WHERE id = ?").run(
-        at,
-        at,
-        id,
-      );
+      this.sql(
+        "UPDATE runs SET status = 'complete', finished_at = ?, updated_at = ?, rev = rev + 1 WHERE id = ?",
+      ).run(at, at, id);
       return this.getRun(id)!;
     });
   }
@@ -529,7 +649,7 @@ export class SqliteStore implements Store {
       const next: Rectification = { ...current, ...change.patch, status: change.toStatus, updatedAt: at };
       this.sql(
         `UPDATE rectifications SET status = @status, progress = @progress, remark = @remark, closed_at = @closedAt,
-             closed_by = @closedBy, updated_at = @updatedAt WHERE id = @id`,
+             closed_by = @closedBy, updated_at = @updatedAt, rev = rev + 1 WHERE id = @id`,
       ).run(next);
       this.stmts.insertHistory.run({
         id: newId(),
@@ -547,11 +667,22 @@ export class SqliteStore implements Store {
     return (
       (
         this.db
-          // rowid breaks ties in insertion order: two changes in the same millisecond keep their order.
-          .prepare("SELECT * FROM rectification_history WHERE rectification_id = ? ORDER BY at, rowid")
+          // In the order written here (seq), never by a clock: an imported entry stamped a year ahead
+          // by a school's wrong clock does not jump the bureau's follow-up.
+          .prepare("SELECT * FROM rectification_history WHERE rectification_id = ? ORDER BY seq, rowid")
           .all(rectificationId) as Row[]
       ).map(toHistory)
     );
+  }
+}
+
+/** Not an unfinished run that another replaced (see isSetAside). */
+const NOT_SET_ASIDE = "NOT (status = 'in-progress' AND superseded_by IS NOT NULL)";
+
+/** createRun found another unfinished run of the unit and checklist: the database allows one. */
+export class RunAlreadyOpen extends Error {
+  constructor(readonly open: Run) {
+    super(`run ${open.id} is already open for this unit and checklist`);
   }
 }
 

@@ -33,7 +33,15 @@ export interface Run {
   startedAt: string;
   finishedAt: string | null;
   updatedAt: string;
+  /** Set aside for this run (an unfinished run replaced by `check --new`, or a duplicate). */
+  supersededBy: string | null;
+  /** sha256 of the answers file that last wrote to this run, if one did. */
+  answersFileHash: string | null;
 }
+
+/** An unfinished run that another run replaced: kept with its answers, never resumed. */
+export const isSetAside = (run: Pick<Run, "status" | "supersededBy">): boolean =>
+  run.status === "in-progress" && run.supersededBy !== null;
 
 /** One answer; `itemKey` is `section.item` or `section.item@leader`. */
 export interface Answer {

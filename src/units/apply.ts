@@ -1,8 +1,10 @@
 // Writing roster rows into the store: upsert by code, else by name. A roster imported after
 // the schools' files attaches code, township and type to the units they created (same name).
 // Every row is planned against the store first; only a clean plan is applied, in one transaction.
+import { LIMITS } from "../input/limits.js";
 import type { Store } from "../store/store.js";
 import type { Unit } from "../store/types.js";
+import { nearNames, unitKey } from "./identity.js";
 import type { RosterError, RosterRow } from "./roster.js";
 
 export type UnitAction = "added" | "updated" | "unchanged";
@@ -27,11 +29,22 @@ export function planRoster(
   store: Store,
   rows: readonly RosterRow[],
   headings: { name: string | null; code: string | null },
+  opts: { allowNear?: boolean } = {},
 ) {
   const errors: RosterError[] = [];
   const plan: PlannedUnit[] = [];
   const claimedBy = new Map<string, number>();
+  const known = opts.allowNear ? [] : store.unitNames();
   for (const row of rows) {
+    if (errors.length >= LIMITS.diagnosticsPerFile) {
+      errors.push({
+        row: row.row,
+        column: null,
+        code: "tooManyErrors",
+        params: { max: LIMITS.diagnosticsPerFile },
+      });
+      break;
+    }
     const existing =
       (row.code ? store.findUnitByCode(row.code) : undefined) ?? store.findUnitByName(row.name);
     if (existing) {
@@ -58,9 +71,24 @@ export function planRoster(
         continue;
       }
     }
-    // An empty cell keeps what is known: the roster adds facts, it does not erase them.
+    if (!existing && !opts.allowNear) {
+      // Not created silently under a name this near a known unit's (a typo, or a short form).
+      const near = nearNames(row.name, known);
+      if (near.length > 0) {
+        errors.push({
+          row: row.row,
+          column: headings.name,
+          code: "nearName",
+          params: { value: row.name, near: near.join("、") },
+        });
+        continue;
+      }
+    }
+    // An empty cell keeps what is known: the roster adds facts, it does not erase them. A
+    // look-alike of the stored name (full-width, another space) keeps the stored name.
+    const sameName = existing !== undefined && unitKey(existing.name) === unitKey(row.name);
     const next = {
-      name: row.name,
+      name: sameName ? existing.name : row.name,
       code: row.code ?? existing?.code ?? null,
       township: row.township ?? existing?.township ?? null,
       type: row.type ?? existing?.type ?? null,

@@ -26,13 +26,40 @@ function delimiterOf(text: string): string {
   return ",";
 }
 
-/** RFC 4180: quoted fields may hold the delimiter, doubled quotes and line breaks. */
-export function parseCsv(text: string): string[][] {
+export interface CsvParse {
+  rows: string[][];
+  /** Row (1-based, as a spreadsheet counts) where a quoted field opens and never closes. */
+  unclosedQuoteRow?: number;
+  /** Set when reading stopped at `maxRows` rows or `maxColumns` fields in a row. */
+  stopped?: { kind: "rows" | "columns"; row: number };
+}
+
+/**
+ * RFC 4180: quoted fields may hold the delimiter, doubled quotes and line breaks. A quote that
+ * never closes is reported with the row it opens on, rather than taking the rest of the file
+ * into one field; past `maxRows` rows or `maxColumns` fields, reading stops.
+ */
+export function parseCsv(
+  text: string,
+  limits: { maxRows: number; maxColumns: number } = {
+    maxRows: Number.POSITIVE_INFINITY,
+    maxColumns: Number.POSITIVE_INFINITY,
+  },
+): CsvParse {
   const sep = delimiterOf(text);
   const rows: string[][] = [];
   let row: string[] = [];
   let field = "";
   let quoted = false;
+  let quoteRow = 0;
+  const endRow = (): CsvParse | undefined => {
+    row.push(field);
+    rows.push(row);
+    row = [];
+    field = "";
+    if (rows.length > limits.maxRows) return { rows, stopped: { kind: "rows", row: rows.length } };
+    return undefined;
+  };
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
@@ -42,21 +69,24 @@ export function parseCsv(text: string): string[][] {
           i++;
         } else quoted = false;
       } else field += ch;
-    } else if (ch === '"' && field === "") quoted = true;
-    else if (ch === sep) {
+    } else if (ch === '"' && field === "") {
+      quoted = true;
+      quoteRow = rows.length + 1;
+    } else if (ch === sep) {
       row.push(field);
       field = "";
+      if (row.length >= limits.maxColumns)
+        return { rows, stopped: { kind: "columns", row: rows.length + 1 } };
     } else if (ch === "\n" || ch === "\r") {
       if (ch === "\r" && text[i + 1] === "\n") i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
+      const stop = endRow();
+      if (stop) return stop;
     } else field += ch;
   }
+  if (quoted) return { rows, unclosedQuoteRow: quoteRow };
   if (field !== "" || row.length > 0) {
-    row.push(field);
-    rows.push(row);
+    const stop = endRow();
+    if (stop) return stop;
   }
-  return rows;
+  return { rows };
 }

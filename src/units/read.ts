@@ -1,47 +1,72 @@
-// Reading a roster file into cells: CSV (any of the encodings Excel writes) or XLSX.
-import { existsSync, readFileSync, statSync } from "node:fs";
+// Reading a roster file into cells: CSV (any of the encodings Excel writes) or XLSX, within the
+// roster's limits (bytes read, rows, columns, unzipped size).
 import path from "node:path";
-import { usageError } from "../errors.js";
+import { LookbackError, usageError } from "../errors.js";
+import { LIMITS } from "../input/limits.js";
+import { describeRead } from "../input/messages.js";
+import { readBounded } from "../input/read.js";
 import { decodeText, parseCsv } from "./csv.js";
 import { parseRoster, type RosterParse } from "./roster.js";
+import { XlsxRefusal, xlsxCells } from "./xlsx.js";
 
-/** A roster is a few hundred rows; anything far larger is the wrong file. */
-const MAX_ROSTER_BYTES = 20 * 1024 * 1024;
-
-async function xlsxCells(file: string, display: string): Promise<string[][]> {
-  const { default: ExcelJS } = await import("exceljs");
-  const wb = new ExcelJS.Workbook();
+function xlsxRoster(bytes: Buffer, file: string): RosterParse {
   try {
-    await wb.xlsx.readFile(file);
+    return parseRoster(xlsxCells(bytes));
   } catch (e) {
+    if (!(e instanceof XlsxRefusal)) throw e;
+    if (e.reason === "unreadable") {
+      throw usageError(
+        "units.badXlsx",
+        { file, message: String(e.params.message ?? "") },
+        { hintKey: "units.badXlsx.hint" },
+      );
+    }
+    throw usageError(`units.limit.${e.reason}`, { file, ...e.params }, { hintKey: "units.limit.hint" });
+  }
+}
+
+function csvRoster(bytes: Buffer, file: string): RosterParse {
+  const csv = parseCsv(decodeText(bytes).text, {
+    maxRows: LIMITS.rosterRows + 10,
+    maxColumns: LIMITS.rosterColumns,
+  });
+  if (csv.unclosedQuoteRow !== undefined) {
     throw usageError(
-      "units.badXlsx",
-      { file: display, message: (e as Error).message },
-      { hintKey: "units.badXlsx.hint" },
+      "units.csv.unclosedQuote",
+      { file, row: csv.unclosedQuoteRow },
+      { hintKey: "units.csv.unclosedQuote.hint" },
     );
   }
-  const ws = wb.worksheets[0];
-  if (!ws) return [];
-  const cells: string[][] = [];
-  ws.eachRow({ includeEmpty: true }, (row, n) => {
-    const out: string[] = [];
-    for (let c = 1; c <= ws.columnCount; c++) out.push(row.getCell(c).text ?? "");
-    cells[n - 1] = out;
-  });
-  // eachRow skips rows that were never written at the end; fill holes in the middle.
-  return Array.from(cells, (r) => r ?? []);
+  if (csv.stopped?.kind === "rows") {
+    throw usageError(
+      "units.limit.csvRows",
+      { file, max: LIMITS.rosterRows },
+      { hintKey: "units.limit.hint" },
+    );
+  }
+  if (csv.stopped?.kind === "columns") {
+    throw usageError(
+      "units.limit.csvColumns",
+      { file, row: csv.stopped.row, max: LIMITS.rosterColumns },
+      { hintKey: "units.limit.hint" },
+    );
+  }
+  return parseRoster(csv.rows);
 }
 
 export async function readRoster(file: string, cwd: string): Promise<RosterParse> {
   const abs = path.resolve(cwd, file);
-  if (!existsSync(abs) || statSync(abs).isDirectory()) {
-    throw usageError("error.pathMissing", { path: file, cwd }, { hintKey: "error.pathMissing.hint" });
-  }
-  if (statSync(abs).size > MAX_ROSTER_BYTES) throw usageError("units.tooLarge", { file });
   const ext = path.extname(abs).toLowerCase();
-  if (ext === ".xlsx") return parseRoster(await xlsxCells(abs, file));
+  const read = readBounded(abs, LIMITS.rosterBytes);
+  if (!read.ok) {
+    const d = describeRead(read.refusal, file, "roster", cwd);
+    throw new LookbackError(`input.${d.code}`, d.message, {
+      exitCode: 2,
+      ...(d.hint ? { hint: d.hint } : {}),
+    });
+  }
   if (ext === ".xls" || ext === ".et" || ext === ".ods") {
     throw usageError("units.oldFormat", { file }, { hintKey: "units.oldFormat.hint" });
   }
-  return parseRoster(parseCsv(decodeText(readFileSync(abs)).text));
+  return ext === ".xlsx" ? xlsxRoster(read.bytes, file) : csvRoster(read.bytes, file);
 }

@@ -55,11 +55,11 @@ describe("CSV decoding", () => {
   });
 
   test("quoted fields keep commas, quotes and line breaks; CRLF and tabs are understood", () => {
-    expect(parseCsv('a,"b,c","say ""hi"""\r\n"multi\nline",x\r\n')).toEqual([
+    expect(parseCsv('a,"b,c","say ""hi"""\r\n"multi\nline",x\r\n').rows).toEqual([
       ["a", "b,c", 'say "hi"'],
       ["multi\nline", "x"],
     ]);
-    expect(parseCsv("单位名称\t乡镇\n莲塘一小\t莲塘镇")).toEqual([
+    expect(parseCsv("单位名称\t乡镇\n莲塘一小\t莲塘镇").rows).toEqual([
       ["单位名称", "乡镇"],
       ["莲塘一小", "莲塘镇"],
     ]);

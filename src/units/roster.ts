@@ -1,6 +1,8 @@
 // The roster of units (单位名册): a table with the columns 单位名称, 单位代码, 乡镇, 类型
 // (or name, code, township, type), in any order, under a heading row. Every row is
 // checked before anything is written, so a bad file changes nothing.
+import { LIMITS } from "../input/limits.js";
+import { normalizeUnitName, unitKey } from "./identity.js";
 
 export const ROSTER_FIELDS = ["name", "code", "township", "type"] as const;
 export type RosterField = (typeof ROSTER_FIELDS)[number];
@@ -16,6 +18,12 @@ export interface RosterRow {
 
 export const ROSTER_ERRORS = [
   "badHeader",
+  "nameTooLong",
+  "nameChars",
+  "fieldTooLong",
+  "badField",
+  "tooManyErrors",
+  "nearName",
   "duplicateHeading",
   "missingName",
   "duplicateName",
@@ -72,7 +80,53 @@ function fieldOf(heading: string): RosterField | undefined {
 }
 
 const clean = (s: string | undefined): string => (s ?? "").replace(/\u00a0/g, " ").trim();
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
+const NOT_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 const HEADER_SCAN_ROWS = 10;
+
+/** One data row checked: the name in its stored form, the other fields one line and not too long. */
+function checkRow(
+  r: readonly string[],
+  rowNo: number,
+  value: (r: readonly string[], f: RosterField) => string,
+  headings: Record<RosterField, string | null>,
+  errors: RosterError[],
+): RosterRow | undefined {
+  let ok = true;
+  const raw = value(r, "name");
+  const name = normalizeUnitName(raw);
+  if (!name.ok) {
+    ok = false;
+    errors.push(
+      name.problem === "empty"
+        ? { row: rowNo, column: headings.name, code: "missingName", params: {} }
+        : name.problem === "too-long"
+          ? { row: rowNo, column: headings.name, code: "nameTooLong", params: { max: LIMITS.nameChars } }
+          : { row: rowNo, column: headings.name, code: "nameChars", params: {} },
+    );
+  }
+  const field = (f: "code" | "township" | "type"): string | null => {
+    const v = value(r, f);
+    if ([...v].length > LIMITS.rosterFieldChars) {
+      ok = false;
+      errors.push({
+        row: rowNo,
+        column: headings[f],
+        code: "fieldTooLong",
+        params: { max: LIMITS.rosterFieldChars },
+      });
+    } else if (NOT_ONE_LINE.test(v)) {
+      ok = false;
+      errors.push({ row: rowNo, column: headings[f], code: "badField", params: {} });
+    }
+    return v || null;
+  };
+  const code = field("code");
+  const township = field("township");
+  const type = field("type");
+  if (!ok || !name.ok) return undefined;
+  return { row: rowNo, name: name.name, code, township, type };
+}
 
 /**
  * `cells[i]` is row i + 1 of the sheet. The heading row is the first of the first ten rows that
@@ -115,43 +169,46 @@ export function parseRoster(cells: readonly (readonly string[])[]): RosterParse 
   const rows: RosterRow[] = [];
   const firstByName = new Map<string, number>();
   const firstByCode = new Map<string, number>();
-  cells.slice(headerIndex + 1).forEach((r, i) => {
-    const rowNo = headerIndex + 2 + i;
-    if (r.every((c) => clean(c) === "")) return;
-    const name = value(r, "name");
-    const code = value(r, "code");
-    if (name === "") {
-      errors.push({ row: rowNo, column: headings.name, code: "missingName", params: {} });
-    } else {
-      const first = firstByName.get(name);
-      if (first !== undefined) {
-        errors.push({
-          row: rowNo,
-          column: headings.name,
-          code: "duplicateName",
-          params: { value: name, first },
-        });
-      } else firstByName.set(name, rowNo);
+  const dataRows = cells.slice(headerIndex + 1);
+  for (let i = 0; i < dataRows.length; i++) {
+    // Past the limit the rest is not checked: one line says so.
+    if (errors.length >= LIMITS.diagnosticsPerFile) {
+      errors.push({
+        row: headerIndex + 2 + i,
+        column: null,
+        code: "tooManyErrors",
+        params: { max: LIMITS.diagnosticsPerFile },
+      });
+      break;
     }
-    if (code !== "") {
-      const first = firstByCode.get(code);
-      if (first !== undefined) {
+    const r = dataRows[i] ?? [];
+    const rowNo = headerIndex + 2 + i;
+    if (r.every((c) => clean(c) === "")) continue;
+    const row = checkRow(r, rowNo, value, headings, errors);
+    if (!row) continue;
+    const key = unitKey(row.name);
+    const first = firstByName.get(key);
+    if (first !== undefined) {
+      errors.push({
+        row: rowNo,
+        column: headings.name,
+        code: "duplicateName",
+        params: { value: row.name, first },
+      });
+    } else firstByName.set(key, rowNo);
+    if (row.code !== null) {
+      const firstCode = firstByCode.get(row.code);
+      if (firstCode !== undefined) {
         errors.push({
           row: rowNo,
           column: headings.code,
           code: "duplicateCode",
-          params: { value: code, first },
+          params: { value: row.code, first: firstCode },
         });
-      } else firstByCode.set(code, rowNo);
+      } else firstByCode.set(row.code, rowNo);
     }
-    rows.push({
-      row: rowNo,
-      name,
-      code: code || null,
-      township: value(r, "township") || null,
-      type: value(r, "type") || null,
-    });
-  });
+    rows.push(row);
+  }
   if (errors.length > 0) return { ok: false, errors };
   if (rows.length === 0)
     return { ok: false, errors: [{ row: headerIndex + 1, column: null, code: "empty", params: {} }] };

@@ -4,6 +4,7 @@ import type { Document, LineCounter, YAMLError } from "yaml";
 // zod's core, not the classic or mini API: works with schemas built with either.
 import * as z from "zod/v4/core";
 import { type MessageKey, t } from "../i18n/index.js";
+import { LIMITS } from "../input/limits.js";
 import { closest } from "../util/similar.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { quickYamlValue } from "./fast.js";
@@ -31,7 +32,14 @@ export interface Position {
 }
 
 export type ParseOutcome<T> =
-  | { ok: true; value: T; parsed: ParsedYaml; diagnostics: Diagnostic[] }
+  | {
+      ok: true;
+      value: T;
+      /** The value as parsed, before the schema: it keeps keys such as `__proto__` that an object rebuilt by zod drops. */
+      raw: unknown;
+      parsed: ParsedYaml;
+      diagnostics: Diagnostic[];
+    }
   | { ok: false; parsed?: ParsedYaml; diagnostics: Diagnostic[] };
 
 function diag(
@@ -215,7 +223,9 @@ export function issuesToDiagnostics(
     }
   });
 
+  const full = () => out.length > LIMITS.diagnosticsPerFile;
   issues.forEach((issue, i) => {
+    if (full()) return;
     const path = paths[i]!;
     const actual = valueAt(value, path);
     const { field, parent, key } = subject(path, value);
@@ -226,6 +236,7 @@ export function issuesToDiagnostics(
       case "unrecognized_keys": {
         const allowed = allowedKeys(schemaAt(schema, path));
         for (const k of issue.keys) {
+          if (full()) break;
           const suggestion = closest(k, allowed);
           push(
             positionAt(parsed, [...path, k], "key"),
@@ -334,7 +345,7 @@ export function issuesToDiagnostics(
         );
     }
   });
-  return out;
+  return capDiagnostics(file, out);
 }
 
 function expectedName(expected: string): string {
@@ -381,14 +392,17 @@ function wrongTypeHint(
   return undefined;
 }
 
-/** The key that a DUPLICATE_KEY error points at, and the line of its first occurrence. */
-function duplicateKeyAt(
+/**
+ * Keys written twice in one mapping, in file order, at most `max`. Linear: the `yaml` library's
+ * own check (uniqueKeys) compares every key with every other, minutes for 60,000 keys.
+ */
+function duplicateKeys(
   doc: Document.Parsed,
-  offset: number,
   lines: LineCounter,
-): { key: string; first?: number } {
+  max: number,
+): { key: string; offset: number; firstLine: number }[] {
   const { isScalar, visit } = yamlLib();
-  let found: { key: string; first?: number } | undefined;
+  const found: { key: string; offset: number; firstLine: number }[] = [];
   visit(doc, {
     Map(_, map) {
       const seen = new Map<string, number>();
@@ -397,16 +411,55 @@ function duplicateKeyAt(
         const start = rangeStart(pair.key);
         if (k === undefined || start === undefined) continue;
         const first = seen.get(k);
-        if (start === offset) {
-          found = first === undefined ? { key: k } : { key: k, first: lines.linePos(first).line };
-          return visit.BREAK;
-        }
         if (first === undefined) seen.set(k, start);
+        else {
+          found.push({ key: k, offset: start, firstLine: lines.linePos(first).line });
+          if (found.length >= max) return visit.BREAK;
+        }
       }
       return undefined;
     },
   });
-  return found ?? { key: "?" };
+  return found.sort((a, b) => a.offset - b.offset);
+}
+
+/** Keys of every mapping in a parsed value, counting up to `max + 1` (then it stops). */
+export function countKeys(value: unknown, max: number): number {
+  let n = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0 && n <= max) {
+    const v = stack.pop();
+    if (v === null || typeof v !== "object") continue;
+    if (Array.isArray(v)) {
+      for (const x of v) stack.push(x);
+      continue;
+    }
+    for (const k of Object.keys(v)) {
+      n++;
+      stack.push((v as Record<string, unknown>)[k]);
+    }
+  }
+  return n;
+}
+
+/** A limit's diagnostic, at the top of the file: `key` and `key.hint` from the catalog. */
+function limitDiagnostic(
+  file: string,
+  code: string,
+  key: "diag.tooManyProblems" | "diag.tooManyKeys",
+  max: number,
+): Diagnostic {
+  return diag(file, { line: 1, col: 1 }, code, t(key, { max }), t(`${key}.hint`));
+}
+
+/** The diagnostic that ends a long list: checking stopped at the limit. */
+export const stoppedDiagnostic = (file: string): Diagnostic =>
+  limitDiagnostic(file, "too-many-problems", "diag.tooManyProblems", LIMITS.diagnosticsPerFile);
+
+/** At most the per-file limit of diagnostics, with a last line saying the rest were not checked. */
+export function capDiagnostics(file: string, diagnostics: Diagnostic[]): Diagnostic[] {
+  if (diagnostics.length <= LIMITS.diagnosticsPerFile) return diagnostics;
+  return [...diagnostics.slice(0, LIMITS.diagnosticsPerFile), stoppedDiagnostic(file)];
 }
 
 /** Offset of the first alias node (`*name`, optionally a given name) in the document. */
@@ -481,7 +534,7 @@ function isEmptyNode(node: unknown): boolean {
 function compose(text: string): { lines: LineCounter; meaningful: Document.Parsed[] } {
   const { LineCounter, parseAllDocuments } = yamlLib();
   const lines = new LineCounter();
-  const all = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const all = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   const docs = Array.isArray(all) ? all : [];
   // A lone `---` at the end of a file makes an empty document: harmless, not a second checklist.
   return { lines, meaningful: docs.filter((d) => d.errors.length > 0 || !isEmptyNode(d.contents)) };
@@ -517,6 +570,11 @@ export function yamlValue(text: string): unknown {
   return quick ? quick.value : yamlLib().parse(text, { maxAliasCount: MAX_ALIAS_COUNT });
 }
 
+const tooManyKeys = (value: unknown) => countKeys(value, LIMITS.yamlKeys) > LIMITS.yamlKeys;
+
+const keysDiagnostic = (file: string): Diagnostic =>
+  limitDiagnostic(file, "too-many-keys", "diag.tooManyKeys", LIMITS.yamlKeys);
+
 /**
  * Parse YAML text into one document; syntax errors, duplicate keys, several documents,
  * unresolved aliases, alias bombs and empty files become diagnostics.
@@ -528,7 +586,12 @@ export function parseYaml(source: SourceText): {
 } {
   const file = source.file;
   const quick = quickYamlValue(source.text);
-  if (quick) return { parsed: lazilyComposed(source), value: quick.value, diagnostics: [] };
+  if (quick) {
+    const parsed = lazilyComposed(source);
+    return tooManyKeys(quick.value)
+      ? { parsed, diagnostics: [keysDiagnostic(file)] }
+      : { parsed, value: quick.value, diagnostics: [] };
+  }
   const { lines, meaningful } = compose(source.text);
   const first = meaningful[0];
   if (!first) {
@@ -537,32 +600,37 @@ export function parseYaml(source: SourceText): {
   const parsed: ParsedYaml = { doc: first, lines, source };
   const diagnostics: Diagnostic[] = [];
   const linesWithError = new Set<number>();
+  const max = LIMITS.diagnosticsPerFile;
   for (const doc of meaningful) {
     for (const err of doc.errors) {
+      if (diagnostics.length > max) break;
       const pos = lines.linePos(err.pos[0]);
       // One broken line often yields a cascade of errors; the first says what to fix.
       if (linesWithError.has(pos.line)) continue;
       linesWithError.add(pos.line);
-      if (err.code === "DUPLICATE_KEY") {
-        const { key, first: firstLine } = duplicateKeyAt(doc, err.pos[0], lines);
-        diagnostics.push(
-          diag(
-            file,
-            pos,
-            "duplicate-key",
-            firstLine === undefined
-              ? t("diag.duplicateKey", { key })
-              : t("diag.duplicateKey.first", { key, line: firstLine }),
-            t("diag.duplicateKey.hint"),
-          ),
-        );
-      } else if (err.code === "MISSING_CHAR" && /quote/i.test(err.message)) {
+      if (err.code === "MISSING_CHAR" && /quote/i.test(err.message)) {
         const at = lines.linePos(unclosedQuoteOffset(doc, source.text, err.pos[0]));
         diagnostics.push(syntaxDiagnostic(file, at, err));
       } else diagnostics.push(syntaxDiagnostic(file, pos, err));
     }
+    for (const d of duplicateKeys(doc, lines, max + 1)) {
+      const pos = lines.linePos(d.offset);
+      if (linesWithError.has(pos.line)) continue;
+      diagnostics.push(
+        diag(
+          file,
+          pos,
+          "duplicate-key",
+          t("diag.duplicateKey.first", { key: d.key, line: d.firstLine }),
+          t("diag.duplicateKey.hint"),
+        ),
+      );
+    }
   }
-  if (diagnostics.length > 0) return { parsed, diagnostics };
+  if (diagnostics.length > 0) {
+    diagnostics.sort((a, b) => a.line - b.line || a.col - b.col);
+    return { parsed, diagnostics: capDiagnostics(file, diagnostics) };
+  }
   const second = meaningful[1];
   if (second) {
     return {
@@ -580,6 +648,7 @@ export function parseYaml(source: SourceText): {
   }
   try {
     const value: unknown = first.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    if (tooManyKeys(value)) return { parsed, diagnostics: [keysDiagnostic(file)] };
     return { parsed, value, diagnostics };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
@@ -630,7 +699,7 @@ export function parseWithSchema<S extends z.$ZodType>(
       diagnostics: issuesToDiagnostics(parsed, value, result.error.issues, schema),
     };
   }
-  return { ok: true, value: result.data, parsed, diagnostics: [] };
+  return { ok: true, value: result.data, raw: value, parsed, diagnostics: [] };
 }
 
 export { diag as makeDiagnostic };

@@ -1,10 +1,20 @@
-// Reading an input file safely: size limit before parsing, BOM removal, UTF-8 or a clear refusal.
-import { readFileSync, statSync } from "node:fs";
+// Reading an input file safely: a regular file only, size limit counted while reading (before
+// any parsing), BOM removal, UTF-8 or a clear refusal.
 import { createRequire } from "node:module";
-import { t } from "../i18n/index.js";
+import { type MessageKey, t } from "../i18n/index.js";
+import { LIMITS, megabytes } from "../input/limits.js";
+import type { InputKind } from "../input/messages.js";
+import { readBounded } from "../input/read.js";
 import type { Diagnostic } from "./diagnostics.js";
 
-export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+export const MAX_FILE_BYTES = LIMITS.checklistBytes;
+
+/** The byte limit of each kind of YAML input. */
+const YAML_LIMITS: Record<Extract<InputKind, "checklist" | "answers" | "template">, number> = {
+  checklist: LIMITS.checklistBytes,
+  answers: LIMITS.answersBytes,
+  template: LIMITS.templateBytes,
+};
 
 export interface SourceText {
   file: string;
@@ -119,11 +129,15 @@ function bytePosition(bytes: Uint8Array, bad: number): { line: number; col: numb
   return { line, col: [...before].length + 1 };
 }
 
-export function readSource(file: string, maxBytes = MAX_FILE_BYTES): ReadResult {
-  let bytes: Buffer;
-  try {
-    const size = statSync(file).size;
-    if (size > maxBytes) {
+export function readSource(
+  file: string,
+  what: keyof typeof YAML_LIMITS = "checklist",
+  maxBytes: number = YAML_LIMITS[what],
+): ReadResult {
+  const read = readBounded(file, maxBytes);
+  if (!read.ok) {
+    const r = read.refusal;
+    if (r.kind === "too-large") {
       // Rounded up, so a file just over the limit never reads as "5.0 MB, over the 5.0 MB limit".
       const mb = (n: number) => String(Math.ceil((n / 1024 / 1024) * 10) / 10);
       return {
@@ -131,18 +145,25 @@ export function readSource(file: string, maxBytes = MAX_FILE_BYTES): ReadResult 
         diagnostic: at1(
           file,
           "file-too-large",
-          t("diag.tooLarge", { size: mb(size), limit: mb(maxBytes) }),
-          t("diag.tooLarge.hint"),
+          t("diag.tooLarge", { size: mb(r.size), limit: megabytes(r.limit) }),
+          t(`diag.tooLarge.hint.${what}` as MessageKey),
         ),
       };
     }
-    bytes = readFileSync(file);
-  } catch (e) {
-    return {
-      ok: false,
-      diagnostic: at1(file, "unreadable", t("diag.unreadable", { message: (e as Error).message })),
-    };
+    if (r.kind === "not-regular") {
+      return {
+        ok: false,
+        diagnostic: at1(
+          file,
+          "not-regular-file",
+          t("diag.notRegular", { kind: t(`input.kind.${r.fileKind}` as MessageKey) }),
+          t("input.notRegular.hint"),
+        ),
+      };
+    }
+    return { ok: false, diagnostic: at1(file, "unreadable", t("diag.unreadable", { message: r.message })) };
   }
+  const bytes = read.bytes;
   const hasBom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   let text: string;
   try {

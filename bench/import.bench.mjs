@@ -87,23 +87,25 @@ export function clone(templateFile, folder) {
     copyFileSync(templateFile, file);
     const db = new Database(file);
     db.pragma("foreign_keys = OFF");
-    const sfx = `-${i}`;
+    // Ids stay UUIDs (import checks them): the last four hex digits become the school's number.
+    const sfx = i.toString(16).padStart(4, "0");
+    const re = (col) => `substr(${col}, 1, 32) || @sfx`;
     db.transaction(() => {
-      db.prepare("UPDATE units SET id = id || ?, name = ?, code = ?").run(
+      db.prepare(`UPDATE units SET id = ${re("id")}, name = @name, code = @code, name_key = @name`).run({
         sfx,
-        `第${i}学校`,
-        `3601${String(i).padStart(6, "0")}`,
-      );
-      db.prepare("UPDATE runs SET id = id || ?, unit_id = unit_id || ?").run(sfx, sfx);
-      db.prepare("UPDATE answers SET id = id || ?, run_id = run_id || ?").run(sfx, sfx);
-      db.prepare("UPDATE rectifications SET id = id || ?, run_id = run_id || ?, unit_id = unit_id || ?").run(
-        sfx,
-        sfx,
-        sfx,
-      );
+        name: `第${i}学校`,
+        code: `3601${String(i).padStart(6, "0")}`,
+      });
+      db.prepare(`UPDATE runs SET id = ${re("id")}, unit_id = ${re("unit_id")}`).run({ sfx });
+      db.prepare(`UPDATE answers SET id = ${re("id")}, run_id = ${re("run_id")}`).run({ sfx });
       db.prepare(
-        "UPDATE rectification_history SET id = id || ?, rectification_id = rectification_id || ?",
-      ).run(sfx, sfx);
+        `UPDATE rectifications SET id = ${re("id")}, run_id = ${re("run_id")}, unit_id = ${re("unit_id")}`,
+      ).run({ sfx });
+      db.prepare(
+        `UPDATE rectification_history SET id = ${re("id")}, rectification_id = ${re("rectification_id")}`,
+      ).run({ sfx });
+      // Each school's file is its own database.
+      db.prepare("UPDATE meta SET value = lower(hex(randomblob(16))) WHERE key = 'db_id'").run();
     })();
     if (process.env.BENCH_ROLLBACK) db.pragma("journal_mode = DELETE");
     db.close();

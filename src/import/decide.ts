@@ -37,9 +37,21 @@ export type GroupRule = (group: string, local: Row, incoming: Row) => "local" | 
 
 export const keepLocal: GroupRule = () => "local";
 
-/** The values of a group's columns, as one comparable string. */
+/**
+ * The values of a group's columns, as one comparable string: each value length-prefixed, so
+ * that no two different groups read the same (`ab`+`c` is not `a`+`bc`).
+ */
 export function groupValue(row: Row, columns: readonly string[]): string {
-  return JSON.stringify(columns.map((c) => row[c] ?? null));
+  let out = "";
+  for (const c of columns) {
+    const v = row[c];
+    if (v === null || v === undefined) out += "-;";
+    else {
+      const s = String(v);
+      out += `${typeof v === "string" ? "s" : "n"}${s.length}:${s};`;
+    }
+  }
+  return out;
 }
 
 export function groupValues(

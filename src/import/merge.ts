@@ -15,7 +15,7 @@ import path from "node:path";
 import { environmentError } from "../store/environment.js";
 import type { Store } from "../store/store.js";
 import { newId, nowIso } from "../store/store.js";
-import { isNearKey, normalizeUnitName, unitKey } from "../units/identity.js";
+import { NearIndex, normalizeUnitName, unitKey } from "../units/identity.js";
 import { OWNER_TAG, removeStale } from "../util/stale.js";
 import { type Base, type Decision, decide, groupValues, keepLocal, nextRev, runRule } from "./decide.js";
 import { classify, openSource, sameFile } from "./source.js";
@@ -106,11 +106,16 @@ function account(
   const key = `${spec.table}:${localId}`;
   const was = st.bases.get(key);
   const rev = Number(incoming.rev ?? 1);
-  if (!was || was.rev !== rev || JSON.stringify(was.groups) !== JSON.stringify(groups)) {
+  if (!was || was.rev !== rev || !was.groups || !sameValues(was.groups, groups)) {
     st.bases.set(key, { rev, groups });
     st.dirtyBases.add(key);
   }
   return d;
+}
+
+function sameValues(a: Record<string, string>, b: Record<string, string>): boolean {
+  for (const k in b) if (a[k] !== b[k]) return false;
+  return Object.keys(a).length === Object.keys(b).length;
 }
 
 /** The record as it is to be written: local with the decided values, or the incoming one. */
@@ -150,8 +155,8 @@ function matchUnit(t: Target, su: Row): { local?: Row; conflict?: UnitConflict }
 
 interface Session {
   t: Target;
-  /** Every unit's name and key here, for near-name warnings (kept up to date as units are added). */
-  names: { name: string; key: string }[];
+  /** Every unit's name here, for near-name warnings (kept up to date as units are added). */
+  names: NearIndex;
 }
 
 function mergeUnits(s: Session, st: FileState, data: SourceData): void {
@@ -188,11 +193,10 @@ function mergeUnits(s: Session, st: FileState, data: SourceData): void {
     const row = written(local, incoming, d, st.now);
     if (d.action === "add" && row) {
       const key = unitKey(row.name as string);
-      const near = s.names.filter((u) => isNearKey(key, u.key)).map((u) => u.name);
-      if (near.length > 0)
-        st.warnings.push({ kind: "near-unit", name: row.name as string, near: near.slice(0, 3) });
+      const near = s.names.near(row.name as string);
+      if (near.length > 0) st.warnings.push({ kind: "near-unit", name: row.name as string, near });
       t.insertUnit.run({ ...row, name_key: key });
-      s.names.push({ name: row.name as string, key });
+      s.names.add(row.name as string, key);
     } else if (row && local) {
       // A name or code another unit holds here stays as it was.
       const nameHolder = t.unitByKey.get(unitKey(row.name as string)) as Row | undefined;
@@ -487,10 +491,10 @@ export class ImportSession {
     let src: ReturnType<typeof openSource> | undefined;
     try {
       src = openSource(file, display, scratch);
-      const data = validateSource(src.db, src.userVersion);
+      const data = validateSource(src.db, src.userVersion, { checkSizes: src.onDisk });
       src.db.close();
       src = undefined;
-      this.session ??= { t: new Target(this.store.db), names: this.store.unitNames() };
+      this.session ??= { t: new Target(this.store.db), names: new NearIndex(this.store.unitNames()) };
       const session = this.session;
       const st = this.store.transaction(() => mergeSource(session, data, display));
       return {

@@ -98,8 +98,12 @@ function openCopy(file: string, scratch: string): { db: Db; onDisk: boolean } {
 }
 
 /** A private copy of the school's file, opened: a lookback database this version reads, sound. */
-export function openSource(file: string, display: string, scratch: string): { db: Db; userVersion: number } {
-  const { db: src } = openCopy(file, scratch);
+export function openSource(
+  file: string,
+  display: string,
+  scratch: string,
+): { db: Db; userVersion: number; onDisk: boolean } {
+  const { db: src, onDisk } = openCopy(file, scratch);
   try {
     let id: ReturnType<typeof checkIdentity>;
     try {
@@ -121,7 +125,7 @@ export function openSource(file: string, display: string, scratch: string): { db
     if (bad.length > 0) {
       throw new ImportFailure("corrupt", bad.length > 1 ? `${bad[0]} (+${bad.length - 1})` : (bad[0] ?? ""));
     }
-    return { db: src, userVersion: id.userVersion };
+    return { db: src, userVersion: id.userVersion, onDisk };
   } catch (e) {
     src.close();
     throw e;

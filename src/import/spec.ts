@@ -58,16 +58,17 @@ const text =
   (max: number, opts: { oneLine?: boolean; nonEmpty?: boolean } = {}): Check =>
   (v) => {
     if (typeof v !== "string") return problem("type", { expected: "text" });
-    // Counted in UTF-16 units first: a cheap bound before any per-character work.
-    if (v.length > max * 2 || [...v].length > max) return problem("tooLong", { max });
+    // UTF-16 units are at least as many as characters: only a long string needs counting.
+    if (v.length > max && (v.length > max * 2 || [...v].length > max)) return problem("tooLong", { max });
     if (opts.nonEmpty && v.trim() === "") return problem("empty");
     if (opts.oneLine && ONE_LINE_FORBIDDEN.test(v)) return problem("controlChars");
-    if (LONE_SURROGATE.test(v)) return problem("controlChars");
+    if (SURROGATE.test(v) && LONE_SURROGATE.test(v)) return problem("controlChars");
     return undefined;
   };
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
 const ONE_LINE_FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const SURROGATE = /[\ud800-\udfff]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 const pattern =

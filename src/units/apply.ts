@@ -4,7 +4,7 @@
 import { LIMITS } from "../input/limits.js";
 import type { Store } from "../store/store.js";
 import type { Unit } from "../store/types.js";
-import { nearNames, unitKey } from "./identity.js";
+import { NearIndex, unitKey } from "./identity.js";
 import type { RosterError, RosterRow } from "./roster.js";
 
 export type UnitAction = "added" | "updated" | "unchanged";
@@ -34,7 +34,7 @@ export function planRoster(
   const errors: RosterError[] = [];
   const plan: PlannedUnit[] = [];
   const claimedBy = new Map<string, number>();
-  const known = opts.allowNear ? [] : store.unitNames();
+  const known = new NearIndex(opts.allowNear ? [] : store.unitNames());
   for (const row of rows) {
     if (errors.length >= LIMITS.diagnosticsPerFile) {
       errors.push({
@@ -73,7 +73,7 @@ export function planRoster(
     }
     if (!existing && !opts.allowNear) {
       // Not created silently under a name this near a known unit's (a typo, or a short form).
-      const near = nearNames(row.name, known);
+      const near = known.near(row.name);
       if (near.length > 0) {
         errors.push({
           row: row.row,

@@ -70,12 +70,17 @@ function looseKey(key: string): string {
     .replace(/学校/g, "校");
 }
 
-/** Whether `a` and `b` (keys) are likely the same unit typed differently, though not equal. */
-export function isNearKey(a: string, b: string): boolean {
-  if (a === b) return false;
-  const la = looseKey(a);
-  const lb = looseKey(b);
-  if ((la.match(SIGNIFICANT) ?? []).join("") !== (lb.match(SIGNIFICANT) ?? []).join("")) return false;
+interface Loose {
+  name: string;
+  key: string;
+  loose: string;
+  length: number;
+}
+
+const significantOf = (loose: string) => (loose.match(SIGNIFICANT) ?? []).join("");
+
+/** Near, for two loose keys that already share their significant characters. */
+function nearLoose(la: string, lb: string): boolean {
   if (la === lb) return true;
   const shorter = Math.min([...la].length, [...lb].length);
   if (shorter < 3) return false;
@@ -83,17 +88,51 @@ export function isNearKey(a: string, b: string): boolean {
   return levenshtein(la, lb) <= Math.max(1, Math.floor(shorter / 6));
 }
 
+/** Whether `a` and `b` (keys) are likely the same unit typed differently, though not equal. */
+export function isNearKey(a: string, b: string): boolean {
+  if (a === b) return false;
+  const la = looseKey(a);
+  const lb = looseKey(b);
+  return significantOf(la) === significantOf(lb) && nearLoose(la, lb);
+}
+
+/**
+ * Known names, grouped by their significant characters (numbers, school level): a new name is
+ * compared only with the names of its group, so a county or a province is checked quickly.
+ */
+export class NearIndex {
+  private readonly groups = new Map<string, Loose[]>();
+
+  constructor(names: Iterable<{ name: string; key: string }> = []) {
+    for (const n of names) this.add(n.name, n.key);
+  }
+
+  add(name: string, key: string = unitKey(name)): void {
+    const loose = looseKey(key);
+    const sig = significantOf(loose);
+    const entry = { name, key, loose, length: [...loose].length };
+    const list = this.groups.get(sig);
+    if (list) list.push(entry);
+    else this.groups.set(sig, [entry]);
+  }
+
+  /** Known names near `name` (not equal to it by key), nearest first, at most `max`. */
+  near(name: string, max = 3): string[] {
+    const key = unitKey(name);
+    const loose = looseKey(key);
+    const found: { name: string; d: number }[] = [];
+    for (const e of this.groups.get(significantOf(loose)) ?? []) {
+      if (e.key === key || !nearLoose(loose, e.loose)) continue;
+      found.push({ name: e.name, d: levenshtein(loose, e.loose) });
+    }
+    return found
+      .sort((x, y) => x.d - y.d)
+      .slice(0, max)
+      .map((x) => x.name);
+  }
+}
+
 /** Existing names near `name` (by key), nearest first, at most `max`. */
-export function nearNames(
-  name: string,
-  existing: readonly { name: string; key: string }[],
-  max = 3,
-): string[] {
-  const key = unitKey(name);
-  return existing
-    .filter((u) => isNearKey(key, u.key))
-    .map((u) => ({ name: u.name, d: levenshtein(looseKey(key), looseKey(u.key)) }))
-    .sort((x, y) => x.d - y.d)
-    .slice(0, max)
-    .map((x) => x.name);
+export function nearNames(name: string, existing: readonly { name: string; key: string }[], max = 3): string[] {
+  return new NearIndex(existing).near(name, max);
 }

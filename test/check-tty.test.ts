@@ -26,8 +26,8 @@ async function waitFor(text: string | RegExp, ms = 20_000): Promise<string> {
   }
 }
 
-function start(): void {
-  const cmd = `${process.execPath} ${BIN} --db lookback.db check --unit 莲塘一小 --checklist mini --respondent 张老师; echo "EXIT=$?"; sleep 60`;
+function start(unit = "莲塘一小"): void {
+  const cmd = `${process.execPath} ${BIN} --db lookback.db check --unit ${unit} --checklist mini --respondent 张老师; echo "EXIT=$?"; sleep 60`;
   tmux("kill-session", "-t", "s");
   const r = tmux(
     "new-session",
@@ -97,5 +97,35 @@ describe.skipIf(!hasTmux)("lookback check in a terminal", () => {
       "Saved (1/7 answered). To continue: lookback check --unit 莲塘一小 --checklist mini",
     );
     expect(paused).toContain("EXIT=0");
+  });
+
+  it("a unit typed close to a known one (a typo, a short form) is asked about, not created silently", async () => {
+    const add = spawnSync(
+      process.execPath,
+      [BIN, "--db", "lookback.db", "units", "add", "南昌县莲塘第一中学"],
+      {
+        cwd: dir,
+        encoding: "utf8",
+      },
+    );
+    expect(add.status).toBe(0);
+    start("南昌县莲塘一中");
+    const asked = await waitFor("Which do you mean?");
+    expect(asked).toContain("“南昌县莲塘一中” is not a known unit, but its name is close to one that is.");
+    expect(asked).toMatch(/❯ 南昌县莲塘第一中学 \(known unit\)\s*\n\s+南昌县莲塘一中: a new, different unit/);
+    keys("Enter");
+    await waitFor("Leading cadres");
+    keys("李书记", "Enter");
+    await waitFor("Next leading cadre");
+    keys("Enter");
+    await waitFor("New check: 南昌县莲塘第一中学 · Mini checklist (5 items)");
+    keys("C-c");
+    await waitFor("EXIT=130");
+    const raw = new Database(path.join(dir, "lookback.db"), { readonly: true });
+    try {
+      expect(raw.prepare("SELECT name FROM units").all()).toEqual([{ name: "南昌县莲塘第一中学" }]);
+    } finally {
+      raw.close();
+    }
   });
 });

@@ -1,7 +1,16 @@
 // `lookback import` end to end on the built CLI: a bureau drops a folder of schools' files,
 // some of them bad, and reads the table (§6 import, §10).
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -65,7 +74,78 @@ function inbox(): string {
   return folder;
 }
 
+/** Bytes of the database and of any -wal beside it: "unchanged" means these, exactly. */
+function bytesOf(file: string): string[] {
+  return [file, `${file}-wal`].map((f) =>
+    existsSync(f) ? createHash("sha256").update(readFileSync(f)).digest("hex") : "-",
+  );
+}
+
 describe("lookback import", () => {
+  it("hostile files are refused whole with table, row and reason; the county stays byte for byte; the good file still goes in", () => {
+    const folder = path.join(dir, "hostile");
+    mkdirSync(folder);
+    makeSchool(path.join(dir, "first.db"), { unit: "向塘中学" });
+    expect(lookback(["import", path.join(dir, "first.db")]).code).toBe(0);
+    const variants: [string, (d: Database.Database) => void][] = [
+      ["leaders.db", (d) => d.prepare("UPDATE runs SET leaders = 'not json'").run()],
+      ["blob.db", (d) => d.prepare("UPDATE units SET name = X'00FF'").run()],
+      [
+        "forged.db",
+        (d) => d.prepare("UPDATE checklist_snapshots SET content = content || '# 【已被篡改】'").run(),
+      ],
+      [
+        "view.db",
+        (d) => {
+          d.exec("DROP TABLE rectification_history");
+          d.exec(
+            "CREATE VIEW rectification_history AS WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT x FROM n",
+          );
+        },
+      ],
+      ["note.db", (d) => d.prepare("UPDATE answers SET note = ? WHERE rowid = 1").run("长".repeat(3000))],
+    ];
+    for (const [name, fn] of variants) {
+      const file = path.join(folder, name);
+      makeSchool(file, { unit: "坏学校" });
+      const d = new Database(file);
+      d.pragma("foreign_keys = OFF");
+      fn(d);
+      d.close();
+    }
+    const before = bytesOf(db());
+    const r = lookback(["import", folder]);
+    expect(r.code).toBe(1);
+    expect(bytesOf(db())).toEqual(before);
+    expect(r.stderr).toContain("5 file(s) not imported");
+    expect(r.stderr).toContain("leaders.db: refused, nothing of it was imported: table runs, row 1");
+    expect(r.stderr).toContain("column leaders: not a JSON list of names");
+    expect(r.stderr).toMatch(/blob\.db: refused.*table units, row 1.*column name: not text/);
+    expect(r.stderr).toMatch(/forged\.db: refused.*table checklist_snapshots.*does not match its hash/);
+    expect(r.stderr).toMatch(
+      /view\.db: refused.*table rectification_history: not the table lookback creates/,
+    );
+    expect(r.stderr).toMatch(
+      /note\.db: refused.*table answers, row 1 .*column note: longer than 2000 characters/,
+    );
+    // A good file beside them still goes in.
+    makeSchool(path.join(folder, "好学校.db"), { unit: "好学校" });
+    const mixed = lookback(["import", folder, "--json"]);
+    const json = JSON.parse(mixed.stdout) as ImportJson;
+    expect(json.imported).toBe(1);
+    expect(json.failed).toBe(5);
+    expect(lookback(["status", "--json"]).stdout).toContain("好学校");
+    for (const cmd of [["status"], ["rectify", "list"], ["export", "--all", "--out", "out"]]) {
+      const c = lookback(cmd);
+      expect(c.stderr, cmd.join(" ")).not.toContain("internal error");
+      expect(c.code, cmd.join(" ")).toBe(0);
+    }
+    // Nothing to compare yet (one run per unit): said so, not an internal error.
+    const cmp = lookback(["compare"]);
+    expect(cmp.stderr).not.toContain("internal error");
+    expect(cmp.code).toBe(1);
+  });
+
   it("imports a folder: a table per file and kind, bad files named with their reason, exit 1", () => {
     inbox();
     const r = lookback(["import", "收到的数据库"]);

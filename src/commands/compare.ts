@@ -104,7 +104,7 @@ function renderComparison(cmp: Comparison, shortIds: Map<string, string>, ctx: C
 
 export async function run(raw: unknown, ctx: Context): Promise<number> {
   const opts = Options.parse(raw);
-  const store = openExistingStore(ctx.dbPath);
+  const store = openExistingStore(ctx.dbPath, "read");
   let comparisons: Comparison[];
   let shortIds: Map<string, string>;
   try {

@@ -119,7 +119,7 @@ export async function run(raw: unknown, ctx: Context): Promise<number> {
     throw userError("export.noDb", { file: display(ctx.dbPath) }, { hintKey: "export.noDb.hint" });
   }
   const outDir = path.resolve(ctx.cwd, opts.out ?? DEFAULT_OUT);
-  const store = openStore(ctx.dbPath);
+  const store = openStore(ctx.dbPath, { intent: "read" });
   const progress = await progressReporter(ctx, outDir);
   let result: ExportResult;
   try {

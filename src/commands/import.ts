@@ -63,7 +63,7 @@ function conflictLines(report: ImportReport, ctx: Context): string[] {
         kind: t(`import.kind.${c.kind}`),
         label: c.label,
         id: c.id.slice(0, 8),
-        group: c.group === "deleted" ? t("import.group.deleted") : c.group,
+        group: t(`import.group.${c.group}` as MessageKey),
         local: values(c.local),
         incoming: values(c.incoming),
       })}`,

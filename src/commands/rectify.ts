@@ -26,8 +26,9 @@ import type { HistoryEntry, RectificationStatus } from "../store/types.js";
 import { localToday } from "../util/dates.js";
 import { padEnd, renderTable } from "../util/table.js";
 
-function withStore<T>(ctx: Context, fn: (store: Store) => T): T {
-  const store = openExistingStore(ctx.dbPath);
+/** `intent: "read"`: a database that cannot be written (a read-only share) is still read. */
+function withStore<T>(ctx: Context, fn: (store: Store) => T, intent: "read" | "write" = "write"): T {
+  const store = openExistingStore(ctx.dbPath, intent);
   try {
     return fn(store);
   } finally {
@@ -146,7 +147,11 @@ function summaryLine(views: readonly RectificationView[]): string {
 export async function runList(raw: unknown, ctx: Context): Promise<number> {
   const opts = ListOptions.parse(raw);
   const today = localToday();
-  const views = withStore(ctx, (store) => listRectificationViews(store, parseFilter(store, opts), today));
+  const views = withStore(
+    ctx,
+    (store) => listRectificationViews(store, parseFilter(store, opts), today),
+    "read",
+  );
   if (opts.json) {
     ctx.stdout.write(
       `${JSON.stringify({ today, count: views.length, rectifications: views.map(viewJson) }, null, 2)}\n`,
@@ -179,13 +184,17 @@ const historyJson = (h: HistoryEntry) => ({
 export async function runShow(id: string, raw: unknown, ctx: Context): Promise<number> {
   const opts = JsonOption.parse(raw);
   const today = localToday();
-  const { view, history, item, run } = withStore(ctx, (store) => {
-    const rect = resolveId(store, id);
-    const [view] = toViews(store, [rect], today);
-    const run = store.getRun(rect.runId);
-    const item = run ? new SnapshotReader(store).item(run, rect.itemKey) : undefined;
-    return { view: view!, history: store.listHistory(rect.id), item, run };
-  });
+  const { view, history, item, run } = withStore(
+    ctx,
+    (store) => {
+      const rect = resolveId(store, id);
+      const [view] = toViews(store, [rect], today);
+      const run = store.getRun(rect.runId);
+      const item = run ? new SnapshotReader(store).item(run, rect.itemKey) : undefined;
+      return { view: view!, history: store.listHistory(rect.id), item, run };
+    },
+    "read",
+  );
   if (opts.json) {
     const rectification = {
       ...viewJson(view),

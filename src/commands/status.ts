@@ -73,7 +73,7 @@ export async function run(raw: unknown, ctx: Context): Promise<number> {
     else ctx.stdout.write(`${t("status.noRuns")}\n${t("status.noRuns.hint")}\n`);
     return 0;
   }
-  const store = openStore(ctx.dbPath);
+  const store = openStore(ctx.dbPath, { intent: "read" });
   try {
     let unitId: string | undefined;
     if (opts.unit !== undefined) {

@@ -24,8 +24,8 @@ const AddOptions = z.object({
 const ImportOptions = z.object({ newUnit: z.optional(z.boolean()), json: z.optional(z.boolean()) });
 const JsonOption = z.object({ json: z.optional(z.boolean()) });
 
-function withStore<T>(ctx: Context, fn: (store: Store) => T): T {
-  const store = openStore(ctx.dbPath);
+function withStore<T>(ctx: Context, fn: (store: Store) => T, intent: "read" | "write" = "write"): T {
+  const store = openStore(ctx.dbPath, { intent });
   try {
     return fn(store);
   } finally {
@@ -48,7 +48,7 @@ function unitJson(u: RosterResult["units"][number]) {
 export async function list(raw: unknown, ctx: Context): Promise<number> {
   const opts = ListOptions.parse(raw);
   // Reading never creates the database.
-  const coverage = existsSync(ctx.dbPath) ? withStore(ctx, rosterCoverage) : [];
+  const coverage = existsSync(ctx.dbPath) ? withStore(ctx, rosterCoverage, "read") : [];
   const missing = coverage.filter((c) => !c.hasRun).length;
   if (opts.json) {
     const units = coverage.map((c) => ({

@@ -187,7 +187,7 @@ export const UNITS: TableSpec = {
 
 export const SNAPSHOTS: TableSpec = {
   table: "checklist_snapshots",
-  maxRows: 10_000,
+  maxRows: LIMITS.importSnapshots,
   columns: [
     col({ name: "hash", check: hash, merge: "key" }),
     col({ name: "checklist_id", check: kebab, merge: "key" }),

@@ -129,7 +129,8 @@ function readTable(src: Db, spec: TableSpec, version: number, checkSizes: boolea
   let n = 0;
   for (const values of stmt.iterate() as Iterable<unknown[]>) {
     n++;
-    if (n > spec.maxRows) fail({ table: spec.table, problem: { key: "tooManyRows", params: { max: spec.maxRows } } });
+    if (n > spec.maxRows)
+      fail({ table: spec.table, problem: { key: "tooManyRows", params: { max: spec.maxRows } } });
     const row: Row = {};
     for (const c of spec.columns) {
       const i = present.indexOf(c);
@@ -175,7 +176,11 @@ function position(src: Db, table: string, rowid: number): number {
 const idOf = (v: unknown): { id?: string } => (typeof v === "string" && v.length <= 80 ? { id: v } : {});
 
 /** Read and check a whole source database; throws InvalidSource at the first problem. */
-export function validateSource(src: Db, userVersion: number, opts: { checkSizes?: boolean } = {}): SourceData {
+export function validateSource(
+  src: Db,
+  userVersion: number,
+  opts: { checkSizes?: boolean } = {},
+): SourceData {
   checkSchema(src, userVersion);
   const rows: Record<string, Row[]> = {};
   const sizes = opts.checkSizes ?? true;
@@ -212,7 +217,10 @@ function sourceIdOf(meta: Row[], rows: Record<string, Row[]>): string {
  * Checklists already read, by the sha256 of their text: every school sends the same few, and
  * the hash is recomputed from the content before this is consulted.
  */
-const checkedSnapshots = new Map<string, { checklist?: Checklist; errors: { line: number; col: number; message: string }[] }>();
+const checkedSnapshots = new Map<
+  string,
+  { checklist?: Checklist; errors: { line: number; col: number; message: string }[] }
+>();
 
 /** Each snapshot's content hashes to its name and reads as a valid checklist that matches it. */
 function checkSnapshots(snapshots: Row[]): Map<string, Checklist> {

@@ -36,8 +36,10 @@ export const LIMITS = {
   xlsxEntries: 1_000,
   /** A lookback database sent by a school, for `import`. */
   importBytes: 256 * MiB,
-  /** Rows of one table of a database sent for `import`. */
-  importRows: 2_000_000,
+  /** Rows of one table of a database sent for `import` (a county's file has tens of thousands). */
+  importRows: 200_000,
+  /** Checklist snapshots in a database sent for `import`. */
+  importSnapshots: 1_000,
 } as const;
 
 export type LimitName = keyof typeof LIMITS;

@@ -2,7 +2,16 @@
 // than a limit, counted while reading. `stat().size` is not a bound (a device or /proc file
 // says 0 and never ends), and opening a FIFO for reading blocks until a writer comes: so the
 // file is opened non-blocking and checked with fstat on the open descriptor before any read.
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats, writeSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readSync,
+  type Stats,
+  statSync,
+  writeSync,
+} from "node:fs";
 
 export type FileKind = "directory" | "fifo" | "socket" | "device" | "other";
 
@@ -26,11 +35,19 @@ function kindOf(st: Stats): FileKind {
   return "other";
 }
 
-function errnoRefusal(e: unknown): ReadRefusal {
+function errnoRefusal(e: unknown, file?: string): ReadRefusal {
   const err = e as NodeJS.ErrnoException;
   const message = err.message ?? String(e);
   if (err.code === "ENOENT" || err.code === "ENOTDIR") return { kind: "missing", message };
   if (err.code === "EISDIR") return { kind: "not-regular", fileKind: "directory" };
+  // A socket (or a device without a driver) cannot even be opened: say what it is.
+  if (err.code === "ENXIO" && file !== undefined) {
+    try {
+      return { kind: "not-regular", fileKind: kindOf(statSync(file)) };
+    } catch {
+      return { kind: "unreadable", message };
+    }
+  }
   return { kind: "unreadable", message };
 }
 
@@ -45,7 +62,7 @@ export function openRegular(
   try {
     fd = openSync(file, OPEN_FLAGS);
   } catch (e) {
-    return { ok: false, refusal: errnoRefusal(e) };
+    return { ok: false, refusal: errnoRefusal(e, file) };
   }
   try {
     const st = fstatSync(fd);

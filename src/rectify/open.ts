@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { usageError } from "../errors.js";
 import { openStore, type Store } from "../store/store.js";
 
-export function openExistingStore(dbPath: string): Store {
+export function openExistingStore(dbPath: string, intent: "read" | "write" = "write"): Store {
   if (!existsSync(dbPath)) throw usageError("rectify.noDb", { db: dbPath }, { hintKey: "rectify.noDb.hint" });
-  return openStore(dbPath);
+  return openStore(dbPath, { intent });
 }

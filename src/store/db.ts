@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import { LookbackError } from "../errors.js";
 import { t } from "../i18n/index.js";
 import { unitKey } from "../units/identity.js";
-import { assertWritable, BUSY_TIMEOUT_MS, environmentError } from "./environment.js";
+import { assertWritable, busyTimeoutMs, environmentError } from "./environment.js";
 import { migrations } from "./migrations.js";
 
 export type Db = Database.Database;
@@ -116,7 +116,7 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
   }
   try {
     const { userVersion } = checkIdentity(db, file);
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma(`busy_timeout = ${busyTimeoutMs()}`);
     if (readonly) {
       if (!opts.readonly && userVersion < SCHEMA_VERSION) throw storeError("store.readonlyOld", file);
       return db;

@@ -1,13 +1,19 @@
 // What the machine did to a database operation, in words: a read-only file, a read-only folder
 // (where WAL needs its -wal and -shm files), a full disk, a lock held past the busy timeout.
 // SQLite rolls a failed transaction back, so each message can say that nothing was half-written.
-import { accessSync, closeSync, constants, openSync, readSync } from "node:fs";
+import { accessSync, closeSync, constants, openSync, readSync, statfsSync } from "node:fs";
 import path from "node:path";
 import { LookbackError } from "../errors.js";
 import { type MessageKey, t } from "../i18n/index.js";
 
-/** How long a write waits for another process's lock before giving up. */
-export const BUSY_TIMEOUT_MS = 10_000;
+/**
+ * How long a write waits for another process's lock before giving up: 10 s, or
+ * LOOKBACK_BUSY_TIMEOUT milliseconds (up to 10 minutes), e.g. for a slow network share.
+ */
+export function busyTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.LOOKBACK_BUSY_TIMEOUT);
+  return Number.isInteger(v) && v >= 0 && v <= 600_000 ? v : 10_000;
+}
 
 type Problem = "readonlyFile" | "readonlyFolder" | "readonly" | "diskFull" | "busy" | "ioError";
 
@@ -59,8 +65,19 @@ function classify(e: unknown, file: string): Problem | undefined {
     if (exists(file) && writeError(path.dirname(file)) && isWal(file)) return "readonlyFolder";
     return undefined;
   }
-  if (code.startsWith("SQLITE_IOERR")) return "ioError";
+  // A full disk shows as an I/O error where SQLite grows its -shm or -wal file.
+  if (code.startsWith("SQLITE_IOERR")) return diskAlmostFull(file) ? "diskFull" : "ioError";
   return undefined;
+}
+
+/** Less than a megabyte left where `file` lives. */
+function diskAlmostFull(file: string): boolean {
+  try {
+    const st = statfsSync(path.dirname(file));
+    return st.bavail * st.bsize < 1024 * 1024;
+  } catch {
+    return false;
+  }
 }
 
 /** The user's message for an environment failure on `file`, or undefined for any other error. */
@@ -73,7 +90,7 @@ export function environmentError(e: unknown, file: string): LookbackError | unde
 
 function problemError(problem: Problem, file: string, message: string, cause?: unknown): LookbackError {
   const key = `store.${problem}` as MessageKey;
-  const params = { file, name: path.basename(file), message, seconds: BUSY_TIMEOUT_MS / 1000 };
+  const params = { file, name: path.basename(file), message, seconds: busyTimeoutMs() / 1000 };
   return new LookbackError(key, t(key, params), {
     exitCode: 2,
     hint: t(`${key}.hint` as MessageKey, params),

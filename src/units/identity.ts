@@ -133,6 +133,10 @@ export class NearIndex {
 }
 
 /** Existing names near `name` (by key), nearest first, at most `max`. */
-export function nearNames(name: string, existing: readonly { name: string; key: string }[], max = 3): string[] {
+export function nearNames(
+  name: string,
+  existing: readonly { name: string; key: string }[],
+  max = 3,
+): string[] {
   return new NearIndex(existing).near(name, max);
 }

@@ -570,6 +570,15 @@ export function yamlValue(text: string): unknown {
   return quick ? quick.value : yamlLib().parse(text, { maxAliasCount: MAX_ALIAS_COUNT });
 }
 
+/** Lines that open a mapping entry (`key:` or `- key:`): at least one per key in block style. */
+const KEY_LINE = /^[ \t]*(?:-[ \t]+)*[^\s#:][^\n:]*:(?=[ \t]|$)/gm;
+function keyLines(text: string): number {
+  let n = 0;
+  KEY_LINE.lastIndex = 0;
+  while (KEY_LINE.exec(text) !== null) n++;
+  return n;
+}
+
 const tooManyKeys = (value: unknown) => countKeys(value, LIMITS.yamlKeys) > LIMITS.yamlKeys;
 
 const keysDiagnostic = (file: string): Diagnostic =>
@@ -585,6 +594,9 @@ export function parseYaml(source: SourceText): {
   diagnostics: Diagnostic[];
 } {
   const file = source.file;
+  // Before any parser builds its events or nodes for them: a file of 200,000 keys costs
+  // hundreds of megabytes to parse only to be refused.
+  if (keyLines(source.text) > LIMITS.yamlKeys) return { diagnostics: [keysDiagnostic(file)] };
   const quick = quickYamlValue(source.text);
   if (quick) {
     const parsed = lazilyComposed(source);

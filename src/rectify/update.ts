@@ -73,6 +73,13 @@ export function describeRefusal(refusal: UpdateRefusal, id: string): RefusalText
         hintKey: "rectify.refused.needsBy.hint",
         exitCode: 2,
       };
+    case "continued":
+      return {
+        key: "rectify.refused.continued",
+        params: { id, by: refusal.by.slice(0, 8) },
+        hintKey: "rectify.refused.continued.hint",
+        exitCode: 1,
+      };
     case "needs-note":
       return {
         key: "rectify.refused.needsNote",

@@ -446,7 +446,8 @@ export const en = {
   "import.reason.newer": "written by a newer lookback (database version {detail})",
   "import.reason.corrupt": "damaged ({detail})",
   "import.reason.unreadable": "cannot be read ({detail})",
-  "import.reason.open-twice": "not merged: it and this database each hold a different open rectification for the same item of one unit ({detail})",
+  "import.reason.open-twice":
+    "not merged: it and this database each hold a different open rectification for the same item of one unit ({detail})",
   "import.reason.failed": "could not be merged ({detail})",
   "import.conflicts": "{count} unit(s) not merged, {runs} run(s) skipped:",
   "import.conflict": "{file}: unit {name} has code {code} in the file but {localCode} here",

@@ -420,7 +420,8 @@ export const zhCN: Record<MessageKey, string> = {
   "import.reason.newer": "由更新版本的 lookback 写入（数据库版本 {detail}）",
   "import.reason.corrupt": "文件已损坏（{detail}）",
   "import.reason.unreadable": "无法读取（{detail}）",
-  "import.reason.open-twice": "未合并：该文件与本数据库中同一单位的同一项目各有一条不同的未销号整改事项（{detail}）",
+  "import.reason.open-twice":
+    "未合并：该文件与本数据库中同一单位的同一项目各有一条不同的未销号整改事项（{detail}）",
   "import.reason.failed": "无法合并（{detail}）",
   "import.conflicts": "{count} 个单位未合并，跳过 {runs} 次自查：",
   "import.conflict": "{file}：单位“{name}”在该文件中代码为 {code}，本库中为 {localCode}",

@@ -4,7 +4,8 @@ import { padDisplay, wrapText } from "./wrap.js";
 const width = (s: string) => [...s].reduce((n, c) => n + (/[\u2e80-\ua4cf\uff00-\uff60]/.test(c) ? 2 : 1), 0);
 
 describe("wrapping by display width", () => {
-  const text = "是否开门搞活动，广泛征求意见，认真查找“四风”问题、切实做到边学边改？Whether the unit opened its doors.";
+  const text =
+    "是否开门搞活动，广泛征求意见，认真查找“四风”问题、切实做到边学边改？Whether the unit opened its doors.";
 
   it("never starts a line with closing punctuation nor ends one with an opening quote", () => {
     for (const columns of [8, 9, 10, 11, 12, 15, 20, 31, 40]) {
@@ -19,8 +20,17 @@ describe("wrapping by display width", () => {
   });
 
   it("keeps Latin words whole and cuts only a word longer than a line", () => {
-    expect(wrapText("Whether the unit opened its doors.", 12)).toEqual(["Whether the", "unit opened", "its doors."]);
-    expect(wrapText("a six-checks.planning@李卫东 b", 10)).toEqual(["a", "six-checks", ".planning@", "李卫东 b"]);
+    expect(wrapText("Whether the unit opened its doors.", 12)).toEqual([
+      "Whether the",
+      "unit opened",
+      "its doors.",
+    ]);
+    expect(wrapText("a six-checks.planning@李卫东 b", 10)).toEqual([
+      "a",
+      "six-checks",
+      ".planning@",
+      "李卫东 b",
+    ]);
   });
 
   it("pads by display width so that CJK and Latin columns line up", () => {

@@ -227,6 +227,9 @@ export async function runShow(id: string, raw: unknown, ctx: Context): Promise<n
     ["rectify.field.closedAt", orDash(view.closedAt)],
     ["rectify.field.closedBy", orDash(view.closedBy)],
     ["rectify.field.remark", orDash(view.remark)],
+    ...(view.continuedBy
+      ? ([["rectify.field.continuedBy", view.continuedBy.slice(0, 8)]] as [MessageKey, string][])
+      : []),
     ["rectify.field.createdAt", localDateTime(view.createdAt)],
   ];
   const labels = fields.map(([k]) => t(k));

@@ -316,6 +316,10 @@ export const en = {
   "rectify.help.overdue": "only late items (deadline passed, not done)",
   "rectify.help.owner": "only items whose responsible person (责任人) contains NAME",
   "rectify.help.dueWithin": "only items due from today up to DAYS days ahead, not yet done",
+  "rectify.refused.openElsewhere":
+    "{id} cannot be reopened: the same item already has {other}, not closed (the problem found again).",
+  "rectify.refused.openElsewhere.hint": "Follow the problem on {other}: lookback rectify show {other}",
+  "rectify.field.continuedBy": "Continued by",
   "rectify.refused.continued":
     "{id} is an earlier copy of the same problem, carried on by {by}: it cannot be updated itself.",
   "rectify.refused.continued.hint": "Update {by} instead: lookback rectify update {by} --status …",

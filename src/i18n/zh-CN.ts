@@ -297,6 +297,10 @@ export const zhCN: Record<MessageKey, string> = {
   "rectify.help.overdue": "只看已逾期的事项（超过整改时限且未完成）",
   "rectify.help.owner": "只看责任人包含该姓名的事项",
   "rectify.help.dueWithin": "只看今天起 DAYS 天内到期且未完成的事项",
+  "rectify.refused.openElsewhere":
+    "{id} 不能重新打开：同一项目已有未销号的整改事项 {other}（问题再次发现后新开的）。",
+  "rectify.refused.openElsewhere.hint": "请在 {other} 上继续跟踪：lookback rectify show {other}",
+  "rectify.field.continuedBy": "由此继续",
   "rectify.refused.continued": "{id} 是同一问题较早的一条记录，已由 {by} 继续，不能单独更新。",
   "rectify.refused.continued.hint": "请更新 {by}：lookback rectify update {by} --status …",
   "rectify.help.checklist": "只看用此检查清单（id，如 self-check）发现的整改事项",

@@ -258,7 +258,8 @@ export function buildLedgerData(
   });
 
   const runs = store.listRuns({ unitId: unit.id, checklistId: run.checklistId });
-  const rows = ledgerRows(store, snapshots, run, runs, { ...opts, view });
+  const current = new Map(slots.map((slot, pos) => [slot.key, { slot, pos }]));
+  const rows = ledgerRows(store, snapshots, { run, current }, runs, { ...opts, view });
   Object.assign(
     counts,
     followUpCounts(
@@ -285,16 +286,16 @@ function followUpCounts(rects: readonly Rectification[], today: string) {
 function ledgerRows(
   store: Store,
   snapshots: SnapshotCache,
-  latest: Run,
+  latestRun: { run: Run; current: Map<string, { slot: ItemSlot; pos: number }> },
   runs: readonly Run[],
   opts: { today: string; language: LedgerLanguage; view: LedgerView },
 ): LedgerRow[] {
+  const { run: latest, current } = latestRun;
   const all = store.listRectifications({ unitId: latest.unitId, checklistId: latest.checklistId });
   if (all.length === 0) return [];
   const rounds = roundsOf(runs);
   const runById = new Map(runs.map((r) => [r.id, r]));
   const finder = new ItemFinder(snapshots, opts.language);
-  const current = finder.slots(latest);
   // Duplicates of older versions, folded into the row that carries them on.
   const mergedInto = new Map<string, Rectification[]>();
   for (const r of all) {

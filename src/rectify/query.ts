@@ -155,6 +155,7 @@ export function viewJson(v: RectificationView) {
     remark: v.remark,
     closedAt: v.closedAt,
     closedBy: v.closedBy,
+    continuedBy: v.continuedBy,
     overdue: v.overdue,
     daysOverdue: v.daysOverdue,
     createdAt: v.createdAt,

@@ -89,7 +89,9 @@ export type UpdateRefusal =
   /** Going back without saying why. */
   | { kind: "needs-note"; from: RectificationStatus; to: RectificationStatus }
   /** A duplicate an older version left: the rectification that carries it on is the one to update. */
-  | { kind: "continued"; by: string };
+  | { kind: "continued"; by: string }
+  /** Reopening a closed one while the item has another not closed (its relapse): one at a time. */
+  | { kind: "open-elsewhere"; other: string };
 
 export interface PlannedChange {
   toStatus: RectificationStatus;

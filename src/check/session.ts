@@ -203,7 +203,7 @@ function carriedBlock(deps: SessionDeps, state: CheckState, r: Rectification): s
     `  ${t("check.carried.owner", { owner: r.owner, deadline: deadlineText(r, deps.today) })}`,
   ];
   if (r.status === "done") lines.push(`  ${c.dim(t("check.carried.doneWaiting"))}`);
-  lines.push(c.dim(`  ${t("check.carried.hint")}`));
+  lines.push(c.dim(`  ${t(r.status === "done" ? "check.carried.hintDone" : "check.carried.hint")}`));
   return lines;
 }
 

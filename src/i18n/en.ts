@@ -562,6 +562,8 @@ export const en = {
   "check.carried.late": "{deadline} ({days} days overdue)",
   "check.carried.doneWaiting": "Marked done; waiting to be verified and closed (销号).",
   "check.carried.hint": "Partly meets / Does not meet continues this rectification; Meets can mark it done.",
+  "check.carried.hintDone":
+    "Partly meets / Does not meet sends it back to in progress (整改中); Meets leaves it done.",
   "check.carried.markDone": "Mark that rectification done (已完成; closing it needs a verifier)?",
   "check.carried.doneNote": "Round {round}: meets the requirement; marked done",
   "check.carried.continueNote": "Round {round}: {result}; rectification continued",

@@ -529,6 +529,7 @@ export const zhCN: Record<MessageKey, string> = {
   "check.carried.late": "{deadline}（逾期 {days} 天）",
   "check.carried.doneWaiting": "已完成，待验收销号。",
   "check.carried.hint": "答“基本符合”“不符合”将继续这项整改；答“符合”可将其标记为已完成。",
+  "check.carried.hintDone": "答“基本符合”“不符合”将其退回“整改中”；答“符合”则保持“已完成”。",
   "check.carried.markDone": "将这项整改标记为“已完成”？（销号须另行验收）",
   "check.carried.doneNote": "第{round}轮自查：符合，标记为已完成",
   "check.carried.continueNote": "第{round}轮自查：{result}，继续整改",

@@ -3,11 +3,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mini } from "../../test/fixtures/rectify/seed.js";
-import { APPLICATION_ID } from "./db.js";
-import { migrations } from "./migrations.js";
+import { writeVersion1WithDuplicates } from "../../test/fixtures/store/v1.js";
 import { type AnswerInput, openStore, type Store } from "./store.js";
 import type { RectificationFields, Run } from "./types.js";
 
@@ -176,26 +174,7 @@ describe("an older database with duplicates", () => {
   it("is migrated without losing or changing a row: the older open one is continued by the newer", () => {
     store.close();
     const file = path.join(dir, "old.db");
-    const old = new Database(file);
-    old.exec(migrations[0]!);
-    old.pragma(`application_id = ${APPLICATION_ID}`);
-    old.pragma("user_version = 1");
-    const at = (d: number) => `2026-0${d}-01T00:00:00.000Z`;
-    old.exec(`
-      INSERT INTO units VALUES ('u', '莲塘一小', NULL, NULL, NULL, '${at(1)}', '${at(1)}');
-      INSERT INTO checklist_snapshots VALUES ('h', 'mini', '1', 'Mini', 'x', '${at(1)}');
-      INSERT INTO runs VALUES ('r1', 'u', 'h', 'mini', '1', '张老师', '[]', 'complete', '${at(1)}', '${at(1)}', '${at(1)}');
-      INSERT INTO runs VALUES ('r2', 'u', 'h', 'mini', '1', '张老师', '[]', 'complete', '${at(2)}', '${at(2)}', '${at(2)}');
-      INSERT INTO answers VALUES ('a1', 'r1', 'a.one', 'a', 'one', NULL, 'fail', NULL, NULL, NULL, '${at(1)}', '${at(1)}');
-      INSERT INTO answers VALUES ('a2', 'r2', 'a.one', 'a', 'one', NULL, 'partial', NULL, NULL, NULL, '${at(2)}', '${at(2)}');
-      INSERT INTO rectifications (id, run_id, unit_id, item_key, problem, measure, owner, kind, origin, status,
-        created_at, updated_at)
-        VALUES ('x1', 'r1', 'u', 'a.one', '第一轮', 'm', 'o', 'deadline', 'self-check', 'in-progress', '${at(1)}', '${at(1)}'),
-               ('x2', 'r2', 'u', 'a.one', '第二轮', 'm', 'o', 'deadline', 'self-check', 'open', '${at(2)}', '${at(2)}');
-      INSERT INTO rectification_history VALUES ('h1', 'x1', '${at(1)}', NULL, NULL, 'open', NULL),
-        ('h2', 'x1', '${at(1)}', NULL, 'open', 'in-progress', NULL), ('h3', 'x2', '${at(2)}', NULL, NULL, 'open', NULL);
-    `);
-    old.close();
+    writeVersion1WithDuplicates(file);
     store = openStore(file);
     const rects = store.listRectifications({ unitId: "u" });
     expect(rects.map((r) => [r.id, r.problem, r.status, r.checklistId, r.continuedBy])).toEqual([

@@ -257,6 +257,9 @@ class Styles {
             horizontal: k.wrap ? "left" : "center",
             vertical: "middle",
             wrapText: k.wrap ?? false,
+            // A date never wraps: where the font's digits are wider than SimSun's (a PC without
+            // it), it shrinks a little rather than showing ###.
+            ...(k.numFmt === "yyyy-mm-dd" ? { shrinkToFit: true } : {}),
           },
           ...(k.marked ? { fill: MARK_FILL } : {}),
           ...(k.numFmt ? { numFmt: k.numFmt } : {}),

@@ -56,7 +56,7 @@ export async function run(raw: unknown, ctx: Context): Promise<number> {
     // A wrong flag is reported before the first question, not after it.
     const early = opts.checklist === undefined ? undefined : await loadSet(ctx);
     if (early && opts.checklist !== undefined) checkChecklistFlag(store, early, opts.checklist);
-    const ask = new InquirerAsk({ output: process.stdout });
+    const ask = new InquirerAsk({ output: process.stdout, style: ctx.out });
     const unitName = await chooseUnit(store, ask, opts.unit, opts.newUnit ?? false);
     const [{ startInteractive }, { runSession }, set] = await Promise.all([
       import("../check/setup.js"),
@@ -78,6 +78,7 @@ export async function run(raw: unknown, ctx: Context): Promise<number> {
         today: localToday(),
         lang: ctx.lang,
         style,
+        columns: process.stdout.columns || 80,
       },
       started.state,
     );

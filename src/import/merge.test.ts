@@ -14,6 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { writeVersion1WithDuplicates } from "../../test/fixtures/store/v1.js";
 import { builtin, dump, makeSchool, rowCounts } from "../../test/helpers/school.js";
 import { APPLICATION_ID } from "../store/db.js";
 import { openStore, type Store } from "../store/store.js";
@@ -233,6 +234,10 @@ describe("import", () => {
       db.prepare(
         "UPDATE rectification_history SET id = ?, rectification_id = ? WHERE rectification_id = ?",
       ).run(randomUUID(), otherRect, rect.id);
+      db.prepare("UPDATE answers SET rectification_id = ? WHERE rectification_id = ?").run(
+        otherRect,
+        rect.id,
+      );
     });
     const r = ok(importDatabase(target, copy));
     expect(r.rectifications).toMatchObject({ added: 0, updated: 1 });
@@ -495,5 +500,100 @@ describe("sources", () => {
     expect(() => expandSources(["empty"], dir, targetFile())).toThrow(
       expect.objectContaining({ code: "import.noDb" }),
     );
+  });
+});
+
+describe("rounds and the one-open-rectification rule", () => {
+  test("a school still on the first schema, with duplicates, arrives as the migration would make it: nothing lost, one open", () => {
+    const file = path.join(dir, "old-school.db");
+    const ids = writeVersion1WithDuplicates(file, undefined, { realistic: true });
+    const before = readFileSync(file);
+    ok(importDatabase(target, file));
+    expect(readFileSync(file).equals(before)).toBe(true); // the school's file is never changed
+    const rects = target.listRectifications();
+    expect(rects.map((r) => [r.id, r.status, r.checklistId, r.continuedBy])).toEqual([
+      [ids.x1, "in-progress", "mini", ids.x2],
+      [ids.x2, "open", "mini", null],
+    ]);
+    expect(
+      target
+        .listHistory(ids.x1)
+        .map((h) => h.id)
+        .slice(0, 2),
+    ).toEqual([ids.h1, ids.h2]);
+    expect(target.listAnswers(ids.r2)[0]?.rectificationId).toBe(ids.x2);
+    expect(target.listAnswers(ids.r1)[0]?.rectificationId).toBe(ids.x1);
+    // Again: nothing changes.
+    const again = ok(importDatabase(target, file));
+    for (const c of Object.values(again)) expect(c.added + c.updated + c.removed).toBe(0);
+  });
+
+  test("a file holding another open rectification of an item the bureau holds open is refused whole", () => {
+    const file = path.join(dir, "old-school.db");
+    const ids = writeVersion1WithDuplicates(file, undefined, { realistic: true });
+    ok(importDatabase(target, file));
+    // The bureau closes x2, and its own round finds the item again: one open rectification here.
+    const unit = target.findUnitByName("莲塘一小")!;
+    target.changeRectification(ids.x2, { toStatus: "done", by: "督导组", note: null });
+    target.changeRectification(ids.x2, {
+      toStatus: "closed",
+      by: "督导组",
+      note: null,
+      patch: { closedAt: "2027-01-01", closedBy: "督导组" },
+    });
+    const snap = target.getSnapshot(target.getRun(ids.r1)!.checklistHash)!;
+    const run = target.createRun({ unitId: unit.id, snapshot: snap, respondent: "督导组", leaders: [] });
+    target.saveAnswer(run.id, {
+      itemKey: "a.one",
+      sectionId: "a",
+      itemId: "one",
+      leader: null,
+      result: "fail",
+      note: null,
+      evidence: null,
+      naReason: null,
+      rectification: {
+        problem: "督导发现",
+        measure: "m",
+        owner: "o",
+        leaderInCharge: null,
+        department: null,
+        deadline: null,
+        kind: "immediate",
+        origin: "inspection",
+        evidence: null,
+      },
+    });
+    // The school, meanwhile, ran a third round of its own and opened its own rectification.
+    const other = path.join(dir, "other-copy.db");
+    writeVersion1WithDuplicates(other, undefined, { realistic: true });
+    edit(other, (db) => {
+      const r3 = randomUUID();
+      const x3 = randomUUID();
+      db.prepare(
+        `INSERT INTO runs SELECT ?, unit_id, checklist_hash, checklist_id, checklist_version, respondent, leaders, status,
+           '2026-03-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z' FROM runs WHERE id = ?`,
+      ).run(r3, ids.r2);
+      db.prepare(
+        `INSERT INTO answers SELECT ?, ?, item_key, section_id, item_id, leader, 'fail', note, evidence, na_reason,
+           answered_at, updated_at FROM answers WHERE run_id = ?`,
+      ).run(randomUUID(), r3, ids.r2);
+      db.prepare(
+        "UPDATE rectifications SET status = 'closed', closed_at = '2026-02-15', closed_by = '校长'",
+      ).run();
+      db.prepare(
+        `INSERT INTO rectifications (id, run_id, unit_id, item_key, problem, measure, owner, deadline, kind, origin, status,
+           created_at, updated_at)
+         SELECT ?, ?, unit_id, item_key, '第三轮', measure, owner, deadline, kind, origin, 'open', '2026-03-01T00:00:00.000Z',
+           '2026-03-01T00:00:00.000Z' FROM rectifications WHERE id = ?`,
+      ).run(x3, r3, ids.x2);
+      db.prepare(
+        "INSERT INTO rectification_history VALUES (?, ?, '2026-03-01T00:00:00.000Z', NULL, NULL, 'open', NULL)",
+      ).run(randomUUID(), x3);
+    });
+    const snapshot = dump(targetFile());
+    const r = importDatabase(target, other);
+    expect(r).toMatchObject({ ok: false, reason: "open-twice" });
+    expect(dump(targetFile())).toEqual(snapshot);
   });
 });

@@ -54,6 +54,8 @@ interface FileState {
   units: Map<string, string>;
   /** Sender's rectification id → this database's (matched by run and item). */
   rects: Map<string, string>;
+  /** The same, for every rectification of the file's imported runs, before any is merged. */
+  rectIds: Map<string, string>;
   /** Result of every (run, item) after the merge, to keep rectifications with their answers. */
   results: Map<string, string>;
   /** (run, item) whose answer the sender changed since the last import. */
@@ -266,11 +268,28 @@ function mergeRuns(t: Target, st: FileState, data: SourceData): Row[] {
 
 const unitName = (t: Target, id: string) => ((t.unitById.get(id) as Row | undefined)?.name as string) ?? id;
 
+/**
+ * Which rectification here each of the file's stands for (the same run and item, perhaps under
+ * another id): answers and later rounds point at rectifications by id.
+ */
+function mapRects(t: Target, st: FileState, data: SourceData, runs: Row[]): void {
+  const imported = new Set(runs.map((r) => r.id as string));
+  for (const x of data.rows.rectifications!) {
+    if (!imported.has(x.run_id as string)) continue;
+    const here = t.rectIdOf.get(x.run_id, x.item_key) as string | undefined;
+    st.rectIds.set(x.id as string, here ?? (x.id as string));
+  }
+}
+
+const mapped = (st: FileState, id: unknown): string | null =>
+  typeof id === "string" ? (st.rectIds.get(id) ?? id) : null;
+
 function mergeAnswers(t: Target, st: FileState, data: SourceData, runs: Row[]): void {
   const byRun = groupBy(data.rows.answers!, "run_id");
   for (const run of runs) {
     const local = new Map((t.answersOfRun.all(run.id) as Row[]).map((a) => [a.item_key as string, a]));
-    for (const a of byRun.get(run.id as string) ?? []) {
+    for (const sent of byRun.get(run.id as string) ?? []) {
+      const a: Row = { ...sent, rectification_id: mapped(st, sent.rectification_id) };
       const mine = local.get(a.item_key as string);
       const id = (mine?.id as string) ?? (a.id as string);
       const base = st.bases.get(`answers:${id}`);
@@ -298,43 +317,59 @@ function mergeAnswers(t: Target, st: FileState, data: SourceData, runs: Row[]): 
   }
 }
 
+/**
+ * Rectifications run by run; those closed or carried on by another first, so that the one
+ * not-closed rectification per item the database allows is never two, even for a moment.
+ */
 function mergeRects(t: Target, st: FileState, data: SourceData, runs: Row[]): void {
   const byRun = groupBy(data.rows.rectifications!, "run_id");
   const answersByRun = groupBy(data.rows.answers!, "run_id");
+  const settled = (x: Row) => x.status === "closed" || x.continued_by !== null;
+  for (const pass of [settled, (x: Row) => !settled(x)]) {
+    for (const run of runs) {
+      const local = new Map((t.rectsOfRun.all(run.id) as Row[]).map((x) => [x.item_key as string, x]));
+      for (const x of byRun.get(run.id as string) ?? []) if (pass(x)) mergeRect(t, st, run, local, x);
+    }
+  }
   for (const run of runs) {
     const local = new Map((t.rectsOfRun.all(run.id) as Row[]).map((x) => [x.item_key as string, x]));
-    const incoming = byRun.get(run.id as string) ?? [];
-    for (const x of incoming) {
-      const mine = local.get(x.item_key as string);
-      const id = (mine?.id as string) ?? (x.id as string);
-      const result = st.results.get(`${run.id}\u0000${x.item_key}`);
-      // A problem stands only beside a partial or failing answer (as when it was written).
-      if (!mine && result !== "partial" && result !== "fail") {
-        st.counts.rectifications.unchanged++;
-        continue;
-      }
-      const rect: Row = { ...x, unit_id: run.unit_id };
-      const d = account(
-        st,
-        RECTIFICATIONS,
-        id,
-        x.item_key as string,
-        decide(
-          GROUPS.get(RECTIFICATIONS)!,
-          st.bases.get(`rectifications:${id}`),
-          mine,
-          rect,
-          Number(x.rev ?? 1),
-        ),
-        rect,
-      );
-      if (d.action !== "skip") st.rects.set(x.id as string, id);
-      const row = written(mine, rect, d, st.now);
-      if (row && d.action === "add") t.insertRect.run(row);
-      else if (row) t.updateRect.run({ ...row, id });
-    }
-    dropRemoved(t, st, run, local, incoming, answersByRun.get(run.id as string) ?? []);
+    dropRemoved(
+      t,
+      st,
+      run,
+      local,
+      byRun.get(run.id as string) ?? [],
+      answersByRun.get(run.id as string) ?? [],
+    );
+    t.unlinkAnswers.run(run.id);
+    t.unlinkContinued.run(run.id);
   }
+}
+
+function mergeRect(t: Target, st: FileState, run: Row, local: Map<string, Row>, x: Row): void {
+  const mine = local.get(x.item_key as string);
+  const id = (mine?.id as string) ?? (x.id as string);
+  const result = st.results.get(`${run.id}\u0000${x.item_key}`);
+  // A problem stands only beside a partial or failing answer (as when it was written).
+  if (!mine && result !== "partial" && result !== "fail") {
+    st.counts.rectifications.unchanged++;
+    return;
+  }
+  const rect: Row = { ...x, unit_id: run.unit_id, continued_by: mapped(st, x.continued_by) };
+  const base = st.bases.get(`rectifications:${id}`);
+  const groups = GROUPS.get(RECTIFICATIONS)!;
+  const d = account(
+    st,
+    RECTIFICATIONS,
+    id,
+    x.item_key as string,
+    decide(groups, base, mine, rect, Number(x.rev ?? 1)),
+    rect,
+  );
+  if (d.action !== "skip") st.rects.set(x.id as string, id);
+  const row = written(mine, rect, d, st.now);
+  if (row && d.action === "add") t.insertRect.run(row);
+  else if (row) t.updateRect.run({ ...row, id });
 }
 
 /**
@@ -423,6 +458,7 @@ function mergeSource(s: Session, data: SourceData, file: string): FileState {
     unitConflicts: [],
     units: new Map(),
     rects: new Map(),
+    rectIds: new Map(),
     results: new Map(),
     revised: new Set(),
     dirtyBases: new Set(),
@@ -431,6 +467,7 @@ function mergeSource(s: Session, data: SourceData, file: string): FileState {
   mergeUnits(s, st, data);
   mergeSnapshots(s.t, st, data);
   const runs = mergeRuns(s.t, st, data);
+  mapRects(s.t, st, data, runs);
   mergeAnswers(s.t, st, data, runs);
   mergeRects(s.t, st, data, runs);
   mergeHistory(s.t, st, data);

@@ -48,6 +48,11 @@ export function classify(e: unknown): ImportFailure {
   const code = typeof err.code === "string" ? err.code : "";
   const message = typeof err.message === "string" ? err.message : String(e);
   if (code === "SQLITE_NOTADB") return new ImportFailure("not-sqlite", message);
+  // The index that keeps one not-closed rectification per unit and item: the file and this
+  // database each hold a different one for the same problem (the file is left out, whole).
+  if (code === "SQLITE_CONSTRAINT_UNIQUE" && message.includes("rectifications.checklist_id")) {
+    return new ImportFailure("open-twice", message);
+  }
   if (code.startsWith("SQLITE_CORRUPT")) return new ImportFailure("corrupt", message);
   if (code === "ENOENT" || code === "EACCES" || code === "EISDIR" || code === "EPERM") {
     return new ImportFailure("unreadable", message);

@@ -143,8 +143,10 @@ const leadersJson: Check = (v) => {
 // --- the tables ----------------------------------------------------------------------------
 
 const SINCE_ORIGIN = 1;
-/** The schema version of the migration that added revisions, set-aside runs and merge bases. */
-export const SINCE_MERGE = 2;
+/** The schema version that made the ledger the unit's (rectifications across rounds, drafts). */
+export const SINCE_ROUNDS = 2;
+/** The schema version that added revisions, set-aside runs and merge bases. */
+export const SINCE_MERGE = 3;
 
 const col = (c: Omit<ColumnSpec, "since"> & { since?: number }): ColumnSpec => ({
   since: SINCE_ORIGIN,
@@ -249,6 +251,14 @@ export const ANSWERS: TableSpec = {
     col({ name: "note", check: nullable(freeText), merge: "group:answer" }),
     col({ name: "evidence", check: nullable(freeText), merge: "group:answer" }),
     col({ name: "na_reason", check: nullable(freeText), merge: "group:answer" }),
+    // The rectification the answer opened, continued or marked done; derived for older files.
+    col({
+      name: "rectification_id",
+      check: nullable(id),
+      merge: "group:answer",
+      since: SINCE_ROUNDS,
+      fallback: null,
+    }),
     col({ name: "answered_at", check: instant, merge: "created" }),
     col({ name: "updated_at", check: instant, merge: "updated" }),
     col({ name: "rev", check: integer(0), merge: "local", since: SINCE_MERGE, fallback: 1 }),
@@ -262,6 +272,8 @@ export const RECTIFICATIONS: TableSpec = {
     col({ name: "id", check: id, merge: "key" }),
     col({ name: "run_id", check: id, merge: "key" }),
     col({ name: "unit_id", check: id, merge: "group:unit" }),
+    // The run's checklist; derived for older files.
+    col({ name: "checklist_id", check: nullable(kebab), merge: "key", since: SINCE_ROUNDS, fallback: null }),
     col({ name: "item_key", check: text(300, { oneLine: true, nonEmpty: true }), merge: "key" }),
     col({ name: "problem", check: text(LIMITS.textChars, { nonEmpty: true }), merge: "group:content" }),
     col({ name: "measure", check: text(LIMITS.textChars, { nonEmpty: true }), merge: "group:content" }),
@@ -277,6 +289,14 @@ export const RECTIFICATIONS: TableSpec = {
     col({ name: "remark", check: nullable(freeText), merge: "group:remark" }),
     col({ name: "closed_at", check: nullable(date), merge: "group:status" }),
     col({ name: "closed_by", check: nullable(name), merge: "group:status" }),
+    // The rectification of a later round that carries this problem on (older duplicates).
+    col({
+      name: "continued_by",
+      check: nullable(id),
+      merge: "group:continued",
+      since: SINCE_ROUNDS,
+      fallback: null,
+    }),
     col({ name: "created_at", check: instant, merge: "created" }),
     col({ name: "updated_at", check: instant, merge: "updated" }),
     col({ name: "rev", check: integer(0), merge: "local", since: SINCE_MERGE, fallback: 1 }),
@@ -317,10 +337,17 @@ export const IMPORTED: readonly TableSpec[] = [UNITS, SNAPSHOTS, RUNS, ANSWERS, 
 
 /**
  * Tables of the schema import does not take from another database: this database's own
- * bookkeeping of what it merged (merge bases, conflicts, unit merges). `meta` is read for the
- * sender's id only.
+ * bookkeeping of what it merged (merge bases, conflicts, unit merges) and drafts of answers not
+ * given yet. `meta` is read for the sender's id only.
  */
-export const NOT_IMPORTED: readonly string[] = ["meta", "merge_base", "merge_conflicts", "unit_merges"];
+export const NOT_IMPORTED: readonly string[] = [
+  "meta",
+  "merge_base",
+  "merge_conflicts",
+  "unit_merges",
+  // What a person was typing at the school: never handed in.
+  "answer_drafts",
+];
 
 /** The merge groups of a table, each with its columns, in column order. */
 export function groupsOf(spec: TableSpec): Map<string, string[]> {

@@ -48,6 +48,9 @@ export class Target {
   readonly insertRect: Stmt;
   readonly updateRect: Stmt;
   readonly deleteRect: Stmt;
+  readonly rectIdOf: Stmt;
+  readonly unlinkAnswers: Stmt;
+  readonly unlinkContinued: Stmt;
   readonly historyExists: Stmt;
   readonly insertHistory: Stmt;
   readonly nextSeq: Stmt;
@@ -98,6 +101,18 @@ export class Target {
     this.insertRect = insertOf(db, RECTIFICATIONS);
     this.updateRect = updateOf(db, RECTIFICATIONS, ["run_id", "item_key", "created_at"]);
     this.deleteRect = db.prepare("DELETE FROM main.rectifications WHERE id = ?");
+    this.rectIdOf = db
+      .prepare("SELECT id FROM main.rectifications WHERE run_id = ? AND item_key = ?")
+      .pluck();
+    // A link to a rectification that did not come (left out with its answer): not kept dangling.
+    this.unlinkAnswers = db.prepare(
+      `UPDATE main.answers SET rectification_id = NULL WHERE run_id = ? AND rectification_id IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM main.rectifications r WHERE r.id = main.answers.rectification_id)`,
+    );
+    this.unlinkContinued = db.prepare(
+      `UPDATE main.rectifications SET continued_by = NULL WHERE run_id = ? AND continued_by IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM main.rectifications r WHERE r.id = main.rectifications.continued_by)`,
+    );
     this.historyExists = db.prepare("SELECT 1 FROM main.rectification_history WHERE id = ?").pluck();
     this.insertHistory = insertOf(db, HISTORY);
     this.nextSeq = db.prepare("SELECT coalesce(max(seq), 0) + 1 FROM main.rectification_history").pluck();

@@ -23,6 +23,7 @@ import {
   META,
   RECTIFICATIONS,
   RUNS,
+  SINCE_ROUNDS,
   SNAPSHOTS,
   type TableSpec,
   UNITS,
@@ -187,6 +188,7 @@ export function validateSource(
   for (const spec of IMPORTED) rows[spec.table] = readTable(src, spec, userVersion, sizes);
   const meta = readTable(src, META, userVersion, sizes);
   const checklists = checkSnapshots(rows[SNAPSHOTS.table]!);
+  if (userVersion < SINCE_ROUNDS) deriveRounds(rows);
   checkReferences(rows, checklists);
   let latest = "";
   for (const spec of IMPORTED) {
@@ -253,6 +255,37 @@ function checkSnapshots(snapshots: Row[]): Map<string, Checklist> {
   return out;
 }
 
+/**
+ * What a file from before the ledger belonged to the unit lacks, derived as the migration does
+ * it at the school: each rectification's checklist (its run's), the rectification each failing
+ * answer opened, and of two not-closed rectifications of one item (each round opened its own)
+ * the older continued by the newer. Only the copy in memory is changed; the file never is.
+ */
+function deriveRounds(rows: Record<string, Row[]>): void {
+  const runs = new Map(rows[RUNS.table]!.map((r) => [r.id as string, r]));
+  const rects = rows[RECTIFICATIONS.table]!;
+  for (const x of rects) x.checklist_id = (runs.get(x.run_id as string)?.checklist_id as string) ?? null;
+  const byRunItem = new Map(rects.map((x) => [`${x.run_id}\u0000${x.item_key}`, x.id as string]));
+  for (const a of rows[ANSWERS.table]!) {
+    if (a.result === "partial" || a.result === "fail") {
+      a.rectification_id = byRunItem.get(`${a.run_id}\u0000${a.item_key}`) ?? null;
+    }
+  }
+  const open = rects
+    .filter((x) => x.status !== "closed")
+    .sort(
+      (a, b) =>
+        String(a.created_at).localeCompare(String(b.created_at)) || String(a.id).localeCompare(String(b.id)),
+    );
+  const last = new Map<string, Row>();
+  for (const x of open) {
+    const k = `${x.unit_id}\u0000${x.checklist_id}\u0000${x.item_key}`;
+    const before = last.get(k);
+    if (before) before.continued_by = x.id;
+    last.set(k, x);
+  }
+}
+
 /** Slot keys a run may answer: its checklist expanded with its own leaders. */
 function slotKeys(
   run: Row,
@@ -308,6 +341,7 @@ function checkReferences(rows: Record<string, Row[]>, checklists: Map<string, Ch
   }
   const slots = new Map<string, Set<string>>();
   const answered = new Map<string, string>();
+  const links: { at: Omit<Refusal, "problem">; answer: Row; run: Row }[] = [];
   for (const [i, a] of rows[ANSWERS.table]!.entries()) {
     const at = { table: ANSWERS.table, row: i + 1, id: a.id as string };
     const run = runs.get(a.run_id as string);
@@ -319,8 +353,9 @@ function checkReferences(rows: Record<string, Row[]>, checklists: Map<string, Ch
     const k = `${a.run_id}\u0000${key}`;
     if (answered.has(k)) fail({ ...at, column: "item_key", problem: { key: "duplicate" } });
     answered.set(k, a.result as string);
+    links.push({ at, answer: a, run });
   }
-  const rects = new Set<string>();
+  const rects = new Map<string, Row>();
   const rectKeys = new Set<string>();
   for (const [i, x] of rows[RECTIFICATIONS.table]!.entries()) {
     const at = { table: RECTIFICATIONS.table, row: i + 1, id: x.id as string };
@@ -339,8 +374,11 @@ function checkReferences(rows: Record<string, Row[]>, checklists: Map<string, Ch
       fail({ ...at, column: "closed_by", problem: { key: "closedWithoutVerifier" } });
     if (x.kind === "deadline" && x.deadline === null)
       fail({ ...at, column: "deadline", problem: { key: "noDeadline" } });
-    rects.add(x.id as string);
+    if (x.checklist_id !== run.checklist_id)
+      fail({ ...at, column: "checklist_id", problem: { key: "checklistOfRun" } });
+    rects.set(x.id as string, x);
   }
+  checkRounds(rows[RECTIFICATIONS.table]!, rects, links);
   for (const [i, h] of rows[HISTORY.table]!.entries()) {
     if (!rects.has(h.rectification_id as string)) {
       fail({
@@ -351,5 +389,49 @@ function checkReferences(rows: Record<string, Row[]>, checklists: Map<string, Ch
         problem: { key: "ref", params: { table: RECTIFICATIONS.table } },
       });
     }
+  }
+}
+
+/**
+ * The ledger across rounds: a continued rectification names another of the file; a unit has one
+ * not-closed, not-continued rectification per item; an answer's rectification is of its own unit,
+ * checklist and item, and a partial or failing answer has one.
+ */
+function checkRounds(
+  list: Row[],
+  rects: Map<string, Row>,
+  links: { at: Omit<Refusal, "problem">; answer: Row; run: Row }[],
+): void {
+  const open = new Set<string>();
+  for (const [i, x] of list.entries()) {
+    const at = { table: RECTIFICATIONS.table, row: i + 1, id: x.id as string };
+    const next = x.continued_by as string | null;
+    if (next !== null && (next === x.id || !rects.has(next)))
+      fail({
+        ...at,
+        column: "continued_by",
+        problem: { key: "ref", params: { table: RECTIFICATIONS.table } },
+      });
+    if (x.status === "closed" || next !== null) continue;
+    const k = `${x.unit_id}\u0000${x.checklist_id}\u0000${x.item_key}`;
+    if (open.has(k)) fail({ ...at, column: "status", problem: { key: "openTwice" } });
+    open.add(k);
+  }
+  for (const { at, answer, run } of links) {
+    const id = answer.rectification_id as string | null;
+    if (id === null) {
+      if (answer.result === "partial" || answer.result === "fail")
+        fail({ ...at, column: "rectification_id", problem: { key: "noRectification" } });
+      continue;
+    }
+    const x = rects.get(id);
+    if (!x)
+      fail({
+        ...at,
+        column: "rectification_id",
+        problem: { key: "ref", params: { table: RECTIFICATIONS.table } },
+      });
+    if (x.unit_id !== run.unit_id || x.checklist_id !== run.checklist_id || x.item_key !== answer.item_key)
+      fail({ ...at, column: "rectification_id", problem: { key: "otherItem" } });
   }
 }

@@ -42,13 +42,16 @@ function storeError(
 
 /** Read the identity of an open database without writing to it. */
 export function inspect(db: Db): { applicationId: number; userVersion: number; tables: number } {
-  return {
-    applicationId: db.pragma("application_id", { simple: true }) as number,
-    userVersion: db.pragma("user_version", { simple: true }) as number,
-    tables: (
-      db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }
-    ).n,
-  };
+  // One read transaction: another process creating the database may commit between two reads.
+  return db
+    .transaction(() => ({
+      applicationId: db.pragma("application_id", { simple: true }) as number,
+      userVersion: db.pragma("user_version", { simple: true }) as number,
+      tables: (
+        db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }
+      ).n,
+    }))
+    .deferred();
 }
 
 /** Throws a LookbackError unless `db` is a lookback database this version can read. */
@@ -115,8 +118,9 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
     );
   }
   try {
-    const { userVersion } = checkIdentity(db, file);
+    // Before the first read: another process may be creating or migrating the same file.
     db.pragma(`busy_timeout = ${busyTimeoutMs()}`);
+    const { userVersion } = checkIdentity(db, file);
     if (readonly) {
       if (!opts.readonly && userVersion < SCHEMA_VERSION) throw storeError("store.readonlyOld", file);
       return db;
@@ -124,8 +128,11 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
     db.pragma("journal_mode = WAL");
     // FULL: an answer acknowledged on screen survives a power cut, not only a killed process.
     db.pragma("synchronous = FULL");
-    db.pragma("foreign_keys = ON");
+    // Migrations run with foreign keys off: rebuilding a table must not cascade to the rows that
+    // point at it. migrate() checks the keys itself before it commits.
+    db.pragma("foreign_keys = OFF");
     migrate(db, userVersion);
+    db.pragma("foreign_keys = ON");
     fillUnitKeys(db);
     return db;
   } catch (e) {
@@ -160,6 +167,10 @@ function migrate(db: Db, from: number): void {
     // Re-read inside the write lock: another process may have migrated meanwhile.
     const current = db.pragma("user_version", { simple: true }) as number;
     for (let v = current; v < SCHEMA_VERSION; v++) db.exec(migrations[v]!);
+    const broken = db.pragma("foreign_key_check") as unknown[];
+    if (current < SCHEMA_VERSION && broken.length > 0) {
+      throw new Error(`migration to version ${SCHEMA_VERSION} left ${broken.length} broken references`);
+    }
     db.pragma(`application_id = ${APPLICATION_ID}`);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();

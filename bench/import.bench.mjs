@@ -97,9 +97,13 @@ export function clone(templateFile, folder) {
         code: `3601${String(i).padStart(6, "0")}`,
       });
       db.prepare(`UPDATE runs SET id = ${re("id")}, unit_id = ${re("unit_id")}`).run({ sfx });
-      db.prepare(`UPDATE answers SET id = ${re("id")}, run_id = ${re("run_id")}`).run({ sfx });
+      // (NULL stays NULL: substr(NULL) || x is NULL.)
       db.prepare(
-        `UPDATE rectifications SET id = ${re("id")}, run_id = ${re("run_id")}, unit_id = ${re("unit_id")}`,
+        `UPDATE answers SET id = ${re("id")}, run_id = ${re("run_id")}, rectification_id = ${re("rectification_id")}`,
+      ).run({ sfx });
+      db.prepare(
+        `UPDATE rectifications SET id = ${re("id")}, run_id = ${re("run_id")}, unit_id = ${re("unit_id")},
+           continued_by = ${re("continued_by")}`,
       ).run({ sfx });
       db.prepare(
         `UPDATE rectification_history SET id = ${re("id")}, rectification_id = ${re("rectification_id")}`,

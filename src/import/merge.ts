@@ -471,10 +471,13 @@ function mergeSource(s: Session, data: SourceData, file: string): FileState {
   mergeAnswers(s.t, st, data, runs);
   mergeRects(s.t, st, data, runs);
   mergeHistory(s.t, st, data);
-  for (const key of st.dirtyBases) {
-    const i = key.indexOf(":");
-    s.t.saveBase(st.source, key.slice(0, i), key.slice(i + 1), st.bases.get(key)!);
-  }
+  s.t.saveBases(
+    st.source,
+    [...st.dirtyBases].map((key) => {
+      const i = key.indexOf(":");
+      return { table: key.slice(0, i), id: key.slice(i + 1), base: st.bases.get(key)! };
+    }),
+  );
   for (const c of st.mergeConflicts) {
     s.t.logConflict({
       id: newId(),

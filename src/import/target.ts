@@ -10,6 +10,9 @@ import type { Row } from "./validate.js";
 
 type Stmt = Database.Statement;
 
+/** Merge bases written per statement. */
+const BASE_BATCH = 100;
+
 const cols = (spec: TableSpec) => spec.columns.map((c) => c.name);
 const q = (c: string) => `"${c}"`;
 
@@ -55,10 +58,10 @@ export class Target {
   readonly insertHistory: Stmt;
   readonly nextSeq: Stmt;
   private readonly basesOf: Stmt;
-  private readonly putBase: Stmt;
   private readonly putConflict: Stmt;
+  private readonly putBases: Stmt;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.unitById = db.prepare("SELECT * FROM main.units WHERE id = ?");
     this.unitByCode = db.prepare("SELECT * FROM main.units WHERE code = ?");
     this.unitByKey = db.prepare("SELECT * FROM main.units WHERE name_key = ? ORDER BY rowid LIMIT 1");
@@ -117,10 +120,7 @@ export class Target {
     this.insertHistory = insertOf(db, HISTORY);
     this.nextSeq = db.prepare("SELECT coalesce(max(seq), 0) + 1 FROM main.rectification_history").pluck();
     this.basesOf = db.prepare("SELECT tbl, record_id, rev, content FROM main.merge_base WHERE source = ?");
-    this.putBase = db.prepare(
-      `INSERT INTO main.merge_base (source, tbl, record_id, rev, content) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (source, tbl, record_id) DO UPDATE SET rev = excluded.rev, content = excluded.content`,
-    );
+    this.putBases = this.basesStatement(BASE_BATCH);
     this.putConflict = db.prepare(
       `INSERT INTO main.merge_conflicts (id, at, source, file, tbl, record_id, field, local_value, incoming_value, kept)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -139,8 +139,28 @@ export class Target {
     return out;
   }
 
-  saveBase(source: string, table: string, id: string, base: Base): void {
-    this.putBase.run(source, table, id, base.rev, base.groups === null ? null : JSON.stringify(base.groups));
+  /** Many bases at once: one statement per hundred rows rather than one per row. */
+  saveBases(source: string, bases: readonly { table: string; id: string; base: Base }[]): void {
+    for (let i = 0; i < bases.length; i += BASE_BATCH) {
+      const chunk = bases.slice(i, i + BASE_BATCH);
+      const stmt = chunk.length === BASE_BATCH ? this.putBases : this.basesStatement(chunk.length);
+      stmt.run(
+        chunk.flatMap((b) => [
+          source,
+          b.table,
+          b.id,
+          b.base.rev,
+          b.base.groups === null ? null : JSON.stringify(b.base.groups),
+        ]),
+      );
+    }
+  }
+
+  private basesStatement(n: number): Stmt {
+    return this.db.prepare(
+      `INSERT INTO main.merge_base (source, tbl, record_id, rev, content) VALUES ${Array(n).fill("(?, ?, ?, ?, ?)").join(", ")}
+       ON CONFLICT (source, tbl, record_id) DO UPDATE SET rev = excluded.rev, content = excluded.content`,
+    );
   }
 
   logConflict(c: {

@@ -127,16 +127,21 @@ function readTable(src: Db, spec: TableSpec, version: number, checkSizes: boolea
   const stmt = src
     .prepare(`SELECT ${present.map((c) => `"${c.name}"`).join(", ")} FROM "${spec.table}" ORDER BY rowid`)
     .raw();
+  // Where each column of the spec is in the row read (-1: the file is older than the column).
+  const at = spec.columns.map((c) => present.indexOf(c));
   let n = 0;
   for (const values of stmt.iterate() as Iterable<unknown[]>) {
     n++;
     if (n > spec.maxRows)
       fail({ table: spec.table, problem: { key: "tooManyRows", params: { max: spec.maxRows } } });
     const row: Row = {};
-    for (const c of spec.columns) {
-      const i = present.indexOf(c);
-      const v = i < 0 ? (c.fallback ?? null) : values[i];
-      if (i >= 0) {
+    for (let k = 0; k < spec.columns.length; k++) {
+      const c = spec.columns[k]!;
+      const i = at[k]!;
+      let v: unknown;
+      if (i < 0) v = c.fallback ?? null;
+      else {
+        v = values[i];
         const bad = c.check(v);
         if (bad) fail({ table: spec.table, row: n, ...idOf(values[0]), column: c.name, problem: bad });
       }

@@ -219,6 +219,9 @@ export const migrations: readonly string[] = [
     WHERE o.rid = rectification_history.rowid;
   CREATE INDEX history_seq ON rectification_history(rectification_id, seq);
   CREATE INDEX history_seq_all ON rectification_history(seq);
+  -- The foreign key continued_by points back into the same table: without this, SQLite looks
+  -- for rows pointing at a rectification by reading the whole table, on every insert or delete.
+  CREATE INDEX rectifications_continued ON rectifications(continued_by);
 
   -- Unfinished duplicates (two checks that started at once): the most recently updated stays
   -- open; each other one is set aside, after lending it the answers it alone has (with their

@@ -38,8 +38,9 @@ export type GroupRule = (group: string, local: Row, incoming: Row) => "local" | 
 export const keepLocal: GroupRule = () => "local";
 
 /**
- * The values of a group's columns, as one comparable string: each value length-prefixed, so
- * that no two different groups read the same (`ab`+`c` is not `a`+`bc`).
+ * The values of a group's columns as one comparable token: a 53-bit hash of the values, each
+ * length-prefixed so that no two different groups read the same (`ab`+`c` is not `a`+`bc`).
+ * A hash, not the values: the merge base keeps one per group of every record it took.
  */
 export function groupValue(row: Row, columns: readonly string[]): string {
   let out = "";
@@ -51,7 +52,23 @@ export function groupValue(row: Row, columns: readonly string[]): string {
       out += `${typeof v === "string" ? "s" : "n"}${s.length}:${s};`;
     }
   }
-  return out;
+  return hash53(out).toString(36);
+}
+
+/** cyrb53 (public domain): a fast 53-bit string hash; equality of groups, not secrecy. */
+function hash53(str: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < str.length; i++) {
+    const ch = str.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
 export function groupValues(

@@ -85,7 +85,8 @@ function openCopy(file: string, scratch: string): { db: Db; onDisk: boolean } {
   if (walSize === 0) {
     const read = readBounded(file, IN_MEMORY_MAX_BYTES);
     if (read.ok) {
-      const bytes = Buffer.from(read.bytes);
+      // Our own buffer, read for this: the header may be changed in place.
+      const bytes = read.bytes;
       // Header bytes 18-19 = 2 mark WAL mode, which an in-memory database cannot use; the rollback
       // format (1) reads the same pages.
       if (bytes.length >= 20 && bytes[18] === 2 && bytes[19] === 2) bytes.fill(1, 18, 20);

@@ -64,7 +64,17 @@ export interface SourceData {
 /** Bytes of one value, other than a checklist's text: the longest text a field holds, in UTF-8, and then some. */
 const MAX_VALUE_BYTES = 64 * 1024;
 
-const norm = (sql: string | null) => (sql ?? "").replace(/\s+/g, " ").trim();
+const normalized = new Map<string, string>();
+/** CREATE TABLE text with its spacing made one: every school file says the same few, cached. */
+function norm(sql: string | null): string {
+  const raw = sql ?? "";
+  let out = normalized.get(raw);
+  if (out === undefined) {
+    out = raw.replace(/\s+/g, " ").trim();
+    if (normalized.size < 64) normalized.set(raw, out);
+  }
+  return out;
+}
 
 /** The CREATE TABLE text of every table at each schema version, from the migrations themselves. */
 const referenceSchemas = new Map<number, Map<string, string>>();

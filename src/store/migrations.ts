@@ -255,7 +255,8 @@ export const migrations: readonly string[] = [
     WHERE status = 'in-progress' AND superseded_by IS NULL;
 
   -- What this database last took from each other database, per record: the common ancestor of
-  -- a three-way merge. content NULL: the record was deleted there (a tombstone).
+  -- a three-way merge, as a hash per merge group. content NULL: the record was deleted there
+  -- (a tombstone). Keyed by its primary key alone (no second B-tree to write on every import).
   CREATE TABLE merge_base (
     source     TEXT NOT NULL,
     tbl        TEXT NOT NULL,
@@ -263,7 +264,7 @@ export const migrations: readonly string[] = [
     rev        INTEGER NOT NULL,
     content    TEXT,
     PRIMARY KEY (source, tbl, record_id)
-  );
+  ) WITHOUT ROWID;
   -- Records both sides changed, with both versions and what was kept.
   CREATE TABLE merge_conflicts (
     id              TEXT PRIMARY KEY,

@@ -51,6 +51,7 @@ export const COMMANDS = [
   "import",
   "units",
   "export",
+  "report",
   "check",
   "status",
 ] as const;
@@ -436,6 +437,44 @@ function buildProgram(
       .action(
         act(async (opts: unknown, cmd: Command) => {
           const m = await import("./commands/export.js");
+          return m.run(opts, ctx(cmd));
+        }),
+      );
+  }
+
+  if (want("report")) {
+    const many = (v: string, prev: string[] = []) => [...prev, v];
+    program
+      .command("report")
+      .description(t("report.help.cmd"))
+      .option("--unit <name>", t("report.help.unit"), many)
+      .option("--all", t("report.help.all"))
+      .option("--township <name>", t("report.help.township"))
+      .option("--checklist <id>", t("report.help.checklist"))
+      .addOption(new Option("--format <format>", t("report.help.format")).choices(["docx", "html"]))
+      .option("--out <dir>", t("report.help.out"))
+      .option("--issue <n>", t("report.help.issue"))
+      .option("--issuer <org>", t("report.help.issuer"))
+      .option("--to <org>", t("report.help.to"), many)
+      .option("--cc <org>", t("report.help.cc"), many)
+      .option("--copies <n>", t("report.help.copies"))
+      .option("--date <date>", t("report.help.date"))
+      .option("--template <file>", t("report.help.template"))
+      .addOption(new Option("--language <lang>", t("report.help.language")).choices(["zh", "zh-CN", "en"]))
+      .option("--force", t("report.help.force"))
+      .addHelpText(
+        "after",
+        examples([
+          "lookback report --unit 南昌县莲塘第一中学 --issue 3",
+          "lookback report --all --issue 5 --issuer 南昌县教体局活动办 --to 县委活动办 --cc 各乡镇中心学校",
+          "lookback report --all --format html --out 简报/",
+          "lookback report --township 莲塘镇 --date 2026-05-20",
+          "lookback report --unit 莲塘一小 --template templates/report.yaml --force",
+        ]),
+      )
+      .action(
+        act(async (opts: unknown, cmd: Command) => {
+          const m = await import("./commands/report.js");
           return m.run(opts, ctx(cmd));
         }),
       );

@@ -11,6 +11,7 @@ import { type ExportResult, exportLedgers, FORMATS, type ProgressEvent } from ".
 import { loadTemplateOrThrow } from "../ledger/template.js";
 import { openStore } from "../store/store.js";
 import { localToday } from "../util/dates.js";
+import { displayPath, templatePath } from "./paths.js";
 
 const Options = z.object({
   unit: z.optional(z.array(z.string())),
@@ -97,21 +98,8 @@ export async function run(raw: unknown, ctx: Context): Promise<number> {
   if (!all && units.length === 0)
     throw usageError("export.noSelection", {}, { hintKey: "export.noSelection.hint" });
 
-  const display = (f: string) => {
-    const r = path.relative(ctx.cwd, f);
-    return r && !r.startsWith("..") && !path.isAbsolute(r) ? r : f;
-  };
-  let templateFile: string | undefined;
-  if (opts.template !== undefined) {
-    templateFile = path.resolve(ctx.cwd, opts.template);
-    if (!existsSync(templateFile)) {
-      throw usageError(
-        "error.pathMissing",
-        { path: opts.template, cwd: ctx.cwd },
-        { hintKey: "error.pathMissing.hint" },
-      );
-    }
-  }
+  const display = displayPath(ctx);
+  const templateFile = templatePath(ctx, opts.template);
   const template = loadTemplateOrThrow(templateFile, display);
 
   // A missing database means nothing has been checked yet; do not create one just to say so.

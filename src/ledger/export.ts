@@ -155,7 +155,7 @@ export function selectTargets(
   return out;
 }
 
-function ensureOutDir(dir: string): void {
+export function ensureOutDir(dir: string): void {
   let isDir: boolean | undefined;
   try {
     isDir = statSync(dir).isDirectory();
@@ -179,7 +179,7 @@ function ensureOutDir(dir: string): void {
   }
 }
 
-const exists = (file: string): boolean => {
+export const exists = (file: string): boolean => {
   try {
     lstatSync(file);
     return true;
@@ -189,7 +189,7 @@ const exists = (file: string): boolean => {
 };
 
 /** A file name inside `dir`, never outside it: the names are sanitized, this is the last guard. */
-function inside(dir: string, name: string): string {
+export function inside(dir: string, name: string): string {
   const full = path.join(dir, name);
   if (path.dirname(full) !== dir || name.includes("/") || name.includes("\\")) {
     throw new Error(`refusing to write outside ${dir}: ${name}`);
@@ -249,7 +249,7 @@ async function writeAtomically(dir: string, name: string, content: Content, forc
 }
 
 /** Bytes to a temporary file, then published; the file I/O runs off the main thread. */
-async function writeBytesAtomically(
+export async function writeBytesAtomically(
   dir: string,
   name: string,
   data: string | Buffer,

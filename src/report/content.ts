@@ -443,7 +443,9 @@ function unitsTable(b: CountyBriefing, w: Words): Block {
 
 function countyPart(part: Part, b: CountyBriefing, w: Words, tpl: ReportTemplate): Block[] {
   const charts = tpl.charts ? countyCharts(b, w) : null;
-  const chart = (id: ChartSpec["id"]): Block[] => (charts ? [{ kind: "chart", chart: charts[id] }] : []);
+  // A chart of nothing (no township, no section answered yet) is left out rather than drawn empty.
+  const chart = (id: ChartSpec["id"]): Block[] =>
+    charts && charts[id].categories.length > 0 ? [{ kind: "chart", chart: charts[id] }] : [];
   const scope = b.township ?? tpl.scopeCounty;
   switch (part.part) {
     case "basic":

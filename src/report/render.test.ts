@@ -88,6 +88,23 @@ describe("the Word file, as written", () => {
     }
   });
 
+  it("renders a county where nothing has started yet, without the charts of nothing", async () => {
+    const empty = countyBriefing({
+      sections: [],
+      townships: [],
+      unitRows: [],
+      notStarted: [],
+      mostOverdue: [],
+    });
+    const c = briefingContent(empty, tpl);
+    expect(c.blocks.filter((b) => b.kind === "chart").map((b) => b.kind === "chart" && b.chart.id)).toEqual([
+      "statuses",
+    ]);
+    const bytes = await briefingDocx(c, tpl);
+    expect(bytes.subarray(0, 2).toString()).toBe("PK");
+    expect(briefingHtml(c, tpl)).toContain("</html>");
+  });
+
   it("shrinks a long title so that it stays on one line, never below 16 pt", () => {
     expect(titleSize("短标题", 22)).toBe(22);
     expect(titleSize("南昌县莲塘第一中学“回头看”工作简报", 26)).toBeLessThan(26);

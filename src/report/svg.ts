@@ -64,7 +64,9 @@ function option(spec: ChartSpec, fontFamily: string, fontSize: number): object {
       right: 36,
       top: 44,
       bottom: spec.series.length > 1 ? 56 : 30,
-      containLabel: true,
+      // Room for the axis labels inside the chart (what ECharts 5 called containLabel).
+      outerBoundsMode: "same",
+      outerBoundsContain: "axisLabel",
     },
     xAxis: horizontal ? valueAxis : categoryAxis,
     yAxis: horizontal ? categoryAxis : valueAxis,

@@ -1,0 +1,345 @@
+// The one place the briefing reads the store: it fills the UnitBriefing and CountyBriefing
+// records from the counts the rest of lookback keeps (the follow-up figures of `status`, the
+// ledger's items and answers, the relapses of `compare`), so that a briefing never disagrees
+// with a ledger or with `status`. Asynchronous, as the storage interface is going to be.
+import type { Checklist } from "../checklist/schema.js";
+import { buildLedgerData, type LedgerData, SnapshotCache } from "../ledger/data.js";
+import { pickRun } from "../ledger/export.js";
+import { relapsesIn } from "../rectify/compare.js";
+import { followUpSummary } from "../rectify/summary.js";
+import type { Store } from "../store/store.js";
+import type { Rectification, Run, Unit } from "../store/types.js";
+import { daysBetween, isOverdue } from "../util/dates.js";
+import type {
+  CountyBriefing,
+  Masthead,
+  OverdueItem,
+  Problem,
+  ProblemGroup,
+  RelapseItem,
+  ReportLanguage,
+  SectionTally,
+  StatusTally,
+  Tail,
+  TownshipRow,
+  UnitBriefing,
+  UnitRow,
+} from "./types.js";
+
+export interface GatherOptions {
+  /** The checklist whose latest run gives the answers (default: the unit's self-check). */
+  checklist: string | undefined;
+  /** The briefing's date: overdue is judged against it. */
+  today: string;
+  language: ReportLanguage;
+}
+
+const rate = (part: number, whole: number) => (whole === 0 ? null : part / whole);
+
+function withRates(s: Omit<StatusTally, "closeRate" | "doneRate">): StatusTally {
+  return { ...s, closeRate: rate(s.closed, s.total), doneRate: rate(s.done + s.closed, s.total) };
+}
+
+/**
+ * 问题编号 as a person reads it aloud: the section's place and the item's place in the
+ * checklist (`2-3`), with the leading cadre for a per-leader item.
+ */
+export function problemCode(checklist: Checklist | undefined, itemKey: string): string {
+  const at = itemKey.indexOf("@");
+  const base = at < 0 ? itemKey : itemKey.slice(0, at);
+  const [sectionId = "", itemId = ""] = base.split(".");
+  const s = checklist?.sections.findIndex((x) => x.id === sectionId) ?? -1;
+  const i = s < 0 ? -1 : (checklist?.sections[s]?.items.findIndex((x) => x.id === itemId) ?? -1);
+  const code = s < 0 || i < 0 ? base : `${s + 1}-${i + 1}`;
+  return at < 0 ? code : `${code}@${itemKey.slice(at + 1)}`;
+}
+
+/** One unit's numbers: its latest run's answers by section, and all its rectifications, every round. */
+interface UnitFacts {
+  unit: Unit;
+  run: Run;
+  rounds: number;
+  data: LedgerData;
+  checklist: Checklist;
+  sections: SectionTally[];
+  rects: Rectification[];
+  tally: StatusTally;
+  relapses: RelapseItem[];
+}
+
+class Gatherer {
+  private readonly snapshots: SnapshotCache;
+  constructor(
+    private readonly store: Store,
+    private readonly opts: GatherOptions,
+  ) {
+    this.snapshots = new SnapshotCache(store, opts.language);
+  }
+
+  private sectionsOf(checklist: Checklist, run: Run, data: LedgerData): SectionTally[] {
+    const en = this.opts.language === "en";
+    return checklist.sections.map((s) => {
+      const rows = data.details.filter((d) => d.slot.sectionId === s.id);
+      const answers = rows.flatMap((r) => (r.answer ? [r.answer.result] : []));
+      const count = (r: string) => answers.filter((a) => a === r).length;
+      return {
+        sectionId: s.id,
+        title: en && s.title_en ? s.title_en : s.title,
+        items: rows.length,
+        answered: answers.length,
+        pass: count("pass"),
+        partial: count("partial"),
+        fail: count("fail"),
+        na: count("na"),
+        leaders: s.per === "leader" ? [...run.leaders] : [],
+      };
+    });
+  }
+
+  /** The unit's facts, or null when it has no run of the checklist (未开展). */
+  async unit(unit: Unit): Promise<UnitFacts | null> {
+    const { store, opts } = this;
+    const run = pickRun(store, unit, opts.checklist);
+    if (!run) return null;
+    const { checklist } = this.snapshots.get(run.checklistHash);
+    const data = buildLedgerData(store, this.snapshots, unit, run, {
+      today: opts.today,
+      language: opts.language,
+    });
+    const runs = store.listRuns({ unitId: unit.id });
+    // The same figures `status` shows for the unit: every rectification of every round.
+    const summary = followUpSummary(store, { unitId: unit.id }, opts.today);
+    const latest = new Map<string, Run>();
+    for (const r of runs) latest.set(r.checklistId, r);
+    const relapses = [...latest.values()].flatMap((r) =>
+      relapsesIn(store, r).map((x) => ({
+        unit: unit.name,
+        code: problemCode(r.checklistHash === run.checklistHash ? checklist : undefined, x.itemKey),
+        item: data.details.find((d) => d.slot.key === x.itemKey)?.slot.item ?? x.itemKey,
+        closedAt: x.closedAt,
+        closedBy: x.closedBy,
+      })),
+    );
+    return {
+      unit,
+      run,
+      rounds: runs.filter((r) => r.checklistId === run.checklistId).length,
+      data,
+      checklist,
+      sections: this.sectionsOf(checklist, run, data),
+      rects: store.listRectifications({ unitId: unit.id }),
+      tally: withRates(summary),
+      relapses,
+    };
+  }
+
+  overdueOf(f: UnitFacts, withUnit: boolean): OverdueItem[] {
+    return f.rects
+      .filter((r) => isOverdue(r, this.opts.today))
+      .map((r) => ({
+        unit: withUnit ? f.unit.name : null,
+        code: problemCode(f.checklist, r.itemKey),
+        problem: r.problem,
+        owner: r.owner,
+        deadline: r.deadline ?? "",
+        days: daysBetween(r.deadline ?? this.opts.today, this.opts.today),
+      }))
+      .sort((a, b) => b.days - a.days || a.code.localeCompare(b.code));
+  }
+
+  /** The unit's problems grouped by the section of its checklist, in checklist order. */
+  problemsOf(f: UnitFacts): ProblemGroup[] {
+    const relapsed = new Set(
+      [...f.data.rows].filter((r) => r.relapse !== null).map((r) => r.rectification.id),
+    );
+    const itemOf = new Map(f.data.details.map((d) => [d.slot.key, d.slot.item]));
+    const groups = f.sections.map((s) => ({
+      sectionId: s.sectionId,
+      title: s.title,
+      problems: [] as Problem[],
+    }));
+    const other: ProblemGroup = { sectionId: "", title: "—", problems: [] };
+    const order = new Map(f.data.details.map((d, i) => [d.slot.key, i]));
+    const rects = [...f.rects].sort(
+      (a, b) =>
+        (order.get(a.itemKey) ?? Number.MAX_SAFE_INTEGER) -
+          (order.get(b.itemKey) ?? Number.MAX_SAFE_INTEGER) || a.createdAt.localeCompare(b.createdAt),
+    );
+    for (const r of rects) {
+      const sectionId = r.itemKey.split(".")[0] ?? "";
+      const group = groups.find((g) => g.sectionId === sectionId) ?? other;
+      const overdue = isOverdue(r, this.opts.today);
+      group.problems.push({
+        code: problemCode(f.checklist, r.itemKey),
+        item: itemOf.get(r.itemKey) ?? r.itemKey,
+        problem: r.problem,
+        measure: r.measure,
+        owner: r.owner,
+        deadline: r.deadline,
+        status: r.status,
+        overdueDays: overdue && r.deadline ? daysBetween(r.deadline, this.opts.today) : null,
+        relapse: relapsed.has(r.id),
+      });
+    }
+    return [...groups, other].filter((g) => g.problems.length > 0);
+  }
+}
+
+export interface Front {
+  masthead: (scope: { unit?: Unit; township: string | null; checklist: string }) => Masthead;
+  tail: Tail;
+}
+
+/** A unit's briefing, or null when the unit has no run of the checklist. */
+export async function gatherUnitBriefing(
+  store: Store,
+  unit: Unit,
+  opts: GatherOptions,
+  front: Front,
+): Promise<UnitBriefing | null> {
+  const g = new Gatherer(store, opts);
+  const f = await g.unit(unit);
+  if (!f) return null;
+  return {
+    kind: "unit",
+    language: opts.language,
+    masthead: front.masthead({ unit, township: unit.township, checklist: f.data.checklist.title }),
+    unit: { name: unit.name, code: unit.code, township: unit.township, type: unit.type },
+    checklist: f.data.checklist,
+    run: {
+      respondent: f.run.respondent,
+      status: f.run.status,
+      startedAt: f.run.startedAt,
+      finishedAt: f.run.finishedAt,
+      rounds: f.rounds,
+    },
+    sections: f.sections,
+    problems: g.problemsOf(f),
+    rectifications: f.tally,
+    overdue: g.overdueOf(f, false),
+    relapses: f.relapses.map((r) => ({ ...r, unit: null })),
+    tail: front.tail,
+  };
+}
+
+function addSections(into: Map<string, SectionTally>, sections: readonly SectionTally[]): void {
+  for (const s of sections) {
+    const t = into.get(s.sectionId);
+    if (!t) into.set(s.sectionId, { ...s, leaders: [] });
+    else {
+      t.items += s.items;
+      t.answered += s.answered;
+      t.pass += s.pass;
+      t.partial += s.partial;
+      t.fail += s.fail;
+      t.na += s.na;
+    }
+  }
+}
+
+function townshipRows(rows: readonly UnitRow[]): TownshipRow[] {
+  const by = new Map<string | null, UnitRow[]>();
+  for (const r of rows) by.set(r.township, [...(by.get(r.township) ?? []), r]);
+  // Named townships in the order of their names, units without one last.
+  const keys = [...by.keys()].sort((a, b) =>
+    a === null ? 1 : b === null ? -1 : a.localeCompare(b, "zh-CN"),
+  );
+  return keys.map((township) => {
+    const list = by.get(township) ?? [];
+    const count = (f: (r: UnitRow) => boolean) => list.filter(f).length;
+    const sum = (k: "problems" | "closed" | "overdue") => list.reduce((a, r) => a + r[k], 0);
+    const complete = count((r) => r.runStatus === "complete");
+    return {
+      township,
+      units: list.length,
+      complete,
+      inProgress: count((r) => r.runStatus === "in-progress"),
+      notStarted: count((r) => r.runStatus === null),
+      completeRate: complete / Math.max(1, list.length),
+      problems: sum("problems"),
+      closed: sum("closed"),
+      overdue: sum("overdue"),
+      closeRate: rate(sum("closed"), sum("problems")),
+    };
+  });
+}
+
+/** The county's briefing (or one township's): every unit of the roster, started or not. */
+export async function gatherCountyBriefing(
+  store: Store,
+  township: string | null,
+  opts: GatherOptions & { overdueLimit: number },
+  front: Front,
+): Promise<CountyBriefing> {
+  const g = new Gatherer(store, opts);
+  const units = store.listUnits().filter((u) => township === null || u.township === township);
+  const sections = new Map<string, SectionTally>();
+  const unitRows: UnitRow[] = [];
+  const overdue: OverdueItem[] = [];
+  const relapses: RelapseItem[] = [];
+  const totals = { total: 0, open: 0, inProgress: 0, done: 0, closed: 0, overdue: 0, relapses: 0 };
+  let checklist: CountyBriefing["checklist"] = null;
+  for (const unit of units) {
+    const f = await g.unit(unit);
+    if (!f) {
+      unitRows.push({
+        name: unit.name,
+        township: unit.township,
+        runStatus: null,
+        answered: 0,
+        items: 0,
+        problems: 0,
+        closed: 0,
+        overdue: 0,
+        answerRate: null,
+        closeRate: null,
+      });
+      continue;
+    }
+    checklist ??= f.data.checklist;
+    addSections(sections, f.sections);
+    for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += f.tally[k];
+    overdue.push(...g.overdueOf(f, true));
+    relapses.push(...f.relapses);
+    const answered = f.sections.reduce((a, s) => a + s.answered, 0);
+    const items = f.sections.reduce((a, s) => a + s.items, 0);
+    unitRows.push({
+      name: unit.name,
+      township: unit.township,
+      runStatus: f.run.status,
+      answered,
+      items,
+      problems: f.tally.total,
+      closed: f.tally.closed,
+      overdue: f.tally.overdue,
+      answerRate: rate(answered, items),
+      closeRate: f.tally.closeRate,
+    });
+  }
+  overdue.sort((a, b) => b.days - a.days || (a.unit ?? "").localeCompare(b.unit ?? "", "zh-CN"));
+  const count = (s: UnitRow["runStatus"]) => unitRows.filter((r) => r.runStatus === s).length;
+  return {
+    kind: "county",
+    language: opts.language,
+    masthead: front.masthead({ township, checklist: checklist?.title ?? opts.checklist ?? "" }),
+    township,
+    checklist,
+    units: {
+      total: units.length,
+      complete: count("complete"),
+      inProgress: count("in-progress"),
+      notStarted: count(null),
+    },
+    sections: [...sections.values()],
+    rectifications: withRates(totals),
+    townships: townshipRows(unitRows),
+    unitRows,
+    notStarted: unitRows
+      .filter((r) => r.runStatus === null)
+      .map((r) => ({ name: r.name, township: r.township })),
+    mostOverdue: overdue.slice(0, opts.overdueLimit),
+    overdueTotal: overdue.length,
+    relapses,
+    tail: front.tail,
+  };
+}

@@ -180,6 +180,25 @@ describe("lookback report --unit", () => {
     ]);
   });
 
+  it("writes the unit's briefing as a web page too", () => {
+    const r = lookback([
+      "report",
+      "--unit",
+      UNIT_A,
+      "--format",
+      "html",
+      "--date",
+      DATE,
+      "--out",
+      out("unit-html"),
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    const html = readFileSync(path.join(out("unit-html"), `${UNIT_A}-工作简报.html`), "utf8");
+    expect(html).toContain(`<h1>${UNIT_A}“回头看”工作简报</h1>`);
+    expect(html).toContain("公示再次不及时");
+    expect(html).not.toMatch(/<script|<svg/);
+  });
+
   it("refuses to overwrite without --force, and overwrites with it", () => {
     const file = path.join(out("unit"), `${UNIT_A}-工作简报.docx`);
     writeFileSync(file, "mine");

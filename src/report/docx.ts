@@ -93,35 +93,62 @@ function mastheadParagraphs(k: Kit, c: BriefingContent): Child[] {
 /** Tables up to this many rows are kept on one page; longer ones break, with the heading row repeated. */
 const KEEP_TOGETHER_ROWS = 15;
 
-function tableOf(k: Kit, columns: readonly Column[], rows: readonly string[][], total?: readonly string[]) {
+/** Paragraph styles of the tables: the fonts and sizes are in the style, not on every run. */
+const STYLE = {
+  cell: "LbTableText",
+  small: "LbTableSmall",
+  head: "LbTableHead",
+  headSmall: "LbTableHeadSmall",
+};
+
+function tableStyles(k: Kit) {
   const { d, tpl } = k;
+  const small = Math.min(tpl.sizes.table, 10.5);
+  const style = (id: string, name: string, font: string, size: number, center: boolean) => ({
+    id,
+    name,
+    basedOn: "Normal",
+    quickFormat: true,
+    run: { font: k.font(font), size: half(size) },
+    paragraph: {
+      spacing: { line: 260, lineRule: d.LineRuleType.AUTO },
+      ...(center ? { alignment: d.AlignmentType.CENTER } : {}),
+    },
+  });
+  return [
+    style(STYLE.cell, "Table Text", tpl.fonts.table, tpl.sizes.table, false),
+    style(STYLE.small, "Table Text Small", tpl.fonts.table, small, false),
+    style(STYLE.head, "Table Heading", tpl.fonts.heading, tpl.sizes.table, true),
+    style(STYLE.headSmall, "Table Heading Small", tpl.fonts.heading, small, true),
+  ];
+}
+
+function tableOf(k: Kit, columns: readonly Column[], rows: readonly string[][], total?: readonly string[]) {
+  const { d } = k;
   const sum = columns.reduce((a, c) => a + c.width, 0);
   const widths = columns.map((c) => Math.floor((c.width / sum) * TEXT_WIDTH));
   // A table of many narrow columns is set a size smaller (五号), so that rates and names fit.
-  const size = half(columns.length >= 8 ? Math.min(tpl.sizes.table, 10.5) : tpl.sizes.table);
+  const small = columns.length >= 8;
   const keep = rows.length + (total ? 1 : 0) <= KEEP_TOGETHER_ROWS;
-  const align = (a: Column["align"]) =>
-    a === "left" ? d.AlignmentType.LEFT : a === "right" ? d.AlignmentType.RIGHT : d.AlignmentType.CENTER;
+  const alignOf = columns.map((c) =>
+    c.align === "left"
+      ? d.AlignmentType.LEFT
+      : c.align === "right"
+        ? d.AlignmentType.RIGHT
+        : d.AlignmentType.CENTER,
+  );
+  const headShading = { fill: "E7E6E6", type: d.ShadingType.CLEAR, color: "auto" };
   const cell = (text: string, i: number, opts: { head?: boolean; bold?: boolean; last?: boolean } = {}) =>
     new d.TableCell({
-      width: { size: widths[i] ?? 0, type: d.WidthType.DXA },
       verticalAlign: d.VerticalAlign.CENTER,
-      margins: { top: 40, bottom: 40, left: 80, right: 80 },
-      ...(opts.head ? { shading: { fill: "E7E6E6", type: d.ShadingType.CLEAR, color: "auto" } } : {}),
+      ...(opts.head ? { shading: headShading } : {}),
       children: text.split("\n").map(
         (line) =>
           new d.Paragraph({
-            alignment: opts.head ? d.AlignmentType.CENTER : align(columns[i]?.align ?? "center"),
-            spacing: { line: 260, lineRule: d.LineRuleType.AUTO },
+            style: opts.head ? (small ? STYLE.headSmall : STYLE.head) : small ? STYLE.small : STYLE.cell,
+            ...(opts.head ? {} : { alignment: alignOf[i] }),
             keepNext: keep && opts.last !== true,
-            children: [
-              new d.TextRun({
-                text: line,
-                font: k.font(opts.head ? tpl.fonts.heading : tpl.fonts.table),
-                size,
-                bold: opts.bold === true,
-              }),
-            ],
+            children: [opts.bold ? new d.TextRun({ text: line, bold: true }) : new d.TextRun(line)],
           }),
       ),
     });
@@ -137,6 +164,7 @@ function tableOf(k: Kit, columns: readonly Column[], rows: readonly string[][], 
     width: { size: TEXT_WIDTH, type: d.WidthType.DXA },
     columnWidths: widths,
     layout: d.TableLayoutType.FIXED,
+    margins: { top: 40, bottom: 40, left: 80, right: 80 },
     borders: {
       top: line,
       bottom: line,
@@ -343,6 +371,7 @@ export async function briefingDocx(c: BriefingContent, tpl: ReportTemplate): Pro
           },
         },
       },
+      paragraphStyles: tableStyles(k),
     },
     sections: [
       {

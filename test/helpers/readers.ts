@@ -21,6 +21,8 @@ export interface DocxRead {
   /** Every w:rFonts of the body: its eastAsia font, or null when it names none. */
   eastAsia: (string | null)[];
   defaultEastAsia: string | null;
+  /** East Asian font of each style that names fonts, by style id. */
+  styleEastAsia: Record<string, string | null>;
   defaultLang: string | null;
   charts: number;
 }
@@ -43,6 +45,7 @@ print(json.dumps({
   "page": {"width": sec.page_width, "height": sec.page_height},
   "eastAsia": [f.get(qn("w:eastAsia")) for f in body.iter(qn("w:rFonts"))],
   "defaultEastAsia": fonts.get(qn("w:eastAsia")) if fonts is not None else None,
+  "styleEastAsia": {st.get(qn("w:styleId")): f.get(qn("w:eastAsia")) for st in styles.iter(qn("w:style")) for f in st.iter(qn("w:rFonts"))},
   "defaultLang": lang.get(qn("w:eastAsia")) if lang is not None else None,
   "charts": len([n for n in z.namelist() if n.startswith("word/charts/chart") and n.endswith(".xml")]),
 }, ensure_ascii=False))

@@ -53,9 +53,9 @@ export async function buildDb(file, units) {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
   );
   const insRect = db.prepare(
-    `INSERT INTO rectifications (id, run_id, unit_id, item_key, problem, measure, owner, leader_in_charge, department, deadline,
+    `INSERT INTO rectifications (id, run_id, unit_id, checklist_id, item_key, problem, measure, owner, leader_in_charge, department, deadline,
        kind, origin, evidence, status, progress, remark, closed_at, closed_by, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, 'self-check', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const statuses = ["open", "in-progress", "done", "closed"];
   const kinds = ["immediate", "deadline", "ongoing"];

@@ -226,7 +226,10 @@ function buildProgram(
       .command("list")
       .description(t("rectify.help.list"))
       .option("--unit <name>", t("rectify.help.unit"))
+      .option("--checklist <id>", t("rectify.help.checklist"))
       .option("--status <status>", t("rectify.help.status"))
+      .option("--open", t("rectify.help.open"))
+      .option("--since <date>", t("rectify.help.since"))
       .option("--overdue", t("rectify.help.overdue"))
       .option("--owner <name>", t("rectify.help.owner"))
       .option("--due-within <days>", t("rectify.help.dueWithin"))
@@ -424,6 +427,8 @@ function buildProgram(
       .option("--out <dir>", t("export.help.out"))
       .addOption(new Option("--format <format>", t("export.help.format")).choices(["xlsx", "csv", "json"]))
       .option("--template <file>", t("export.help.template"))
+      .option("--open", t("export.help.open"))
+      .option("--since <date>", t("export.help.since"))
       .option("--force", t("export.help.force"))
       .addHelpText(
         "after",
@@ -432,6 +437,7 @@ function buildProgram(
           "lookback export --all --out 台账/",
           "lookback export --all --format csv --force",
           "lookback export --all --template 我的台账模板.yaml",
+          "lookback export --unit 南昌县莲塘第一中学 --open --since 2026-09-01",
         ]),
       )
       .action(
@@ -634,8 +640,9 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       return e.exitCode;
     }
     if (e instanceof Error && e.name === "ExitPromptError") {
-      // Ctrl-C at a prompt: every answer already given is committed (§6).
-      io.stderr.write(`\n${t("check.interrupted")}\n`);
+      // Ctrl-C at a prompt: every answer already given is committed (§6); a check says what it kept.
+      const kept = (e as { kept?: unknown }).kept;
+      io.stderr.write(`\n${typeof kept === "string" ? kept : t("check.interrupted")}\n`);
       return 130;
     }
     const err = e instanceof Error ? e : new Error(String(e));

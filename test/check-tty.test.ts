@@ -14,7 +14,8 @@ const SOCKET = `lookback-test-${process.pid}`;
 let dir: string;
 
 const tmux = (...args: string[]) => spawnSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8" });
-const screen = () => tmux("capture-pane", "-p", "-t", "s", "-S", "-200").stdout;
+// -J joins lines the terminal wrapped, so that a long message reads as one line.
+const screen = () => tmux("capture-pane", "-p", "-J", "-t", "s", "-S", "-200").stdout;
 
 async function waitFor(text: string | RegExp, ms = 20_000): Promise<string> {
   const end = Date.now() + ms;
@@ -27,6 +28,7 @@ async function waitFor(text: string | RegExp, ms = 20_000): Promise<string> {
 }
 
 function start(): void {
+  // `exec`-free: the shell stays the pane's process, lookback is its child (killed by pid below).
   const cmd = `${process.execPath} ${BIN} --db lookback.db check --unit 莲塘一小 --checklist mini --respondent 张老师; echo "EXIT=$?"; sleep 60`;
   tmux("kill-session", "-t", "s");
   const r = tmux(
@@ -74,7 +76,8 @@ describe.skipIf(!hasTmux)("lookback check in a terminal", () => {
     await waitFor("Study · 2/7");
     keys("C-c");
     const stopped = await waitFor("EXIT=");
-    expect(stopped).toContain("Every answer given so far is saved");
+    // The stop says exactly what is kept.
+    expect(stopped).toContain("Stopped. 1/7 answers are saved (each one the moment it was given).");
     expect(stopped).toContain("EXIT=130");
 
     const raw = new Database(path.join(dir, "lookback.db"), { readonly: true });
@@ -97,5 +100,111 @@ describe.skipIf(!hasTmux)("lookback check in a terminal", () => {
       "Saved (1/7 answered). To continue: lookback check --unit 莲塘一小 --checklist mini",
     );
     expect(paused).toContain("EXIT=0");
+  });
+
+  it("keeps every field the moment it is entered: kill -9 and Ctrl-C between and inside fields lose nothing typed", async () => {
+    start();
+    await waitFor("Leading cadres");
+    keys("李书记", "Enter");
+    await waitFor("Next leading cadre");
+    keys("Enter");
+    await waitFor("Enough time for study?");
+    keys("Down", "Enter"); // Partly meets
+    await waitFor("Problem found");
+    keys("学习时间被挤占", "Enter");
+    await waitFor("Rectification measure");
+    keys("每周固定半天集中学习", "Enter");
+    await waitFor("Person responsible");
+    // The process dies between two fields: no message, no cleanup.
+    const shell = tmux("display-message", "-p", "-t", "s", "#{pane_pid}").stdout.trim();
+    const child = spawnSync("pgrep", ["-P", shell], { encoding: "utf8" }).stdout.trim().split("\n")[0] ?? "";
+    expect(child).toMatch(/^\d+$/);
+    process.kill(Number(child), "SIGKILL");
+    await waitFor("EXIT=137");
+    const draft = () => {
+      const raw = new Database(path.join(dir, "lookback.db"), { readonly: true });
+      try {
+        return {
+          answers: raw.prepare("SELECT count(*) AS n FROM answers").get(),
+          drafts: raw
+            .prepare("SELECT item_key, result, problem, measure, owner, partial_field FROM answer_drafts")
+            .all(),
+        };
+      } finally {
+        raw.close();
+      }
+    };
+    expect(draft()).toEqual({
+      answers: { n: 0 },
+      drafts: [
+        {
+          item_key: "a.one",
+          result: "partial",
+          problem: "学习时间被挤占",
+          measure: "每周固定半天集中学习",
+          owner: null,
+          partial_field: null,
+        },
+      ],
+    });
+
+    // The next check offers it back; the fields come prefilled.
+    start();
+    const offered = await waitFor("Carry on with it (Partly meets)");
+    expect(offered).toContain(
+      "Left half-filled last time: Partly meets; kept: Problem found, Rectification measure.",
+    );
+    keys("Enter");
+    // Carrying on is answering: the echo shows the result, not the menu action.
+    await waitFor("✔ Result Partly meets");
+    await waitFor(/\? Problem found.*学习时间被挤占/);
+    keys("Enter");
+    await waitFor(/\? Rectification measure.*每周固定半天集中学习/);
+    keys("Enter");
+    await waitFor("? Person responsible");
+    keys("刘主");
+    await waitFor(/Person responsible.*刘主/);
+    // Ctrl-C in the middle of a field: what was typed on the line is kept too, and said so.
+    keys("C-c");
+    const stopped = await waitFor("EXIT=");
+    expect(stopped).toContain("EXIT=130");
+    expect(stopped).toContain("Stopped. 0/5 answers are saved");
+    expect(stopped).toContain(
+      "Item 1/5 (Study) is not saved as an answer yet; kept as a draft: Partly meets; Problem found, Rectification measure, Person responsible (cut off before Enter, kept as typed).",
+    );
+    expect(draft().drafts).toMatchObject([{ owner: "刘主", partial_field: "owner" }]);
+
+    start();
+    await waitFor("Carry on with it (Partly meets)");
+    keys("Enter");
+    await waitFor("? Problem found");
+    keys("Enter");
+    await waitFor("? Rectification measure");
+    keys("Enter");
+    await waitFor(/\? Person responsible.*刘主/);
+    keys("任", "Enter");
+    for (const prompt of ["Leader in charge", "Department responsible", "Kind of rectification"]) {
+      await waitFor(`? ${prompt}`);
+      keys("Enter");
+    }
+    await waitFor("? Deadline");
+    keys("+30", "Enter");
+    for (const prompt of ["Source of the problem", "Note (may be left empty)", "Evidence"]) {
+      await waitFor(`? ${prompt}`);
+      keys("Enter");
+    }
+    await waitFor("Study · 2/5");
+    const raw = new Database(path.join(dir, "lookback.db"), { readonly: true });
+    try {
+      expect(raw.prepare("SELECT item_key, result FROM answers").all()).toEqual([
+        { item_key: "a.one", result: "partial" },
+      ]);
+      expect(raw.prepare("SELECT problem, measure, owner FROM rectifications").all()).toEqual([
+        { problem: "学习时间被挤占", measure: "每周固定半天集中学习", owner: "刘主任" },
+      ]);
+      expect(raw.prepare("SELECT count(*) AS n FROM answer_drafts").get()).toEqual({ n: 0 });
+    } finally {
+      raw.close();
+    }
   });
 });

@@ -40,6 +40,7 @@ let seeded: SeededRect[] = [];
 const LEDGER_HEADINGS = [
   "序号",
   "问题编号",
+  "发现轮次",
   "环节",
   "检查项目",
   "问题来源",
@@ -54,6 +55,15 @@ const LEDGER_HEADINGS = [
   "完成情况",
   "佐证材料",
   "销号日期",
+  "备注",
+];
+/** The csv has the code key, the day found and who verified beside the printed columns. */
+const CSV_HEADINGS = [
+  ...LEDGER_HEADINGS.slice(0, 3),
+  "项目代码",
+  "发现日期",
+  ...LEDGER_HEADINGS.slice(3, -1),
+  "验收人",
   "备注",
 ];
 const STATUS_LABEL = { open: "未整改", "in-progress": "整改中", done: "已完成", closed: "已销号" } as const;
@@ -104,8 +114,8 @@ describe("export --all (xlsx)", () => {
     expect(wb.worksheets.map((w) => w.name)).toEqual(["整改台账", "自查明细"]);
     const ws = wb.getWorksheet("整改台账")!;
     expect(ws.getCell("A1").value).toBe(`${UNIT_A}“回头看”问题整改台账`);
-    expect(ws.getCell("Q1").isMerged).toBe(true);
-    expect(ws.getCell("Q1").master.address).toBe("A1");
+    expect(ws.getCell("R1").isMerged).toBe(true);
+    expect(ws.getCell("R1").master.address).toBe("A1");
     const info = text(ws.getCell("A2").value);
     for (const part of [
       `填报单位：${UNIT_A}`,
@@ -118,7 +128,7 @@ describe("export --all (xlsx)", () => {
     }
     expect(LEDGER_HEADINGS.map((_, i) => ws.getRow(3).getCell(i + 1).value)).toEqual(LEDGER_HEADINGS);
     expect(ws.views[0]).toMatchObject({ state: "frozen", ySplit: 3 });
-    expect(ws.autoFilter).toBe("A3:Q8");
+    expect(ws.autoFilter).toBe("A3:R8");
     expect(ws.pageSetup).toMatchObject({
       orientation: "landscape",
       paperSize: 9,
@@ -128,8 +138,8 @@ describe("export --all (xlsx)", () => {
     });
     expect(ws.pageSetup.printTitlesRow).toBe("1:3");
     // Widths from display width: the item text column is wider than the number column.
-    expect(ws.getColumn(4).width ?? 0).toBeGreaterThan((ws.getColumn(1).width ?? 0) * 3);
-    expect(ws.getCell("D4").alignment?.wrapText).toBe(true);
+    expect(ws.getColumn(5).width ?? 0).toBeGreaterThan((ws.getColumn(1).width ?? 0) * 3);
+    expect(ws.getCell("E4").alignment?.wrapText).toBe(true);
   });
 
   it("has one row per rectification with its owner, status and dates", async () => {
@@ -138,22 +148,26 @@ describe("export --all (xlsx)", () => {
     seeded.forEach((s, i) => {
       const row = ws.getRow(4 + i);
       expect(row.getCell(1).value).toBe(i + 1);
-      expect(row.getCell(2).value).toBe(s.itemKey);
-      expect(row.getCell(11).value).toBe(s.owner); // 责任人
-      expect(row.getCell(13).value).toBe(STATUS_LABEL[s.status]);
+      // 问题编号 a person reads aloud: section-item, the leader's name under it for 六查.
+      const leader = s.itemKey.split("@")[1];
+      expect(row.getCell(2).value).toMatch(leader ? new RegExp(`^\\d+-\\d+\n${leader}$`) : /^\d+-\d+$/);
+      expect(row.getCell(3).value).toBe("第1轮");
+      expect(row.getCell(12).value).toBe(s.owner); // 责任人
+      expect(row.getCell(14).value).toBe(STATUS_LABEL[s.status]);
     });
-    expect(ws.getCell("C4").value).toBe("学习教育");
-    expect(ws.getCell("D7").value).toBe("查修身严不严：是否做到严以修身？（张书记）");
-    expect(ws.getCell("E5").value).toBe("群众反映");
-    expect(ws.getCell("H5").value).toBe("立行立改");
-    expect(ws.getCell("H6").value).toBe("长期坚持");
-    expect(ws.getCell("N6").value).toBe("已补录 3 月份");
-    const deadline = ws.getCell("L4");
+    expect(ws.getCell("B4").value).toBe("1-1");
+    expect(ws.getCell("D4").value).toBe("学习教育");
+    expect(ws.getCell("E7").value).toBe("查修身严不严：是否做到严以修身？（张书记）");
+    expect(ws.getCell("F5").value).toBe("群众反映");
+    expect(ws.getCell("I5").value).toBe("立行立改");
+    expect(ws.getCell("I6").value).toBe("长期坚持");
+    expect(ws.getCell("O6").value).toBe("已补录 3 月份");
+    const deadline = ws.getCell("M4");
     expect(deadline.value).toBeInstanceOf(Date);
     expect((deadline.value as Date).toISOString().slice(0, 10)).toBe(PAST);
     expect(deadline.numFmt).toBe("yyyy-mm-dd");
-    expect((ws.getCell("P8").value as Date).toISOString().slice(0, 10)).toBe(CLOSED_ON);
-    expect(ws.getCell("M4").dataValidation).toMatchObject({
+    expect((ws.getCell("Q8").value as Date).toISOString().slice(0, 10)).toBe(CLOSED_ON);
+    expect(ws.getCell("N4").dataValidation).toMatchObject({
       type: "list",
       formulae: ['"未整改,整改中,已完成,已销号"'],
     });
@@ -170,17 +184,18 @@ describe("export --all (xlsx)", () => {
 
   it("stores formula-looking text as text, never as a formula", async () => {
     const ws = (await read(ledgerFile(out, UNIT_A))).getWorksheet("整改台账")!;
-    expect(ws.getCell("F4").value).toBe('=HYPERLINK("http://x","点我")');
-    expect(ws.getCell("G4").value).toBe("+每周增加一次集中学习");
-    expect(ws.getCell("O4").value).toBe("@学习记录");
-    expect(ws.getCell("Q8").value).toBe("=1+1 已核验");
+    expect(ws.getCell("G4").value).toBe('=HYPERLINK("http://x","点我")');
+    expect(ws.getCell("H4").value).toBe("+每周增加一次集中学习");
+    expect(ws.getCell("P4").value).toBe("@学习记录");
+    // 备注: the remark as typed first, then who verified the closed item.
+    expect(ws.getCell("R8").value).toMatch(/^=1\+1 已核验；.+ 验收销号$/);
     const entries = zipEntries(ledgerFile(out, UNIT_A));
     for (const sheet of ["xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"]) {
       const xml = entries.get(sheet) ?? "";
       expect(xml).not.toMatch(/<f[ >]/);
     }
     const sheet1 = entries.get("xl/worksheets/sheet1.xml") ?? "";
-    for (const ref of ["F4", "G4", "O4", "Q8"])
+    for (const ref of ["G4", "H4", "P4", "R8"])
       expect(sheet1).toMatch(new RegExp(`<c r="${ref}"[^>]* t="(s|inlineStr)"`));
   });
 
@@ -217,7 +232,7 @@ describe("export --all (xlsx)", () => {
   it("writes an empty ledger for a unit without problems, marking what is unanswered", async () => {
     const wb = await read(ledgerFile(out, UNIT_B));
     const ws = wb.getWorksheet("整改台账")!;
-    expect(ws.getCell("A4").value).toBe("（本次检查未发现需要整改的问题）");
+    expect(ws.getCell("A4").value).toBe("（历次检查均未发现需要整改的问题）");
     const details = wb.getWorksheet("自查明细")!;
     expect(details.getCell("E3").value).toBe("符合");
     expect(details.getCell("E6").value).toBe("未作答");
@@ -226,7 +241,7 @@ describe("export --all (xlsx)", () => {
   it("uses a unit's only run when it has no self-check (unit C: inspection)", async () => {
     const ws = (await read(ledgerFile(out, UNIT_C))).getWorksheet("整改台账")!;
     expect(text(ws.getCell("A2").value)).toContain("专项督查");
-    expect(ws.getCell("K4").value).toBe("办公室主任");
+    expect(ws.getCell("L4").value).toBe("办公室主任");
   });
 
   it("sums up each unit in 汇总.xlsx with the database's counts", async () => {
@@ -286,12 +301,12 @@ describe("dates whatever the exporting machine's time zone", () => {
       const r = lookback(["export", "--unit", UNIT_A, "--out", out], { env: { TZ: tz } });
       expect(r.status, r.stderr).toBe(0);
       const ws = (await read(ledgerFile(out, UNIT_A))).getWorksheet("整改台账")!;
-      expect((ws.getCell("L4").value as Date).toISOString()).toBe(`${PAST}T00:00:00.000Z`);
-      expect((ws.getCell("L5").value as Date).toISOString()).toBe(`${FUTURE}T00:00:00.000Z`);
-      expect((ws.getCell("P8").value as Date).toISOString()).toBe(`${CLOSED_ON}T00:00:00.000Z`);
+      expect((ws.getCell("M4").value as Date).toISOString()).toBe(`${PAST}T00:00:00.000Z`);
+      expect((ws.getCell("M5").value as Date).toISOString()).toBe(`${FUTURE}T00:00:00.000Z`);
+      expect((ws.getCell("Q8").value as Date).toISOString()).toBe(`${CLOSED_ON}T00:00:00.000Z`);
       // The serial Excel reads: 2025-01-01 is day 45658 in every time zone.
       expect(zipEntries(ledgerFile(out, UNIT_A)).get("xl/worksheets/sheet1.xml")).toMatch(
-        /<c r="L4"[^>]*><v>45658<\/v>/,
+        /<c r="M4"[^>]*><v>45658<\/v>/,
       );
     });
   }
@@ -306,7 +321,9 @@ describe("csv and json", () => {
     const bytes = readFileSync(ledgerFile(out, UNIT_A, "csv"));
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.toString("utf8").slice(1).split("\r\n");
-    expect(lines[0]).toBe(LEDGER_HEADINGS.join(","));
+    // csv keeps the code key (项目代码), the day found and who verified, beside what is printed.
+    expect(lines[0]).toBe(CSV_HEADINGS.join(","));
+    expect(lines[1]).toMatch(/^1,1-1,第1轮,study\.study-time,\d{4}-\d{2}-\d{2},学习教育,/);
     expect(lines).toHaveLength(1 + seeded.length + 1); // headings, rows, final empty
     expect(lines[1]).toContain(`"'=HYPERLINK(""http://x"",""点我"")"`);
     expect(lines[1]).toContain(",'+每周增加一次集中学习,");
@@ -321,7 +338,9 @@ describe("csv and json", () => {
     expect(r.status, r.stderr).toBe(0);
     const doc = JSON.parse(readFileSync(ledgerFile(out, UNIT_A, "json"), "utf8"));
     expect(doc.format).toBe("lookback-ledger");
-    expect(doc.formatVersion).toBe(1);
+    expect(doc.formatVersion).toBe(2);
+    expect(doc.rounds).toBe(1);
+    expect(doc.view).toEqual({ open: false, since: null });
     expect(doc.unit.name).toBe(UNIT_A);
     expect(doc.run.checklist).toEqual({ id: "self-check", version: "1.0.0", title: "第一环节“回头看”自查" });
     expect(doc.rectifications.map((x: { owner: string }) => x.owner)).toEqual(seeded.map((s) => s.owner));
@@ -597,14 +616,14 @@ describe.skipIf(!hasOpenpyxl)("a second reader: openpyxl", () => {
 import json, sys, datetime, zipfile, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
 ws = wb["整改台账"]
-d = ws["L4"].value
+d = ws["M4"].value
 s = openpyxl.load_workbook(sys.argv[2])["汇总"]
 print(json.dumps({
   "sheets": wb.sheetnames,
   "title": ws["A1"].value,
   "headings": [c.value for c in ws[3]],
   "date": [d.year, d.month, d.day] if isinstance(d, datetime.datetime) else repr(d),
-  "formula": ws["F4"].data_type,
+  "formula": ws["G4"].data_type,
   "validations": [[str(v.sqref), v.type, v.formula1] for v in ws.data_validations.dataValidation],
   "freeze": ws.freeze_panes,
   "print_titles": ws.print_title_rows,
@@ -628,7 +647,7 @@ print(json.dumps({
     expect(got.date).toEqual([2025, 1, 1]);
     expect(got.formula).toBe("s");
     expect(got.validations).toHaveLength(1);
-    expect(got.validations[0][0]).toMatch(/^M4:M\d+$/);
+    expect(got.validations[0][0]).toMatch(/^N4:N\d+$/);
     expect(got.validations[0][1]).toBe("list");
     expect(got.freeze).toBe("A4");
     expect(got.print_titles).toBe("$1:$3");

@@ -14,6 +14,7 @@ import {
   parseOrigin,
   parseResult,
   type RectField,
+  resultLabel,
   validateDraft,
 } from "../check/fields.js";
 import { findResumable } from "../check/runs.js";
@@ -29,8 +30,9 @@ import { checklistOfRun } from "../check/snapshot.js";
 import type { ChecklistSet } from "../checklist/load.js";
 import type { Checklist, LoadedChecklist } from "../checklist/schema.js";
 import { type Lang, localized, t } from "../i18n/index.js";
+import { roundsOf } from "../rectify/rounds.js";
 import type { AnswerInput, Store } from "../store/store.js";
-import type { Run, Unit } from "../store/types.js";
+import type { Rectification, Result, Run, Unit } from "../store/types.js";
 import { parseDate } from "../util/dates.js";
 import { closest } from "../util/similar.js";
 import type { Diagnostic } from "../yaml/diagnostics.js";
@@ -84,11 +86,12 @@ const SNAKE: Record<RectField, string> = {
   origin: "origin",
   evidence: "evidence",
 };
-const ANSWER_KEY: Record<"result" | "note" | "evidence" | "naReason", string> = {
+const ANSWER_KEY: Record<"result" | "note" | "evidence" | "naReason" | "progress", string> = {
   result: "result",
   note: "note",
   evidence: "evidence",
   naReason: "na_reason",
+  progress: "done",
 };
 
 /** The text of a scalar as written (a YAML number like 20261231 or +30 is a date here). */
@@ -192,6 +195,7 @@ export function planAnswers(
     return { ok: false, diagnostics: errors };
 
   const slots = expandSlots(checklist, leaders);
+  const { carried, round } = carriedOf(deps.store, unitName, checklistId, resume);
   const byKey = new Map(slots.map((s) => [s.key, s]));
   const inputs: AnswerInput[] = [];
   for (const [key, raw] of Object.entries(doc.answers ?? {})) {
@@ -249,19 +253,23 @@ export function planAnswers(
           ? (rawScalar(parsed, [...base, "rectification", "deadline"]) ?? String(r.deadline))
           : r.deadline;
     const evidence = optionalText(entry.evidence);
-    const rect = r && {
-      problem: asText(r.problem),
-      measure: asText(r.measure),
+    // A problem still open from an earlier round is continued: what the block leaves out stays.
+    const was = opensRectification(result) ? carried.get(slot.key) : undefined;
+    const given = <K extends keyof NonNullable<typeof r>>(k: K, kept: string | null | undefined) =>
+      r && r[k] !== undefined ? asText(r[k]) : (kept ?? null);
+    const rect = (r || was) && {
+      problem: given("problem", was?.problem),
+      measure: given("measure", was?.measure),
       // In a per-leader section the leader answers for his own six checks (§5).
-      owner: optionalText(r.owner) ?? slot.leader,
-      leaderInCharge: asText(r.leader_in_charge),
-      department: asText(r.department),
-      deadline: deadlineRaw,
-      kind: asText(r.kind),
-      origin: asText(r.origin),
-      evidence: optionalText(r.evidence) ?? evidence,
+      owner: optionalText(r?.owner) ?? was?.owner ?? slot.leader,
+      leaderInCharge: given("leader_in_charge", was?.leaderInCharge),
+      department: given("department", was?.department),
+      deadline: r?.deadline !== undefined ? deadlineRaw : (was?.deadline ?? null),
+      kind: given("kind", was?.kind),
+      origin: given("origin", was?.origin),
+      evidence: optionalText(r?.evidence) ?? evidence ?? was?.evidence ?? null,
     };
-    if (opensRectification(result) && !r) {
+    if (opensRectification(result) && !rect) {
       // One message for the whole missing block rather than one per field.
       at(
         base,
@@ -279,7 +287,7 @@ export function planAnswers(
         naReason: entry.na_reason ?? null,
         rectification: rect,
       },
-      { today: deps.today },
+      { today: deps.today, keptDeadline: was?.deadline ?? null },
     );
     for (const p of problems) {
       const isRect =
@@ -306,6 +314,9 @@ export function planAnswers(
       );
     if (result !== "na" && optionalText(entry.na_reason))
       warn([...base, "na_reason"], "ignored-na-reason", t("answers.naReason.ignored"));
+    const markDone = carriedDone(entry, result, carried.get(slot.key), round, (code, message) =>
+      warn(entry.done != null ? [...base, "done"] : base, code, message),
+    );
     const input: AnswerInput = {
       itemKey: slot.key,
       sectionId: slot.section.id,
@@ -329,7 +340,9 @@ export function planAnswers(
         origin: (rect.origin ? parseOrigin(rect.origin) : undefined) ?? defaultOrigin(checklistId, slot.item),
         evidence: rect.evidence,
       };
+      if (was) input.continueNote = t("check.carried.continueNote", { round, result: resultLabel(result) });
     }
+    if (markDone) input.markDone = markDone;
     inputs.push(input);
   }
   if (errors.length > 0) return { ok: false, diagnostics: errors };
@@ -349,6 +362,51 @@ export function planAnswers(
       warnings,
     },
   };
+}
+
+/**
+ * The unit's rectifications of this checklist not closed yet from earlier rounds, by item key,
+ * and the round the file's run is (the resumed run's, else the next one).
+ */
+function carriedOf(
+  store: Store | null,
+  unitName: string,
+  checklistId: string,
+  resume: { unit: Unit; run: Run } | null,
+): { carried: Map<string, Rectification>; round: number } {
+  const unit = store?.findUnitByName(unitName.trim());
+  if (!store || !unit) return { carried: new Map(), round: 1 };
+  const runs = store.listRuns({ unitId: unit.id, checklistId });
+  const round = resume ? (roundsOf(runs).get(resume.run.id) ?? runs.length) : runs.length + 1;
+  const open = store
+    .listRectifications({ unitId: unit.id, checklistId })
+    .filter((r) => r.status !== "closed" && r.continuedBy === null && r.runId !== resume?.run.id);
+  return { carried: new Map(open.map((r) => [r.itemKey, r])), round };
+}
+
+/**
+ * `done: 完成情况` on a pass: mark the item's rectification still open from an earlier round
+ * done. Said when there is nothing to mark, or when a pass leaves one open.
+ */
+function carriedDone(
+  entry: AnswerEntry,
+  result: Result,
+  was: Rectification | undefined,
+  round: number,
+  warn: (code: string, message: string) => void,
+): AnswerInput["markDone"] | undefined {
+  const done = optionalText(entry.done);
+  const open = was !== undefined && (was.status === "open" || was.status === "in-progress");
+  if (done !== null && (result !== "pass" || !open)) {
+    warn("ignored-done", t(result === "pass" ? "answers.done.nothingOpen" : "answers.done.notPass"));
+    return undefined;
+  }
+  if (done === null) {
+    if (result === "pass" && open)
+      warn("carried-open", t("answers.carried.open", { problem: was.problem, id: was.id.slice(0, 8) }));
+    return undefined;
+  }
+  return { progress: done, note: t("check.carried.doneNote", { round }) };
 }
 
 /** The calendar date of a deadline already checked by validateDraft. */

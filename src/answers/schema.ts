@@ -22,7 +22,11 @@ export const RectificationEntrySchema = z
     origin: text("问题来源: self-check 自查, inspection 明察, visit 暗访, public 群众反映"),
     evidence: text("佐证材料 of the rectification (default: the answer's evidence)"),
   })
-  .check(z.describe("The rectification (整改事项) a partial or fail answer opens"));
+  .check(
+    z.describe(
+      "The rectification (整改事项) a partial or fail answer opens, or continues when an earlier round's is still open (left-out fields are kept)",
+    ),
+  );
 
 export const AnswerEntrySchema = z
   .strictObject({
@@ -31,6 +35,9 @@ export const AnswerEntrySchema = z
     note: text("备注"),
     evidence: text("佐证材料"),
     na_reason: text("Why the item does not apply (required for na)"),
+    done: text(
+      "For pass: 完成情况 of the item's rectification still open from an earlier round, which is then marked done (已完成)",
+    ),
     rectification: z.optional(z.nullable(RectificationEntrySchema)),
   })
   .check(z.describe("One answer"));

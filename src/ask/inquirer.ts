@@ -5,6 +5,7 @@
 // The packages are ES modules only; they are imported (not required) when a prompt is shown,
 // which also lets the bundled CLI be CommonJS (scripts/bundle.mjs).
 import { t } from "../i18n/index.js";
+import { type Palette, palette } from "../util/color.js";
 import {
   type Ask,
   type ConfirmQuestion,
@@ -16,6 +17,8 @@ import {
 export interface InquirerAskOptions {
   input?: NodeJS.ReadableStream;
   output: NodeJS.WritableStream & { rows?: number };
+  /** Colours of the echo lines this adapter writes itself (as inquirer's: green ✔, bold, cyan). */
+  style?: Palette;
 }
 
 export class InquirerAsk implements Ask {
@@ -25,9 +28,11 @@ export class InquirerAsk implements Ask {
     clearPromptOnDone: false;
   };
   private readonly out: NodeJS.WritableStream & { rows?: number };
+  private readonly style: Palette;
 
   constructor(opts: InquirerAskOptions) {
     this.out = opts.output;
+    this.style = opts.style ?? palette(false);
     this.context = {
       ...(opts.input ? { input: opts.input } : {}),
       output: opts.output,
@@ -49,11 +54,14 @@ export class InquirerAsk implements Ask {
             name: c.name,
             ...(c.description ? { description: c.description } : {}),
             ...(c.disabled ? { disabled: c.disabled } : {}),
+            ...(typeof c.echo === "string" ? { short: c.echo } : {}),
           },
     );
     // Show every choice at once when the terminal allows: paging hides the actions.
     const room = Math.max(5, (this.out.rows ?? 24) - 8);
-    return select<V>(
+    // A menu action is no answer: the prompt is cleared and only an answer is echoed (by us).
+    const actions = q.choices.some((c) => !isSeparator(c) && c.echo === false);
+    const value = await select<V>(
       {
         message: q.message,
         choices,
@@ -66,24 +74,41 @@ export class InquirerAsk implements Ask {
           },
         },
       },
-      this.context,
+      actions ? { ...this.context, clearPromptOnDone: true } : this.context,
     );
+    if (actions) {
+      const picked = q.choices.find((c) => !isSeparator(c) && c.value === value);
+      if (picked && !isSeparator(picked) && picked.echo !== false) {
+        const c = this.style;
+        this.out.write(`${c.green("✔")} ${c.bold(q.message)} ${c.cyan(picked.echo ?? picked.name)}\n`);
+      }
+    }
+    return value;
   }
 
   async input(q: InputQuestion): Promise<string> {
     const { default: input } = await import("@inquirer/input");
-    const { validate, format } = q;
-    return input(
-      {
-        message: q.message,
-        ...(q.default ? { default: q.default, prefill: "editable" as const } : {}),
-        ...(validate ? { validate: (v: string) => validate(v) } : {}),
-        ...(format
-          ? { transformer: (v: string, { isFinal }: { isFinal: boolean }) => (isFinal ? format(v) : v) }
-          : {}),
-      },
-      this.context,
-    );
+    const { validate, format, keep } = q;
+    // The line as typed so far: inquirer renders it on every key, through the transformer.
+    let typed = q.default ?? "";
+    const c = this.style;
+    try {
+      return await input(
+        {
+          message: q.message,
+          ...(q.default ? { default: q.default, prefill: "editable" as const } : {}),
+          ...(validate ? { validate: (v: string) => validate(v) } : {}),
+          transformer: (v: string, { isFinal }: { isFinal: boolean }) => {
+            if (!isFinal) typed = v;
+            return isFinal ? c.cyan(format ? format(v) : v) : v;
+          },
+        },
+        this.context,
+      );
+    } catch (e) {
+      if (keep && e instanceof Error && e.name === "ExitPromptError" && typed.trim() !== "") keep(typed);
+      throw e;
+    }
   }
 
   async confirm(q: ConfirmQuestion): Promise<boolean> {

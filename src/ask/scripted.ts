@@ -25,6 +25,21 @@ export interface TranscriptEntry {
   /** A validation message the flow gave for the scripted answer (the next step is the retry). */
   error?: string;
   choices?: string[];
+  /** For a select: what the echo line shows once picked (null for a menu action, which has none). */
+  echo?: string | null;
+}
+
+/** A scripted reply that stands for Ctrl-C: the prompt throws as inquirer's does. */
+export const INTERRUPT = "\u0000interrupt";
+
+/** A scripted reply typed but cut off by Ctrl-C before Enter: `keep` gets `typed`. */
+export const interruptTyping = (typed: string): string => `${INTERRUPT}${typed}`;
+
+export class ExitPromptError extends Error {
+  constructor() {
+    super("User force closed the prompt");
+    this.name = "ExitPromptError";
+  }
 }
 
 export class ScriptExhausted extends Error {
@@ -102,6 +117,7 @@ export class ScriptedAsk implements Ask {
     this.transcript.push(entry);
     this.opts.echo?.(`? ${q.message}`);
     const raw = await this.next(q.message);
+    if (raw === INTERRUPT) throw new ExitPromptError();
     const picked =
       choices.find((c) => String(c.value) === String(raw)) ?? choices.find((c) => c.name === String(raw));
     if (!picked) {
@@ -111,6 +127,7 @@ export class ScriptedAsk implements Ask {
     }
     if (picked.disabled) throw new Error(`scripted answer "${String(raw)}" is disabled in "${q.message}"`);
     entry.answer = String(picked.value);
+    entry.echo = picked.echo === false ? null : (picked.echo ?? picked.name);
     return picked.value;
   }
 
@@ -120,6 +137,11 @@ export class ScriptedAsk implements Ask {
       this.transcript.push(entry);
       this.opts.echo?.(`? ${q.message}`);
       const raw = String(await this.next(q.message));
+      if (raw.startsWith(INTERRUPT)) {
+        const typed = raw.slice(INTERRUPT.length);
+        if (typed !== "") q.keep?.(typed);
+        throw new ExitPromptError();
+      }
       // An empty reply keeps the default, as Enter does at a real prompt.
       const value = raw === "" && q.default !== undefined ? q.default : raw;
       entry.answer = value;

@@ -7,6 +7,11 @@ export interface Choice<V> {
   description?: string;
   /** A reason shown beside a choice that cannot be picked right now. */
   disabled?: boolean | string;
+  /**
+   * What the echo line shows once it is picked (default: `name`); false for a menu action
+   * (查看依据, 上一项…), which is not an answer and leaves no echo.
+   */
+  echo?: string | false;
 }
 
 export interface SeparatorLine {
@@ -31,6 +36,8 @@ export interface InputQuestion {
   validate?: (value: string) => true | string;
   /** How the accepted value is shown once given (e.g. `+30` as the date it means). */
   format?: (value: string) => string;
+  /** Called with the text typed so far when the prompt is interrupted (Ctrl-C) before Enter. */
+  keep?: (typed: string) => void;
 }
 
 export interface ConfirmQuestion {

@@ -33,7 +33,8 @@ export const RECT_FIELDS = [
   "evidence",
 ] as const;
 export type RectField = (typeof RECT_FIELDS)[number];
-export type AnswerField = "result" | "note" | "evidence" | "naReason" | RectField;
+/** `progress` is 完成情况, written when a pass marks an earlier round's rectification done. */
+export type AnswerField = "result" | "note" | "evidence" | "naReason" | "progress" | RectField;
 
 export function fieldLabel(field: AnswerField | "unit" | "respondent" | "leaders", lang?: Lang): string {
   return t(`check.field.${field}` as MessageKey, {}, lang);
@@ -196,7 +197,7 @@ export function validateDraft(
     naReason?: string | null;
     rectification?: Partial<Record<RectField, string | null>> | null;
   },
-  opts: { today: string },
+  opts: { today: string; keptDeadline?: string | null },
 ): DraftProblem[] {
   const problems: DraftProblem[] = [];
   const text = (field: AnswerField, v: string | null | undefined, required: boolean) => {
@@ -245,7 +246,11 @@ export function validateDraft(
         }),
       });
     }
-    const deadline = checkDeadline(r.deadline ?? "", { today: opts.today, kind: kind ?? null });
+    // The deadline of a rectification continued from an earlier round may stay as it is.
+    const keptAsIs = opts.keptDeadline != null && (r.deadline ?? "").trim() === opts.keptDeadline;
+    const deadline = keptAsIs
+      ? ({ ok: true, value: opts.keptDeadline } as const)
+      : checkDeadline(r.deadline ?? "", { today: opts.today, kind: kind ?? null });
     if (!deadline.ok) problems.push({ field: "deadline", message: deadline.message, code: deadline.code });
   }
   return problems;

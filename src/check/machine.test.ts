@@ -57,6 +57,7 @@ function answer(itemKey: string, result: Answer["result"] = "pass"): Answer {
     itemId: "x",
     leader: null,
     result,
+    rectificationId: null,
     note: null,
     evidence: null,
     naReason: null,

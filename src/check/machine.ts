@@ -2,7 +2,7 @@
 // answered, and the moves between items. It never prompts and never writes; the driver
 // (session.ts) asks through `Ask`, commits through the store, then feeds the facts in.
 import type { Result } from "../checklist/schema.js";
-import type { Answer, Rectification, Run } from "../store/types.js";
+import type { Answer, AnswerDraft, Rectification, Run } from "../store/types.js";
 import type { Slot } from "./slots.js";
 
 export type Mode = "item" | "review" | "paused" | "finished";
@@ -12,16 +12,39 @@ export interface CheckState {
   readonly slots: readonly Slot[];
   /** Stored answers by item key. */
   readonly answers: ReadonlyMap<string, Answer>;
-  /** Open rectifications by item key, to offer their fields again when an answer is revised. */
+  /**
+   * The rectification each answer opened or continued, by item key, to offer its fields again
+   * when an answer is revised.
+   */
   readonly rectifications: ReadonlyMap<string, Rectification>;
+  /**
+   * The unit's rectifications not closed yet from earlier rounds, by item key: shown before the
+   * item is asked, continued by a partial/fail answer, offered to be marked done by a pass.
+   */
+  readonly carried: ReadonlyMap<string, Rectification>;
+  /** What was typed for answers not given yet (kept through Ctrl-C or a killed process). */
+  readonly drafts: ReadonlyMap<string, AnswerDraft>;
+  /** The round (轮次) of every run of the unit's checklist, by run id; this run's is `round`. */
+  readonly rounds: ReadonlyMap<string, number>;
+  readonly round: number;
   /** Index of the slot being asked (meaningful in `item` mode). */
   readonly cursor: number;
   readonly mode: Mode;
 }
 
 export type CheckEvent =
-  /** An answer was committed to the store. */
-  | { type: "answered"; answer: Answer; rectification: Rectification | null }
+  /** An answer was committed to the store (its draft is gone with it). */
+  | {
+      type: "answered";
+      answer: Answer;
+      rectification: Rectification | null;
+      /** An earlier round's rectification the answer continued or marked done, as it is now. */
+      carried?: Rectification | null;
+    }
+  /** A field of an answer being typed was kept. */
+  | { type: "drafted"; draft: AnswerDraft }
+  /** The person chose to start the item afresh. */
+  | { type: "draftDiscarded"; key: string }
   | { type: "back" }
   | { type: "skip" }
   /** Keep the stored answer and move on. */
@@ -71,10 +94,30 @@ export function initialState(
   slots: readonly Slot[],
   answers: readonly Answer[],
   rectifications: readonly Rectification[] = [],
+  more: {
+    carried?: readonly Rectification[];
+    drafts?: readonly AnswerDraft[];
+    rounds?: ReadonlyMap<string, number>;
+  } = {},
 ): CheckState {
   const byKey = new Map(answers.map((a) => [a.itemKey, a]));
-  const rects = new Map(rectifications.filter((r) => r.runId === run.id).map((r) => [r.itemKey, r]));
-  const base = { run, slots, answers: byKey, rectifications: rects };
+  const linked = new Set(answers.map((a) => a.rectificationId).filter((id) => id !== null));
+  const isProblem = (key: string) => {
+    const r = byKey.get(key)?.result;
+    return r === "partial" || r === "fail";
+  };
+  const rects = new Map(
+    rectifications
+      .filter(
+        (r) => linked.has(r.id) && byKey.get(r.itemKey)?.rectificationId === r.id && isProblem(r.itemKey),
+      )
+      .map((r) => [r.itemKey, r]),
+  );
+  const carried = new Map((more.carried ?? []).filter((r) => r.runId !== run.id).map((r) => [r.itemKey, r]));
+  const drafts = new Map((more.drafts ?? []).map((d) => [d.itemKey, d]));
+  const rounds = more.rounds ?? new Map<string, number>();
+  const round = rounds.get(run.id) ?? 1;
+  const base = { run, slots, answers: byKey, rectifications: rects, carried, drafts, rounds, round };
   if (run.status === "complete") return { ...base, cursor: 0, mode: "finished" };
   const first = slots.findIndex((s) => !byKey.has(s.key));
   return first < 0
@@ -82,10 +125,17 @@ export function initialState(
     : { ...base, cursor: first, mode: "item" };
 }
 
-/** Move on from the cursor: the next slot in order, or the review after the last one. */
+/**
+ * Move on from the cursor: the next slot after it that has no answer yet, or the review when
+ * none is left after it. After a resume or a jump the walk goes forward, never back through
+ * what is already answered.
+ */
 function advance(state: CheckState): CheckState {
-  const next = state.cursor + 1;
-  return next < state.slots.length ? { ...state, cursor: next, mode: "item" } : { ...state, mode: "review" };
+  for (let i = state.cursor + 1; i < state.slots.length; i++) {
+    const slot = state.slots[i];
+    if (slot && !state.answers.has(slot.key)) return { ...state, cursor: i, mode: "item" };
+  }
+  return { ...state, mode: "review" };
 }
 
 export function reduce(state: CheckState, event: CheckEvent): CheckState {
@@ -94,11 +144,33 @@ export function reduce(state: CheckState, event: CheckEvent): CheckState {
     case "answered": {
       const answers = new Map(state.answers);
       answers.set(event.answer.itemKey, event.answer);
+      const key = event.answer.itemKey;
       const rectifications = new Map(state.rectifications);
-      if (event.rectification) rectifications.set(event.answer.itemKey, event.rectification);
-      else rectifications.delete(event.answer.itemKey);
-      const index = state.slots.findIndex((s) => s.key === event.answer.itemKey);
-      return advance({ ...state, answers, rectifications, cursor: index < 0 ? state.cursor : index });
+      if (event.rectification) rectifications.set(key, event.rectification);
+      else rectifications.delete(key);
+      const carried = new Map(state.carried);
+      if (event.carried) carried.set(key, event.carried);
+      const drafts = new Map(state.drafts);
+      drafts.delete(key);
+      const index = state.slots.findIndex((s) => s.key === key);
+      return advance({
+        ...state,
+        answers,
+        rectifications,
+        carried,
+        drafts,
+        cursor: index < 0 ? state.cursor : index,
+      });
+    }
+    case "drafted": {
+      const drafts = new Map(state.drafts);
+      drafts.set(event.draft.itemKey, event.draft);
+      return { ...state, drafts };
+    }
+    case "draftDiscarded": {
+      const drafts = new Map(state.drafts);
+      drafts.delete(event.key);
+      return { ...state, drafts };
     }
     case "keep":
     case "skip":

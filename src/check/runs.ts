@@ -1,5 +1,6 @@
 // Finding, starting and loading runs: shared by the interactive check and the answers file.
 import type { LoadedChecklist } from "../checklist/schema.js";
+import { roundsOf } from "../rectify/rounds.js";
 import type { Store } from "../store/store.js";
 import type { Run, Unit } from "../store/types.js";
 import { type CheckState, initialState } from "./machine.js";
@@ -36,13 +37,17 @@ export function startRun(
   });
 }
 
-/** A run's state as stored: its snapshot's slots, its answers, the cursor at the first unanswered item. */
+/**
+ * A run's state as stored: its snapshot's slots, its answers with the rectifications they opened
+ * or continued, the unit's rectifications of earlier rounds still not closed, the drafts, and the
+ * cursor at the first unanswered item.
+ */
 export function loadState(store: Store, run: Run): CheckState {
   const checklist = checklistOfRun(store, run);
-  return initialState(
-    run,
-    expandSlots(checklist, run.leaders),
-    store.listAnswers(run.id),
-    store.listRectifications({ runId: run.id }),
-  );
+  const ledger = store.listRectifications({ unitId: run.unitId, checklistId: run.checklistId });
+  return initialState(run, expandSlots(checklist, run.leaders), store.listAnswers(run.id), ledger, {
+    carried: ledger.filter((r) => r.status !== "closed" && r.continuedBy === null && r.runId !== run.id),
+    drafts: store.listDrafts(run.id),
+    rounds: roundsOf(store.listRuns({ unitId: run.unitId, checklistId: run.checklistId })),
+  });
 }

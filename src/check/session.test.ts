@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { mini, seedRun } from "../../test/fixtures/rectify/seed.js";
 import { type Kit, MINI, makeKit, na, pass, problem, session } from "../../test/helpers/check-kit.js";
 import { setLang } from "../i18n/index.js";
 import { addDays, localToday } from "../util/dates.js";
@@ -141,7 +142,9 @@ describe("moving around", () => {
     const { ask } = await session(kit, steps, MINI);
     const selects = ask.transcript.filter((e) => e.kind === "select" && e.message === "Result");
     expect(selects[0]?.default).toBeUndefined();
-    expect(selects[2]?.default).toBe("pass"); // item 1 again, after "back" from item 2
+    // Item 1 again, after "back" from item 2: one key keeps the answer and moves on.
+    expect(selects[2]?.default).toBe("keep");
+    expect(selects[2]?.choices?.[0]).toBe("keep");
     expect(ask.output).toContain("Current answer: Meets (first note)");
     const note = ask.transcript.filter((e) => e.kind === "input" && e.message.startsWith("Note"));
     expect(note.at(-1)?.default).toBe("first note");
@@ -175,7 +178,8 @@ describe("finishing", () => {
     const steps = [LEADERS, ...pass(), "skip", "review", "finish", true, ...pass()];
     const { ask } = await session(kit, steps, MINI);
     expect(ask.output).toContain("6 item(s) not answered (5 required)");
-    expect(ask.output).toContain("2/7  Study · Prescribed material studied?");
+    // Positions and titles padded by display width: the item texts start in one column.
+    expect(ask.output).toMatch(/ {2}2\/7 {2}Study +· Prescribed material studied\?/);
     expect(ask.output).toContain("5 required item(s) are not answered yet.");
     // After "go to them": the item asked is the first missing one, item 2.
     const { answers, runs } = answersOf(kit);
@@ -247,7 +251,7 @@ describe("finishing", () => {
   });
 
   test("picking an item from the summary goes there", async () => {
-    const steps = [LEADERS, ...pass(), "review", "pick", 4, "na", "不涉及", ""];
+    const steps = [LEADERS, ...pass(), "review", "pick", 4, "na", "不涉及"];
     await session(kit, steps, MINI);
     const { answers } = answersOf(kit);
     expect(answers.map((a) => [a.itemKey, a.result])).toEqual([
@@ -278,8 +282,8 @@ describe("every field is checked before it is stored", () => {
       "next week", // not a date
       "20261231",
       "public",
+      "", // note
       "整改记录",
-      "",
     ];
     const { ask } = await session(kit, steps, MINI);
     const errors = ask.transcript.filter((e) => e.error).map((e) => e.error);
@@ -327,7 +331,7 @@ describe("every field is checked before it is stored", () => {
   });
 
   test("not applicable needs its reason", async () => {
-    const { ask } = await session(kit, [LEADERS, "na", "", "本校无此项", ""], MINI);
+    const { ask } = await session(kit, [LEADERS, "na", "", "本校无此项"], MINI);
     expect(ask.transcript.filter((e) => e.error).map((e) => e.error)).toEqual([
       "Why it does not apply is required.",
     ]);
@@ -366,5 +370,89 @@ describe("every field is checked before it is stored", () => {
     ]);
     const origin = ask.transcript.find((e) => e.kind === "select" && e.message === "Source of the problem");
     expect(origin?.default).toBe("inspection");
+  });
+});
+
+describe("a new round carries the old problems", () => {
+  test("shows an open problem before the result, continues it on fail, marks one done on pass", async () => {
+    const store = kit.open();
+    const first = seedRun(store, {
+      unit: "莲塘一小",
+      loaded: mini(1),
+      answers: {
+        "a.one": {
+          result: "fail",
+          rect: { problem: "学习时间被挤占", owner: "刘主任", deadline: "2020-01-01" },
+        },
+        "a.two": "partial",
+      },
+    });
+    store.close();
+    const steps = [
+      LEADERS,
+      // a.one: still failing. Every field offered as it stands; the past deadline may stay.
+      "fail",
+      "",
+      "",
+      "",
+      "",
+      "",
+      "deadline",
+      "",
+      "self-check",
+      "",
+      "",
+      // a.two: fixed now. Mark the rectification done, with what was done.
+      "pass",
+      true,
+      "已补学规定内容",
+      "",
+      "",
+    ];
+    const { ask } = await session(kit, steps, MINI);
+    expect(ask.output).toContain("Found in round 1 and not closed yet (Open):");
+    expect(ask.output).toContain("学习时间被挤占");
+    expect(ask.output).toContain("Responsible: 刘主任 · deadline: 2020-01-01 (");
+    expect(ask.output).toContain("Continues the rectification found in round 1 (not a new one).");
+    const problemPrompt = ask.transcript.find(
+      (e) => e.kind === "input" && e.message.startsWith("Problem found"),
+    );
+    expect(problemPrompt?.default).toBe("学习时间被挤占");
+    const check = kit.open();
+    try {
+      const unit = check.findUnitByName("莲塘一小")!;
+      const rects = check.listRectifications({ unitId: unit.id });
+      expect(rects.map((r) => [r.itemKey, r.runId, r.status, r.deadline, r.progress])).toEqual([
+        ["a.one", first.run.id, "open", "2020-01-01", null],
+        ["a.two", first.run.id, "done", "2026-12-31", "已补学规定内容"],
+      ]);
+      expect(check.listHistory(rects[1]!.id).at(-1)).toMatchObject({
+        fromStatus: "open",
+        toStatus: "done",
+        by: "张老师",
+        note: "Round 2: meets the requirement; marked done",
+      });
+    } finally {
+      check.close();
+    }
+  });
+});
+
+describe("the walk goes forward", () => {
+  test("after a jump, answering goes to the next unanswered item, not through answered ones", async () => {
+    // Items 1 and 3 answered, then a jump back to 2: answering it goes on to 4, skipping 3.
+    const steps = [LEADERS, ...pass(), "skip", ...pass(), "review", "pick", 1, ...pass()];
+    const { ask } = await session(kit, steps, MINI);
+    const headers = ask.transcript
+      .filter((e) => e.kind === "say")
+      .map((e) => / · (\d+\/7)/.exec(e.message)?.[1])
+      .filter((h) => h !== undefined);
+    expect(headers).toEqual(["1/7", "2/7", "3/7", "4/7", "2/7", "4/7"]);
+  });
+
+  test("the echo shows the answer given, never a menu action", async () => {
+    const { ask } = await session(kit, [LEADERS, "info", ...pass()], MINI);
+    const selects = ask.transcript.filter((e) => e.kind === "select" && e.message === "Result");
+    expect(selects.map((e) => e.echo)).toEqual([null, "Meets", undefined]);
   });
 });

@@ -1,34 +1,20 @@
 // The driver of an interactive check: it asks through `Ask`, commits every answer to
 // the store the moment it is given, and feeds the outcome to the state machine. Ctrl-C,
 // a closed terminal or a killed process can only lose the answer being typed.
+import stringWidth from "string-width";
 import type { Ask, Choice, ChoiceEntry } from "../ask/types.js";
 import { separator } from "../ask/types.js";
-import type { Checklist } from "../checklist/schema.js";
+import type { Checklist, Result } from "../checklist/schema.js";
 import { type Lang, localized, t } from "../i18n/index.js";
+import { daysOverdue } from "../rectify/overdue.js";
+import { statusKey } from "../rectify/status.js";
 import type { Store } from "../store/store.js";
-import {
-  type Answer,
-  RECTIFICATION_KINDS,
-  RECTIFICATION_ORIGINS,
-  type Rectification,
-  type RectificationKind,
-  type RectificationOrigin,
-} from "../store/types.js";
+import type { Answer, AnswerDraft, Rectification } from "../store/types.js";
 import type { Palette } from "../util/color.js";
-import {
-  type AnswerDraft,
-  type AnswerField,
-  type Check,
-  checkDeadline,
-  checkName,
-  checkText,
-  defaultOrigin,
-  fieldLabel,
-  kindLabel,
-  opensRectification,
-  originLabel,
-  resultLabel,
-} from "./fields.js";
+import { padDisplay, wrapIndented, wrapText } from "../util/wrap.js";
+import { askAnswer } from "./answer-form.js";
+import { fieldLabel, resultLabel } from "./fields.js";
+import { draftFields, draftLines, keptMessage } from "./kept.js";
 import {
   answeredCount,
   type CheckState,
@@ -49,9 +35,22 @@ export interface SessionDeps {
   today: string;
   lang: Lang;
   style: Palette;
+  /** Width of the terminal, for wrapping long item text (80 when unknown). */
+  columns?: number;
 }
 
-type ItemAction = "pass" | "partial" | "fail" | "na" | "keep" | "info" | "back" | "skip" | "review" | "pause";
+type ItemAction =
+  | "pass"
+  | "partial"
+  | "fail"
+  | "na"
+  | "resume"
+  | "keep"
+  | "info"
+  | "back"
+  | "skip"
+  | "review"
+  | "pause";
 type ReviewAction = "finish" | "first" | "pick" | "back" | "pause";
 
 /** Cut long text for one-line lists; CJK characters count double, as on screen. */
@@ -106,10 +105,50 @@ export function summaryLine(state: CheckState, lang: Lang): string {
   });
 }
 
+/** The line a stop or a pause ends with: what is kept, drafts included. */
+function keptLines(deps: SessionDeps, state: CheckState): string[] {
+  const drafts = deps.store.listDrafts(state.run.id);
+  return draftLines(drafts, state.slots, (s) => slotTitle(s, deps.lang));
+}
+
+/**
+ * Drafts of items the walk would not come to by itself (answered items being revised): offer to
+ * go to the first of them before anything else.
+ */
+async function offerDrafts(deps: SessionDeps, state: CheckState): Promise<CheckState> {
+  if (state.mode !== "item" && state.mode !== "review") return state;
+  // A draft of the item the walk starts at is shown with that item.
+  const here = state.mode === "item" ? state.slots[state.cursor]?.key : undefined;
+  const drafts = [...state.drafts.values()].filter((d) => d.itemKey !== here);
+  if (drafts.length === 0) return state;
+  const c = deps.style;
+  deps.ask.say(c.yellow(t("check.draft.elsewhere", { count: drafts.length })));
+  for (const line of draftLines(drafts, state.slots, (s) => slotTitle(s, deps.lang)))
+    deps.ask.say(`  ${line}`);
+  const target = state.slots.find((s) => s.key !== here && state.drafts.has(s.key));
+  if (!target) return state;
+  const go = await deps.ask.confirm({
+    message: t("check.draft.goThere", { position: `${target.index + 1}/${state.slots.length}` }),
+    default: true,
+  });
+  return go ? reduce(state, { type: "goto", index: target.index }) : state;
+}
+
 export async function runSession(deps: SessionDeps, initial: CheckState): Promise<CheckState> {
   let state = initial;
-  while (state.mode === "item" || state.mode === "review") {
-    state = state.mode === "item" ? await itemStep(deps, state) : await reviewStep(deps, state);
+  try {
+    state = await offerDrafts(deps, state);
+    while (state.mode === "item" || state.mode === "review") {
+      state = state.mode === "item" ? await itemStep(deps, state) : await reviewStep(deps, state);
+    }
+  } catch (e) {
+    // Ctrl-C at a prompt: say exactly what is kept (the entry point prints it, exit 130).
+    if (e instanceof Error && e.name === "ExitPromptError") {
+      Object.assign(e, {
+        kept: keptMessage(deps.store, state.run, state.slots, deps.unitName, (s) => slotTitle(s, deps.lang)),
+      });
+    }
+    throw e;
   }
   const c = deps.style;
   if (state.mode === "paused") {
@@ -123,6 +162,7 @@ export async function runSession(deps: SessionDeps, initial: CheckState): Promis
         }),
       ),
     );
+    for (const line of keptLines(deps, state)) deps.ask.say(line);
   } else if (state.mode === "finished") {
     deps.ask.say(
       c.green(
@@ -145,63 +185,151 @@ function resultChoices(lang: Lang): Choice<ItemAction>[] {
   return (["pass", "partial", "fail", "na"] as const).map((r) => ({ value: r, name: resultLabel(r, lang) }));
 }
 
+const deadlineText = (r: Rectification, today: string): string => {
+  if (r.deadline === null) return "—";
+  const late = daysOverdue(r, today);
+  return late === null ? r.deadline : t("check.carried.late", { deadline: r.deadline, days: late });
+};
+
+/** The problem an earlier round found and that is not closed yet, before the result is asked. */
+function carriedBlock(deps: SessionDeps, state: CheckState, r: Rectification): string[] {
+  const c = deps.style;
+  const width = deps.columns ?? 80;
+  const round = state.rounds.get(r.runId) ?? "?";
+  const label = (f: "problem" | "measure") => `  ${fieldLabel(f)}${t("check.carried.colon")}`;
+  const lines = [
+    c.yellow(t("check.carried.title", { round, status: t(statusKey(r.status)) })),
+    `${label("problem")}${wrapIndented(r.problem, width - stringWidth(label("problem")), " ".repeat(stringWidth(label("problem"))))}`,
+    `  ${t("check.carried.owner", { owner: r.owner, deadline: deadlineText(r, deps.today) })}`,
+  ];
+  if (r.status === "done") lines.push(`  ${c.dim(t("check.carried.doneWaiting"))}`);
+  lines.push(c.dim(`  ${t(r.status === "done" ? "check.carried.hintDone" : "check.carried.hint")}`));
+  return lines;
+}
+
+function itemChoices(slot: Slot, prev: Answer | undefined, draft: AnswerDraft | undefined, lang: Lang) {
+  const action = (value: ItemAction, name: string, more: Partial<Choice<ItemAction>> = {}) => ({
+    value,
+    name,
+    echo: false as const,
+    ...more,
+  });
+  const choices: ChoiceEntry<ItemAction>[] = [
+    ...(draft
+      ? [
+          action("resume", t("check.action.resumeDraft", { result: resultLabel(draft.result, lang) }), {
+            echo: resultLabel(draft.result, lang),
+          }),
+        ]
+      : []),
+    // On an answered item one key keeps the answer and moves on.
+    ...(prev ? [action("keep", t("check.action.keep"))] : []),
+    ...resultChoices(lang),
+    separator(),
+    action("info", t("check.action.info")),
+    action(
+      "back",
+      t("check.action.back"),
+      slot.index === 0 ? { disabled: t("check.action.back.first") } : {},
+    ),
+    action("skip", t("check.action.skip")),
+    action("review", t("check.action.review")),
+    action("pause", t("check.action.pause")),
+  ];
+  return choices;
+}
+
 async function itemStep(deps: SessionDeps, state: CheckState): Promise<CheckState> {
   const { ask, lang } = deps;
   const c = deps.style;
   const slot = state.slots[state.cursor]!;
   const prev = state.answers.get(slot.key);
+  const carried = state.carried.get(slot.key);
+  const draft = state.drafts.get(slot.key);
   ask.say("");
   const optional = slot.required ? "" : c.dim(t("check.review.optionalMark"));
   ask.say(c.bold(c.cyan(`${slotTitle(slot, lang)} · ${slot.index + 1}/${state.slots.length}`)) + optional);
-  ask.say(c.bold(slotText(slot, lang)));
+  ask.say(c.bold(wrapText(slotText(slot, lang), deps.columns ?? 80).join("\n")));
   if (prev) ask.say(c.dim(t("check.item.current", { answer: describeAnswer(prev, lang) })));
-  const choices: ChoiceEntry<ItemAction>[] = [
-    ...resultChoices(lang),
-    separator(),
-    ...(prev ? [{ value: "keep" as const, name: t("check.action.keep") }] : []),
-    { value: "info", name: t("check.action.info") },
-    {
-      value: "back",
-      name: t("check.action.back"),
-      ...(slot.index === 0 ? { disabled: t("check.action.back.first") } : {}),
-    },
-    { value: "skip", name: t("check.action.skip") },
-    { value: "review", name: t("check.action.review") },
-    { value: "pause", name: t("check.action.pause") },
-  ];
+  if (carried) for (const line of carriedBlock(deps, state, carried)) ask.say(line);
+  if (draft) {
+    const fields = draftFields(draft);
+    ask.say(
+      c.yellow(
+        fields.length > 0
+          ? t("check.draft.found", {
+              result: resultLabel(draft.result, lang),
+              fields: fields.join(t("check.kept.sep")),
+            })
+          : t("check.draft.foundResultOnly", { result: resultLabel(draft.result, lang) }),
+      ),
+    );
+  }
+  const choices = itemChoices(slot, prev, draft, lang);
+  const fallback = draft ? "resume" : prev ? "keep" : undefined;
   for (;;) {
     const action = await ask.select<ItemAction>({
       message: t("check.ask.result"),
       choices,
-      ...(prev ? { default: prev.result } : {}),
+      ...(fallback ? { default: fallback } : {}),
     });
     switch (action) {
       case "info":
         ask.say(itemInfo(slot, c));
         continue;
       case "keep":
+        if (draft) deps.store.deleteDraft(state.run.id, slot.key);
+        return reduce(draft ? reduce(state, { type: "draftDiscarded", key: slot.key }) : state, {
+          type: "keep",
+        });
       case "back":
       case "skip":
       case "review":
       case "pause":
         return reduce(state, { type: action });
-      default: {
-        const draft = await askDraft(deps, state, slot, action, prev, state.rectifications.get(slot.key));
-        const saved = deps.store.saveAnswer(state.run.id, {
-          itemKey: slot.key,
-          sectionId: slot.section.id,
-          itemId: slot.item.id,
-          leader: slot.leader,
-          result: draft.result,
-          note: draft.note,
-          evidence: draft.evidence,
-          naReason: draft.naReason,
-          ...(draft.rectification ? { rectification: draft.rectification } : {}),
-        });
-        return reduce(state, { type: "answered", ...saved });
-      }
+      default:
+        return answerItem(deps, state, slot, action === "resume" ? draft!.result : action);
     }
   }
+}
+
+async function answerItem(
+  deps: SessionDeps,
+  state: CheckState,
+  slot: Slot,
+  result: Result,
+): Promise<CheckState> {
+  const prevRect = state.rectifications.get(slot.key);
+  const carried = state.carried.get(slot.key);
+  const input = await askAnswer(
+    {
+      store: deps.store,
+      ask: deps.ask,
+      lang: deps.lang,
+      today: deps.today,
+      runId: state.run.id,
+      checklistId: state.run.checklistId,
+      round: state.round,
+    },
+    slot,
+    result,
+    { prev: state.answers.get(slot.key), prevRect, carried, draft: state.drafts.get(slot.key) },
+  );
+  const saved = deps.store.saveAnswer(state.run.id, input);
+  const c = deps.style;
+  if (saved.continued && saved.rectification && prevRect?.id !== saved.rectification.id) {
+    deps.ask.say(
+      c.dim(t("check.carried.continued", { round: state.rounds.get(saved.rectification.runId) ?? "?" })),
+    );
+  }
+  if (saved.markedDone) deps.ask.say(c.dim(t("check.carried.markedDone")));
+  const now = saved.continued ? saved.rectification : saved.markedDone;
+  return reduce(state, {
+    type: "answered",
+    answer: saved.answer,
+    rectification: saved.rectification,
+    ...(now ? { carried: now } : {}),
+  });
 }
 
 function itemInfo(slot: Slot, c: Palette): string {
@@ -213,103 +341,6 @@ function itemInfo(slot: Slot, c: Palette): string {
   ];
   if (!slot.required) lines.push(c.dim(t("check.info.optional")));
   return lines.join("\n");
-}
-
-/** Ask for text until it passes `check`; the previous value is the default. */
-async function askChecked<T extends string | null>(
-  ask: Ask,
-  message: string,
-  check: (raw: string) => Check<T>,
-  previous: string | null | undefined,
-): Promise<T> {
-  const raw = await ask.input({
-    message,
-    ...(previous ? { default: previous } : {}),
-    validate: (v) => {
-      const r = check(v);
-      return r.ok ? true : r.message;
-    },
-    format: (v) => {
-      const r = check(v);
-      return r.ok ? (r.value ?? "") : v;
-    },
-  });
-  const r = check(raw);
-  // The adapter only returns values that passed `validate`.
-  if (!r.ok) throw new Error(r.message);
-  return r.value;
-}
-
-function textPrompt(field: AnswerField, required: boolean, hint?: string): string {
-  const label = fieldLabel(field);
-  const suffix = [hint, required ? undefined : t("check.ask.optional")]
-    .filter(Boolean)
-    .join(t("check.ask.hintSep"));
-  return suffix ? `${label}${t("check.ask.hintOpen")}${suffix}${t("check.ask.hintClose")}` : label;
-}
-
-async function askDraft(
-  deps: SessionDeps,
-  state: CheckState,
-  slot: Slot,
-  result: "pass" | "partial" | "fail" | "na",
-  prev: Answer | undefined,
-  prevRect: Rectification | undefined,
-): Promise<AnswerDraft> {
-  const { ask, lang } = deps;
-  const text = (field: AnswerField, required: boolean, previous: string | null | undefined, hint?: string) =>
-    askChecked(ask, textPrompt(field, required, hint), (v) => checkText(v, field, required), previous);
-  const evidenceHint = slot.item.evidence
-    ? t("check.ask.evidenceHint", { evidence: slot.item.evidence })
-    : undefined;
-
-  if (result === "na") {
-    const naReason = await text("naReason", true, prev?.naReason);
-    const note = await text("note", false, prev?.note);
-    return { result, naReason, note, evidence: null, rectification: null };
-  }
-  if (!opensRectification(result)) {
-    const note = await text("note", false, prev?.note);
-    const evidence = await text("evidence", false, prev?.evidence, evidenceHint);
-    return { result, note, evidence, naReason: null, rectification: null };
-  }
-
-  const problem = (await text("problem", true, prevRect?.problem))!;
-  const measure = (await text("measure", true, prevRect?.measure))!;
-  // In a per-leader section the leader answers for his own six checks (§5).
-  const owner = await askChecked(
-    ask,
-    textPrompt("owner", true),
-    (v) => checkName(v, "owner"),
-    prevRect?.owner ?? slot.leader,
-  );
-  const leaderInCharge = await text("leaderInCharge", false, prevRect?.leaderInCharge);
-  const department = await text("department", false, prevRect?.department);
-  const kind = await ask.select<RectificationKind>({
-    message: fieldLabel("kind"),
-    choices: RECTIFICATION_KINDS.map((k) => ({ value: k, name: kindLabel(k, lang) })),
-    default: prevRect?.kind ?? "deadline",
-  });
-  const deadline = await askChecked(
-    ask,
-    textPrompt("deadline", kind === "deadline", t("check.ask.deadlineHint")),
-    (v) => checkDeadline(v, { today: deps.today, kind }),
-    prevRect?.deadline,
-  );
-  const origin = await ask.select<RectificationOrigin>({
-    message: fieldLabel("origin"),
-    choices: RECTIFICATION_ORIGINS.map((o) => ({ value: o, name: originLabel(o, lang) })),
-    default: prevRect?.origin ?? defaultOrigin(state.run.checklistId, slot.item),
-  });
-  const evidence = await text("evidence", false, prevRect?.evidence ?? prev?.evidence, evidenceHint);
-  const note = await text("note", false, prev?.note);
-  return {
-    result,
-    note,
-    evidence,
-    naReason: null,
-    rectification: { problem, measure, owner, leaderInCharge, department, deadline, kind, origin, evidence },
-  };
 }
 
 // ───────────────────────── the summary before finishing ─────────────────────────
@@ -326,10 +357,16 @@ async function reviewStep(deps: SessionDeps, state: CheckState): Promise<CheckSt
   ask.say(summaryLine(state, lang));
   if (open.length > 0) {
     ask.say(c.yellow(t("check.review.unanswered", { count: open.length, required: missing.length })));
-    for (const s of open.slice(0, LIST_MAX)) {
+    const shown = open.slice(0, LIST_MAX);
+    // Positions right-aligned, titles padded by display width: the texts start in one column.
+    const pos = (s: Slot) => `${s.index + 1}/${state.slots.length}`;
+    const posWidth = Math.max(...shown.map((s) => pos(s).length));
+    const titleWidth = Math.max(...shown.map((s) => stringWidth(slotTitle(s, lang))));
+    const room = Math.max(20, (deps.columns ?? 80) - posWidth - titleWidth - 10);
+    for (const s of shown) {
       const mark = s.required ? "" : c.dim(t("check.review.optionalMark"));
       ask.say(
-        `  ${s.index + 1}/${state.slots.length}  ${slotTitle(s, lang)} · ${clip(slotText(s, lang), 50)}${mark}`,
+        `  ${padDisplay(pos(s), posWidth, "start")}  ${padDisplay(slotTitle(s, lang), titleWidth)} · ${clip(slotText(s, lang), room)}${mark}`,
       );
     }
     if (open.length > LIST_MAX) ask.say(c.dim(t("check.review.more", { count: open.length - LIST_MAX })));
@@ -363,18 +400,21 @@ async function reviewStep(deps: SessionDeps, state: CheckState): Promise<CheckSt
     case "pause":
       return reduce(state, { type: action });
     case "pick": {
+      const pickTitleWidth = Math.max(...state.slots.map((s) => stringWidth(slotTitle(s, lang))));
       const index = await ask.select<number>({
         message: t("check.review.pickAsk"),
         choices: [
           ...state.slots.map((s) => {
             const a = state.answers.get(s.key);
+            const no = padDisplay(`${s.index + 1}.`, String(state.slots.length).length + 1, "start");
             return {
               value: s.index,
-              name: `${s.index + 1}. ${slotTitle(s, lang)} · ${clip(slotText(s, lang), 36)}  ${a ? c.dim(describeAnswer(a, lang)) : c.yellow(t("check.review.notAnswered"))}`,
+              name: `${no} ${padDisplay(slotTitle(s, lang), pickTitleWidth)} · ${padDisplay(clip(slotText(s, lang), 36), 36)}  ${a ? c.dim(describeAnswer(a, lang)) : c.yellow(t("check.review.notAnswered"))}`,
+              echo: `${s.index + 1}. ${slotTitle(s, lang)}`,
             };
           }),
           separator(),
-          { value: -1, name: t("check.review.pickCancel") },
+          { value: -1, name: t("check.review.pickCancel"), echo: false as const },
         ],
         default: first?.index ?? 0,
         pageSize: 12,

@@ -55,7 +55,7 @@ export async function run(raw: unknown, ctx: Context): Promise<number> {
     // A wrong flag is reported before the first question, not after it.
     const early = opts.checklist === undefined ? undefined : await loadSet(ctx);
     if (early && opts.checklist !== undefined) checkChecklistFlag(store, early, opts.checklist);
-    const ask = new InquirerAsk({ output: process.stdout });
+    const ask = new InquirerAsk({ output: process.stdout, style: ctx.out });
     const unitName = await chooseUnit(store, ask, opts.unit);
     const [{ startInteractive }, { runSession }, set] = await Promise.all([
       import("../check/setup.js"),
@@ -77,6 +77,7 @@ export async function run(raw: unknown, ctx: Context): Promise<number> {
         today: localToday(),
         lang: ctx.lang,
         style,
+        columns: process.stdout.columns || 80,
       },
       started.state,
     );

@@ -9,6 +9,7 @@ import { usageError, userError } from "../errors.js";
 import { t } from "../i18n/index.js";
 import { type ExportResult, exportLedgers, FORMATS, type ProgressEvent } from "../ledger/export.js";
 import { loadTemplateOrThrow } from "../ledger/template.js";
+import { parseLedgerView } from "../rectify/view-options.js";
 import { openStore } from "../store/store.js";
 import { localToday } from "../util/dates.js";
 import { displayPath, templatePath } from "./paths.js";
@@ -20,6 +21,8 @@ const Options = z.object({
   out: z.optional(z.string()),
   format: z.optional(z.enum(FORMATS)),
   template: z.optional(z.string()),
+  open: z.optional(z.boolean()),
+  since: z.optional(z.string()),
   force: z.optional(z.boolean()),
 });
 
@@ -101,6 +104,7 @@ export async function run(raw: unknown, ctx: Context): Promise<number> {
   const display = displayPath(ctx);
   const templateFile = templatePath(ctx, opts.template);
   const template = loadTemplateOrThrow(templateFile, display);
+  const view = parseLedgerView(opts);
 
   // A missing database means nothing has been checked yet; do not create one just to say so.
   if (!existsSync(ctx.dbPath)) {
@@ -122,6 +126,7 @@ export async function run(raw: unknown, ctx: Context): Promise<number> {
         template,
         force: opts.force ?? false,
         today: localToday(),
+        view,
         show: display,
       },
       progress.report,

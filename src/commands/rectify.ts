@@ -19,6 +19,7 @@ import {
 import { SnapshotReader } from "../rectify/snapshot.js";
 import { ALL_STATUSES, parseStatus } from "../rectify/status.js";
 import { describeRefusal, statusLabel, updateRectification } from "../rectify/update.js";
+import { parseLedgerView } from "../rectify/view-options.js";
 import { walkQueue, walkRectifications } from "../rectify/walk.js";
 import type { Store } from "../store/store.js";
 import type { HistoryEntry, RectificationStatus } from "../store/types.js";
@@ -78,7 +79,10 @@ function resolveId(store: Store, input: string) {
 
 const ListOptions = z.object({
   unit: z.optional(z.string()),
+  checklist: z.optional(z.string()),
   status: z.optional(z.string()),
+  open: z.optional(z.boolean()),
+  since: z.optional(z.string()),
   overdue: z.optional(z.boolean()),
   owner: z.optional(z.string()),
   dueWithin: z.optional(z.string()),
@@ -86,7 +90,8 @@ const ListOptions = z.object({
 });
 
 function parseFilter(store: Store, opts: z.infer<typeof ListOptions>): ListFilter {
-  const filter: ListFilter = {};
+  const filter: ListFilter = parseLedgerView(opts);
+  if (opts.checklist !== undefined) filter.checklistId = opts.checklist.trim();
   const unitId = unitFilter(store, opts.unit);
   if (unitId) filter.unitId = unitId;
   if (opts.status !== undefined) filter.statuses = parseStatuses(opts.status);
@@ -222,6 +227,9 @@ export async function runShow(id: string, raw: unknown, ctx: Context): Promise<n
     ["rectify.field.closedAt", orDash(view.closedAt)],
     ["rectify.field.closedBy", orDash(view.closedBy)],
     ["rectify.field.remark", orDash(view.remark)],
+    ...(view.continuedBy
+      ? ([["rectify.field.continuedBy", view.continuedBy.slice(0, 8)]] as [MessageKey, string][])
+      : []),
     ["rectify.field.createdAt", localDateTime(view.createdAt)],
   ];
   const labels = fields.map(([k]) => t(k));

@@ -125,7 +125,8 @@ export const en = {
   "guide.noTty":
     "\nNo terminal here (a script or CI): `lookback check --answers FILE` fills a check from a YAML file.\n",
   "guide.lang": "English",
-  "check.interrupted": "Stopped. Every answer given so far is saved; run `lookback check` again to continue.",
+  "check.interrupted":
+    "Stopped. What was saved before is unaffected; run `lookback check` again to continue.",
   "error.nativeModule":
     "The SQLite module (better-sqlite3) could not be loaded: it was built for another version of Node.js (after a Node upgrade), or it is missing or damaged.",
   "error.nativeModule.hint":
@@ -152,6 +153,10 @@ export const en = {
   "export.help.format": "file format: xlsx (default), csv or json",
   "export.help.template": "ledger template (default: the built-in templates/ledger.yaml)",
   "export.help.force": "overwrite files that already exist",
+  "export.help.open": "only rectifications not closed yet (未销号); the summary counts the same",
+  "export.help.since": "only problems found on or after DATE (e.g. 2026-09-01)",
+  "view.badSince": "--since needs a date such as 2026-09-01, not `{value}`.",
+  "view.badSince.hint": "Write the date as 2026-09-01, 2026/9/1 or 20260901.",
   "export.noSelection": "Say which units to export: --unit NAME (repeatable) or --all.",
   "export.noSelection.hint":
     "For example: lookback export --unit 南昌县莲塘第一中学, or lookback export --all.",
@@ -362,6 +367,16 @@ export const en = {
   "rectify.help.overdue": "only late items (deadline passed, not done)",
   "rectify.help.owner": "only items whose responsible person (责任人) contains NAME",
   "rectify.help.dueWithin": "only items due from today up to DAYS days ahead, not yet done",
+  "rectify.refused.openElsewhere":
+    "{id} cannot be reopened: the same item already has {other}, not closed (the problem found again).",
+  "rectify.refused.openElsewhere.hint": "Follow the problem on {other}: lookback rectify show {other}",
+  "rectify.field.continuedBy": "Continued by",
+  "rectify.refused.continued":
+    "{id} is an earlier copy of the same problem, carried on by {by}: it cannot be updated itself.",
+  "rectify.refused.continued.hint": "Update {by} instead: lookback rectify update {by} --status …",
+  "rectify.help.checklist": "only rectifications found with this checklist (its id, e.g. self-check)",
+  "rectify.help.open": "only items not closed yet (未销号: open, in progress or done)",
+  "rectify.help.since": "only problems found on or after DATE (e.g. 2026-09-01)",
   "rectify.help.newStatus": "new status: open, in-progress, done, closed (or 未整改, 整改中, 已完成, 已销号)",
   "rectify.help.note": "why, kept in the history (required when going back a step)",
   "rectify.help.by": "who made the change (required to close: who verified it)",
@@ -486,6 +501,8 @@ export const en = {
   "import.reason.newer": "written by a newer lookback (database version {detail})",
   "import.reason.corrupt": "damaged ({detail})",
   "import.reason.unreadable": "cannot be read ({detail})",
+  "import.reason.open-twice":
+    "not merged: it and this database each hold a different open rectification for the same item of one unit ({detail})",
   "import.reason.failed": "could not be merged ({detail})",
   "import.conflicts": "{count} unit(s) not merged, {runs} run(s) skipped:",
   "import.conflict": "{file}: unit {name} has code {code} in the file but {localCode} here",
@@ -583,6 +600,43 @@ export const en = {
   "check.field.deadline": "Deadline",
   "check.field.kind": "Kind of rectification",
   "check.field.origin": "Source of the problem",
+  "check.field.progress": "完成情况 (what was done)",
+  "check.carried.title": "Found in round {round} and not closed yet ({status}):",
+  "check.carried.colon": ": ",
+  "answers.done.nothingOpen":
+    "`done` ignored: this item has no rectification still open from an earlier round.",
+  "answers.done.notPass":
+    "`done` ignored: it marks an earlier rectification done only with result pass (符合).",
+  "answers.carried.open":
+    "The rectification “{problem}” ({id}) of an earlier round stays open; write `done: 完成情况` to mark it done.",
+  "check.carried.owner": "Responsible: {owner} · deadline: {deadline}",
+  "check.carried.late": "{deadline} ({days} days overdue)",
+  "check.carried.doneWaiting": "Marked done; waiting to be verified and closed (销号).",
+  "check.carried.hint": "Partly meets / Does not meet continues this rectification; Meets can mark it done.",
+  "check.carried.hintDone":
+    "Partly meets / Does not meet sends it back to in progress (整改中); Meets leaves it done.",
+  "check.carried.markDone": "Mark that rectification done (已完成; closing it needs a verifier)?",
+  "check.carried.doneNote": "Round {round}: meets the requirement; marked done",
+  "check.carried.continueNote": "Round {round}: {result}; rectification continued",
+  "check.carried.continued": "Continues the rectification found in round {round} (not a new one).",
+  "check.carried.markedDone": "Rectification marked done; it stays on the ledger until verified and closed.",
+  "check.draft.found": "Left half-filled last time: {result}; kept: {fields}.",
+  "check.draft.foundResultOnly": "Left half-filled last time: {result} chosen, nothing else typed yet.",
+  "check.draft.elsewhere": "{count} answer(s) left half-filled last time:",
+  "check.draft.goThere": "Go to item {position} and carry on with it?",
+  "check.action.resumeDraft": "Carry on with it ({result}) →",
+  "check.kept.stopped": "Stopped. {answered}/{total} answers are saved (each one the moment it was given).",
+  "check.kept.draft":
+    "Item {position} ({item}) is not saved as an answer yet; kept as a draft: {result}; {fields}.",
+  "check.kept.draftResultOnly":
+    "Item {position} ({item}) is not saved as an answer yet; kept: {result} chosen, nothing else typed.",
+  "check.kept.partial": "{field} (cut off before Enter, kept as typed)",
+  "check.kept.markDone": "mark done: yes",
+  "check.kept.notMarkDone": "mark done: no",
+  "check.kept.sep": ", ",
+  "check.kept.next": "To continue: lookback check --unit {unit} --checklist {checklist}",
+  "check.kept.nextDraft":
+    "To continue, and get back what was typed: lookback check --unit {unit} --checklist {checklist}",
   "check.field.required": "{field} is required.",
   "check.field.tooLong": "{field} is too long (at most {max} characters).",
   "check.field.controlChars": "{field} cannot contain control characters.",

@@ -13,6 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { writeVersion1WithDuplicates } from "../../test/fixtures/store/v1.js";
 import { builtin, dump, makeSchool, rowCounts } from "../../test/helpers/school.js";
 import { APPLICATION_ID } from "../store/db.js";
 import { openStore, type Store } from "../store/store.js";
@@ -455,5 +456,73 @@ describe("sources", () => {
     expect(() => expandSources(["empty"], dir, targetFile())).toThrow(
       expect.objectContaining({ code: "import.noDb" }),
     );
+  });
+});
+
+describe("rounds and the one-open-rectification rule", () => {
+  test("a school still on the first schema, with duplicates, arrives migrated: nothing lost, one open", () => {
+    const file = path.join(dir, "old-school.db");
+    writeVersion1WithDuplicates(file);
+    const before = readFileSync(file);
+    ok(importDatabase(target, file));
+    expect(readFileSync(file).equals(before)).toBe(true); // the school's file is never changed
+    const rects = target.listRectifications();
+    expect(rects.map((r) => [r.id, r.status, r.checklistId, r.continuedBy])).toEqual([
+      ["x1", "in-progress", "mini", "x2"],
+      ["x2", "open", "mini", null],
+    ]);
+    expect(
+      target
+        .listHistory("x1")
+        .map((h) => h.id)
+        .slice(0, 2),
+    ).toEqual(["h1", "h2"]);
+    expect(target.listAnswers("r2")[0]?.rectificationId).toBe("x2");
+  });
+
+  test("a file holding another open rectification of an item the bureau holds open is refused whole", () => {
+    const file = path.join(dir, "old-school.db");
+    writeVersion1WithDuplicates(file);
+    ok(importDatabase(target, file));
+    // The bureau's copy says x2 is closed and its item was found again in a run of its own.
+    const unit = target.findUnitByName("莲塘一小")!;
+    target.db
+      .prepare(
+        "UPDATE rectifications SET status = 'closed', updated_at = '2027-01-01T00:00:00.000Z' WHERE id = 'x2'",
+      )
+      .run();
+    const snap = target.getSnapshot("h")!;
+    const run = target.createRun({ unitId: unit.id, snapshot: snap, respondent: "督导组", leaders: [] });
+    target.saveAnswer(run.id, {
+      itemKey: "a.one",
+      sectionId: "a",
+      itemId: "one",
+      leader: null,
+      result: "fail",
+      note: null,
+      evidence: null,
+      naReason: null,
+      rectification: {
+        problem: "督导发现",
+        measure: "m",
+        owner: "o",
+        leaderInCharge: null,
+        department: null,
+        deadline: null,
+        kind: "immediate",
+        origin: "inspection",
+        evidence: null,
+      },
+    });
+    const other = path.join(dir, "other-copy.db");
+    writeVersion1WithDuplicates(other);
+    // The school reopened x2 later than the bureau closed it.
+    edit(other, (db) => {
+      db.prepare("UPDATE rectifications SET updated_at = '2027-02-01T00:00:00.000Z' WHERE id = 'x2'").run();
+    });
+    const snapshot = dump(targetFile());
+    const r = importDatabase(target, other);
+    expect(r).toMatchObject({ ok: false, reason: "open-twice" });
+    expect(dump(targetFile())).toEqual(snapshot);
   });
 });

@@ -81,6 +81,11 @@ function classify(e: unknown): ImportFailure {
   const code = typeof err.code === "string" ? err.code : "";
   const message = typeof err.message === "string" ? err.message : String(e);
   if (code === "SQLITE_NOTADB") return new ImportFailure("not-sqlite", message);
+  // The index that keeps one not-closed rectification per unit and item: the file and this
+  // database each hold a different one for the same problem (the file is left out, whole).
+  if (code === "SQLITE_CONSTRAINT_UNIQUE" && message.includes("rectifications.checklist_id")) {
+    return new ImportFailure("open-twice", message);
+  }
   if (code.startsWith("SQLITE_CORRUPT")) return new ImportFailure("corrupt", message);
   if (code === "ENOENT" || code === "EACCES" || code === "EISDIR" || code === "EPERM") {
     return new ImportFailure("unreadable", message);
@@ -185,6 +190,8 @@ interface Statements {
   upsertAnswers: Database.Statement;
   countRects: Database.Statement;
   upsertRects: Database.Statement;
+  relinkAnswers: Database.Statement;
+  relinkContinued: Database.Statement;
   countHistory: Database.Statement;
   insertHistory: Database.Statement;
 }
@@ -221,6 +228,7 @@ function prepare(db: Db): Statements {
     conflicts: string[],
     keep: string[],
     mapped: Record<string, string> = {},
+    order = "",
   ) => {
     const cols = columns(db, table);
     const select = cols.map((c) => mapped[c] ?? `${alias}.${q(c)}`).join(", ");
@@ -235,7 +243,7 @@ function prepare(db: Db): Statements {
       )
       .join(" ");
     return db.prepare(
-      `INSERT INTO main.${q(table)} (${cols.map(q).join(", ")}) SELECT ${select} FROM ${from} WHERE ${where} ${clauses}`,
+      `INSERT INTO main.${q(table)} (${cols.map(q).join(", ")}) SELECT ${select} FROM ${from} WHERE ${where} ${order} ${clauses}`,
     );
   };
   const runsFrom = "temp.stage_runs r JOIN temp.import_runs ir ON ir.run_id = r.id";
@@ -329,6 +337,28 @@ function prepare(db: Db): Statements {
       ["run_id, item_key", "id"],
       ["id", "run_id", "item_key", "created_at"],
       { unit_id: "ir.unit_id" },
+      // Rows that close (or hand on) a problem before rows that open it again: a school's later
+      // round may have closed one rectification and opened another for the same item, and the
+      // index allows one not-closed rectification per item at every row.
+      "ORDER BY (x.status <> 'closed' AND x.continued_by IS NULL), x.created_at, x.id",
+    ),
+    // References by id to a rectification that this database holds under another id (the same
+    // run and item, written on another copy of the school's file) follow it.
+    relinkAnswers: db.prepare(
+      `UPDATE main.answers SET rectification_id = (
+         SELECT m.id FROM temp.stage_rects sx
+         JOIN main.rectifications m ON m.run_id = sx.run_id AND m.item_key = sx.item_key
+         WHERE sx.id = main.answers.rectification_id)
+       WHERE rectification_id IS NOT NULL AND run_id IN (SELECT run_id FROM temp.import_runs)
+         AND NOT EXISTS (SELECT 1 FROM main.rectifications r WHERE r.id = main.answers.rectification_id)`,
+    ),
+    relinkContinued: db.prepare(
+      `UPDATE main.rectifications SET continued_by = (
+         SELECT m.id FROM temp.stage_rects sx
+         JOIN main.rectifications m ON m.run_id = sx.run_id AND m.item_key = sx.item_key
+         WHERE sx.id = main.rectifications.continued_by)
+       WHERE continued_by IS NOT NULL AND run_id IN (SELECT run_id FROM temp.import_runs)
+         AND NOT EXISTS (SELECT 1 FROM main.rectifications r WHERE r.id = main.rectifications.continued_by)`,
     ),
     countHistory: db.prepare(
       `SELECT count(*) AS total, coalesce(sum(mh.id IS NULL), 0) AS added, 0 AS updated
@@ -435,6 +465,8 @@ function merge(st: Statements): { counts: KindCounts; conflicts: UnitConflict[] 
   st.upsertAnswers.run();
   counts.rectifications = toCounts(st.countRects.get() as CountRow, removed);
   st.upsertRects.run();
+  st.relinkAnswers.run();
+  st.relinkContinued.run();
   counts.history = toCounts(st.countHistory.get() as CountRow);
   st.insertHistory.run();
   return { counts, conflicts };

@@ -23,6 +23,8 @@ export const FAILURE_REASONS = [
   "newer",
   "corrupt",
   "unreadable",
+  /** The file and this database hold two different not-closed rectifications for one unit's item. */
+  "open-twice",
   "failed",
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];

@@ -19,11 +19,33 @@ export function calendarDate(value: string | null): Cell {
   return Number.isNaN(ms) ? value : { date: localDateOf(value) };
 }
 
-export function ledgerCell(field: LedgerField, row: LedgerRow, labels: Labels): Cell {
+/** The columns a ledger has, for what 备注 leaves out because a column already shows it. */
+export function ledgerContext(fields: readonly LedgerField[]): LedgerContext {
+  return { verifierColumn: fields.includes("closed_by"), overdueColumn: fields.includes("overdue") };
+}
+
+/** What a cell needs to know of the other columns: 备注 leaves out what a column already shows. */
+export interface LedgerContext {
+  verifierColumn?: boolean;
+  overdueColumn?: boolean;
+}
+
+export function ledgerCell(
+  field: LedgerField,
+  row: LedgerRow,
+  labels: Labels,
+  ctx: LedgerContext = {},
+): Cell {
   const r = row.rectification;
   switch (field) {
     case "seq":
       return row.seq;
+    case "item_no":
+      return row.leader === null ? row.number : `${row.number}\n${row.leader}`;
+    case "round":
+      return row.round === null ? null : labels.round.replace("{n}", String(row.round));
+    case "found_on":
+      return { date: row.foundOn };
     case "item_key":
       return r.itemKey;
     case "section":
@@ -55,11 +77,11 @@ export function ledgerCell(field: LedgerField, row: LedgerRow, labels: Labels): 
     case "closed_at":
       return calendarDate(r.closedAt);
     case "remark":
-      return remarkOf(row, labels);
+      return remarkOf(row, labels, ctx);
     case "closed_by":
       return r.closedBy;
     case "overdue":
-      return row.overdue ? labels.overdue : null;
+      return row.daysOverdue === null ? null : overdueWords(row.daysOverdue, labels);
     case "created_at":
       return calendarDate(r.createdAt);
     case "id":
@@ -166,13 +188,32 @@ export function cellText(cell: Cell): string {
   return `${(cell.rate * 100).toFixed(1)}%`;
 }
 
-/** 备注: the rectification's own remark, and the relapse (反弹) note when the item came back. */
-export function remarkOf(row: LedgerRow, labels: Labels): string | null {
+const overdueWords = (days: number, labels: Labels): string =>
+  labels.overdueDays.replace("{days}", String(days));
+
+/**
+ * 备注: overdue in words (a black-and-white print loses the colour), who verified a closed item,
+ * the rectification's own remark, the relapse (反弹) note when the item came back, and the
+ * duplicates of an older version this row carries on.
+ */
+export function remarkOf(row: LedgerRow, labels: Labels, opts: LedgerContext = {}): string | null {
+  const r = row.rectification;
   const relapse = row.relapse
     ? labels.relapse
         .replace("{closedAt}", row.relapse.closedAt ?? "?")
         .replace("{closedBy}", row.relapse.closedBy ?? "?")
     : null;
-  const parts = [row.rectification.remark, relapse].filter((p): p is string => !!p);
+  const verified =
+    r.status === "closed" && r.closedBy && !opts.verifierColumn
+      ? labels.verified.replace("{closedBy}", r.closedBy)
+      : null;
+  const merged =
+    row.merged.length > 0
+      ? labels.merged
+          .replace("{rounds}", String(row.round ?? "?"))
+          .replace("{ids}", row.merged.map((id) => id.slice(0, 8)).join("、"))
+      : null;
+  const late = row.daysOverdue === null || opts.overdueColumn ? null : overdueWords(row.daysOverdue, labels);
+  const parts = [r.remark, late, verified, relapse, merged].filter((p): p is string => !!p);
   return parts.length > 0 ? parts.join("；") : null;
 }

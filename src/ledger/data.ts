@@ -4,9 +4,11 @@
 import { type Checklist, ChecklistSchema } from "../checklist/schema.js";
 import { userError } from "../errors.js";
 import { relapsesIn } from "../rectify/compare.js";
+import { countFollowUp, foundOn, inView, type LedgerView } from "../rectify/counts.js";
+import { daysOverdue } from "../rectify/overdue.js";
+import { roundsOf } from "../rectify/rounds.js";
 import type { Store } from "../store/store.js";
 import type { Answer, Rectification, Run, Unit } from "../store/types.js";
-import { isOverdue } from "../util/dates.js";
 import { yamlValue } from "../yaml/parse.js";
 import type { LedgerLanguage } from "./labels.js";
 
@@ -14,6 +16,11 @@ import type { LedgerLanguage } from "./labels.js";
 export interface ItemSlot {
   /** `section.item` or `section.item@leader` */
   key: string;
+  /**
+   * 问题编号 as a person reads it aloud and finds it in the checklist: `2-3` is the 3rd item of
+   * the 2nd section (the leader's name goes beside it, see `leader`).
+   */
+  number: string;
   sectionId: string;
   itemId: string;
   leader: string | null;
@@ -28,14 +35,23 @@ export interface ChecklistInfo {
   title: string;
 }
 
-/** 整改台账 row. */
+/** 整改台账 row: one rectification of the unit, from whichever round found it. */
 export interface LedgerRow {
   seq: number;
   rectification: Rectification;
+  /** 问题编号 (`2-3`), the leader's name kept apart in `leader`. */
+  number: string;
   section: string;
   item: string;
   leader: string | null;
+  /** 发现轮次: the round of the unit's checklist that found the problem (the earliest, for a merged duplicate). */
+  round: number | null;
+  /** The local day it was found. */
+  foundOn: string;
+  /** Ids of duplicates an older version left, which this row carries on (continuedBy). */
+  merged: string[];
   overdue: boolean;
+  daysOverdue: number | null;
   /** 反弹: this item had a rectification closed off in an earlier run and fails again here. */
   relapse: { closedAt: string | null; closedBy: string | null } | null;
 }
@@ -64,7 +80,12 @@ export interface UnitCounts {
 
 export interface LedgerData {
   unit: Unit;
+  /** The unit's latest run of the checklist: 自查明细 and the header come from it. */
   run: Run;
+  /** How many rounds (runs of the checklist) the unit has had. */
+  rounds: number;
+  /** The shorter view asked for (none: the whole ledger). */
+  view: LedgerView;
   checklist: ChecklistInfo;
   /** 填报日期: the day of the export (local calendar); overdue is judged against it. */
   date: string;
@@ -125,15 +146,16 @@ export function itemSlots(
 ): ItemSlot[] {
   const en = language === "en";
   const out: ItemSlot[] = [];
-  for (const section of checklist.sections) {
+  for (const [s, section] of checklist.sections.entries()) {
     const sectionTitle = en && section.title_en ? section.title_en : section.title;
     const who: (string | null)[] = section.per === "leader" && leaders.length > 0 ? [...leaders] : [null];
     for (const leader of who) {
-      for (const item of section.items) {
+      for (const [i, item] of section.items.entries()) {
         const text = en && item.text_en ? item.text_en : item.text;
         const base = `${section.id}.${item.id}`;
         out.push({
           key: leader === null ? base : `${base}@${leader}`,
+          number: `${s + 1}-${i + 1}`,
           sectionId: section.id,
           itemId: item.id,
           leader,
@@ -153,6 +175,7 @@ function strayslot(key: string): ItemSlot {
   const dot = base.indexOf(".");
   return {
     key,
+    number: base,
     sectionId: dot < 0 ? base : base.slice(0, dot),
     itemId: dot < 0 ? "" : base.slice(dot + 1),
     leader: at < 0 ? null : key.slice(at + 1),
@@ -178,14 +201,42 @@ export function emptyCounts(): UnitCounts {
   };
 }
 
-/** Everything one unit's ledger shows, from its run. */
+/** Where a rectification's item is in the checklists its rounds used. */
+class ItemFinder {
+  private readonly byHash = new Map<string, Map<string, { slot: ItemSlot; pos: number }>>();
+  constructor(
+    private readonly snapshots: SnapshotCache,
+    private readonly language: LedgerLanguage,
+  ) {}
+
+  slots(run: Run): Map<string, { slot: ItemSlot; pos: number }> {
+    const key = `${run.checklistHash}\u0000${run.leaders.join("\u0000")}`;
+    let found = this.byHash.get(key);
+    if (!found) {
+      const { checklist } = this.snapshots.get(run.checklistHash);
+      found = new Map(
+        itemSlots(checklist, run.leaders, this.language).map((slot, pos) => [slot.key, { slot, pos }]),
+      );
+      this.byHash.set(key, found);
+    }
+    return found;
+  }
+}
+
+/**
+ * Everything one unit's ledger shows: every rectification of the unit for the checklist of
+ * `run` (its latest run), from every round, each with the round that found it; the answers
+ * (自查明细) of `run` itself. Items are numbered and worded as in `run`'s checklist, or, for an
+ * item it no longer has, as in the checklist of the round that found the problem.
+ */
 export function buildLedgerData(
   store: Store,
   snapshots: SnapshotCache,
   unit: Unit,
   run: Run,
-  opts: { today: string; language: LedgerLanguage },
+  opts: { today: string; language: LedgerLanguage; view?: LedgerView },
 ): LedgerData {
+  const view = opts.view ?? {};
   const { checklist, info } = snapshots.get(run.checklistHash);
   const slots = itemSlots(checklist, run.leaders, opts.language);
   const order = new Map(slots.map((s, i) => [s.key, i]));
@@ -195,11 +246,6 @@ export function buildLedgerData(
     ...slots,
     ...answers.filter((a) => !order.has(a.itemKey)).map((a) => strayslot(a.itemKey)),
   ];
-  allSlots.forEach((s, i) => {
-    order.set(s.key, i);
-  });
-  const slotOf = new Map(allSlots.map((s) => [s.key, s]));
-
   const counts = emptyCounts();
   counts.total = slots.length;
   const details: DetailRow[] = allSlots.map((slot, i) => {
@@ -211,41 +257,109 @@ export function buildLedgerData(
     return { seq: i + 1, slot, answer };
   });
 
-  const rects = store
-    .listRectifications({ runId: run.id })
-    .map((r) => ({ r, pos: order.get(r.itemKey) ?? Number.MAX_SAFE_INTEGER }))
-    .sort(
-      (a, b) => a.pos - b.pos || (a.r.createdAt < b.r.createdAt ? -1 : a.r.createdAt > b.r.createdAt ? 1 : 0),
-    );
-  // Only this run's relapses are shown: asked of the run itself (with the answers already
-  // loaded), a unit with a single run of the checklist costs one small query instead of
-  // reading all its rectifications and runs.
-  const relapses = new Map(
-    relapsesIn(store, run, { answers }).map((x) => [
-      x.itemKey,
-      { closedAt: x.closedAt, closedBy: x.closedBy },
-    ]),
+  const runs = store.listRuns({ unitId: unit.id, checklistId: run.checklistId });
+  const current = new Map(slots.map((slot, pos) => [slot.key, { slot, pos }]));
+  const rows = ledgerRows(store, snapshots, { run, current }, runs, { ...opts, view });
+  Object.assign(
+    counts,
+    followUpCounts(
+      rows.map((r) => r.rectification),
+      opts.today,
+    ),
   );
-  const rows: LedgerRow[] = rects.map(({ r }, i) => {
-    const slot = slotOf.get(r.itemKey) ?? strayslot(r.itemKey);
-    const overdue = isOverdue(r, opts.today);
-    counts.rectifications++;
-    if (r.status === "open") counts.open++;
-    else if (r.status === "in-progress") counts.inProgress++;
-    else if (r.status === "done") counts.done++;
-    else counts.closed++;
-    if (overdue) counts.overdue++;
-    return {
-      seq: i + 1,
-      rectification: r,
-      section: slot.section,
-      item: slot.item,
-      leader: slot.leader,
-      overdue,
-      relapse: relapses.get(r.itemKey) ?? null,
-    };
-  });
-  return { unit, run, checklist: info, date: opts.today, rows, details, counts };
+  return { unit, run, rounds: runs.length, view, checklist: info, date: opts.today, rows, details, counts };
+}
+
+/** UnitCounts' rectification figures, by the one counting rule. */
+function followUpCounts(rects: readonly Rectification[], today: string) {
+  const c = countFollowUp(rects, today);
+  return {
+    rectifications: c.total,
+    open: c.open,
+    inProgress: c.inProgress,
+    done: c.done,
+    closed: c.closed,
+    overdue: c.overdue,
+  };
+}
+
+function ledgerRows(
+  store: Store,
+  snapshots: SnapshotCache,
+  latestRun: { run: Run; current: Map<string, { slot: ItemSlot; pos: number }> },
+  runs: readonly Run[],
+  opts: { today: string; language: LedgerLanguage; view: LedgerView },
+): LedgerRow[] {
+  const { run: latest, current } = latestRun;
+  const all = store.listRectifications({ unitId: latest.unitId, checklistId: latest.checklistId });
+  if (all.length === 0) return [];
+  const rounds = roundsOf(runs);
+  const runById = new Map(runs.map((r) => [r.id, r]));
+  const finder = new ItemFinder(snapshots, opts.language);
+  // Duplicates of older versions, folded into the row that carries them on.
+  const mergedInto = new Map<string, Rectification[]>();
+  for (const r of all) {
+    if (r.continuedBy === null) continue;
+    const list = mergedInto.get(r.continuedBy) ?? [];
+    list.push(r);
+    mergedInto.set(r.continuedBy, list);
+  }
+  const chain = (r: Rectification): Rectification[] => {
+    const out: Rectification[] = [];
+    const todo = [...(mergedInto.get(r.id) ?? [])];
+    while (todo.length > 0) {
+      const x = todo.pop()!;
+      if (out.includes(x)) continue;
+      out.push(x);
+      todo.push(...(mergedInto.get(x.id) ?? []));
+    }
+    return out;
+  };
+  const relapses = new Map<string, { closedAt: string | null; closedBy: string | null }>();
+  for (const later of runs.slice(1)) {
+    for (const x of relapsesIn(store, later, { runs: [...runs], rects: all })) {
+      if (x.rectificationId !== null)
+        relapses.set(x.rectificationId, { closedAt: x.closedAt, closedBy: x.closedBy });
+    }
+  }
+  const rows = all
+    .filter((r) => inView(r, opts.view))
+    .map((r) => {
+      const own = runById.get(r.runId);
+      const here = current.get(r.itemKey) ?? (own ? finder.slots(own).get(r.itemKey) : undefined);
+      const slot = here?.slot ?? strayslot(r.itemKey);
+      const merged = chain(r);
+      const roundList = [r, ...merged]
+        .map((x) => rounds.get(x.runId))
+        .filter((n): n is number => n !== undefined);
+      const late = daysOverdue(r, opts.today);
+      return {
+        seq: 0,
+        rectification: r,
+        number: slot.number,
+        section: slot.section,
+        item: slot.item,
+        leader: slot.leader,
+        round: roundList.length > 0 ? Math.min(...roundList) : null,
+        foundOn: [r, ...merged].map(foundOn).sort()[0] ?? foundOn(r),
+        merged: merged.map((x) => x.id),
+        overdue: late !== null,
+        daysOverdue: late,
+        relapse: relapses.get(r.id) ?? null,
+        pos: current.get(r.itemKey)?.pos ?? Number.MAX_SAFE_INTEGER,
+      };
+    })
+    .sort(
+      (a, b) =>
+        a.pos - b.pos ||
+        (a.round ?? 0) - (b.round ?? 0) ||
+        (a.rectification.createdAt < b.rectification.createdAt
+          ? -1
+          : a.rectification.createdAt > b.rectification.createdAt
+            ? 1
+            : 0),
+    );
+  return rows.map(({ pos: _pos, ...row }, i) => ({ ...row, seq: i + 1 }));
 }
 
 /** What the summary shows of a run (a Run fits; the export keeps only this per unit). */

@@ -6,6 +6,7 @@ import { link, lstat, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { usageError, userError } from "../errors.js";
 import { t } from "../i18n/index.js";
+import type { LedgerView } from "../rectify/counts.js";
 import type { Store } from "../store/store.js";
 import type { Run, Unit } from "../store/types.js";
 import { closest, levenshtein } from "../util/similar.js";
@@ -42,6 +43,8 @@ export interface ExportOptions {
   force: boolean;
   /** 填报日期 and the day overdue is judged against (local calendar). */
   today: string;
+  /** A shorter view of every ledger (and so of the summary's counts): --open, --since. */
+  view?: LedgerView;
   /** How a path is shown in messages (e.g. relative to the working folder). */
   show?: (absolutePath: string) => string;
 }
@@ -70,7 +73,11 @@ export interface ExportResult {
   total: number;
 }
 
-/** The unit's run to export: of the named checklist; else its self-check; else its latest run of any checklist. */
+/**
+ * The unit's latest run of the checklist whose ledger is exported: the named one; else the
+ * self-check; else the checklist it ran last. The ledger lists the rectifications of every run of
+ * that checklist; the run gives the header and 自查明细.
+ */
 export function pickRun(store: Store, unit: Unit, checklist: string | undefined): Run | undefined {
   if (checklist !== undefined) return store.latestRun(unit.id, checklist);
   return store.latestRun(unit.id, DEFAULT_CHECKLIST) ?? store.listRuns({ unitId: unit.id }).at(-1);
@@ -363,6 +370,7 @@ export async function exportLedgers(
       const data = buildLedgerData(store, snapshots, unit, run, {
         today: opts.today,
         language: opts.template.language,
+        view: opts.view ?? {},
       });
       summaries.set(target.unitId, { run: brief, checklist: data.checklist, counts: data.counts });
       const bytes = await ledgerContent(data, opts).bytes();
@@ -406,7 +414,7 @@ export async function exportLedgers(
               stream: (tmp) =>
                 xlsxToFile(
                   tmp,
-                  [summarySheet(rows, units.length, totals, opts.today, tpl)],
+                  [summarySheet(rows, units.length, totals, opts.today, tpl, opts.view ?? {})],
                   workbookOptions(tpl),
                 ),
             };

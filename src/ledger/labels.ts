@@ -20,6 +20,17 @@ export interface Labels {
   runStatus: Record<RunStatus | "none", string>;
   /** Written in the `overdue` column of overdue rows. */
   overdue: string;
+  /** Overdue in words, with the days late ({days}), in 备注 and the `overdue` column. */
+  overdueDays: string;
+  /** 发现轮次: {n} is the round. */
+  round: string;
+  /** 备注 of a row that carries on duplicates an older version left: {ids}, {rounds}. */
+  merged: string;
+  /** 备注 of a closed row: who verified it ({closedBy}). */
+  verified: string;
+  /** What a shorter view leaves out, for the info row: not closed / found since {date}. */
+  viewOpen: string;
+  viewSince: string;
   /** Added to 备注 of a rectification whose item had been closed off (销号) before and fails again (反弹). */
   relapse: string;
   /** Printed page footer (Excel header/footer codes: &P page, &N pages). */
@@ -34,6 +45,12 @@ export const DEFAULT_LABELS: Record<LedgerLanguage, Labels> = {
     result: { pass: "符合", partial: "基本符合", fail: "不符合", na: "不适用", unanswered: "未作答" },
     runStatus: { "in-progress": "进行中", complete: "已完成", none: "未开展" },
     overdue: "逾期",
+    overdueDays: "逾期 {days} 天",
+    round: "第{n}轮",
+    merged: "含第{rounds}轮同一问题的整改事项 {ids}",
+    verified: "{closedBy} 验收销号",
+    viewOpen: "仅列未销号事项",
+    viewSince: "仅列 {date} 以来发现的问题",
     relapse: "反弹：该项曾于 {closedAt} 由 {closedBy} 销号",
     pageFooter: "第 &P 页，共 &N 页",
   },
@@ -49,6 +66,12 @@ export const DEFAULT_LABELS: Record<LedgerLanguage, Labels> = {
     result: { pass: "Pass", partial: "Partial", fail: "Fail", na: "N/A", unanswered: "Unanswered" },
     runStatus: { "in-progress": "In progress", complete: "Complete", none: "Not started" },
     overdue: "Overdue",
+    overdueDays: "{days} days overdue",
+    round: "Round {n}",
+    merged: "Includes the rectification {ids} of round {rounds} (same problem)",
+    verified: "Verified and closed by {closedBy}",
+    viewOpen: "Only items not closed yet",
+    viewSince: "Only problems found since {date}",
     relapse: "Relapse: closed off on {closedAt} by {closedBy}",
     pageFooter: "Page &P of &N",
   },

@@ -89,24 +89,23 @@ describe("relapse (反弹) in the ledger", () => {
       today: "2026-11-27",
       language: "zh-CN",
     });
-    const byKey = new Map(data.rows.map((r) => [r.rectification.itemKey, r]));
+    const byKey = new Map(data.rows.filter((r) => r.round === 2).map((r) => [r.rectification.itemKey, r]));
     const relapsed = byKey.get("study.study-time")!;
     expect(relapsed.relapse).toEqual({ closedAt: "2026-03-05", closedBy: "督导组李组长" });
     expect(remarkOf(relapsed, labels)).toBe("反弹：该项曾于 2026-03-05 由 督导组李组长 销号");
     expect(byKey.get("study.required-content")!.relapse).toBeNull();
 
-    // The first run's own ledger has no relapse: the closing came after it.
-    const firstData = buildLedgerData(
-      store,
-      new SnapshotCache(store, "zh-CN"),
-      unit,
-      store.getRun(first.id)!,
-      {
-        today: "2026-11-27",
-        language: "zh-CN",
-      },
-    );
-    expect(firstData.rows.every((r) => r.relapse === null)).toBe(true);
+    // The ledger is the unit's: the closed rectification stays on it, with who closed it, from
+    // round 1; the relapse is the row of round 2.
+    expect(data.rows.map((r) => [r.rectification.itemKey, r.round, r.rectification.status])).toEqual([
+      ["study.study-time", 1, "closed"],
+      ["study.study-time", 2, "open"],
+      ["study.required-content", 2, "open"],
+    ]);
+    const closed = data.rows[0]!;
+    expect(closed.relapse).toBeNull();
+    expect(remarkOf(closed, labels)).toBe("督导组李组长 验收销号");
+    expect(data.rounds).toBe(2);
     store.close();
   });
 });

@@ -1,8 +1,10 @@
 // Ledger data + template → the sheet models the xlsx writer lays out (§9).
-import { type Cell, detailCell, ledgerCell, summaryCell, totalCells } from "./cells.js";
+
+import type { LedgerView } from "../rectify/counts.js";
+import { type Cell, detailCell, ledgerCell, ledgerContext, summaryCell, totalCells } from "./cells.js";
 import type { LedgerData, SummaryRow, UnitCounts } from "./data.js";
 import type { ColumnSpec, LedgerTemplate, SheetSpec } from "./template.js";
-import { fill } from "./template.js";
+import { columnsFor, fill } from "./template.js";
 import type { ColumnModel, SheetModel } from "./xlsx.js";
 
 const columnModels = <F extends string>(cols: ColumnSpec<F>[]): ColumnModel[] =>
@@ -31,27 +33,41 @@ export function unitValues(data: LedgerData, tpl: LedgerTemplate): Record<string
     run_status: tpl.labels.runStatus[data.run.status],
     leaders: data.run.leaders.join(tpl.language === "zh-CN" ? "、" : ", "),
     overdue: data.counts.overdue,
+    rounds: data.rounds,
   };
+}
+
+/** What a shorter view leaves out, in words (null for the whole ledger). */
+export function viewText(data: Pick<LedgerData, "view">, tpl: LedgerTemplate): string | null {
+  const parts = [
+    data.view.open ? tpl.labels.viewOpen : null,
+    data.view.since ? tpl.labels.viewSince.replace("{date}", data.view.since) : null,
+  ].filter((p): p is string => p !== null);
+  return parts.length === 0 ? null : parts.join(tpl.language === "zh-CN" ? "，" : ", ");
 }
 
 /** Sheet 整改台账 and sheet 自查明细 of one unit. */
 export function ledgerSheets(data: LedgerData, tpl: LedgerTemplate): SheetModel[] {
   const values = unitValues(data, tpl);
   const L = tpl.labels;
-  const lcols = tpl.ledger.columns;
+  const lcols = columnsFor(tpl.ledger.columns, "xlsx");
+  const ctx = ledgerContext(lcols.map((c) => c.field));
   const statusCol = lcols.findIndex((c) => c.field === "status");
+  const info = [infoLine(tpl.ledger, values, tpl), viewText(data, tpl)].filter(
+    (p): p is string => p !== null,
+  );
   const ledger: SheetModel = {
     name: tpl.ledger.sheet,
     title: fill(tpl.ledger.title, values),
-    info: infoLine(tpl.ledger, values, tpl),
+    info: info.length > 0 ? info.join(tpl.language === "zh-CN" ? "　　" : "    ") : null,
     columns: columnModels(lcols),
-    rows: data.rows.map((row) => lcols.map((c) => ledgerCell(c.field, row, L))),
+    rows: data.rows.map((row) => lcols.map((c) => ledgerCell(c.field, row, L, ctx))),
     rowCount: data.rows.length,
     empty: tpl.ledger.empty,
     marked: (i) => data.rows[i]?.overdue === true,
     ...(statusCol >= 0 ? { list: { col: statusCol, values: Object.values(L.status) } } : {}),
   };
-  const dcols = tpl.details.columns;
+  const dcols = columnsFor(tpl.details.columns, "xlsx");
   const details: SheetModel = {
     name: tpl.details.sheet,
     title: fill(tpl.details.title, values),
@@ -73,8 +89,9 @@ export function summarySheet(
   totals: UnitCounts,
   date: string,
   tpl: LedgerTemplate,
+  view: LedgerView = {},
 ): SheetModel {
-  const cols = tpl.summary.columns;
+  const cols = columnsFor(tpl.summary.columns, "xlsx");
   const titles = new Set<string>();
   for (const r of rows) if (r.checklist) titles.add(r.checklist.title);
   const values = { date, count, checklist: [...titles].join(tpl.language === "zh-CN" ? "、" : ", ") };
@@ -87,7 +104,10 @@ export function summarySheet(
   return {
     name: tpl.summary.sheet,
     title: fill(tpl.summary.title, values),
-    info: infoLine(tpl.summary, values, tpl),
+    info:
+      [infoLine(tpl.summary, values, tpl), viewText({ view }, tpl)]
+        .filter((p) => p !== null)
+        .join(tpl.language === "zh-CN" ? "　　" : "    ") || null,
     columns: columnModels(cols),
     rows: cells,
     rowCount: count,

@@ -19,6 +19,7 @@ function write(name: string, text: string): string {
 const LEDGER_HEADINGS = [
   "序号",
   "问题编号",
+  "发现轮次",
   "环节",
   "检查项目",
   "问题来源",
@@ -46,7 +47,15 @@ describe("the default template", () => {
     expect(tpl.details.sheet).toBe("自查明细");
     expect(tpl.summary.file).toBe("汇总");
     expect(tpl.ledger.title).toBe("{unit}“回头看”问题整改台账");
-    expect(tpl.ledger.columns.map((c) => c.heading)).toEqual(LEDGER_HEADINGS);
+    // xlsx prints these; csv also has 项目代码, 发现日期 and 验收人.
+    expect(tpl.ledger.columns.filter((c) => c.formats.includes("xlsx")).map((c) => c.heading)).toEqual(
+      LEDGER_HEADINGS,
+    );
+    expect(tpl.ledger.columns.filter((c) => !c.formats.includes("xlsx")).map((c) => c.heading)).toEqual([
+      "项目代码",
+      "发现日期",
+      "验收人",
+    ]);
     expect(tpl.ledger.info.join(" ")).toMatch(/填报单位.*填报人.*填报日期.*检查清单.*\{version\}/);
     expect(tpl.labels.status).toEqual({
       open: "未整改",

@@ -15,6 +15,9 @@ export const DEFAULT_TEMPLATE_FILE = `${templatesDir}ledger.yaml`;
 /** Columns of sheet 整改台账: one row per rectification. */
 export const LEDGER_FIELDS = [
   "seq",
+  "item_no",
+  "round",
+  "found_on",
   "item_key",
   "section",
   "item",
@@ -92,6 +95,7 @@ export const UNIT_PLACEHOLDERS = [
   "run_status",
   "leaders",
   "overdue",
+  "rounds",
 ] as const;
 export const SUMMARY_PLACEHOLDERS = ["date", "count", "checklist"] as const;
 
@@ -110,6 +114,14 @@ const column = <F extends readonly [string, ...string[]]>(fields: F) =>
     ),
     max_width: z.optional(width().check(z.describe("Upper bound of an `auto` width"))),
     wrap: z.optional(z.boolean().check(z.describe("Wrap long text inside the cell"))),
+    formats: z.optional(
+      z
+        .array(z.enum(["xlsx", "csv"]))
+        .check(
+          z.minLength(1),
+          z.describe("Only in these formats (default: all), e.g. a code column for csv only"),
+        ),
+    ),
   });
 
 const sheetText = {
@@ -162,6 +174,9 @@ export const TemplateSchema = z.strictObject({
       result: labelMap(["pass", "partial", "fail", "na", "unanswered"]),
       run_status: labelMap(["in-progress", "complete", "none"]),
       overdue: z.optional(text("Word written in the overdue column")),
+      overdue_days: z.optional(text("Overdue in words in 备注 and the overdue column; {days} is replaced")),
+      round: z.optional(text("发现轮次; {n} is replaced by the round")),
+      verified: z.optional(text("备注 of a closed item; {closedBy} is replaced")),
       relapse: z.optional(
         text("Remark added to a relapsed rectification (反弹); {closedAt} and {closedBy} are replaced"),
       ),
@@ -178,6 +193,19 @@ export interface ColumnSpec<F extends string> {
   width: number | undefined;
   maxWidth: number;
   wrap: boolean;
+  /** The formats that have the column (xlsx, csv). */
+  formats: readonly TableFormat[];
+}
+
+export type TableFormat = "xlsx" | "csv";
+const ALL_FORMATS: readonly TableFormat[] = ["xlsx", "csv"];
+
+/** The columns a format shows. */
+export function columnsFor<F extends string>(
+  cols: readonly ColumnSpec<F>[],
+  format: TableFormat,
+): ColumnSpec<F>[] {
+  return cols.filter((c) => c.formats.includes(format));
 }
 
 export interface SheetSpec<F extends string> {
@@ -211,6 +239,7 @@ function resolve(file: string, tf: TemplateFile): LedgerTemplate {
       width?: number | "auto";
       max_width?: number;
       wrap?: boolean;
+      formats?: TableFormat[];
     }[],
   ): ColumnSpec<F>[] =>
     list.map((c) => ({
@@ -219,6 +248,7 @@ function resolve(file: string, tf: TemplateFile): LedgerTemplate {
       width: typeof c.width === "number" ? c.width : undefined,
       maxWidth: c.max_width ?? DEFAULT_MAX_WIDTH,
       wrap: c.wrap ?? false,
+      formats: c.formats ?? ALL_FORMATS,
     }));
   const base = DEFAULT_LABELS[lang];
   const l = tf.labels ?? {};
@@ -229,6 +259,12 @@ function resolve(file: string, tf: TemplateFile): LedgerTemplate {
     result: { ...base.result, ...l.result },
     runStatus: { ...base.runStatus, ...l.run_status },
     overdue: l.overdue ?? base.overdue,
+    overdueDays: l.overdue_days ?? base.overdueDays,
+    round: l.round ?? base.round,
+    merged: base.merged,
+    verified: l.verified ?? base.verified,
+    viewOpen: base.viewOpen,
+    viewSince: base.viewSince,
     relapse: l.relapse ?? base.relapse,
     pageFooter: base.pageFooter,
   };

@@ -2,10 +2,10 @@
 // rectification), UTF-8 with BOM and CRLF so that Excel and WPS open it in Chinese. json: the
 // whole ledger as data, stable and documented (format "lookback-ledger", version 1).
 import type { Cell } from "./cells.js";
-import { cellText, ledgerCell, remarkOf, summaryCell } from "./cells.js";
+import { cellText, ledgerCell, ledgerContext, remarkOf, summaryCell } from "./cells.js";
 import type { LedgerData, SummaryRow, UnitCounts } from "./data.js";
 import { completionRate } from "./data.js";
-import type { LedgerTemplate } from "./template.js";
+import { columnsFor, type LedgerTemplate } from "./template.js";
 
 const BOM = "\ufeff";
 
@@ -25,15 +25,22 @@ export function csvTable(headings: readonly string[], rows: readonly Cell[][]): 
 }
 
 export function ledgerCsv(data: LedgerData, tpl: LedgerTemplate): string {
-  const cols = tpl.ledger.columns;
+  const cols = columnsFor(tpl.ledger.columns, "csv");
+  const ctx = ledgerContext(cols.map((c) => c.field));
   return csvTable(
     cols.map((c) => c.heading),
-    data.rows.map((row) => cols.map((c) => ledgerCell(c.field, row, tpl.labels))),
+    data.rows.map((row) =>
+      cols.map((c) => {
+        const cell = ledgerCell(c.field, row, tpl.labels, ctx);
+        // One line per record in csv: the leader beside 问题编号, not under it.
+        return c.field === "item_no" && typeof cell === "string" ? cell.replace("\n", " ") : cell;
+      }),
+    ),
   );
 }
 
 export function summaryCsv(rows: readonly SummaryRow[], tpl: LedgerTemplate): string {
-  const cols = tpl.summary.columns;
+  const cols = columnsFor(tpl.summary.columns, "csv");
   return csvTable(
     cols.map((c) => c.heading),
     rows.map((row) => cols.map((c) => summaryCell(c.field, row, tpl.labels))),
@@ -55,13 +62,19 @@ const countsJson = (c: UnitCounts) => ({
   completionRate: completionRate(c),
 });
 
-/** Stable JSON of one unit's ledger: codes (status, kind…) and their labels side by side. */
+/**
+ * Stable JSON of one unit's ledger: codes (status, kind…) and their labels side by side.
+ * Version 2: the rectifications are the unit's, from every round (version 1 listed one run's).
+ */
 export function ledgerJson(data: LedgerData, tpl: LedgerTemplate): string {
   const L = tpl.labels;
+  const ctx = ledgerContext(columnsFor(tpl.ledger.columns, "xlsx").map((c) => c.field));
   const doc = {
     format: "lookback-ledger",
-    formatVersion: 1,
+    formatVersion: 2,
     date: data.date,
+    view: { open: data.view.open ?? false, since: data.view.since ?? null },
+    rounds: data.rounds,
     unit: { name: data.unit.name, code: data.unit.code, township: data.unit.township, type: data.unit.type },
     run: {
       id: data.run.id,
@@ -78,7 +91,11 @@ export function ledgerJson(data: LedgerData, tpl: LedgerTemplate): string {
       return {
         seq: row.seq,
         id: r.id,
+        itemNo: row.number,
         itemKey: r.itemKey,
+        round: row.round,
+        runId: r.runId,
+        foundOn: row.foundOn,
         section: row.section,
         item: row.item,
         leader: row.leader,
@@ -95,12 +112,14 @@ export function ledgerJson(data: LedgerData, tpl: LedgerTemplate): string {
         status: r.status,
         statusLabel: L.status[r.status],
         overdue: row.overdue,
+        daysOverdue: row.daysOverdue,
         progress: r.progress,
         evidence: r.evidence,
         closedAt: r.closedAt,
         closedBy: r.closedBy,
-        remark: remarkOf(row, L),
+        remark: remarkOf(row, L, ctx),
         relapse: row.relapse,
+        merged: row.merged,
         createdAt: r.createdAt,
         updatedAt: r.updatedAt,
       };

@@ -228,24 +228,32 @@ describe("followUpSummary", () => {
       note: null,
     });
     const unit = store.findUnitByName("U")!;
+    // a.one: closed, then found again (a relapse: a new rectification); a.two: still failing, so
+    // the second round continued the first round's rectification (deadline now 11-20) instead of
+    // opening a duplicate.
     expect(followUpSummary(store, { unitId: unit.id }, "2026-11-27")).toEqual({
-      total: 4,
-      open: 2,
-      inProgress: 1,
-      done: 0,
-      closed: 1,
-      overdue: 2,
-      relapses: 1,
-    });
-    expect(followUpSummary(store, { runId: second.run.id }, "2026-11-27")).toEqual({
-      total: 2,
+      total: 3,
       open: 1,
       inProgress: 1,
       done: 0,
-      closed: 0,
+      closed: 1,
       overdue: 1,
       relapses: 1,
     });
-    expect(followUpSummary(store, { runId: first.run.id }, "2026-11-26").overdue).toBe(0);
+    // A round counts what it found: the rounds of a unit add up to its ledger.
+    expect(followUpSummary(store, { runId: second.run.id }, "2026-11-27")).toEqual({
+      total: 1,
+      open: 1,
+      inProgress: 0,
+      done: 0,
+      closed: 0,
+      overdue: 0,
+      relapses: 1,
+    });
+    expect(followUpSummary(store, { runId: first.run.id }, "2026-11-27")).toMatchObject({
+      total: 2,
+      overdue: 1,
+    });
+    expect(followUpSummary(store, { runId: first.run.id }, "2026-11-20").overdue).toBe(0);
   });
 });

@@ -166,8 +166,10 @@ export interface UnitContext {
 }
 
 /**
- * Relapses shown in `run`: rectifications of an earlier run of the same unit and checklist,
- * now closed, whose item is partial/fail in `run`.
+ * Relapses shown in `run`: rectifications of an earlier run of the same unit and checklist, now
+ * closed, whose item is partial/fail in `run` with another rectification than the closed one
+ * (a rectification this round continued and that was closed later is no relapse). Per item, the
+ * one closed last counts: a problem that came back twice is one relapse of this round.
  */
 export function relapsesIn(store: Store, run: Run, ctx: UnitContext = {}): Relapse[] {
   const runs = ctx.runs ?? runsOf(store, run.unitId, run.checklistId);
@@ -178,18 +180,20 @@ export function relapsesIn(store: Store, run: Run, ctx: UnitContext = {}): Relap
     (r) => r.status === "closed" && earlier.has(r.runId),
   );
   if (closed.length === 0) return [];
-  const answers = new Map((ctx.answers ?? store.listAnswers(run.id)).map((a) => [a.itemKey, a.result]));
-  const ofRun = ctx.rects
-    ? ctx.rects.filter((r) => r.runId === run.id)
-    : store.listRectifications({ runId: run.id });
-  const opened = new Map(ofRun.map((r) => [r.itemKey, r.id]));
-  const out: Relapse[] = [];
+  const latestClosed = new Map<string, Rectification>();
   for (const c of closed) {
-    const result = answers.get(c.itemKey);
-    if (result === undefined || !isProblem(result)) continue;
-    out.push(relapse(c, run, result, opened.get(c.itemKey) ?? null));
+    const seen = latestClosed.get(c.itemKey);
+    if (!seen || `${c.closedAt ?? ""}${c.updatedAt}` > `${seen.closedAt ?? ""}${seen.updatedAt}`)
+      latestClosed.set(c.itemKey, c);
   }
-  return out;
+  const answers = new Map((ctx.answers ?? store.listAnswers(run.id)).map((a) => [a.itemKey, a]));
+  const out: Relapse[] = [];
+  for (const c of latestClosed.values()) {
+    const answer = answers.get(c.itemKey);
+    if (answer === undefined || !isProblem(answer.result) || answer.rectificationId === c.id) continue;
+    out.push(relapse(c, run, answer.result, answer.rectificationId));
+  }
+  return out.sort((a, b) => (a.itemKey < b.itemKey ? -1 : a.itemKey > b.itemKey ? 1 : 0));
 }
 
 function relapse(c: Rectification, run: Run, result: Result, rectificationId: string | null): Relapse {

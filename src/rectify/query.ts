@@ -3,11 +3,14 @@ import { usageError } from "../errors.js";
 import { t } from "../i18n/index.js";
 import type { Store } from "../store/store.js";
 import type { Rectification, RectificationStatus, Unit } from "../store/types.js";
+import { inView, type LedgerView } from "./counts.js";
 import { uniquePrefixes } from "./ids.js";
 import { daysOverdue, isDueWithin } from "./overdue.js";
+import { roundsOf } from "./rounds.js";
 
-export interface ListFilter {
+export interface ListFilter extends LedgerView {
   unitId?: string;
+  checklistId?: string;
   /** Any of these statuses (empty or absent: all). */
   statuses?: readonly RectificationStatus[];
   overdue?: boolean;
@@ -17,11 +20,12 @@ export interface ListFilter {
   dueWithin?: number;
 }
 
-/** A rectification as lists show it: with its unit, checklist, short id and lateness. */
+/** A rectification as lists show it: with its unit, round, short id and lateness. */
 export interface RectificationView extends Rectification {
   shortId: string;
   unit: { id: string; name: string; code: string | null };
-  checklistId: string | null;
+  /** The round (轮次) of the unit's checklist that found it, from 1; null if its run is gone. */
+  round: number | null;
   overdue: boolean;
   daysOverdue: number | null;
 }
@@ -77,22 +81,27 @@ export function toViews(
   const everyId = rects.length === 0 ? [] : (all ?? store.listRectifications()).map((r) => r.id);
   const prefixes = uniquePrefixes(everyId);
   const units = new Map<string, Unit | undefined>();
-  const checklists = new Map<string, string | null>();
+  const rounds = new Map<string, number>();
+  const unitsWithRounds = new Set<string>();
   // Many rows: read units and runs in one query each rather than one lookup per id.
   if (rects.length > 50) {
     for (const u of store.listUnits()) units.set(u.id, u);
-    for (const run of store.listRuns()) checklists.set(run.id, run.checklistId);
+    for (const [id, n] of roundsOf(store.listRuns())) rounds.set(id, n);
+    for (const r of rects) unitsWithRounds.add(r.unitId);
   }
   return rects.map((r) => {
     if (!units.has(r.unitId)) units.set(r.unitId, store.getUnit(r.unitId));
-    if (!checklists.has(r.runId)) checklists.set(r.runId, store.getRun(r.runId)?.checklistId ?? null);
+    if (!unitsWithRounds.has(r.unitId)) {
+      for (const [id, n] of roundsOf(store.listRuns({ unitId: r.unitId }))) rounds.set(id, n);
+      unitsWithRounds.add(r.unitId);
+    }
     const unit = units.get(r.unitId);
     const late = daysOverdue(r, today);
     return {
       ...r,
       shortId: prefixes.get(r.id) ?? r.id,
       unit: { id: r.unitId, name: unit?.name ?? r.unitId, code: unit?.code ?? null },
-      checklistId: checklists.get(r.runId) ?? null,
+      round: rounds.get(r.runId) ?? null,
       overdue: late !== null,
       daysOverdue: late,
     };
@@ -100,6 +109,8 @@ export function toViews(
 }
 
 export function matches(r: Rectification, filter: ListFilter, today: string): boolean {
+  if (!inView(r, filter)) return false;
+  if (filter.checklistId !== undefined && r.checklistId !== filter.checklistId) return false;
   if (filter.statuses && filter.statuses.length > 0 && !filter.statuses.includes(r.status)) return false;
   if (filter.overdue && daysOverdue(r, today) === null) return false;
   if (filter.owner !== undefined) {
@@ -111,9 +122,13 @@ export function matches(r: Rectification, filter: ListFilter, today: string): bo
 }
 
 export function listRectificationViews(store: Store, filter: ListFilter, today: string): RectificationView[] {
-  const read = store.listRectifications(filter.unitId ? { unitId: filter.unitId } : {});
+  const read = store.listRectifications({
+    ...(filter.unitId ? { unitId: filter.unitId } : {}),
+    ...(filter.checklistId !== undefined ? { checklistId: filter.checklistId } : {}),
+  });
   const rects = read.filter((r) => matches(r, filter, today));
-  return toViews(store, rects, today, filter.unitId ? undefined : read).sort(compareViews);
+  const whole = filter.unitId === undefined && filter.checklistId === undefined;
+  return toViews(store, rects, today, whole ? read : undefined).sort(compareViews);
 }
 
 /** The stable JSON shape of one rectification (documented in the report of issue 5). */
@@ -123,6 +138,7 @@ export function viewJson(v: RectificationView) {
     shortId: v.shortId,
     unit: v.unit,
     runId: v.runId,
+    round: v.round,
     checklistId: v.checklistId,
     itemKey: v.itemKey,
     problem: v.problem,
@@ -139,6 +155,7 @@ export function viewJson(v: RectificationView) {
     remark: v.remark,
     closedAt: v.closedAt,
     closedBy: v.closedBy,
+    continuedBy: v.continuedBy,
     overdue: v.overdue,
     daysOverdue: v.daysOverdue,
     createdAt: v.createdAt,

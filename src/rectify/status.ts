@@ -87,7 +87,11 @@ export type UpdateRefusal =
   /** 销号 without who verified it. */
   | { kind: "needs-by"; from: RectificationStatus; to: RectificationStatus }
   /** Going back without saying why. */
-  | { kind: "needs-note"; from: RectificationStatus; to: RectificationStatus };
+  | { kind: "needs-note"; from: RectificationStatus; to: RectificationStatus }
+  /** A duplicate an older version left: the rectification that carries it on is the one to update. */
+  | { kind: "continued"; by: string }
+  /** Reopening a closed one while the item has another not closed (its relapse): one at a time. */
+  | { kind: "open-elsewhere"; other: string };
 
 export interface PlannedChange {
   toStatus: RectificationStatus;
@@ -105,6 +109,8 @@ const blank = (s: string | null): string | null => (s === null || s.trim() === "
  * text records progress in the history (跟踪问效) without moving the item.
  */
 export function planUpdate(current: Rectification, req: UpdateRequest, today: string): UpdatePlan {
+  if (current.continuedBy !== null)
+    return { ok: false, refusal: { kind: "continued", by: current.continuedBy } };
   const from = current.status;
   const to = req.to;
   const by = blank(req.by);

@@ -2,16 +2,9 @@
 import type { Store } from "../store/store.js";
 import type { Run } from "../store/types.js";
 import { relapsesIn } from "./compare.js";
-import { isOverdue } from "./overdue.js";
+import { countFollowUp, type FollowUpCounts } from "./counts.js";
 
-export interface FollowUpSummary {
-  total: number;
-  open: number;
-  inProgress: number;
-  done: number;
-  closed: number;
-  /** Deadline passed, not done or closed (by the local calendar: a deadline of today is not late). */
-  overdue: number;
+export interface FollowUpSummary extends FollowUpCounts {
   /** Closed rectifications of earlier runs whose item fails again (反弹). */
   relapses: number;
 }
@@ -19,14 +12,14 @@ export interface FollowUpSummary {
 export type FollowUpScope = { runId: string } | { unitId: string };
 
 /**
- * For a run: its own rectifications and the relapses it shows. For a unit: all its
- * rectifications, and the relapses shown by its latest run of each checklist.
+ * For a run: the rectifications it found (a problem continued in a later round stays counted
+ * in the round that found it, so a unit's runs add up to its ledger) and the relapses it shows.
+ * For a unit: its whole ledger, and the relapses shown by its latest run of each checklist.
  */
 export function followUpSummary(store: Store, scope: FollowUpScope, today: string): FollowUpSummary {
   const rects = store.listRectifications(
     "runId" in scope ? { runId: scope.runId } : { unitId: scope.unitId },
   );
-  const count = (s: string) => rects.filter((r) => r.status === s).length;
   let latest: Run[];
   if ("runId" in scope) {
     const run = store.getRun(scope.runId);
@@ -37,12 +30,7 @@ export function followUpSummary(store: Store, scope: FollowUpScope, today: strin
     latest = [...byChecklist.values()];
   }
   return {
-    total: rects.length,
-    open: count("open"),
-    inProgress: count("in-progress"),
-    done: count("done"),
-    closed: count("closed"),
-    overdue: rects.filter((r) => isOverdue(r, today)).length,
+    ...countFollowUp(rects, today),
     relapses: latest.reduce((n, run) => n + relapsesIn(store, run).length, 0),
   };
 }

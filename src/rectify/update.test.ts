@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { mini, seedRun, tempDb } from "../../test/fixtures/rectify/seed.js";
+import { closeRect, mini, seedRun, tempDb } from "../../test/fixtures/rectify/seed.js";
 import { ScriptedAsk } from "../ask/scripted.js";
 import { setLang } from "../i18n/index.js";
 import type { Store } from "../store/store.js";
@@ -18,6 +18,30 @@ function seedOne(s: Store) {
   const { rects } = seedRun(s, { unit: "莲塘一小", loaded: mini(1), answers: { "a.one": "fail" } });
   return rects.get("a.one")!;
 }
+
+describe("updateRectification: one not-closed rectification per item", () => {
+  it("refuses to reopen a closed one while its relapse is open, naming the open one (exit 1)", () => {
+    ({ store } = tempDb());
+    const closed = closeRect(store, seedOne(store).id);
+    const relapse = seedRun(store, {
+      unit: "莲塘一小",
+      loaded: mini(1),
+      answers: { "a.one": "fail" },
+    }).rects.get("a.one")!;
+    expect(relapse.id).not.toBe(closed.id);
+    const outcome = updateRectification(
+      store,
+      closed.id,
+      { to: "in-progress", by: "王主任", note: "复查不合格", progress: null, remark: null },
+      TODAY,
+    );
+    expect(outcome).toEqual({ ok: false, refusal: { kind: "open-elsewhere", other: relapse.id } });
+    if (outcome.ok) return;
+    const text = describeRefusal(outcome.refusal, closed.id.slice(0, 8));
+    expect(text.exitCode).toBe(1);
+    expect(store.getRectification(closed.id)?.status).toBe("closed");
+  });
+});
 
 describe("updateRectification: status and history in one go", () => {
   it("takes an item from open to closed and keeps every step with who, when, from → to and note", () => {

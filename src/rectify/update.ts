@@ -20,6 +20,17 @@ export function updateRectification(
     if (!before) throw new Error(`rectification ${id} not found`);
     const plan = planUpdate(before, req, today);
     if (!plan.ok) return plan;
+    if (before.status === "closed" && plan.change.toStatus !== "closed") {
+      // The item may hold one not-closed rectification: a relapse already opened one.
+      const other = store
+        .listRectifications({
+          unitId: before.unitId,
+          checklistId: before.checklistId,
+          itemKey: before.itemKey,
+        })
+        .find((r) => r.id !== id && r.status !== "closed" && r.continuedBy === null);
+      if (other) return { ok: false, refusal: { kind: "open-elsewhere", other: other.id } };
+    }
     const after = store.changeRectification(id, plan.change);
     const entry = store.listHistory(id).at(-1);
     if (!entry) throw new Error(`rectification ${id}: history entry missing after update`);
@@ -72,6 +83,20 @@ export function describeRefusal(refusal: UpdateRefusal, id: string): RefusalText
         params: { id },
         hintKey: "rectify.refused.needsBy.hint",
         exitCode: 2,
+      };
+    case "open-elsewhere":
+      return {
+        key: "rectify.refused.openElsewhere",
+        params: { id, other: refusal.other.slice(0, 8) },
+        hintKey: "rectify.refused.openElsewhere.hint",
+        exitCode: 1,
+      };
+    case "continued":
+      return {
+        key: "rectify.refused.continued",
+        params: { id, by: refusal.by.slice(0, 8) },
+        hintKey: "rectify.refused.continued.hint",
+        exitCode: 1,
       };
     case "needs-note":
       return {

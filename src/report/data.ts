@@ -1,15 +1,13 @@
 // The one place the briefing reads the store: it fills the UnitBriefing and CountyBriefing
-// records from the counts the rest of lookback keeps (the follow-up figures of `status`, the
-// ledger's items and answers, the relapses of `compare`), so that a briefing never disagrees
-// with a ledger or with `status`. Asynchronous, as the storage interface is going to be.
+// records from the unit's ledger as the export builds it (every problem of every round, its
+// 问题编号, days overdue and relapses, counted by the one counting rule), so that a briefing
+// never disagrees with a ledger, 汇总 or `rectify list`. Asynchronous, as the storage interface
+// is going to be.
 import type { Checklist } from "../checklist/schema.js";
-import { buildLedgerData, type LedgerData, SnapshotCache } from "../ledger/data.js";
+import { buildLedgerData, type LedgerData, type LedgerRow, SnapshotCache } from "../ledger/data.js";
 import { pickRun } from "../ledger/export.js";
-import { relapsesIn } from "../rectify/compare.js";
-import { followUpSummary } from "../rectify/summary.js";
 import type { Store } from "../store/store.js";
-import type { Rectification, Run, Unit } from "../store/types.js";
-import { daysBetween, isOverdue } from "../util/dates.js";
+import type { Run, Unit } from "../store/types.js";
 import type {
   CountyBriefing,
   Masthead,
@@ -40,31 +38,17 @@ function withRates(s: Omit<StatusTally, "closeRate" | "doneRate">): StatusTally 
   return { ...s, closeRate: rate(s.closed, s.total), doneRate: rate(s.done + s.closed, s.total) };
 }
 
-/**
- * 问题编号 as a person reads it aloud: the section's place and the item's place in the
- * checklist (`2-3`), with the leading cadre for a per-leader item.
- */
-export function problemCode(checklist: Checklist | undefined, itemKey: string): string {
-  const at = itemKey.indexOf("@");
-  const base = at < 0 ? itemKey : itemKey.slice(0, at);
-  const [sectionId = "", itemId = ""] = base.split(".");
-  const s = checklist?.sections.findIndex((x) => x.id === sectionId) ?? -1;
-  const i = s < 0 ? -1 : (checklist?.sections[s]?.items.findIndex((x) => x.id === itemId) ?? -1);
-  const code = s < 0 || i < 0 ? base : `${s + 1}-${i + 1}`;
-  return at < 0 ? code : `${code}@${itemKey.slice(at + 1)}`;
-}
+/** 问题编号 as the ledger prints it: `2-3`, with the leading cadre on a line of its own. */
+const codeOf = (row: LedgerRow) => (row.leader === null ? row.number : `${row.number}\n${row.leader}`);
 
-/** One unit's numbers: its latest run's answers by section, and all its rectifications, every round. */
+/** One unit's numbers: its latest run's answers by section, and its ledger, every round. */
 interface UnitFacts {
   unit: Unit;
   run: Run;
-  rounds: number;
   data: LedgerData;
   checklist: Checklist;
   sections: SectionTally[];
-  rects: Rectification[];
   tally: StatusTally;
-  relapses: RelapseItem[];
 }
 
 class Gatherer {
@@ -102,83 +86,83 @@ class Gatherer {
     const run = pickRun(store, unit, opts.checklist);
     if (!run) return null;
     const { checklist } = this.snapshots.get(run.checklistHash);
+    // The unit's ledger: every rectification of every round, counted by the one rule the
+    // ledgers, 汇总, `status` and `rectify list` count by.
     const data = buildLedgerData(store, this.snapshots, unit, run, {
       today: opts.today,
       language: opts.language,
     });
-    const runs = store.listRuns({ unitId: unit.id });
-    // The same figures `status` shows for the unit: every rectification of every round.
-    const summary = followUpSummary(store, { unitId: unit.id }, opts.today);
-    const latest = new Map<string, Run>();
-    for (const r of runs) latest.set(r.checklistId, r);
-    const relapses = [...latest.values()].flatMap((r) =>
-      relapsesIn(store, r).map((x) => ({
-        unit: unit.name,
-        code: problemCode(r.checklistHash === run.checklistHash ? checklist : undefined, x.itemKey),
-        item: data.details.find((d) => d.slot.key === x.itemKey)?.slot.item ?? x.itemKey,
-        closedAt: x.closedAt,
-        closedBy: x.closedBy,
-      })),
-    );
+    const c = data.counts;
     return {
       unit,
       run,
-      rounds: runs.filter((r) => r.checklistId === run.checklistId).length,
       data,
       checklist,
       sections: this.sectionsOf(checklist, run, data),
-      rects: store.listRectifications({ unitId: unit.id }),
-      tally: withRates(summary),
-      relapses,
+      tally: withRates({
+        total: c.rectifications,
+        open: c.open,
+        inProgress: c.inProgress,
+        done: c.done,
+        closed: c.closed,
+        overdue: c.overdue,
+        relapses: data.rows.filter((r) => r.relapse !== null).length,
+      }),
     };
   }
 
   overdueOf(f: UnitFacts, withUnit: boolean): OverdueItem[] {
-    return f.rects
-      .filter((r) => isOverdue(r, this.opts.today))
+    return f.data.rows
+      .filter((r) => r.daysOverdue !== null)
       .map((r) => ({
         unit: withUnit ? f.unit.name : null,
-        code: problemCode(f.checklist, r.itemKey),
-        problem: r.problem,
-        owner: r.owner,
-        deadline: r.deadline ?? "",
-        days: daysBetween(r.deadline ?? this.opts.today, this.opts.today),
+        code: codeOf(r),
+        problem: r.rectification.problem,
+        owner: r.rectification.owner,
+        deadline: r.rectification.deadline ?? "",
+        days: r.daysOverdue ?? 0,
       }))
-      .sort((a, b) => b.days - a.days || a.code.localeCompare(b.code));
+      .sort((a, b) => b.days - a.days);
   }
 
-  /** The unit's problems grouped by the section of its checklist, in checklist order. */
-  problemsOf(f: UnitFacts): ProblemGroup[] {
-    const relapsed = new Set(
-      [...f.data.rows].filter((r) => r.relapse !== null).map((r) => r.rectification.id),
+  relapsesOf(f: UnitFacts, withUnit: boolean): RelapseItem[] {
+    return f.data.rows.flatMap((r) =>
+      r.relapse === null
+        ? []
+        : [
+            {
+              unit: withUnit ? f.unit.name : null,
+              code: codeOf(r),
+              item: r.item,
+              closedAt: r.relapse.closedAt,
+              closedBy: r.relapse.closedBy,
+            },
+          ],
     );
-    const itemOf = new Map(f.data.details.map((d) => [d.slot.key, d.slot.item]));
+  }
+
+  /** The unit's problems grouped by the section of its checklist, in the ledger's order. */
+  problemsOf(f: UnitFacts): ProblemGroup[] {
     const groups = f.sections.map((s) => ({
       sectionId: s.sectionId,
       title: s.title,
       problems: [] as Problem[],
     }));
     const other: ProblemGroup = { sectionId: "", title: "—", problems: [] };
-    const order = new Map(f.data.details.map((d, i) => [d.slot.key, i]));
-    const rects = [...f.rects].sort(
-      (a, b) =>
-        (order.get(a.itemKey) ?? Number.MAX_SAFE_INTEGER) -
-          (order.get(b.itemKey) ?? Number.MAX_SAFE_INTEGER) || a.createdAt.localeCompare(b.createdAt),
-    );
-    for (const r of rects) {
+    for (const row of f.data.rows) {
+      const r = row.rectification;
       const sectionId = r.itemKey.split(".")[0] ?? "";
       const group = groups.find((g) => g.sectionId === sectionId) ?? other;
-      const overdue = isOverdue(r, this.opts.today);
       group.problems.push({
-        code: problemCode(f.checklist, r.itemKey),
-        item: itemOf.get(r.itemKey) ?? r.itemKey,
+        code: codeOf(row),
+        item: row.item,
         problem: r.problem,
         measure: r.measure,
         owner: r.owner,
         deadline: r.deadline,
         status: r.status,
-        overdueDays: overdue && r.deadline ? daysBetween(r.deadline, this.opts.today) : null,
-        relapse: relapsed.has(r.id),
+        overdueDays: row.daysOverdue,
+        relapse: row.relapse !== null,
       });
     }
     return [...groups, other].filter((g) => g.problems.length > 0);
@@ -211,13 +195,13 @@ export async function gatherUnitBriefing(
       status: f.run.status,
       startedAt: f.run.startedAt,
       finishedAt: f.run.finishedAt,
-      rounds: f.rounds,
+      rounds: f.data.rounds,
     },
     sections: f.sections,
     problems: g.problemsOf(f),
     rectifications: f.tally,
     overdue: g.overdueOf(f, false),
-    relapses: f.relapses.map((r) => ({ ...r, unit: null })),
+    relapses: g.relapsesOf(f, false),
     tail: front.tail,
   };
 }
@@ -300,7 +284,7 @@ export async function gatherCountyBriefing(
     addSections(sections, f.sections);
     for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += f.tally[k];
     overdue.push(...g.overdueOf(f, true));
-    relapses.push(...f.relapses);
+    relapses.push(...g.relapsesOf(f, true));
     const answered = f.sections.reduce((a, s) => a + s.answered, 0);
     const items = f.sections.reduce((a, s) => a + s.items, 0);
     unitRows.push({

@@ -4,6 +4,7 @@ import { answeredCount, countResults, initialState, missingRequired } from "../c
 import { expandSlots } from "../check/slots.js";
 import { checklistOfRun } from "../check/snapshot.js";
 import type { Result } from "../checklist/schema.js";
+import type { FollowUpCounts } from "../rectify/counts.js";
 import { followUpSummary } from "../rectify/summary.js";
 import type { Store } from "../store/store.js";
 import type { Run, RunStatus, Unit } from "../store/types.js";
@@ -21,7 +22,10 @@ export interface StatusRow {
   /** Required items still without an answer. */
   missingRequired: number;
   counts: Record<Result, number>;
+  /** Rectifications this round found (counted here even when a later round continues them). */
   rectifications: number;
+  /** The same by status, and overdue: the figures 汇总 and `rectify list` give for them. */
+  followUp: FollowUpCounts;
   /** Rectifications not yet done or closed (未整改 / 整改中). */
   openRectifications: number;
   /** Rectifications past their deadline and not done (by the local calendar date). */
@@ -41,8 +45,7 @@ export function statusRow(
 ): StatusRow {
   const checklist = checklistOfRun(store, run);
   const state = initialState(run, expandSlots(checklist, run.leaders), store.listAnswers(run.id));
-  const rects = store.listRectifications({ runId: run.id });
-  const followUp = followUpSummary(store, { runId: run.id }, today);
+  const { relapses, ...followUp } = followUpSummary(store, { runId: run.id }, today);
   return {
     runId: run.id,
     unit: { id: unit.id, name: unit.name },
@@ -60,10 +63,11 @@ export function statusRow(
     total: state.slots.length,
     missingRequired: missingRequired(state).length,
     counts: countResults(state),
-    rectifications: rects.length,
-    openRectifications: rects.filter((r) => r.status === "open" || r.status === "in-progress").length,
+    rectifications: followUp.total,
+    followUp,
+    openRectifications: followUp.open + followUp.inProgress,
     overdueRectifications: followUp.overdue,
-    relapses: followUp.relapses,
+    relapses,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     updatedAt: run.updatedAt,

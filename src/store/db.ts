@@ -84,8 +84,11 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
     db.pragma("journal_mode = WAL");
     // FULL: an answer acknowledged on screen survives a power cut, not only a killed process.
     db.pragma("synchronous = FULL");
-    db.pragma("foreign_keys = ON");
+    // Migrations run with foreign keys off: rebuilding a table must not cascade to the rows that
+    // point at it. migrate() checks the keys itself before it commits.
+    db.pragma("foreign_keys = OFF");
     migrate(db, userVersion);
+    db.pragma("foreign_keys = ON");
     return db;
   } catch (e) {
     db.close();
@@ -99,6 +102,10 @@ function migrate(db: Db, from: number): void {
     // Re-read inside the write lock: another process may have migrated meanwhile.
     const current = db.pragma("user_version", { simple: true }) as number;
     for (let v = current; v < SCHEMA_VERSION; v++) db.exec(migrations[v]!);
+    const broken = db.pragma("foreign_key_check") as unknown[];
+    if (current < SCHEMA_VERSION && broken.length > 0) {
+      throw new Error(`migration to version ${SCHEMA_VERSION} left ${broken.length} broken references`);
+    }
     db.pragma(`application_id = ${APPLICATION_ID}`);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();

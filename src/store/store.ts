@@ -9,7 +9,9 @@ type Statement = Database.Statement<unknown[], unknown>;
 
 import type {
   Answer,
+  AnswerDraft,
   ChecklistSnapshot,
+  DraftPatch,
   HistoryEntry,
   Rectification,
   RectificationFields,
@@ -33,12 +35,31 @@ export interface AnswerInput {
   naReason: string | null;
   /** Required for partial/fail; ignored otherwise. */
   rectification?: RectificationFields;
+  /**
+   * A pass answer on an item whose rectification (of an earlier round) is not closed yet: mark
+   * it done (已完成, never 销号: that needs a verifier), with 完成情况 and a history note.
+   */
+  markDone?: { progress: string | null; note: string | null };
+  /** History note when a partial/fail answer continues the rectification of an earlier round. */
+  continueNote?: string | null;
+}
+
+export interface SavedAnswer {
+  answer: Answer;
+  /** The rectification the answer opened or continued (partial/fail), else null. */
+  rectification: Rectification | null;
+  /** True when that rectification was found in an earlier round and this answer continues it. */
+  continued: boolean;
+  /** The earlier round's rectification a pass answer marked done. */
+  markedDone: Rectification | null;
 }
 
 export interface RectificationFilter {
   unitId?: string;
   runId?: string;
   status?: RectificationStatus;
+  checklistId?: string;
+  itemKey?: string;
 }
 
 export interface Store {
@@ -78,9 +99,19 @@ export interface Store {
   updateRun(id: string, patch: { respondent?: string; leaders?: string[] }): Run;
   finishRun(id: string): Run;
 
-  /** Store one answer (insert or revise) and open, update or drop its rectification; one transaction. */
-  saveAnswer(runId: string, input: AnswerInput): { answer: Answer; rectification: Rectification | null };
+  /**
+   * Store one answer (insert or revise) in one transaction: a partial/fail answer continues the
+   * unit's not-closed rectification of the item (from any round) or opens one; a pass/na answer
+   * drops a rectification this run opened, and may mark an earlier round's done. The draft of the
+   * item goes with it.
+   */
+  saveAnswer(runId: string, input: AnswerInput): SavedAnswer;
   listAnswers(runId: string): Answer[];
+
+  /** Keep what was typed so far for an answer not yet given (one field at a time). */
+  saveDraft(runId: string, itemKey: string, patch: DraftPatch): AnswerDraft;
+  listDrafts(runId: string): AnswerDraft[];
+  deleteDraft(runId: string, itemKey: string): void;
 
   listRectifications(filter?: RectificationFilter): Rectification[];
   getRectification(id: string): Rectification | undefined;
@@ -147,6 +178,7 @@ function toAnswer(r: Row): Answer {
     note: sn(r.note),
     evidence: sn(r.evidence),
     naReason: sn(r.na_reason),
+    rectificationId: sn(r.rectification_id),
     answeredAt: s(r.answered_at),
     updatedAt: s(r.updated_at),
   };
@@ -157,6 +189,7 @@ export function toRectification(r: Row): Rectification {
     id: s(r.id),
     runId: s(r.run_id),
     unitId: s(r.unit_id),
+    checklistId: s(r.checklist_id),
     itemKey: s(r.item_key),
     problem: s(r.problem),
     measure: s(r.measure),
@@ -172,7 +205,54 @@ export function toRectification(r: Row): Rectification {
     remark: sn(r.remark),
     closedAt: sn(r.closed_at),
     closedBy: sn(r.closed_by),
+    continuedBy: sn(r.continued_by),
     createdAt: s(r.created_at),
+    updatedAt: s(r.updated_at),
+  };
+}
+
+const DRAFT_COLUMNS = {
+  result: "result",
+  note: "note",
+  evidence: "evidence",
+  naReason: "na_reason",
+  problem: "problem",
+  measure: "measure",
+  owner: "owner",
+  leaderInCharge: "leader_in_charge",
+  department: "department",
+  deadline: "deadline",
+  kind: "kind",
+  origin: "origin",
+  markDone: "mark_done",
+  progress: "progress",
+  partialField: "partial_field",
+} as const satisfies Record<keyof Omit<AnswerDraft, "runId" | "itemKey" | "updatedAt">, string>;
+
+const SNAKE_FIELD: Record<string, string> = { naReason: "na_reason", leaderInCharge: "leader_in_charge" };
+
+function toDraft(r: Row): AnswerDraft {
+  const partial = sn(r.partial_field);
+  const camel =
+    partial === null ? null : (Object.entries(SNAKE_FIELD).find(([, v]) => v === partial)?.[0] ?? partial);
+  return {
+    runId: s(r.run_id),
+    itemKey: s(r.item_key),
+    result: s(r.result) as Result,
+    note: sn(r.note),
+    evidence: sn(r.evidence),
+    naReason: sn(r.na_reason),
+    problem: sn(r.problem),
+    measure: sn(r.measure),
+    owner: sn(r.owner),
+    leaderInCharge: sn(r.leader_in_charge),
+    department: sn(r.department),
+    deadline: sn(r.deadline),
+    kind: sn(r.kind) as AnswerDraft["kind"],
+    origin: sn(r.origin) as AnswerDraft["origin"],
+    markDone: r.mark_done === null || r.mark_done === undefined ? null : r.mark_done === "yes",
+    progress: sn(r.progress),
+    partialField: camel as AnswerDraft["partialField"],
     updatedAt: s(r.updated_at),
   };
 }
@@ -218,20 +298,34 @@ export class SqliteStore implements Store {
     return {
       answerByKey: db.prepare("SELECT * FROM answers WHERE run_id = ? AND item_key = ?"),
       insertAnswer: db.prepare(
-        `INSERT INTO answers (id, run_id, item_key, section_id, item_id, leader, result, note, evidence, na_reason, answered_at, updated_at)
-         VALUES (@id, @runId, @itemKey, @sectionId, @itemId, @leader, @result, @note, @evidence, @naReason, @at, @at)`,
+        `INSERT INTO answers (id, run_id, item_key, section_id, item_id, leader, result, note, evidence, na_reason,
+           rectification_id, answered_at, updated_at)
+         VALUES (@id, @runId, @itemKey, @sectionId, @itemId, @leader, @result, @note, @evidence, @naReason,
+           @rectificationId, @at, @at)`,
       ),
       updateAnswer: db.prepare(
-        `UPDATE answers SET result = @result, note = @note, evidence = @evidence, na_reason = @naReason, updated_at = @at
+        `UPDATE answers SET result = @result, note = @note, evidence = @evidence, na_reason = @naReason,
+           rectification_id = @rectificationId, updated_at = @at
          WHERE id = @id`,
       ),
       rectByKey: db.prepare("SELECT * FROM rectifications WHERE run_id = ? AND item_key = ?"),
-      insertRect: db.prepare(
-        `INSERT INTO rectifications (id, run_id, unit_id, item_key, problem, measure, owner, leader_in_charge, department,
-           deadline, kind, origin, evidence, status, created_at, updated_at)
-         VALUES (@id, @runId, @unitId, @itemKey, @problem, @measure, @owner, @leaderInCharge, @department,
-           @deadline, @kind, @origin, @evidence, 'open', @at, @at)`,
+      rectById: db.prepare("SELECT * FROM rectifications WHERE id = ?"),
+      // The one not-closed rectification the unit may have for a checklist item (an index says so).
+      openRectOfItem: db.prepare(
+        `SELECT * FROM rectifications WHERE unit_id = ? AND checklist_id = ? AND item_key = ?
+           AND status <> 'closed' AND continued_by IS NULL`,
       ),
+      insertRect: db.prepare(
+        `INSERT INTO rectifications (id, run_id, unit_id, checklist_id, item_key, problem, measure, owner,
+           leader_in_charge, department, deadline, kind, origin, evidence, status, created_at, updated_at)
+         VALUES (@id, @runId, @unitId, @checklistId, @itemKey, @problem, @measure, @owner,
+           @leaderInCharge, @department, @deadline, @kind, @origin, @evidence, 'open', @at, @at)`,
+      ),
+      setRectStatus: db.prepare(
+        `UPDATE rectifications SET status = @status, progress = coalesce(@progress, progress), updated_at = @at
+         WHERE id = @id`,
+      ),
+      deleteDraft: db.prepare("DELETE FROM answer_drafts WHERE run_id = ? AND item_key = ?"),
       updateRectFields: db.prepare(
         `UPDATE rectifications SET problem = @problem, measure = @measure, owner = @owner, leader_in_charge = @leaderInCharge,
            department = @department, deadline = @deadline, kind = @kind, origin = @origin, evidence = @evidence, updated_at = @at
@@ -422,22 +516,36 @@ export class SqliteStore implements Store {
     });
   }
 
-  saveAnswer(runId: string, input: AnswerInput): { answer: Answer; rectification: Rectification | null } {
+  saveAnswer(runId: string, input: AnswerInput): SavedAnswer {
     return this.transaction(() => {
-      const owner = this.stmts.runById.get(runId) as Row | undefined;
-      if (!owner) throw new Error(`run ${runId} not found`);
+      const runRow = this.stmts.runById.get(runId) as Row | undefined;
+      if (!runRow) throw new Error(`run ${runId} not found`);
+      const run = toRun(runRow);
       // A finished run is the record handed in: its answers no longer change (§6).
-      if (owner.status === "complete") throw new Error(`run ${runId} is complete; its answers cannot change`);
+      if (run.status === "complete") throw new Error(`run ${runId} is complete; its answers cannot change`);
+      const opens = input.result === "partial" || input.result === "fail";
       // Never store a problem without its rectification: that is what the ledger is for (§5).
-      if ((input.result === "partial" || input.result === "fail") && !input.rectification) {
+      if (opens && !input.rectification) {
         throw new Error(`answer ${input.itemKey}: a ${input.result} answer needs its rectification`);
       }
       const at = nowIso();
       const prev = this.stmts.answerByKey.get(runId, input.itemKey) as Row | undefined;
-      const params = { ...input, runId, at, id: prev ? s(prev.id) : newId() };
+      const own = this.stmts.rectByKey.get(runId, input.itemKey) as Row | undefined;
+      const outcome =
+        opens && input.rectification
+          ? this.continueOrOpen(run, input, input.rectification, own, sn(prev?.rectification_id), at)
+          : this.settleRectification(run, input, own, sn(prev?.rectification_id), at);
+      const params = {
+        ...input,
+        runId,
+        at,
+        id: prev ? s(prev.id) : newId(),
+        rectificationId: outcome.linked,
+      };
       if (prev) this.stmts.updateAnswer.run(params);
       else this.stmts.insertAnswer.run(params);
       this.stmts.touchRun.run(at, runId);
+      this.stmts.deleteDraft.run(runId, input.itemKey);
       const answer: Answer = {
         id: params.id,
         runId,
@@ -449,35 +557,165 @@ export class SqliteStore implements Store {
         note: input.note,
         evidence: input.evidence,
         naReason: input.naReason,
+        rectificationId: outcome.linked,
         answeredAt: prev ? s(prev.answered_at) : at,
         updatedAt: at,
       };
-      const existing = this.stmts.rectByKey.get(runId, input.itemKey) as Row | undefined;
-      const opens = input.result === "partial" || input.result === "fail";
-      if (!opens || !input.rectification) {
-        // Revised to pass/na before the run ended: the problem no longer stands.
-        if (existing) this.stmts.deleteRect.run(s(existing.id));
-        return { answer, rectification: null };
-      }
-      const fields = input.rectification;
-      if (existing) {
-        this.stmts.updateRectFields.run({ ...fields, id: s(existing.id), at });
-        return { answer, rectification: toRectification({ ...existing, ...rowOf(fields), updated_at: at }) };
-      }
-      const run = toRun(this.stmts.runById.get(runId) as Row);
-      const id = newId();
-      this.stmts.insertRect.run({ ...fields, id, runId, unitId: run.unitId, itemKey: input.itemKey, at });
-      this.stmts.insertHistory.run({
-        id: newId(),
-        rectificationId: id,
-        at,
-        by: run.respondent,
-        fromStatus: null,
-        toStatus: "open",
-        note: null,
-      });
-      return { answer, rectification: this.getRectification(id)! };
+      return {
+        answer,
+        rectification: outcome.rectification,
+        continued: outcome.continued,
+        markedDone: outcome.markedDone,
+      };
     });
+  }
+
+  private rect(id: string | null): Rectification | undefined {
+    const r = id === null ? undefined : (this.stmts.rectById.get(id) as Row | undefined);
+    return r && toRectification(r);
+  }
+
+  private history(
+    id: string,
+    at: string,
+    by: string | null,
+    from: RectificationStatus | null,
+    to: RectificationStatus,
+    note: string | null,
+  ) {
+    this.stmts.insertHistory.run({
+      id: newId(),
+      rectificationId: id,
+      at,
+      by,
+      fromStatus: from,
+      toStatus: to,
+      note,
+    });
+  }
+
+  /**
+   * partial/fail: the rectification this run opened for the item, else the unit's not-closed one
+   * of any round (continued: its fields revised, a done one back to 整改中), else a new one.
+   */
+  private continueOrOpen(
+    run: Run,
+    input: AnswerInput,
+    fields: RectificationFields,
+    own: Row | undefined,
+    linkedId: string | null,
+    at: string,
+  ): { rectification: Rectification; linked: string; continued: boolean; markedDone: null } {
+    const openRow =
+      own ?? (this.stmts.openRectOfItem.get(run.unitId, run.checklistId, input.itemKey) as Row | undefined);
+    if (!openRow) {
+      const id = newId();
+      this.stmts.insertRect.run({
+        ...fields,
+        id,
+        runId: run.id,
+        unitId: run.unitId,
+        checklistId: run.checklistId,
+        itemKey: input.itemKey,
+        at,
+      });
+      this.history(id, at, run.respondent, null, "open", null);
+      return { rectification: this.rect(id)!, linked: id, continued: false, markedDone: null };
+    }
+    const current = toRectification(openRow);
+    this.stmts.updateRectFields.run({ ...fields, id: current.id, at });
+    const continued = current.runId !== run.id;
+    if (continued && current.status === "done") {
+      // Found again before it was verified: the work is not finished (整改中 again, with why).
+      this.stmts.setRectStatus.run({ id: current.id, status: "in-progress", progress: null, at });
+      this.history(current.id, at, run.respondent, "done", "in-progress", input.continueNote ?? null);
+    } else if (continued && linkedId !== current.id) {
+      // The first time this round sees it: the history says the problem is still there.
+      this.history(
+        current.id,
+        at,
+        run.respondent,
+        current.status,
+        current.status,
+        input.continueNote ?? null,
+      );
+    }
+    return { rectification: this.rect(current.id)!, linked: current.id, continued, markedDone: null };
+  }
+
+  /**
+   * pass/na: a rectification this run opened no longer stands (revised before the run ended);
+   * one of an earlier round stays, and a pass may mark it done (已完成; 销号 needs a verifier).
+   */
+  private settleRectification(
+    run: Run,
+    input: AnswerInput,
+    own: Row | undefined,
+    linkedId: string | null,
+    at: string,
+  ): { rectification: null; linked: string | null; continued: false; markedDone: Rectification | null } {
+    if (own) this.stmts.deleteRect.run(s(own.id));
+    const none = { rectification: null, continued: false as const };
+    if (input.result !== "pass") return { ...none, linked: null, markedDone: null };
+    const carriedRow = this.stmts.openRectOfItem.get(run.unitId, run.checklistId, input.itemKey) as
+      | Row
+      | undefined;
+    const carried = carriedRow && toRectification(carriedRow);
+    if (carried && input.markDone && (carried.status === "open" || carried.status === "in-progress")) {
+      this.stmts.setRectStatus.run({ id: carried.id, status: "done", progress: input.markDone.progress, at });
+      this.history(carried.id, at, run.respondent, carried.status, "done", input.markDone.note);
+      return { ...none, linked: carried.id, markedDone: this.rect(carried.id)! };
+    }
+    // Still pointing at the rectification it marked done earlier in this run.
+    const keep = carried && linkedId === carried.id ? carried.id : null;
+    return { ...none, linked: keep, markedDone: null };
+  }
+
+  saveDraft(runId: string, itemKey: string, patch: DraftPatch): AnswerDraft {
+    return this.transaction(() => {
+      const at = nowIso();
+      const entries = Object.entries(patch).filter(([, v]) => v !== undefined) as [
+        keyof typeof DRAFT_COLUMNS,
+        unknown,
+      ][];
+      const cols = entries.map(([k]) => DRAFT_COLUMNS[k]);
+      const values = entries.map(([k, v]) =>
+        k === "markDone"
+          ? v === null
+            ? null
+            : v
+              ? "yes"
+              : "no"
+          : k === "partialField" && typeof v === "string"
+            ? (SNAKE_FIELD[v] ?? v)
+            : v,
+      );
+      // A new result starts a new draft: what was typed for another result does not carry over.
+      const prev = this.sql("SELECT result FROM answer_drafts WHERE run_id = ? AND item_key = ?").get(
+        runId,
+        itemKey,
+      ) as Row | undefined;
+      if (prev && prev.result !== patch.result) this.stmts.deleteDraft.run(runId, itemKey);
+      this.sql(
+        `INSERT INTO answer_drafts (run_id, item_key, ${cols.join(", ")}, updated_at)
+         VALUES (?, ?, ${cols.map(() => "?").join(", ")}, ?)
+         ON CONFLICT (run_id, item_key) DO UPDATE SET ${cols.map((c) => `${c} = excluded.${c}`).join(", ")},
+           updated_at = excluded.updated_at`,
+      ).run(runId, itemKey, ...values, at);
+      return toDraft(
+        this.sql("SELECT * FROM answer_drafts WHERE run_id = ? AND item_key = ?").get(runId, itemKey) as Row,
+      );
+    });
+  }
+  listDrafts(runId: string): AnswerDraft[] {
+    return (
+      this.sql("SELECT * FROM answer_drafts WHERE run_id = ? ORDER BY updated_at, item_key").all(
+        runId,
+      ) as Row[]
+    ).map(toDraft);
+  }
+  deleteDraft(runId: string, itemKey: string): void {
+    this.transaction(() => this.stmts.deleteDraft.run(runId, itemKey));
   }
   listAnswers(runId: string): Answer[] {
     return (
@@ -490,14 +728,18 @@ export class SqliteStore implements Store {
       filter.unitId !== undefined && "unit_id = @unitId",
       filter.runId !== undefined && "run_id = @runId",
       filter.status !== undefined && "status = @status",
+      filter.checklistId !== undefined && "checklist_id = @checklistId",
+      filter.itemKey !== undefined && "item_key = @itemKey",
     ];
-    const rows = this.sql(`SELECT * FROM rectifications ${whereOf(where)} ORDER BY created_at, item_key`).all(
-      {
-        unitId: filter.unitId ?? null,
-        runId: filter.runId ?? null,
-        status: filter.status ?? null,
-      },
-    ) as Row[];
+    const rows = this.sql(
+      `SELECT * FROM rectifications ${whereOf(where)} ORDER BY created_at, item_key, id`,
+    ).all({
+      unitId: filter.unitId ?? null,
+      runId: filter.runId ?? null,
+      status: filter.status ?? null,
+      checklistId: filter.checklistId ?? null,
+      itemKey: filter.itemKey ?? null,
+    }) as Row[];
     return rows.map(toRectification);
   }
   getRectification(id: string): Rectification | undefined {
@@ -559,20 +801,6 @@ export class SqliteStore implements Store {
 function whereOf(conditions: (string | false)[]): string {
   const given = conditions.filter((c): c is string => c !== false);
   return given.length === 0 ? "" : `WHERE ${given.join(" AND ")}`;
-}
-
-function rowOf(f: RectificationFields): Row {
-  return {
-    problem: f.problem,
-    measure: f.measure,
-    owner: f.owner,
-    leader_in_charge: f.leaderInCharge,
-    department: f.department,
-    deadline: f.deadline,
-    kind: f.kind,
-    origin: f.origin,
-    evidence: f.evidence,
-  };
 }
 
 export function openStore(file: string, opts: OpenOptions = {}): Store {

@@ -48,6 +48,8 @@ export interface Answer {
   evidence: string | null;
   /** For `na`: why the item does not apply. */
   naReason: string | null;
+  /** The rectification this answer opened or continued (partial/fail), or marked done (pass). */
+  rectificationId: string | null;
   answeredAt: string;
   updatedAt: string;
 }
@@ -84,8 +86,11 @@ export interface RectificationFields {
 /** 整改事项: a problem followed until it is closed off the ledger (销号). */
 export interface Rectification extends RectificationFields {
   id: string;
+  /** The run that found the problem (its round); later rounds continue the same rectification. */
   runId: string;
   unitId: string;
+  /** The checklist of that run: a unit has at most one not-closed rectification per checklist item. */
+  checklistId: string;
   /** 问题编号: the item key the problem came from. */
   itemKey: string;
   status: RectificationStatus;
@@ -96,9 +101,56 @@ export interface Rectification extends RectificationFields {
   /** 销号日期 (YYYY-MM-DD) and who verified it. */
   closedAt: string | null;
   closedBy: string | null;
+  /**
+   * Set on a duplicate left by an older version (two not-closed rectifications of one item):
+   * the newer rectification that carries the problem on. Such a row is part of that one's story,
+   * not a ledger row of its own.
+   */
+  continuedBy: string | null;
   createdAt: string;
   updatedAt: string;
 }
+
+/** The fields of an answer being typed (NULL: not entered yet), kept until the answer is stored. */
+export interface AnswerDraft {
+  runId: string;
+  itemKey: string;
+  result: Result;
+  note: string | null;
+  evidence: string | null;
+  naReason: string | null;
+  problem: string | null;
+  measure: string | null;
+  owner: string | null;
+  leaderInCharge: string | null;
+  department: string | null;
+  deadline: string | null;
+  kind: RectificationKind | null;
+  origin: RectificationOrigin | null;
+  /** For a pass answer on an item whose rectification is still open: mark it done? */
+  markDone: boolean | null;
+  /** 完成情况 written when marking it done. */
+  progress: string | null;
+  /** A field cut off by Ctrl-C before Enter (its text is kept as typed). */
+  partialField: DraftField | null;
+  updatedAt: string;
+}
+
+/** The text fields of a draft, in the order `check` asks them. */
+export const DRAFT_TEXT_FIELDS = [
+  "naReason",
+  "progress",
+  "problem",
+  "measure",
+  "owner",
+  "leaderInCharge",
+  "department",
+  "deadline",
+  "note",
+  "evidence",
+] as const;
+export type DraftField = (typeof DRAFT_TEXT_FIELDS)[number];
+export type DraftPatch = Partial<Omit<AnswerDraft, "runId" | "itemKey" | "updatedAt">> & { result: Result };
 
 /** One change of a rectification (跟踪问效). */
 export interface HistoryEntry {

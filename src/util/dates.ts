@@ -60,12 +60,3 @@ export function isOverdue(
 ): boolean {
   return r.deadline !== null && r.deadline < today && r.status !== "done" && r.status !== "closed";
 }
-
-/** Whole days from `from` to `to` (YYYY-MM-DD, pure calendar arithmetic): 2026-05-20 − 2026-05-10 = 10. */
-export function daysBetween(from: string, to: string): number {
-  const utc = (d: string) => {
-    const [y, m, day] = d.split("-").map(Number) as [number, number, number];
-    return Date.UTC(y, m - 1, day);
-  };
-  return Math.round((utc(to) - utc(from)) / 86_400_000);
-}

@@ -91,8 +91,8 @@ export async function session(
 
 /** Steps for a `pass` answer: result, note, evidence. */
 export const pass = (note = "", evidence = ""): Step[] => ["pass", note, evidence];
-/** Steps for an `na` answer: result, reason, note. */
-export const na = (reason: string, note = ""): Step[] => ["na", reason, note];
+/** Steps for an `na` answer: result and reason (不适用 asks for nothing else). */
+export const na = (reason: string): Step[] => ["na", reason];
 
 export interface RectSteps {
   problem?: string;
@@ -120,8 +120,8 @@ export function problem(result: "partial" | "fail", r: RectSteps = {}): Step[] {
     r.kind ?? "deadline",
     r.deadline ?? "+30",
     r.origin ?? "self-check",
-    r.evidence ?? "",
     r.note ?? "",
+    r.evidence ?? "",
   ];
 }
 

@@ -1,0 +1,268 @@
+// The fields of one answer, asked one at a time in one order for every result, each kept as a
+// draft the moment it is entered (answer_drafts): Ctrl-C, a closed terminal or a killed process
+// loses nothing typed, and the next `check` offers it back. A problem still open from an earlier
+// round is continued (its fields offered again) rather than opened twice.
+import type { Ask } from "../ask/types.js";
+import { type Lang, t } from "../i18n/index.js";
+import type { AnswerInput, Store } from "../store/store.js";
+import {
+  type Answer,
+  type AnswerDraft,
+  type DraftField,
+  type DraftPatch,
+  RECTIFICATION_KINDS,
+  RECTIFICATION_ORIGINS,
+  type Rectification,
+  type RectificationKind,
+  type RectificationOrigin,
+  type Result,
+} from "../store/types.js";
+import {
+  type AnswerField,
+  type Check,
+  checkDeadline,
+  checkName,
+  checkText,
+  defaultOrigin,
+  fieldLabel,
+  kindLabel,
+  opensRectification,
+  originLabel,
+  resultLabel,
+} from "./fields.js";
+import type { Slot } from "./slots.js";
+
+export interface FormDeps {
+  store: Store;
+  ask: Ask;
+  lang: Lang;
+  today: string;
+  runId: string;
+  checklistId: string;
+  /** The round (轮次) of this run, for the history notes of continued rectifications. */
+  round: number;
+}
+
+/** What the form starts from: the stored answer, its rectification, an earlier round's, a draft. */
+export interface FormSources {
+  prev: Answer | undefined;
+  prevRect: Rectification | undefined;
+  carried: Rectification | undefined;
+  draft: AnswerDraft | undefined;
+}
+
+/** Keeps every entered field in the store as it comes. */
+class DraftKeeper {
+  constructor(
+    private readonly deps: FormDeps,
+    private readonly key: string,
+    private readonly result: Result,
+  ) {
+    deps.store.saveDraft(deps.runId, key, { result });
+  }
+  set(patch: Omit<DraftPatch, "result">): void {
+    this.deps.store.saveDraft(this.deps.runId, this.key, {
+      ...patch,
+      result: this.result,
+      partialField: null,
+    });
+  }
+  /** The text of a field cut off by Ctrl-C before Enter. */
+  partial(field: DraftField, typed: string): void {
+    this.deps.store.saveDraft(this.deps.runId, this.key, {
+      result: this.result,
+      [field]: typed,
+      partialField: field,
+    });
+  }
+}
+
+/** Ask for text until it passes `check`; the previous value is the default. */
+export async function askChecked<T extends string | null>(
+  ask: Ask,
+  message: string,
+  check: (raw: string) => Check<T>,
+  previous: string | null | undefined,
+  keep?: (typed: string) => void,
+): Promise<T> {
+  const raw = await ask.input({
+    message,
+    ...(previous ? { default: previous } : {}),
+    validate: (v) => {
+      const r = check(v);
+      return r.ok ? true : r.message;
+    },
+    format: (v) => {
+      const r = check(v);
+      return r.ok ? (r.value ?? "") : v;
+    },
+    ...(keep ? { keep } : {}),
+  });
+  const r = check(raw);
+  // The adapter only returns values that passed `validate`.
+  if (!r.ok) throw new Error(r.message);
+  return r.value;
+}
+
+export function textPrompt(field: AnswerField, required: boolean, hint?: string): string {
+  const label = fieldLabel(field);
+  const suffix = [hint, required ? undefined : t("check.ask.optional")]
+    .filter(Boolean)
+    .join(t("check.ask.hintSep"));
+  return suffix ? `${label}${t("check.ask.hintOpen")}${suffix}${t("check.ask.hintClose")}` : label;
+}
+
+/** First of the values that is set: a draft's '' (entered empty) counts as set. */
+const first = (...values: (string | null | undefined)[]): string | null => {
+  for (const v of values) if (v !== null && v !== undefined) return v;
+  return null;
+};
+
+type TextField = Extract<DraftField, AnswerField>;
+
+/** The answer to store for `result`, asked field by field; null fields of the draft are asked. */
+export async function askAnswer(
+  deps: FormDeps,
+  slot: Slot,
+  result: Result,
+  src: FormSources,
+): Promise<AnswerInput> {
+  const draft = src.draft?.result === result ? src.draft : undefined;
+  const keeper = new DraftKeeper(deps, slot.key, result);
+  const text = async (field: TextField, required: boolean, previous: string | null, hint?: string) => {
+    const value = await askChecked(
+      deps.ask,
+      textPrompt(field, required, hint),
+      (v) => checkText(v, field, required),
+      previous,
+      (typed) => keeper.partial(field, typed),
+    );
+    keeper.set({ [field]: value ?? "" });
+    return value;
+  };
+  const base = {
+    itemKey: slot.key,
+    sectionId: slot.section.id,
+    itemId: slot.item.id,
+    leader: slot.leader,
+    result,
+  };
+  const evidenceHint = slot.item.evidence
+    ? t("check.ask.evidenceHint", { evidence: slot.item.evidence })
+    : undefined;
+  if (result === "na") {
+    // 不适用 asks for its reason only.
+    const naReason = await text("naReason", true, first(draft?.naReason, src.prev?.naReason));
+    return { ...base, note: null, evidence: null, naReason };
+  }
+  if (!opensRectification(result)) {
+    const markDone = await askMarkDone(deps, keeper, src, draft);
+    const note = await text("note", false, first(draft?.note, src.prev?.note));
+    const evidence = await text("evidence", false, first(draft?.evidence, src.prev?.evidence), evidenceHint);
+    return { ...base, note, evidence, naReason: null, ...(markDone ? { markDone } : {}) };
+  }
+  const rectification = await askRectification(deps, slot, keeper, src, draft, text);
+  const note = await text("note", false, first(draft?.note, src.prev?.note));
+  const evidence = await text(
+    "evidence",
+    false,
+    first(draft?.evidence, src.prevRect?.evidence, src.prev?.evidence, src.carried?.evidence),
+    evidenceHint,
+  );
+  const continueNote = t("check.carried.continueNote", { round: deps.round, result: resultLabel(result) });
+  return {
+    ...base,
+    note,
+    evidence,
+    naReason: null,
+    rectification: { ...rectification, evidence },
+    continueNote,
+  };
+}
+
+/** A pass on an item whose earlier rectification is still open: mark it done (with 完成情况)? */
+async function askMarkDone(
+  deps: FormDeps,
+  keeper: DraftKeeper,
+  src: FormSources,
+  draft: AnswerDraft | undefined,
+): Promise<AnswerInput["markDone"]> {
+  const c = src.carried;
+  if (!c || (c.status !== "open" && c.status !== "in-progress")) return undefined;
+  const yes =
+    draft?.markDone ?? (await deps.ask.confirm({ message: t("check.carried.markDone"), default: true }));
+  keeper.set({ markDone: yes });
+  if (!yes) return undefined;
+  const progress = await askChecked(
+    deps.ask,
+    textPrompt("progress", true),
+    (v) => checkText(v, "progress", true),
+    first(draft?.progress, c.progress),
+    (typed) => keeper.partial("progress", typed),
+  );
+  keeper.set({ progress: progress ?? "" });
+  return { progress, note: t("check.carried.doneNote", { round: deps.round }) };
+}
+
+type AskText = (
+  field: TextField,
+  required: boolean,
+  previous: string | null,
+  hint?: string,
+) => Promise<string | null>;
+
+async function askRectification(
+  deps: FormDeps,
+  slot: Slot,
+  keeper: DraftKeeper,
+  src: FormSources,
+  draft: AnswerDraft | undefined,
+  text: AskText,
+) {
+  const { ask, lang } = deps;
+  // What this run said before, else what the earlier round's rectification says.
+  const was = src.prevRect ?? src.carried;
+  const problem = (await text("problem", true, first(draft?.problem, was?.problem)))!;
+  const measure = (await text("measure", true, first(draft?.measure, was?.measure)))!;
+  // In a per-leader section the leader answers for his own six checks (§5).
+  const owner = await askChecked(
+    ask,
+    textPrompt("owner", true),
+    (v) => checkName(v, "owner"),
+    first(draft?.owner, was?.owner, slot.leader),
+    (typed) => keeper.partial("owner", typed),
+  );
+  keeper.set({ owner });
+  const leaderInCharge = await text(
+    "leaderInCharge",
+    false,
+    first(draft?.leaderInCharge, was?.leaderInCharge),
+  );
+  const department = await text("department", false, first(draft?.department, was?.department));
+  const kind = await ask.select<RectificationKind>({
+    message: fieldLabel("kind"),
+    choices: RECTIFICATION_KINDS.map((k) => ({ value: k, name: kindLabel(k, lang) })),
+    default: draft?.kind ?? was?.kind ?? "deadline",
+  });
+  keeper.set({ kind });
+  // A deadline already set may be kept as it is, even when it has passed (it stays overdue).
+  const kept = was?.deadline ?? null;
+  const deadline = await askChecked(
+    ask,
+    textPrompt("deadline", kind === "deadline", t("check.ask.deadlineHint")),
+    (v): Check<string | null> =>
+      kept !== null && v.trim() === kept
+        ? { ok: true, value: kept }
+        : checkDeadline(v, { today: deps.today, kind }),
+    first(draft?.deadline, kept),
+    (typed) => keeper.partial("deadline", typed),
+  );
+  keeper.set({ deadline: deadline ?? "" });
+  const origin = await ask.select<RectificationOrigin>({
+    message: fieldLabel("origin"),
+    choices: RECTIFICATION_ORIGINS.map((o) => ({ value: o, name: originLabel(o, lang) })),
+    default: draft?.origin ?? was?.origin ?? defaultOrigin(deps.checklistId, slot.item),
+  });
+  keeper.set({ origin });
+  return { problem, measure, owner, leaderInCharge, department, deadline, kind, origin };
+}

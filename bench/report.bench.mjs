@@ -48,6 +48,9 @@ export async function run() {
       );
     }
     const b = median(base);
+    // The briefing builds every unit's ledger (as the export does) and, in Word, four native
+    // charts with their workbooks and styled tables: up to 2.5× the plain document; the page 2×.
+    const limit = { docx: 2.5, html: 2 };
     return ["docx", "html"].map((format) => {
       const t = median(ours[format]);
       return {
@@ -56,8 +59,8 @@ export async function run() {
         baseline: round(b),
         unit: "ms",
         ratio: t / b,
-        target: "≤ 3×",
-        ok: t / b <= 3,
+        target: `≤ ${limit[format]}×`,
+        ok: t / b <= limit[format],
       };
     });
   } finally {

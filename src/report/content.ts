@@ -173,9 +173,9 @@ function overdueTable(items: readonly OverdueItem[], w: Words, withUnit: boolean
     kind: "table",
     columns: [
       ...(withUnit ? [col(w.heads.unit, 2.4, "left")] : []),
-      col(w.heads.code, 0.9),
+      col(w.heads.code, 1.3),
       col(w.heads.problem, 4, "left"),
-      col(w.heads.owner, 1.3),
+      col(w.heads.owner, 1.4),
       col(w.heads.deadline, 1.9),
       col(w.heads.daysOverdue, 1.1),
     ],
@@ -195,7 +195,7 @@ function relapseTable(items: readonly RelapseItem[], w: Words, withUnit: boolean
     kind: "table",
     columns: [
       ...(withUnit ? [col(w.heads.unit, 2.4, "left")] : []),
-      col(w.heads.code, 0.9),
+      col(w.heads.code, 1.3),
       col(w.heads.item, 4, "left"),
       col(w.heads.closedAt, 1.6),
       col(w.heads.closedBy, 1.3),
@@ -251,12 +251,12 @@ function unitPart(part: Part, b: UnitBriefing, w: Words): Block[] {
         out.push({
           kind: "table",
           columns: [
-            col(w.heads.code, 0.9),
-            col(w.heads.problem, 3.4, "left"),
-            col(w.heads.measure, 3.4, "left"),
-            col(w.heads.owner, 1.2),
+            col(w.heads.code, 1.3),
+            col(w.heads.problem, 3.2, "left"),
+            col(w.heads.measure, 3, "left"),
+            col(w.heads.owner, 1.4),
             col(w.heads.deadline, 1.9),
-            col(w.heads.status, 1.6),
+            col(w.heads.status, 1.8),
           ],
           rows: g.problems.map((p) => [
             p.code,

@@ -5,7 +5,7 @@
 // is going to be.
 import type { Checklist } from "../checklist/schema.js";
 import { buildLedgerData, type LedgerData, type LedgerRow, SnapshotCache } from "../ledger/data.js";
-import { pickRun } from "../ledger/export.js";
+import { DEFAULT_CHECKLIST, pickRun } from "../ledger/export.js";
 import type { Store } from "../store/store.js";
 import type { Run, Unit } from "../store/types.js";
 import type {
@@ -263,6 +263,7 @@ export async function gatherCountyBriefing(
   const relapses: RelapseItem[] = [];
   const totals = { total: 0, open: 0, inProgress: 0, done: 0, closed: 0, overdue: 0, relapses: 0 };
   let checklist: CountyBriefing["checklist"] = null;
+  const sectionsOf = opts.checklist ?? DEFAULT_CHECKLIST;
   for (const unit of units) {
     const f = await g.unit(unit);
     if (!f) {
@@ -280,8 +281,12 @@ export async function gatherCountyBriefing(
       });
       continue;
     }
-    checklist ??= f.data.checklist;
-    addSections(sections, f.sections);
+    // The results by section are those of one checklist (a unit that has run only another one,
+    // such as the inspectors' 专项督查, still counts in its own row and in the rectifications).
+    if (f.run.checklistId === sectionsOf) {
+      checklist ??= f.data.checklist;
+      addSections(sections, f.sections);
+    }
     for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += f.tally[k];
     overdue.push(...g.overdueOf(f, true));
     relapses.push(...g.relapsesOf(f, true));
@@ -301,6 +306,14 @@ export async function gatherCountyBriefing(
     });
   }
   overdue.sort((a, b) => b.days - a.days || (a.unit ?? "").localeCompare(b.unit ?? "", "zh-CN"));
+  // Units under their township, in the township table's order (units without one last).
+  const townships = townshipRows(unitRows);
+  const townOrder = new Map(townships.map((t, i) => [t.township, i]));
+  unitRows.sort(
+    (a, b) =>
+      (townOrder.get(a.township) ?? 0) - (townOrder.get(b.township) ?? 0) ||
+      a.name.localeCompare(b.name, "zh-CN"),
+  );
   const count = (s: UnitRow["runStatus"]) => unitRows.filter((r) => r.runStatus === s).length;
   return {
     kind: "county",
@@ -316,7 +329,7 @@ export async function gatherCountyBriefing(
     },
     sections: [...sections.values()],
     rectifications: withRates(totals),
-    townships: townshipRows(unitRows),
+    townships,
     unitRows,
     notStarted: unitRows
       .filter((r) => r.runStatus === null)

@@ -47,7 +47,7 @@ body { margin: 0; color: #111; font-family: ${body}; font-size: ${tpl.sizes.body
 main { width: 210mm; min-height: 297mm; margin: 12px auto; padding: 25mm 20mm 22mm 22mm; background: #fff; box-shadow: 0 1px 6px rgba(0,0,0,.15); }
 header.masthead { text-align: center; border-bottom: 3px solid ${color}; padding-bottom: 6pt; margin-bottom: 18pt; }
 header.masthead h1 { color: ${color}; font-family: ${title}; font-size: ${tpl.sizes.title}pt; font-weight: bold; line-height: 1.3; margin: 0 0 8pt; letter-spacing: 1pt; }
-header.masthead p { text-indent: 0; }
+header.masthead p { text-indent: 0; text-align: center; }
 header.masthead .issue { font-family: ${sub}; font-size: ${tpl.sizes.issue}pt; margin: 0 0 6pt; }
 header.masthead .line { display: flex; justify-content: space-between; font-size: ${tpl.sizes.issue}pt; }
 h2 { font-family: ${heading}; font-size: ${tpl.sizes.heading}pt; font-weight: normal; margin: 16pt 0 4pt; text-indent: 2em; break-after: avoid; }
@@ -59,6 +59,7 @@ thead { display: table-header-group; }
 tr { break-inside: avoid; }
 th, td { border: 1px solid #000; padding: 2pt 4pt; vertical-align: middle; overflow-wrap: anywhere; }
 th { background: #e7e6e6; font-family: ${heading}; font-weight: normal; text-align: center; }
+table.wide { font-size: ${Math.min(tpl.sizes.table, 10.5)}pt; }
 td.left { text-align: left; } td.center { text-align: center; } td.right { text-align: right; }
 tfoot td { font-weight: bold; }
 figure { margin: 8pt 0; text-align: center; break-inside: avoid; }
@@ -84,7 +85,8 @@ function table(columns: readonly Column[], rows: readonly string[][], total?: re
       )
       .join("");
   return [
-    `<table><colgroup>${colgroup}</colgroup>`,
+    // Many narrow columns are set a size smaller (五号), as in the Word file.
+    `<table${columns.length >= 8 ? ' class="wide"' : ""}><colgroup>${colgroup}</colgroup>`,
     `<thead><tr>${columns.map((c) => `<th>${escapeHtml(c.heading)}</th>`).join("")}</tr></thead>`,
     `<tbody>${rows.map((r) => `<tr>${cells(r)}</tr>`).join("\n")}</tbody>`,
     total ? `<tfoot><tr>${cells(total)}</tr></tfoot>` : "",

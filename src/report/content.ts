@@ -506,16 +506,36 @@ function countyPart(part: Part, b: CountyBriefing, w: Words, tpl: ReportTemplate
   }
 }
 
+/**
+ * Characters XML 1.0 does not allow (controls, U+FFFE/U+FFFF, lone surrogates): a name typed
+ * or imported with one would make Word refuse the whole file. Tab and line feed are kept.
+ */
+const NOT_XML =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+export const xmlSafe = (s: string): string => s.replace(NOT_XML, "");
+
+/** Every string of a value made XML-safe (the content is plain data: strings, numbers, arrays, records). */
+function cleaned<T>(v: T): T {
+  if (typeof v === "string") return xmlSafe(v) as T;
+  if (Array.isArray(v)) return v.map(cleaned) as T;
+  if (v !== null && typeof v === "object") {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, cleaned(x)])) as T;
+  }
+  return v;
+}
+
 /** The briefing's content, in the template's order of parts. */
 export function briefingContent(b: Briefing, tpl: ReportTemplate): BriefingContent {
   const w = WORDS[b.language];
   const blocks = tpl.parts.flatMap((p) => (b.kind === "unit" ? unitPart(p, b, w) : countyPart(p, b, w, tpl)));
   const [before = "", after = ""] = w.page("{page}").split("{page}");
-  return {
+  return cleaned({
     language: b.language,
     masthead: masthead(b.masthead, tpl, w),
     blocks,
     tail: tail(b.tail, w),
     pageNumber: { before, after },
-  };
+  });
 }

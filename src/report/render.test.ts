@@ -78,6 +78,12 @@ describe("the Word file, as written", () => {
     expect(xml).not.toContain("<w:t>`");
   });
 
+  it("drops the characters XML refuses, so that Word opens the file", () => {
+    const xml = documentXml(files.unit.docx);
+    expect(xml).toContain("征求意见表回收率低<");
+    for (const ch of ["\u0001", "\u000b", "\ufffe"]) expect(xml).not.toContain(ch);
+  });
+
   it("names no chart without its categories and values", () => {
     const chart = readZip(readFileSync(files.county.docx))
       .filter((e) => /^word\/charts\/chart\d+\.xml$/.test(e.name))

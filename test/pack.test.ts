@@ -66,6 +66,9 @@ describe("npm pack", () => {
       "checklists/standards.yaml",
       "checklists/inspection.yaml",
       "templates/ledger.yaml",
+      "templates/report.yaml",
+      "lib/vendor/echarts.cjs",
+      "lib/vendor/echarts.LICENSE.txt",
       "schema/checklist.schema.json",
       "README.md",
       "README.zh-CN.md",
@@ -197,11 +200,22 @@ describe.skipIf(process.env.LOOKBACK_SKIP_PACK === "1")("the packed tarball, ins
     expect(units.stdout).toContain("南昌县莲塘第一中学");
   });
 
+  it("writes briefings with its own docx and its vendored ECharts (no development dependency)", () => {
+    lookback(["units", "add", "南昌县莲塘第二中学"]);
+    for (const format of ["docx", "html"]) {
+      const r = lookback(["report", "--all", "--format", format, "--out", path.join(tmp, "briefings")]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(existsSync(path.join(tmp, "briefings", `全县-工作简报.${format}`))).toBe(true);
+    }
+    expect(readFileSync(path.join(tmp, "briefings", "全县-工作简报.html"), "utf8")).toContain("<svg");
+  });
+
   it("makes a repository whose CI workflow steps install it and validate, failing on a broken checklist", () => {
     const repo = path.join(tmp, "bureau");
     const init = lookback(["init", repo]);
     expect(init.code, init.stderr).toBe(0);
     expect(readdirSync(path.join(repo, "templates"))).toContain("ledger.yaml");
+    expect(readdirSync(path.join(repo, "templates"))).toContain("report.yaml");
 
     const wf = parse(readFileSync(path.join(repo, ".github/workflows/lookback.yml"), "utf8")) as {
       jobs: Record<string, { steps: { run?: string }[] }>;

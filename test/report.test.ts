@@ -323,7 +323,7 @@ describe("lookback report --all", () => {
   it.skipIf(!hasPythonDocx)("limits a township's briefing to its units, in English on request", () => {
     const r = lookback(["report", "--township", "莲塘镇", "--language", "en", "--out", out("town")]);
     expect(r.status, r.stderr).toBe(0);
-    const d = readDocx(path.join(out("town"), "莲塘镇-工作简报.docx"));
+    const d = readDocx(path.join(out("town"), "莲塘镇-briefing.docx"));
     expect(d.paragraphs[0]?.text).toBe("莲塘镇: look-back briefing");
     expect(d.tables[0]?.map((row) => row[0])).toEqual(["Township", "莲塘镇", "Total"]);
     expect(

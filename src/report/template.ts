@@ -38,7 +38,9 @@ export const ReportTemplateSchema = z.strictObject({
   version: z.literal(1).check(z.describe("Template format version (1)")),
   language: z.optional(z.enum(["zh-CN", "en"]).check(z.describe("Language of the briefing"))),
   file: z.optional(text("File name of a unit's briefing, without extension")),
+  file_en: z.optional(text("File name of a unit's briefing (English)")),
   file_county: z.optional(text("File name of the county briefing, without extension")),
+  file_county_en: z.optional(text("File name of the county briefing (English)")),
   masthead: z.strictObject({
     title: text("Title of a unit's briefing"),
     title_en: z.optional(text("Title (English)")),
@@ -176,8 +178,8 @@ export function resolveTemplate(file: string, tf: TemplateFile, language?: Repor
   return {
     file,
     language: lang,
-    unitFile: tf.file ?? "{unit}-工作简报",
-    countyFile: tf.file_county ?? "{scope}-工作简报",
+    unitFile: pick(tf.file ?? "{unit}-工作简报", tf.file_en),
+    countyFile: pick(tf.file_county ?? "{scope}-工作简报", tf.file_county_en),
     title: { unit: pick(m.title, m.title_en), county: pick(m.title_county, m.title_county_en) },
     issue: pick(m.issue ?? "第 {issue} 期", m.issue_en),
     issuer: {
@@ -232,6 +234,7 @@ function semanticChecks(tf: TemplateFile, parsed: ParsedYaml): Diagnostic[] {
   const m = tf.masthead;
   const unitTexts: [(string | number)[], string | undefined][] = [
     [["file"], tf.file],
+    [["file_en"], tf.file_en],
     [["masthead", "title"], m.title],
     [["masthead", "title_en"], m.title_en],
     [["masthead", "issuer"], m.issuer],
@@ -239,6 +242,7 @@ function semanticChecks(tf: TemplateFile, parsed: ParsedYaml): Diagnostic[] {
   ];
   const countyTexts: [(string | number)[], string | undefined][] = [
     [["file_county"], tf.file_county],
+    [["file_county_en"], tf.file_county_en],
     [["masthead", "title_county"], m.title_county],
     [["masthead", "title_county_en"], m.title_county_en],
     [["masthead", "issuer_county"], m.issuer_county],

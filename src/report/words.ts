@@ -208,7 +208,7 @@ const en: Words = {
   date: (iso) => iso,
   percent: pct,
   join: (items) => items.join(", "),
-  sub: (n) => `(${n})`,
+  sub: (n) => `(${n}) `,
   resultsLine: (s) => `${s.pass} pass, ${s.partial} partial, ${s.fail} fail, ${s.na} not applicable`,
   sectionLine: (s) => {
     const who = s.leaders.length > 0 ? `Answered by each leading cadre (${s.leaders.join(", ")}). ` : "";

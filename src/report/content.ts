@@ -214,84 +214,103 @@ function headingOf(part: Part): Block {
   return { kind: "heading", text: part.heading };
 }
 
+function unitBasic(b: UnitBriefing, w: Words): Block[] {
+  const out: Block[] = [
+    {
+      kind: "paragraph",
+      text: w.unitOverview({
+        unit: b.unit.name,
+        checklist: b.checklist.title,
+        answered: b.sections.reduce((a, s) => a + s.answered, 0),
+        items: b.sections.reduce((a, s) => a + s.items, 0),
+        complete: b.run.status === "complete",
+        rounds: b.run.rounds,
+      }),
+    },
+  ];
+  b.sections.forEach((s, i) => {
+    out.push({ kind: "subheading", text: `${w.sub(i + 1)}${s.title}` });
+    out.push({ kind: "paragraph", text: w.sectionLine(s) });
+  });
+  out.push(sectionTable(b.sections, w, true));
+  return out;
+}
+
+function unitProblems(b: UnitBriefing, w: Words): Block[] {
+  const groups = b.problems.filter((g) => g.problems.length > 0);
+  const count = groups.reduce((a, g) => a + g.problems.length, 0);
+  if (count === 0) return [{ kind: "paragraph", text: w.noProblems }];
+  const out: Block[] = [{ kind: "paragraph", text: w.problemsIntro(count, groups.length) }];
+  groups.forEach((g, i) => {
+    out.push({ kind: "subheading", text: `${w.sub(i + 1)}${g.title}（${g.problems.length}）` });
+    out.push({
+      kind: "table",
+      columns: [
+        col(w.heads.code, 1.3),
+        col(w.heads.problem, 3.2, "left"),
+        col(w.heads.measure, 3, "left"),
+        col(w.heads.owner, 1.4),
+        col(w.heads.deadline, 1.9),
+        col(w.heads.status, 1.8),
+      ],
+      rows: g.problems.map((p) => [
+        p.code,
+        p.problem,
+        p.measure,
+        p.owner,
+        p.deadline ?? "",
+        statusLabel(p, w),
+      ]),
+    });
+  });
+  return out;
+}
+
+/** A sub-heading, then a list introduced by a sentence, or the sentence saying there is none. */
+function listOrNone(
+  heading: string,
+  count: number,
+  none: string,
+  intro: string,
+  table: () => Block,
+): Block[] {
+  return [
+    { kind: "subheading", text: heading },
+    ...(count === 0
+      ? [{ kind: "paragraph" as const, text: none }]
+      : [{ kind: "paragraph" as const, text: intro }, table()]),
+  ];
+}
+
+function unitRectification(b: UnitBriefing, w: Words): Block[] {
+  return [
+    { kind: "paragraph", text: w.statusLine(b.masthead.date, b.rectifications) },
+    statusTable(b.rectifications, w),
+    ...listOrNone(
+      `${w.sub(1)}${w.subheads.overdue}`,
+      b.overdue.length,
+      w.noOverdue,
+      w.overdueIntro(b.overdue.length),
+      () => overdueTable(b.overdue, w, false),
+    ),
+    ...listOrNone(
+      `${w.sub(2)}${w.subheads.relapses}`,
+      b.relapses.length,
+      w.noRelapses,
+      w.relapsesIntro(b.relapses.length),
+      () => relapseTable(b.relapses, w, false),
+    ),
+  ];
+}
+
 function unitPart(part: Part, b: UnitBriefing, w: Words): Block[] {
   switch (part.part) {
-    case "basic": {
-      const answered = b.sections.reduce((a, s) => a + s.answered, 0);
-      const items = b.sections.reduce((a, s) => a + s.items, 0);
-      const out: Block[] = [
-        headingOf(part),
-        {
-          kind: "paragraph",
-          text: w.unitOverview({
-            unit: b.unit.name,
-            checklist: b.checklist.title,
-            answered,
-            items,
-            complete: b.run.status === "complete",
-            rounds: b.run.rounds,
-          }),
-        },
-      ];
-      b.sections.forEach((s, i) => {
-        out.push({ kind: "subheading", text: `${w.sub(i + 1)}${s.title}` });
-        out.push({ kind: "paragraph", text: w.sectionLine(s) });
-      });
-      out.push(sectionTable(b.sections, w, true));
-      return out;
-    }
-    case "problems": {
-      const count = b.problems.reduce((a, g) => a + g.problems.length, 0);
-      const out: Block[] = [headingOf(part)];
-      if (count === 0) return [...out, { kind: "paragraph", text: w.noProblems }];
-      const groups = b.problems.filter((g) => g.problems.length > 0);
-      out.push({ kind: "paragraph", text: w.problemsIntro(count, groups.length) });
-      groups.forEach((g, i) => {
-        out.push({ kind: "subheading", text: `${w.sub(i + 1)}${g.title}（${g.problems.length}）` });
-        out.push({
-          kind: "table",
-          columns: [
-            col(w.heads.code, 1.3),
-            col(w.heads.problem, 3.2, "left"),
-            col(w.heads.measure, 3, "left"),
-            col(w.heads.owner, 1.4),
-            col(w.heads.deadline, 1.9),
-            col(w.heads.status, 1.8),
-          ],
-          rows: g.problems.map((p) => [
-            p.code,
-            p.problem,
-            p.measure,
-            p.owner,
-            p.deadline ?? "",
-            statusLabel(p, w),
-          ]),
-        });
-      });
-      return out;
-    }
-    case "rectification": {
-      const out: Block[] = [
-        headingOf(part),
-        { kind: "paragraph", text: w.statusLine(b.masthead.date, b.rectifications) },
-        statusTable(b.rectifications, w),
-        { kind: "subheading", text: `${w.sub(1)}${w.subheads.overdue}` },
-      ];
-      if (b.overdue.length === 0) out.push({ kind: "paragraph", text: w.noOverdue });
-      else
-        out.push(
-          { kind: "paragraph", text: w.overdueIntro(b.overdue.length) },
-          overdueTable(b.overdue, w, false),
-        );
-      out.push({ kind: "subheading", text: `${w.sub(2)}${w.subheads.relapses}` });
-      if (b.relapses.length === 0) out.push({ kind: "paragraph", text: w.noRelapses });
-      else
-        out.push(
-          { kind: "paragraph", text: w.relapsesIntro(b.relapses.length) },
-          relapseTable(b.relapses, w, false),
-        );
-      return out;
-    }
+    case "basic":
+      return [headingOf(part), ...unitBasic(b, w)];
+    case "problems":
+      return [headingOf(part), ...unitProblems(b, w)];
+    case "rectification":
+      return [headingOf(part), ...unitRectification(b, w)];
     case "practice":
     case "next":
       return [headingOf(part), { kind: "prompt", text: part.prompt ?? "" }];
@@ -441,6 +460,38 @@ function unitsTable(b: CountyBriefing, w: Words): Block {
   };
 }
 
+/** 存在问题 of the county: the units not started, the most overdue items, the relapses. */
+function countyProblems(b: CountyBriefing, w: Words): Block[] {
+  const overdue = b.mostOverdue.length > 0 ? [overdueTable(b.mostOverdue, w, true)] : [];
+  return [
+    ...listOrNone(
+      `${w.sub(1)}${w.subheads.notStarted}`,
+      b.notStarted.length,
+      w.allStarted,
+      w.notStartedIntro(b.notStarted.length),
+      () => ({
+        kind: "table",
+        columns: [col(w.heads.seq, 0.7), col(w.heads.unit, 4, "left"), col(w.heads.township, 2, "left")],
+        rows: b.notStarted.map((u, i) => [n(i + 1), u.name, township(u.township, w)]),
+      }),
+    ),
+    { kind: "subheading", text: `${w.sub(2)}${w.subheads.mostOverdue}` },
+    ...(b.overdueTotal === 0
+      ? [{ kind: "paragraph" as const, text: w.noOverdue }]
+      : [
+          { kind: "paragraph" as const, text: w.mostOverdueIntro(b.mostOverdue.length, b.overdueTotal) },
+          ...overdue,
+        ]),
+    ...listOrNone(
+      `${w.sub(3)}${w.subheads.relapses}`,
+      b.relapses.length,
+      w.noRelapses,
+      w.relapsesIntro(b.relapses.length),
+      () => relapseTable(b.relapses, w, true),
+    ),
+  ];
+}
+
 function countyPart(part: Part, b: CountyBriefing, w: Words, tpl: ReportTemplate): Block[] {
   const charts = tpl.charts ? countyCharts(b, w) : null;
   // A chart of nothing (no township, no section answered yet) is left out rather than drawn empty.
@@ -459,37 +510,8 @@ function countyPart(part: Part, b: CountyBriefing, w: Words, tpl: ReportTemplate
         sectionTable(b.sections, w, true),
         ...chart("results"),
       ];
-    case "problems": {
-      const out: Block[] = [
-        headingOf(part),
-        { kind: "subheading", text: `${w.sub(1)}${w.subheads.notStarted}` },
-      ];
-      if (b.notStarted.length === 0) out.push({ kind: "paragraph", text: w.allStarted });
-      else
-        out.push(
-          { kind: "paragraph", text: w.notStartedIntro(b.notStarted.length) },
-          {
-            kind: "table",
-            columns: [col(w.heads.seq, 0.7), col(w.heads.unit, 4, "left"), col(w.heads.township, 2, "left")],
-            rows: b.notStarted.map((u, i) => [n(i + 1), u.name, township(u.township, w)]),
-          },
-        );
-      out.push({ kind: "subheading", text: `${w.sub(2)}${w.subheads.mostOverdue}` });
-      if (b.overdueTotal === 0) out.push({ kind: "paragraph", text: w.noOverdue });
-      else
-        out.push(
-          { kind: "paragraph", text: w.mostOverdueIntro(b.mostOverdue.length, b.overdueTotal) },
-          ...(b.mostOverdue.length > 0 ? [overdueTable(b.mostOverdue, w, true)] : []),
-        );
-      out.push({ kind: "subheading", text: `${w.sub(3)}${w.subheads.relapses}` });
-      if (b.relapses.length === 0) out.push({ kind: "paragraph", text: w.noRelapses });
-      else
-        out.push(
-          { kind: "paragraph", text: w.relapsesIntro(b.relapses.length) },
-          relapseTable(b.relapses, w, true),
-        );
-      return out;
-    }
+    case "problems":
+      return [headingOf(part), ...countyProblems(b, w)];
     case "rectification":
       return [
         headingOf(part),

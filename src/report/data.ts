@@ -248,6 +248,24 @@ function townshipRows(rows: readonly UnitRow[]): TownshipRow[] {
   });
 }
 
+/** A unit's row of the county table; a unit without a run (未开展) has one of zeros. */
+function unitRow(unit: Unit, f: UnitFacts | null): UnitRow {
+  const answered = f ? f.sections.reduce((a, s) => a + s.answered, 0) : 0;
+  const items = f ? f.sections.reduce((a, s) => a + s.items, 0) : 0;
+  return {
+    name: unit.name,
+    township: unit.township,
+    runStatus: f ? f.run.status : null,
+    answered,
+    items,
+    problems: f?.tally.total ?? 0,
+    closed: f?.tally.closed ?? 0,
+    overdue: f?.tally.overdue ?? 0,
+    answerRate: f ? rate(answered, items) : null,
+    closeRate: f?.tally.closeRate ?? null,
+  };
+}
+
 /** The county's briefing (or one township's): every unit of the roster, started or not. */
 export async function gatherCountyBriefing(
   store: Store,
@@ -266,21 +284,8 @@ export async function gatherCountyBriefing(
   const sectionsOf = opts.checklist ?? DEFAULT_CHECKLIST;
   for (const unit of units) {
     const f = await g.unit(unit);
-    if (!f) {
-      unitRows.push({
-        name: unit.name,
-        township: unit.township,
-        runStatus: null,
-        answered: 0,
-        items: 0,
-        problems: 0,
-        closed: 0,
-        overdue: 0,
-        answerRate: null,
-        closeRate: null,
-      });
-      continue;
-    }
+    unitRows.push(unitRow(unit, f));
+    if (!f) continue;
     // The results by section are those of one checklist (a unit that has run only another one,
     // such as the inspectors' 专项督查, still counts in its own row and in the rectifications).
     if (f.run.checklistId === sectionsOf) {
@@ -290,20 +295,6 @@ export async function gatherCountyBriefing(
     for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += f.tally[k];
     overdue.push(...g.overdueOf(f, true));
     relapses.push(...g.relapsesOf(f, true));
-    const answered = f.sections.reduce((a, s) => a + s.answered, 0);
-    const items = f.sections.reduce((a, s) => a + s.items, 0);
-    unitRows.push({
-      name: unit.name,
-      township: unit.township,
-      runStatus: f.run.status,
-      answered,
-      items,
-      problems: f.tally.total,
-      closed: f.tally.closed,
-      overdue: f.tally.overdue,
-      answerRate: rate(answered, items),
-      closeRate: f.tally.closeRate,
-    });
   }
   overdue.sort((a, b) => b.days - a.days || (a.unit ?? "").localeCompare(b.unit ?? "", "zh-CN"));
   // Units under their township, in the township table's order (units without one last).

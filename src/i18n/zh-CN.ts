@@ -110,7 +110,7 @@ export const zhCN: Record<MessageKey, string> = {
   "help.cmd.schema": "打印检查清单的 JSON Schema",
   "help.cmd.list": "列出已加载的检查清单及项目数",
   "guide.text":
-    "lookback —— 在终端里完成“回头看”自查。\n\n第一次使用？按顺序运行：\n  1. lookback list                   查看可用的检查清单\n  2. lookback check                  逐项完成本单位自查；每个回答即时保存，\n                                     可随时按 Ctrl-C 退出，再次运行即可继续\n  3. lookback export --unit 单位名称 导出 Excel 整改台账\n\n然后：\n  lookback status                    查看各次自查的进度\n  lookback rectify list --overdue    超过整改时限仍未完成的事项\n  lookback init 文件夹               新建活动办的检查清单仓库（YAML + CI）\n  lookback 命令 --help               某个命令的选项和示例\n{noTty}\n数据库：  {db}\n          {dbState}\n检查清单：{checklists}\n语言：    {lang}（可用 --lang zh|en 或 LOOKBACK_LANG 切换）",
+    "lookback —— 在终端里完成“回头看”自查。\n\n第一次使用？按顺序运行：\n  1. lookback list                   查看可用的检查清单\n  2. lookback check                  逐项完成本单位自查；每个回答即时保存，\n                                     可随时按 Ctrl-C 退出，再次运行即可继续\n  3. lookback export --unit 单位名称 导出 Excel 整改台账\n\n然后：\n  lookback status                    查看各次自查的进度\n  lookback rectify list --overdue    超过整改时限仍未完成的事项\n  lookback report --unit 单位名称    生成 Word 工作简报\n  lookback init 文件夹               新建活动办的检查清单仓库（YAML + CI）\n  lookback 命令 --help               某个命令的选项和示例\n{noTty}\n数据库：  {db}\n          {dbState}\n检查清单：{checklists}\n语言：    {lang}（可用 --lang zh|en 或 LOOKBACK_LANG 切换）",
   "guide.dbExists": "已存在；使用其他文件：--db 文件 或 LOOKBACK_DB=文件",
   "guide.dbMissing":
     "尚未创建：第一次运行 `lookback check` 时自动创建（使用其他文件：--db 文件 或 LOOKBACK_DB=文件）",

@@ -1,0 +1,150 @@
+// Display width: how many terminal columns a string takes (a CJK character takes two, a
+// combining mark none). string-width answers it exactly but builds an emoji regex per
+// character and segments every string (~25 µs for a unit name; a 30,000-row table measured
+// that way took seconds). Plain ASCII and plain CJK text — nearly everything lookback prints —
+// take a loop over char codes; only strings with emoji, marks, escapes or astral characters
+// go through string-width.
+import { eastAsianWidth } from "get-east-asian-width";
+import stringWidth from "string-width";
+
+/** Characters whose width needs grapheme segmentation or ANSI stripping. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: an escape sequence (colour) takes no columns.
+const COMPLEX = /[\x1b\p{M}\p{Extended_Pictographic}\p{Default_Ignorable_Code_Point}\u{10000}-\u{10FFFF}]/u;
+const ASCII = /^[\x20-\x7e]*$/;
+
+export function displayWidth(s: string): number {
+  if (ASCII.test(s)) return s.length;
+  if (COMPLEX.test(s)) return stringWidth(s);
+  let width = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) continue;
+    width += c < 0x7f ? 1 : eastAsianWidth(c);
+  }
+  return width;
+}
+
+const segmenter = new Intl.Segmenter();
+
+/** The user-perceived characters of a string, each with its width: for cutting without splitting one. */
+function* graphemes(s: string): Generator<{ text: string; width: number }> {
+  if (!COMPLEX.test(s)) {
+    for (const ch of s) yield { text: ch, width: displayWidth(ch) };
+    return;
+  }
+  for (const { segment } of segmenter.segment(s)) yield { text: segment, width: displayWidth(segment) };
+}
+
+/** The longest head of `s` that fits in `width` columns. */
+function head(s: string, width: number): string {
+  let out = "";
+  let used = 0;
+  for (const g of graphemes(s)) {
+    if (used + g.width > width) break;
+    out += g.text;
+    used += g.width;
+  }
+  return out;
+}
+
+/** The longest tail of `s` that fits in `width` columns. */
+function tail(s: string, width: number): string {
+  const all = [...graphemes(s)];
+  let used = 0;
+  let i = all.length;
+  while (i > 0 && used + all[i - 1]!.width <= width) used += all[--i]!.width;
+  return all
+    .slice(i)
+    .map((g) => g.text)
+    .join("");
+}
+
+/**
+ * Cut `s` to at most `width` columns, marking the cut with "…": at the end; in the middle
+ * (names of one county share their beginning: 南昌县莲塘…一中学 keeps what tells them apart);
+ * or at the start (a path, whose file name matters most). `known` is the width of `s` when
+ * the caller has measured it already.
+ */
+export type Cut = "end" | "middle" | "start";
+
+export function truncate(s: string, width: number, where: Cut = "end", known?: number): string {
+  const w = known ?? displayWidth(s);
+  if (w <= width) return s;
+  if (width <= 1) return width === 1 ? "…" : "";
+  if (where === "start") return `…${tail(s, width - 1)}`;
+  if (where === "middle") {
+    // A third before the cut, two thirds after: the end of a name is what tells it apart.
+    const front = head(s, Math.floor((width - 1) / 3));
+    const back = tail(s, width - 1 - displayWidth(front));
+    return `${front}…${back}`;
+  }
+  return `${head(s, width - 1)}…`;
+}
+
+export function padEnd(s: string, width: number, known?: number): string {
+  const w = known ?? displayWidth(s);
+  return w >= width ? s : s + " ".repeat(width - w);
+}
+
+export function padStart(s: string, width: number, known?: number): string {
+  const w = known ?? displayWidth(s);
+  return w >= width ? s : " ".repeat(width - w) + s;
+}
+
+// Line breaking. A line may break after a space, or between two CJK characters; never
+// before closing punctuation (，。、）」 …) nor after opening punctuation (（「“ …), the
+// basic rule of Chinese typesetting (避头尾).
+const NO_LINE_START = new Set([..."，。、；：？！）」』】〕〉》”’…—·%,.;:?!)]}"]);
+const NO_LINE_END = new Set([..."（「『【〔〈《“‘([{"]);
+
+/** Wrap one paragraph to `width` columns. Spaces at a break are dropped; a word longer than a line is cut. */
+function wrapParagraph(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  let lineWidth = 0;
+  // The last place the line may break: index into `line`, and the width up to there.
+  let breakAt = -1;
+  let breakWidth = 0;
+  let breakSkipsSpace = false;
+  let prev = "";
+  for (const g of graphemes(text)) {
+    const ch = g.text;
+    if (ch === " " && line === "") continue;
+    const wideBoundary = (g.width === 2 || displayWidth(prev) === 2) && prev !== "" && prev !== " ";
+    if (ch === " ") {
+      breakAt = line.length;
+      breakWidth = lineWidth;
+      breakSkipsSpace = true;
+    } else if (wideBoundary && !NO_LINE_START.has(ch) && !NO_LINE_END.has(prev)) {
+      breakAt = line.length;
+      breakWidth = lineWidth;
+      breakSkipsSpace = false;
+    }
+    if (lineWidth + g.width > width && line.trim() !== "" && ch !== " ") {
+      if (breakAt > 0) {
+        lines.push(line.slice(0, breakAt).trimEnd());
+        const skip = breakSkipsSpace ? 1 : 0;
+        line = line.slice(breakAt + skip);
+        lineWidth -= breakWidth + skip;
+      }
+      // No place to break, or what is left still does not fit: cut it where it is.
+      if (lineWidth + g.width > width && line !== "") {
+        lines.push(line.trimEnd());
+        line = "";
+        lineWidth = 0;
+      }
+      breakAt = -1;
+    }
+    line += ch;
+    lineWidth += g.width;
+    prev = ch;
+  }
+  if (line.trim() !== "" || lines.length === 0) lines.push(line.trimEnd());
+  return lines;
+}
+
+/** Wrap text to `width` display columns; existing line breaks are kept. */
+export function wrap(text: string, width: number): string[] {
+  const w = Math.max(1, width);
+  return text.split(/\r?\n/).flatMap((p) => (displayWidth(p) <= w ? [p] : wrapParagraph(p, w)));
+}

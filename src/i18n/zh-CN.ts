@@ -369,7 +369,7 @@ export const zhCN: Record<MessageKey, string> = {
   "compare.col.text": "内容",
   "compare.col.change": "变化",
   "compare.col.problem": "存在问题",
-  "compare.col.closed": "销号",
+  "compare.col.closed": "此前",
   "compare.col.now": "本次",
   "compare.runs": "本次：{current}；上次：{previous}",
   "compare.run": "{date}，{status}，版本 {version}",

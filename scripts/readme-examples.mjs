@@ -196,22 +196,26 @@ function lookback(args, cwd, lang, terminal = false) {
 const shellQuote = (s) => `'${s.replace(/'/g, "'\\''")}'`;
 
 /**
- * The README ids seen so far → the ids of this run: from the matched lines, or, when the
- * output differs (and is being rewritten), in the order they were printed.
+ * The README ids seen so far → the ids of this run, from lines that match; when the output
+ * differs (and is being rewritten), from the lines at the same place before the first `…`
+ * and after the last.
  */
 function learnIds(pairs, ids, expected, actual) {
-  const zip = (theirs, ours) => {
-    for (const [k, id] of theirs.entries()) if (ours[k] !== undefined) ids.set(id, ours[k]);
-  };
-  if (pairs) {
-    for (const [e, a] of pairs) {
-      const theirs = e.match(ID) ?? [];
-      const ours = a.match(ID) ?? [];
-      if (theirs.length === ours.length) zip(theirs, ours);
-    }
-    return;
+  let aligned = pairs;
+  if (!aligned) {
+    const first = expected.findIndex((l) => ELISION.test(l));
+    const head = first < 0 ? expected.length : first;
+    const tail = first < 0 ? 0 : expected.length - 1 - expected.findLastIndex((l) => ELISION.test(l));
+    aligned = [
+      ...expected.slice(0, head).map((e, k) => [e, actual[k] ?? ""]),
+      ...expected.slice(expected.length - tail).map((e, k) => [e, actual[actual.length - tail + k] ?? ""]),
+    ];
   }
-  zip(expected.join("\n").match(ID) ?? [], actual.join("\n").match(ID) ?? []);
+  for (const [e, a] of aligned) {
+    const theirs = e.match(ID) ?? [];
+    const ours = a.match(ID) ?? [];
+    if (theirs.length === ours.length) for (const [k, id] of theirs.entries()) ids.set(id, ours[k]);
+  }
 }
 
 /** A command as it must be run now: ids (or their first letters) replaced by this run's. */
@@ -273,33 +277,32 @@ function asShown(line, home, readme) {
   );
 }
 
-/** Write the real output into the README, keeping its elisions (as many lines before and after each). */
+/**
+ * Write the real output of the examples that differ into the README, keeping its elisions (as
+ * many lines before and after each) and its ids (this run's are written back as the README's).
+ */
 function update(readme) {
   const file = path.join(root, readme.file);
   const lines = readFileSync(file, "utf8").split("\n");
-  const { results, home } = replay(readme);
-  const ours = new Map();
-  // Map the ids of the README's commands to this run's, in the order they were printed.
-  for (const r of [...results].reverse()) {
-    const shown = r.actual.map((l) => asShown(l, home, readme));
-    const elided = r.expected.findIndex((l) => ELISION.test(l));
+  const { results, home, ids } = replay(readme);
+  const back = new Map([...ids].map(([theirs, ours]) => [ours, theirs]));
+  const asTheirs = (line) => asShown(line, home, readme).replace(ID, (id) => back.get(id) ?? id);
+  const changed = results.filter((r) => !r.ok && !r.skipped);
+  // Replace bottom-up so that line numbers stay right.
+  for (const r of [...changed].sort((a, b) => b.line - a.line)) {
+    const shown = r.actual.map(asTheirs);
+    const first = r.expected.findIndex((l) => ELISION.test(l));
     let out = shown;
-    if (elided >= 0) {
+    if (first >= 0) {
       const after = r.expected.length - 1 - r.expected.findLastIndex((l) => ELISION.test(l));
-      out = [...shown.slice(0, elided), r.expected[elided], ...shown.slice(shown.length - after)];
+      out = [...shown.slice(0, first), r.expected[first], ...shown.slice(shown.length - after)];
     }
-    ours.set(r.line, out);
-  }
-  // Replace bottom-up so that line numbers stay right; commands get this run's ids.
-  for (const r of [...results].sort((a, b) => b.line - a.line)) {
-    if (r.skipped) continue;
     const next = results.find((x) => x.block === r.block && x.line > r.line);
     const stop = next ? next.line - (lines[next.line - 1] === "" ? 1 : 0) : r.block.end;
-    lines.splice(r.line + 1, stop - r.line - 1, ...(ours.get(r.line) ?? []));
-    lines[r.line] = `$ ${r.ran}`;
+    lines.splice(r.line + 1, stop - r.line - 1, ...out);
   }
   writeFileSync(file, lines.join("\n"));
-  return results.filter((r) => !r.ok).length;
+  return changed.length;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

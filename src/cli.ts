@@ -213,8 +213,8 @@ export function buildProgram(io: Io, lang: Lang, opts: ProgramOptions = {}): Com
           "lookback rectify list --overdue",
           "lookback rectify list --unit 莲塘一小 --status 未整改,整改中 --json",
           "lookback rectify show 3f2a9c1e",
-          'lookback rectify update 3f2a9c1e --status 已完成 --progress "台账已补齐" --by 张三',
-          "lookback rectify update 3f2a9c1e --status 已销号 --by 王主任",
+          'lookback rectify update 3f2a --status 已完成 --progress "已补齐" --by 张三',
+          "lookback rectify update 3f2a --status 已销号 --by 王主任",
         ]),
       );
     rectify
@@ -278,10 +278,10 @@ export function buildProgram(io: Io, lang: Lang, opts: ProgramOptions = {}): Com
       .addHelpText(
         "after",
         examples([
-          "lookback rectify update 3f2a9c1e --status 整改中 --by 张三",
-          'lookback rectify update 3f2a9c1e --status done --progress "已补齐台账" --by 张三',
-          "lookback rectify update 3f2a9c1e --status closed --by 王主任",
-          'lookback rectify update 3f2a9c1e --status in-progress --note "复查发现未落实"',
+          "lookback rectify update 3f2a --status 整改中 --by 张三",
+          'lookback rectify update 3f2a --status done --progress "已补齐台账" --by 张三',
+          "lookback rectify update 3f2a --status closed --by 王主任",
+          'lookback rectify update 3f2a --status in-progress --note "复查发现未落实"',
         ]),
       )
       .action(
@@ -525,10 +525,27 @@ export function buildProgram(io: Io, lang: Lang, opts: ProgramOptions = {}): Com
   return program;
 }
 
-function printError(e: LookbackError, io: Io & { noColorFlag?: boolean }): void {
+/**
+ * One message, its details and its hint, on stderr. On a terminal each is wrapped to its width
+ * under its own first word (the measurer is loaded only then: errors are not the hot path).
+ */
+async function printError(e: LookbackError, io: Io & { noColorFlag?: boolean }): Promise<void> {
   const c = palette(colorEnabled(io.stderr, { env: io.env, noColor: io.noColorFlag }));
-  const lines = [`${c.red(`${t("error.prefix")}:`)} ${e.message}`, ...e.details.map((d) => `  ${d}`)];
-  if (e.hint) lines.push(`${c.cyan(`${t("hint.prefix")}:`)} ${e.hint}`);
+  const layout = io.stderr.isTTY === true ? await import("./util/width.js") : undefined;
+  const width = outputWidth(io.stderr, io.env);
+  const block = (head: string, styledHead: string, text: string): string => {
+    if (!layout) return `${styledHead}${text}`;
+    const indent = layout.displayWidth(head);
+    const [first = "", ...rest] = layout.wrap(text, Math.max(20, width - indent));
+    return [`${styledHead}${first}`, ...rest.map((l) => " ".repeat(indent) + l)].join("\n");
+  };
+  const error = `${t("error.prefix")}: `;
+  const hint = `${t("hint.prefix")}: `;
+  const lines = [
+    block(error, `${c.red(error.trimEnd())} `, e.message),
+    ...e.details.map((d) => block("  ", "  ", d)),
+    ...(e.hint ? [block(hint, `${c.cyan(hint.trimEnd())} `, e.hint)] : []),
+  ];
   io.stderr.write(`${lines.join("\n")}\n`);
   if (io.env.LOOKBACK_DEBUG) io.stderr.write(`${e.stack ?? ""}\n`);
 }
@@ -585,7 +602,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         return 0;
       // Every mistake commander finds is a LookbackError from src/cli/usage.ts; this is a safety net.
       const err = new LookbackError(e.code, t("usage.other"), { exitCode: 2, cause: e });
-      printError(err, { ...io, noColorFlag: argv.includes("--no-color") });
+      await printError(err, { ...io, noColorFlag: argv.includes("--no-color") });
       return 2;
     }
     const native = nativeLoadFailure(e);
@@ -595,11 +612,11 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         details: [native],
         cause: e,
       });
-      printError(err, { ...io, noColorFlag: argv.includes("--no-color") });
+      await printError(err, { ...io, noColorFlag: argv.includes("--no-color") });
       return 1;
     }
     if (isLookbackError(e)) {
-      printError(e, { ...io, noColorFlag: argv.includes("--no-color") });
+      await printError(e, { ...io, noColorFlag: argv.includes("--no-color") });
       return e.exitCode;
     }
     if (e instanceof Error && e.name === "ExitPromptError") {

@@ -15,6 +15,7 @@ import { uniquePrefixes } from "../rectify/ids.js";
 import { requireUnit } from "../rectify/query.js";
 import { openExistingStore } from "../store/open.js";
 import { type Column, renderTable } from "../util/table.js";
+import { paragraph } from "../util/width.js";
 
 const Options = z.object({
   unit: z.optional(z.string()),
@@ -61,7 +62,11 @@ function renderComparison(cmp: Comparison, shortIds: Map<string, string>, ctx: C
   ];
   const lines = [
     c.bold(`${cmp.unit.name} · ${cmp.checklistId}`),
-    `  ${t("compare.runs", { current: runLine(cmp.current), previous: runLine(cmp.previous) })}`,
+    paragraph(
+      t("compare.runs", { current: runLine(cmp.current), previous: runLine(cmp.previous) }),
+      ctx.width,
+      2,
+    ),
     `  ${counts.join(" · ")}`,
   ];
   for (const change of LISTED) {
@@ -132,9 +137,10 @@ export async function run(raw: unknown, ctx: Context): Promise<number> {
       if (opts.json) ctx.stdout.write(`${JSON.stringify({ comparisons }, null, 2)}\n`);
       else {
         const key = unit ? "compare.onlyOneRun" : "compare.nothing";
-        ctx.stdout.write(
-          `${t(key, { unit: unit?.name ?? "", db: store.file })}\n${t("compare.nothing.hint")}\n`,
-        );
+        const text = `${t(key, { unit: unit?.name ?? "", db: store.file })}
+${t("compare.nothing.hint")}`;
+        ctx.stdout.write(`${paragraph(text, ctx.width)}
+`);
       }
       return 0;
     }

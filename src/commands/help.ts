@@ -9,6 +9,7 @@ import { type MessageKey, t } from "../i18n/index.js";
 import { docsDir } from "../paths.js";
 import { closest } from "../util/similar.js";
 import { renderFields } from "../util/table.js";
+import { paragraph } from "../util/width.js";
 
 interface Topic {
   name: string;
@@ -35,8 +36,8 @@ function overview(ctx: Context): string {
     t("help.topics.title"),
     ...renderFields(rows, { width: ctx.width, indent: 2 }),
     "",
-    t("help.topics.commands"),
-    t("help.topics.where", { dir: docsDir }),
+    paragraph(t("help.topics.commands"), ctx.width),
+    paragraph(t("help.topics.where", { dir: docsDir }), ctx.width),
   ].join("\n");
 }
 

@@ -23,6 +23,7 @@ import type { Store } from "../store/store.js";
 import type { HistoryEntry, RectificationStatus } from "../store/types.js";
 import { localToday } from "../util/dates.js";
 import { type Cell, type Column, renderFields, renderTable, tableStyle } from "../util/table.js";
+import { paragraph } from "../util/width.js";
 
 function withStore<T>(ctx: Context, fn: (store: Store) => T): T {
   const store = openExistingStore(ctx.dbPath);
@@ -149,13 +150,12 @@ export async function runList(raw: unknown, ctx: Context): Promise<number> {
     return 0;
   }
   if (views.length === 0) {
-    ctx.stdout.write(`${t("rectify.none", { db: ctx.dbPath })}\n`);
+    ctx.stdout.write(`${paragraph(t("rectify.none", { db: ctx.dbPath }), ctx.width)}\n`);
     return 0;
   }
   ctx.stdout.write(renderList(views, ctx));
-  ctx.stdout.write(
-    `\n${summaryLine(views)}\n${ctx.out.dim(t("rectify.list.hint", { id: views[0]?.shortId ?? "" }))}\n`,
-  );
+  const hint = paragraph(t("rectify.list.hint", { id: views[0]?.shortId ?? "" }), ctx.width, 0, ctx.out.dim);
+  ctx.stdout.write(`\n${paragraph(summaryLine(views), ctx.width)}\n${hint}\n`);
   return 0;
 }
 
@@ -349,12 +349,14 @@ export async function runWalk(raw: unknown, ctx: Context, ask?: Ask): Promise<nu
     if (unitId) filter.unitId = unitId;
     const queue = walkQueue(listRectificationViews(store, filter, today));
     if (queue.length === 0) {
-      ctx.stdout.write(`${t("rectify.walk.nothing", { db: ctx.dbPath })}\n`);
+      ctx.stdout.write(`${paragraph(t("rectify.walk.nothing", { db: ctx.dbPath }), ctx.width)}\n`);
       return 0;
     }
     if (!ask && !ctx.interactive) {
       ctx.stdout.write(renderList(queue, ctx));
-      ctx.stdout.write(`\n${summaryLine(queue)}\n${t("rectify.walk.noTty")}\n`);
+      ctx.stdout.write(
+        `\n${paragraph(summaryLine(queue), ctx.width)}\n${paragraph(t("rectify.walk.noTty"), ctx.width)}\n`,
+      );
       return 0;
     }
     ctx.stdout.write(

@@ -9,6 +9,7 @@ import { openExistingStore } from "../store/open.js";
 import type { Unit } from "../store/types.js";
 import { unitsWithoutRuns } from "../units/coverage.js";
 import { type Cell, type Column, renderTable, tableStyle } from "../util/table.js";
+import { paragraph } from "../util/width.js";
 
 const Options = z.object({ unit: z.optional(z.string()), json: z.optional(z.boolean()) });
 
@@ -93,7 +94,8 @@ export async function run(raw: unknown, ctx: Context): Promise<number> {
       }));
       ctx.stdout.write(`${JSON.stringify({ runs: rows, notStarted: missing }, null, 2)}\n`);
     } else if (rows.length === 0 && notStarted.length === 0) {
-      ctx.stdout.write(`${t("status.noRuns", { db: ctx.dbPath })}\n${t("status.noRuns.hint")}\n`);
+      const text = `${t("status.noRuns", { db: ctx.dbPath })}\n${t("status.noRuns.hint")}`;
+      ctx.stdout.write(`${paragraph(text, ctx.width)}\n`);
     } else {
       ctx.stdout.write(renderStatusTable(rows, ctx, notStarted));
     }

@@ -10,6 +10,7 @@ import { rosterCoverage } from "../units/coverage.js";
 import { readRoster } from "../units/read.js";
 import type { RosterError, RosterRow } from "../units/roster.js";
 import { type Cell, type Column, renderTable, tableStyle } from "../util/table.js";
+import { paragraph } from "../util/width.js";
 
 const ListOptions = z.object({ json: z.optional(z.boolean()) });
 const AddOptions = z.object({
@@ -67,7 +68,7 @@ export async function list(raw: unknown, ctx: Context): Promise<number> {
     return 0;
   }
   if (coverage.length === 0) {
-    ctx.stdout.write(`${t("units.none", { db: ctx.dbPath })}\n`);
+    ctx.stdout.write(`${paragraph(t("units.none", { db: ctx.dbPath }), ctx.width)}\n`);
     return 0;
   }
   const columns: Column[] = [

@@ -298,7 +298,7 @@ export const en = {
   "rectify.summary": "{count} rectification(s): {parts}",
   "rectify.summary.overdue": "overdue {count}",
   "rectify.list.hint":
-    'Details: lookback rectify show {id} · Update: lookback rectify update {id} --status done --progress "…"',
+    'Details: lookback rectify show {id}\nUpdate:  lookback rectify update {id} --status done --progress "…"',
   "rectify.field.unit": "Unit (填报单位)",
   "rectify.field.checklist": "Checklist",
   "rectify.field.itemKey": "Item id (问题编号)",

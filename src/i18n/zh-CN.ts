@@ -282,7 +282,7 @@ export const zhCN: Record<MessageKey, string> = {
   "rectify.summary": "共 {count} 项：{parts}",
   "rectify.summary.overdue": "逾期 {count}",
   "rectify.list.hint":
-    '详情：lookback rectify show {id} · 更新：lookback rectify update {id} --status 已完成 --progress "…"',
+    '详情：lookback rectify show {id}\n更新：lookback rectify update {id} --status 已完成 --progress "…"',
   "rectify.field.unit": "填报单位",
   "rectify.field.checklist": "检查清单",
   "rectify.field.itemKey": "问题编号",

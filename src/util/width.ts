@@ -148,3 +148,16 @@ export function wrap(text: string, width: number): string[] {
   const w = Math.max(1, width);
   return text.split(/\r?\n/).flatMap((p) => (displayWidth(p) <= w ? [p] : wrapParagraph(p, w)));
 }
+
+/** `text` wrapped to `width`, every line after `indent` spaces, each styled (colour goes on after measuring). */
+export function paragraph(
+  text: string,
+  width: number,
+  indent = 0,
+  style: (s: string) => string = (x) => x,
+): string {
+  const pad = " ".repeat(indent);
+  return wrap(text, width - indent)
+    .map((l) => pad + style(l))
+    .join("\n");
+}

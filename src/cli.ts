@@ -2,8 +2,7 @@
 // `validate` never pay for SQLite or exceljs), and is the one place that prints errors
 // and decides the exit code (§6). Mistakes on the command line become usage errors in
 // src/cli/usage.ts, from the definitions below.
-import { type Command, CommanderError } from "commander";
-import { helpConfiguration, type TextLayout } from "./cli/help.js";
+import { type Command, CommanderError, type Help } from "commander";
 import { LookbackCommand } from "./cli/usage.js";
 import { choiceOption, daysOption, LANGS, statusOption } from "./cli/values.js";
 import { type Context, type GlobalOptions, makeContext, outputWidth } from "./context.js";
@@ -98,8 +97,8 @@ export interface ProgramOptions {
   setExit?: (code: number) => void;
   /** Define only this command (the one the words name); all when undefined. */
   only?: CommandName;
-  /** Display widths for laying out --help; without it, string lengths. */
-  layout?: TextLayout;
+  /** How --help reads (src/cli/help.ts), loaded when help is asked for; else commander's own. */
+  help?: Partial<Help>;
 }
 
 /** The whole command line: every command with its options, arguments, help and (lazy) action. */
@@ -126,7 +125,7 @@ export function buildProgram(io: Io, lang: Lang, opts: ProgramOptions = {}): Com
     .addOption(choiceOption("--lang <lang>", t("help.opt.lang"), LANGS))
     .option("--no-color", t("help.opt.noColor"))
     .showSuggestionAfterError(false)
-    .configureHelp(helpConfiguration(opts.layout))
+    .configureHelp(opts.help ?? {})
     .addHelpText(
       "after",
       examples([
@@ -569,25 +568,31 @@ function nativeLoadFailure(e: unknown): string | undefined {
   return found;
 }
 
-/** Help is laid out by display width; the measurer is loaded only when help will be shown. */
-async function helpLayout(argv: readonly string[]): Promise<TextLayout | undefined> {
+/**
+ * --help in the user's language, laid out by display width: loaded only when the words ask for
+ * help, so that no other run pays for it.
+ */
+async function helpFor(argv: readonly string[]): Promise<Partial<Help> | undefined> {
   const words = argv.includes("--") ? argv.slice(0, argv.indexOf("--")) : argv;
   if (!words.some((a) => a === "-h" || a === "--help") && firstOperand(argv) !== "help") return undefined;
-  const { displayWidth, wrap } = await import("./util/width.js");
-  return { width: displayWidth, wrap };
+  const [{ helpConfiguration }, { displayWidth, wrap }] = await Promise.all([
+    import("./cli/help.js"),
+    import("./util/width.js"),
+  ]);
+  return helpConfiguration({ width: displayWidth, wrap });
 }
 
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
   const lang = langFromArgv(argv, io.env);
   setLang(lang);
   let exitCode = 0;
-  const layout = await helpLayout(argv);
+  const help = await helpFor(argv);
   const program = buildProgram(io, lang, {
     setExit: (code) => {
       exitCode = code;
     },
     only: invokedCommand(argv),
-    ...(layout ? { layout } : {}),
+    ...(help ? { help } : {}),
   });
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -8,19 +8,26 @@ import { eastAsianWidth } from "get-east-asian-width";
 import stringWidth from "string-width";
 
 /** Characters whose width needs grapheme segmentation or ANSI stripping. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: an escape sequence (colour) takes no columns.
-const COMPLEX = /[\x1b\p{M}\p{Extended_Pictographic}\p{Default_Ignorable_Code_Point}\u{10000}-\u{10FFFF}]/u;
+const COMPLEX =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: an escape sequence (colour) takes no columns.
+  /[\x1b\p{M}\p{Extended_Pictographic}\p{Default_Ignorable_Code_Point}\u{10000}-\u{10FFFF}\uD800-\uDFFF]/u;
 const ASCII = /^[\x20-\x7e]*$/;
+
+/** Columns of one UTF-16 unit of a string with no complex characters; the common CJK blocks first. */
+function unitWidth(c: number): number {
+  if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return 0;
+  if (c < 0x7f) return 1;
+  // CJK ideographs, kana, CJK punctuation, hangul, full-width forms: all wide.
+  if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3000 && c <= 0x30ff && c !== 0x303f)) return 2;
+  if ((c >= 0xac00 && c <= 0xd7a3) || (c >= 0xff01 && c <= 0xff60)) return 2;
+  return eastAsianWidth(c);
+}
 
 export function displayWidth(s: string): number {
   if (ASCII.test(s)) return s.length;
   if (COMPLEX.test(s)) return stringWidth(s);
   let width = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) continue;
-    width += c < 0x7f ? 1 : eastAsianWidth(c);
-  }
+  for (let i = 0; i < s.length; i++) width += unitWidth(s.charCodeAt(i));
   return width;
 }
 
@@ -37,6 +44,16 @@ function* graphemes(s: string): Generator<{ text: string; width: number }> {
 
 /** The longest head of `s` that fits in `width` columns. */
 function head(s: string, width: number): string {
+  if (!COMPLEX.test(s)) {
+    let used = 0;
+    let i = 0;
+    for (; i < s.length; i++) {
+      const w = unitWidth(s.charCodeAt(i));
+      if (used + w > width) break;
+      used += w;
+    }
+    return s.slice(0, i);
+  }
   let out = "";
   let used = 0;
   for (const g of graphemes(s)) {
@@ -49,6 +66,16 @@ function head(s: string, width: number): string {
 
 /** The longest tail of `s` that fits in `width` columns. */
 function tail(s: string, width: number): string {
+  if (!COMPLEX.test(s)) {
+    let used = 0;
+    let i = s.length;
+    for (; i > 0; i--) {
+      const w = unitWidth(s.charCodeAt(i - 1));
+      if (used + w > width) break;
+      used += w;
+    }
+    return s.slice(i);
+  }
   const all = [...graphemes(s)];
   let used = 0;
   let i = all.length;

@@ -532,9 +532,9 @@ async function printError(e: LookbackError, io: Io & { noColorFlag?: boolean }):
   const c = palette(colorEnabled(io.stderr, { env: io.env, noColor: io.noColorFlag }));
   const layout = io.stderr.isTTY === true ? await import("./util/width.js") : undefined;
   const width = outputWidth(io.stderr, io.env);
-  const block = (head: string, styledHead: string, text: string): string => {
+  const block = (head: string, styledHead: string, text: string, more = 0): string => {
     if (!layout) return `${styledHead}${text}`;
-    const indent = layout.displayWidth(head);
+    const indent = layout.displayWidth(head) + more;
     const [first = "", ...rest] = layout.wrap(text, Math.max(20, width - indent));
     return [`${styledHead}${first}`, ...rest.map((l) => " ".repeat(indent) + l)].join("\n");
   };
@@ -542,7 +542,7 @@ async function printError(e: LookbackError, io: Io & { noColorFlag?: boolean }):
   const hint = `${t("hint.prefix")}: `;
   const lines = [
     block(error, `${c.red(error.trimEnd())} `, e.message),
-    ...e.details.map((d) => block("  ", "  ", d)),
+    ...e.details.map((d) => block("  ", "  ", d, 2)),
     ...(e.hint ? [block(hint, `${c.cyan(hint.trimEnd())} `, e.hint)] : []),
   ];
   io.stderr.write(`${lines.join("\n")}\n`);

@@ -40,8 +40,11 @@ const program = buildProgram(
   "en",
 );
 
-/** The screens of a clerk's day with lookback, after a check, a second round and an import. */
-function screens(id: string): string[][] {
+/**
+ * The screens of a clerk's day with lookback, after a check, a second round and an import;
+ * --help of every command too where it is tightest (80 columns).
+ */
+function screens(id: string, width: number): string[][] {
   return [
     [],
     ["status"],
@@ -54,7 +57,9 @@ function screens(id: string): string[][] {
     ["units"],
     ["import", "收回"],
     ["help"],
-    ...paths(program).map((p) => [...p, "--help"]),
+    ...(width <= 80
+      ? paths(program).map((p) => [...p, "--help"])
+      : [["--help"], ["rectify", "update", "--help"]]),
     // Mistakes: usage errors and errors about the database.
     ["rectify", "lst"],
     ["rectify", "update"],
@@ -70,7 +75,7 @@ function screens(id: string): string[][] {
 async function capture(width: number, lang: "en" | "zh", id: string): Promise<string> {
   const script = path.join(dir, `screens-${lang}-${width}.sh`);
   const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
-  const lines = screens(id).map(
+  const lines = screens(id, width).map(
     (args) => `${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(" ")}`,
   );
   writeFileSync(script, `${lines.join("\n")}\necho ${END}\nsleep 60\n`);

@@ -19,11 +19,30 @@ const SAMPLES = [
   "tab\there",
   "𠀀 astral",
   "한국어 テスト",
+  "🇨🇳 中国",
+  "1️⃣ 2️⃣",
+  "\x9b31mcsi\x9b0m",
+  "\x1b]8;;https://example.com\x07link\x1b]8;;\x07",
+  "ｶﾀｶﾅ 半角",
+  "Ω≈ç√∫ µ ¢ ½",
+  "\u00ad soft hyphen",
+  "a\u0308o\u0308u\u0308",
+  "क्षि tamil தமிழ்",
+  "\u3000全角空格\u3000",
 ];
 
 describe("displayWidth", () => {
   it.each(SAMPLES.map((s) => [JSON.stringify(s), s]))("%s measures as string-width does", (_, s) => {
     expect(displayWidth(s)).toBe(stringWidth(s));
+  });
+
+  it("counts an emoji shown as emoji two columns, a text-style pictograph (© ✔) one, as terminals draw them", () => {
+    expect(displayWidth("✅")).toBe(2);
+    expect(displayWidth("❤️")).toBe(2);
+    expect(displayWidth("☺︎")).toBe(1);
+    expect(displayWidth("✔")).toBe(1);
+    expect(displayWidth("©")).toBe(1);
+    expect(displayWidth("#️⃣")).toBe(2);
   });
 
   it("counts a CJK character as two columns", () => {

@@ -1,17 +1,59 @@
 // Display width: how many terminal columns a string takes (a CJK character takes two, a
-// combining mark none). string-width answers it exactly but builds an emoji regex per
-// character and segments every string (~25 µs for a unit name; a 30,000-row table measured
-// that way took seconds). Plain ASCII and plain CJK text — nearly everything lookback prints —
-// take a loop over char codes; only strings with emoji, marks, escapes or astral characters
-// go through string-width.
+// combining mark none), as string-width counts them. string-width builds an emoji regex per
+// character, segments every string and creates its Intl.Segmenter on load (~10 ms): a
+// 30,000-row table measured with it took seconds, and every --help paid the segmenter. Plain
+// ASCII and plain CJK text — nearly everything lookback prints — take a loop over char codes;
+// strings with emoji, marks, escapes or astral characters are segmented (the segmenter made on
+// first need) and counted by string-width's rules, but for one: string-width 7 counts every
+// pictograph two columns, © ™ ✔ ❤ included, which terminals draw in one; here only emoji shown
+// as emoji (RGI emoji: ✅, ❤️, 👍🏽) take two. A test holds the two equal on everything else.
 import { eastAsianWidth } from "get-east-asian-width";
-import stringWidth from "string-width";
+import stripAnsi from "strip-ansi";
 
 /** Characters whose width needs grapheme segmentation or ANSI stripping. */
 const COMPLEX =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: an escape sequence (colour) takes no columns.
-  /[\x1b\p{M}\p{Extended_Pictographic}\p{Default_Ignorable_Code_Point}\u{10000}-\u{10FFFF}\uD800-\uDFFF]/u;
+  /[\x1b\x9b\p{M}\p{Extended_Pictographic}\p{Default_Ignorable_Code_Point}\u{10000}-\u{10FFFF}\uD800-\uDFFF]/u;
 const ASCII = /^[\x20-\x7e]*$/;
+const IGNORABLE = /^\p{Default_Ignorable_Code_Point}$/u;
+
+let segmenter: Intl.Segmenter | undefined;
+let emoji: RegExp | undefined;
+function segments(s: string) {
+  segmenter ??= new Intl.Segmenter();
+  return segmenter.segment(s);
+}
+// Built at run time: the `v` flag (RGI emoji sequences) is newer than the language level compiled to.
+const SETS: string = "v";
+function isEmoji(g: string): boolean {
+  emoji ??= new RegExp("^\\p{RGI_Emoji}$", SETS);
+  return emoji.test(g);
+}
+
+/** The width of one grapheme cluster, by string-width's rules. */
+function clusterWidth(g: string): number {
+  const c = g.codePointAt(0) ?? 0;
+  if (c <= 0x1f || (c >= 0x7f && c <= 0x9f)) return 0;
+  if ((c >= 0x200b && c <= 0x200f) || c === 0xfeff) return 0;
+  if (
+    (c >= 0x300 && c <= 0x36f) ||
+    (c >= 0x1ab0 && c <= 0x1aff) ||
+    (c >= 0x1dc0 && c <= 0x1dff) ||
+    (c >= 0x20d0 && c <= 0x20ff) ||
+    (c >= 0xfe20 && c <= 0xfe2f)
+  )
+    return 0;
+  if ((c >= 0xd800 && c <= 0xdfff) || (c >= 0xfe00 && c <= 0xfe0f)) return 0;
+  if (IGNORABLE.test(g)) return 0;
+  if (isEmoji(g)) return 2;
+  return eastAsianWidth(c);
+}
+
+function complexWidth(s: string): number {
+  let width = 0;
+  for (const { segment } of segments(stripAnsi(s))) width += clusterWidth(segment);
+  return width;
+}
 
 /** Columns of one UTF-16 unit of a string with no complex characters; the common CJK blocks first. */
 function unitWidth(c: number): number {
@@ -25,13 +67,11 @@ function unitWidth(c: number): number {
 
 export function displayWidth(s: string): number {
   if (ASCII.test(s)) return s.length;
-  if (COMPLEX.test(s)) return stringWidth(s);
+  if (COMPLEX.test(s)) return complexWidth(s);
   let width = 0;
   for (let i = 0; i < s.length; i++) width += unitWidth(s.charCodeAt(i));
   return width;
 }
-
-const segmenter = new Intl.Segmenter();
 
 /** The user-perceived characters of a string, each with its width: for cutting without splitting one. */
 function* graphemes(s: string): Generator<{ text: string; width: number }> {
@@ -39,7 +79,7 @@ function* graphemes(s: string): Generator<{ text: string; width: number }> {
     for (const ch of s) yield { text: ch, width: displayWidth(ch) };
     return;
   }
-  for (const { segment } of segmenter.segment(s)) yield { text: segment, width: displayWidth(segment) };
+  for (const { segment } of segments(s)) yield { text: segment, width: displayWidth(segment) };
 }
 
 /** The longest head of `s` that fits in `width` columns. */

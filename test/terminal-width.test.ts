@@ -79,12 +79,14 @@ async function capture(width: number, lang: "en" | "zh", id: string): Promise<st
     (args) => `${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(" ")}`,
   );
   writeFileSync(script, `${lines.join("\n")}\necho ${END}\nsleep 60\n`);
-  tmux("kill-session", "-t", "s");
+  // One session per screen size, all left running until the end: killing the last session
+  // stops the tmux server, and a new session started meanwhile can find it gone.
+  const session = `w${width}-${lang}`;
   const r = tmux(
     "new-session",
     "-d",
     "-s",
-    "s",
+    session,
     "-x",
     String(width),
     "-y",
@@ -100,10 +102,9 @@ async function capture(width: number, lang: "en" | "zh", id: string): Promise<st
     `sh ${quote(script)}`,
   );
   if (r.status !== 0) throw new Error(r.stderr);
-  tmux("set-option", "-t", "s", "history-limit", "20000");
   const end = Date.now() + 60_000;
   for (;;) {
-    const pane = tmux("capture-pane", "-p", "-J", "-t", "s", "-S", "-", "-E", "-").stdout;
+    const pane = tmux("capture-pane", "-p", "-J", "-t", session, "-S", "-", "-E", "-").stdout;
     if (pane.includes(END)) return pane;
     if (Date.now() > end) throw new Error(`timed out; the pane:\n${pane}`);
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -10,7 +10,8 @@ import { t } from "../i18n/index.js";
 import { type ExportResult, exportLedgers, FORMATS, type ProgressEvent } from "../ledger/export.js";
 import { loadTemplateOrThrow } from "../ledger/template.js";
 import { parseLedgerView } from "../rectify/view-options.js";
-import { openStore } from "../store/store.js";
+import { openExistingStore } from "../store/open.js";
+import type { Store } from "../store/store.js";
 import { localToday } from "../util/dates.js";
 
 const Options = z.object({
@@ -91,6 +92,17 @@ function render(result: ExportResult, ctx: Context): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** --checklist names a checklist some run of the database has, or it is an input error (exit 2). */
+function requireRunChecklist(store: Store, checklist: string): void {
+  const ids = [...new Set(store.listRuns().map((r) => r.checklistId))].sort();
+  if (ids.includes(checklist)) return;
+  throw usageError(
+    "runs.unknownChecklist",
+    { checklist, known: ids.join(t("table.separator")) || "—" },
+    { hintKey: "runs.unknownChecklist.hint" },
+  );
+}
+
 export async function run(raw: unknown, ctx: Context): Promise<number> {
   const opts = Options.parse(raw);
   const units = opts.unit ?? [];
@@ -119,11 +131,14 @@ export async function run(raw: unknown, ctx: Context): Promise<number> {
   const view = parseLedgerView(opts);
 
   // A missing database means nothing has been checked yet; do not create one just to say so.
-  if (!existsSync(ctx.dbPath)) {
-    throw userError("export.noDb", { file: display(ctx.dbPath) }, { hintKey: "export.noDb.hint" });
+  const store = openExistingStore(ctx.dbPath);
+  try {
+    if (opts.checklist !== undefined) requireRunChecklist(store, opts.checklist);
+  } catch (e) {
+    store.close();
+    throw e;
   }
   const outDir = path.resolve(ctx.cwd, opts.out ?? DEFAULT_OUT);
-  const store = openStore(ctx.dbPath);
   const progress = await progressReporter(ctx, outDir);
   let result: ExportResult;
   try {

@@ -247,9 +247,9 @@ describe("lookback report --unit", () => {
     expect(existsSync(out("broken"))).toBe(false);
   });
 
-  it("names the unit meant when a name is mistyped, exit 1", () => {
+  it("names the unit meant when a name is mistyped, exit 2", () => {
     const r = lookback(["report", "--unit", "南昌县莲塘第一中", "--out", out("typo")]);
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stderr).toContain(UNIT_A);
   });
 

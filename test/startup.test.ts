@@ -4,7 +4,7 @@
 // A preload records every module the process resolves (ESM, through a module.register
 // resolve hook) and every CommonJS module in the require cache at exit.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -131,5 +131,32 @@ describe("start-up stays light", () => {
     const modules = readFileSync(log, "utf8").split("\n").filter(Boolean);
     expect(modules.some((m) => library.test(m))).toBe(true);
     expect(modules.filter((m) => EXCELJS.test(m))).toEqual([]);
+  });
+
+  // Parts of our own bundle that only some runs need: --help's layout and the display-width
+  // measurer (tables, wrapping). Found in lib/ by a string only they hold.
+  const chunkWith = (marker: string) =>
+    readdirSync(path.join(ROOT, "lib"))
+      .filter((f) => f.endsWith(".js") && readFileSync(path.join(ROOT, "lib", f), "utf8").includes(marker))
+      .map((f) => path.join(ROOT, "lib", f));
+  const HELP = chunkWith("help.title.globalOptions");
+  const WIDTH = chunkWith("Extended_Pictographic");
+
+  it("finds the help and width chunks of the bundle (control)", () => {
+    expect(HELP).toHaveLength(1);
+    expect(WIDTH.length).toBeGreaterThan(0);
+    const { modules } = modulesLoaded([BIN, "list", "--help"], "help-control");
+    expect(modules.filter((m) => [...HELP, ...WIDTH].includes(m)).length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ["--version", ["--version"]],
+    ["validate", ["validate"]],
+    ["validate with errors", ["validate", path.join(ROOT, "test/fixtures/checklists/unknown-key.yaml")]],
+    ["schema", ["schema"]],
+  ])("%s loads neither --help's layout nor the width measurer", (name, args) => {
+    const { modules } = modulesLoaded([BIN, ...args], `lazy-${name.replace(/\W+/g, "-")}`);
+    expect(modules.some((m) => /lib[/\\]cli\.js$/.test(m))).toBe(true);
+    expect(modules.filter((m) => [...HELP, ...WIDTH].includes(m))).toEqual([]);
   });
 });

@@ -1,7 +1,3 @@
-// `lookback export`: rectification ledgers (整改台账) per unit, and with --all the county
-// summary (§6, §9). Progress on stderr (a bar on a terminal, plain lines elsewhere); the
-// result on stdout.
-import { existsSync } from "node:fs";
 import path from "node:path";
 import * as z from "zod/mini";
 import type { Context, OutStream } from "../context.js";
@@ -10,9 +6,10 @@ import { t } from "../i18n/index.js";
 import { type ExportResult, exportLedgers, FORMATS, type ProgressEvent } from "../ledger/export.js";
 import { loadTemplateOrThrow } from "../ledger/template.js";
 import { parseLedgerView } from "../rectify/view-options.js";
-import { openStore } from "../store/store.js";
+import { openExistingStore } from "../store/open.js";
 import { localToday } from "../util/dates.js";
 import { displayPath, templatePath } from "./paths.js";
+import { requireRunChecklist } from "./runs.js";
 
 const Options = z.object({
   unit: z.optional(z.array(z.string())),
@@ -107,11 +104,14 @@ export async function run(raw: unknown, ctx: Context): Promise<number> {
   const view = parseLedgerView(opts);
 
   // A missing database means nothing has been checked yet; do not create one just to say so.
-  if (!existsSync(ctx.dbPath)) {
-    throw userError("export.noDb", { file: display(ctx.dbPath) }, { hintKey: "export.noDb.hint" });
+  const store = openExistingStore(ctx.dbPath);
+  try {
+    if (opts.checklist !== undefined) requireRunChecklist(store, opts.checklist);
+  } catch (e) {
+    store.close();
+    throw e;
   }
   const outDir = path.resolve(ctx.cwd, opts.out ?? DEFAULT_OUT);
-  const store = openStore(ctx.dbPath);
   const progress = await progressReporter(ctx, outDir);
   let result: ExportResult;
   try {

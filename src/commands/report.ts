@@ -1,17 +1,15 @@
-// `lookback report`: a unit's briefing (简报), or the county's / a township's with charts, as
-// .docx or a self-contained web page. Options are checked before the database is opened.
-import { existsSync } from "node:fs";
 import path from "node:path";
 import * as z from "zod/mini";
 import type { Context } from "../context.js";
-import { usageError, userError } from "../errors.js";
+import { usageError } from "../errors.js";
 import { t } from "../i18n/index.js";
 import { loadReportTemplateOrThrow } from "../report/template.js";
 import type { ReportLanguage } from "../report/types.js";
 import { REPORT_FORMATS, writeBriefings } from "../report/write.js";
-import { openStore } from "../store/store.js";
+import { openExistingStore } from "../store/open.js";
 import { localToday, parseDate } from "../util/dates.js";
 import { displayPath, templatePath } from "./paths.js";
+import { requireRunChecklist } from "./runs.js";
 
 const Options = z.object({
   unit: z.optional(z.array(z.string())),
@@ -78,11 +76,14 @@ export async function run(raw: unknown, ctx: Context): Promise<number> {
   const to = names(opts.to, "--to");
   const cc = names(opts.cc, "--cc");
 
-  // A missing database means nothing has been checked yet; do not create one just to say so.
-  if (!existsSync(ctx.dbPath)) {
-    throw userError("export.noDb", { file: display(ctx.dbPath) }, { hintKey: "export.noDb.hint" });
+  // A missing database is an input error naming the file; none is created just to say so.
+  const store = openExistingStore(ctx.dbPath);
+  try {
+    if (opts.checklist !== undefined) requireRunChecklist(store, opts.checklist);
+  } catch (e) {
+    store.close();
+    throw e;
   }
-  const store = openStore(ctx.dbPath);
   let result: Awaited<ReturnType<typeof writeBriefings>>;
   try {
     result = await writeBriefings(store, {
@@ -101,6 +102,7 @@ export async function run(raw: unknown, ctx: Context): Promise<number> {
       cc,
       copies,
       show: display,
+      db: ctx.dbPath,
     });
   } finally {
     store.close();

@@ -1,15 +1,16 @@
 // `lookback units [list|add|import FILE]`: the roster of units (单位名册) (§6).
-import { existsSync } from "node:fs";
 import * as z from "zod/mini";
 import type { Context } from "../context.js";
 import { usageError } from "../errors.js";
 import { t } from "../i18n/index.js";
+import { openExistingStore } from "../store/open.js";
 import { openStore, type Store } from "../store/store.js";
 import { applyPlan, planRoster, type RosterResult } from "../units/apply.js";
 import { rosterCoverage } from "../units/coverage.js";
 import { readRoster } from "../units/read.js";
 import type { RosterError, RosterRow } from "../units/roster.js";
-import { renderTable } from "../util/table.js";
+import { type Cell, type Column, renderTable, tableStyle } from "../util/table.js";
+import { paragraph } from "../util/width.js";
 
 const ListOptions = z.object({ json: z.optional(z.boolean()) });
 const AddOptions = z.object({
@@ -44,7 +45,13 @@ function unitJson(u: RosterResult["units"][number]) {
 export async function list(raw: unknown, ctx: Context): Promise<number> {
   const opts = ListOptions.parse(raw);
   // Reading never creates the database.
-  const coverage = existsSync(ctx.dbPath) ? withStore(ctx, rosterCoverage) : [];
+  const store = openExistingStore(ctx.dbPath);
+  let coverage: ReturnType<typeof rosterCoverage>;
+  try {
+    coverage = rosterCoverage(store);
+  } finally {
+    store.close();
+  }
   const missing = coverage.filter((c) => !c.hasRun).length;
   if (opts.json) {
     const units = coverage.map((c) => ({
@@ -61,22 +68,27 @@ export async function list(raw: unknown, ctx: Context): Promise<number> {
     return 0;
   }
   if (coverage.length === 0) {
-    ctx.stdout.write(`${t("units.none")}\n`);
+    ctx.stdout.write(`${paragraph(t("units.none", { db: ctx.dbPath }), ctx.width)}\n`);
     return 0;
   }
-  const head = (["name", "code", "township", "type", "runs", "state"] as const).map((k) =>
-    t(`units.header.${k}`),
-  );
-  const rows = coverage.map((c) => [
+  const columns: Column[] = [
+    { header: t("units.header.name"), keep: 9, min: 12, cut: "middle" },
+    { header: t("units.header.code"), fixed: true, keep: 5, optional: true },
+    { header: t("units.header.township"), keep: 3, min: 6, optional: true },
+    { header: t("units.header.type"), keep: 2, min: 4, optional: true },
+    { header: t("units.header.runs"), fixed: true, keep: 6, align: "right" },
+    { header: t("units.header.state"), fixed: true, keep: 8 },
+  ];
+  const rows: Cell[][] = coverage.map((c) => [
     c.unit.name,
     c.unit.code ?? "",
     c.unit.township ?? "",
     c.unit.type ?? "",
     String(c.runs),
-    c.hasRun ? t("units.started") : ctx.out.yellow(t("units.notStarted")),
+    c.hasRun ? t("units.started") : { text: t("units.notStarted"), style: ctx.out.yellow },
   ]);
   const summary = t("units.summary", { total: coverage.length, missing });
-  ctx.stdout.write(`${renderTable(head, rows, { header: ctx.out.bold })}${summary}\n`);
+  ctx.stdout.write(`${renderTable(columns, rows, tableStyle(ctx))}${summary}\n`);
   return 0;
 }
 

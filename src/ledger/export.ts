@@ -9,7 +9,7 @@ import { t } from "../i18n/index.js";
 import type { LedgerView } from "../rectify/counts.js";
 import type { Store } from "../store/store.js";
 import type { Run, Unit } from "../store/types.js";
-import { closest, levenshtein } from "../util/similar.js";
+import { unknownUnitsError } from "../units/suggest.js";
 import {
   buildLedgerData,
   type LedgerData,
@@ -83,19 +83,6 @@ export function pickRun(store: Store, unit: Unit, checklist: string | undefined)
   return store.latestRun(unit.id, DEFAULT_CHECKLIST) ?? store.listRuns({ unitId: unit.id }).at(-1);
 }
 
-/** Up to three names close to a mistyped one: by edit distance, or one containing the other. */
-export function suggestUnits(name: string, all: readonly string[]): string[] {
-  const q = name.trim().normalize("NFC");
-  const near = new Set<string>();
-  const c = closest(q, all);
-  if (c !== undefined) near.add(c);
-  const contains = all
-    .filter((u) => q.length >= 2 && (u.includes(q) || q.includes(u)))
-    .sort((a, b) => levenshtein(q, a) - levenshtein(q, b));
-  for (const u of contains) near.add(u);
-  return [...near].slice(0, 3);
-}
-
 type Selected = Omit<Target, "file">;
 
 /** Resolve the selection to units and runs, or throw before anything is written. */
@@ -113,10 +100,10 @@ export function selectTargets(
       throw opts.checklist !== undefined
         ? userError(
             "export.nothing.checklist",
-            { checklist: opts.checklist },
+            { checklist: opts.checklist, db: store.file },
             { hintKey: "export.nothing.hint" },
           )
-        : userError("export.nothing", {}, { hintKey: "export.nothing.hint" });
+        : userError("export.nothing", { db: store.file }, { hintKey: "export.nothing.hint" });
     }
     return out;
   }
@@ -134,22 +121,7 @@ export function selectTargets(
     if (run) out.push({ unitId: unit.id, unitName: unit.name, runId: run.id });
     else noRun.push(name);
   }
-  if (unknown.length > 0) {
-    const all = store.listUnits().map((u) => u.name);
-    const suggestions = [...new Set(unknown.flatMap((u) => suggestUnits(u, all)))];
-    const hint =
-      suggestions.length > 0
-        ? t("export.unknownUnit.didYouMean", { suggestions: suggestions.join(", ") })
-        : undefined;
-    throw userError(
-      "export.unknownUnit",
-      { names: unknown.join(", ") },
-      {
-        hintKey: "export.unknownUnit.hint",
-        details: hint ? [hint] : [],
-      },
-    );
-  }
+  if (unknown.length > 0) throw unknownUnitsError(store, unknown);
   if (noRun.length > 0) {
     throw opts.checklist !== undefined
       ? userError(

@@ -6,7 +6,7 @@
 // WPS and LibreOffice draw them with the document's fonts, and Word can edit their data.
 // Text goes into the XML through the library, which escapes it: nothing in a unit name or a
 // problem is ever read as markup or a field.
-import stringWidth from "string-width";
+import { displayWidth } from "../util/width.js";
 import { type Block, type BriefingContent, type ChartSpec, type Column, chartHeight } from "./content.js";
 import { docxLib } from "./libs.js";
 import type { ReportTemplate } from "./template.js";
@@ -35,7 +35,7 @@ function kit(tpl: ReportTemplate): Kit {
 }
 
 /** Display width of a text in ems: a Chinese character is one, Latin letters and digits half. */
-const ems = (s: string) => stringWidth(s) / 2;
+const ems = (s: string) => displayWidth(s) / 2;
 
 /** The title's size: the template's, made smaller (down to 16 pt) when a long unit name would wrap it. */
 export function titleSize(title: string, wanted: number): number {

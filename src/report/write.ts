@@ -37,6 +37,8 @@ export interface ReportOptions {
   cc: string[] | undefined;
   copies: number | undefined;
   show: (file: string) => string;
+  /** The database as messages name it. */
+  db: string;
 }
 
 export interface ReportResult {
@@ -100,7 +102,7 @@ function plan(store: Store, o: ReportOptions): Planned[] {
   if (o.county) {
     const township = o.township === null ? null : checkTownship(store, o.township);
     if (store.listUnits().length === 0)
-      throw userError("report.noUnits", {}, { hintKey: "report.noUnits.hint" });
+      throw userError("report.noUnits", { db: o.db }, { hintKey: "report.noUnits.hint" });
     const scope = township ?? tpl.scopeCounty;
     const stem = sanitizeFileStem(
       fill(tpl.countyFile, { scope, township: township ?? "", issue: o.issue ?? "" }),

@@ -6,10 +6,9 @@ import { t } from "../i18n/index.js";
 import { type ExportResult, exportLedgers, FORMATS, type ProgressEvent } from "../ledger/export.js";
 import { loadTemplateOrThrow } from "../ledger/template.js";
 import { parseLedgerView } from "../rectify/view-options.js";
-import { openExistingStore } from "../store/open.js";
 import { localToday } from "../util/dates.js";
 import { displayPath, templatePath } from "./paths.js";
-import { requireRunChecklist } from "./runs.js";
+import { openForChecklist } from "./runs.js";
 
 const Options = z.object({
   unit: z.optional(z.array(z.string())),
@@ -104,13 +103,7 @@ export async function run(raw: unknown, ctx: Context): Promise<number> {
   const view = parseLedgerView(opts);
 
   // A missing database means nothing has been checked yet; do not create one just to say so.
-  const store = openExistingStore(ctx.dbPath);
-  try {
-    if (opts.checklist !== undefined) requireRunChecklist(store, opts.checklist);
-  } catch (e) {
-    store.close();
-    throw e;
-  }
+  const store = openForChecklist(ctx.dbPath, opts.checklist);
   const outDir = path.resolve(ctx.cwd, opts.out ?? DEFAULT_OUT);
   const progress = await progressReporter(ctx, outDir);
   let result: ExportResult;

@@ -6,10 +6,9 @@ import { t } from "../i18n/index.js";
 import { loadReportTemplateOrThrow } from "../report/template.js";
 import type { ReportLanguage } from "../report/types.js";
 import { REPORT_FORMATS, writeBriefings } from "../report/write.js";
-import { openExistingStore } from "../store/open.js";
 import { localToday, parseDate } from "../util/dates.js";
 import { displayPath, templatePath } from "./paths.js";
-import { requireRunChecklist } from "./runs.js";
+import { openForChecklist } from "./runs.js";
 
 const Options = z.object({
   unit: z.optional(z.array(z.string())),
@@ -77,13 +76,7 @@ export async function run(raw: unknown, ctx: Context): Promise<number> {
   const cc = names(opts.cc, "--cc");
 
   // A missing database is an input error naming the file; none is created just to say so.
-  const store = openExistingStore(ctx.dbPath);
-  try {
-    if (opts.checklist !== undefined) requireRunChecklist(store, opts.checklist);
-  } catch (e) {
-    store.close();
-    throw e;
-  }
+  const store = openForChecklist(ctx.dbPath, opts.checklist);
   let result: Awaited<ReturnType<typeof writeBriefings>>;
   try {
     result = await writeBriefings(store, {

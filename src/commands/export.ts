@@ -11,7 +11,7 @@ import { type ExportResult, exportLedgers, FORMATS, type ProgressEvent } from ".
 import { loadTemplateOrThrow } from "../ledger/template.js";
 import { parseLedgerView } from "../rectify/view-options.js";
 import { openExistingStore } from "../store/open.js";
-import type { Store } from "../store/store.js";
+import { requireRunChecklist } from "../store/run-checklist.js";
 import { localToday } from "../util/dates.js";
 
 const Options = z.object({
@@ -90,17 +90,6 @@ function render(result: ExportResult, ctx: Context): string {
   const lines = [ctx.out.green(t("export.done", { count: result.written.length, dir }))];
   if (result.summary) lines.push(t("export.done.summary", { file: rel(result.summary) }));
   return `${lines.join("\n")}\n`;
-}
-
-/** --checklist names a checklist some run of the database has, or it is an input error (exit 2). */
-function requireRunChecklist(store: Store, checklist: string): void {
-  const ids = [...new Set(store.listRuns().map((r) => r.checklistId))].sort();
-  if (ids.includes(checklist)) return;
-  throw usageError(
-    "runs.unknownChecklist",
-    { checklist, known: ids.join(t("table.separator")) || "—" },
-    { hintKey: "runs.unknownChecklist.hint" },
-  );
 }
 
 export async function run(raw: unknown, ctx: Context): Promise<number> {

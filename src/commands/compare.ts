@@ -1,7 +1,6 @@
 // `lookback compare`: what the second look-back fixed, what regressed, what came back (反弹).
 import * as z from "zod/mini";
 import type { Context } from "../context.js";
-import { usageError } from "../errors.js";
 import { localized, type MessageKey, t } from "../i18n/index.js";
 import {
   type Change,
@@ -14,6 +13,7 @@ import { localDate, orDash, resultText } from "../rectify/format.js";
 import { uniquePrefixes } from "../rectify/ids.js";
 import { requireUnit } from "../rectify/query.js";
 import { openExistingStore } from "../store/open.js";
+import { requireRunChecklist } from "../store/run-checklist.js";
 import { type Column, renderTable } from "../util/table.js";
 import { paragraph } from "../util/width.js";
 
@@ -119,15 +119,7 @@ export async function run(raw: unknown, ctx: Context): Promise<number> {
   let shortIds: Map<string, string>;
   try {
     const unit = opts.unit === undefined ? undefined : requireUnit(store, opts.unit);
-    const runs = store.listRuns(unit ? { unitId: unit.id } : {});
-    if (opts.checklist !== undefined && !runs.some((r) => r.checklistId === opts.checklist)) {
-      const ids = [...new Set(runs.map((r) => r.checklistId))].sort();
-      throw usageError(
-        "runs.unknownChecklist",
-        { checklist: opts.checklist, known: ids.join(t("rectify.listSeparator")) || "—" },
-        { hintKey: "runs.unknownChecklist.hint" },
-      );
-    }
+    if (opts.checklist !== undefined) requireRunChecklist(store, opts.checklist, unit?.id);
     comparisons = compareAll(store, {
       ...(unit ? { unit } : {}),
       ...(opts.checklist !== undefined ? { checklistId: opts.checklist } : {}),

@@ -20,12 +20,12 @@ import { describeRefusal, statusLabel, updateRectification } from "../rectify/up
 import { parseLedgerView } from "../rectify/view-options.js";
 import { walkQueue, walkRectifications } from "../rectify/walk.js";
 import { openExistingStore } from "../store/open.js";
+import { requireRunChecklist } from "../store/run-checklist.js";
 import type { Store } from "../store/store.js";
 import type { HistoryEntry, RectificationStatus } from "../store/types.js";
 import { localToday } from "../util/dates.js";
 import { type Cell, type Column, renderFields, renderTable, tableStyle } from "../util/table.js";
 import { paragraph } from "../util/width.js";
-import { requireRunChecklist } from "./runs.js";
 
 function withStore<T>(ctx: Context, fn: (store: Store) => T): T {
   const store = openExistingStore(ctx.dbPath);
@@ -92,13 +92,12 @@ const ListOptions = z.object({
 
 function parseFilter(store: Store, opts: z.infer<typeof ListOptions>): ListFilter {
   const filter: ListFilter = parseLedgerView(opts);
-  if (opts.checklist !== undefined) {
-    // A checklist no run has is a typo, not an empty list (as `export` and `compare` say).
-    requireRunChecklist(store, opts.checklist.trim());
-    filter.checklistId = opts.checklist.trim();
-  }
   const unitId = unitFilter(store, opts.unit);
   if (unitId) filter.unitId = unitId;
+  if (opts.checklist !== undefined) {
+    filter.checklistId = opts.checklist.trim();
+    requireRunChecklist(store, filter.checklistId, filter.unitId);
+  }
   if (opts.status !== undefined) filter.statuses = parseStatuses(opts.status);
   if (opts.overdue) filter.overdue = true;
   if (opts.owner !== undefined) filter.owner = opts.owner;

@@ -15,7 +15,7 @@ import { bin, root } from "./util.mjs";
 const TIME = "/usr/bin/time";
 const dir = mkdtempSync(path.join(os.tmpdir(), "lookback-hostile-"));
 const f = (name) => path.join(dir, name);
-const EXAMPLE = readFileSync(path.join(root, "test/fixtures/answers/self-check-example.yaml"), "utf8");
+const EXAMPLE = readFileSync(path.join(root, "docs/answers-example.yaml"), "utf8");
 
 function lookback(db, args, extra = {}) {
   return spawnSync(process.execPath, [bin, "--db", db, ...args], {

@@ -13,6 +13,15 @@ setFlagsFromString("--interrupt-budget=1000000");
 globalThis.__lookbackImport = (specifier) => import(specifier);
 const saveCompileCache = require("./compile-cache.js").enable(path.resolve(__dirname, "..", "lib"));
 
+// A reader that stops early (`lookback --help | head -3`) closes the pipe: stop quietly, as other
+// command-line tools do, instead of a stack trace for the EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e) => {
+    if (e.code === "EPIPE") process.exit(0);
+    throw e;
+  });
+}
+
 const { main } = require("../lib/cli.js");
 main(process.argv.slice(2)).then(async (code) => {
   saveCompileCache();

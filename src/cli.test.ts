@@ -1,31 +1,12 @@
 // main() defines only the command the words name; these tests hold that shortcut to the
 // full program: the same commands, found the same way.
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { COMMANDS, invokedCommand, main } from "./cli.js";
-
-function sink(): { stream: Writable; text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  });
-  return { stream, text: () => chunks.join("") };
-}
+import { runMain } from "../test/helpers/main.js";
+import { COMMANDS, invokedCommand } from "./cli.js";
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = sink();
-  const err = sink();
-  const code = await main(argv, {
-    stdout: out.stream as unknown as NodeJS.WriteStream,
-    stderr: err.stream as unknown as NodeJS.WriteStream,
-    stdinIsTTY: false,
-    env: { LOOKBACK_LANG: "en", NO_COLOR: "1" },
-    cwd: process.cwd(),
-  });
-  return { code, out: out.text(), err: err.text() };
+  const r = await runMain(argv, { LOOKBACK_LANG: "en", NO_COLOR: "1" });
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 describe("invokedCommand", () => {

@@ -1,13 +1,15 @@
 // The entry point: wires commands to their modules (loaded lazily, so `--version` and
 // `validate` never pay for SQLite or exceljs), and is the one place that prints errors
-// and decides the exit code (§6).
+// and decides the exit code (§6). Mistakes on the command line become usage errors in
+// src/cli/usage.ts, from the definitions below.
 import path from "node:path";
-import { Command, CommanderError, Option } from "commander";
-import { type Context, type GlobalOptions, makeContext } from "./context.js";
+import { type Command, CommanderError, type Help } from "commander";
+import { LookbackCommand } from "./cli/usage.js";
+import { choiceOption, daysOption, LANGS, statusOption } from "./cli/values.js";
+import { type Context, type GlobalOptions, makeContext, outputWidth } from "./context.js";
 import { isLookbackError, LookbackError } from "./errors.js";
-import { detectLang, type Lang, type MessageKey, setLang, t } from "./i18n/index.js";
+import { detectLang, type Lang, setLang, t } from "./i18n/index.js";
 import { colorEnabled, palette } from "./util/color.js";
-import { closest } from "./util/similar.js";
 import { VERSION } from "./version.js";
 
 export interface Io {
@@ -27,24 +29,21 @@ const defaultIo = (): Io => ({
   cwd: process.cwd(),
 });
 
-/** The database the command works on, as makeContext resolves it (for messages about it). */
-function dbPathOf(argv: readonly string[], io: Io): string {
-  let flag: string | undefined;
-  argv.forEach((a, i) => {
-    if (a === "--db") flag = argv[i + 1];
-    else if (a.startsWith("--db=")) flag = a.slice(5);
-  });
-  return path.resolve(io.cwd, flag ?? (io.env.LOOKBACK_DB || "lookback.db"));
-}
-
-/** --lang is needed before commander runs, so that its own errors are translated too. */
-function langFromArgv(argv: readonly string[], env: NodeJS.ProcessEnv): Lang {
+/**
+ * --lang is needed before commander runs, so that its own errors are translated too. A value
+ * that is not a language (`--lang fr`) is left to commander to refuse, in the language the
+ * environment asks for.
+ */
+export function langFromArgv(argv: readonly string[], env: NodeJS.ProcessEnv): Lang {
   let flag: string | undefined;
   argv.forEach((a, i) => {
     if (a === "--lang") flag = argv[i + 1];
     else if (a.startsWith("--lang=")) flag = a.slice(7);
   });
-  return detectLang(flag, env);
+  return detectLang(
+    flag !== undefined && (LANGS as readonly string[]).includes(flag) ? flag : undefined,
+    env,
+  );
 }
 
 function examples(lines: string[]): string {
@@ -62,8 +61,10 @@ export const COMMANDS = [
   "import",
   "units",
   "export",
+  "report",
   "check",
   "status",
+  "help",
 ] as const;
 type CommandName = (typeof COMMANDS)[number];
 
@@ -77,7 +78,8 @@ const GLOBAL_VALUE_OPTIONS = new Set(["--db", "--checklists", "--lang"]);
  */
 export function invokedCommand(argv: readonly string[]): CommandName | undefined {
   const word = firstOperand(argv);
-  return word !== undefined && (COMMANDS as readonly string[]).includes(word)
+  // `lookback help CMD` shows another command's help: it needs them all.
+  return word !== undefined && word !== "help" && (COMMANDS as readonly string[]).includes(word)
     ? (word as CommandName)
     : undefined;
 }
@@ -93,27 +95,19 @@ function firstOperand(argv: readonly string[]): string | undefined {
   return undefined;
 }
 
-/**
- * `lookback valdate`: commander takes the word for an argument of the bare command (the
- * guide) and says "too many arguments"; say what it is, with the command likely meant.
- */
-function unknownCommand(word: string, io: Io, noColor: boolean): number {
-  const c = palette(colorEnabled(io.stderr, { env: io.env, noColor }));
-  const meant = closest(word, COMMANDS);
-  const hint = meant ? t("error.usage.didYouMean", { command: meant }) : t("error.usage.listCommands");
-  io.stderr.write(
-    `${c.red(`${t("error.prefix")}:`)} ${t("error.usage.unknownCommand", { command: `\`${word}\`` })}\n${c.cyan(`${t("hint.prefix")}:`)} ${hint}\n`,
-  );
-  return 2;
+export interface ProgramOptions {
+  setExit?: (code: number) => void;
+  /** Define only this command (the one the words name); all when undefined. */
+  only?: CommandName;
+  /** How --help reads (src/cli/help.ts), loaded when help is asked for; else commander's own. */
+  help?: Partial<Help>;
 }
 
-function buildProgram(
-  io: Io,
-  lang: Lang,
-  setExit: (code: number) => void,
-  only: CommandName | undefined,
-): Command {
-  const program = new Command("lookback");
+/** The whole command line: every command with its options, arguments, help and (lazy) action. */
+export function buildProgram(io: Io, lang: Lang, opts: ProgramOptions = {}): Command {
+  const setExit = opts.setExit ?? (() => {});
+  const only = opts.only;
+  const program = new LookbackCommand("lookback");
   const want = (name: CommandName) => only === undefined || only === name;
   const ctx = (cmd: Command): Context => makeContext(cmd.optsWithGlobals<GlobalOptions>(), lang, io);
   // Every action resolves to an exit code; only main() turns it into the process's.
@@ -130,9 +124,10 @@ function buildProgram(
     .addHelpCommand(false)
     .option("--db <file>", t("help.opt.db"))
     .option("--checklists <dir>", t("help.opt.checklists"))
-    .addOption(new Option("--lang <lang>", t("help.opt.lang")).choices(["zh", "zh-CN", "en"]))
+    .addOption(choiceOption("--lang <lang>", t("help.opt.lang"), LANGS))
     .option("--no-color", t("help.opt.noColor"))
     .showSuggestionAfterError(false)
+    .configureHelp(opts.help ?? {})
     .addHelpText(
       "after",
       examples([
@@ -146,6 +141,8 @@ function buildProgram(
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
+      getOutHelpWidth: () => outputWidth(io.stdout, io.env),
+      getErrHelpWidth: () => outputWidth(io.stderr, io.env),
       outputError: () => {},
     })
     .action(
@@ -160,7 +157,7 @@ function buildProgram(
       .command("validate")
       .description(t("help.cmd.validate"))
       .argument("[path...]", t("help.arg.paths"))
-      .option("--format <format>", t("help.opt.format"))
+      .addOption(choiceOption("--format <format>", t("help.opt.format"), ["text", "json", "github", "junit"]))
       .option("--strict", t("help.opt.strict"))
       .addHelpText(
         "after",
@@ -217,8 +214,8 @@ function buildProgram(
           "lookback rectify list --overdue",
           "lookback rectify list --unit 莲塘一小 --status 未整改,整改中 --json",
           "lookback rectify show 3f2a9c1e",
-          'lookback rectify update 3f2a9c1e --status 已完成 --progress "台账已补齐" --by 张三',
-          "lookback rectify update 3f2a9c1e --status 已销号 --by 王主任",
+          'lookback rectify update 3f2a --status 已完成 --progress "已补齐" --by 张三',
+          "lookback rectify update 3f2a --status 已销号 --by 王主任",
         ]),
       );
     rectify
@@ -237,12 +234,12 @@ function buildProgram(
       .description(t("rectify.help.list"))
       .option("--unit <name>", t("rectify.help.unit"))
       .option("--checklist <id>", t("rectify.help.checklist"))
-      .option("--status <status>", t("rectify.help.status"))
+      .addOption(statusOption("--status <status>", t("rectify.help.status"), { list: true }))
       .option("--open", t("rectify.help.open"))
       .option("--since <date>", t("rectify.help.since"))
       .option("--overdue", t("rectify.help.overdue"))
       .option("--owner <name>", t("rectify.help.owner"))
-      .option("--due-within <days>", t("rectify.help.dueWithin"))
+      .addOption(daysOption("--due-within <days>", t("rectify.help.dueWithin")))
       .option("--json", t("help.opt.json"))
       .addHelpText(
         "after",
@@ -274,7 +271,9 @@ function buildProgram(
       .command("update")
       .description(t("rectify.help.update"))
       .argument("<id>", t("rectify.help.id"))
-      .requiredOption("--status <status>", t("rectify.help.newStatus"))
+      .addOption(
+        statusOption("--status <status>", t("rectify.help.newStatus"), { list: false }).makeOptionMandatory(),
+      )
       .option("--note <text>", t("rectify.help.note"))
       .option("--by <name>", t("rectify.help.by"))
       .option("--progress <text>", t("rectify.help.progress"))
@@ -283,10 +282,10 @@ function buildProgram(
       .addHelpText(
         "after",
         examples([
-          "lookback rectify update 3f2a9c1e --status 整改中 --by 张三",
-          'lookback rectify update 3f2a9c1e --status done --progress "已补齐台账" --by 张三',
-          "lookback rectify update 3f2a9c1e --status closed --by 王主任",
-          'lookback rectify update 3f2a9c1e --status in-progress --note "复查发现未落实"',
+          "lookback rectify update 3f2a --status 整改中 --by 张三",
+          'lookback rectify update 3f2a --status done --progress "已补齐台账" --by 张三',
+          "lookback rectify update 3f2a --status closed --by 王主任",
+          'lookback rectify update 3f2a --status in-progress --note "复查发现未落实"',
         ]),
       )
       .action(
@@ -459,11 +458,11 @@ function buildProgram(
     program
       .command("export")
       .description(t("export.help.cmd"))
-      .option("--unit <name>", t("export.help.unit"), (v: string, prev: string[] = []) => [...prev, v])
+      .option("--unit <name...>", t("export.help.unit"))
       .option("--all", t("export.help.all"))
       .option("--checklist <id>", t("export.help.checklist"))
       .option("--out <dir>", t("export.help.out"))
-      .addOption(new Option("--format <format>", t("export.help.format")).choices(["xlsx", "csv", "json"]))
+      .addOption(choiceOption("--format <format>", t("export.help.format"), ["xlsx", "csv", "json"]))
       .option("--template <file>", t("export.help.template"))
       .option("--open", t("export.help.open"))
       .option("--since <date>", t("export.help.since"))
@@ -481,6 +480,43 @@ function buildProgram(
       .action(
         act(async (opts: unknown, cmd: Command) => {
           const m = await import("./commands/export.js");
+          return m.run(opts, ctx(cmd));
+        }),
+      );
+  }
+
+  if (want("report")) {
+    program
+      .command("report")
+      .description(t("report.help.cmd"))
+      .option("--unit <name...>", t("report.help.unit"))
+      .option("--all", t("report.help.all"))
+      .option("--township <name>", t("report.help.township"))
+      .option("--checklist <id>", t("report.help.checklist"))
+      .addOption(choiceOption("--format <format>", t("report.help.format"), ["docx", "html"]))
+      .option("--out <dir>", t("report.help.out"))
+      .option("--issue <n>", t("report.help.issue"))
+      .option("--issuer <org>", t("report.help.issuer"))
+      .option("--to <org...>", t("report.help.to"))
+      .option("--cc <org...>", t("report.help.cc"))
+      .option("--copies <n>", t("report.help.copies"))
+      .option("--date <date>", t("report.help.date"))
+      .option("--template <file>", t("report.help.template"))
+      .addOption(choiceOption("--language <lang>", t("report.help.language"), ["zh", "zh-CN", "en"]))
+      .option("--force", t("report.help.force"))
+      .addHelpText(
+        "after",
+        examples([
+          "lookback report --unit 南昌县莲塘第一中学 --issue 3",
+          "lookback report --all --issue 5 --to 县委活动办 --cc 各乡镇中心学校",
+          "lookback report --all --issuer 南昌县教体局活动办 --format html --out 简报/",
+          "lookback report --township 莲塘镇 --date 2026-05-20",
+          "lookback report --unit 莲塘一小 --template templates/report.yaml --force",
+        ]),
+      )
+      .action(
+        act(async (opts: unknown, cmd: Command) => {
+          const m = await import("./commands/report.js");
           return m.run(opts, ctx(cmd));
         }),
       );
@@ -527,50 +563,64 @@ function buildProgram(
         }),
       );
   }
+
+  if (want("help")) {
+    program
+      .command("help")
+      .description(t("help.cmd.help"))
+      .argument("[topic]", t("help.arg.topic"))
+      .addHelpText(
+        "after",
+        examples([
+          "lookback help",
+          "lookback help answers",
+          "lookback help export > 导出说明.md",
+          "lookback help check",
+        ]),
+      )
+      .action(
+        act(async (topic: string | undefined, _opts: unknown, cmd: Command) => {
+          // `lookback help check` is `lookback check --help`.
+          const command = program.commands.find((c) => c.name() === topic && c.name() !== "help");
+          if (command) {
+            command.outputHelp();
+            return 0;
+          }
+          const m = await import("./commands/help.js");
+          return m.run(
+            topic,
+            ctx(cmd),
+            program.commands.filter((c) => c.name() !== "help").map((c) => c.name()),
+          );
+        }),
+      );
+  }
   return program;
 }
 
-function printError(e: LookbackError, io: Io & { noColorFlag?: boolean }): void {
+/**
+ * One message, its details and its hint, on stderr. On a terminal each is wrapped to its width
+ * under its own first word (the measurer is loaded only then: errors are not the hot path).
+ */
+async function printError(e: LookbackError, io: Io & { noColorFlag?: boolean }): Promise<void> {
   const c = palette(colorEnabled(io.stderr, { env: io.env, noColor: io.noColorFlag }));
-  const lines = [`${c.red(`${t("error.prefix")}:`)} ${e.message}`, ...e.details.map((d) => `  ${d}`)];
-  if (e.hint) lines.push(`${c.cyan(`${t("hint.prefix")}:`)} ${e.hint}`);
+  const layout = io.stderr.isTTY === true ? await import("./util/width.js") : undefined;
+  const width = outputWidth(io.stderr, io.env);
+  const block = (head: string, styledHead: string, text: string, more = 0): string => {
+    if (!layout) return `${styledHead}${text}`;
+    const indent = layout.displayWidth(head) + more;
+    const [first = "", ...rest] = layout.wrap(text, Math.max(20, width - indent));
+    return [`${styledHead}${first}`, ...rest.map((l) => " ".repeat(indent) + l)].join("\n");
+  };
+  const error = `${t("error.prefix")}: `;
+  const hint = `${t("hint.prefix")}: `;
+  const lines = [
+    block(error, `${c.red(error.trimEnd())} `, e.message),
+    ...e.details.map((d) => block("  ", "  ", d, 2)),
+    ...(e.hint ? [block(hint, `${c.cyan(hint.trimEnd())} `, e.hint)] : []),
+  ];
   io.stderr.write(`${lines.join("\n")}\n`);
   if (io.env.LOOKBACK_DEBUG) io.stderr.write(`${e.stack ?? ""}\n`);
-}
-
-const commanderKeys: Record<string, MessageKey> = {
-  "commander.unknownOption": "error.usage.unknownOption",
-  "commander.unknownCommand": "error.usage.unknownCommand",
-  "commander.missingArgument": "error.usage.missingArgument",
-  "commander.optionMissingArgument": "error.usage.missingOptionValue",
-  "commander.missingMandatoryOptionValue": "error.usage.missingOptionValue",
-  "commander.invalidArgument": "error.usage.invalidOption",
-  "commander.excessArguments": "error.usage.tooManyArguments",
-};
-
-function commanderToUsage(
-  e: CommanderError,
-  argv: readonly string[],
-  io: Io,
-  commands: readonly string[],
-): number {
-  const quoted = /'([^']+)'/.exec(e.message)?.[1] ?? "";
-  const key = commanderKeys[e.code];
-  const message = key
-    ? t(key, {
-        option: quoted,
-        command: quoted,
-        argument: quoted,
-        message: e.message.replace(/^error: /, ""),
-      })
-    : e.message.replace(/^error: /, "");
-  // The command the user meant: the first word that names one (option values such as `--db x.db` are skipped).
-  const command = argv.find((a) => commands.includes(a)) ?? "";
-  const c = palette(colorEnabled(io.stderr, { env: io.env, noColor: argv.includes("--no-color") }));
-  io.stderr.write(
-    `${c.red(`${t("error.prefix")}:`)} ${message}\n${c.cyan(`${t("hint.prefix")}:`)} ${t("error.usage.hint", { command }).replace("lookback  --help", "lookback --help")}\n`,
-  );
-  return 2;
 }
 
 /**
@@ -592,18 +642,42 @@ function nativeLoadFailure(e: unknown): string | undefined {
   return found;
 }
 
+/**
+ * --help in the user's language, laid out by display width: loaded only when the words ask for
+ * help, so that no other run pays for it.
+ */
+async function helpFor(argv: readonly string[]): Promise<Partial<Help> | undefined> {
+  const words = argv.includes("--") ? argv.slice(0, argv.indexOf("--")) : argv;
+  if (!words.some((a) => a === "-h" || a === "--help") && firstOperand(argv) !== "help") return undefined;
+  const [{ helpConfiguration }, { displayWidth, wrap }] = await Promise.all([
+    import("./cli/help.js"),
+    import("./util/width.js"),
+  ]);
+  return helpConfiguration({ width: displayWidth, wrap });
+}
+
+/** The database the command works on, as makeContext resolves it (for messages about it). */
+function dbPathOf(argv: readonly string[], io: Io): string {
+  let flag: string | undefined;
+  argv.forEach((a, i) => {
+    if (a === "--db") flag = argv[i + 1];
+    else if (a.startsWith("--db=")) flag = a.slice(5);
+  });
+  return path.resolve(io.cwd, flag ?? (io.env.LOOKBACK_DB || "lookback.db"));
+}
+
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
   const lang = langFromArgv(argv, io.env);
   setLang(lang);
   let exitCode = 0;
-  const program = buildProgram(
-    io,
-    lang,
-    (code) => {
+  const help = await helpFor(argv);
+  const program = buildProgram(io, lang, {
+    setExit: (code) => {
       exitCode = code;
     },
-    invokedCommand(argv),
-  );
+    only: invokedCommand(argv),
+    ...(help ? { help } : {}),
+  });
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;
@@ -615,16 +689,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         e.code === "commander.help"
       )
         return 0;
-      const stray = invokedCommand(argv) === undefined ? firstOperand(argv) : undefined;
-      if (e.code === "commander.excessArguments" && stray !== undefined) {
-        return unknownCommand(stray, io, argv.includes("--no-color"));
-      }
-      return commanderToUsage(
-        e,
-        argv,
-        io,
-        program.commands.map((c) => c.name()),
-      );
+      // Every mistake commander finds is a LookbackError from src/cli/usage.ts; this is a safety net.
+      const err = new LookbackError(e.code, t("usage.other"), { exitCode: 2, cause: e });
+      await printError(err, { ...io, noColorFlag: argv.includes("--no-color") });
+      return 2;
     }
     const native = nativeLoadFailure(e);
     if (native !== undefined) {
@@ -633,18 +701,18 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         details: [native],
         cause: e,
       });
-      printError(err, { ...io, noColorFlag: argv.includes("--no-color") });
+      await printError(err, { ...io, noColorFlag: argv.includes("--no-color") });
       return 1;
     }
     if (isLookbackError(e)) {
-      printError(e, { ...io, noColorFlag: argv.includes("--no-color") });
+      await printError(e, { ...io, noColorFlag: argv.includes("--no-color") });
       return e.exitCode;
     }
     // A read-only file, a full disk, a lock held too long: the database's own message.
     const { environmentError } = await import("./store/environment.js");
     const env = environmentError(e, dbPathOf(argv, io));
     if (env) {
-      printError(env, { ...io, noColorFlag: argv.includes("--no-color") });
+      await printError(env, { ...io, noColorFlag: argv.includes("--no-color") });
       return env.exitCode;
     }
     if (e instanceof Error && e.name === "ExitPromptError") {

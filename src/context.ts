@@ -27,9 +27,22 @@ export interface Context {
   interactive: boolean;
   out: Palette;
   err: Palette;
+  /** Display columns that output should fit in: the terminal's, else $COLUMNS, else 80. */
+  width: number;
   /** Absolute path of the SQLite file: --db, else LOOKBACK_DB, else ./lookback.db. */
   dbPath: string;
   checklistsDir?: string;
+}
+
+/**
+ * The width to lay output out for: a terminal's own width; elsewhere (a pipe, a file) $COLUMNS
+ * when it is set, else 80 columns, so that what is saved or pasted reads the same.
+ */
+export function outputWidth(stream: OutStream, env: NodeJS.ProcessEnv): number {
+  if (stream.isTTY === true && typeof stream.columns === "number" && stream.columns > 0)
+    return stream.columns;
+  const fromEnv = Number(env.COLUMNS);
+  return Number.isInteger(fromEnv) && fromEnv >= 20 && fromEnv <= 1000 ? fromEnv : 80;
 }
 
 export function makeContext(
@@ -48,6 +61,7 @@ export function makeContext(
     interactive: io.stdinIsTTY && io.stdout.isTTY === true,
     out: palette(colorEnabled(io.stdout, { noColor, env: io.env })),
     err: palette(colorEnabled(io.stderr, { noColor, env: io.env })),
+    width: outputWidth(io.stdout, io.env),
     dbPath,
     ...(opts.checklists ? { checklistsDir: opts.checklists } : {}),
   };

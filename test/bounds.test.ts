@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { writeZip } from "../src/ledger/zip.js";
 
 const BIN = path.resolve("bin/lookback.js");
-const EXAMPLE = readFileSync(path.resolve("test/fixtures/answers/self-check-example.yaml"), "utf8");
+const EXAMPLE = readFileSync(path.resolve("docs/answers-example.yaml"), "utf8");
 let dir: string;
 
 function lookback(args: string[]) {

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 const BIN = path.resolve("bin/lookback.js");
 const HARNESS = path.resolve("test/harness/check-session.mjs");
-const EXAMPLE = path.resolve("test/fixtures/answers/self-check-example.yaml");
+const EXAMPLE = path.resolve("docs/answers-example.yaml");
 const MINI = path.resolve("test/fixtures/check/mini");
 let dir: string;
 const db = () => path.join(dir, "lookback.db");
@@ -71,15 +71,24 @@ describe("check --answers", () => {
       counts: { pass: 23, partial: 3, fail: 1, na: 1 },
       openRectifications: 4,
     });
-    const text = lookback(["status"]);
+    const text = lookback(["status"], { env: { COLUMNS: "200" } });
     expect(text.stdout).toMatch(
       /^Unit\s+Checklist\s+Version\s+Answered\s+Pass\s+Partial\s+Fail\s+N\/A\s+Open rect\./m,
     );
     expect(text.stdout).toMatch(
-      /南昌县莲塘第一中学\s+Look-back self-check of the…\s+1\.0\.0\s+28\/28\s+23\s+3\s+1\s+1\s+4\s/,
+      /南昌县莲塘第一中学\s+Look-back self-check of the first phase\s+1\.0\.0\s+28\/28\s+23\s+3\s+1\s+1\s+4\s/,
     );
     expect(text.stdout).toMatch(/complete\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+\d{4}-\d\d-\d\d \d\d:\d\d$/m);
-    const zh = lookback(["status"], { env: { LOOKBACK_LANG: "zh" } });
+    // Piped, the table fits 80 columns: the least useful columns give way, and it says which.
+    const narrow = lookback(["status"]);
+    for (const line of narrow.stdout.trimEnd().split("\n")) expect(line.length).toBeLessThanOrEqual(80);
+    expect(narrow.stdout).toMatch(
+      /^Unit\s+Checklist\s+Answered\s+Partial\s+Fail\s+Open rect\.\s+Late\s+Status$/m,
+    );
+    expect(narrow.stdout).toContain(
+      "Not shown for lack of width: Version, Pass, N/A, Relapses, Started, Finished.",
+    );
+    const zh = lookback(["status"], { env: { LOOKBACK_LANG: "zh", COLUMNS: "200" } });
     expect(zh.stdout).toMatch(/^单位\s+检查清单\s+版本\s+已答\s+符合\s+基本符合\s+不符合\s+不适用/m);
     expect(zh.stdout).toContain("第一环节“回头看”自查");
   });

@@ -196,10 +196,11 @@ describe("validate: formats", () => {
   it("refuses an unknown format or flag with exit 2", () => {
     const format = run(["validate", "--format", "xml"]);
     expect(format.code).toBe(2);
-    expect(format.stderr).toContain("Unknown format `xml`.");
+    expect(format.stderr).toContain("Invalid value `xml` for --format. Allowed: text, json, github, junit.");
     const flag = run(["validate", "--stritc"]);
     expect(flag.code).toBe(2);
-    expect(flag.stderr).toContain("Unknown option --stritc.");
+    expect(flag.stderr).toContain("`lookback validate` has no option --stritc.");
+    expect(flag.stderr).toContain("Did you mean `--strict`?");
     expect(flag.stdout).toBe("");
   });
 });
@@ -279,7 +280,7 @@ describe("errors", () => {
 
 describe("list", () => {
   it("shows id, version, title, sections, items and where each was loaded from", () => {
-    const r = run(["list"]);
+    const r = run(["list"], { COLUMNS: "200" });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
     const lines = r.stdout.trimEnd().split("\n");
@@ -311,7 +312,7 @@ describe("list", () => {
   });
 
   it("shows Chinese titles in Chinese and includes a bureau's own checklists", () => {
-    const r = run(["--lang", "zh", "--checklists", "good", "list"]);
+    const r = run(["--lang", "zh", "--checklists", "good", "list"], { COLUMNS: "200" });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^编号\s+版本\s+标题\s+环节\s+项目\s+加载自/);
     expect(r.stdout).toMatch(/fixture-valid\s+1\.0\.0\s+测试清单\s+1\s+1\s+good[/\\]valid\.yaml/);

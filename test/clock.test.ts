@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { dump } from "./helpers/school.js";
 
 const BIN = path.resolve("bin/lookback.js");
-const ANSWERS = path.resolve("test/fixtures/answers/self-check-example.yaml");
+const ANSWERS = path.resolve("docs/answers-example.yaml");
 const hasFaketime = spawnSync("faketime", ["-f", "+1d", "true"]).status === 0;
 
 let dir: string;

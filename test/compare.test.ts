@@ -102,13 +102,17 @@ describe("compare", () => {
     expect(r.stdout).toContain(`now partial [${ids.relapsed!.slice(0, 8)}]`);
   });
 
-  it("says why there is nothing to compare, and refuses unknown names with exit 2", () => {
+  it("says why there is nothing to compare (exit 0, like an empty list), and refuses unknown names with exit 2", () => {
     const one = cli(["compare", "--unit", "向塘中学"]);
-    expect(one.code, one.stderr).toBe(1);
-    expect(one.stderr).toContain("向塘中学 has fewer than two runs");
-    expect(one.stderr).toContain("lookback check --unit NAME --new");
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stderr).toBe("");
+    expect(one.stdout).toContain("向塘中学 has fewer than two runs");
+    expect(one.stdout).toContain("lookback check --unit NAME --new");
+    const json = cli(["compare", "--unit", "向塘中学", "--json"]);
+    expect(JSON.parse(json.stdout)).toEqual({ comparisons: [] });
     const unknownUnit = cli(["compare", "--unit", "不存在"]);
     expect(unknownUnit.code, unknownUnit.stderr).toBe(2);
+    expect(unknownUnit.stderr).toMatch(/The database .*\.db has no unit “不存在”\./);
     const unknownList = cli(["compare", "--checklist", "nope"]);
     expect(unknownList.code, unknownList.stderr).toBe(2);
     expect(unknownList.stderr).toContain("runs exist for: mini");

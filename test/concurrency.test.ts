@@ -11,7 +11,7 @@ import { openStore } from "../src/store/store.js";
 import { dump } from "./helpers/school.js";
 
 const BIN = path.resolve("bin/lookback.js");
-const EXAMPLE = path.resolve("test/fixtures/answers/self-check-example.yaml");
+const EXAMPLE = path.resolve("docs/answers-example.yaml");
 const TRIALS = 8;
 
 let dir: string;

@@ -21,7 +21,7 @@ import { HOST_TAG } from "../src/util/stale.js";
 import { dump, makeSchool } from "./helpers/school.js";
 
 const BIN = path.resolve("bin/lookback.js");
-const ANSWERS = path.resolve("test/fixtures/answers/self-check-example.yaml");
+const ANSWERS = path.resolve("docs/answers-example.yaml");
 const isRoot = process.getuid?.() === 0;
 const hasSetpriv = isRoot && spawnSync("setpriv", ["--version"]).status === 0;
 /** As an ordinary user: ourselves, or (as root, who may write anything) nobody through setpriv. */

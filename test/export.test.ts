@@ -452,11 +452,11 @@ describe("safety", () => {
 });
 
 describe("choosing what to export", () => {
-  it("names an unknown unit and suggests the close one", () => {
+  it("names an unknown unit and suggests the close one (exit 2, as for every command)", () => {
     const r = lookback(["export", "--unit", "南昌县莲塘第一中", "--unit", "莲塘一中"]);
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain("Unknown unit: 南昌县莲塘第一中, 莲塘一中.");
-    expect(r.stderr).toContain(`Did you mean ${UNIT_A}`);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/The database .*\.db has no unit “南昌县莲塘第一中”, “莲塘一中”\./);
+    expect(r.stderr).toContain(`Did you mean “${UNIT_A}”`);
     expect(r.stdout).toBe("");
   });
 
@@ -470,9 +470,12 @@ describe("choosing what to export", () => {
     });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("Nothing to export");
+    // A checklist no run has names nothing in the database: an input error, as in compare.
     const noRun = lookback(["export", "--all", "--checklist", "standards", "--out", path.join(tmp, "none")]);
-    expect(noRun.status).toBe(1);
-    expect(noRun.stderr).toContain("no unit has a run of checklist standards");
+    expect(noRun.status).toBe(2);
+    expect(noRun.stderr).toContain(
+      "No run of the checklist `standards` (runs exist for: inspection, self-check).",
+    );
     expect(existsSync(path.join(tmp, "none"))).toBe(false);
   });
 
@@ -508,8 +511,8 @@ describe("choosing what to export", () => {
       env: { ...process.env, LOOKBACK_LANG: "zh" },
       encoding: "utf8",
     });
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain("没有可导出的内容");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`找不到数据库文件 ${missing}。`);
     expect(existsSync(missing)).toBe(false);
   });
 

@@ -57,8 +57,8 @@ describe("lookback with no command", () => {
     const r = run([], { env: { LOOKBACK_LANG: "", LC_ALL: "zh_CN.UTF-8", LOOKBACK_DB: "data/county.db" } });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("第一次使用？按顺序运行：");
-    expect(r.stdout).toContain(`数据库：  ${path.join(dir, "data/county.db")}`);
-    expect(r.stdout).toMatch(/检查清单：内置清单，以及 \.[/\\]checklists 中的清单/);
+    expect(r.stdout).toContain(`数据库：   ${path.join(dir, "data/county.db")}`);
+    expect(r.stdout).toMatch(/检查清单： 内置清单，以及 \.[/\\]checklists 中的清单/);
     const withFlag = run(["--db", "x.db"]);
     expect(withFlag.stdout).toContain(`Database:   ${path.join(dir, "x.db")}`);
     rmSync(path.join(dir, "checklists"), { recursive: true });
@@ -69,7 +69,7 @@ describe("lookback with no command", () => {
 function commandPaths(prefix: string[] = []): string[][] {
   const help = run([...prefix, "--help"]).stdout;
   const section = /\nCommands:\n([\s\S]*?)(?:\n\n|$)/.exec(help)?.[1] ?? "";
-  const names = [...section.matchAll(/^ {2}(\S+)/gm)].map((m) => m[1] ?? "").filter((n) => n !== "help");
+  const names = [...section.matchAll(/^ {2}(\S+)/gm)].map((m) => m[1] ?? "");
   return names.flatMap((n) => [[...prefix, n], ...commandPaths([...prefix, n])]);
 }
 

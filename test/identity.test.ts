@@ -10,7 +10,7 @@ import { openStore } from "../src/store/store.js";
 import { makeSchool } from "./helpers/school.js";
 
 const BIN = path.resolve("bin/lookback.js");
-const EXAMPLE = readFileSync(path.resolve("test/fixtures/answers/self-check-example.yaml"), "utf8");
+const EXAMPLE = readFileSync(path.resolve("docs/answers-example.yaml"), "utf8");
 let dir: string;
 const db = () => path.join(dir, "全县.db");
 

@@ -18,6 +18,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { TOPICS } from "../src/commands/help.js";
+import { en } from "../src/i18n/en.js";
+import { zhCN } from "../src/i18n/zh-CN.js";
 import { listSelfPackage } from "../src/init/tarball.js";
 
 const ROOT = path.resolve(".");
@@ -66,18 +69,53 @@ describe("npm pack", () => {
       "checklists/standards.yaml",
       "checklists/inspection.yaml",
       "templates/ledger.yaml",
+      "templates/report.yaml",
+      "lib/vendor/echarts.cjs",
+      "lib/vendor/echarts.LICENSE.txt",
       "schema/checklist.schema.json",
       "README.md",
       "README.zh-CN.md",
+      "docs/answers-file.md",
+      "docs/answers-file.zh-CN.md",
+      "docs/answers-example.yaml",
+      "docs/export.md",
+      "docs/export.zh-CN.md",
+      "docs/report.md",
+      "docs/report.zh-CN.md",
     ]) {
       expect(files, f).toContain(f);
     }
   });
 
+  it("holds every doc that --help, the messages, `lookback help` and the READMEs point to", () => {
+    const wanted = new Set<string>();
+    for (const catalog of [en, zhCN] as Record<string, string>[]) {
+      for (const text of Object.values(catalog))
+        for (const m of text.matchAll(/docs\/[\w.-]+/g)) wanted.add(m[0]);
+    }
+    for (const topic of TOPICS) {
+      for (const lang of ["", ".zh-CN"]) {
+        const file = `docs/${topic.file.replace("{lang}", lang)}`;
+        if (lang === "" || existsSync(path.join(ROOT, file))) wanted.add(file);
+      }
+    }
+    // Relative links of the shipped Markdown files, resolved from the file that holds them.
+    for (const doc of files.filter((f) => f.endsWith(".md"))) {
+      const text = readFileSync(path.join(ROOT, doc), "utf8");
+      for (const m of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+        const target = m[1]!;
+        if (/^[a-z]+:/.test(target)) continue;
+        wanted.add(path.posix.normalize(path.posix.join(path.posix.dirname(doc), target)));
+      }
+    }
+    expect([...wanted].filter((f) => !files.includes(f))).toEqual([]);
+    expect(wanted.size).toBeGreaterThan(5);
+  });
+
   it("ships no sources, tests, benches, fixtures or tool configuration", () => {
     const unwanted = files.filter(
       (f) =>
-        /^(src|test|bench|docs|scripts|dist|node_modules|coverage|dist-check|\.ci|\.github)\//.test(f) ||
+        /^(src|test|bench|scripts|dist|node_modules|coverage|dist-check|\.ci|\.github)\//.test(f) ||
         /\.test\.(js|ts)$/.test(f) ||
         /^(tsconfig.*|biome|vitest\.config\..*|package-lock)\.json$/.test(f) ||
         f.endsWith(".ts") ||
@@ -188,6 +226,24 @@ describe.skipIf(process.env.LOOKBACK_SKIP_PACK === "1")("the packed tarball, ins
     expect(v.stdout).toContain("3 file(s) checked, 3 checklist(s), no problems.");
   });
 
+  it("prints its manuals from its own docs/, in both languages, and the example is a valid answers file", () => {
+    const answers = lookback(["help", "answers"]);
+    expect(answers.code, answers.stderr).toBe(0);
+    expect(answers.stdout).toBe(readFileSync(path.join(ROOT, "docs/answers-file.md"), "utf8"));
+    const zh = lookback(["help", "answers"], elsewhere, { LOOKBACK_LANG: "zh" });
+    expect(zh.stdout).toBe(readFileSync(path.join(ROOT, "docs/answers-file.zh-CN.md"), "utf8"));
+    const overview = lookback(["help"]);
+    expect(overview.stdout).toContain(path.join(tmp, "prefix"));
+    const example = lookback(["help", "answers-example"]);
+    const file = path.join(elsewhere, "answers.yaml");
+    writeFileSync(file, example.stdout);
+    const checked = lookback(["check", "--answers", file], elsewhere, {
+      LOOKBACK_DB: path.join(tmp, "data", "help.db"),
+    });
+    expect(checked.code, checked.stderr).toBe(0);
+    expect(checked.stdout).toContain("The check is complete.");
+  });
+
   it("opens SQLite (the native module was built or fetched for this Node)", () => {
     const r = lookback(["units", "add", "南昌县莲塘第一中学"]);
     expect(r.stderr).toBe("");
@@ -197,11 +253,22 @@ describe.skipIf(process.env.LOOKBACK_SKIP_PACK === "1")("the packed tarball, ins
     expect(units.stdout).toContain("南昌县莲塘第一中学");
   });
 
+  it("writes briefings with its own docx and its vendored ECharts (no development dependency)", () => {
+    lookback(["units", "add", "南昌县莲塘第二中学"]);
+    for (const format of ["docx", "html"]) {
+      const r = lookback(["report", "--all", "--format", format, "--out", path.join(tmp, "briefings")]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(existsSync(path.join(tmp, "briefings", `全县-工作简报.${format}`))).toBe(true);
+    }
+    expect(readFileSync(path.join(tmp, "briefings", "全县-工作简报.html"), "utf8")).toContain("<svg");
+  });
+
   it("makes a repository whose CI workflow steps install it and validate, failing on a broken checklist", () => {
     const repo = path.join(tmp, "bureau");
     const init = lookback(["init", repo]);
     expect(init.code, init.stderr).toBe(0);
     expect(readdirSync(path.join(repo, "templates"))).toContain("ledger.yaml");
+    expect(readdirSync(path.join(repo, "templates"))).toContain("report.yaml");
 
     const wf = parse(readFileSync(path.join(repo, ".github/workflows/lookback.yml"), "utf8")) as {
       jobs: Record<string, { steps: { run?: string }[] }>;

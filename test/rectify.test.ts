@@ -126,7 +126,7 @@ describe("rectify list", () => {
   });
 
   it("prints a table whose columns line up with Chinese text, and a summary", () => {
-    const r = cli(db, ["--lang", "zh", "rectify", "list"]);
+    const r = cli(db, ["--lang", "zh", "rectify", "list"], { COLUMNS: "120" });
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.split("\n");
     expect(lines[0]).toMatch(/^编号\s+单位\s+问题编号\s+存在问题\s+责任人\s+整改时限\s+整改状态\s+逾期$/);
@@ -144,12 +144,14 @@ describe("rectify list", () => {
   it("refuses bad filters with exit 2", () => {
     const unknown = cli(db, ["rectify", "list", "--unit", "不存在的学校"]);
     expect(unknown.code, unknown.stderr).toBe(2);
-    expect(unknown.stderr).toContain("No unit named `不存在的学校`");
+    expect(unknown.stderr).toMatch(/The database .*\.db has no unit “不存在的学校”\./);
     expect(unknown.stderr).toContain("莲塘第一小学");
     const status = cli(db, ["rectify", "list", "--status", "finished"]);
     expect(status.code, status.stderr).toBe(2);
-    expect(status.stderr).toContain("Unknown status `finished`");
-    expect(status.stderr).toContain("hint: Use one of: open (未整改)");
+    expect(status.stderr).toContain("Invalid value `finished` for --status.");
+    expect(status.stderr).toContain(
+      "Allowed: open, in-progress, done, closed, 未整改, 整改中, 已完成, 已销号.",
+    );
     expect(cli(db, ["rectify", "list", "--due-within", "week"]).code).toBe(2);
   });
 

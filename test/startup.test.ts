@@ -1,9 +1,10 @@
-// `--version`, `validate`, `list` and `schema` must never load SQLite, exceljs or the prompt
-// and progress-bar libraries: they are reached only through the lazy imports in cli.ts.
+// `--version`, `validate`, `list` and `schema` must never load SQLite, exceljs, the prompt
+// and progress-bar libraries or the briefing's (docx, ECharts): they are reached only through
+// the lazy imports in cli.ts. `report` loads its own libraries, and never exceljs.
 // A preload records every module the process resolves (ESM, through a module.register
 // resolve hook) and every CommonJS module in the require cache at exit.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -11,7 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const ROOT = path.resolve(".");
 const BIN = path.join(ROOT, "bin/lookback.js");
-const HEAVY = /node_modules[/\\](better-sqlite3|exceljs|@inquirer|cli-progress)[/\\]/;
+const HEAVY =
+  /node_modules[/\\](better-sqlite3|exceljs|@inquirer|cli-progress|docx|echarts|zrender)[/\\]|vendor[/\\]echarts\.cjs$/;
+const EXCELJS = /node_modules[/\\]exceljs[/\\]/;
 let dir: string;
 let preload: string;
 
@@ -81,11 +84,79 @@ describe("start-up stays light", () => {
     ["list", ["list"]],
     ["list --json", ["list", "--json"]],
     ["schema", ["schema"]],
-  ])("%s loads no SQLite, exceljs, prompts or progress bars", (name, args) => {
+  ])("%s loads no SQLite, exceljs, prompts, progress bars or briefing libraries", (name, args) => {
     const { code, modules } = modulesLoaded([BIN, ...args], name.replace(/\W+/g, "-"));
     expect(code === 0 || code === 1).toBe(true);
     // The recorder did see this run: our own entry point is there.
     expect(modules.some((m) => /lib[/\\]cli\.js$/.test(m))).toBe(true);
     expect(modules.filter((m) => HEAVY.test(m))).toEqual([]);
+  });
+
+  it.each([
+    ["docx", /node_modules[/\\]docx[/\\]/],
+    ["html", /vendor[/\\]echarts\.cjs$|node_modules[/\\]echarts[/\\]/],
+  ])("report --format %s loads its library, and never exceljs", (format, library) => {
+    const db = path.join(dir, `report-${format}.db`);
+    const env = { LOOKBACK_DB: db };
+    expect(
+      spawnSync(process.execPath, [BIN, "units", "add", "莲塘一小"], {
+        cwd: dir,
+        env: { ...process.env, ...env },
+      }).status,
+    ).toBe(0);
+    const log = path.join(dir, `report-${format}.log`);
+    writeFileSync(log, "");
+    const r = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        pathToFileURL(preload).href,
+        BIN,
+        "--db",
+        db,
+        "report",
+        "--all",
+        "--format",
+        format,
+        "--out",
+        path.join(dir, `out-${format}`),
+      ],
+      {
+        cwd: dir,
+        encoding: "utf8",
+        env: { ...process.env, LOOKBACK_MODULE_LOG: log, LOOKBACK_LANG: "en", NO_COLOR: "1" },
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const modules = readFileSync(log, "utf8").split("\n").filter(Boolean);
+    expect(modules.some((m) => library.test(m))).toBe(true);
+    expect(modules.filter((m) => EXCELJS.test(m))).toEqual([]);
+  });
+
+  // Parts of our own bundle that only some runs need: --help's layout and the display-width
+  // measurer (tables, wrapping). Found in lib/ by a string only they hold.
+  const chunkWith = (marker: string) =>
+    readdirSync(path.join(ROOT, "lib"))
+      .filter((f) => f.endsWith(".js") && readFileSync(path.join(ROOT, "lib", f), "utf8").includes(marker))
+      .map((f) => path.join(ROOT, "lib", f));
+  const HELP = chunkWith("help.title.globalOptions");
+  const WIDTH = chunkWith("Extended_Pictographic");
+
+  it("finds the help and width chunks of the bundle (control)", () => {
+    expect(HELP).toHaveLength(1);
+    expect(WIDTH.length).toBeGreaterThan(0);
+    const { modules } = modulesLoaded([BIN, "list", "--help"], "help-control");
+    expect(modules.filter((m) => [...HELP, ...WIDTH].includes(m)).length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ["--version", ["--version"]],
+    ["validate", ["validate"]],
+    ["validate with errors", ["validate", path.join(ROOT, "test/fixtures/checklists/unknown-key.yaml")]],
+    ["schema", ["schema"]],
+  ])("%s loads neither --help's layout nor the width measurer", (name, args) => {
+    const { modules } = modulesLoaded([BIN, ...args], `lazy-${name.replace(/\W+/g, "-")}`);
+    expect(modules.some((m) => /lib[/\\]cli\.js$/.test(m))).toBe(true);
+    expect(modules.filter((m) => [...HELP, ...WIDTH].includes(m))).toEqual([]);
   });
 });

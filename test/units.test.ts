@@ -123,8 +123,8 @@ describe("lookback units", () => {
     expect(r.stderr).toContain("row 3, column 单位名称: the unit name is empty");
     expect(r.stderr).toContain("row 4, column 单位代码: the code 001 is already on row 2");
     expect(r.stdout).toBe("");
-    const list = json<UnitsJson>(lookback(["units", "--json"]));
-    expect(list.total).toBe(0);
+    // Nothing imported, not even a database file.
+    expect(existsSync(db())).toBe(false);
   });
 
   it("a CSV with a bad header row says which columns are expected", () => {
@@ -191,10 +191,11 @@ describe("lookback units", () => {
     expect(taken.stderr).toContain("向塘中学 is already the name of another unit (code 002)");
   });
 
-  it("lists nothing yet without creating the database; an old .xls is refused with a hint", () => {
+  it("says there is no database yet without creating one; an old .xls is refused with a hint", () => {
     const r = lookback(["units"]);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain("No units yet.");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`error: There is no database file at ${db()}.`);
+    expect(r.stdout).toBe("");
     expect(existsSync(db())).toBe(false);
     writeFileSync(path.join(dir, "old.xls"), "x");
     const old = lookback(["units", "import", "old.xls"]);

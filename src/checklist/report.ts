@@ -19,7 +19,20 @@ export function isOk(report: ValidationReport): boolean {
   return countBySeverity(report.diagnostics).errors === 0 && (report.emptyDirs ?? []).length === 0;
 }
 
-export function render(format: ReportFormat, report: ValidationReport, cwd: string, c: Palette): string {
+/** A terminal to lay the text out for: its width and a measure and line breaker of display width. */
+export interface TextLayout {
+  width: number;
+  displayWidth(s: string): number;
+  wrap(s: string, width: number): string[];
+}
+
+export function render(
+  format: ReportFormat,
+  report: ValidationReport,
+  cwd: string,
+  c: Palette,
+  layout?: TextLayout,
+): string {
   switch (format) {
     case "json":
       return renderJson(report, cwd);
@@ -28,7 +41,7 @@ export function render(format: ReportFormat, report: ValidationReport, cwd: stri
     case "junit":
       return renderJunit(report, cwd);
     default:
-      return renderText(report, cwd, c);
+      return renderText(report, cwd, c, layout);
   }
 }
 
@@ -41,17 +54,39 @@ export function summaryLine(report: ValidationReport): string {
   return t("validate.summary.ok", { files, checklists });
 }
 
-export function renderText(report: ValidationReport, cwd: string, c: Palette): string {
+/**
+ * One line per problem: `file:line:col  error: message  (hint)`, what editors and CI logs read.
+ * On a terminal too narrow for it, the message and the hint wrap under the message.
+ */
+function diagnosticLines(d: Diagnostic, cwd: string, c: Palette, layout?: TextLayout): string[] {
+  const label = d.severity === "error" ? t("error.prefix") : t("warning.prefix");
+  const colour = d.severity === "error" ? c.red : c.yellow;
+  const where = `${rel(d.file, cwd)}:${d.line}:${d.col}`;
+  const hint = d.hint ? t("validate.hintWrap", { hint: d.hint }) : "";
+  const line = `  ${c.dim(where)}  ${t("validate.labelled", { label: colour(label), message: d.message })}${hint ? `  ${c.cyan(hint)}` : ""}`;
+  if (!layout) return [line];
+  const plain = `  ${where}  ${t("validate.labelled", { label, message: d.message })}${hint ? `  ${hint}` : ""}`;
+  if (layout.displayWidth(plain) <= layout.width) return [line];
+  const indent = 4 + layout.displayWidth(where);
+  const room = Math.max(20, layout.width - indent);
+  const pad = " ".repeat(indent);
+  const message = layout.wrap(t("validate.labelled", { label, message: d.message }), room);
+  const first = message[0]?.startsWith(label)
+    ? colour(label) + message[0].slice(label.length)
+    : (message[0] ?? "");
+  return [
+    `  ${c.dim(where)}  ${first}`,
+    ...message.slice(1).map((l) => pad + l),
+    ...(hint ? layout.wrap(hint, room).map((l) => pad + c.cyan(l)) : []),
+  ];
+}
+
+export function renderText(report: ValidationReport, cwd: string, c: Palette, layout?: TextLayout): string {
   const lines: string[] = [];
   for (const f of report.files) {
     if (f.diagnostics.length === 0) continue;
     lines.push(c.bold(rel(f.file, cwd)));
-    for (const d of f.diagnostics) {
-      const label = d.severity === "error" ? c.red(t("error.prefix")) : c.yellow(t("warning.prefix"));
-      const loc = c.dim(`${rel(d.file, cwd)}:${d.line}:${d.col}`);
-      const hint = d.hint ? `  ${c.cyan(t("validate.hintWrap", { hint: d.hint }))}` : "";
-      lines.push(`  ${loc}  ${t("validate.labelled", { label, message: d.message })}${hint}`);
-    }
+    for (const d of f.diagnostics) lines.push(...diagnosticLines(d, cwd, c, layout));
     lines.push("");
   }
   for (const dir of report.emptyDirs ?? []) {

@@ -1,7 +1,6 @@
 // `lookback compare`: what the second look-back fixed, what regressed, what came back (反弹).
 import * as z from "zod/mini";
 import type { Context } from "../context.js";
-import { usageError, userError } from "../errors.js";
 import { localized, type MessageKey, t } from "../i18n/index.js";
 import {
   type Change,
@@ -12,9 +11,11 @@ import {
 } from "../rectify/compare.js";
 import { localDate, orDash, resultText } from "../rectify/format.js";
 import { uniquePrefixes } from "../rectify/ids.js";
-import { openExistingStore } from "../rectify/open.js";
 import { requireUnit } from "../rectify/query.js";
-import { renderTable } from "../util/table.js";
+import { openExistingStore } from "../store/open.js";
+import { requireRunChecklist } from "../store/run-checklist.js";
+import { type Column, renderTable } from "../util/table.js";
+import { paragraph } from "../util/width.js";
 
 const Options = z.object({
   unit: z.optional(z.string()),
@@ -37,16 +38,9 @@ function runLine(ref: RunRef): string {
 const itemText = (i: ItemComparison): string =>
   i.text === null ? "" : localized(i.text, i.textEn ?? undefined);
 
-/** Aligned rows without a heading, indented under their title. */
-function indentedRows(rows: string[][], maxWidths: (number | undefined)[]): string {
-  const blankHead = (rows[0] ?? []).map(() => "");
-  const table = renderTable(blankHead, rows, { maxWidths });
-  return table
-    .split("\n")
-    .slice(1)
-    .filter((l) => l !== "")
-    .map((l) => `    ${l}`)
-    .join("\n");
+/** Aligned rows without a heading, indented under their title; the headers label them as blocks. */
+function indentedRows(columns: Column[], rows: string[][], ctx: Context): string {
+  return renderTable(columns, rows, { width: ctx.width, indent: 4, showHeader: false }).trimEnd();
 }
 
 function renderComparison(cmp: Comparison, shortIds: Map<string, string>, ctx: Context): string {
@@ -68,7 +62,11 @@ function renderComparison(cmp: Comparison, shortIds: Map<string, string>, ctx: C
   ];
   const lines = [
     c.bold(`${cmp.unit.name} · ${cmp.checklistId}`),
-    `  ${t("compare.runs", { current: runLine(cmp.current), previous: runLine(cmp.previous) })}`,
+    paragraph(
+      t("compare.runs", { current: runLine(cmp.current), previous: runLine(cmp.previous) }),
+      ctx.width,
+      2,
+    ),
     `  ${counts.join(" · ")}`,
   ];
   for (const change of LISTED) {
@@ -80,7 +78,12 @@ function renderComparison(cmp: Comparison, shortIds: Map<string, string>, ctx: C
       itemText(i),
       `${resultText(i.previous)} → ${resultText(i.current)}`,
     ]);
-    lines.push(indentedRows(rows, [undefined, 40]));
+    const columns: Column[] = [
+      { header: t("compare.col.item"), keep: 6, min: 12, cut: "middle" },
+      { header: t("compare.col.text"), keep: 4, min: 12 },
+      { header: t("compare.col.change"), fixed: true, keep: 9 },
+    ];
+    lines.push(indentedRows(columns, rows, ctx));
   }
   if (cmp.relapses.length > 0) {
     lines.push("", `  ${c.red(c.bold(t("compare.relapsesTitle")))}`);
@@ -97,7 +100,14 @@ function renderComparison(cmp: Comparison, shortIds: Map<string, string>, ctx: C
         id: r.rectificationId ? (shortIds.get(r.rectificationId) ?? r.rectificationId) : "—",
       }),
     ]);
-    lines.push(indentedRows(rows, [undefined, 30]));
+    const columns: Column[] = [
+      { header: t("compare.col.item"), keep: 6, min: 12, cut: "middle" },
+      { header: t("compare.col.problem"), keep: 3, min: 12 },
+      // They end with the ids to look up: never cut.
+      { header: t("compare.col.closed"), fixed: true, keep: 5 },
+      { header: t("compare.col.now"), fixed: true, keep: 8 },
+    ];
+    lines.push(indentedRows(columns, rows, ctx));
   }
   return `${lines.join("\n")}\n`;
 }
@@ -109,25 +119,22 @@ export async function run(raw: unknown, ctx: Context): Promise<number> {
   let shortIds: Map<string, string>;
   try {
     const unit = opts.unit === undefined ? undefined : requireUnit(store, opts.unit);
-    const runs = store.listRuns(unit ? { unitId: unit.id } : {});
-    if (opts.checklist !== undefined && !runs.some((r) => r.checklistId === opts.checklist)) {
-      const ids = [...new Set(runs.map((r) => r.checklistId))].sort();
-      throw usageError(
-        "compare.unknownChecklist",
-        { checklist: opts.checklist, known: ids.join(t("rectify.listSeparator")) || "—" },
-        { hintKey: "compare.unknownChecklist.hint" },
-      );
-    }
+    if (opts.checklist !== undefined) requireRunChecklist(store, opts.checklist, unit?.id);
     comparisons = compareAll(store, {
       ...(unit ? { unit } : {}),
       ...(opts.checklist !== undefined ? { checklistId: opts.checklist } : {}),
     });
+    // Nothing to compare yet is an answer, like an empty list: exit 0, saying so.
     if (comparisons.length === 0) {
-      throw userError(
-        unit ? "compare.onlyOneRun" : "compare.nothing",
-        { unit: unit?.name ?? "" },
-        { hintKey: "compare.nothing.hint" },
-      );
+      if (opts.json) ctx.stdout.write(`${JSON.stringify({ comparisons }, null, 2)}\n`);
+      else {
+        const key = unit ? "compare.onlyOneRun" : "compare.nothing";
+        const text = `${t(key, { unit: unit?.name ?? "", db: store.file })}
+${t("compare.nothing.hint")}`;
+        ctx.stdout.write(`${paragraph(text, ctx.width)}
+`);
+      }
+      return 0;
     }
     shortIds = uniquePrefixes(store.listRectifications().map((r) => r.id));
   } finally {

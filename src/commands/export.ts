@@ -1,7 +1,3 @@
-// `lookback export`: rectification ledgers (整改台账) per unit, and with --all the county
-// summary (§6, §9). Progress on stderr (a bar on a terminal, plain lines elsewhere); the
-// result on stdout.
-import { existsSync } from "node:fs";
 import path from "node:path";
 import * as z from "zod/mini";
 import type { Context, OutStream } from "../context.js";
@@ -10,8 +6,9 @@ import { t } from "../i18n/index.js";
 import { type ExportResult, exportLedgers, FORMATS, type ProgressEvent } from "../ledger/export.js";
 import { loadTemplateOrThrow } from "../ledger/template.js";
 import { parseLedgerView } from "../rectify/view-options.js";
-import { openStore } from "../store/store.js";
 import { localToday } from "../util/dates.js";
+import { displayPath, templatePath } from "./paths.js";
+import { openForChecklist } from "./runs.js";
 
 const Options = z.object({
   unit: z.optional(z.array(z.string())),
@@ -100,30 +97,14 @@ export async function run(raw: unknown, ctx: Context): Promise<number> {
   if (!all && units.length === 0)
     throw usageError("export.noSelection", {}, { hintKey: "export.noSelection.hint" });
 
-  const display = (f: string) => {
-    const r = path.relative(ctx.cwd, f);
-    return r && !r.startsWith("..") && !path.isAbsolute(r) ? r : f;
-  };
-  let templateFile: string | undefined;
-  if (opts.template !== undefined) {
-    templateFile = path.resolve(ctx.cwd, opts.template);
-    if (!existsSync(templateFile)) {
-      throw usageError(
-        "error.pathMissing",
-        { path: opts.template, cwd: ctx.cwd },
-        { hintKey: "error.pathMissing.hint" },
-      );
-    }
-  }
+  const display = displayPath(ctx);
+  const templateFile = templatePath(ctx, opts.template);
   const template = loadTemplateOrThrow(templateFile, display);
   const view = parseLedgerView(opts);
 
   // A missing database means nothing has been checked yet; do not create one just to say so.
-  if (!existsSync(ctx.dbPath)) {
-    throw userError("export.noDb", { file: display(ctx.dbPath) }, { hintKey: "export.noDb.hint" });
-  }
+  const store = openForChecklist(ctx.dbPath, opts.checklist);
   const outDir = path.resolve(ctx.cwd, opts.out ?? DEFAULT_OUT);
-  const store = openStore(ctx.dbPath, { intent: "read" });
   const progress = await progressReporter(ctx, outDir);
   let result: ExportResult;
   try {

@@ -13,7 +13,7 @@ import {
   KINDS,
 } from "../import/index.js";
 import { openStore } from "../store/store.js";
-import { renderTable } from "../util/table.js";
+import { type Column, renderTable, tableStyle } from "../util/table.js";
 
 const Options = z.object({ json: z.optional(z.boolean()) });
 
@@ -110,10 +110,13 @@ function renderText(report: ImportReport, ctx: Context, dbLabel: string): string
   const out: string[] = [];
   const ok = report.files.filter((f): f is Extract<FileResult, { ok: true }> => f.ok);
   if (ok.length > 0) {
-    const head = [t("import.header.file"), ...KINDS.map((k) => t(`import.header.${k}`))];
+    const columns: Column[] = [
+      { header: t("import.header.file"), keep: 9, min: 16, cut: "start" },
+      ...KINDS.map((k): Column => ({ header: t(`import.header.${k}`), fixed: true, keep: 5 })),
+    ];
     const rows = ok.map((f) => [f.file, ...KINDS.map((k) => cell(f.counts[k]))]);
     if (ok.length > 1) rows.push([t("import.total"), ...KINDS.map((k) => cell(report.totals[k]))]);
-    out.push(renderTable(head, rows, { header: ctx.out.bold }).trimEnd());
+    out.push(renderTable(columns, rows, tableStyle(ctx)).trimEnd());
     out.push(ctx.out.dim(t("import.legend")));
   }
   const summary = t("import.summary", { imported: report.imported, total: report.files.length, db: dbLabel });

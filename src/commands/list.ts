@@ -4,8 +4,8 @@ import * as z from "zod/mini";
 import { loadChecklistSet } from "../checklist/load.js";
 import { itemCount } from "../checklist/schema.js";
 import type { Context } from "../context.js";
-import { localized, t } from "../i18n/index.js";
-import { renderTable } from "../util/table.js";
+import { localized, type MessageKey, t } from "../i18n/index.js";
+import { type Column, renderTable, tableStyle } from "../util/table.js";
 
 const Options = z.object({ json: z.optional(z.boolean()) });
 
@@ -28,9 +28,15 @@ export async function run(raw: unknown, ctx: Context): Promise<number> {
   } else if (rows.length === 0) {
     ctx.stdout.write(`${t("list.none")}\n`);
   } else {
-    const head = ["id", "version", "title", "sections", "items", "source"].map((k) =>
-      t(`list.header.${k}` as Parameters<typeof t>[0]),
-    );
+    const header = (k: string) => t(`list.header.${k}` as MessageKey);
+    const columns: Column[] = [
+      { header: header("id"), keep: 9, min: 10 },
+      { header: header("version"), fixed: true, keep: 3, optional: true },
+      { header: header("title"), keep: 6, min: 12 },
+      { header: header("sections"), fixed: true, keep: 1, optional: true, align: "right" },
+      { header: header("items"), fixed: true, keep: 7, align: "right" },
+      { header: header("source"), keep: 2, min: 16, cut: "start" },
+    ];
     const body = rows.map((r) => [
       r.id,
       r.version,
@@ -41,7 +47,7 @@ export async function run(raw: unknown, ctx: Context): Promise<number> {
         ? t("list.builtinFile", { file: path.basename(r.file) })
         : path.relative(ctx.cwd, r.file) || r.file,
     ]);
-    ctx.stdout.write(renderTable(head, body, { header: ctx.out.bold }));
+    ctx.stdout.write(renderTable(columns, body, tableStyle(ctx)));
   }
   if (set.diagnostics.length > 0)
     ctx.stderr.write(`${ctx.err.yellow(t("list.invalid", { count: set.diagnostics.length }))}\n`);

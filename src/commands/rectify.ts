@@ -1,5 +1,4 @@
 // `lookback rectify [walk|list|show|update]`: follow every rectification to its end (跟踪问效).
-import stringWidth from "string-width";
 import * as z from "zod/mini";
 import type { Ask } from "../ask/types.js";
 import { checkName, checkText } from "../check/fields.js";
@@ -8,7 +7,6 @@ import { usageError, userError } from "../errors.js";
 import { localized, type MessageKey, t } from "../i18n/index.js";
 import { kindText, lateText, localDateTime, orDash, originText, statusText } from "../rectify/format.js";
 import { lookupRectification, uniquePrefixes } from "../rectify/ids.js";
-import { openExistingStore } from "../rectify/open.js";
 import {
   type ListFilter,
   listRectificationViews,
@@ -22,10 +20,13 @@ import { ALL_STATUSES, parseStatus } from "../rectify/status.js";
 import { describeRefusal, statusLabel, updateRectification } from "../rectify/update.js";
 import { parseLedgerView } from "../rectify/view-options.js";
 import { walkQueue, walkRectifications } from "../rectify/walk.js";
+import { openExistingStore } from "../store/open.js";
+import { requireRunChecklist } from "../store/run-checklist.js";
 import type { Store } from "../store/store.js";
 import type { HistoryEntry, RectificationStatus } from "../store/types.js";
 import { localToday } from "../util/dates.js";
-import { padEnd, renderTable } from "../util/table.js";
+import { type Cell, type Column, renderFields, renderTable, tableStyle } from "../util/table.js";
+import { paragraph } from "../util/width.js";
 
 /** `intent: "read"`: a database that cannot be written (a read-only share) is still read. */
 function withStore<T>(ctx: Context, fn: (store: Store) => T, intent: "read" | "write" = "write"): T {
@@ -93,9 +94,12 @@ const ListOptions = z.object({
 
 function parseFilter(store: Store, opts: z.infer<typeof ListOptions>): ListFilter {
   const filter: ListFilter = parseLedgerView(opts);
-  if (opts.checklist !== undefined) filter.checklistId = opts.checklist.trim();
   const unitId = unitFilter(store, opts.unit);
   if (unitId) filter.unitId = unitId;
+  if (opts.checklist !== undefined) {
+    filter.checklistId = opts.checklist.trim();
+    requireRunChecklist(store, filter.checklistId, filter.unitId);
+  }
   if (opts.status !== undefined) filter.statuses = parseStatuses(opts.status);
   if (opts.overdue) filter.overdue = true;
   if (opts.owner !== undefined) filter.owner = opts.owner;
@@ -108,36 +112,33 @@ function parseFilter(store: Store, opts: z.infer<typeof ListOptions>): ListFilte
   return filter;
 }
 
-/** Table of rectifications, late ones in red; the problem column takes what the terminal has left. */
+/** Table of rectifications, late ones in red; what does not fit the terminal is cut, the least useful first. */
 export function renderList(views: readonly RectificationView[], ctx: Context): string {
   const c = ctx.out;
-  const head = ["id", "unit", "item", "problem", "owner", "deadline", "status", "late"].map((k) =>
-    t(`rectify.col.${k}` as MessageKey),
-  );
-  const rows = views.map((v) => [
+  const col = (k: string) => t(`rectify.col.${k}` as MessageKey);
+  // A unit's own list names one unit on every row: that column is then the first to go.
+  const oneUnit = views.every((v) => v.unit.id === views[0]?.unit.id);
+  const columns: Column[] = [
+    { header: col("id"), fixed: true, keep: 10 },
+    { header: col("unit"), keep: oneUnit ? 1 : 4, min: 10, cut: "middle", optional: oneUnit },
+    { header: col("item"), keep: 2, min: 10, cut: "middle", optional: true },
+    { header: col("problem"), keep: 6, min: 16 },
+    { header: col("owner"), keep: 5, min: 6 },
+    { header: col("deadline"), fixed: true, keep: 7 },
+    { header: col("status"), fixed: true, keep: 9 },
+    { header: col("late"), fixed: true, keep: 8 },
+  ];
+  const rows: Cell[][] = views.map((v) => [
     v.shortId,
     v.unit.name,
     v.itemKey,
     v.problem.replace(/\s+/g, " "),
     v.owner,
     v.deadline ?? "—",
-    v.status === "closed" ? c.green(statusText(v.status)) : statusText(v.status),
-    v.overdue ? c.red(lateText(v.daysOverdue)) : "",
+    v.status === "closed" ? { text: statusText(v.status), style: c.green } : statusText(v.status),
+    v.overdue ? { text: lateText(v.daysOverdue), style: c.red } : "",
   ]);
-  const maxWidths: (number | undefined)[] = [undefined, 20, 40, 36, 12];
-  const columns = ctx.stdout.columns;
-  if (columns && columns > 0) {
-    // Fit the problem column into the terminal width, but never below 12 columns.
-    const widthOf = (i: number) =>
-      Math.max(
-        ...[head, ...rows].map((r) =>
-          Math.min(stringWidth(r[i] ?? ""), maxWidths[i] ?? Number.POSITIVE_INFINITY),
-        ),
-      );
-    const others = [0, 1, 2, 4, 5, 6, 7].reduce((n, i) => n + widthOf(i), 0) + 2 * 7;
-    maxWidths[3] = Math.max(12, columns - others - 1);
-  }
-  return renderTable(head, rows, { maxWidths, header: c.bold });
+  return renderTable(columns, rows, tableStyle(ctx));
 }
 
 function summaryLine(views: readonly RectificationView[]): string {
@@ -164,13 +165,12 @@ export async function runList(raw: unknown, ctx: Context): Promise<number> {
     return 0;
   }
   if (views.length === 0) {
-    ctx.stdout.write(`${t("rectify.none")}\n`);
+    ctx.stdout.write(`${paragraph(t("rectify.none", { db: ctx.dbPath }), ctx.width)}\n`);
     return 0;
   }
   ctx.stdout.write(renderList(views, ctx));
-  ctx.stdout.write(
-    `\n${summaryLine(views)}\n${ctx.out.dim(t("rectify.list.hint", { id: views[0]?.shortId ?? "" }))}\n`,
-  );
+  const hint = paragraph(t("rectify.list.hint", { id: views[0]?.shortId ?? "" }), ctx.width, 0, ctx.out.dim);
+  ctx.stdout.write(`\n${paragraph(summaryLine(views), ctx.width)}\n${hint}\n`);
   return 0;
 }
 
@@ -242,16 +242,20 @@ export async function runShow(id: string, raw: unknown, ctx: Context): Promise<n
       : []),
     ["rectify.field.createdAt", localDateTime(view.createdAt)],
   ];
-  const labels = fields.map(([k]) => t(k));
-  const width = Math.max(...labels.map((l) => stringWidth(l)));
   const lines = [
     c.bold(t("rectify.show.title", { id: view.shortId, full: view.id })),
-    ...fields.map(
-      ([, value], i) =>
-        `  ${padEnd(labels[i] ?? "", width)}  ${value.replace(/\n/g, `\n  ${" ".repeat(width)}  `)}`,
+    ...renderFields(
+      fields.map(([k, value]) => [t(k), value] as const),
+      { width: ctx.width, indent: 2 },
     ),
     "",
     c.bold(t("rectify.show.history")),
+  ];
+  const columns: Column[] = [
+    { header: t("rectify.history.at"), fixed: true, keep: 9 },
+    { header: t("rectify.history.by"), keep: 6, min: 6 },
+    { header: t("rectify.history.change"), keep: 8, min: 12 },
+    { header: t("rectify.history.note"), keep: 5, min: 12 },
   ];
   const rows = history.map((h) => [
     localDateTime(h.at),
@@ -261,13 +265,8 @@ export async function runShow(id: string, raw: unknown, ctx: Context): Promise<n
       : `${statusText(h.fromStatus)} → ${statusText(h.toStatus)}`,
     orDash(h.note),
   ]);
-  const head = ["at", "by", "change", "note"].map((k) => t(`rectify.history.${k}` as MessageKey));
-  const table = renderTable(head, rows, { header: c.dim });
-  const indented = table
-    .split("\n")
-    .filter((l) => l !== "")
-    .map((l) => `  ${l}`);
-  ctx.stdout.write(`${[...lines, ...indented].join("\n")}\n`);
+  const table = renderTable(columns, rows, { width: ctx.width, indent: 2, header: c.dim });
+  ctx.stdout.write(`${lines.join("\n")}\n${table}`);
   return 0;
 }
 
@@ -390,12 +389,14 @@ export async function runWalk(raw: unknown, ctx: Context, ask?: Ask): Promise<nu
     if (unitId) filter.unitId = unitId;
     const queue = walkQueue(listRectificationViews(store, filter, today));
     if (queue.length === 0) {
-      ctx.stdout.write(`${t("rectify.walk.nothing")}\n`);
+      ctx.stdout.write(`${paragraph(t("rectify.walk.nothing", { db: ctx.dbPath }), ctx.width)}\n`);
       return 0;
     }
     if (!ask && !ctx.interactive) {
       ctx.stdout.write(renderList(queue, ctx));
-      ctx.stdout.write(`\n${summaryLine(queue)}\n${t("rectify.walk.noTty")}\n`);
+      ctx.stdout.write(
+        `\n${paragraph(summaryLine(queue), ctx.width)}\n${paragraph(t("rectify.walk.noTty"), ctx.width)}\n`,
+      );
       return 0;
     }
     ctx.stdout.write(

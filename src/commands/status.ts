@@ -1,37 +1,51 @@
 // `lookback status`: how far every check run has got (§6).
-import { existsSync } from "node:fs";
 import * as z from "zod/mini";
 import { localDateTime } from "../check/session.js";
 import type { Context } from "../context.js";
-import { usageError } from "../errors.js";
-import { localized, t } from "../i18n/index.js";
+import { localized, type MessageKey, t } from "../i18n/index.js";
+import { requireUnit } from "../rectify/query.js";
 import { type StatusRow, statusRows } from "../status/rows.js";
-import { openStore } from "../store/store.js";
+import { openExistingStore } from "../store/open.js";
 import type { Unit } from "../store/types.js";
 import { unitsWithoutRuns } from "../units/coverage.js";
-import { closest } from "../util/similar.js";
-import { renderTable } from "../util/table.js";
+import { type Cell, type Column, renderTable, tableStyle } from "../util/table.js";
+import { paragraph } from "../util/width.js";
 
 const Options = z.object({ unit: z.optional(z.string()), json: z.optional(z.boolean()) });
 
-export function renderStatusTable(rows: StatusRow[], ctx: Context, notStarted: readonly Unit[] = []): string {
-  const head = [
-    t("status.header.unit"),
-    t("status.header.checklist"),
-    t("status.header.version"),
-    t("status.header.progress"),
-    t("status.header.pass"),
-    t("status.header.partial"),
-    t("status.header.fail"),
-    t("status.header.na"),
-    t("status.header.open"),
-    t("rectify.col.late"),
-    t("compare.relapses"),
-    t("status.header.status"),
-    t("status.header.started"),
-    t("status.header.finished"),
+/**
+ * The columns, from what a clerk reads first to what a narrow terminal may leave out (the
+ * run's times, the version, the pass and n/a counts, which --json and a wider terminal show).
+ */
+function statusColumns(): Column[] {
+  const count = (key: MessageKey, keep: number, optional = false): Column => ({
+    header: t(key),
+    fixed: true,
+    align: "right",
+    keep,
+    optional,
+  });
+  return [
+    { header: t("status.header.unit"), keep: 9, min: 12, cut: "middle" },
+    { header: t("status.header.checklist"), keep: 5, min: 10 },
+    { header: t("status.header.version"), fixed: true, keep: 1, optional: true },
+    { header: t("status.header.progress"), fixed: true, keep: 9, align: "right" },
+    count("status.header.pass", 2, true),
+    count("status.header.partial", 8),
+    count("status.header.fail", 8),
+    count("status.header.na", 1, true),
+    count("status.header.open", 8),
+    count("rectify.col.late", 8),
+    count("compare.relapses", 6, true),
+    { header: t("status.header.status"), fixed: true, keep: 9 },
+    { header: t("status.header.started"), fixed: true, keep: 0, optional: true },
+    { header: t("status.header.finished"), fixed: true, keep: 3, optional: true },
   ];
-  const body = rows.map((r) => [
+}
+
+export function renderStatusTable(rows: StatusRow[], ctx: Context, notStarted: readonly Unit[] = []): string {
+  const red = (n: number): Cell => (n > 0 ? { text: String(n), style: ctx.out.red } : "0");
+  const body: Cell[][] = rows.map((r) => [
     r.unit.name,
     localized(r.checklist.title, r.checklist.titleEn ?? undefined),
     r.checklist.version,
@@ -41,56 +55,35 @@ export function renderStatusTable(rows: StatusRow[], ctx: Context, notStarted: r
     String(r.counts.fail),
     String(r.counts.na),
     String(r.openRectifications),
-    r.overdueRectifications > 0 ? ctx.out.red(String(r.overdueRectifications)) : "0",
-    r.relapses > 0 ? ctx.out.red(String(r.relapses)) : "0",
+    red(r.overdueRectifications),
+    red(r.relapses),
     r.status === "complete"
-      ? ctx.out.green(t("status.complete"))
+      ? { text: t("status.complete"), style: ctx.out.green }
       : r.setAside
-        ? ctx.out.dim(t("status.setAside"))
-        : ctx.out.yellow(t("status.inProgress")),
+        ? { text: t("status.setAside"), style: ctx.out.dim }
+        : { text: t("status.inProgress"), style: ctx.out.yellow },
     localDateTime(r.startedAt),
     localDateTime(r.finishedAt),
   ]);
   // Roster units without any run (未开展): the bureau sees who is missing.
-  const statusColumn = head.indexOf(t("status.header.status"));
+  const columns = statusColumns();
+  const statusColumn = columns.findIndex((c) => c.header === t("status.header.status"));
   for (const u of notStarted) {
     body.push(
-      head.map((_, i) =>
-        i === 0 ? u.name : i === statusColumn ? ctx.out.yellow(t("units.notStarted")) : "",
+      columns.map((_, i) =>
+        i === 0 ? u.name : i === statusColumn ? { text: t("units.notStarted"), style: ctx.out.yellow } : "",
       ),
     );
   }
-  return renderTable(head, body, { header: ctx.out.bold, maxWidths: [24, 28] });
+  return renderTable(columns, body, tableStyle(ctx));
 }
 
 export async function run(raw: unknown, ctx: Context): Promise<number> {
   const opts = Options.parse(raw);
   // Reading never creates the database.
-  if (!existsSync(ctx.dbPath)) {
-    if (opts.unit !== undefined)
-      throw usageError("status.unknownUnit", { unit: opts.unit }, { hintKey: "status.noRuns.hint" });
-    if (opts.json) ctx.stdout.write(`${JSON.stringify({ runs: [], notStarted: [] }, null, 2)}\n`);
-    else ctx.stdout.write(`${t("status.noRuns")}\n${t("status.noRuns.hint")}\n`);
-    return 0;
-  }
-  const store = openStore(ctx.dbPath, { intent: "read" });
+  const store = openExistingStore(ctx.dbPath, "read");
   try {
-    let unitId: string | undefined;
-    if (opts.unit !== undefined) {
-      const unit = store.findUnitByName(opts.unit.trim());
-      if (!unit) {
-        const suggestion = closest(
-          opts.unit,
-          store.listUnits().map((u) => u.name),
-        );
-        throw usageError(
-          "status.unknownUnit",
-          { unit: opts.unit, suggestion: suggestion ?? "" },
-          { hintKey: suggestion ? "status.unknownUnit.didYouMean" : "status.unknownUnit.hint" },
-        );
-      }
-      unitId = unit.id;
-    }
+    const unitId = opts.unit === undefined ? undefined : requireUnit(store, opts.unit).id;
     const rows = statusRows(store, unitId ? { unitId } : {});
     const notStarted = unitsWithoutRuns(store).filter((u) => unitId === undefined || u.id === unitId);
     if (opts.json) {
@@ -103,7 +96,8 @@ export async function run(raw: unknown, ctx: Context): Promise<number> {
       }));
       ctx.stdout.write(`${JSON.stringify({ runs: rows, notStarted: missing }, null, 2)}\n`);
     } else if (rows.length === 0 && notStarted.length === 0) {
-      ctx.stdout.write(`${t("status.noRuns")}\n${t("status.noRuns.hint")}\n`);
+      const text = `${t("status.noRuns", { db: ctx.dbPath })}\n${t("status.noRuns.hint")}`;
+      ctx.stdout.write(`${paragraph(text, ctx.width)}\n`);
     } else {
       ctx.stdout.write(renderStatusTable(rows, ctx, notStarted));
     }

@@ -5,13 +5,16 @@ import { checkUnitName } from "../check/fields.js";
 import type { Context } from "../context.js";
 import { usageError } from "../errors.js";
 import { t } from "../i18n/index.js";
+import { openExistingStore } from "../store/open.js";
 import { openStore, type Store } from "../store/store.js";
 import { applyPlan, planRoster, type RosterResult } from "../units/apply.js";
 import { rosterCoverage } from "../units/coverage.js";
 import { unitKey } from "../units/identity.js";
 import { readRoster } from "../units/read.js";
 import type { RosterError, RosterRow } from "../units/roster.js";
-import { renderTable } from "../util/table.js";
+import { unknownUnitsError } from "../units/suggest.js";
+import { type Cell, type Column, renderTable, tableStyle } from "../util/table.js";
+import { paragraph } from "../util/width.js";
 
 const ListOptions = z.object({ json: z.optional(z.boolean()) });
 const AddOptions = z.object({
@@ -48,7 +51,13 @@ function unitJson(u: RosterResult["units"][number]) {
 export async function list(raw: unknown, ctx: Context): Promise<number> {
   const opts = ListOptions.parse(raw);
   // Reading never creates the database.
-  const coverage = existsSync(ctx.dbPath) ? withStore(ctx, rosterCoverage, "read") : [];
+  const store = openExistingStore(ctx.dbPath, "read");
+  let coverage: ReturnType<typeof rosterCoverage>;
+  try {
+    coverage = rosterCoverage(store);
+  } finally {
+    store.close();
+  }
   const missing = coverage.filter((c) => !c.hasRun).length;
   if (opts.json) {
     const units = coverage.map((c) => ({
@@ -65,22 +74,27 @@ export async function list(raw: unknown, ctx: Context): Promise<number> {
     return 0;
   }
   if (coverage.length === 0) {
-    ctx.stdout.write(`${t("units.none")}\n`);
+    ctx.stdout.write(`${paragraph(t("units.none", { db: ctx.dbPath }), ctx.width)}\n`);
     return 0;
   }
-  const head = (["name", "code", "township", "type", "runs", "state"] as const).map((k) =>
-    t(`units.header.${k}`),
-  );
-  const rows = coverage.map((c) => [
+  const columns: Column[] = [
+    { header: t("units.header.name"), keep: 9, min: 12, cut: "middle" },
+    { header: t("units.header.code"), fixed: true, keep: 5, optional: true },
+    { header: t("units.header.township"), keep: 3, min: 6, optional: true },
+    { header: t("units.header.type"), keep: 2, min: 4, optional: true },
+    { header: t("units.header.runs"), fixed: true, keep: 6, align: "right" },
+    { header: t("units.header.state"), fixed: true, keep: 8 },
+  ];
+  const rows: Cell[][] = coverage.map((c) => [
     c.unit.name,
     c.unit.code ?? "",
     c.unit.township ?? "",
     c.unit.type ?? "",
     String(c.runs),
-    c.hasRun ? t("units.started") : ctx.out.yellow(t("units.notStarted")),
+    c.hasRun ? t("units.started") : { text: t("units.notStarted"), style: ctx.out.yellow },
   ]);
   const summary = t("units.summary", { total: coverage.length, missing });
-  ctx.stdout.write(`${renderTable(head, rows, { header: ctx.out.bold })}${summary}\n`);
+  ctx.stdout.write(`${renderTable(columns, rows, tableStyle(ctx))}${summary}\n`);
   return 0;
 }
 
@@ -187,7 +201,7 @@ export async function importRoster(file: string, raw: unknown, ctx: Context): Pr
 function unitArg(store: Store, name: string) {
   const unit = store.findUnitByName(name) ?? store.findUnitByCode(name.trim());
   if (unit) return unit;
-  throw usageError("units.unknown", { name }, { hintKey: "units.unknown.hint" });
+  throw unknownUnitsError(store, [name]);
 }
 
 /** `units rename OLD NEW`: the unit keeps its id, runs and rectifications; only its name changes. */
@@ -196,7 +210,7 @@ export async function rename(oldName: string, newName: string, raw: unknown, ctx
   const checked = checkUnitName(newName);
   if (!checked.ok) throw usageError("check.badOption", { option: "NEW", message: checked.message });
   if (!existsSync(ctx.dbPath))
-    throw usageError("units.unknown", { name: oldName }, { hintKey: "units.unknown.hint" });
+    throw usageError("db.missing", { db: ctx.dbPath }, { hintKey: "db.missing.hint" });
   const done = withStore(ctx, (store) => {
     const unit = unitArg(store, oldName);
     const holder = store.findUnitByName(checked.value);
@@ -227,7 +241,7 @@ export async function rename(oldName: string, newName: string, raw: unknown, ctx
 export async function merge(fromName: string, intoName: string, raw: unknown, ctx: Context): Promise<number> {
   const opts = JsonOption.parse(raw);
   if (!existsSync(ctx.dbPath))
-    throw usageError("units.unknown", { name: fromName }, { hintKey: "units.unknown.hint" });
+    throw usageError("db.missing", { db: ctx.dbPath }, { hintKey: "db.missing.hint" });
   const done = withStore(ctx, (store) => {
     const from = unitArg(store, fromName);
     const into = unitArg(store, intoName);

@@ -41,6 +41,11 @@ export async function run(paths: string[], raw: unknown, ctx: Context): Promise<
     );
   }
   const report = { ...validateFiles(files, { strict: opts.strict ?? false, cwd: ctx.cwd }), emptyDirs };
-  ctx.stdout.write(render(format.data, report, ctx.cwd, ctx.out));
+  // On a terminal, long problems wrap to its width (the measurer is loaded only then).
+  const layout =
+    format.data === "text" && ctx.stdout.isTTY === true && report.diagnostics.length > 0
+      ? { width: ctx.width, ...(await import("../util/width.js")) }
+      : undefined;
+  ctx.stdout.write(render(format.data, report, ctx.cwd, ctx.out, layout));
   return isOk(report) ? 0 : 1;
 }

@@ -8,10 +8,16 @@ export function repoReadme(opts: {
   templates: string[];
 }): string {
   const checklistList = opts.checklists.map((f) => `- \`${f}\``).join("\n");
+  const report = opts.templates.filter((f) => /(^|\/)report\.ya?ml$/.test(f));
+  const ledger = opts.templates.filter((f) => !report.includes(f));
   const templateLine =
-    opts.templates.length > 0
-      ? opts.templates.map((f) => `\`${f}\``).join("、")
+    ledger.length > 0
+      ? ledger.map((f) => `\`${f}\``).join("、")
       : "（本版本 lookback 未附带模板文件，导出时使用内置版式）";
+  const reportLine =
+    report.length > 0
+      ? `简报版式见 ${report.map((f) => `\`${f}\``).join("、")}（报头标题、编印单位、报送抄送、字体字号、正文各部分的顺序和标题）。复制一份修改后，用 \`lookback report --template 文件\` 生成。`
+      : "本版本 lookback 未附带简报模板，生成时使用内置版式。";
   return `# “回头看”检查清单仓库
 
 本仓库由 \`lookback init\`（lookback ${opts.version}）生成，用来在 git 中保管本单位（活动办）的检查清单，
@@ -21,7 +27,7 @@ export function repoReadme(opts: {
 | --- | --- |
 | \`checklists/\` | 检查清单（YAML），每个文件一份清单 |
 | \`schema/checklist.schema.json\` | 检查清单格式说明（JSON Schema），编辑器据此给出补全和错误提示 |
-| \`templates/\` | 整改台账的版式（列、顺序、表头、列宽） |
+| \`templates/\` | 整改台账的版式（列、顺序、表头、列宽）和工作简报的版式 |
 | \`tools/${opts.tarball}\` | 本仓库使用的 lookback 安装包，下发给学校的也是它 |
 | \`.github/workflows/lookback.yml\` | 每次提交自动校验检查清单 |
 
@@ -136,6 +142,19 @@ lookback export --all                           # 每个单位一份台账，外
 \`\`\`
 
 \`lookback units\` 管理全县单位名册（名称、代码、乡镇、类型）。
+
+## 九、工作简报
+
+\`\`\`sh
+lookback report --unit 南昌县莲塘第一中学 --issue 3           # 学校的简报：briefings/南昌县莲塘第一中学-工作简报.docx
+lookback report --all --issue 5 --issuer 县教体局活动办 --to 县委活动办 --cc 各乡镇中心学校
+lookback report --all --format html                        # 全县简报网页（附统计图，可离线打开、按 A4 打印）
+lookback report --township 莲塘镇                          # 某个乡镇的简报
+\`\`\`
+
+简报的数字（自查项数、问题、整改状态、销号率、逾期天数、反弹）全部取自数据库；用 Word 或 WPS 打开后，
+在标黄的两处补写“主要做法和成效”“下步打算”即可报送。全县简报另附各乡镇、各单位一览表和未开展单位名单。
+${reportLine}
 
 ## 出现问题时
 

@@ -9,7 +9,7 @@ import { t } from "../i18n/index.js";
 import type { LedgerView } from "../rectify/counts.js";
 import type { Store } from "../store/store.js";
 import type { Run, Unit } from "../store/types.js";
-import { closest, levenshtein } from "../util/similar.js";
+import { unknownUnitsError } from "../units/suggest.js";
 import { OWNER_TAG, removeStale } from "../util/stale.js";
 import {
   buildLedgerData,
@@ -84,19 +84,6 @@ export function pickRun(store: Store, unit: Unit, checklist: string | undefined)
   return store.latestRun(unit.id, DEFAULT_CHECKLIST) ?? store.listRuns({ unitId: unit.id }).at(-1);
 }
 
-/** Up to three names close to a mistyped one: by edit distance, or one containing the other. */
-export function suggestUnits(name: string, all: readonly string[]): string[] {
-  const q = name.trim().normalize("NFC");
-  const near = new Set<string>();
-  const c = closest(q, all);
-  if (c !== undefined) near.add(c);
-  const contains = all
-    .filter((u) => q.length >= 2 && (u.includes(q) || q.includes(u)))
-    .sort((a, b) => levenshtein(q, a) - levenshtein(q, b));
-  for (const u of contains) near.add(u);
-  return [...near].slice(0, 3);
-}
-
 type Selected = Omit<Target, "file">;
 
 /** Resolve the selection to units and runs, or throw before anything is written. */
@@ -114,10 +101,10 @@ export function selectTargets(
       throw opts.checklist !== undefined
         ? userError(
             "export.nothing.checklist",
-            { checklist: opts.checklist },
+            { checklist: opts.checklist, db: store.file },
             { hintKey: "export.nothing.hint" },
           )
-        : userError("export.nothing", {}, { hintKey: "export.nothing.hint" });
+        : userError("export.nothing", { db: store.file }, { hintKey: "export.nothing.hint" });
     }
     return out;
   }
@@ -135,22 +122,7 @@ export function selectTargets(
     if (run) out.push({ unitId: unit.id, unitName: unit.name, runId: run.id });
     else noRun.push(name);
   }
-  if (unknown.length > 0) {
-    const all = store.listUnits().map((u) => u.name);
-    const suggestions = [...new Set(unknown.flatMap((u) => suggestUnits(u, all)))];
-    const hint =
-      suggestions.length > 0
-        ? t("export.unknownUnit.didYouMean", { suggestions: suggestions.join(", ") })
-        : undefined;
-    throw userError(
-      "export.unknownUnit",
-      { names: unknown.join(", ") },
-      {
-        hintKey: "export.unknownUnit.hint",
-        details: hint ? [hint] : [],
-      },
-    );
-  }
+  if (unknown.length > 0) throw unknownUnitsError(store, unknown);
   if (noRun.length > 0) {
     throw opts.checklist !== undefined
       ? userError(
@@ -163,7 +135,7 @@ export function selectTargets(
   return out;
 }
 
-function ensureOutDir(dir: string): void {
+export function ensureOutDir(dir: string): void {
   let isDir: boolean | undefined;
   try {
     isDir = statSync(dir).isDirectory();
@@ -187,7 +159,7 @@ function ensureOutDir(dir: string): void {
   }
 }
 
-const exists = (file: string): boolean => {
+export const exists = (file: string): boolean => {
   try {
     lstatSync(file);
     return true;
@@ -197,7 +169,7 @@ const exists = (file: string): boolean => {
 };
 
 /** A file name inside `dir`, never outside it: the names are sanitized, this is the last guard. */
-function inside(dir: string, name: string): string {
+export function inside(dir: string, name: string): string {
   const full = path.join(dir, name);
   if (path.dirname(full) !== dir || name.includes("/") || name.includes("\\")) {
     throw new Error(`refusing to write outside ${dir}: ${name}`);
@@ -259,7 +231,7 @@ async function writeAtomically(dir: string, name: string, content: Content, forc
 }
 
 /** Bytes to a temporary file, then published; the file I/O runs off the main thread. */
-async function writeBytesAtomically(
+export async function writeBytesAtomically(
   dir: string,
   name: string,
   data: string | Buffer,

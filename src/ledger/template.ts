@@ -298,7 +298,7 @@ function resolve(file: string, tf: TemplateFile): LedgerTemplate {
   };
 }
 
-const PLACEHOLDER = /\{([^{}]*)\}/g;
+export const PLACEHOLDER = /\{([^{}]*)\}/g;
 
 /** What the schema cannot say: a field used twice, a placeholder that does not exist. */
 function semanticChecks(tf: TemplateFile, parsed: ParsedYaml): Diagnostic[] {
@@ -369,6 +369,16 @@ export function loadTemplate(file: string = DEFAULT_TEMPLATE_FILE): TemplateOutc
   return { ok: true, template: resolve(file, outcome.value) };
 }
 
+/** A template's problems as the lines of an error: `file:line:col: message (hint)`. */
+export function diagnosticLines(
+  diagnostics: readonly Diagnostic[],
+  display: (file: string) => string,
+): string[] {
+  return diagnostics.map(
+    (d) => `${display(d.file)}:${d.line}:${d.col}: ${d.message}${d.hint ? ` (${d.hint})` : ""}`,
+  );
+}
+
 /** Load or throw the exit-2 error that lists every problem as file:line:col. */
 export function loadTemplateOrThrow(
   file: string | undefined,
@@ -376,9 +386,7 @@ export function loadTemplateOrThrow(
 ): LedgerTemplate {
   const outcome = loadTemplate(file);
   if (outcome.ok) return outcome.template;
-  const details = outcome.diagnostics.map(
-    (d) => `${display(d.file)}:${d.line}:${d.col}: ${d.message}${d.hint ? ` (${d.hint})` : ""}`,
-  );
+  const details = diagnosticLines(outcome.diagnostics, display);
   throw usageError(
     "export.template.invalid",
     { file: display(file ?? DEFAULT_TEMPLATE_FILE) },

@@ -1,8 +1,7 @@
 // Which rectifications a clerk asks to see, in the order that shows who is late first.
-import { usageError } from "../errors.js";
-import { t } from "../i18n/index.js";
 import type { Store } from "../store/store.js";
 import type { Rectification, RectificationStatus, Unit } from "../store/types.js";
+import { unknownUnitsError } from "../units/suggest.js";
 import { inView, type LedgerView } from "./counts.js";
 import { uniquePrefixes } from "./ids.js";
 import { daysOverdue, isDueWithin } from "./overdue.js";
@@ -36,19 +35,11 @@ export function resolveUnit(store: Store, nameOrCode: string): Unit | undefined 
   return store.findUnitByName(v) ?? store.findUnitByCode(v);
 }
 
-/** The unit named by --unit, or a usage error (exit 2) naming some that exist. */
+/** The unit named by --unit (name or code), or a usage error (exit 2) naming the likeliest ones. */
 export function requireUnit(store: Store, nameOrCode: string): Unit {
   const unit = resolveUnit(store, nameOrCode);
   if (unit) return unit;
-  const known = store
-    .listUnits()
-    .slice(0, 10)
-    .map((u) => u.name);
-  throw usageError(
-    "rectify.unknownUnit",
-    { unit: nameOrCode, known: known.join(t("rectify.listSeparator")) || "—" },
-    { hintKey: "rectify.unknownUnit.hint" },
-  );
+  throw unknownUnitsError(store, [nameOrCode]);
 }
 
 const STATUS_ORDER: Record<RectificationStatus, number> = { open: 0, "in-progress": 1, done: 2, closed: 3 };

@@ -25,5 +25,10 @@ export function closest(word: string, candidates: readonly string[]): string | u
       bestScore = score;
     }
   }
-  return best !== undefined && bestScore <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+  // Not when every letter would change (`fr` is no typo of `zh`).
+  return best !== undefined &&
+    bestScore < word.length &&
+    bestScore <= Math.max(2, Math.floor(best.length / 3))
+    ? best
+    : undefined;
 }

@@ -115,6 +115,32 @@ describe.skipIf(!isRoot || process.platform !== "linux")("a full disk", () => {
   });
 });
 
+describe.skipIf(!isRoot || process.platform !== "linux")("a full disk during an import", () => {
+  it("stops with its own message; what the report calls imported is exactly what is there", () => {
+    const small = path.join(dir, "small");
+    mkdirSync(small);
+    if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", small]).status !== 0) return;
+    const db = path.join(small, "county.db");
+    expect(lookback(["--db", db, "units", "add", "县教体局"]).code).toBe(0);
+    const schools = path.join(dir, "schools");
+    mkdirSync(schools);
+    for (const name of ["一小", "二小", "三小", "四小", "五小", "六小"])
+      makeSchool(path.join(schools, `${name}.db`), { unit: `莲塘${name}` });
+    const free = () =>
+      Number(spawnSync("df", ["--output=avail", "-B1", small], { encoding: "utf8" }).stdout.split("\n")[1]);
+    writeFileSync(path.join(small, "filler"), Buffer.alloc(Math.max(0, free() - 200 * 1024)));
+    const r = lookback(["--db", db, "import", schools, "--json"]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain("Import stopped at");
+    expect(r.stderr).toContain("is full");
+    const report = JSON.parse(r.stdout) as { imported: number; files: { ok: boolean }[] };
+    rmSync(path.join(small, "filler"));
+    const status = JSON.parse(lookback(["--db", db, "status", "--json"]).stdout) as { runs: unknown[] };
+    expect(status.runs).toHaveLength(report.imported);
+    expect(report.imported).toBeLessThan(6);
+  });
+});
+
 describe("a database kept locked by another program", () => {
   it("gives up after the busy timeout with its own message, exit 2, nothing changed", async () => {
     const db = path.join(dir, "busy.db");

@@ -1017,6 +1017,7 @@ export const en = {
   "import.bad.openTwice": "a second not-closed rectification of the same unit and item",
   "import.bad.noRectification": "a partial or failing answer without its rectification",
   "import.bad.otherItem": "a rectification of another unit, checklist or item",
+  "import.reason.aborted": "not imported: the database could not be written ({detail})",
 } as const;
 
 export type MessageKey = keyof typeof en;

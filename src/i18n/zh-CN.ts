@@ -945,4 +945,5 @@ export const zhCN: Record<MessageKey, string> = {
   "import.bad.openTwice": "同一单位同一条目的第二项未销号整改事项",
   "import.bad.noRectification": "“基本符合”或“不符合”的答案没有对应的整改事项",
   "import.bad.otherItem": "指向了其他单位、清单或条目的整改事项",
+  "import.reason.aborted": "未导入：无法写入数据库（{detail}）",
 };

@@ -156,7 +156,18 @@ export class Target {
     }
   }
 
+  private readonly basesStatements = new Map<number, Stmt>();
+
   private basesStatement(n: number): Stmt {
+    let stmt = this.basesStatements.get(n);
+    if (!stmt) {
+      stmt = this.prepareBases(n);
+      this.basesStatements.set(n, stmt);
+    }
+    return stmt;
+  }
+
+  private prepareBases(n: number): Stmt {
     return this.db.prepare(
       `INSERT INTO main.merge_base (source, tbl, record_id, rev, content) VALUES ${Array(n).fill("(?, ?, ?, ?, ?)").join(", ")}
        ON CONFLICT (source, tbl, record_id) DO UPDATE SET rev = excluded.rev, content = excluded.content`,

@@ -28,6 +28,8 @@ export const FAILURE_REASONS = [
   "unreadable",
   /** The file and this database hold two different not-closed rectifications for one unit's item. */
   "open-twice",
+  /** Merged, then not kept: the database could not be written (a full disk) before it was committed. */
+  "aborted",
   "failed",
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];

@@ -42,16 +42,16 @@ function storeError(
 
 /** Read the identity of an open database without writing to it. */
 export function inspect(db: Db): { applicationId: number; userVersion: number; tables: number } {
-  // One read transaction: another process creating the database may commit between two reads.
-  return db
-    .transaction(() => ({
-      applicationId: db.pragma("application_id", { simple: true }) as number,
-      userVersion: db.pragma("user_version", { simple: true }) as number,
-      tables: (
-        db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }
-      ).n,
-    }))
-    .deferred();
+  // One statement, so one consistent read: another process creating the database may commit
+  // between two separate reads.
+  const row = db
+    .prepare(
+      `SELECT (SELECT application_id FROM pragma_application_id) AS applicationId,
+              (SELECT user_version FROM pragma_user_version) AS userVersion,
+              (SELECT count(*) FROM sqlite_master WHERE type = 'table') AS tables`,
+    )
+    .get() as { applicationId: number; userVersion: number; tables: number };
+  return row;
 }
 
 /** Throws a LookbackError unless `db` is a lookback database this version can read. */

@@ -217,8 +217,8 @@ export const migrations: readonly string[] = [
   UPDATE rectification_history SET seq = o.n
     FROM (SELECT rowid AS rid, row_number() OVER (ORDER BY at, rowid) AS n FROM rectification_history) o
     WHERE o.rid = rectification_history.rowid;
-  CREATE INDEX history_seq ON rectification_history(rectification_id, seq);
-  CREATE INDEX history_seq_all ON rectification_history(seq);
+  -- For the next seq (max + 1); a rectification's few entries are sorted by it as they are read.
+  CREATE INDEX history_seq ON rectification_history(seq);
   -- The foreign key continued_by points back into the same table: without this, SQLite looks
   -- for rows pointing at a rectification by reading the whole table, on every insert or delete.
   CREATE INDEX rectifications_continued ON rectifications(continued_by);

@@ -10,10 +10,11 @@ export interface OutStream {
   columns?: number;
 }
 
-export interface GlobalOptions {
+/** What the context is made from: the global options (declared in src/commands/index.ts). */
+export interface ContextOptions {
   db?: string;
   checklists?: string;
-  lang?: string;
+  /** False with --no-color. */
   color?: boolean;
 }
 
@@ -46,7 +47,7 @@ export function outputWidth(stream: OutStream, env: NodeJS.ProcessEnv): number {
 }
 
 export function makeContext(
-  opts: GlobalOptions,
+  opts: ContextOptions,
   lang: Lang,
   io: { stdout: OutStream; stderr: OutStream; stdinIsTTY: boolean; env: NodeJS.ProcessEnv; cwd: string },
 ): Context {

@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { TOPICS } from "../src/commands/help.js";
+import { TOPICS } from "../src/commands/help/run.js";
 import { en } from "../src/i18n/en.js";
 import { zhCN } from "../src/i18n/zh-CN.js";
 import { listSelfPackage } from "../src/init/tarball.js";

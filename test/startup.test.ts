@@ -133,6 +133,31 @@ describe("start-up stays light", () => {
     expect(modules.filter((m) => EXCELJS.test(m))).toEqual([]);
   });
 
+  // Every command's handler is a chunk of its own (lib/run-*.js, from src/commands/<name>/run.ts),
+  // loaded only when that command runs: the declarations loaded at start-up hold no work.
+  const handlers = readdirSync(path.join(ROOT, "lib"))
+    .filter((f) => /^run-\w+\.js$/.test(f))
+    .map((f) => path.join(ROOT, "lib", f));
+
+  it("finds a handler chunk for every command (control)", () => {
+    expect(handlers.length).toBeGreaterThanOrEqual(12);
+  });
+
+  it.each([
+    ["--version", ["--version"], 0],
+    ["--help", ["--help"], 0],
+    ["validate", ["validate"], 1],
+    ["schema", ["schema"], 1],
+    ["list --json", ["list", "--json"], 1],
+    ["lookback (the guide)", [], 1],
+    ["status (no database)", ["status"], 1],
+    ["help check", ["help", "check"], 1],
+  ])("%s loads the handler of the command it runs and no other", (name, args, count) => {
+    const { modules } = modulesLoaded([BIN, ...args], `handlers-${name.replace(/\W+/g, "-")}`);
+    expect(modules.some((m) => /lib[/\\]cli\.js$/.test(m))).toBe(true);
+    expect(modules.filter((m) => handlers.includes(m))).toHaveLength(count);
+  });
+
   // Parts of our own bundle that only some runs need: --help's layout and the display-width
   // measurer (tables, wrapping). Found in lib/ by a string only they hold.
   const chunkWith = (marker: string) =>

@@ -19,14 +19,12 @@ import {
   summaryRows,
   type UnitSummary,
 } from "./data.js";
+import type { ExportFormat } from "./formats.js";
 import { sanitizeFileStem, uniqueFileNames } from "./names.js";
 import { ledgerSheets, summarySheet } from "./sheets.js";
 import type { LedgerTemplate } from "./template.js";
 import { ledgerCsv, ledgerJson, summaryCsv, summaryJson } from "./text-formats.js";
 import { xlsxBytes, xlsxToFile } from "./xlsx.js";
-
-export const FORMATS = ["xlsx", "csv", "json"] as const;
-export type ExportFormat = (typeof FORMATS)[number];
 
 /** The checklist a ledger is about when none is named: the self-check of §4. */
 export const DEFAULT_CHECKLIST = "self-check";

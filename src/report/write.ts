@@ -12,12 +12,10 @@ import type { Unit } from "../store/types.js";
 import { closest } from "../util/similar.js";
 import { briefingContent } from "./content.js";
 import { type Front, gatherCountyBriefing, gatherUnitBriefing } from "./data.js";
+import type { ReportFormat } from "./formats.js";
 import type { ReportTemplate } from "./template.js";
 import type { Briefing, Masthead } from "./types.js";
 import { WORDS } from "./words.js";
-
-export const REPORT_FORMATS = ["docx", "html"] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export interface ReportOptions {
   units: readonly string[];

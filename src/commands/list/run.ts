@@ -1,16 +1,13 @@
 // `lookback list`: the loaded checklists with their item counts and origin.
 import path from "node:path";
-import * as z from "zod/mini";
-import { loadChecklistSet } from "../checklist/load.js";
-import { itemCount } from "../checklist/schema.js";
-import type { Context } from "../context.js";
-import { localized, type MessageKey, t } from "../i18n/index.js";
-import { type Column, renderTable, tableStyle } from "../util/table.js";
+import { loadChecklistSet } from "../../checklist/load.js";
+import { itemCount } from "../../checklist/schema.js";
+import type { Context } from "../../context.js";
+import { localized, type MessageKey, t } from "../../i18n/index.js";
+import { type Column, renderTable, tableStyle } from "../../util/table.js";
+import type { ListOptions } from "./index.js";
 
-const Options = z.object({ json: z.optional(z.boolean()) });
-
-export async function run(raw: unknown, ctx: Context): Promise<number> {
-  const opts = Options.parse(raw);
+export async function run(opts: ListOptions, ctx: Context): Promise<number> {
   const set = loadChecklistSet({ checklistsDir: ctx.checklistsDir, cwd: ctx.cwd });
   const rows = set.checklists.map((l) => ({
     id: l.checklist.id,

@@ -1,27 +1,21 @@
 // `lookback compare`: what the second look-back fixed, what regressed, what came back (反弹).
-import * as z from "zod/mini";
-import type { Context } from "../context.js";
-import { localized, type MessageKey, t } from "../i18n/index.js";
+import type { Context } from "../../context.js";
+import { localized, type MessageKey, t } from "../../i18n/index.js";
 import {
   type Change,
   type Comparison,
   compareAll,
   type ItemComparison,
   type RunRef,
-} from "../rectify/compare.js";
-import { localDate, orDash, resultText } from "../rectify/format.js";
-import { uniquePrefixes } from "../rectify/ids.js";
-import { requireUnit } from "../rectify/query.js";
-import { openExistingStore } from "../store/open.js";
-import { requireRunChecklist } from "../store/run-checklist.js";
-import { type Column, renderTable } from "../util/table.js";
-import { paragraph } from "../util/width.js";
-
-const Options = z.object({
-  unit: z.optional(z.string()),
-  checklist: z.optional(z.string()),
-  json: z.optional(z.boolean()),
-});
+} from "../../rectify/compare.js";
+import { localDate, orDash, resultText } from "../../rectify/format.js";
+import { uniquePrefixes } from "../../rectify/ids.js";
+import { requireUnit } from "../../rectify/query.js";
+import { openExistingStore } from "../../store/open.js";
+import { requireRunChecklist } from "../../store/run-checklist.js";
+import { type Column, renderTable } from "../../util/table.js";
+import { paragraph } from "../../util/width.js";
+import type { CompareOptions } from "./index.js";
 
 /** The order in which changes are listed item by item; `unchanged` and `unanswered` are only counted. */
 const LISTED: readonly Change[] = ["regressed", "still-failing", "fixed", "new", "removed"];
@@ -112,8 +106,7 @@ function renderComparison(cmp: Comparison, shortIds: Map<string, string>, ctx: C
   return `${lines.join("\n")}\n`;
 }
 
-export async function run(raw: unknown, ctx: Context): Promise<number> {
-  const opts = Options.parse(raw);
+export async function run(opts: CompareOptions, ctx: Context): Promise<number> {
   const store = openExistingStore(ctx.dbPath, "read");
   let comparisons: Comparison[];
   let shortIds: Map<string, string>;

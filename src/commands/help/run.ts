@@ -3,13 +3,14 @@
 // lookback is installed (and `lookback help answers > 回答文件说明.md` keeps a copy).
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { Context } from "../context.js";
-import { LookbackError } from "../errors.js";
-import { type MessageKey, t } from "../i18n/index.js";
-import { docsDir } from "../paths.js";
-import { closest } from "../util/similar.js";
-import { renderFields } from "../util/table.js";
-import { paragraph } from "../util/width.js";
+import type { ProgramView } from "../../cli/declare.js";
+import type { Context } from "../../context.js";
+import { LookbackError } from "../../errors.js";
+import { type MessageKey, t } from "../../i18n/index.js";
+import { docsDir } from "../../paths.js";
+import { closest } from "../../util/similar.js";
+import { renderFields } from "../../util/table.js";
+import { paragraph } from "../../util/width.js";
 
 interface Topic {
   name: string;
@@ -44,16 +45,19 @@ function overview(ctx: Context): string {
 
 export async function run(
   topic: string | undefined,
+  _opts: unknown,
   ctx: Context,
-  commands: readonly string[],
+  program: ProgramView,
 ): Promise<number> {
   if (topic === undefined) {
     ctx.stdout.write(`${overview(ctx)}\n`);
     return 0;
   }
+  // `lookback help check` is `lookback check --help`.
+  if (program.outputHelp(topic)) return 0;
   const found = TOPICS.find((x) => x.name === topic.trim().toLowerCase());
   if (!found) {
-    const meant = closest(topic, [...TOPICS.map((x) => x.name), ...commands]);
+    const meant = closest(topic, [...TOPICS.map((x) => x.name), ...program.commands]);
     const params = { topic, topics: TOPICS.map((x) => x.name).join(t("table.separator")) };
     throw new LookbackError("help.unknownTopic", t("help.unknownTopic", params), {
       exitCode: 2,

@@ -1,13 +1,11 @@
 // `lookback init [DIR] [--force]`: start a bureau's checklist repository (§11).
 import path from "node:path";
-import * as z from "zod/mini";
-import type { Context } from "../context.js";
-import { userError } from "../errors.js";
-import { t } from "../i18n/index.js";
-import { planInit } from "../init/plan.js";
-import { type Conflict, writeInitFiles } from "../init/write.js";
-
-const Options = z.object({ force: z.optional(z.boolean()) });
+import type { Context } from "../../context.js";
+import { userError } from "../../errors.js";
+import { t } from "../../i18n/index.js";
+import { planInit } from "../../init/plan.js";
+import { type Conflict, writeInitFiles } from "../../init/write.js";
+import type { InitOptions } from "./index.js";
 
 function describe(c: Conflict): string {
   if (c.reason === "folder") return t("init.conflict.folder", { path: c.path });
@@ -15,8 +13,7 @@ function describe(c: Conflict): string {
   return c.path;
 }
 
-export async function run(dir: string | undefined, raw: unknown, ctx: Context): Promise<number> {
-  const opts = Options.parse(raw);
+export async function run(dir: string | undefined, opts: InitOptions, ctx: Context): Promise<number> {
   const root = path.resolve(ctx.cwd, dir ?? ".");
   const shown = path.relative(ctx.cwd, root) || ".";
   const plan = planInit();

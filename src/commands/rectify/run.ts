@@ -1,12 +1,11 @@
 // `lookback rectify [walk|list|show|update]`: follow every rectification to its end (跟踪问效).
-import * as z from "zod/mini";
-import type { Ask } from "../ask/types.js";
-import { checkName, checkText } from "../check/fields.js";
-import type { Context } from "../context.js";
-import { usageError, userError } from "../errors.js";
-import { localized, type MessageKey, t } from "../i18n/index.js";
-import { kindText, lateText, localDateTime, orDash, originText, statusText } from "../rectify/format.js";
-import { lookupRectification, uniquePrefixes } from "../rectify/ids.js";
+import type { Ask } from "../../ask/types.js";
+import { checkName, checkText } from "../../check/fields.js";
+import type { Context } from "../../context.js";
+import { usageError, userError } from "../../errors.js";
+import { localized, type MessageKey, t } from "../../i18n/index.js";
+import { kindText, lateText, localDateTime, orDash, originText, statusText } from "../../rectify/format.js";
+import { lookupRectification, uniquePrefixes } from "../../rectify/ids.js";
 import {
   type ListFilter,
   listRectificationViews,
@@ -14,19 +13,20 @@ import {
   requireUnit,
   toViews,
   viewJson,
-} from "../rectify/query.js";
-import { SnapshotReader } from "../rectify/snapshot.js";
-import { ALL_STATUSES, parseStatus } from "../rectify/status.js";
-import { describeRefusal, statusLabel, updateRectification } from "../rectify/update.js";
-import { parseLedgerView } from "../rectify/view-options.js";
-import { walkQueue, walkRectifications } from "../rectify/walk.js";
-import { openExistingStore } from "../store/open.js";
-import { requireRunChecklist } from "../store/run-checklist.js";
-import type { Store } from "../store/store.js";
-import type { HistoryEntry, RectificationStatus } from "../store/types.js";
-import { localToday } from "../util/dates.js";
-import { type Cell, type Column, renderFields, renderTable, tableStyle } from "../util/table.js";
-import { paragraph } from "../util/width.js";
+} from "../../rectify/query.js";
+import { SnapshotReader } from "../../rectify/snapshot.js";
+import { ALL_STATUSES, parseStatus } from "../../rectify/status.js";
+import { describeRefusal, statusLabel, updateRectification } from "../../rectify/update.js";
+import { parseLedgerView } from "../../rectify/view-options.js";
+import { walkQueue, walkRectifications } from "../../rectify/walk.js";
+import { openExistingStore } from "../../store/open.js";
+import { requireRunChecklist } from "../../store/run-checklist.js";
+import type { Store } from "../../store/store.js";
+import type { HistoryEntry, RectificationStatus } from "../../store/types.js";
+import { localToday } from "../../util/dates.js";
+import { type Cell, type Column, renderFields, renderTable, tableStyle } from "../../util/table.js";
+import { paragraph } from "../../util/width.js";
+import type { ListOptions, ShowOptions, UpdateOptions, WalkOptions } from "./index.js";
 
 /** `intent: "read"`: a database that cannot be written (a read-only share) is still read. */
 function withStore<T>(ctx: Context, fn: (store: Store) => T, intent: "read" | "write" = "write"): T {
@@ -80,19 +80,7 @@ function resolveId(store: Store, input: string) {
 
 // ── list ────────────────────────────────────────────────────────────────────────────────────
 
-const ListOptions = z.object({
-  unit: z.optional(z.string()),
-  checklist: z.optional(z.string()),
-  status: z.optional(z.string()),
-  open: z.optional(z.boolean()),
-  since: z.optional(z.string()),
-  overdue: z.optional(z.boolean()),
-  owner: z.optional(z.string()),
-  dueWithin: z.optional(z.string()),
-  json: z.optional(z.boolean()),
-});
-
-function parseFilter(store: Store, opts: z.infer<typeof ListOptions>): ListFilter {
+function parseFilter(store: Store, opts: ListOptions): ListFilter {
   const filter: ListFilter = parseLedgerView(opts);
   const unitId = unitFilter(store, opts.unit);
   if (unitId) filter.unitId = unitId;
@@ -150,8 +138,7 @@ function summaryLine(views: readonly RectificationView[]): string {
   return t("rectify.summary", { count: views.length, parts: parts.join(" · ") });
 }
 
-export async function runList(raw: unknown, ctx: Context): Promise<number> {
-  const opts = ListOptions.parse(raw);
+export async function runList(opts: ListOptions, ctx: Context): Promise<number> {
   const today = localToday();
   const views = withStore(
     ctx,
@@ -176,8 +163,6 @@ export async function runList(raw: unknown, ctx: Context): Promise<number> {
 
 // ── show ────────────────────────────────────────────────────────────────────────────────────
 
-const JsonOption = z.object({ json: z.optional(z.boolean()) });
-
 const historyJson = (h: HistoryEntry) => ({
   at: h.at,
   by: h.by,
@@ -186,8 +171,7 @@ const historyJson = (h: HistoryEntry) => ({
   note: h.note,
 });
 
-export async function runShow(id: string, raw: unknown, ctx: Context): Promise<number> {
-  const opts = JsonOption.parse(raw);
+export async function runShow(id: string, opts: ShowOptions, ctx: Context): Promise<number> {
   const today = localToday();
   const { view, history, item, run } = withStore(
     ctx,
@@ -272,17 +256,8 @@ export async function runShow(id: string, raw: unknown, ctx: Context): Promise<n
 
 // ── update ──────────────────────────────────────────────────────────────────────────────────
 
-const UpdateOptions = z.object({
-  status: z.string(),
-  note: z.optional(z.string()),
-  by: z.optional(z.string()),
-  progress: z.optional(z.string()),
-  remark: z.optional(z.string()),
-  json: z.optional(z.boolean()),
-});
-
 /** --by is a name and --note/--progress/--remark are texts, within the limits every record keeps. */
-function checkUpdateTexts(opts: z.infer<typeof UpdateOptions>): void {
+function checkUpdateTexts(opts: UpdateOptions): void {
   if (opts.by !== undefined && opts.by.trim() !== "") {
     const c = checkName(opts.by, "respondent");
     if (!c.ok) throw usageError("check.badOption", { option: "--by", message: c.message });
@@ -298,8 +273,7 @@ function checkUpdateTexts(opts: z.infer<typeof UpdateOptions>): void {
   }
 }
 
-export async function runUpdate(id: string, raw: unknown, ctx: Context): Promise<number> {
-  const opts = UpdateOptions.parse(raw);
+export async function runUpdate(id: string, opts: UpdateOptions, ctx: Context): Promise<number> {
   const to = parseStatus(opts.status);
   if (!to) throw badStatus(opts.status);
   checkUpdateTexts(opts);
@@ -354,8 +328,6 @@ export async function runUpdate(id: string, raw: unknown, ctx: Context): Promise
 
 // ── walk (default) ──────────────────────────────────────────────────────────────────────────
 
-const WalkOptions = z.object({ unit: z.optional(z.string()) });
-
 function card(v: RectificationView, pos: { index: number; total: number }, ctx: Context): string {
   const c = ctx.out;
   const deadline = v.deadline
@@ -374,13 +346,12 @@ function card(v: RectificationView, pos: { index: number; total: number }, ctx: 
 
 /** The prompts of a person at the terminal; inquirer is loaded only here. */
 async function terminalAsk(): Promise<Ask> {
-  const { InquirerAsk } = await import("../ask/inquirer.js");
+  const { InquirerAsk } = await import("../../ask/inquirer.js");
   return new InquirerAsk({ output: process.stdout });
 }
 
 /** On a terminal: walk the items still to follow; elsewhere: the same items as a list, and how to update them. */
-export async function runWalk(raw: unknown, ctx: Context, ask?: Ask): Promise<number> {
-  const opts = WalkOptions.parse(raw);
+export async function runWalk(opts: WalkOptions, ctx: Context): Promise<number> {
   const today = localToday();
   const store = openExistingStore(ctx.dbPath);
   try {
@@ -392,7 +363,7 @@ export async function runWalk(raw: unknown, ctx: Context, ask?: Ask): Promise<nu
       ctx.stdout.write(`${paragraph(t("rectify.walk.nothing", { db: ctx.dbPath }), ctx.width)}\n`);
       return 0;
     }
-    if (!ask && !ctx.interactive) {
+    if (!ctx.interactive) {
       ctx.stdout.write(renderList(queue, ctx));
       ctx.stdout.write(
         `\n${paragraph(summaryLine(queue), ctx.width)}\n${paragraph(t("rectify.walk.noTty"), ctx.width)}\n`,
@@ -405,7 +376,7 @@ export async function runWalk(raw: unknown, ctx: Context, ask?: Ask): Promise<nu
     try {
       const result = await walkRectifications(queue, {
         store,
-        ask: ask ?? (await terminalAsk()),
+        ask: await terminalAsk(),
         today,
         card: (v, pos) => card(v, pos, ctx),
       });

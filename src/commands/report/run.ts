@@ -1,32 +1,14 @@
 import path from "node:path";
-import * as z from "zod/mini";
-import type { Context } from "../context.js";
-import { usageError } from "../errors.js";
-import { t } from "../i18n/index.js";
-import { loadReportTemplateOrThrow } from "../report/template.js";
-import type { ReportLanguage } from "../report/types.js";
-import { REPORT_FORMATS, writeBriefings } from "../report/write.js";
-import { localToday, parseDate } from "../util/dates.js";
-import { displayPath, templatePath } from "./paths.js";
-import { openForChecklist } from "./runs.js";
-
-const Options = z.object({
-  unit: z.optional(z.array(z.string())),
-  all: z.optional(z.boolean()),
-  township: z.optional(z.string()),
-  checklist: z.optional(z.string()),
-  format: z.optional(z.enum(REPORT_FORMATS)),
-  out: z.optional(z.string()),
-  issue: z.optional(z.string()),
-  issuer: z.optional(z.string()),
-  to: z.optional(z.array(z.string())),
-  cc: z.optional(z.array(z.string())),
-  copies: z.optional(z.string()),
-  date: z.optional(z.string()),
-  template: z.optional(z.string()),
-  language: z.optional(z.enum(["zh", "zh-CN", "en"])),
-  force: z.optional(z.boolean()),
-});
+import type { Context } from "../../context.js";
+import { usageError } from "../../errors.js";
+import { t } from "../../i18n/index.js";
+import { loadReportTemplateOrThrow } from "../../report/template.js";
+import type { ReportLanguage } from "../../report/types.js";
+import { writeBriefings } from "../../report/write.js";
+import { localToday, parseDate } from "../../util/dates.js";
+import { displayPath, templatePath } from "../paths.js";
+import { openForChecklist } from "../runs.js";
+import type { ReportOptions } from "./index.js";
 
 export const DEFAULT_OUT = "briefings";
 
@@ -49,8 +31,7 @@ function names(values: string[] | undefined, option: string): string[] | undefin
   return out;
 }
 
-export async function run(raw: unknown, ctx: Context): Promise<number> {
-  const opts = Options.parse(raw);
+export async function run(opts: ReportOptions, ctx: Context): Promise<number> {
   const units = opts.unit ?? [];
   const county = opts.all === true || opts.township !== undefined;
   if (county && units.length > 0)

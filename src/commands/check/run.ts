@@ -4,26 +4,16 @@
 // follow while the person reads it.
 import { existsSync } from "node:fs";
 import path from "node:path";
-import * as z from "zod/mini";
-import type { ChecklistSet } from "../checklist/load.js";
-import type { Context } from "../context.js";
-import { usageError, userError } from "../errors.js";
-import { localized, t } from "../i18n/index.js";
-import { openStore, type Store } from "../store/store.js";
-import { localToday } from "../util/dates.js";
-
-const Options = z.object({
-  unit: z.optional(z.string()),
-  checklist: z.optional(z.string()),
-  respondent: z.optional(z.string()),
-  answers: z.optional(z.string()),
-  new: z.optional(z.boolean()),
-  newUnit: z.optional(z.boolean()),
-});
-type Options = z.infer<typeof Options>;
+import type { ChecklistSet } from "../../checklist/load.js";
+import type { Context } from "../../context.js";
+import { usageError, userError } from "../../errors.js";
+import { localized, t } from "../../i18n/index.js";
+import { openStore, type Store } from "../../store/store.js";
+import { localToday } from "../../util/dates.js";
+import type { CheckOptions } from "./index.js";
 
 async function loadSet(ctx: Context): Promise<ChecklistSet> {
-  const { loadChecklistSet } = await import("../checklist/load.js");
+  const { loadChecklistSet } = await import("../../checklist/load.js");
   const set = loadChecklistSet({ checklistsDir: ctx.checklistsDir, cwd: ctx.cwd });
   if (set.diagnostics.length > 0) {
     ctx.stderr.write(`${ctx.err.yellow(t("check.invalidChecklists", { count: set.diagnostics.length }))}\n`);
@@ -42,16 +32,15 @@ function checkChecklistFlag(store: Store, set: ChecklistSet, id: string): void {
   );
 }
 
-export async function run(raw: unknown, ctx: Context): Promise<number> {
-  const opts = Options.parse(raw);
+export async function run(opts: CheckOptions, ctx: Context): Promise<number> {
   if (opts.answers !== undefined) return fromFile(opts.answers, opts, ctx);
   // Never wait on a prompt nobody can answer (§6).
   if (!ctx.interactive) throw usageError("check.noTty", {}, { hintKey: "check.noTty.hint" });
   const store = openStore(ctx.dbPath);
   try {
     const [{ InquirerAsk }, { chooseUnit }] = await Promise.all([
-      import("../ask/inquirer.js"),
-      import("../check/unit.js"),
+      import("../../ask/inquirer.js"),
+      import("../../check/unit.js"),
     ]);
     // A wrong flag is reported before the first question, not after it.
     const early = opts.checklist === undefined ? undefined : await loadSet(ctx);
@@ -59,8 +48,8 @@ export async function run(raw: unknown, ctx: Context): Promise<number> {
     const ask = new InquirerAsk({ output: process.stdout, style: ctx.out });
     const unitName = await chooseUnit(store, ask, opts.unit, opts.newUnit ?? false);
     const [{ startInteractive }, { runSession }, set] = await Promise.all([
-      import("../check/setup.js"),
-      import("../check/session.js"),
+      import("../../check/setup.js"),
+      import("../../check/session.js"),
       early ?? loadSet(ctx),
     ]);
     const style = ctx.out;
@@ -91,7 +80,7 @@ export async function run(raw: unknown, ctx: Context): Promise<number> {
 /** Times an answers file is planned again when another process changed the unit's run meanwhile. */
 const RETRIES = 5;
 
-async function fromFile(file: string, opts: Options, ctx: Context): Promise<number> {
+async function fromFile(file: string, opts: CheckOptions, ctx: Context): Promise<number> {
   const abs = path.resolve(ctx.cwd, file);
   if (!existsSync(abs)) {
     throw usageError(
@@ -101,10 +90,10 @@ async function fromFile(file: string, opts: Options, ctx: Context): Promise<numb
     );
   }
   const [{ readSource }, { renderText }, { planAnswers }, { applyPlan, RunChanged }] = await Promise.all([
-    import("../yaml/source.js"),
-    import("../checklist/report.js"),
-    import("../answers/load.js"),
-    import("../answers/apply.js"),
+    import("../../yaml/source.js"),
+    import("../../checklist/report.js"),
+    import("../../answers/load.js"),
+    import("../../answers/apply.js"),
   ]);
   const report = (diagnostics: Parameters<typeof renderText>[0]["diagnostics"]) =>
     renderText({ files: [{ file: abs, diagnostics }], diagnostics }, ctx.cwd, ctx.err);
@@ -159,14 +148,14 @@ async function fromFile(file: string, opts: Options, ctx: Context): Promise<numb
 
 /** What applying the file did, for stdout. */
 async function appliedText(
-  done: import("../answers/apply.js").ApplyOutcome,
-  plan: import("../answers/load.js").AnswersPlan,
+  done: import("../../answers/apply.js").ApplyOutcome,
+  plan: import("../../answers/load.js").AnswersPlan,
   file: string,
   ctx: Context,
 ): Promise<string> {
   const title = localized(plan.checklist.title, plan.checklist.title_en, ctx.lang);
   if (done.kind === "already-applied") {
-    const { localDateTime } = await import("../check/session.js");
+    const { localDateTime } = await import("../../check/session.js");
     return `${ctx.out.green(
       t("answers.alreadyApplied", {
         unit: done.unit.name,
@@ -176,8 +165,8 @@ async function appliedText(
     )}\n${ctx.out.dim(t("answers.alreadyApplied.hint", { file }))}\n`;
   }
   const [{ countResults }, { resultLabel }] = await Promise.all([
-    import("../check/machine.js"),
-    import("../check/fields.js"),
+    import("../../check/machine.js"),
+    import("../../check/fields.js"),
   ]);
   const counts = countResults(done.state);
   const lines = [

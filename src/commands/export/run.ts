@@ -1,26 +1,14 @@
 import path from "node:path";
-import * as z from "zod/mini";
-import type { Context, OutStream } from "../context.js";
-import { usageError, userError } from "../errors.js";
-import { t } from "../i18n/index.js";
-import { type ExportResult, exportLedgers, FORMATS, type ProgressEvent } from "../ledger/export.js";
-import { loadTemplateOrThrow } from "../ledger/template.js";
-import { parseLedgerView } from "../rectify/view-options.js";
-import { localToday } from "../util/dates.js";
-import { displayPath, templatePath } from "./paths.js";
-import { openForChecklist } from "./runs.js";
-
-const Options = z.object({
-  unit: z.optional(z.array(z.string())),
-  all: z.optional(z.boolean()),
-  checklist: z.optional(z.string()),
-  out: z.optional(z.string()),
-  format: z.optional(z.enum(FORMATS)),
-  template: z.optional(z.string()),
-  open: z.optional(z.boolean()),
-  since: z.optional(z.string()),
-  force: z.optional(z.boolean()),
-});
+import type { Context, OutStream } from "../../context.js";
+import { usageError, userError } from "../../errors.js";
+import { t } from "../../i18n/index.js";
+import { type ExportResult, exportLedgers, type ProgressEvent } from "../../ledger/export.js";
+import { loadTemplateOrThrow } from "../../ledger/template.js";
+import { parseLedgerView } from "../../rectify/view-options.js";
+import { localToday } from "../../util/dates.js";
+import { displayPath, templatePath } from "../paths.js";
+import { openForChecklist } from "../runs.js";
+import type { ExportOptions } from "./index.js";
 
 export const DEFAULT_OUT = "ledgers";
 
@@ -88,8 +76,7 @@ function render(result: ExportResult, ctx: Context): string {
   return `${lines.join("\n")}\n`;
 }
 
-export async function run(raw: unknown, ctx: Context): Promise<number> {
-  const opts = Options.parse(raw);
+export async function run(opts: ExportOptions, ctx: Context): Promise<number> {
   const units = opts.unit ?? [];
   const all = opts.all ?? false;
   if (all && units.length > 0)

@@ -1,31 +1,20 @@
 // `lookback units [list|add|import FILE]`: the roster of units (单位名册) (§6).
 import { existsSync } from "node:fs";
-import * as z from "zod/mini";
-import { checkUnitName } from "../check/fields.js";
-import type { Context } from "../context.js";
-import { usageError } from "../errors.js";
-import { t } from "../i18n/index.js";
-import { openExistingStore } from "../store/open.js";
-import { openStore, type Store } from "../store/store.js";
-import { applyPlan, planRoster, type RosterResult } from "../units/apply.js";
-import { rosterCoverage } from "../units/coverage.js";
-import { unitKey } from "../units/identity.js";
-import { readRoster } from "../units/read.js";
-import type { RosterError, RosterRow } from "../units/roster.js";
-import { unknownUnitsError } from "../units/suggest.js";
-import { type Cell, type Column, renderTable, tableStyle } from "../util/table.js";
-import { paragraph } from "../util/width.js";
-
-const ListOptions = z.object({ json: z.optional(z.boolean()) });
-const AddOptions = z.object({
-  code: z.optional(z.string()),
-  township: z.optional(z.string()),
-  type: z.optional(z.string()),
-  newUnit: z.optional(z.boolean()),
-  json: z.optional(z.boolean()),
-});
-const ImportOptions = z.object({ newUnit: z.optional(z.boolean()), json: z.optional(z.boolean()) });
-const JsonOption = z.object({ json: z.optional(z.boolean()) });
+import { checkUnitName } from "../../check/fields.js";
+import type { Context } from "../../context.js";
+import { usageError } from "../../errors.js";
+import { t } from "../../i18n/index.js";
+import { openExistingStore } from "../../store/open.js";
+import { openStore, type Store } from "../../store/store.js";
+import { applyPlan, planRoster, type RosterResult } from "../../units/apply.js";
+import { rosterCoverage } from "../../units/coverage.js";
+import { unitKey } from "../../units/identity.js";
+import { readRoster } from "../../units/read.js";
+import type { RosterError, RosterRow } from "../../units/roster.js";
+import { unknownUnitsError } from "../../units/suggest.js";
+import { type Cell, type Column, renderTable, tableStyle } from "../../util/table.js";
+import { paragraph } from "../../util/width.js";
+import type { AddOptions, ImportRosterOptions, JsonOptions } from "./index.js";
 
 function withStore<T>(ctx: Context, fn: (store: Store) => T, intent: "read" | "write" = "write"): T {
   const store = openStore(ctx.dbPath, { intent });
@@ -48,8 +37,7 @@ function unitJson(u: RosterResult["units"][number]) {
   return { row: u.row, action: u.action, id, name, code, township, type };
 }
 
-export async function list(raw: unknown, ctx: Context): Promise<number> {
-  const opts = ListOptions.parse(raw);
+export async function list(opts: JsonOptions, ctx: Context): Promise<number> {
   // Reading never creates the database.
   const store = openExistingStore(ctx.dbPath, "read");
   let coverage: ReturnType<typeof rosterCoverage>;
@@ -110,8 +98,7 @@ function applyRows(
   });
 }
 
-export async function add(name: string, raw: unknown, ctx: Context): Promise<number> {
-  const opts = AddOptions.parse(raw);
+export async function add(name: string, opts: AddOptions, ctx: Context): Promise<number> {
   const checked = checkUnitName(name);
   if (!checked.ok) {
     if (checked.code === "missing-field") throw usageError("units.add.emptyName");
@@ -145,8 +132,7 @@ export async function add(name: string, raw: unknown, ctx: Context): Promise<num
   return 0;
 }
 
-export async function importRoster(file: string, raw: unknown, ctx: Context): Promise<number> {
-  const opts = ImportOptions.parse(raw);
+export async function importRoster(file: string, opts: ImportRosterOptions, ctx: Context): Promise<number> {
   const parsed = await readRoster(file, ctx.cwd);
   const outcome = parsed.ok
     ? applyRows(ctx, parsed.rows, parsed.headings, opts.newUnit ?? false)
@@ -205,8 +191,12 @@ function unitArg(store: Store, name: string) {
 }
 
 /** `units rename OLD NEW`: the unit keeps its id, runs and rectifications; only its name changes. */
-export async function rename(oldName: string, newName: string, raw: unknown, ctx: Context): Promise<number> {
-  const opts = JsonOption.parse(raw);
+export async function rename(
+  oldName: string,
+  newName: string,
+  opts: JsonOptions,
+  ctx: Context,
+): Promise<number> {
   const checked = checkUnitName(newName);
   if (!checked.ok) throw usageError("check.badOption", { option: "NEW", message: checked.message });
   if (!existsSync(ctx.dbPath))
@@ -238,8 +228,12 @@ export async function rename(oldName: string, newName: string, raw: unknown, ctx
 }
 
 /** `units merge FROM INTO`: FROM's runs and rectifications move to INTO; the merge is recorded. */
-export async function merge(fromName: string, intoName: string, raw: unknown, ctx: Context): Promise<number> {
-  const opts = JsonOption.parse(raw);
+export async function merge(
+  fromName: string,
+  intoName: string,
+  opts: JsonOptions,
+  ctx: Context,
+): Promise<number> {
   if (!existsSync(ctx.dbPath))
     throw usageError("db.missing", { db: ctx.dbPath }, { hintKey: "db.missing.hint" });
   const done = withStore(ctx, (store) => {

@@ -3,10 +3,10 @@
 // Laid out for the width of the terminal: descriptions wrap under themselves.
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import type { Context } from "../context.js";
-import { type MessageKey, t } from "../i18n/index.js";
-import { renderFields } from "../util/table.js";
-import { displayWidth, wrap } from "../util/width.js";
+import type { Context } from "../../context.js";
+import { type MessageKey, t } from "../../i18n/index.js";
+import { renderFields } from "../../util/table.js";
+import { displayWidth, wrap } from "../../util/width.js";
 
 function userChecklistsDir(ctx: Context): string | undefined {
   if (ctx.checklistsDir) return ctx.checklistsDir;
@@ -63,7 +63,7 @@ export function guideText(ctx: Context): string {
   return `${lines.join("\n")}\n`;
 }
 
-export async function run(ctx: Context): Promise<number> {
+export async function run(_opts: unknown, ctx: Context): Promise<number> {
   ctx.stdout.write(guideText(ctx));
   return 0;
 }

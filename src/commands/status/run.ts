@@ -1,17 +1,15 @@
 // `lookback status`: how far every check run has got (§6).
-import * as z from "zod/mini";
-import { localDateTime } from "../check/session.js";
-import type { Context } from "../context.js";
-import { localized, type MessageKey, t } from "../i18n/index.js";
-import { requireUnit } from "../rectify/query.js";
-import { type StatusRow, statusRows } from "../status/rows.js";
-import { openExistingStore } from "../store/open.js";
-import type { Unit } from "../store/types.js";
-import { unitsWithoutRuns } from "../units/coverage.js";
-import { type Cell, type Column, renderTable, tableStyle } from "../util/table.js";
-import { paragraph } from "../util/width.js";
-
-const Options = z.object({ unit: z.optional(z.string()), json: z.optional(z.boolean()) });
+import { localDateTime } from "../../check/session.js";
+import type { Context } from "../../context.js";
+import { localized, type MessageKey, t } from "../../i18n/index.js";
+import { requireUnit } from "../../rectify/query.js";
+import { type StatusRow, statusRows } from "../../status/rows.js";
+import { openExistingStore } from "../../store/open.js";
+import type { Unit } from "../../store/types.js";
+import { unitsWithoutRuns } from "../../units/coverage.js";
+import { type Cell, type Column, renderTable, tableStyle } from "../../util/table.js";
+import { paragraph } from "../../util/width.js";
+import type { StatusOptions } from "./index.js";
 
 /**
  * The columns, from what a clerk reads first to what a narrow terminal may leave out (the
@@ -78,8 +76,7 @@ export function renderStatusTable(rows: StatusRow[], ctx: Context, notStarted: r
   return renderTable(columns, body, tableStyle(ctx));
 }
 
-export async function run(raw: unknown, ctx: Context): Promise<number> {
-  const opts = Options.parse(raw);
+export async function run(opts: StatusOptions, ctx: Context): Promise<number> {
   // Reading never creates the database.
   const store = openExistingStore(ctx.dbPath, "read");
   try {

@@ -1,8 +1,7 @@
 // `lookback import FILE...`: merge schools' databases into --db and show what changed (§6).
 import path from "node:path";
-import * as z from "zod/mini";
-import type { Context } from "../context.js";
-import { type MessageKey, t } from "../i18n/index.js";
+import type { Context } from "../../context.js";
+import { type MessageKey, t } from "../../i18n/index.js";
 import {
   type Counts,
   expandSources,
@@ -11,11 +10,10 @@ import {
   type InvalidAt,
   importAll,
   KINDS,
-} from "../import/index.js";
-import { openStore } from "../store/store.js";
-import { type Column, renderTable, tableStyle } from "../util/table.js";
-
-const Options = z.object({ json: z.optional(z.boolean()) });
+} from "../../import/index.js";
+import { openStore } from "../../store/store.js";
+import { type Column, renderTable, tableStyle } from "../../util/table.js";
+import type { ImportOptions } from "./index.js";
 
 /** One cell: only the non-zero parts, e.g. "+62", "~2 =60", "0". */
 function cell(c: Counts): string {
@@ -154,8 +152,7 @@ function renderProblems(report: ImportReport, ctx: Context): string {
   return lines.length > 0 ? `${lines.join("\n")}\n` : "";
 }
 
-export async function run(args: string[], raw: unknown, ctx: Context): Promise<number> {
-  const opts = Options.parse(raw);
+export async function run(args: string[], opts: ImportOptions, ctx: Context): Promise<number> {
   const { sources, skippedTarget } = expandSources(args, ctx.cwd, ctx.dbPath);
   for (const s of skippedTarget) ctx.stderr.write(`${ctx.err.dim(t("import.skippedTarget", { file: s }))}\n`);
   const store = openStore(ctx.dbPath);

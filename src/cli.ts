@@ -64,8 +64,11 @@ export function invokedCommand(argv: readonly string[]): string | undefined {
 }
 
 /** The first word that is not an option or a global option's value (nothing after `--`). */
+let globalValueFlags: Set<string> | undefined;
+
 function firstOperand(argv: readonly string[]): string | undefined {
-  const takesValue = valueFlags(lookback);
+  globalValueFlags ??= valueFlags(lookback);
+  const takesValue = globalValueFlags;
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i]!;
     if (word === "--") return undefined;

@@ -8,12 +8,13 @@ import { applyStrict, type Diagnostic, sortDiagnostics } from "../yaml/diagnosti
 import {
   makeDiagnostic,
   type ParsedYaml,
+  type Path,
   type Position,
   parseWithSchema,
   positionAt,
 } from "../yaml/parse.js";
 import { readSource, sourceText } from "../yaml/source.js";
-import { type Checklist, ChecklistSchema, type LoadedChecklist } from "./schema.js";
+import { type Checklist, ChecklistSchema, type LoadedChecklist, type Section } from "./schema.js";
 
 export interface FileReport {
   file: string;
@@ -35,100 +36,87 @@ export interface ValidationReport {
 
 const YAML_EXT = /\.ya?ml$/i;
 
+/** Reports one finding at a path of the file: positions are looked up only for what is reported. */
+type Report = (
+  path: Path,
+  which: "value" | "key",
+  code: string,
+  message: string,
+  hint?: string,
+  severity?: Diagnostic["severity"],
+) => void;
+
+/** For each element whose id an earlier one already has: its index and the earlier one's. */
+function forEachRepeatedId(
+  list: readonly { id: string }[],
+  repeated: (index: number, first: number) => void,
+) {
+  const firstIndex = new Map<string, number>();
+  list.forEach((element, i) => {
+    const first = firstIndex.get(element.id);
+    if (first !== undefined) repeated(i, first);
+    else firstIndex.set(element.id, i);
+  });
+}
+
+/** A section's items: ids repeated in the section, and the English text and basis (依据) each should have. */
+function itemChecks(section: Section, si: number, report: Report, lineOf: (path: Path) => number): void {
+  const items = ["sections", si, "items"] as const;
+  forEachRepeatedId(section.items, (ii, first) => {
+    const line = lineOf([...items, first, "id"]);
+    const id = section.items[ii]!.id;
+    const message = t("diag.duplicateItem", { id, section: section.id, line });
+    report([...items, ii, "id"], "value", "duplicate-id", message, t("diag.duplicateId.hint"));
+  });
+  section.items.forEach((item, ii) => {
+    const fullId = `${section.id}.${item.id}`;
+    if (!item.text_en) {
+      const message = t("diag.missingTextEn", { id: fullId });
+      report(
+        [...items, ii, "text"],
+        "key",
+        "missing-text-en",
+        message,
+        t("diag.missingTextEn.hint"),
+        "warning",
+      );
+    }
+    if (!item.basis) {
+      const message = t("diag.missingBasis", { id: fullId });
+      report([...items, ii, "id"], "key", "missing-basis", message, t("diag.missingBasis.hint"), "warning");
+    }
+  });
+}
+
 /**
  * Ids, titles and translations that the schema cannot check: duplicates and warnings.
  * Positions are looked up only for what is reported: looking one up composes the `yaml` nodes,
  * which a clean file never needs (src/yaml/fast.ts).
  */
 function semanticChecks(checklist: Checklist, parsed: ParsedYaml): Diagnostic[] {
-  const file = parsed.source.file;
   const out: Diagnostic[] = [];
-  const sectionIndex = new Map<string, number>();
+  const report: Report = (path, which, code, message, hint, severity = "error") =>
+    out.push(
+      makeDiagnostic(parsed.source.file, positionAt(parsed, path, which), code, message, hint, severity),
+    );
+  const lineOf = (path: Path) => positionAt(parsed, path).line;
+  const repeatedSections = new Map<number, number>();
+  forEachRepeatedId(checklist.sections, (si, first) => repeatedSections.set(si, first));
   checklist.sections.forEach((section, si) => {
-    const first = sectionIndex.get(section.id);
+    const first = repeatedSections.get(si);
     if (first !== undefined) {
-      out.push(
-        makeDiagnostic(
-          file,
-          positionAt(parsed, ["sections", si, "id"]),
-          "duplicate-id",
-          t("diag.duplicateSection", {
-            id: section.id,
-            line: positionAt(parsed, ["sections", first, "id"]).line,
-          }),
-          t("diag.duplicateId.hint"),
-        ),
-      );
-    } else sectionIndex.set(section.id, si);
-    if (!section.title_en) {
-      out.push(
-        makeDiagnostic(
-          file,
-          positionAt(parsed, ["sections", si, "title"], "key"),
-          "missing-title-en",
-          t("diag.missingTitleEn", { id: section.id }),
-          undefined,
-          "warning",
-        ),
-      );
+      const message = t("diag.duplicateSection", { id: section.id, line: lineOf(["sections", first, "id"]) });
+      report(["sections", si, "id"], "value", "duplicate-id", message, t("diag.duplicateId.hint"));
     }
-    const itemIndex = new Map<string, number>();
-    section.items.forEach((item, ii) => {
-      const base = ["sections", si, "items", ii] as const;
-      const seen = itemIndex.get(item.id);
-      if (seen !== undefined) {
-        out.push(
-          makeDiagnostic(
-            file,
-            positionAt(parsed, [...base, "id"]),
-            "duplicate-id",
-            t("diag.duplicateItem", {
-              id: item.id,
-              section: section.id,
-              line: positionAt(parsed, ["sections", si, "items", seen, "id"]).line,
-            }),
-            t("diag.duplicateId.hint"),
-          ),
-        );
-      } else itemIndex.set(item.id, ii);
-      const fullId = `${section.id}.${item.id}`;
-      if (!item.text_en) {
-        out.push(
-          makeDiagnostic(
-            file,
-            positionAt(parsed, [...base, "text"], "key"),
-            "missing-text-en",
-            t("diag.missingTextEn", { id: fullId }),
-            t("diag.missingTextEn.hint"),
-            "warning",
-          ),
-        );
-      }
-      if (!item.basis) {
-        out.push(
-          makeDiagnostic(
-            file,
-            positionAt(parsed, [...base, "id"], "key"),
-            "missing-basis",
-            t("diag.missingBasis", { id: fullId }),
-            t("diag.missingBasis.hint"),
-            "warning",
-          ),
-        );
-      }
-    });
+    if (!section.title_en) {
+      const message = t("diag.missingTitleEn", { id: section.id });
+      report(["sections", si, "title"], "key", "missing-title-en", message, undefined, "warning");
+    }
+    itemChecks(section, si, report, lineOf);
   });
   if (!checklist.title_en) {
-    out.push(
-      makeDiagnostic(
-        file,
-        positionAt(parsed, ["title"], "key"),
-        "missing-title-en",
-        t("diag.missingTitleEn", { id: checklist.id }),
-        undefined,
-        "warning",
-      ),
-    );
+    const message = t("diag.missingTitleEn", { id: checklist.id });
+    report(["title"], "key", "missing-title-en", message, undefined, "warning");
   }
   return out;
 }

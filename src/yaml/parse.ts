@@ -199,17 +199,48 @@ function allowedKeys(schema: z.$ZodType | undefined): string[] {
 
 const pathKey = (path: Path) => JSON.stringify(path);
 
-/** Turn zod issues into diagnostics placed on the offending YAML node. */
-export function issuesToDiagnostics(
-  parsed: ParsedYaml,
-  value: unknown,
+/** Where a zod issue points, in the terms its diagnostic needs. */
+interface IssueSite {
+  parsed: ParsedYaml;
+  /** The whole value the schema checked. */
+  value: unknown;
+  path: Path;
+  /** The value at `path` (undefined when it is missing). */
+  actual: unknown;
+  /** What is wrong, named for the message; its parent and its key (see subject()). */
+  field: string;
+  parent: Path;
+  key: string;
+}
+
+function siteOf(parsed: ParsedYaml, value: unknown, path: Path): IssueSite {
+  return { parsed, value, path, actual: valueAt(value, path), ...subject(path, value) };
+}
+
+/** A diagnostic at the site's value (or its key), for the file being checked. */
+function at(
+  site: IssueSite,
+  which: "value" | "key",
+  code: string,
+  message: string,
+  hint?: string,
+): Diagnostic {
+  return diag(site.parsed.source.file, positionAt(site.parsed, site.path, which), code, message, hint);
+}
+
+/** " in section 2 `opinions`" for the site's parent: where the message says the problem is. */
+const inParent = (site: IssueSite, lastId = true) => where(site.parent, site.value, false, lastId);
+
+/**
+ * `tittle: …` makes zod report both the unknown `tittle` and the missing `title`: the paths of
+ * the missing fields that an unknown key's did-you-mean already names, so that they are said once.
+ */
+function explainedByTypos(
   issues: readonly z.$ZodIssue[],
+  paths: readonly Path[],
+  value: unknown,
   schema: z.$ZodType,
-): Diagnostic[] {
-  const file = parsed.source.file;
-  const out: Diagnostic[] = [];
-  const paths = issues.map((issue) => issue.path.filter((p): p is string | number => typeof p !== "symbol"));
-  // `tittle: …` makes zod report both the unknown `tittle` and the missing `title`: say it once.
+): Set<string> {
   const explained = new Set<string>();
   issues.forEach((issue, i) => {
     if (issue.code !== "unrecognized_keys") return;
@@ -222,130 +253,159 @@ export function issuesToDiagnostics(
       }
     }
   });
+  return explained;
+}
 
-  const full = () => out.length > LIMITS.diagnosticsPerFile;
-  issues.forEach((issue, i) => {
-    if (full()) return;
-    const path = paths[i]!;
-    const actual = valueAt(value, path);
-    const { field, parent, key } = subject(path, value);
-    const at = (which: "value" | "key" = "value") => positionAt(parsed, path, which);
-    const push = (pos: Position, code: string, message: string, hint?: string) =>
-      out.push(diag(file, pos, code, message, hint));
-    switch (issue.code) {
-      case "unrecognized_keys": {
-        const allowed = allowedKeys(schemaAt(schema, path));
-        for (const k of issue.keys) {
-          if (full()) break;
-          const suggestion = closest(k, allowed);
-          push(
-            positionAt(parsed, [...path, k], "key"),
-            "unknown-key",
-            t("diag.unknownKey", { key: k, where: where(path, value, true) }),
-            suggestion
-              ? t("diag.unknownKey.didYouMean", { suggestion })
-              : t("diag.unknownKey.allowed", { allowed: allowed.join(", ") }),
-          );
-        }
-        break;
-      }
-      case "invalid_type": {
-        if (actual === undefined) {
-          if (explained.has(pathKey(path))) break;
-          push(
-            positionAt(parsed, parent),
-            "missing-field",
-            t("diag.missingField", { field: key, where: where(parent, value, true) }),
-            t("diag.missingField.hint", { field: key }),
-          );
-        } else if (actual === null && issue.expected === "array") {
-          push(
-            at("key"),
-            "empty-list",
-            t("diag.emptyList", { field, where: where(parent, value, false) }),
-            emptyListHint(key),
-          );
-        } else if (actual === null && issue.expected === "string") {
-          push(
-            at("key"),
-            "empty-text",
-            t("diag.emptyText", { field, where: where(parent, value, false) }),
-            t("diag.emptyText.hint"),
-          );
-        } else {
-          const expected = expectedName(issue.expected);
-          push(
-            at(),
-            "wrong-type",
-            t("diag.wrongType", {
-              field,
-              expected,
-              actual: typeName(actual),
-              where: where(parent, value, false),
-            }),
-            wrongTypeHint(issue.expected, actual, key, sourceAt(parsed, path)),
-          );
-        }
-        break;
-      }
-      case "invalid_value": {
-        const allowed = issue.values.map(String);
-        const suggestion = typeof actual === "string" ? closest(actual, allowed) : undefined;
-        push(
-          at(),
-          "bad-value",
-          t("diag.badValue", { field, value: String(actual), where: where(parent, value, false) }),
-          suggestion
-            ? t("diag.badValue.didYouMean", { suggestion, allowed: allowed.join(", ") })
-            : t("diag.badValue.hint", { allowed: allowed.join(", ") }),
-        );
-        break;
-      }
-      case "invalid_format": {
-        if (key === "id") {
-          push(
-            at(),
-            "bad-id",
-            // Not "item 2 `Bad_Id`": the id being wrong is the point.
-            t("diag.badId", { value: String(actual), where: where(parent, value, false, false) }),
-            t("diag.badId.hint"),
-          );
-        } else {
-          push(
-            at(),
-            "bad-format",
-            t("diag.invalid", { field, where: where(parent, value, false), message: issue.message }),
-          );
-        }
-        break;
-      }
-      case "too_small": {
-        if (Array.isArray(actual)) {
-          push(
-            at("key"),
-            "empty-list",
-            t("diag.emptyList", { field, where: where(parent, value, false) }),
-            emptyListHint(key),
-          );
-        } else {
-          push(
-            at(),
-            "empty-text",
-            t("diag.emptyText", { field, where: where(parent, value, false) }),
-            t("diag.emptyText.hint"),
-          );
-        }
-        break;
-      }
-      default:
-        push(
-          at(),
-          "invalid",
-          t("diag.invalid", { field, where: where(parent, value, false), message: issue.message }),
-        );
-    }
+/** One diagnostic per unknown key (at most `max`), with the key likely meant or the keys allowed there. */
+function unknownKeys(
+  site: IssueSite,
+  keys: readonly string[],
+  schema: z.$ZodType,
+  max: number,
+): Diagnostic[] {
+  const allowed = allowedKeys(schemaAt(schema, site.path));
+  return keys.slice(0, max).map((k) => {
+    const suggestion = closest(k, allowed);
+    return diag(
+      site.parsed.source.file,
+      positionAt(site.parsed, [...site.path, k], "key"),
+      "unknown-key",
+      t("diag.unknownKey", { key: k, where: where(site.path, site.value, true) }),
+      suggestion
+        ? t("diag.unknownKey.didYouMean", { suggestion })
+        : t("diag.unknownKey.allowed", { allowed: allowed.join(", ") }),
+    );
   });
-  return capDiagnostics(file, out);
+}
+
+/** A missing field, an empty list or text (a key with nothing after it), or a value of the wrong type. */
+function wrongType(site: IssueSite, expected: string, explained: ReadonlySet<string>): Diagnostic[] {
+  const { actual, field, key } = site;
+  if (actual === undefined) {
+    if (explained.has(pathKey(site.path))) return [];
+    return [
+      diag(
+        site.parsed.source.file,
+        positionAt(site.parsed, site.parent),
+        "missing-field",
+        t("diag.missingField", { field: key, where: where(site.parent, site.value, true) }),
+        t("diag.missingField.hint", { field: key }),
+      ),
+    ];
+  }
+  if (actual === null && expected === "array") return [emptyList(site)];
+  if (actual === null && expected === "string") return [emptyText(site, "key")];
+  return [
+    at(
+      site,
+      "value",
+      "wrong-type",
+      t("diag.wrongType", {
+        field,
+        expected: expectedName(expected),
+        actual: typeName(actual),
+        where: inParent(site),
+      }),
+      wrongTypeHint(expected, actual, key, sourceAt(site.parsed, site.path)),
+    ),
+  ];
+}
+
+const emptyList = (site: IssueSite): Diagnostic =>
+  at(
+    site,
+    "key",
+    "empty-list",
+    t("diag.emptyList", { field: site.field, where: inParent(site) }),
+    emptyListHint(site.key),
+  );
+
+const emptyText = (site: IssueSite, which: "value" | "key"): Diagnostic =>
+  at(
+    site,
+    which,
+    "empty-text",
+    t("diag.emptyText", { field: site.field, where: inParent(site) }),
+    t("diag.emptyText.hint"),
+  );
+
+/** A value that is not one of the allowed words (`per: leaders`), with the one likely meant. */
+function badValue(site: IssueSite, values: readonly unknown[]): Diagnostic {
+  const allowed = values.map(String);
+  const suggestion = typeof site.actual === "string" ? closest(site.actual, allowed) : undefined;
+  return at(
+    site,
+    "value",
+    "bad-value",
+    t("diag.badValue", { field: site.field, value: String(site.actual), where: inParent(site) }),
+    suggestion
+      ? t("diag.badValue.didYouMean", { suggestion, allowed: allowed.join(", ") })
+      : t("diag.badValue.hint", { allowed: allowed.join(", ") }),
+  );
+}
+
+/** A text of the wrong form: an id that is not kebab-case, or any other pattern. */
+function badFormat(site: IssueSite, message: string): Diagnostic {
+  if (site.key === "id") {
+    // Not "item 2 `Bad_Id`": the id being wrong is the point.
+    const where = inParent(site, false);
+    return at(
+      site,
+      "value",
+      "bad-id",
+      t("diag.badId", { value: String(site.actual), where }),
+      t("diag.badId.hint"),
+    );
+  }
+  return invalid(site, "bad-format", message);
+}
+
+function invalid(site: IssueSite, code: string, message: string): Diagnostic {
+  return at(site, "value", code, t("diag.invalid", { field: site.field, where: inParent(site), message }));
+}
+
+/** What one zod issue becomes: usually one diagnostic; none, or one per unknown key (at most `max`). */
+function issueDiagnostics(
+  site: IssueSite,
+  issue: z.$ZodIssue,
+  schema: z.$ZodType,
+  explained: ReadonlySet<string>,
+  max: number,
+): Diagnostic[] {
+  switch (issue.code) {
+    case "unrecognized_keys":
+      return unknownKeys(site, issue.keys, schema, max);
+    case "invalid_type":
+      return wrongType(site, issue.expected, explained);
+    case "invalid_value":
+      return [badValue(site, issue.values)];
+    case "invalid_format":
+      return [badFormat(site, issue.message)];
+    case "too_small":
+      return [Array.isArray(site.actual) ? emptyList(site) : emptyText(site, "value")];
+    default:
+      return [invalid(site, "invalid", issue.message)];
+  }
+}
+
+/** Turn zod issues into diagnostics placed on the offending YAML node. */
+export function issuesToDiagnostics(
+  parsed: ParsedYaml,
+  value: unknown,
+  issues: readonly z.$ZodIssue[],
+  schema: z.$ZodType,
+): Diagnostic[] {
+  const paths = issues.map((issue) => issue.path.filter((p): p is string | number => typeof p !== "symbol"));
+  const explained = explainedByTypos(issues, paths, value, schema);
+  const out: Diagnostic[] = [];
+  // One past the per-file limit is enough to say that checking stopped: placing a diagnostic
+  // walks the document, so a file of thousands of mistakes is not walked for each.
+  const room = () => LIMITS.diagnosticsPerFile + 1 - out.length;
+  for (const [i, issue] of issues.entries()) {
+    if (room() <= 0) break;
+    out.push(...issueDiagnostics(siteOf(parsed, value, paths[i]!), issue, schema, explained, room()));
+  }
+  return capDiagnostics(parsed.source.file, out);
 }
 
 function expectedName(expected: string): string {

@@ -1,6 +1,6 @@
 // The entry point: builds the command line from the commands' declarations (src/commands/,
 // their handlers loaded only when they run, so `--version` and `validate` never pay for SQLite
-// or exceljs), and is the one place that prints errors and decides the exit code (§6).
+// or exceljs), and is the one place that prints errors and decides the exit code.
 // Mistakes on the command line become usage errors in src/cli/usage.ts.
 import path from "node:path";
 import { type Command, CommanderError, type Help } from "commander";
@@ -246,7 +246,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       return env.exitCode;
     }
     if (e instanceof Error && e.name === "ExitPromptError") {
-      // Ctrl-C at a prompt: every answer already given is committed (§6); a check says what it kept.
+      // Ctrl-C at a prompt (exit 130): every answer already given is committed; a check says what it kept.
       const kept = (e as { kept?: unknown }).kept;
       io.stderr.write(`\n${typeof kept === "string" ? kept : t("check.interrupted")}\n`);
       return 130;

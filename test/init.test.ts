@@ -1,5 +1,5 @@
 // `lookback init` end to end, on the built CLI: the repository it makes, that it validates
-// clean, and that it never overwrites what a bureau already has (§11).
+// clean, and that it never overwrites what a bureau already has.
 import { spawnSync } from "node:child_process";
 import {
   existsSync,

@@ -1,6 +1,7 @@
 // `--version`, `validate`, `list` and `schema` must never load SQLite, exceljs, the prompt
 // and progress-bar libraries or the briefing's (docx, ECharts): they are reached only through
-// the lazy imports in cli.ts. `report` loads its own libraries, and never exceljs.
+// each command's lazily loaded handler (src/commands/<name>/run.ts). `report` loads its own
+// libraries, and never exceljs.
 // A preload records every module the process resolves (ESM, through a module.register
 // resolve hook) and every CommonJS module in the require cache at exit.
 import { spawnSync } from "node:child_process";

@@ -1,4 +1,4 @@
-// Reading and checking an answers file (§8) completely before anything is written:
+// Reading and checking an answers file completely before anything is written:
 // every problem is a diagnostic with file:line:col, like `validate`'s.
 import * as z from "zod/mini";
 import {
@@ -305,7 +305,8 @@ export function planAnswers(
     const rect = (r || was) && {
       problem: given("problem", was?.problem),
       measure: given("measure", was?.measure),
-      // In a per-leader section the leader answers for his own six checks (§5).
+      // In a per-leader section (六查) each leading cadre answers for himself: he is the
+      // default responsible person of what he finds.
       owner: optionalText(r?.owner) ?? was?.owner ?? slot.leader,
       leaderInCharge: given("leader_in_charge", was?.leaderInCharge),
       department: given("department", was?.department),

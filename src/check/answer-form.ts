@@ -224,7 +224,8 @@ async function askRectification(
   const was = src.prevRect ?? src.carried;
   const problem = (await text("problem", true, first(draft?.problem, was?.problem)))!;
   const measure = (await text("measure", true, first(draft?.measure, was?.measure)))!;
-  // In a per-leader section the leader answers for his own six checks (§5).
+  // In a per-leader section (六查) each leading cadre answers for himself: he is the default
+  // responsible person of what he finds.
   const owner = await askChecked(
     ask,
     textPrompt("owner", true),

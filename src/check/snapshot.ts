@@ -1,5 +1,5 @@
 // A run always uses the checklist it started with: the YAML text stored under its hash,
-// even when the file on disk has changed since (§5, issue 3).
+// even when the file on disk has changed since: its answers keep meaning what they meant.
 import { type Checklist, ChecklistSchema } from "../checklist/schema.js";
 import type { Store } from "../store/store.js";
 import type { ChecklistSnapshot, Run } from "../store/types.js";

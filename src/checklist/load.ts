@@ -1,4 +1,4 @@
-// Loading checklists: files → typed checklists or positioned diagnostics (§3).
+// Loading checklists: files → typed checklists or positioned diagnostics (file:line:col).
 import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { usageError } from "../errors.js";
@@ -276,7 +276,7 @@ export interface ChecklistSet {
 /**
  * The checklists a command works with: the built-ins plus the user's folder
  * (`--checklists DIR`, else `./checklists` when it exists). A user checklist with the
- * id of a built-in replaces it, so a bureau's edited copy (§11) is the one used.
+ * id of a built-in replaces it, so a bureau's edited copy (made by `lookback init`) is the one used.
  */
 export function loadChecklistSet(opts: { checklistsDir?: string; cwd?: string } = {}): ChecklistSet {
   const cwd = opts.cwd ?? process.cwd();

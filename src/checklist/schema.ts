@@ -1,4 +1,4 @@
-// The checklist format (§3): the one source of the TypeScript types, the loader's checks
+// The checklist format: the one source of the TypeScript types, the loader's checks
 // and the published JSON Schema (`lookback schema`).
 // zod/mini, not the chainable `zod`: the same schemas at a third of the start-up cost (every
 // `lookback` command that reads a checklist builds these first; npm run bench, startup).

@@ -608,7 +608,7 @@ export const en = {
   "units.badXlsx.hint": "Open it in Excel or WPS and save it again as .xlsx (or as CSV).",
   "units.oldFormat": "{file} is in an old or other spreadsheet format.",
   "units.oldFormat.hint": "Save it as .xlsx (Excel workbook) or as CSV, then import that file.",
-  // check, status, answers file (issue 3)
+  // check, status, answers file
   "check.help.cmd": "walk through a checklist for your unit, item by item (answers are saved as you go)",
   "check.help.unit": "the unit (填报单位) being checked",
   "check.help.checklist": "checklist id (default: self-check)",

@@ -576,7 +576,7 @@ export const zhCN: Record<MessageKey, string> = {
   "units.badXlsx.hint": "请在 Excel 或 WPS 中打开后另存为 .xlsx（或 CSV）。",
   "units.oldFormat": "{file} 是旧版或其他格式的表格。",
   "units.oldFormat.hint": "请另存为 .xlsx（Excel 工作簿）或 CSV 后再导入。",
-  // check, status, answers file (issue 3)
+  // check, status, answers file
   "check.help.cmd": "逐项完成本单位的检查清单（每答一项即保存）",
   "check.help.unit": "填报单位",
   "check.help.checklist": "检查清单 id（默认 self-check）",

@@ -1,4 +1,4 @@
-// What `lookback init` puts in a bureau's checklist repository (§11), as a list of files
+// What `lookback init` puts in a bureau's checklist repository, as a list of files
 // computed in memory first: nothing is written until every target is known to be free.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";

@@ -1,4 +1,4 @@
-// The README that `lookback init` writes into a bureau's checklist repository (§11). It is a
+// The README that `lookback init` writes into a bureau's checklist repository. It is a
 // document for the activity office's clerk, in Chinese whatever --lang says, like the checklists.
 
 export function repoReadme(opts: {

@@ -1,4 +1,4 @@
-// Batch export (§6, §9, §10): choose each unit's run, plan every file name, refuse before
+// Batch export: choose each unit's run, plan every file name, refuse before
 // writing anything when a file exists (unless forced), then write unit by unit through a
 // temporary file and a rename. One unit's failure does not stop the others.
 import { lstatSync, mkdirSync, rmSync, statSync } from "node:fs";
@@ -26,7 +26,7 @@ import type { LedgerTemplate } from "./template.js";
 import { ledgerCsv, ledgerJson, summaryCsv, summaryJson } from "./text-formats.js";
 import { xlsxBytes, xlsxToFile } from "./xlsx.js";
 
-/** The checklist a ledger is about when none is named: the self-check of §4. */
+/** The checklist a ledger is about when none is named: the built-in self-check (自查). */
 export const DEFAULT_CHECKLIST = "self-check";
 export const LEDGER_SUFFIX = "-整改台账";
 

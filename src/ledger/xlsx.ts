@@ -1,5 +1,5 @@
 // Writing workbooks with exceljs's streaming writer: rows go to the zip as they are
-// committed, so a workbook never sits whole in memory (§10). exceljs is loaded on first
+// committed, so a workbook never sits whole in memory. exceljs is loaded on first
 // use only; `lookback --version`, `validate` and csv/json exports never pay for it.
 import { EventEmitter } from "node:events";
 import { createWriteStream } from "node:fs";

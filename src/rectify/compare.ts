@@ -1,4 +1,4 @@
-// The look-back itself (§5): a unit's latest run of a checklist against the run before it,
+// The look-back (回头看) itself: a unit's latest run of a checklist against the run before it,
 // item by item (by item key, so an edited checklist shows new and removed items), and the
 // relapses (反弹): closed rectifications whose item fails again in a later run.
 import type { Store } from "../store/store.js";

@@ -122,7 +122,7 @@ export function listRectificationViews(store: Store, filter: ListFilter, today: 
   return toViews(store, rects, today, whole ? read : undefined).sort(compareViews);
 }
 
-/** The stable JSON shape of one rectification (documented in the report of issue 5). */
+/** The stable JSON shape of one rectification (`rectify list --json`, `rectify show --json`). */
 export function viewJson(v: RectificationView) {
   return {
     id: v.id,

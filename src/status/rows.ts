@@ -1,4 +1,4 @@
-// One status row per run (§6 `status`): progress, results, open rectifications. Kept apart
+// One status row per run (`lookback status`): progress, results, open rectifications. Kept apart
 // from the command so that other reports (overdue, relapse) can extend the row.
 import { answeredCount, countResults, initialState, missingRequired } from "../check/machine.js";
 import { expandSlots } from "../check/slots.js";

@@ -1,5 +1,5 @@
 // `lookback check`: the self-check, item by item on a terminal, or from an answers file
-// (§6, §8). Without a terminal and without --answers it stops at once (exit 2).
+// (docs/answers-file.md). Without a terminal and without --answers it stops at once (exit 2).
 // Only what the first prompt needs is loaded up front; checklists, YAML and the flow
 // follow while the person reads it.
 import { existsSync } from "node:fs";
@@ -34,7 +34,7 @@ function checkChecklistFlag(store: Store, set: ChecklistSet, id: string): void {
 
 export async function run(opts: CheckOptions, ctx: Context): Promise<number> {
   if (opts.answers !== undefined) return fromFile(opts.answers, opts, ctx);
-  // Never wait on a prompt nobody can answer (§6).
+  // Never wait on a prompt nobody can answer (a pipe, a CI job, a scheduled task).
   if (!ctx.interactive) throw usageError("check.noTty", {}, { hintKey: "check.noTty.hint" });
   const store = openStore(ctx.dbPath);
   try {

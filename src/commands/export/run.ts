@@ -1,3 +1,6 @@
+// `lookback export`: rectification ledgers (整改台账) per unit, and with --all the county
+// summary (汇总). Progress on stderr (a bar on a terminal, plain lines elsewhere); the
+// result on stdout.
 import path from "node:path";
 import type { Context, OutStream } from "../../context.js";
 import { usageError, userError } from "../../errors.js";

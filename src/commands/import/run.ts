@@ -1,4 +1,4 @@
-// `lookback import FILE...`: merge schools' databases into --db and show what changed (§6).
+// `lookback import FILE...`: merge schools' databases into --db and show what changed.
 import path from "node:path";
 import type { Context } from "../../context.js";
 import { type MessageKey, t } from "../../i18n/index.js";

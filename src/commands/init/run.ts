@@ -1,4 +1,4 @@
-// `lookback init [DIR] [--force]`: start a bureau's checklist repository (§11).
+// `lookback init [DIR] [--force]`: start a bureau's checklist repository.
 import path from "node:path";
 import type { Context } from "../../context.js";
 import { userError } from "../../errors.js";

@@ -1,3 +1,5 @@
+// `lookback report`: briefings (简报) of units or of the county, written from the database
+// and a template a bureau can edit; the selection and the masthead come from the options.
 import path from "node:path";
 import type { Context } from "../../context.js";
 import { usageError } from "../../errors.js";

@@ -1,4 +1,4 @@
-// `lookback schema`: print the checklist JSON Schema (§3).
+// `lookback schema`: print the checklist JSON Schema (for editors: completion and inline errors).
 import { checklistJsonSchemaText } from "../../checklist/json-schema.js";
 import type { Context } from "../../context.js";
 

@@ -1,4 +1,4 @@
-// `lookback status`: how far every check run has got (§6).
+// `lookback status`: how far every check run has got.
 import { localDateTime } from "../../check/session.js";
 import type { Context } from "../../context.js";
 import { localized, type MessageKey, t } from "../../i18n/index.js";

@@ -1,4 +1,4 @@
-// `lookback units [list|add|import FILE]`: the roster of units (单位名册) (§6).
+// `lookback units [list|add|import FILE]`: the roster of units (单位名册).
 import { existsSync } from "node:fs";
 import { checkUnitName } from "../../check/fields.js";
 import type { Context } from "../../context.js";

@@ -1,4 +1,4 @@
-// `lookback validate [PATH...]`: check checklist files; exit 1 when any is wrong (§3, §6).
+// `lookback validate [PATH...]`: check checklist files; exit 1 when any is wrong.
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { collectYamlFiles, validateFiles } from "../../checklist/load.js";

@@ -110,22 +110,26 @@ function valueAt(value: unknown, path: Path): unknown {
   return v;
 }
 
-function typeName(v: unknown): string {
-  if (v === null) return t("type.null");
-  if (Array.isArray(v)) return t("type.array");
-  switch (typeof v) {
-    case "string":
-      return t("type.string");
-    case "number":
-      return t("type.number");
-    case "boolean":
-      return t("type.boolean");
-    case "object":
-      return t("type.object");
-    default:
-      return typeof v;
-  }
+/** The words for kinds of value: zod's names for an expected type ("int" is a number) and typeof's. */
+const TYPE_WORDS: Partial<Record<string, MessageKey>> = {
+  string: "type.string",
+  number: "type.number",
+  int: "type.number",
+  boolean: "type.boolean",
+  array: "type.array",
+  object: "type.object",
+  null: "type.null",
+};
+
+/** A kind of value named for a message, or the name itself for a kind the catalogs do not name. */
+function typeWord(name: string): string {
+  const key = TYPE_WORDS[name];
+  return key ? t(key) : name;
 }
+
+/** The kind of a value found in the file. */
+const typeName = (v: unknown): string =>
+  typeWord(v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
 
 /** Words for a list element: "section 2 `opinions`" / "第 2 个环节 `opinions`". */
 function elementLabel(list: string, index: number, element: unknown, withId = true): string {
@@ -302,7 +306,7 @@ function wrongType(site: IssueSite, expected: string, explained: ReadonlySet<str
       "wrong-type",
       t("diag.wrongType", {
         field,
-        expected: expectedName(expected),
+        expected: typeWord(expected),
         actual: typeName(actual),
         where: inParent(site),
       }),
@@ -406,24 +410,6 @@ export function issuesToDiagnostics(
     out.push(...issueDiagnostics(siteOf(parsed, value, paths[i]!), issue, schema, explained, room()));
   }
   return capDiagnostics(parsed.source.file, out);
-}
-
-function expectedName(expected: string): string {
-  switch (expected) {
-    case "string":
-      return t("type.string");
-    case "number":
-    case "int":
-      return t("type.number");
-    case "boolean":
-      return t("type.boolean");
-    case "array":
-      return t("type.array");
-    case "object":
-      return t("type.object");
-    default:
-      return expected;
-  }
 }
 
 function emptyListHint(key: string): string | undefined {

@@ -3,13 +3,13 @@
 // Only what the first prompt needs is loaded up front; checklists, YAML and the flow
 // follow while the person reads it.
 import { existsSync } from "node:fs";
-import path from "node:path";
 import type { ChecklistSet } from "../../checklist/load.js";
 import type { Context } from "../../context.js";
 import { usageError, userError } from "../../errors.js";
 import { localized, t } from "../../i18n/index.js";
 import { openStore, type Store } from "../../store/store.js";
 import { localToday } from "../../util/dates.js";
+import { existingPath } from "../paths.js";
 import type { CheckOptions } from "./index.js";
 
 async function loadSet(ctx: Context): Promise<ChecklistSet> {
@@ -81,14 +81,7 @@ export async function run(opts: CheckOptions, ctx: Context): Promise<number> {
 const RETRIES = 5;
 
 async function fromFile(file: string, opts: CheckOptions, ctx: Context): Promise<number> {
-  const abs = path.resolve(ctx.cwd, file);
-  if (!existsSync(abs)) {
-    throw usageError(
-      "error.pathMissing",
-      { path: file, cwd: ctx.cwd },
-      { hintKey: "error.pathMissing.hint" },
-    );
-  }
+  const abs = existingPath(ctx, file);
   const [{ readSource }, { renderText }, { planAnswers }, { applyPlan, RunChanged }] = await Promise.all([
     import("../../yaml/source.js"),
     import("../../checklist/report.js"),

@@ -22,7 +22,7 @@ import { walkQueue, walkRectifications } from "../../rectify/walk.js";
 import { openExistingStore } from "../../store/open.js";
 import { requireRunChecklist } from "../../store/run-checklist.js";
 import type { Store } from "../../store/store.js";
-import type { HistoryEntry, RectificationStatus } from "../../store/types.js";
+import type { HistoryEntry, RectificationStatus, Run } from "../../store/types.js";
 import { localToday } from "../../util/dates.js";
 import { type Cell, type Column, renderFields, renderTable, tableStyle } from "../../util/table.js";
 import { paragraph } from "../../util/width.js";
@@ -197,11 +197,30 @@ export async function runShow(id: string, opts: ShowOptions, ctx: Context): Prom
     );
     return 0;
   }
-  const c = ctx.out;
+  const lines = [
+    ctx.out.bold(t("rectify.show.title", { id: view.shortId, full: view.id })),
+    ...renderFields(
+      showFields(view, item, run, ctx).map(([k, value]) => [t(k), value] as const),
+      { width: ctx.width, indent: 2 },
+    ),
+    "",
+    ctx.out.bold(t("rectify.show.history")),
+  ];
+  ctx.stdout.write(`${lines.join("\n")}\n${historyTable(history, ctx)}`);
+  return 0;
+}
+
+/** Every field of a rectification, labelled, with the item it came from (as `rectify show` lists them). */
+function showFields(
+  view: RectificationView,
+  item: ReturnType<SnapshotReader["item"]>,
+  run: Run | undefined,
+  ctx: Context,
+): [MessageKey, string][] {
   const deadline = view.deadline
-    ? `${view.deadline}${view.overdue ? `  ${c.red(lateText(view.daysOverdue))}` : ""}`
+    ? `${view.deadline}${view.overdue ? `  ${ctx.out.red(lateText(view.daysOverdue))}` : ""}`
     : "—";
-  const fields: [MessageKey, string][] = [
+  return [
     ["rectify.field.unit", view.unit.code ? `${view.unit.name} (${view.unit.code})` : view.unit.name],
     ["rectify.field.checklist", run ? `${run.checklistId} ${run.checklistVersion}` : "—"],
     ["rectify.field.itemKey", view.itemKey],
@@ -226,15 +245,10 @@ export async function runShow(id: string, opts: ShowOptions, ctx: Context): Prom
       : []),
     ["rectify.field.createdAt", localDateTime(view.createdAt)],
   ];
-  const lines = [
-    c.bold(t("rectify.show.title", { id: view.shortId, full: view.id })),
-    ...renderFields(
-      fields.map(([k, value]) => [t(k), value] as const),
-      { width: ctx.width, indent: 2 },
-    ),
-    "",
-    c.bold(t("rectify.show.history")),
-  ];
+}
+
+/** The status history (跟踪问效): when, who, from → to, and the note. */
+function historyTable(history: readonly HistoryEntry[], ctx: Context): string {
   const columns: Column[] = [
     { header: t("rectify.history.at"), fixed: true, keep: 9 },
     { header: t("rectify.history.by"), keep: 6, min: 6 },
@@ -249,9 +263,7 @@ export async function runShow(id: string, opts: ShowOptions, ctx: Context): Prom
       : `${statusText(h.fromStatus)} → ${statusText(h.toStatus)}`,
     orDash(h.note),
   ]);
-  const table = renderTable(columns, rows, { width: ctx.width, indent: 2, header: c.dim });
-  ctx.stdout.write(`${lines.join("\n")}\n${table}`);
-  return 0;
+  return renderTable(columns, rows, { width: ctx.width, indent: 2, header: ctx.out.dim });
 }
 
 // ── update ──────────────────────────────────────────────────────────────────────────────────

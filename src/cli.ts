@@ -55,6 +55,7 @@ export const COMMANDS = [
   "validate",
   "schema",
   "list",
+  "show",
   "rectify",
   "compare",
   "init",
@@ -198,6 +199,28 @@ export function buildProgram(io: Io, lang: Lang, opts: ProgramOptions = {}): Com
         act(async (opts: unknown, cmd: Command) => {
           const m = await import("./commands/list.js");
           return m.run(opts, ctx(cmd));
+        }),
+      );
+  }
+
+  if (want("show")) {
+    program
+      .command("show")
+      .description(t("help.cmd.show"))
+      .argument("<checklist>", t("help.arg.checklistId"))
+      .option("--json", t("help.opt.json"))
+      .addHelpText(
+        "after",
+        examples([
+          "lookback show self-check",
+          "lookback --checklists ./checklists show county-self-check",
+          "lookback show county-self-check --json",
+        ]),
+      )
+      .action(
+        act(async (id: string, opts: unknown, cmd: Command) => {
+          const m = await import("./commands/show.js");
+          return m.run(id, opts, ctx(cmd));
         }),
       );
   }

@@ -25,13 +25,16 @@ export async function run(paths: string[], raw: unknown, ctx: Context): Promise<
       { hintKey: "validate.badFormat.hint" },
     );
   }
-  // No path: the bureau's ./checklists when there is one, else the built-ins.
+  // No path: the folder --checklists names, else the bureau's ./checklists when there is one,
+  // else the built-ins.
   const targets =
     paths.length > 0
       ? paths
-      : existsSync(path.join(ctx.cwd, "checklists"))
-        ? ["checklists"]
-        : [builtinChecklistsDir];
+      : ctx.checklistsDir
+        ? [ctx.checklistsDir]
+        : existsSync(path.join(ctx.cwd, "checklists"))
+          ? ["checklists"]
+          : [builtinChecklistsDir];
   const { files, emptyDirs } = collectYamlFiles(targets, ctx.cwd);
   if (files.length === 0) {
     throw userError(
@@ -40,7 +43,16 @@ export async function run(paths: string[], raw: unknown, ctx: Context): Promise<
       { hintKey: "validate.noYaml.hint" },
     );
   }
-  const report = { ...validateFiles(files, { strict: opts.strict ?? false, cwd: ctx.cwd }), emptyDirs };
+  // A parent (`extends`) or a checklist referred to (`verifies`) not among the files is looked
+  // for in --checklists, else ./checklists, then among the built-ins.
+  const report = {
+    ...validateFiles(files, {
+      strict: opts.strict ?? false,
+      cwd: ctx.cwd,
+      ...(ctx.checklistsDir ? { checklistsDir: ctx.checklistsDir } : {}),
+    }),
+    emptyDirs,
+  };
   // On a terminal, long problems wrap to its width (the measurer is loaded only then).
   const layout =
     format.data === "text" && ctx.stdout.isTTY === true && report.diagnostics.length > 0

@@ -84,6 +84,8 @@ describe("start-up stays light", () => {
     ],
     ["list", ["list"]],
     ["list --json", ["list", "--json"]],
+    ["show", ["show", "self-check"]],
+    ["show --json", ["show", "self-check", "--json"]],
     ["schema", ["schema"]],
   ])("%s loads no SQLite, exceljs, prompts, progress bars or briefing libraries", (name, args) => {
     const { code, modules } = modulesLoaded([BIN, ...args], name.replace(/\W+/g, "-"));
@@ -180,6 +182,7 @@ describe("start-up stays light", () => {
     ["validate", ["validate"]],
     ["validate with errors", ["validate", path.join(ROOT, "test/fixtures/checklists/unknown-key.yaml")]],
     ["schema", ["schema"]],
+    ["show --json", ["show", "self-check", "--json"]],
   ])("%s loads neither --help's layout nor the width measurer", (name, args) => {
     const { modules } = modulesLoaded([BIN, ...args], `lazy-${name.replace(/\W+/g, "-")}`);
     expect(modules.some((m) => /lib[/\\]cli\.js$/.test(m))).toBe(true);

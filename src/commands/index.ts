@@ -14,6 +14,7 @@ import { list } from "./list/index.js";
 import { rectify } from "./rectify/index.js";
 import { report } from "./report/index.js";
 import { schema } from "./schema/index.js";
+import { show } from "./show/index.js";
 import { status } from "./status/index.js";
 import { units } from "./units/index.js";
 import { validate } from "./validate/index.js";
@@ -42,6 +43,7 @@ export const lookback = defineCommand({
     validate,
     schema,
     list,
+    show,
     rectify,
     compare,
     init,

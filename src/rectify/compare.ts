@@ -1,6 +1,10 @@
 // The look-back (回头看) itself: a unit's latest run of a checklist against the run before it,
 // item by item (by item key, so an edited checklist shows new and removed items), and the
 // relapses (反弹): closed rectifications whose item fails again in a later run.
+// Runs are paired along `extends`: a run of a checklist and a run of one that tailors it (or of
+// its parent) are runs of one line of look-backs, the one whose chain starts at the same
+// checklist. Item ids do not change through `extends`, so the items both have compare as
+// usual, the child's own items show as new and the ones it removed as removed.
 import type { Store } from "../store/store.js";
 import type { Answer, Rectification, Result, Run, Unit } from "../store/types.js";
 import { type SnapshotItem, SnapshotReader } from "./snapshot.js";
@@ -56,6 +60,8 @@ export interface Relapse {
 
 export interface RunRef {
   id: string;
+  /** The run's checklist: within a comparison, the current and previous may differ along `extends`. */
+  checklistId: string;
   startedAt: string;
   finishedAt: string | null;
   status: Run["status"];
@@ -98,6 +104,7 @@ export function classify(
 
 const runRef = (r: Run): RunRef => ({
   id: r.id,
+  checklistId: r.checklistId,
   startedAt: r.startedAt,
   finishedAt: r.finishedAt,
   status: r.status,
@@ -290,20 +297,22 @@ export interface CompareScope {
 export function compareAll(store: Store, scope: CompareScope = {}): Comparison[] {
   const reader = new SnapshotReader(store);
   const filter = scope.unit ? { unitId: scope.unit.id } : {};
-  const runs = store.listRuns({
-    ...filter,
-    ...(scope.checklistId !== undefined ? { checklistId: scope.checklistId } : {}),
-  });
+  // All runs, even with --checklist: a run of its parent or child may be the one to compare with.
+  const runs = store.listRuns(filter);
   const runsByUnit = groupBy(runs, (r) => r.unitId);
   const rectsByUnit = groupBy(store.listRectifications(filter), (r) => r.unitId);
   const units = scope.unit ? [scope.unit] : store.listUnits();
   const out: Comparison[] = [];
   for (const unit of units) {
-    const byChecklist = groupBy(runsByUnit.get(unit.id) ?? [], (r) => r.checklistId);
-    for (const id of [...byChecklist.keys()].sort()) {
-      const list = byChecklist.get(id) ?? [];
-      if (list.length < 2) continue;
-      const c = compareLatest(store, unit, id, reader, { runs: list, rects: rectsByUnit.get(unit.id) ?? [] });
+    const byLine = groupBy(runsByUnit.get(unit.id) ?? [], (r) => reader.lineageRoot(r));
+    for (const root of [...byLine.keys()].sort()) {
+      const list = byLine.get(root) ?? [];
+      const latest = list.at(-1);
+      if (list.length < 2 || !latest) continue;
+      // --checklist X: the lines whose latest run is of X, or of a checklist that extends X.
+      if (scope.checklistId !== undefined && !reader.lineage(latest).includes(scope.checklistId)) continue;
+      const rects = rectsByUnit.get(unit.id) ?? [];
+      const c = compareLatest(store, unit, latest.checklistId, reader, { runs: list, rects });
       if (c) out.push(c);
     }
   }

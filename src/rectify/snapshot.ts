@@ -37,6 +37,19 @@ export class SnapshotReader {
     return this.cache.get(hash) ?? null;
   }
 
+  /**
+   * The checklist a run's checklist descends from through `extends` (the first of its chain), or
+   * its own id: runs of a checklist and of one that tailors it are one line of look-backs.
+   */
+  lineageRoot(run: Run): string {
+    return this.checklist(run.checklistHash)?.lineage?.at(-1)?.id ?? run.checklistId;
+  }
+
+  /** The run's checklist id, then those it was resolved from (nearest first). */
+  lineage(run: Run): string[] {
+    return [run.checklistId, ...(this.checklist(run.checklistHash)?.lineage ?? []).map((l) => l.id)];
+  }
+
   /** The run's items in checklist order, per-leader sections expanded with the run's leaders. */
   items(run: Run): SnapshotItem[] {
     const key = JSON.stringify([run.checklistHash, run.leaders]);

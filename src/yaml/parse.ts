@@ -129,7 +129,12 @@ function typeWord(name: string): string {
 
 /** The kind of a value found in the file. */
 const typeName = (v: unknown): string =>
-  typeWord(v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
+  typeof v === "number" && !Number.isFinite(v)
+    ? t("type.notFinite")
+    : typeWord(v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
+
+/** Lists whose elements have a name in the catalogs ("section 2", "第 2 个环节"). */
+const KNOWN_LISTS = new Set(["sections", "items", "method", "override", "remove", "grades", "verifies"]);
 
 /** Words for a list element: "section 2 `opinions`" / "第 2 个环节 `opinions`". */
 function elementLabel(list: string, index: number, element: unknown, withId = true): string {
@@ -138,7 +143,7 @@ function elementLabel(list: string, index: number, element: unknown, withId = tr
       ? (element as { id: unknown }).id
       : undefined;
   const n = index + 1;
-  const known = list === "sections" || list === "items" || list === "method";
+  const known = KNOWN_LISTS.has(list);
   const label = known ? t(`where.list.${list}` as MessageKey) : list;
   if (!known) return t("where.elementRaw", { list, n });
   return typeof id === "string" && id !== ""
@@ -386,10 +391,52 @@ function issueDiagnostics(
     case "invalid_format":
       return [badFormat(site, issue.message)];
     case "too_small":
+    case "too_big":
+      if (typeof site.actual === "number") return [outOfRange(site, issue, schema)];
       return [Array.isArray(site.actual) ? emptyList(site) : emptyText(site, "value")];
     default:
       return [invalid(site, "invalid", issue.message)];
   }
+}
+
+/** A number outside its bounds (a negative weight), with the range the schema allows. */
+function outOfRange(site: IssueSite, issue: z.$ZodIssue, schema: z.$ZodType): Diagnostic {
+  const bounds = issue as { minimum?: unknown; maximum?: unknown };
+  return at(
+    site,
+    "value",
+    "out-of-range",
+    t(issue.code === "too_small" ? "diag.tooSmall" : "diag.tooBig", {
+      field: site.field,
+      bound: String(issue.code === "too_small" ? bounds.minimum : bounds.maximum),
+      value: String(site.actual),
+      where: where(site.parent, site.value, false),
+    }),
+    rangeHint(schemaAt(schema, site.path)),
+  );
+}
+
+/** The allowed range of a number field, from its schema's bounds: "from 0 to 100". */
+function rangeHint(schema: z.$ZodType | undefined): string | undefined {
+  if (!schema) return undefined;
+  let min: number | undefined;
+  let max: number | undefined;
+  for (const check of schema._zod.def.checks ?? []) {
+    const def = check._zod.def as { check?: string; value?: unknown };
+    if (def.check === "greater_than" && typeof def.value === "number") min = def.value;
+    if (def.check === "less_than" && typeof def.value === "number") max = def.value;
+  }
+  if (min !== undefined && max !== undefined) return t("diag.range.between", { min, max });
+  if (min !== undefined) return t("diag.range.atLeast", { min });
+  return undefined;
+}
+
+/**
+ * " in section 2 `opinions`" (or " at the top level"): where a node is, in the words the
+ * schema's own messages use, for the checks made after the schema (src/checklist/).
+ */
+export function whereIn(path: Path, value: unknown): string {
+  return where(path, value, true);
 }
 
 /** Turn zod issues into diagnostics placed on the offending YAML node. */
@@ -433,6 +480,7 @@ function wrongTypeHint(
     return t("diag.wrongType.hint.quote", { example: `${key}: "${written}"` });
   }
   if (expected === "boolean") return t("diag.wrongType.hint.boolean");
+  if (expected === "number") return t("diag.wrongType.hint.number", { example: `${key || "weight"}: 2` });
   if (expected === "array") return t("diag.wrongType.hint.list");
   if (expected === "object") return t("diag.wrongType.hint.object");
   return undefined;
@@ -740,13 +788,17 @@ export function parseYaml(source: SourceText): {
   }
 }
 
-/** Parse and check against a zod schema: a typed value, or every problem with its position. */
+/**
+ * Parse and check against a zod schema: a typed value, or every problem with its position.
+ * The schema may be chosen from the value read (a checklist that extends another has its own).
+ */
 export function parseWithSchema<S extends z.$ZodType>(
   source: SourceText,
-  schema: S,
+  schemaOf: S | ((value: unknown) => S),
 ): ParseOutcome<z.output<S>> {
   const { parsed, value, diagnostics } = parseYaml(source);
   if (!parsed || diagnostics.length > 0) return { ok: false, ...(parsed ? { parsed } : {}), diagnostics };
+  const schema = typeof schemaOf === "function" ? schemaOf(value) : schemaOf;
   // jitless: zod would otherwise compile each object schema with `new Function` on its first
   // parse, which costs more than it saves in a command that checks a few files and exits.
   const result = z.safeParse(schema, value, { jitless: true });

@@ -55,7 +55,14 @@ function renderComparison(cmp: Comparison, shortIds: Map<string, string>, ctx: C
     (cmp.counts.relapses > 0 ? c.red : (s: string) => s)(`${t("compare.relapses")} ${cmp.counts.relapses}`),
   ];
   const lines = [
-    c.bold(`${cmp.unit.name} · ${cmp.checklistId}`),
+    c.bold(
+      `${cmp.unit.name} · ${cmp.checklistId}${
+        // Paired along `extends` (a county checklist against the self-check it tailors).
+        cmp.previous.checklistId === cmp.current.checklistId
+          ? ""
+          : t("compare.previousChecklist", { id: cmp.previous.checklistId })
+      }`,
+    ),
     paragraph(
       t("compare.runs", { current: runLine(cmp.current), previous: runLine(cmp.previous) }),
       ctx.width,
@@ -112,11 +119,13 @@ export async function run(opts: CompareOptions, ctx: Context): Promise<number> {
   let shortIds: Map<string, string>;
   try {
     const unit = opts.unit === undefined ? undefined : requireUnit(store, opts.unit);
-    if (opts.checklist !== undefined) requireRunChecklist(store, opts.checklist, unit?.id);
     comparisons = compareAll(store, {
       ...(unit ? { unit } : {}),
       ...(opts.checklist !== undefined ? { checklistId: opts.checklist } : {}),
     });
+    // A --checklist that only a parent of the runs' checklists has is found through `extends`.
+    if (opts.checklist !== undefined && comparisons.length === 0)
+      requireRunChecklist(store, opts.checklist, unit?.id);
     // Nothing to compare yet is an answer, like an empty list: exit 0, saying so.
     if (comparisons.length === 0) {
       if (opts.json) ctx.stdout.write(`${JSON.stringify({ comparisons }, null, 2)}\n`);

@@ -20,6 +20,7 @@ interface Topic {
 }
 
 export const TOPICS: readonly Topic[] = [
+  { name: "checklists", file: "checklists{lang}.md", about: "help.topic.checklists" },
   { name: "answers", file: "answers-file{lang}.md", about: "help.topic.answers" },
   { name: "answers-example", file: "answers-example.yaml", about: "help.topic.answersExample" },
   { name: "export", file: "export{lang}.md", about: "help.topic.export" },

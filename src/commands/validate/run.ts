@@ -11,13 +11,16 @@ import type { ValidateOptions } from "./index.js";
 export async function run(paths: string[], opts: ValidateOptions, ctx: Context): Promise<number> {
   // In a GitHub Actions job the problems are annotations on the files unless asked otherwise.
   const format = opts.format ?? (ctx.env.GITHUB_ACTIONS === "true" ? "github" : "text");
-  // No path: the bureau's ./checklists when there is one, else the built-ins.
+  // No path: the folder --checklists names, else the bureau's ./checklists when there is one,
+  // else the built-ins.
   const targets =
     paths.length > 0
       ? paths
-      : existsSync(path.join(ctx.cwd, "checklists"))
-        ? ["checklists"]
-        : [builtinChecklistsDir];
+      : ctx.checklistsDir
+        ? [ctx.checklistsDir]
+        : existsSync(path.join(ctx.cwd, "checklists"))
+          ? ["checklists"]
+          : [builtinChecklistsDir];
   const { files, emptyDirs } = collectYamlFiles(targets, ctx.cwd);
   if (files.length === 0) {
     throw userError(
@@ -26,7 +29,16 @@ export async function run(paths: string[], opts: ValidateOptions, ctx: Context):
       { hintKey: "validate.noYaml.hint" },
     );
   }
-  const report = { ...validateFiles(files, { strict: opts.strict ?? false, cwd: ctx.cwd }), emptyDirs };
+  // A parent (`extends`) or a checklist referred to (`verifies`) not among the files is looked
+  // for in --checklists, else ./checklists, then among the built-ins.
+  const report = {
+    ...validateFiles(files, {
+      strict: opts.strict ?? false,
+      cwd: ctx.cwd,
+      ...(ctx.checklistsDir ? { checklistsDir: ctx.checklistsDir } : {}),
+    }),
+    emptyDirs,
+  };
   // On a terminal, long problems wrap to its width (the measurer is loaded only then).
   const layout =
     format === "text" && ctx.stdout.isTTY === true && report.diagnostics.length > 0

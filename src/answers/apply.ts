@@ -5,7 +5,7 @@
 // completed a run changes nothing.
 import { type CheckState, missingRequired } from "../check/machine.js";
 import { loadState, startRun } from "../check/runs.js";
-import type { Slot } from "../check/slots.js";
+import type { RunItem } from "../run/items.js";
 import { RunAlreadyOpen, type Store } from "../store/store.js";
 import { isSetAside, type Run, type Unit } from "../store/types.js";
 import type { AnswersPlan } from "./load.js";
@@ -18,7 +18,7 @@ export interface Applied {
   saved: number;
   /** Rectifications the file opened or revised. */
   rectifications: number;
-  missing: Slot[];
+  missing: RunItem[];
   finished: boolean;
   state: CheckState;
 }

@@ -18,20 +18,14 @@ import {
   validateDraft,
 } from "../check/fields.js";
 import { findResumable } from "../check/runs.js";
-import {
-  expandSlots,
-  mergeLeaders,
-  parseItemKey,
-  perLeaderSections,
-  type Slot,
-  splitNames,
-} from "../check/slots.js";
+import { mergeLeaders, splitNames } from "../check/slots.js";
 import { checklistOfRun } from "../check/snapshot.js";
 import type { ChecklistSet } from "../checklist/load.js";
 import type { Checklist, LoadedChecklist } from "../checklist/schema.js";
 import { type Lang, localized, t } from "../i18n/index.js";
 import { LIMITS } from "../input/limits.js";
 import { roundsOf } from "../rectify/rounds.js";
+import { parseItemKey, perLeaderSections, type RunItem, runItems } from "../run/items.js";
 import type { AnswerInput, Store } from "../store/store.js";
 import type { Rectification, Result, Run, Unit } from "../store/types.js";
 import { resolveUnitName } from "../units/resolve.js";
@@ -75,7 +69,7 @@ export interface AnswersPlan {
   loaded: LoadedChecklist | null;
   respondent: string;
   leaders: string[];
-  slots: Slot[];
+  slots: RunItem[];
   inputs: AnswerInput[];
   warnings: Diagnostic[];
 }
@@ -238,7 +232,7 @@ export function planAnswers(
     );
     return { ok: false, diagnostics: errors };
   }
-  const slots = expandSlots(checklist, leaders);
+  const slots = runItems(checklist, leaders);
   const { carried, round } = carriedOf(deps.store, storedName, checklistId, resume);
   const byKey = new Map(slots.map((s) => [s.key, s]));
   const inputs: AnswerInput[] = [];

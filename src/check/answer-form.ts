@@ -4,6 +4,7 @@
 // round is continued (its fields offered again) rather than opened twice.
 import type { Ask } from "../ask/types.js";
 import { type Lang, t } from "../i18n/index.js";
+import type { RunItem } from "../run/items.js";
 import type { AnswerInput, Store } from "../store/store.js";
 import {
   type Answer,
@@ -30,7 +31,6 @@ import {
   originLabel,
   resultLabel,
 } from "./fields.js";
-import type { Slot } from "./slots.js";
 
 export interface FormDeps {
   store: Store;
@@ -123,7 +123,7 @@ type TextField = Extract<DraftField, AnswerField>;
 /** The answer to store for `result`, asked field by field; null fields of the draft are asked. */
 export async function askAnswer(
   deps: FormDeps,
-  slot: Slot,
+  slot: RunItem,
   result: Result,
   src: FormSources,
 ): Promise<AnswerInput> {
@@ -213,7 +213,7 @@ type AskText = (
 
 async function askRectification(
   deps: FormDeps,
-  slot: Slot,
+  slot: RunItem,
   keeper: DraftKeeper,
   src: FormSources,
   draft: AnswerDraft | undefined,

@@ -1,10 +1,10 @@
 // What a stop keeps, said exactly: the answers stored, and for each answer still being typed the
 // fields already kept as a draft (a field cut off before Enter is marked so).
 import { t } from "../i18n/index.js";
+import type { RunItem } from "../run/items.js";
 import type { Store } from "../store/store.js";
 import { type AnswerDraft, DRAFT_TEXT_FIELDS, type Run } from "../store/types.js";
 import { fieldLabel, resultLabel } from "./fields.js";
-import type { Slot } from "./slots.js";
 
 /** The fields a draft holds, in the order they are asked, with the cut-off one marked. */
 export function draftFields(d: AnswerDraft): string[] {
@@ -23,8 +23,8 @@ export function draftFields(d: AnswerDraft): string[] {
 /** One line per draft: which item, the result chosen, the fields kept. */
 export function draftLines(
   drafts: readonly AnswerDraft[],
-  slots: readonly Slot[],
-  title: (s: Slot) => string,
+  slots: readonly RunItem[],
+  title: (s: RunItem) => string,
 ): string[] {
   return drafts.map((d) => {
     const slot = slots.find((s) => s.key === d.itemKey);
@@ -42,9 +42,9 @@ export function draftLines(
 export function keptMessage(
   store: Store,
   run: Run,
-  slots: readonly Slot[],
+  slots: readonly RunItem[],
   unitName: string,
-  title: (s: Slot) => string,
+  title: (s: RunItem) => string,
 ): string {
   const keys = new Set(slots.map((s) => s.key));
   const answered = store.listAnswers(run.id).filter((a) => keys.has(a.itemKey)).length;

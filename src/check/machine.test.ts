@@ -1,9 +1,10 @@
 // The check flow's state machine on its own: no prompts, no database.
 import { describe, expect, test } from "vitest";
 import type { Checklist } from "../checklist/schema.js";
+import { parseItemKey, runItems } from "../run/items.js";
 import type { Answer, Run } from "../store/types.js";
 import { canFinish, current, initialState, missingRequired, reduce, unanswered } from "./machine.js";
-import { expandSlots, parseItemKey, splitNames } from "./slots.js";
+import { splitNames } from "./slots.js";
 
 const checklist: Checklist = {
   id: "mini",
@@ -48,7 +49,7 @@ const run: Run = {
   updatedAt: "2026-11-27T00:00:00.000Z",
 };
 
-const slots = expandSlots(checklist, run.leaders);
+const slots = runItems(checklist, run.leaders);
 
 function answer(itemKey: string, result: Answer["result"] = "pass"): Answer {
   return {
@@ -84,7 +85,7 @@ describe("slots", () => {
   });
 
   test("no leaders, no per-leader slots", () => {
-    expect(expandSlots(checklist, []).map((s) => s.key)).toEqual(["a.one", "a.two", "a.opt"]);
+    expect(runItems(checklist, []).map((s) => s.key)).toEqual(["a.one", "a.two", "a.opt"]);
   });
 
   test("keys parse back into section, item and leader", () => {

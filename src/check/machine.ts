@@ -2,14 +2,14 @@
 // answered, and the moves between items. It never prompts and never writes; the driver
 // (session.ts) asks through `Ask`, commits through the store, then feeds the facts in.
 import type { Result } from "../checklist/schema.js";
+import type { RunItem } from "../run/items.js";
 import type { Answer, AnswerDraft, Rectification, Run } from "../store/types.js";
-import type { Slot } from "./slots.js";
 
 export type Mode = "item" | "review" | "paused" | "finished";
 
 export interface CheckState {
   readonly run: Run;
-  readonly slots: readonly Slot[];
+  readonly slots: readonly RunItem[];
   /** Stored answers by item key. */
   readonly answers: ReadonlyMap<string, Answer>;
   /**
@@ -55,12 +55,12 @@ export type CheckEvent =
   /** The run was marked complete in the store. */
   | { type: "finished"; run: Run };
 
-export function unanswered(state: Pick<CheckState, "slots" | "answers">): Slot[] {
+export function unanswered(state: Pick<CheckState, "slots" | "answers">): RunItem[] {
   return state.slots.filter((s) => !state.answers.has(s.key));
 }
 
 /** Required slots still without an answer: these block finishing. */
-export function missingRequired(state: Pick<CheckState, "slots" | "answers">): Slot[] {
+export function missingRequired(state: Pick<CheckState, "slots" | "answers">): RunItem[] {
   return state.slots.filter((s) => s.required && !state.answers.has(s.key));
 }
 
@@ -68,7 +68,7 @@ export function canFinish(state: CheckState): boolean {
   return state.run.status === "in-progress" && missingRequired(state).length === 0;
 }
 
-export function current(state: CheckState): Slot | undefined {
+export function current(state: CheckState): RunItem | undefined {
   return state.mode === "item" ? state.slots[state.cursor] : undefined;
 }
 
@@ -91,7 +91,7 @@ export function answeredCount(state: Pick<CheckState, "slots" | "answers">): num
  */
 export function initialState(
   run: Run,
-  slots: readonly Slot[],
+  slots: readonly RunItem[],
   answers: readonly Answer[],
   rectifications: readonly Rectification[] = [],
   more: {

@@ -1,10 +1,10 @@
 // Finding, starting and loading runs: shared by the interactive check and the answers file.
 import type { LoadedChecklist } from "../checklist/schema.js";
 import { roundsOf } from "../rectify/rounds.js";
+import { runItems } from "../run/items.js";
 import { newId, type Store } from "../store/store.js";
 import type { Run, Unit } from "../store/types.js";
 import { type CheckState, initialState } from "./machine.js";
-import { expandSlots } from "./slots.js";
 import { checklistOfRun } from "./snapshot.js";
 
 /** The unit's unfinished run of a checklist: the one `check` resumes. */
@@ -59,7 +59,7 @@ export function startRun(
 export function loadState(store: Store, run: Run): CheckState {
   const checklist = checklistOfRun(store, run);
   const ledger = store.listRectifications({ unitId: run.unitId, checklistId: run.checklistId });
-  return initialState(run, expandSlots(checklist, run.leaders), store.listAnswers(run.id), ledger, {
+  return initialState(run, runItems(checklist, run.leaders), store.listAnswers(run.id), ledger, {
     carried: ledger.filter((r) => r.status !== "closed" && r.continuedBy === null && r.runId !== run.id),
     drafts: store.listDrafts(run.id),
     rounds: roundsOf(store.listRuns({ unitId: run.unitId, checklistId: run.checklistId })),

@@ -8,6 +8,7 @@ import type { Checklist, Result } from "../checklist/schema.js";
 import { type Lang, localized, t } from "../i18n/index.js";
 import { daysOverdue } from "../rectify/overdue.js";
 import { statusKey } from "../rectify/status.js";
+import type { RunItem } from "../run/items.js";
 import type { Store } from "../store/store.js";
 import type { Answer, AnswerDraft, Rectification } from "../store/types.js";
 import type { Palette } from "../util/color.js";
@@ -23,7 +24,6 @@ import {
   reduce,
   unanswered,
 } from "./machine.js";
-import type { Slot } from "./slots.js";
 
 export interface SessionDeps {
   store: Store;
@@ -68,12 +68,12 @@ export function clip(text: string, columns: number): string {
   return out;
 }
 
-export function slotTitle(slot: Slot, lang: Lang): string {
+export function slotTitle(slot: RunItem, lang: Lang): string {
   const section = localized(slot.section.title, slot.section.title_en, lang);
   return slot.leader === null ? section : `${section} · ${slot.leader}`;
 }
 
-export function slotText(slot: Slot, lang: Lang): string {
+export function slotText(slot: RunItem, lang: Lang): string {
   return localized(slot.item.text, slot.item.text_en, lang);
 }
 
@@ -207,7 +207,7 @@ function carriedBlock(deps: SessionDeps, state: CheckState, r: Rectification): s
   return lines;
 }
 
-function itemChoices(slot: Slot, prev: Answer | undefined, draft: AnswerDraft | undefined, lang: Lang) {
+function itemChoices(slot: RunItem, prev: Answer | undefined, draft: AnswerDraft | undefined, lang: Lang) {
   const action = (value: ItemAction, name: string, more: Partial<Choice<ItemAction>> = {}) => ({
     value,
     name,
@@ -296,7 +296,7 @@ async function itemStep(deps: SessionDeps, state: CheckState): Promise<CheckStat
 async function answerItem(
   deps: SessionDeps,
   state: CheckState,
-  slot: Slot,
+  slot: RunItem,
   result: Result,
 ): Promise<CheckState> {
   const prevRect = state.rectifications.get(slot.key);
@@ -332,7 +332,7 @@ async function answerItem(
   });
 }
 
-function itemInfo(slot: Slot, c: Palette): string {
+function itemInfo(slot: RunItem, c: Palette): string {
   const none = t("check.info.none");
   const lines = [
     `${c.dim(t("check.info.basis"))}${slot.item.basis ?? none}`,
@@ -359,7 +359,7 @@ async function reviewStep(deps: SessionDeps, state: CheckState): Promise<CheckSt
     ask.say(c.yellow(t("check.review.unanswered", { count: open.length, required: missing.length })));
     const shown = open.slice(0, LIST_MAX);
     // Positions right-aligned, titles padded by display width: the texts start in one column.
-    const pos = (s: Slot) => `${s.index + 1}/${state.slots.length}`;
+    const pos = (s: RunItem) => `${s.index + 1}/${state.slots.length}`;
     const posWidth = Math.max(...shown.map((s) => pos(s).length));
     const titleWidth = Math.max(...shown.map((s) => stringWidth(slotTitle(s, lang))));
     const room = Math.max(20, (deps.columns ?? 80) - posWidth - titleWidth - 10);

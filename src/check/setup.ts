@@ -5,6 +5,7 @@ import type { ChecklistSet } from "../checklist/load.js";
 import type { Checklist, LoadedChecklist } from "../checklist/schema.js";
 import { usageError } from "../errors.js";
 import { type Lang, localized, t } from "../i18n/index.js";
+import { perLeaderSections, runItems } from "../run/items.js";
 import { RunAlreadyOpen, type Store } from "../store/store.js";
 import type { Run, Unit } from "../store/types.js";
 import type { Palette } from "../util/color.js";
@@ -12,7 +13,7 @@ import { checkLeaders, checkName } from "./fields.js";
 import { answeredCount, type CheckState } from "./machine.js";
 import { findResumable, loadState, startRun } from "./runs.js";
 import { localDateTime } from "./session.js";
-import { expandSlots, perLeaderSections, splitNames } from "./slots.js";
+import { splitNames } from "./slots.js";
 import { checklistOfRun } from "./snapshot.js";
 import { askName } from "./unit.js";
 
@@ -207,7 +208,7 @@ export async function startInteractive(
     ask.say(c.yellow(t("check.startedMeanwhile")));
     return resume(deps, opts, { unit: store.getUnit(e.open.unitId)!, run: e.open }, loaded);
   }
-  const slots = expandSlots(loaded.checklist, leaders);
+  const slots = runItems(loaded.checklist, leaders);
   if (perLeader) {
     const section = localized(perLeader.title, perLeader.title_en, lang);
     ask.say(c.dim(t("check.new.leaders", { leaders: leaders.join("、"), count: leaders.length, section })));

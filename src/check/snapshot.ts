@@ -1,24 +1,15 @@
-// A run always uses the checklist it started with: the YAML text stored under its hash,
-// even when the file on disk has changed since: its answers keep meaning what they meant.
-import { type Checklist, ChecklistSchema } from "../checklist/schema.js";
+// The checklist a run of this database started with (src/run/snapshot.ts).
+import type { Checklist } from "../checklist/schema.js";
+import { snapshotChecklist } from "../run/snapshot.js";
 import type { Store } from "../store/store.js";
 import type { ChecklistSnapshot, Run } from "../store/types.js";
-import { parseWithSchema } from "../yaml/parse.js";
-
-const cache = new Map<string, Checklist>();
 
 export function checklistOfSnapshot(snapshot: ChecklistSnapshot): Checklist {
-  const hit = cache.get(snapshot.hash);
-  if (hit) return hit;
-  const outcome = parseWithSchema(
-    { file: `snapshot:${snapshot.hash.slice(0, 12)}`, text: snapshot.content, hash: snapshot.hash },
-    ChecklistSchema,
-  );
-  // A snapshot was valid when it was stored; failing now means the file was tampered with.
+  const outcome = snapshotChecklist(snapshot);
+  // A snapshot was valid when it was stored; failing now means the database was tampered with.
   if (!outcome.ok)
     throw new Error(`stored checklist ${snapshot.checklistId} (${snapshot.hash}) no longer parses`);
-  cache.set(snapshot.hash, outcome.value);
-  return outcome.value;
+  return outcome.checklist;
 }
 
 export function checklistOfRun(store: Store, run: Run): Checklist {

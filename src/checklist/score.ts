@@ -17,6 +17,8 @@
 //   each section its own `pass` (null when the checklist sets no pass mark).
 // Scores are rounded to two decimals; grades and pass marks are decided on the rounded figure,
 // the one people see.
+
+import { itemKey, parseItemKey } from "../run/items.js";
 import type { Checklist, Grade, Result, Section } from "./schema.js";
 
 export const DEFAULT_PARTIAL = 0.5;
@@ -102,11 +104,10 @@ function credit(result: Result, rule: ScoringRule): number | undefined {
 
 /** The leaders who answered a per-leader section, when the caller does not know the run's. */
 function leadersIn(section: Section, answers: ReadonlyMap<string, Result>): string[] {
-  const prefix = `${section.id}.`;
   const out = new Set<string>();
   for (const key of answers.keys()) {
-    const at = key.indexOf("@");
-    if (at > 0 && key.startsWith(prefix)) out.add(key.slice(at + 1));
+    const parts = parseItemKey(key);
+    if (parts?.leader != null && parts.sectionId === section.id) out.add(parts.leader);
   }
   return [...out].sort();
 }
@@ -124,7 +125,7 @@ function scoreSection(
   for (const item of section.items) {
     const credits: number[] = [];
     for (const leader of slots) {
-      const result = answers.get(`${section.id}.${item.id}${leader === null ? "" : `@${leader}`}`);
+      const result = answers.get(itemKey(section.id, item.id, leader));
       counts[result ?? "unanswered"]++;
       const c = result === undefined ? undefined : credit(result, rule);
       if (c !== undefined) credits.push(c);

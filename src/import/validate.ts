@@ -9,10 +9,10 @@
 // file are never queried, and nothing is ever written to it.
 import { createHash } from "node:crypto";
 import Database from "better-sqlite3";
-import { expandSlots } from "../check/slots.js";
 import { checklistFromText } from "../checklist/load.js";
 import type { Checklist } from "../checklist/schema.js";
 import { LIMITS } from "../input/limits.js";
+import { runItems } from "../run/items.js";
 import type { Db } from "../store/db.js";
 import { migrations } from "../store/migrations.js";
 import { normalizeUnitName } from "../units/identity.js";
@@ -301,7 +301,7 @@ function deriveRounds(rows: Record<string, Row[]>): void {
   }
 }
 
-/** Slot keys a run may answer: its checklist expanded with its own leaders. */
+/** RunItem keys a run may answer: its checklist expanded with its own leaders. */
 function slotKeys(
   run: Row,
   checklists: Map<string, Checklist>,
@@ -311,7 +311,7 @@ function slotKeys(
   let keys = cache.get(key);
   if (!keys) {
     const checklist = checklists.get(run.checklist_hash as string)!;
-    keys = new Set(expandSlots(checklist, JSON.parse(run.leaders as string) as string[]).map((s) => s.key));
+    keys = new Set(runItems(checklist, JSON.parse(run.leaders as string) as string[]).map((s) => s.key));
     cache.set(key, keys);
   }
   return keys;

@@ -1,15 +1,16 @@
 // What a ledger shows, gathered from the store for one unit's run: rectification rows in
 // checklist order, every item with its answer, and the counts the county summary needs.
 // No file format here; the xlsx, csv and json writers all read these records.
-import { type Checklist, ChecklistSchema } from "../checklist/schema.js";
+import type { Checklist } from "../checklist/schema.js";
 import { userError } from "../errors.js";
 import { relapsesIn } from "../rectify/compare.js";
 import { countFollowUp, foundOn, inView, type LedgerView } from "../rectify/counts.js";
 import { daysOverdue } from "../rectify/overdue.js";
 import { roundsOf } from "../rectify/rounds.js";
+import { looseItemKey, runItems } from "../run/items.js";
+import { snapshotChecklist } from "../run/snapshot.js";
 import type { Store } from "../store/store.js";
 import type { Answer, Rectification, Run, Unit } from "../store/types.js";
-import { yamlValue } from "../yaml/parse.js";
 import type { LedgerLanguage } from "./labels.js";
 
 /** One checklist item (per leader for `per: leader` sections) in checklist order. */
@@ -113,16 +114,11 @@ export class SnapshotCache {
     if (hit) return hit;
     const snap = this.store.getSnapshot(hash);
     if (!snap) throw userError("export.snapshotMissing", { hash: hash.slice(0, 12) });
-    let checklist: Checklist;
-    try {
-      // It was valid when stored; checked again so that a damaged row names itself.
-      checklist = ChecklistSchema.parse(yamlValue(snap.content));
-    } catch (e) {
-      throw userError("export.snapshotInvalid", {
-        hash: hash.slice(0, 12),
-        message: (e as Error).message.split("\n")[0] ?? "",
-      });
-    }
+    // It was valid when stored; checked again so that a damaged row names itself.
+    const parsed = snapshotChecklist(snap);
+    if (!parsed.ok)
+      throw userError("export.snapshotInvalid", { hash: hash.slice(0, 12), message: parsed.message });
+    const { checklist } = parsed;
     const en = this.language === "en";
     const entry: IndexedChecklist = {
       checklist,
@@ -138,50 +134,32 @@ export class SnapshotCache {
   }
 }
 
-/** The items a run asks, in order: per-leader sections once per leader named for the run. */
+/** The items a run asks (src/run/items.ts), with their titles in the ledger's language. */
 export function itemSlots(
   checklist: Checklist,
   leaders: readonly string[],
   language: LedgerLanguage,
 ): ItemSlot[] {
   const en = language === "en";
-  const out: ItemSlot[] = [];
-  for (const [s, section] of checklist.sections.entries()) {
-    const sectionTitle = en && section.title_en ? section.title_en : section.title;
-    const who: (string | null)[] = section.per === "leader" && leaders.length > 0 ? [...leaders] : [null];
-    for (const leader of who) {
-      for (const [i, item] of section.items.entries()) {
-        const text = en && item.text_en ? item.text_en : item.text;
-        const base = `${section.id}.${item.id}`;
-        out.push({
-          key: leader === null ? base : `${base}@${leader}`,
-          number: `${s + 1}-${i + 1}`,
-          sectionId: section.id,
-          itemId: item.id,
-          leader,
-          section: sectionTitle,
-          item: leader === null ? text : en ? `${text} (${leader})` : `${text}（${leader}）`,
-        });
-      }
-    }
-  }
-  return out;
+  return runItems(checklist, leaders).map(({ key, number, section, item, leader }) => {
+    const text = en && item.text_en ? item.text_en : item.text;
+    return {
+      key,
+      number,
+      sectionId: section.id,
+      itemId: item.id,
+      leader,
+      section: en && section.title_en ? section.title_en : section.title,
+      item: leader === null ? text : en ? `${text} (${leader})` : `${text}（${leader}）`,
+    };
+  });
 }
 
 /** A slot for a key the checklist does not know (should not happen; shown rather than dropped). */
 function strayslot(key: string): ItemSlot {
-  const at = key.indexOf("@");
-  const base = at < 0 ? key : key.slice(0, at);
-  const dot = base.indexOf(".");
-  return {
-    key,
-    number: base,
-    sectionId: dot < 0 ? base : base.slice(0, dot),
-    itemId: dot < 0 ? "" : base.slice(dot + 1),
-    leader: at < 0 ? null : key.slice(at + 1),
-    section: dot < 0 ? base : base.slice(0, dot),
-    item: key,
-  };
+  const { sectionId, itemId, leader } = looseItemKey(key);
+  const number = itemId === "" ? sectionId : `${sectionId}.${itemId}`;
+  return { key, number, sectionId, itemId, leader, section: sectionId, item: key };
 }
 
 export function emptyCounts(): UnitCounts {

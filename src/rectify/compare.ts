@@ -5,6 +5,7 @@
 // its parent) are runs of one line of look-backs, the one whose chain starts at the same
 // checklist. Item ids do not change through `extends`, so the items both have compare as
 // usual, the child's own items show as new and the ones it removed as removed.
+import { looseItemKey } from "../run/items.js";
 import type { Store } from "../store/store.js";
 import type { Answer, Rectification, Result, Run, Unit } from "../store/types.js";
 import { type SnapshotItem, SnapshotReader } from "./snapshot.js";
@@ -138,16 +139,15 @@ export function compareItems(
     const curr = currAnswers.get(key) ?? null;
     const change = classify(prev, curr, inCurrent.has(key));
     if (change === null) continue;
-    const at = key.indexOf("@");
-    const base = at < 0 ? key : key.slice(0, at);
+    const parts = looseItemKey(key);
     out.push({
       key,
-      sectionId: item?.sectionId ?? base.slice(0, Math.max(0, base.indexOf("."))),
+      sectionId: item?.sectionId ?? parts.sectionId,
       sectionTitle: item?.sectionTitle ?? null,
       sectionTitleEn: item?.sectionTitleEn ?? null,
       text: item?.text ?? null,
       textEn: item?.textEn ?? null,
-      leader: item?.leader ?? (at < 0 ? null : key.slice(at + 1)),
+      leader: item?.leader ?? parts.leader,
       previous: prev,
       current: curr,
       change,

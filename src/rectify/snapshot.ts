@@ -1,9 +1,10 @@
 // The items a run was asked, read back from the checklist snapshot it stored: comparing two
 // runs goes by item key, so a checklist edited between them shows new and removed items.
-import { type Checklist, ChecklistSchema } from "../checklist/schema.js";
+import type { Checklist } from "../checklist/schema.js";
+import { runItems } from "../run/items.js";
+import { snapshotChecklist } from "../run/snapshot.js";
 import type { Store } from "../store/store.js";
 import type { Run } from "../store/types.js";
-import { yamlValue } from "../yaml/parse.js";
 
 export interface SnapshotItem {
   /** `section.item` or `section.item@leader` */
@@ -27,12 +28,8 @@ export class SnapshotReader {
   checklist(hash: string): Checklist | null {
     if (!this.cache.has(hash)) {
       const snap = this.store.getSnapshot(hash);
-      let value: Checklist | null = null;
-      if (snap) {
-        const parsed = ChecklistSchema.safeParse(yamlValue(snap.content));
-        value = parsed.success ? parsed.data : null;
-      }
-      this.cache.set(hash, value);
+      const parsed = snap ? snapshotChecklist(snap) : undefined;
+      this.cache.set(hash, parsed?.ok ? parsed.checklist : null);
     }
     return this.cache.get(hash) ?? null;
   }
@@ -63,26 +60,16 @@ export class SnapshotReader {
   private build(run: Run): SnapshotItem[] {
     const checklist = this.checklist(run.checklistHash);
     if (!checklist) return [];
-    const out: SnapshotItem[] = [];
-    for (const section of checklist.sections) {
-      const leaders: (string | null)[] = section.per === "leader" ? run.leaders : [null];
-      for (const leader of leaders) {
-        for (const item of section.items) {
-          const base = `${section.id}.${item.id}`;
-          out.push({
-            key: leader === null ? base : `${base}@${leader}`,
-            sectionId: section.id,
-            sectionTitle: section.title,
-            sectionTitleEn: section.title_en ?? null,
-            itemId: item.id,
-            leader,
-            text: item.text,
-            textEn: item.text_en ?? null,
-          });
-        }
-      }
-    }
-    return out;
+    return runItems(checklist, run.leaders).map(({ key, section, item, leader }) => ({
+      key,
+      sectionId: section.id,
+      sectionTitle: section.title,
+      sectionTitleEn: section.title_en ?? null,
+      itemId: item.id,
+      leader,
+      text: item.text,
+      textEn: item.text_en ?? null,
+    }));
   }
 
   /** One item of a run's checklist by key, if the snapshot has it. */

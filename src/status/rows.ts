@@ -1,11 +1,11 @@
 // One status row per run (`lookback status`): progress, results, open rectifications. Kept apart
 // from the command so that other reports (overdue, relapse) can extend the row.
 import { answeredCount, countResults, initialState, missingRequired } from "../check/machine.js";
-import { expandSlots } from "../check/slots.js";
 import { checklistOfRun } from "../check/snapshot.js";
 import type { Result } from "../checklist/schema.js";
 import type { FollowUpCounts } from "../rectify/counts.js";
 import { followUpSummary } from "../rectify/summary.js";
+import { runItems } from "../run/items.js";
 import type { Store } from "../store/store.js";
 import { isSetAside, type Run, type RunStatus, type Unit } from "../store/types.js";
 import { localToday } from "../util/dates.js";
@@ -46,7 +46,7 @@ export function statusRow(
   today: string = localToday(),
 ): StatusRow {
   const checklist = checklistOfRun(store, run);
-  const state = initialState(run, expandSlots(checklist, run.leaders), store.listAnswers(run.id));
+  const state = initialState(run, runItems(checklist, run.leaders), store.listAnswers(run.id));
   const { relapses, ...followUp } = followUpSummary(store, { runId: run.id }, today);
   return {
     runId: run.id,

@@ -38,6 +38,8 @@ export const sqliteDialect: Dialect = {
   forUpdate: "",
   // SQLITE_MAX_VARIABLE_NUMBER of the SQLite that better-sqlite3 builds (3.32 and later).
   maxParams: 32_766,
+  // One writer at a time holds the lock, so max + 1 is never taken twice.
+  nextHistorySeq: "(SELECT coalesce(max(seq), 0) + 1 FROM rectification_history)",
 };
 
 /** Prepared statements kept by text; past this many the oldest go (texts made of IN lists vary). */

@@ -1,4 +1,4 @@
-// The PostgreSQL text of each migration step in migrations.ts: postgresMigrations[n] takes a
+// The PostgreSQL text of each migration step in migrations.ts: postgresV(n + 1) takes a
 // database from version n to n + 1, exactly as the SQLite step does, with the same tables,
 // columns, keys and indexes. Differences of dialect only:
 // - every text column is COLLATE "C", so that comparisons, ORDER BY and unique indexes compare
@@ -10,12 +10,11 @@
 //   number (SQLite's single writer makes max(seq) + 1 safe there, not here);
 // - the meta table exists from the first step: it holds the identity (application, schema
 //   version) that SQLite keeps in PRAGMA application_id / user_version.
-// Never edit a step that has shipped; add a new one (to both lists).
+// Never edit a step that has shipped; add a new one (to the list in migrations.ts).
 
 const C = 'TEXT COLLATE "C"';
 
-export const postgresMigrations: readonly string[] = [
-  `
+export const postgresV1 = `
   CREATE TABLE meta (key ${C} PRIMARY KEY, value ${C} NOT NULL);
 
   CREATE TABLE units (
@@ -110,10 +109,11 @@ export const postgresMigrations: readonly string[] = [
     note               ${C}
   );
   CREATE INDEX history_rectification ON rectification_history(rectification_id, at);
-  `,
-  // 2: the same columns and indexes as SQLite's rebuilt table, added in place (PostgreSQL alters
-  // a table without copying it). The duplicate rule for older data is the same.
-  `
+  `;
+
+// 2: the same columns and indexes as SQLite's rebuilt table, added in place (PostgreSQL alters
+// a table without copying it). The duplicate rule for older data is the same.
+export const postgresV2 = `
   ALTER TABLE rectifications ADD COLUMN checklist_id ${C};
   UPDATE rectifications r SET checklist_id = coalesce((SELECT runs.checklist_id FROM runs WHERE runs.id = r.run_id), '');
   ALTER TABLE rectifications ALTER COLUMN checklist_id SET NOT NULL;
@@ -167,10 +167,11 @@ export const postgresMigrations: readonly string[] = [
     updated_at        ${C} NOT NULL,
     PRIMARY KEY (run_id, item_key)
   );
-  `,
-  // 3: identity for merging, revisions, the history's own order, one unfinished run per unit and
-  // checklist, unit comparison keys, merge bases, conflicts and unit merges (see the SQLite step).
-  `
+  `;
+
+// 3: identity for merging, revisions, the history's own order, one unfinished run per unit and
+// checklist, unit comparison keys, merge bases, conflicts and unit merges (see the SQLite step).
+export const postgresV3 = `
   INSERT INTO meta (key, value) VALUES ('db_id', replace(gen_random_uuid()::text, '-', ''));
 
   ALTER TABLE units ADD COLUMN name_key ${C};
@@ -253,5 +254,4 @@ export const postgresMigrations: readonly string[] = [
   );
   CREATE INDEX unit_merges_from ON unit_merges(from_id);
   CREATE INDEX unit_merges_key ON unit_merges(from_key);
-  `,
-];
+  `;

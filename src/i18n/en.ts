@@ -889,6 +889,10 @@ export const en = {
     "The database {file} was written by an older lookback and must be upgraded before it can be read, but it is read-only.",
   "store.readonlyOld.hint":
     "Make the file writable once (or copy it to a folder of yours and pass --db with the copy); lookback upgrades it on the next run.",
+  "store.noPostgres":
+    "This lookback cannot open PostgreSQL databases ({location}): its PostgreSQL driver is missing.",
+  "store.noPostgres.hint":
+    "Install a lookback with PostgreSQL support (npm install -g lookback@latest), or pass --db with the path of a SQLite file.",
   "check.startedMeanwhile":
     "Another check of this unit and checklist was started meanwhile (elsewhere, or in another window); continuing that one.",
   "check.field.bidiChars":
@@ -1058,7 +1062,8 @@ export const en = {
   "store.pg.unavailable": "The PostgreSQL server at {location} cannot take the connection now ({reason}).",
   "store.pg.unavailable.hint":
     "It is starting, stopping, or has no connection left (max_connections): try again in a moment.",
-  "store.pg.noSchema": "The PostgreSQL database {location} has no schema to keep lookback's tables in ({reason}).",
+  "store.pg.noSchema":
+    "The PostgreSQL database {location} has no schema to keep lookback's tables in ({reason}).",
   "store.pg.noSchema.hint":
     "Create the schema named in search_path (CREATE SCHEMA …), or leave search_path at its default.",
   "store.pg.other": "The PostgreSQL server at {location} refused the operation: {reason}",

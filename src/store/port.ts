@@ -135,7 +135,11 @@ export interface StoreReads {
   /** Runs in run order: by start time, then the order they were stored in. */
   listRuns(filter?: RunFilter): Promise<Run[]>;
   /** The unit's latest run of a checklist (run order), optionally only an unfinished one; never one set aside. */
-  latestRun(unitId: string, checklistId: string, opts?: { unfinishedOnly?: boolean }): Promise<Run | undefined>;
+  latestRun(
+    unitId: string,
+    checklistId: string,
+    opts?: { unfinishedOnly?: boolean },
+  ): Promise<Run | undefined>;
   /** The checklists that runs exist for (of one unit, when given), by id. */
   runChecklists(unitId?: string): Promise<string[]>;
 
@@ -180,7 +184,10 @@ export interface StoreWrites {
     respondent: string;
     leaders: string[];
   }): Promise<Run>;
-  updateRun(id: string, patch: { respondent?: string; leaders?: string[]; answersFileHash?: string }): Promise<Run>;
+  updateRun(
+    id: string,
+    patch: { respondent?: string; leaders?: string[]; answersFileHash?: string },
+  ): Promise<Run>;
   /** Set an unfinished run aside for run `by`: kept with its answers, never resumed. */
   supersedeRun(id: string, by: string): Promise<Run>;
   finishRun(id: string): Promise<Run>;

@@ -15,7 +15,7 @@ import {
 import { LookbackError } from "../../errors.js";
 import type { Driver } from "../driver.js";
 import { steps } from "../migrations.js";
-import { openPgDriver } from "./driver.js";
+import { openPostgresDriver } from "./driver.js";
 
 const open: Driver[] = [];
 const dbs: TestDatabase[] = [];
@@ -26,7 +26,7 @@ async function fresh(): Promise<TestDatabase> {
   return db;
 }
 async function drive(url: string, intent: "read" | "write" = "write"): Promise<Driver> {
-  const d = await openPgDriver(url, { intent });
+  const d = await openPostgresDriver(url, { intent });
   open.push(d);
   return d;
 }
@@ -349,7 +349,7 @@ describe("PostgreSQL driver: what a person is told when the machine fails", () =
   test("nothing listens: unreachable, exit 2, a hint, and never the password", async () => {
     const port = await closedPort();
     const e = await failure(() =>
-      openPgDriver(`postgres://clerk:${SECRET}@127.0.0.1:${port}/county`, { intent: "read" }),
+      openPostgresDriver(`postgres://clerk:${SECRET}@127.0.0.1:${port}/county`, { intent: "read" }),
     );
     expect(e.code).toBe("store.pg.unreachable");
     expect(e.exitCode).toBe(2);
@@ -362,7 +362,7 @@ describe("PostgreSQL driver: what a person is told when the machine fails", () =
 
   test("a URL lookback cannot read is named without its password", async () => {
     const e = await failure(() =>
-      openPgDriver(`postgres://clerk:${SECRET}@127.0.0.1:5432,127.0.0.2/x`, { intent: "read" }),
+      openPostgresDriver(`postgres://clerk:${SECRET}@127.0.0.1:5432,127.0.0.2/x`, { intent: "read" }),
     );
     expect(e.code).toBe("store.pg.setting.severalHosts");
     expect(`${e.message} ${e.hint}`).not.toContain(SECRET);
@@ -373,7 +373,7 @@ describe("PostgreSQL driver: what a person is told when the machine fails", () =
     async () => {
       const u = new URL(TEST_PG ?? "postgres://x");
       const e = await failure(() =>
-        openPgDriver(`postgres://nobody_here:${SECRET}@${u.host}/postgres`, { intent: "read" }),
+        openPostgresDriver(`postgres://nobody_here:${SECRET}@${u.host}/postgres`, { intent: "read" }),
       );
       expect(e.code).toBe("store.pg.auth");
       expect(JSON.stringify({ m: e.message, h: e.hint, s: e.stack })).not.toContain(SECRET);
@@ -384,7 +384,7 @@ describe("PostgreSQL driver: what a person is told when the machine fails", () =
     `a database that does not exist is named, with how to create it ${NO_PG ? PG_SKIP : ""}`,
     async () => {
       const e = await failure(() =>
-        openPgDriver(withDatabase(TEST_PG ?? "", "lb_absent_db"), { intent: "write" }),
+        openPostgresDriver(withDatabase(TEST_PG ?? "", "lb_absent_db"), { intent: "write" }),
       );
       expect(e.code).toBe("store.pg.noDatabase");
       expect(e.hint).toContain("createdb");
@@ -400,7 +400,7 @@ describe("PostgreSQL driver: what a person is told when the machine fails", () =
       try {
         const u = new URL(db.url);
         u.username = role;
-        const e = await failure(() => openPgDriver(u.toString(), { intent: "write" }));
+        const e = await failure(() => openPostgresDriver(u.toString(), { intent: "write" }));
         expect(e.code).toBe("store.pg.privilege");
         expect(e.message).toContain("nothing was changed");
       } finally {

@@ -46,6 +46,8 @@ export const pgDialect: Dialect = {
   forUpdate: " FOR UPDATE",
   // The protocol allows 65,535; statements stay well below it.
   maxParams: 30_000,
+  // A sequence (migrations-pg.ts): two writers at once never take the same number.
+  nextHistorySeq: "nextval('rectification_history_seq')",
 };
 
 async function loadPg(): Promise<{ pg: PgLib; Cursor: Cursor }> {
@@ -134,7 +136,7 @@ function fallsBack(e: unknown, target: PgTarget): boolean {
   return err.code === "28000" || /no encryption|SSL/i.test(message);
 }
 
-export const openPgDriver: OpenDriver = async (
+export const openPostgresDriver: OpenDriver = async (
   location: string,
   opts: DriverOpenOptions,
 ): Promise<Driver> => {

@@ -3,6 +3,7 @@
 // Without it, the PostgreSQL tests are skipped, with this reason in their title, never passed.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { afterAll } from "vitest";
 
 export const TEST_PG = process.env.LOOKBACK_TEST_PG || undefined;
 export const NO_PG = !TEST_PG;
@@ -48,5 +49,24 @@ export async function freshDatabase(prefix = "lb"): Promise<TestDatabase> {
     drop: async () => {
       await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
+  };
+}
+
+/**
+ * Fresh, empty lookback databases for one test file, cheaply: one database for the file
+ * (dropped after it), a new schema in it per call, the URL pointing there (search_path).
+ * Call at the top of the test file.
+ */
+export function schemaPerTest(): () => Promise<string> {
+  let db: Promise<TestDatabase> | undefined;
+  afterAll(async () => {
+    if (db) await (await db).drop();
+  });
+  return async () => {
+    db ??= freshDatabase();
+    const { url, name } = await db;
+    const schema = `t_${randomBytes(5).toString("hex")}`;
+    await admin(`CREATE SCHEMA ${schema}`, [], name);
+    return `${url}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
   };
 }

@@ -14,7 +14,7 @@
 import { readFileSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { describePostgres } from "../location.js";
+import { describePostgres, POSTGRES_URL } from "../location.js";
 
 export type SslMode = "disable" | "allow" | "prefer" | "require" | "verify-ca" | "verify-full";
 const SSL_MODES: readonly SslMode[] = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"];
@@ -72,7 +72,7 @@ const dec = (s: string, what: string): string => {
 
 /** The libpq keywords a postgres:// URL holds (user, password, host, port, dbname, and ?params). */
 export function parsePostgresUrl(url: string): Params {
-  const m = /^postgres(?:ql)?:\/\/(?:([^?#]*)@)?([^/?#@]*)(?:\/([^?#]*))?(?:\?([^#]*))?$/i.exec(url.trim());
+  const m = POSTGRES_URL.exec(url.trim());
   if (!m) throw new ConnectionSettingError("url", "url");
   const out: Params = new Map();
   if (m[1] !== undefined) {

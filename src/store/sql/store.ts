@@ -9,6 +9,7 @@ import type {
   ReadTx,
   RectificationChange,
   RectificationFilter,
+  RectificationQuery,
   RunFilter,
   Store,
   UnitFields,
@@ -21,6 +22,7 @@ import * as history from "./history.js";
 import * as rects from "./rectifications.js";
 import { s } from "./rows.js";
 import * as runs from "./runs.js";
+import * as sets from "./sets.js";
 import * as units from "./units.js";
 
 /** The store inside one transaction of the driver. */
@@ -83,6 +85,12 @@ export class SqlTx implements WriteTx, Sql {
   changeRectification = (id: string, change: RectificationChange) =>
     rects.changeRectification(this, id, change);
   listHistory = (rectificationId: string) => history.listHistory(this, rectificationId);
+
+  // Every page in this transaction.
+  private readonly pages: sets.PageReader = (fn) => fn(this);
+  iterateRectifications = (query?: RectificationQuery) => sets.iterateRectifications(this.pages, query);
+  runDetails = (filter?: RunFilter) => sets.runDetails(this.pages, filter);
+  unitRunCounts = () => sets.unitRunCounts(this);
 }
 
 type Reads = Omit<ReadTx, never>;
@@ -140,6 +148,12 @@ export class SqlStore implements Store {
   findRectifications = (prefix: string, limit?: number) => this.r("findRectifications", prefix, limit);
   shortIds = (ids: readonly string[]) => this.r("shortIds", ids);
   listHistory = (rectificationId: string) => this.r("listHistory", rectificationId);
+  unitRunCounts = () => this.r("unitRunCounts");
+
+  // Each page in a read transaction of its own: between pages the store is free for the loop body.
+  private readonly pages: sets.PageReader = (fn) => this.read((tx) => fn(tx as SqlTx));
+  iterateRectifications = (query?: RectificationQuery) => sets.iterateRectifications(this.pages, query);
+  runDetails = (filter?: RunFilter) => sets.runDetails(this.pages, filter);
 
   ensureUnit = (name: string, extra?: UnitFields) => this.w("ensureUnit", name, extra);
   updateUnit = (id: string, patch: UnitFields & { name?: string }) => this.w("updateUnit", id, patch);

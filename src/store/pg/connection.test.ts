@@ -52,9 +52,12 @@ describe("the URL", () => {
     expect(settingError(() => parsePostgresUrl("postgres://a:5432,b:5432/x")).reason).toBe("severalHosts");
   });
 
-  test("an unsupported setting is named", () => {
-    const e = settingError(() => resolvePgTarget("postgres://h/x?target_session_attrs=read-write", env()));
-    expect([e.reason, e.what]).toEqual(["unsupported", "target_session_attrs"]);
+  test("a setting lookback does not honour is refused by name, never ignored", () => {
+    for (const key of ["target_session_attrs", "sslcrl", "sslpassword", "keepalives"]) {
+      const e = settingError(() => resolvePgTarget(`postgres://h/x?${key}=1`, env()));
+      expect([e.reason, e.what]).toEqual(["unsupported", key]);
+    }
+    expect(resolvePgTarget("postgres://h/x?fallback_application_name=ci", env()).applicationName).toBe("ci");
   });
 });
 

@@ -60,7 +60,9 @@ function rectificationConditions(query: RectificationQuery): { where: string; pa
     statuses.length > 0 && `x.status IN (${marks(statuses.length)})`,
     query.overdueOn !== undefined &&
       "x.deadline IS NOT NULL AND x.deadline < ? AND x.status IN ('open', 'in-progress')",
-    query.ledgerOnly === true && "x.continued_by IS NULL",
+    // Not `continued_by IS NULL`: planners then pick the index of continued_by (almost every row
+    // is NULL) and sort the whole table for each page instead of walking the ledger index.
+    query.ledgerOnly === true && "coalesce(x.continued_by, '') = ''",
   ];
   const { where, params } = whereEqual(
     [

@@ -238,6 +238,7 @@ export function toRectification(r: Row): Rectification {
     continuedBy: sn(r.continued_by),
     createdAt: s(r.created_at),
     updatedAt: s(r.updated_at),
+    rev: Number(r.rev ?? 1),
   };
 }
 

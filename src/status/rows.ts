@@ -6,7 +6,7 @@ import { checklistOfRun } from "../check/snapshot.js";
 import type { Result } from "../checklist/schema.js";
 import type { FollowUpCounts } from "../rectify/counts.js";
 import { followUpSummary } from "../rectify/summary.js";
-import type { Store } from "../store/store.js";
+import type { StoreReads } from "../store/port.js";
 import { isSetAside, type Run, type RunStatus, type Unit } from "../store/types.js";
 import { localToday } from "../util/dates.js";
 
@@ -39,15 +39,15 @@ export interface StatusRow {
   updatedAt: string;
 }
 
-export function statusRow(
-  store: Store,
+export async function statusRow(
+  store: StoreReads,
   run: Run,
   unit: Pick<Unit, "id" | "name">,
   today: string = localToday(),
-): StatusRow {
-  const checklist = checklistOfRun(store, run);
-  const state = initialState(run, expandSlots(checklist, run.leaders), store.listAnswers(run.id));
-  const { relapses, ...followUp } = followUpSummary(store, { runId: run.id }, today);
+): Promise<StatusRow> {
+  const checklist = await checklistOfRun(store, run);
+  const state = initialState(run, expandSlots(checklist, run.leaders), await store.listAnswers(run.id));
+  const { relapses, ...followUp } = await followUpSummary(store, { runId: run.id }, today);
   return {
     runId: run.id,
     unit: { id: unit.id, name: unit.name },
@@ -78,14 +78,18 @@ export function statusRow(
 }
 
 /** Every run (of one unit, when given), by unit name then start time. */
-export function statusRows(store: Store, filter: { unitId?: string } = {}): StatusRow[] {
-  const units = new Map(store.listUnits().map((u) => [u.id, u]));
-  const runs = store.listRuns({ ...(filter.unitId ? { unitId: filter.unitId } : {}), includeSetAside: true });
-  return runs
-    .map((run) => statusRow(store, run, units.get(run.unitId) ?? { id: run.unitId, name: run.unitId }))
-    .sort((a, b) =>
-      a.unit.name === b.unit.name
-        ? a.startedAt.localeCompare(b.startedAt)
-        : a.unit.name.localeCompare(b.unit.name, "zh-CN"),
-    );
+export async function statusRows(store: StoreReads, filter: { unitId?: string } = {}): Promise<StatusRow[]> {
+  const units = new Map((await store.listUnits()).map((u) => [u.id, u]));
+  const runs = await store.listRuns({
+    ...(filter.unitId ? { unitId: filter.unitId } : {}),
+    includeSetAside: true,
+  });
+  const rows: StatusRow[] = [];
+  for (const run of runs)
+    rows.push(await statusRow(store, run, units.get(run.unitId) ?? { id: run.unitId, name: run.unitId }));
+  return rows.sort((a, b) =>
+    a.unit.name === b.unit.name
+      ? a.startedAt.localeCompare(b.startedAt)
+      : a.unit.name.localeCompare(b.unit.name, "zh-CN"),
+  );
 }

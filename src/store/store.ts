@@ -5,6 +5,7 @@ import type Database from "better-sqlite3";
 import type { LoadedChecklist } from "../checklist/schema.js";
 import { normalizeUnitName, unitKey } from "../units/identity.js";
 import { type Db, type OpenOptions, openDb } from "./db.js";
+import { RunAlreadyOpen } from "./port.js";
 
 type Statement = Database.Statement<unknown[], unknown>;
 
@@ -921,12 +922,8 @@ export class SqliteStore implements Store {
 /** Not an unfinished run that another replaced (see isSetAside). */
 const NOT_SET_ASIDE = "NOT (status = 'in-progress' AND superseded_by IS NOT NULL)";
 
-/** createRun found another unfinished run of the unit and checklist: the database allows one. */
-export class RunAlreadyOpen extends Error {
-  constructor(readonly open: Run) {
-    super(`run ${open.id} is already open for this unit and checklist`);
-  }
-}
+// One class for both the old synchronous store and the port (callers catch the port's).
+export { RunAlreadyOpen };
 
 /** `WHERE a AND b` from the conditions that apply (false ones left out), or nothing. */
 function whereOf(conditions: (string | false)[]): string {

@@ -11,8 +11,9 @@ import {
   importAll,
   KINDS,
 } from "../../import/index.js";
-import { openStore } from "../../store/store.js";
+import { legacyStoreOf } from "../../store/sync-port.js";
 import { type Column, renderTable, tableStyle } from "../../util/table.js";
+import { openFor } from "../policies.js";
 import type { ImportOptions } from "./index.js";
 
 /** One cell: only the non-zero parts, e.g. "+62", "~2 =60", "0". */
@@ -155,17 +156,21 @@ function renderProblems(report: ImportReport, ctx: Context): string {
 export async function run(args: string[], opts: ImportOptions, ctx: Context): Promise<number> {
   const { sources, skippedTarget } = expandSources(args, ctx.cwd, ctx.dbPath);
   for (const s of skippedTarget) ctx.stderr.write(`${ctx.err.dim(t("import.skippedTarget", { file: s }))}\n`);
-  const store = openStore(ctx.dbPath);
+  const store = await openFor(ctx, "create");
   let report: ImportReport;
   const progress = !opts.json && ctx.stderr.isTTY === true && sources.length > 1;
   try {
-    report = importAll(store, sources, (done, total, source) => {
+    // TEMPORARY: the import merge still runs over the synchronous SQLite store, until it is the
+    // port's mergeSchool.
+    const legacy = legacyStoreOf(store);
+    if (!legacy) throw new Error("import needs the SQLite store");
+    report = importAll(legacy, sources, (done, total, source) => {
       if (progress)
         ctx.stderr.write(`\r\x1b[2K${t("import.progress", { done: done + 1, total, file: source.display })}`);
     });
   } finally {
     if (progress) ctx.stderr.write("\r\x1b[2K");
-    store.close();
+    await store.close();
   }
   if (opts.json) {
     const json = {

@@ -14,7 +14,7 @@ import { type AnswersFlags, type AnswersPlan, planAnswers } from "./load.js";
 
 /** Apply a plan that must write (not one already applied). */
 async function applyPlan(store: Store, plan: AnswersPlan): Promise<Applied> {
-  const done = await applyAny(port(store), plan);
+  const done = await applyAny(await port(store), plan);
   if (done.kind !== "applied") throw new Error("the file was already applied");
   return done;
 }
@@ -22,10 +22,10 @@ async function applyPlan(store: Store, plan: AnswersPlan): Promise<Applied> {
 const set = loadChecklistSet({ checklistsDir: MINI_DIR });
 const today = localToday();
 
-function plan(text: string, opts: { store?: Store | null; flags?: AnswersFlags } = {}) {
+async function plan(text: string, opts: { store?: Store | null; flags?: AnswersFlags } = {}) {
   return planAnswers(
     { file: "answers.yaml", text, hash: sha256(text) },
-    { set, store: opts.store ? port(opts.store) : null, flags: opts.flags ?? {}, today, lang: "en" },
+    { set, store: opts.store ? await port(opts.store) : null, flags: opts.flags ?? {}, today, lang: "en" },
   );
 }
 

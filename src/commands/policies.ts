@@ -1,10 +1,13 @@
 // What every command does the same way, in one place: opening the database for what the
 // command means to do with it, finding the unit a person named, checking a --checklist
 // against the runs, and printing the same data as text or as JSON.
+
+import { existsSync } from "node:fs";
 import type { Context } from "../context.js";
 import { usageError } from "../errors.js";
 import { t } from "../i18n/index.js";
-import { openStore } from "../store/open.js";
+import { engineOf } from "../store/driver.js";
+import { describePostgres, partsOfUrl } from "../store/location.js";
 import type { Store, StoreReads } from "../store/port.js";
 import type { Unit } from "../store/types.js";
 import { resolveUnit } from "../units/resolve.js";
@@ -23,8 +26,23 @@ export { JsonList } from "../util/json-stream.js";
  */
 export type StoreUse = "read" | "update" | "create";
 
-export function openFor(ctx: Context, use: StoreUse): Promise<Store> {
-  return openStore(ctx.dbPath, { intent: use === "read" ? "read" : "write", mustExist: use !== "create" });
+export async function openFor(ctx: Context, use: StoreUse): Promise<Store> {
+  // Loaded here, not at the top: the guide uses this module and opens no database.
+  const { openStore } = await import("../store/open.js");
+  if (use === "update") {
+    // Refused before anything is created: a file that is not there, a server database without
+    // lookback's tables (reading never creates them).
+    if (engineOf(ctx.dbPath) === "sqlite") {
+      if (!existsSync(ctx.dbPath))
+        throw usageError("db.missing", { db: ctx.dbPath }, { hintKey: "db.missing.hint" });
+    } else await (await openStore(ctx.dbPath, { intent: "read" })).close();
+  }
+  return openStore(ctx.dbPath, { intent: use === "read" ? "read" : "write" });
+}
+
+/** The database as a person is shown it: the file, or the server URL without its password. */
+export function dbLabel(ctx: Context): string {
+  return engineOf(ctx.dbPath) === "postgres" ? describePostgres(partsOfUrl(ctx.dbPath)) : ctx.dbPath;
 }
 
 /** Open the database for `use`, run `fn` on it, and close it whatever happens. */

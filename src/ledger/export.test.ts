@@ -56,7 +56,7 @@ describe("exportLedgers with writes in flight", () => {
 
     const events: ProgressEvent[] = [];
     const result = await exportLedgers(
-      port(store),
+      await port(store),
       {
         units: [],
         all: true,

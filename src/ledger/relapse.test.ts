@@ -87,10 +87,16 @@ describe("relapse (反弹) in the ledger", () => {
     });
 
     const labels = DEFAULT_LABELS["zh-CN"];
-    const data = await buildLedgerData(port(store), new SnapshotCache(port(store), "zh-CN"), unit, second, {
-      today: "2026-11-27",
-      language: "zh-CN",
-    });
+    const data = await buildLedgerData(
+      await port(store),
+      new SnapshotCache(await port(store), "zh-CN"),
+      unit,
+      second,
+      {
+        today: "2026-11-27",
+        language: "zh-CN",
+      },
+    );
     const byKey = new Map(data.rows.filter((r) => r.round === 2).map((r) => [r.rectification.itemKey, r]));
     const relapsed = byKey.get("study.study-time")!;
     expect(relapsed.relapse).toEqual({ closedAt: "2026-03-05", closedBy: "督导组李组长" });

@@ -41,7 +41,7 @@ describe("compare on crafted pairs of runs", () => {
       answers: { "a.one": "pass", "a.two": "fail", "a.three": "fail" },
     });
     const unit = store.findUnitByName("莲塘一小")!;
-    const cmp = (await compareLatest(port(store), unit, "mini"))!;
+    const cmp = (await compareLatest(await port(store), unit, "mini"))!;
     expect(changes(cmp.items)).toEqual({
       "a.one": "fixed",
       "a.two": "regressed",
@@ -80,7 +80,7 @@ describe("compare on crafted pairs of runs", () => {
       answers: { "a.one": "pass", "a.four": "partial", "lead.x@王校长": "pass", "lead.x@李书记": "pass" },
       finish: false,
     });
-    const cmp = (await compareLatest(port(store), store.findUnitByName("莲塘一小")!, "mini"))!;
+    const cmp = (await compareLatest(await port(store), store.findUnitByName("莲塘一小")!, "mini"))!;
     expect(cmp.previous.checklistVersion).toBe("1.0.0");
     expect(cmp.current.checklistVersion).toBe("2.0.0");
     expect(cmp.current.status).toBe("in-progress");
@@ -105,7 +105,7 @@ describe("compare on crafted pairs of runs", () => {
     // Handed in with a.two unanswered (one unfinished run per unit and checklist at a time).
     seedRun(store, { unit: "U", loaded: mini(1), answers: { "a.one": "pass" } });
     seedRun(store, { unit: "U", loaded: mini(1), answers: { "a.one": "pass", "a.two": "fail" } });
-    const cmp = (await compareLatest(port(store), store.findUnitByName("U")!, "mini"))!;
+    const cmp = (await compareLatest(await port(store), store.findUnitByName("U")!, "mini"))!;
     expect(cmp.items.find((i) => i.key === "a.two")).toMatchObject({
       change: "new",
       inPreviousChecklist: true,
@@ -118,7 +118,7 @@ describe("compare on crafted pairs of runs", () => {
     seedRun(store, { unit: "U", loaded: mini(1), answers: { "a.one": "fail" } });
     const second = seedRun(store, { unit: "U", loaded: mini(1), answers: { "a.one": "pass" } });
     const third = seedRun(store, { unit: "U", loaded: mini(1), answers: { "a.one": "pass" } });
-    const cmp = (await compareLatest(port(store), store.findUnitByName("U")!, "mini"))!;
+    const cmp = (await compareLatest(await port(store), store.findUnitByName("U")!, "mini"))!;
     expect(cmp.previous.id).toBe(second.run.id);
     expect(cmp.current.id).toBe(third.run.id);
     expect(cmp.runCount).toBe(3);
@@ -130,11 +130,11 @@ describe("compare on crafted pairs of runs", () => {
     seedRun(store, { unit: "甲校", loaded: mini(1), answers: { "a.one": "fail" } });
     seedRun(store, { unit: "甲校", loaded: mini(2), answers: { "a.one": "pass" } });
     seedRun(store, { unit: "乙校", loaded: mini(1), answers: { "a.one": "fail" } });
-    expect(await compareLatest(port(store), store.findUnitByName("乙校")!, "mini")).toBeUndefined();
-    const all = await compareAll(port(store));
+    expect(await compareLatest(await port(store), store.findUnitByName("乙校")!, "mini")).toBeUndefined();
+    const all = await compareAll(await port(store));
     expect(all.map((c) => c.unit.name)).toEqual(["甲校"]);
-    expect(await compareAll(port(store), { unit: store.findUnitByName("乙校")! })).toEqual([]);
-    expect(await compareAll(port(store), { checklistId: "other" })).toEqual([]);
+    expect(await compareAll(await port(store), { unit: store.findUnitByName("乙校")! })).toEqual([]);
+    expect(await compareAll(await port(store), { checklistId: "other" })).toEqual([]);
   });
 });
 
@@ -155,7 +155,7 @@ describe("relapses (反弹)", () => {
       loaded: mini(1),
       answers: { "a.one": "partial", "a.two": "pass", "a.three": "fail" },
     });
-    const cmp = (await compareLatest(port(store), store.findUnitByName("莲塘一小")!, "mini"))!;
+    const cmp = (await compareLatest(await port(store), store.findUnitByName("莲塘一小")!, "mini"))!;
     expect(cmp.relapses).toEqual([
       {
         itemKey: "a.one",
@@ -191,19 +191,19 @@ describe("relapses (反弹)", () => {
     const third = seedRun(store, { unit: "U", loaded: mini(2), answers: { "a.one": "pass" } });
     seedRun(store, { unit: "V", loaded: mini(1), answers: { "a.one": "fail" } });
     const unit = store.findUnitByName("U")!;
-    const all = await relapsesFor(port(store), unit.id);
+    const all = await relapsesFor(await port(store), unit.id);
     expect(all.map((r) => [r.itemKey, r.runId])).toEqual([["a.one", second.run.id]]);
     // The latest run passes: compare shows no relapse now, but the ledger of run 2 still can.
-    expect(await relapsesIn(port(store), third.run)).toEqual([]);
-    expect((await compareLatest(port(store), unit, "mini"))!.relapses).toEqual([]);
-    expect(await relapsesFor(port(store), store.findUnitByName("V")!.id)).toEqual([]);
+    expect(await relapsesIn(await port(store), third.run)).toEqual([]);
+    expect((await compareLatest(await port(store), unit, "mini"))!.relapses).toEqual([]);
+    expect(await relapsesFor(await port(store), store.findUnitByName("V")!.id)).toEqual([]);
   });
 
   it("a rectification closed in the same run is not a relapse of itself", async () => {
     ({ store } = tempDb());
     const only = seedRun(store, { unit: "U", loaded: mini(1), answers: { "a.one": "fail" } });
     closeRect(store, only.rects.get("a.one")!.id);
-    expect(await relapsesIn(port(store), only.run)).toEqual([]);
+    expect(await relapsesIn(await port(store), only.run)).toEqual([]);
   });
 });
 
@@ -233,7 +233,7 @@ describe("followUpSummary", () => {
     // a.one: closed, then found again (a relapse: a new rectification); a.two: still failing, so
     // the second round continued the first round's rectification (deadline now 11-20) instead of
     // opening a duplicate.
-    expect(await followUpSummary(port(store), { unitId: unit.id }, "2026-11-27")).toEqual({
+    expect(await followUpSummary(await port(store), { unitId: unit.id }, "2026-11-27")).toEqual({
       total: 3,
       open: 1,
       inProgress: 1,
@@ -243,7 +243,7 @@ describe("followUpSummary", () => {
       relapses: 1,
     });
     // A round counts what it found: the rounds of a unit add up to its ledger.
-    expect(await followUpSummary(port(store), { runId: second.run.id }, "2026-11-27")).toEqual({
+    expect(await followUpSummary(await port(store), { runId: second.run.id }, "2026-11-27")).toEqual({
       total: 1,
       open: 1,
       inProgress: 0,
@@ -252,10 +252,10 @@ describe("followUpSummary", () => {
       overdue: 0,
       relapses: 1,
     });
-    expect(await followUpSummary(port(store), { runId: first.run.id }, "2026-11-27")).toMatchObject({
+    expect(await followUpSummary(await port(store), { runId: first.run.id }, "2026-11-27")).toMatchObject({
       total: 2,
       overdue: 1,
     });
-    expect((await followUpSummary(port(store), { runId: first.run.id }, "2026-11-20")).overdue).toBe(0);
+    expect((await followUpSummary(await port(store), { runId: first.run.id }, "2026-11-20")).overdue).toBe(0);
   });
 });

@@ -186,13 +186,22 @@ export async function relapsesIn(store: StoreReads, run: Run, ctx: UnitContext =
     ctx.rects ?? (await store.listRectifications({ unitId: run.unitId, status: "closed" }))
   ).filter((r) => r.status === "closed" && earlier.has(r.runId));
   if (closed.length === 0) return [];
+  return relapsesAgainst(run, closed, ctx.answers ?? (await store.listAnswers(run.id)));
+}
+
+/** The relapses of `run` against `closed`: closed rectifications of the unit's earlier runs of its checklist. */
+export function relapsesAgainst(
+  run: Run,
+  closed: readonly Rectification[],
+  runAnswers: readonly Answer[],
+): Relapse[] {
   const latestClosed = new Map<string, Rectification>();
   for (const c of closed) {
     const seen = latestClosed.get(c.itemKey);
     if (!seen || `${c.closedAt ?? ""}${c.updatedAt}` > `${seen.closedAt ?? ""}${seen.updatedAt}`)
       latestClosed.set(c.itemKey, c);
   }
-  const answers = new Map((ctx.answers ?? (await store.listAnswers(run.id))).map((a) => [a.itemKey, a]));
+  const answers = new Map(runAnswers.map((a) => [a.itemKey, a]));
   const out: Relapse[] = [];
   for (const c of latestClosed.values()) {
     const answer = answers.get(c.itemKey);

@@ -97,17 +97,30 @@ export function matches(r: Rectification, filter: ListFilter, today: string): bo
   return true;
 }
 
+/**
+ * The rectifications a list shows, late first: streamed from the store with their unit, round
+ * and short id (a fixed few queries per page of rows), the unit, checklist, statuses and
+ * lateness filtered by the database, the rest of the view here.
+ */
 export async function listRectificationViews(
   store: StoreReads,
   filter: ListFilter,
   today: string,
 ): Promise<RectificationView[]> {
-  const read = await store.listRectifications({
+  const rows = store.iterateRectifications({
     ...(filter.unitId ? { unitId: filter.unitId } : {}),
     ...(filter.checklistId !== undefined ? { checklistId: filter.checklistId } : {}),
+    ...(filter.statuses && filter.statuses.length > 0 ? { statuses: filter.statuses } : {}),
+    ...(filter.overdue ? { overdueOn: today } : {}),
+    ledgerOnly: true,
   });
-  const rects = read.filter((r) => matches(r, filter, today));
-  return (await toViews(store, rects, today)).sort(compareViews);
+  const out: RectificationView[] = [];
+  for await (const r of rows) {
+    if (!matches(r, filter, today)) continue;
+    const late = daysOverdue(r, today);
+    out.push({ ...r, overdue: late !== null, daysOverdue: late });
+  }
+  return out.sort(compareViews);
 }
 
 /** The stable JSON shape of one rectification (`rectify list --json`, `rectify show --json`). */

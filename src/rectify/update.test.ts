@@ -31,7 +31,7 @@ describe("updateRectification: one not-closed rectification per item", () => {
     }).rects.get("a.one")!;
     expect(relapse.id).not.toBe(closed.id);
     const outcome = await updateRectification(
-      port(store),
+      await port(store),
       closed.id,
       { to: "in-progress", by: "王主任", note: "复查不合格", progress: null, remark: null },
       TODAY,
@@ -54,7 +54,7 @@ describe("updateRectification: status and history in one go", () => {
       { to: "closed", by: "王主任", note: "现场核验", progress: null },
     ] as const;
     for (const s of steps) {
-      const out = await updateRectification(port(store), r.id, { ...s, remark: null }, TODAY);
+      const out = await updateRectification(await port(store), r.id, { ...s, remark: null }, TODAY);
       expect(out.ok).toBe(true);
     }
     const after = store.getRectification(r.id)!;
@@ -77,7 +77,7 @@ describe("updateRectification: status and history in one go", () => {
     ({ store } = tempDb());
     const r = seedOne(store);
     const out = await updateRectification(
-      port(store),
+      await port(store),
       r.id,
       { to: "closed", by: "王主任", note: null, progress: null, remark: null },
       TODAY,
@@ -90,8 +90,8 @@ describe("updateRectification: status and history in one go", () => {
   it("reopening a closed item clears 销号 on the item but the history keeps it", async () => {
     ({ store } = tempDb());
     const r = seedOne(store);
-    const go = (to: "done" | "closed" | "in-progress", by: string | null, note: string | null) =>
-      updateRectification(port(store!), r.id, { to, by, note, progress: null, remark: null }, TODAY);
+    const go = async (to: "done" | "closed" | "in-progress", by: string | null, note: string | null) =>
+      updateRectification(await port(store!), r.id, { to, by, note, progress: null, remark: null }, TODAY);
     await go("done", null, null);
     await go("closed", "王主任", null);
     const out = await go("in-progress", "督导组", "暗访发现问题反弹");
@@ -129,19 +129,19 @@ describe("short ids", () => {
     seedRun(store, { unit: "U", loaded: mini(1), answers });
     const ids = store.listRectifications().map((r) => r.id);
     const first = ids[0]!;
-    expect(await lookupRectification(port(store), first.slice(0, 8).toUpperCase())).toMatchObject({
+    expect(await lookupRectification(await port(store), first.slice(0, 8).toUpperCase())).toMatchObject({
       kind: "found",
       rectification: { id: first },
     });
     const shared = [...new Set(ids.map((id) => id[0]))].find(
       (c) => ids.filter((id) => id[0] === c).length > 1,
     )!;
-    const amb = await lookupRectification(port(store), shared);
+    const amb = await lookupRectification(await port(store), shared);
     expect(amb.kind).toBe("ambiguous");
     expect(amb.kind === "ambiguous" && amb.candidates.length).toBeGreaterThan(1);
-    expect((await lookupRectification(port(store), "zzzz")).kind).toBe("unknown");
-    expect((await lookupRectification(port(store), "%")).kind).toBe("unknown");
-    expect((await lookupRectification(port(store), "")).kind).toBe("unknown");
+    expect((await lookupRectification(await port(store), "zzzz")).kind).toBe("unknown");
+    expect((await lookupRectification(await port(store), "%")).kind).toBe("unknown");
+    expect((await lookupRectification(await port(store), "")).kind).toBe("unknown");
   });
 });
 
@@ -159,7 +159,7 @@ describe("the interactive walk (scripted)", () => {
       },
     });
     store.changeRectification(rects.get("a.two")!.id, { toStatus: "done", by: null, note: null });
-    const queue = walkQueue(await listRectificationViews(port(store), {}, TODAY));
+    const queue = walkQueue(await listRectificationViews(await port(store), {}, TODAY));
     expect(queue.map((v) => v.itemKey)).toEqual(["a.one", "a.three", "a.four", "a.two"]);
     const ask = new ScriptedAsk([
       // a.one (late): started, by 张三, no note
@@ -179,7 +179,7 @@ describe("the interactive walk (scripted)", () => {
       "现场核验",
     ]);
     const result = await walkRectifications(queue, {
-      store: port(store),
+      store: await port(store),
       ask,
       today: TODAY,
       card: (v, pos) => `${pos.index}/${pos.total} ${v.itemKey}`,
@@ -211,11 +211,11 @@ describe("the interactive walk (scripted)", () => {
       answers: { "a.one": "fail", "a.two": "fail" },
     });
     store.changeRectification(rects.get("a.one")!.id, { toStatus: "in-progress", by: null, note: null });
-    const queue = walkQueue(await listRectificationViews(port(store), {}, TODAY));
+    const queue = walkQueue(await listRectificationViews(await port(store), {}, TODAY));
     // An empty reason is refused and asked again.
     const ask = new ScriptedAsk(["open", "", "", "误操作，尚未开始", "quit"]);
     const result = await walkRectifications(queue, {
-      store: port(store),
+      store: await port(store),
       ask,
       today: TODAY,
       card: (v) => v.itemKey,

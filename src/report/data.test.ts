@@ -37,12 +37,18 @@ afterAll(() => {
 describe("the briefing's numbers", () => {
   it("are the unit's ledger's: the same rows and counts the export writes", async () => {
     const unit = store.findUnitByName(UNIT_A)!;
-    const b = await gatherUnitBriefing(port(store), unit, opts, front);
+    const b = await gatherUnitBriefing(await port(store), unit, opts, front);
     const run = store.latestRun(unit.id, "self-check")!;
-    const ledger = await buildLedgerData(port(store), new SnapshotCache(port(store), "zh-CN"), unit, run, {
-      today: TODAY,
-      language: "zh-CN",
-    });
+    const ledger = await buildLedgerData(
+      await port(store),
+      new SnapshotCache(await port(store), "zh-CN"),
+      unit,
+      run,
+      {
+        today: TODAY,
+        language: "zh-CN",
+      },
+    );
     expect(b?.rectifications).toMatchObject({
       total: ledger.counts.rectifications,
       open: ledger.counts.open,
@@ -64,11 +70,11 @@ describe("the briefing's numbers", () => {
 
   it("has no briefing for a unit that has not started", async () => {
     const unit = store.findUnitByName("向塘镇中心小学")!;
-    expect(await gatherUnitBriefing(port(store), unit, opts, front)).toBeNull();
+    expect(await gatherUnitBriefing(await port(store), unit, opts, front)).toBeNull();
   });
 
   it("counts every unit of the roster for the county, the self-check's sections only", async () => {
-    const b = await gatherCountyBriefing(port(store), null, { ...opts, overdueLimit: 1 }, front);
+    const b = await gatherCountyBriefing(await port(store), null, { ...opts, overdueLimit: 1 }, front);
     expect(b.units).toEqual({ total: 4, complete: 2, inProgress: 1, notStarted: 1 });
     expect(b.notStarted).toEqual([{ name: "向塘镇中心小学", township: "向塘镇" }]);
     // Unit C has run only the inspection checklist: its row and its rectification count,
@@ -88,7 +94,7 @@ describe("the briefing's numbers", () => {
   });
 
   it("limits a township's briefing to its units", async () => {
-    const b = await gatherCountyBriefing(port(store), "莲塘镇", { ...opts, overdueLimit: 10 }, front);
+    const b = await gatherCountyBriefing(await port(store), "莲塘镇", { ...opts, overdueLimit: 10 }, front);
     expect(b.unitRows.map((u) => u.name)).toEqual([UNIT_A]);
     expect(b.unitRows.map((u) => u.name)).not.toContain(UNIT_B);
   });

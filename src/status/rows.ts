@@ -3,11 +3,12 @@
 import { answeredCount, countResults, initialState, missingRequired } from "../check/machine.js";
 import { expandSlots } from "../check/slots.js";
 import { checklistOfRun } from "../check/snapshot.js";
-import type { Result } from "../checklist/schema.js";
-import type { FollowUpCounts } from "../rectify/counts.js";
+import type { Checklist, Result } from "../checklist/schema.js";
+import { relapsesAgainst } from "../rectify/compare.js";
+import { countFollowUp, type FollowUpCounts } from "../rectify/counts.js";
 import { followUpSummary } from "../rectify/summary.js";
 import type { StoreReads } from "../store/port.js";
-import { isSetAside, type Run, type RunStatus, type Unit } from "../store/types.js";
+import { type Answer, isSetAside, type Run, type RunStatus, type Unit } from "../store/types.js";
 import { localToday } from "../util/dates.js";
 
 export interface StatusRow {
@@ -46,8 +47,20 @@ export async function statusRow(
   today: string = localToday(),
 ): Promise<StatusRow> {
   const checklist = await checklistOfRun(store, run);
-  const state = initialState(run, expandSlots(checklist, run.leaders), await store.listAnswers(run.id));
+  const answers = await store.listAnswers(run.id);
   const { relapses, ...followUp } = await followUpSummary(store, { runId: run.id }, today);
+  return rowOf(checklist, run, unit, answers, followUp, relapses);
+}
+
+function rowOf(
+  checklist: Checklist,
+  run: Run,
+  unit: Pick<Unit, "id" | "name">,
+  answers: readonly Answer[],
+  followUp: FollowUpCounts,
+  relapses: number,
+): StatusRow {
+  const state = initialState(run, expandSlots(checklist, run.leaders), [...answers]);
   return {
     runId: run.id,
     unit: { id: unit.id, name: unit.name },
@@ -77,16 +90,27 @@ export async function statusRow(
   };
 }
 
-/** Every run (of one unit, when given), by unit name then start time. */
-export async function statusRows(store: StoreReads, filter: { unitId?: string } = {}): Promise<StatusRow[]> {
-  const units = new Map((await store.listUnits()).map((u) => [u.id, u]));
-  const runs = await store.listRuns({
+/**
+ * Every run (of one unit, when given), by unit name then start time: the runs streamed with
+ * their answers, rectifications and the unit's closed ones of earlier rounds (a fixed few
+ * queries per page of runs, whatever the database holds), checklists parsed once per version.
+ */
+export async function statusRows(
+  store: StoreReads,
+  filter: { unitId?: string } = {},
+  today: string = localToday(),
+): Promise<StatusRow[]> {
+  const rows: StatusRow[] = [];
+  const runs = store.runDetails({
     ...(filter.unitId ? { unitId: filter.unitId } : {}),
     includeSetAside: true,
   });
-  const rows: StatusRow[] = [];
-  for (const run of runs)
-    rows.push(await statusRow(store, run, units.get(run.unitId) ?? { id: run.unitId, name: run.unitId }));
+  for await (const d of runs) {
+    const checklist = await checklistOfRun(store, d.run);
+    // A run set aside has no earlier rounds to relapse from.
+    const relapses = isSetAside(d.run) ? 0 : relapsesAgainst(d.run, d.closedEarlier, d.answers).length;
+    rows.push(rowOf(checklist, d.run, d.unit, d.answers, countFollowUp(d.rectifications, today), relapses));
+  }
   return rows.sort((a, b) =>
     a.unit.name === b.unit.name
       ? a.startedAt.localeCompare(b.startedAt)

@@ -1,32 +1,49 @@
-// The one way to a database: `openStore(location, { intent })`. The location is `--db` /
-// LOOKBACK_DB: a postgres:// URL, or a SQLite file. The one rule for a database that does not
-// exist: a command that only reads, or changes records that must exist, refuses it (exit 2,
-// naming it), never creating an empty database just to say it is empty; one that records new
-// things creates it. (src/commands/policies.ts says which command is which.)
+// Opening the store: the one place that turns a location (--db, LOOKBACK_DB) into a Store, and
+// the one policy for a database that does not exist. A postgres:// or postgresql:// URL is a
+// PostgreSQL server (its driver, and the pg library under it, are loaded only then); anything
+// else is a SQLite file.
 import { existsSync } from "node:fs";
-import { usageError } from "../errors.js";
-import { engineOf } from "./driver.js";
+import { LookbackError, usageError } from "../errors.js";
+import { t } from "../i18n/index.js";
+import { type DriverOpenOptions, engineOf, type OpenDriver } from "./driver.js";
+import { describePostgres, partsOfUrl } from "./location.js";
 import type { Store } from "./port.js";
-import { SqliteStore } from "./store.js";
-import { syncPortStore } from "./sync-port.js";
+import { SqlStore } from "./sql/store.js";
+import { openSqliteDriver } from "./sqlite/driver.js";
+import { openStore as openSqliteStore, type Store as SyncStore } from "./store.js";
 
-export interface StoreOpenOptions {
-  /**
-   * "read": the command only reads; a database it may not write (a read-only share) is still
-   * read. "write": refused at once when it cannot be written, before any prompt.
-   */
-  intent: "read" | "write";
-  /** Refuse a missing database even when writing (a command that changes records that must exist). */
-  mustExist?: boolean;
+/**
+ * The store at `location`. intent "read": a database that does not exist is refused
+ * (db.missing, exit 2) and never created, one that cannot be written is read; intent "write":
+ * created when missing, and migrated to this version. Identity is checked first: a foreign or
+ * newer database is refused untouched.
+ */
+export async function openStore(location: string, opts: DriverOpenOptions): Promise<Store> {
+  const open = engineOf(location) === "postgres" ? await postgresDriver(location) : openSqliteDriver;
+  return new SqlStore(await open(location, opts));
 }
 
-export async function openStore(location: string, opts: StoreOpenOptions): Promise<Store> {
-  if (engineOf(location) === "postgres") {
-    // The PostgreSQL driver (src/store/pg/) is wired here with the shared SQL store.
-    throw usageError("store.engineUnavailable", { db: location });
+/** The PostgreSQL driver, loaded on first use (pg costs start-up time SQLite users need not pay). */
+async function postgresDriver(location: string): Promise<OpenDriver> {
+  try {
+    return (await import("./pg/driver.js")).openPostgresDriver;
+  } catch (e) {
+    // An installation without the pg library: say so, never show the URL's password.
+    if ((e as { code?: string }).code !== "ERR_MODULE_NOT_FOUND") throw e;
+    const shown = describePostgres(partsOfUrl(location));
+    throw new LookbackError("store.noPostgres", t("store.noPostgres", { location: shown }), {
+      exitCode: 2,
+      hint: t("store.noPostgres.hint"),
+      cause: e,
+    });
   }
-  if ((opts.intent === "read" || opts.mustExist) && !existsSync(location)) {
-    throw usageError("db.missing", { db: location }, { hintKey: "db.missing.hint" });
-  }
-  return syncPortStore(new SqliteStore(location, { intent: opts.intent }));
+}
+
+/**
+ * The synchronous store of today, for callers not yet on the port. `intent: "read"`: a
+ * database that cannot be written (a read-only share) is still read.
+ */
+export function openExistingStore(dbPath: string, intent: "read" | "write" = "write"): SyncStore {
+  if (!existsSync(dbPath)) throw usageError("db.missing", { db: dbPath }, { hintKey: "db.missing.hint" });
+  return openSqliteStore(dbPath, { intent });
 }

@@ -13,7 +13,8 @@ import { decodeText, parseCsv } from "./csv.js";
 import { readRoster } from "./read.js";
 import { parseRoster, type RosterParse } from "./roster.js";
 
-const applyIn = (s: Store, plan: readonly PlannedUnit[]) => port(s).write((tx) => applyPlan(tx, plan));
+const applyIn = async (s: Store, plan: readonly PlannedUnit[]) =>
+  (await port(s)).write((tx) => applyPlan(tx, plan));
 
 const fixtures = path.resolve(import.meta.dirname, "../../test/fixtures/units");
 let dir: string;
@@ -179,7 +180,7 @@ describe("applying a roster", () => {
         ["莲塘二小", "3601210002", "莲塘镇", "小学"],
       ]),
     );
-    const { plan, errors } = await planRoster(port(store), rows, headings);
+    const { plan, errors } = await planRoster(await port(store), rows, headings);
     expect(errors).toEqual([]);
     const r = await applyIn(store, plan);
     expect(r).toMatchObject({ added: 1, updated: 1, unchanged: 0 });
@@ -190,7 +191,7 @@ describe("applying a roster", () => {
     });
 
     // Again: nothing changes. Then a renamed unit is found by its code.
-    const again = await applyIn(store, (await planRoster(port(store), rows, headings)).plan);
+    const again = await applyIn(store, (await planRoster(await port(store), rows, headings)).plan);
     expect(again).toMatchObject({ added: 0, updated: 0, unchanged: 2 });
     const renamed = rowsOf(
       parseRoster([
@@ -198,13 +199,13 @@ describe("applying a roster", () => {
         ["南昌县莲塘第一小学", "3601210001"],
       ]),
     );
-    await applyIn(store, (await planRoster(port(store), renamed, headings)).plan);
+    await applyIn(store, (await planRoster(await port(store), renamed, headings)).plan);
     expect(store.getUnit(school.unit.id)?.name).toBe("南昌县莲塘第一小学");
     expect(store.getUnit(school.unit.id)?.township).toBe("莲塘镇");
 
     // Coverage: the roster unit without a run is 未开展.
-    expect((await unitsWithoutRuns(port(store))).map((u) => u.name)).toEqual(["莲塘二小"]);
-    expect((await rosterCoverage(port(store))).map((c) => [c.unit.name, c.runs, c.hasRun])).toEqual([
+    expect((await unitsWithoutRuns(await port(store))).map((u) => u.name)).toEqual(["莲塘二小"]);
+    expect((await rosterCoverage(await port(store))).map((c) => [c.unit.name, c.runs, c.hasRun])).toEqual([
       ["莲塘二小", 0, false],
       ["南昌县莲塘第一小学", 1, true],
     ]);
@@ -221,7 +222,7 @@ describe("applying a roster", () => {
         ["莲塘一小", ""],
       ]),
     );
-    const { errors } = await planRoster(port(store), rows, headings);
+    const { errors } = await planRoster(await port(store), rows, headings);
     expect(errors.map((e) => [e.row, e.code])).toEqual([
       [3, "nameTaken"],
       [4, "sameUnit"],

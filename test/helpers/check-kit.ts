@@ -54,7 +54,7 @@ export async function session(
   lang: Lang = "en",
 ): Promise<SessionOutcome> {
   const sync = kit.open();
-  const store = port(sync);
+  const store = await port(sync);
   const ask = new ScriptedAsk(steps);
   try {
     const style = palette(false);

@@ -23,7 +23,15 @@ import type { HistoryEntry, RectificationStatus, Run } from "../../store/types.j
 import { localToday } from "../../util/dates.js";
 import { type Cell, type Column, renderFields, renderTable, tableStyle } from "../../util/table.js";
 import { paragraph } from "../../util/width.js";
-import { openFor, requireRunChecklist, requireUnit, withStore } from "../policies.js";
+import {
+  dbLabel,
+  JsonList,
+  openFor,
+  requireRunChecklist,
+  requireUnit,
+  withStore,
+  writeJsonDocument,
+} from "../policies.js";
 import type { ListOptions, ShowOptions, UpdateOptions, WalkOptions } from "./index.js";
 
 function parseStatuses(raw: string): RectificationStatus[] {
@@ -132,13 +140,16 @@ export async function runList(opts: ListOptions, ctx: Context): Promise<number> 
     listRectificationViews(store, await parseFilter(store, opts), today),
   );
   if (opts.json) {
-    ctx.stdout.write(
-      `${JSON.stringify({ today, count: views.length, rectifications: views.map(viewJson) }, null, 2)}\n`,
+    const rectifications = new JsonList(
+      (function* () {
+        for (const v of views) yield viewJson(v);
+      })(),
     );
+    await writeJsonDocument(ctx, { today, count: views.length, rectifications });
     return 0;
   }
   if (views.length === 0) {
-    ctx.stdout.write(`${paragraph(t("rectify.none", { db: ctx.dbPath }), ctx.width)}\n`);
+    ctx.stdout.write(`${paragraph(t("rectify.none", { db: dbLabel(ctx) }), ctx.width)}\n`);
     return 0;
   }
   ctx.stdout.write(renderList(views, ctx));
@@ -356,7 +367,7 @@ export async function runWalk(opts: WalkOptions, ctx: Context): Promise<number> 
     if (unitId) filter.unitId = unitId;
     const queue = walkQueue(await listRectificationViews(store, filter, today));
     if (queue.length === 0) {
-      ctx.stdout.write(`${paragraph(t("rectify.walk.nothing", { db: ctx.dbPath }), ctx.width)}\n`);
+      ctx.stdout.write(`${paragraph(t("rectify.walk.nothing", { db: dbLabel(ctx) }), ctx.width)}\n`);
       return 0;
     }
     if (!ctx.interactive) {

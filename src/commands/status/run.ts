@@ -7,7 +7,7 @@ import type { Unit } from "../../store/types.js";
 import { unitsWithoutRuns } from "../../units/coverage.js";
 import { type Cell, type Column, renderTable, tableStyle } from "../../util/table.js";
 import { paragraph } from "../../util/width.js";
-import { requireUnit, withStore } from "../policies.js";
+import { dbLabel, JsonList, requireUnit, withStore, writeJsonDocument } from "../policies.js";
 import type { StatusOptions } from "./index.js";
 
 /**
@@ -93,9 +93,9 @@ export async function run(opts: StatusOptions, ctx: Context): Promise<number> {
       township,
       type,
     }));
-    ctx.stdout.write(`${JSON.stringify({ runs: rows, notStarted: missing }, null, 2)}\n`);
+    await writeJsonDocument(ctx, { runs: new JsonList(rows), notStarted: new JsonList(missing) });
   } else if (rows.length === 0 && notStarted.length === 0) {
-    const text = `${t("status.noRuns", { db: ctx.dbPath })}\n${t("status.noRuns.hint")}`;
+    const text = `${t("status.noRuns", { db: dbLabel(ctx) })}\n${t("status.noRuns.hint")}`;
     ctx.stdout.write(`${paragraph(text, ctx.width)}\n`);
   } else {
     ctx.stdout.write(renderStatusTable(rows, ctx, notStarted));

@@ -10,7 +10,7 @@ import { readRoster } from "../../units/read.js";
 import type { RosterError, RosterRow } from "../../units/roster.js";
 import { type Cell, type Column, renderTable, tableStyle } from "../../util/table.js";
 import { paragraph } from "../../util/width.js";
-import { requireUnit, withStore } from "../policies.js";
+import { dbLabel, JsonList, requireUnit, withStore, writeJsonDocument } from "../policies.js";
 import type { AddOptions, ImportRosterOptions, JsonOptions } from "./index.js";
 
 function errorLine(e: RosterError): string {
@@ -39,11 +39,11 @@ export async function list(opts: JsonOptions, ctx: Context): Promise<number> {
       completeRuns: c.completeRuns,
       hasRun: c.hasRun,
     }));
-    ctx.stdout.write(`${JSON.stringify({ units, total: units.length, withoutRuns: missing }, null, 2)}\n`);
+    await writeJsonDocument(ctx, { units: new JsonList(units), total: units.length, withoutRuns: missing });
     return 0;
   }
   if (coverage.length === 0) {
-    ctx.stdout.write(`${paragraph(t("units.none", { db: ctx.dbPath }), ctx.width)}\n`);
+    ctx.stdout.write(`${paragraph(t("units.none", { db: dbLabel(ctx) }), ctx.width)}\n`);
     return 0;
   }
   const columns: Column[] = [

@@ -1,7 +1,9 @@
 // What every command receives: where to write, in which language, with which colours,
-// and the global options (§6). Tests build one with captured streams.
+// and the global options (--db, --checklists, --lang, --no-color). Tests build one with
+// captured streams.
 import path from "node:path";
 import type { Lang } from "./i18n/index.js";
+import { isPostgresUrl } from "./store/location.js";
 import { colorEnabled, type Palette, palette } from "./util/color.js";
 
 export interface OutStream {
@@ -10,10 +12,11 @@ export interface OutStream {
   columns?: number;
 }
 
-export interface GlobalOptions {
+/** What the context is made from: the global options (declared in src/commands/index.ts). */
+export interface ContextOptions {
   db?: string;
   checklists?: string;
-  lang?: string;
+  /** False with --no-color. */
   color?: boolean;
 }
 
@@ -29,7 +32,10 @@ export interface Context {
   err: Palette;
   /** Display columns that output should fit in: the terminal's, else $COLUMNS, else 80. */
   width: number;
-  /** Absolute path of the SQLite file: --db, else LOOKBACK_DB, else ./lookback.db. */
+  /**
+   * --db, else LOOKBACK_DB, else ./lookback.db: the absolute path of the SQLite file, or a
+   * postgres:// URL as given (shown to people only through dbLabel in commands/policies.ts).
+   */
   dbPath: string;
   checklistsDir?: string;
 }
@@ -46,12 +52,14 @@ export function outputWidth(stream: OutStream, env: NodeJS.ProcessEnv): number {
 }
 
 export function makeContext(
-  opts: GlobalOptions,
+  opts: ContextOptions,
   lang: Lang,
   io: { stdout: OutStream; stderr: OutStream; stdinIsTTY: boolean; env: NodeJS.ProcessEnv; cwd: string },
 ): Context {
   const noColor = opts.color === false;
-  const dbPath = path.resolve(io.cwd, opts.db ?? (io.env.LOOKBACK_DB || "lookback.db"));
+  const db = opts.db ?? (io.env.LOOKBACK_DB || "lookback.db");
+  // A server URL is passed on as given; a file is made absolute.
+  const dbPath = isPostgresUrl(db) ? db.trim() : path.resolve(io.cwd, db);
   return {
     lang,
     cwd: io.cwd,

@@ -109,7 +109,7 @@ describe("export --all (xlsx)", () => {
     );
   });
 
-  it("lays out sheet 整改台账 as §9 says", async () => {
+  it("lays out sheet 整改台账 as the default template says", async () => {
     const wb = await read(ledgerFile(out, UNIT_A));
     expect(wb.worksheets.map((w) => w.name)).toEqual(["整改台账", "自查明细"]);
     const ws = wb.getWorksheet("整改台账")!;

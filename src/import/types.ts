@@ -86,6 +86,29 @@ export type FileResult =
     }
   | { file: string; ok: false; reason: FailureReason; detail: string; invalid?: InvalidAt };
 
+/** What merging one school's file into the store did (the port's mergeSchool). */
+export type SchoolMerge =
+  | {
+      ok: true;
+      counts: KindCounts;
+      conflicts: UnitConflict[];
+      mergeConflicts: MergeConflict[];
+      stale: number;
+      warnings: ImportWarning[];
+    }
+  /** Refused by the database's own rules; nothing of the file was kept. */
+  | { ok: false; reason: "open-twice" | "failed"; detail: string };
+
+export interface SchoolMergeOptions {
+  /** The file as the user named it: recorded with each merge conflict. */
+  file: string;
+  /**
+   * Every unit name of the target, for the near-name warning; the merge adds the units it adds.
+   * Built once per import (NearIndex over unitNames()), dropped when a file is rolled back.
+   */
+  names: { near(name: string): string[]; add(name: string, key?: string): void };
+}
+
 export function emptyCounts(): KindCounts {
   const zero = (): Counts => ({ added: 0, updated: 0, unchanged: 0, removed: 0 });
   return {

@@ -19,6 +19,8 @@
 //   checklist, one rectification not closed per unit and item, a status change against the
 //   version it was read at) come out as the typed errors below, whatever the engine.
 import type { LoadedChecklist } from "../checklist/schema.js";
+import type { SchoolMerge, SchoolMergeOptions } from "../import/types.js";
+import type { SourceData } from "../import/validate.js";
 import type { Engine } from "./driver.js";
 import type {
   Answer,
@@ -135,7 +137,11 @@ export interface StoreReads {
   /** Runs in run order: by start time, then the order they were stored in. */
   listRuns(filter?: RunFilter): Promise<Run[]>;
   /** The unit's latest run of a checklist (run order), optionally only an unfinished one; never one set aside. */
-  latestRun(unitId: string, checklistId: string, opts?: { unfinishedOnly?: boolean }): Promise<Run | undefined>;
+  latestRun(
+    unitId: string,
+    checklistId: string,
+    opts?: { unfinishedOnly?: boolean },
+  ): Promise<Run | undefined>;
   /** The checklists that runs exist for (of one unit, when given), by id. */
   runChecklists(unitId?: string): Promise<string[]>;
 
@@ -180,7 +186,10 @@ export interface StoreWrites {
     respondent: string;
     leaders: string[];
   }): Promise<Run>;
-  updateRun(id: string, patch: { respondent?: string; leaders?: string[]; answersFileHash?: string }): Promise<Run>;
+  updateRun(
+    id: string,
+    patch: { respondent?: string; leaders?: string[]; answersFileHash?: string },
+  ): Promise<Run>;
   /** Set an unfinished run aside for run `by`: kept with its answers, never resumed. */
   supersedeRun(id: string, by: string): Promise<Run>;
   finishRun(id: string): Promise<Run>;
@@ -200,6 +209,17 @@ export interface StoreWrites {
    * (RectificationChanged) when the rectification changed since it was read.
    */
   changeRectification(id: string, change: RectificationChange): Promise<Rectification>;
+
+  /**
+   * Merge one school's database (import), already read and validated by src/import, into this
+   * one, in a savepoint of its own: records matched by identity, each decided against what was
+   * last taken from that sender (merge bases), a record both sides changed kept as it is here and
+   * logged with both versions, history numbered here in the order it arrives. A file the
+   * database refuses (a second not-closed rectification of an item, an id taken by another
+   * record) comes back `ok: false` with nothing of it kept; a failure of the machine is thrown.
+   * Costs a fixed number of statements per file (batched), not one per row.
+   */
+  mergeSchool(data: SourceData, opts: SchoolMergeOptions): Promise<SchoolMerge>;
 }
 
 export interface ReadTx extends StoreReads {}

@@ -64,6 +64,13 @@ export interface Dialect {
   readonly forUpdate: string;
   /** Bound parameters one statement may take (for batched `IN (…)` lists and multi-row INSERTs). */
   readonly maxParams: number;
+  /**
+   * The value of rectification_history.seq for one row being inserted (the order history is
+   * written in here, never a clock's): on SQLite `(SELECT coalesce(max(seq), 0) + 1 FROM
+   * rectification_history)`, safe under its one writer; on PostgreSQL
+   * `nextval('rectification_history_seq')`, so two writers at once never take the same number.
+   */
+  readonly nextHistorySeq: string;
 }
 
 /** A broken constraint, as both engines report it. */

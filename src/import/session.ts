@@ -18,6 +18,7 @@ export { sameFile } from "./source.js";
 /** Temporary folders of imports that were killed: a full copy of a school's file may be in one. */
 const SCRATCH_PREFIX = "lookback-import-";
 const SCRATCH_PATTERN = /^lookback-import-([0-9a-f]{6})-(\d+)-/;
+let staleRemoved = false;
 
 /** A refused file's result, naming where it is wrong. */
 function invalid(display: string, e: InvalidSource): FileResult {
@@ -48,7 +49,9 @@ export class ImportSession {
   private seq = 0;
 
   constructor(private readonly store: Store) {
-    removeStale(os.tmpdir(), SCRATCH_PATTERN);
+    // Once per process: an import command is one.
+    if (!staleRemoved) removeStale(os.tmpdir(), SCRATCH_PATTERN);
+    staleRemoved = true;
   }
 
   private scratch(): string {

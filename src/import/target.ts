@@ -296,12 +296,11 @@ export async function unlinkMissing(tx: DriverTx, dialect: Dialect, runIds: stri
 
 // --- merge bases and the conflict log ------------------------------------------------------
 
-/** What was last taken from `source`, by `table:localId`. */
+/** What was last taken from `source`, by `table:localId` (a few per record of the sender's file). */
 export async function basesOf(tx: DriverTx, source: string): Promise<Map<string, Base>> {
   const out = new Map<string, Base>();
-  for await (const r of tx.iterate("SELECT tbl, record_id, rev, content FROM merge_base WHERE source = ?", [
-    source,
-  ])) {
+  const rows = await tx.all("SELECT tbl, record_id, rev, content FROM merge_base WHERE source = ?", [source]);
+  for (const r of rows) {
     out.set(`${r.tbl}:${r.record_id}`, {
       rev: Number(r.rev),
       groups: r.content === null ? null : (JSON.parse(r.content as string) as Record<string, string>),

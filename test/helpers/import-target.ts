@@ -1,7 +1,7 @@
 // The bureau's database that import tests merge school files into, made by a factory so that
 // the same tests run against every engine: SQLite here; the PostgreSQL conformance helper adds
 // a factory that makes a fresh database on LOOKBACK_TEST_PG (see `importTargets`).
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -21,14 +21,22 @@ export interface ImportTarget {
   dispose(): Promise<void>;
 }
 
+/** A bureau database frozen (closed) for copies to be made of it, cheaply and many times. */
+export interface TargetTemplate {
+  readonly location: string;
+  dispose(): Promise<void>;
+}
+
 export interface TargetFactory {
   readonly engine: Engine;
   /** Why this engine cannot be tried here (its tests are then skipped with this), or false. */
   readonly skip: string | false;
   /** A new, empty bureau database, opened for writing. */
   create(): Promise<ImportTarget>;
-  /** A new bureau database holding what `template` holds (a copy; the template is kept). */
-  copy(template: ImportTarget): Promise<ImportTarget>;
+  /** Close `target` and keep what it holds as a template. */
+  freeze(target: ImportTarget): Promise<TargetTemplate>;
+  /** A new bureau database holding what `template` holds, opened for writing. */
+  copy(template: TargetTemplate): Promise<ImportTarget>;
 }
 
 /** Every table import writes, each with the key that orders its dump. */
@@ -51,9 +59,17 @@ function dumpSqlite(file: string): Record<string, unknown[]> {
   }
 }
 
-/** SQLite files in a folder of their own, removed with the last target. */
+/** SQLite files in a folder of the factory's (removed with the process's temporary files). */
 export function sqliteTargets(): TargetFactory {
+  let folder: string | undefined;
   let n = 0;
+  const fresh = () => {
+    folder ??= mkdtempSync(path.join(existsSync("/dev/shm") ? "/dev/shm" : os.tmpdir(), "lookback-target-"));
+    return path.join(folder, `county-${n++}.db`);
+  };
+  const remove = (file: string) => {
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(`${file}${suffix}`, { force: true });
+  };
   const open = async (file: string): Promise<ImportTarget> => {
     const store = await openStore(file, { intent: "write" });
     return {
@@ -63,24 +79,22 @@ export function sqliteTargets(): TargetFactory {
       dump: async () => dumpSqlite(file),
       dispose: async () => {
         await store.close();
-        rmSync(path.dirname(file), { recursive: true, force: true });
+        remove(file);
       },
     };
   };
-  const fresh = () => path.join(mkdtempSync(path.join(os.tmpdir(), "lookback-target-")), `county-${n++}.db`);
   return {
     engine: "sqlite",
     skip: false,
     create: () => open(fresh()),
+    async freeze(target) {
+      await target.store.close();
+      // Closing the last connection folded the WAL into the file: the file alone is the database.
+      return { location: target.location, dispose: async () => remove(target.location) };
+    },
     async copy(template) {
       const file = fresh();
-      // VACUUM INTO: a consistent copy, even with the template's store open (WAL).
-      const db = new Database(template.location, { readonly: true });
-      try {
-        db.prepare("VACUUM INTO ?").run(file);
-      } finally {
-        db.close();
-      }
+      copyFileSync(template.location, file);
       return open(file);
     },
   };

@@ -25,21 +25,18 @@ export async function openStore(location: string, opts: DriverOpenOptions): Prom
 
 /** The PostgreSQL driver, loaded on first use (pg costs start-up time SQLite users need not pay). */
 async function postgresDriver(location: string): Promise<OpenDriver> {
-  // Through a variable until src/store/pg/driver.ts lands, so that its absence is a message.
-  const specifier = "./pg/driver.js";
   try {
-    const mod = (await import(specifier)) as { openPostgresDriver?: OpenDriver };
-    if (mod.openPostgresDriver) return mod.openPostgresDriver;
+    return (await import("./pg/driver.js")).openPostgresDriver;
   } catch (e) {
+    // An installation without the pg library: say so, never show the URL's password.
     if ((e as { code?: string }).code !== "ERR_MODULE_NOT_FOUND") throw e;
-  }
-  const shown = describePostgres(partsOfUrl(location));
-  return Promise.reject(
-    new LookbackError("store.noPostgres", t("store.noPostgres", { location: shown }), {
+    const shown = describePostgres(partsOfUrl(location));
+    throw new LookbackError("store.noPostgres", t("store.noPostgres", { location: shown }), {
       exitCode: 2,
       hint: t("store.noPostgres.hint"),
-    }),
-  );
+      cause: e,
+    });
+  }
 }
 
 /**

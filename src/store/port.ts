@@ -102,6 +102,47 @@ export interface RectificationFilter {
   itemKey?: string;
 }
 
+/** Rectifications to stream: a filter, and what lists ask of it. */
+export interface RectificationQuery extends RectificationFilter {
+  /** Any of these statuses (empty or absent: all). */
+  statuses?: readonly RectificationStatus[];
+  /** Only those overdue on this local date (YYYY-MM-DD): a deadline before it, not done or closed. */
+  overdueOn?: string;
+  /** Leave out rectifications continued by another (part of that one's story, not ledger rows). */
+  ledgerOnly?: boolean;
+}
+
+/** A rectification as lists and ledgers show it: with its unit, round and short id. */
+export interface RectificationRow extends Rectification {
+  /** Its first 8 characters, longer where another rectification of the database shares them. */
+  shortId: string;
+  unit: { id: string; name: string; code: string | null };
+  /** The round (轮次) of the run that found it: 1 for the unit's first run of the checklist; null if set aside. */
+  round: number | null;
+}
+
+/** A run with everything a report on it needs, read together (status, the ledger, 汇总). */
+export interface RunDetail {
+  run: Run;
+  unit: Unit;
+  /** The run's round (1 for the unit's first run of the checklist); null for a run set aside. */
+  round: number | null;
+  /** In the order first given. */
+  answers: Answer[];
+  /** The rectifications this run found (by the day found, item key, id), continued later or not. */
+  rectifications: Rectification[];
+  /** The unit's closed rectifications found by earlier rounds of this checklist (for relapses, 反弹). */
+  closedEarlier: Rectification[];
+}
+
+/** A unit of the roster and how far it has got (已开展 / 未开展). */
+export interface UnitRunCount {
+  unit: Unit;
+  /** Runs of any checklist, not counting those set aside. */
+  runs: number;
+  completeRuns: number;
+}
+
 /** A status change of a rectification, as status.ts plans it. */
 export interface RectificationChange {
   toStatus: RectificationStatus;
@@ -162,6 +203,23 @@ export interface StoreReads {
   shortIds(ids: readonly string[]): Promise<Map<string, string>>;
   /** A rectification's history (跟踪问效) in the order it was written here, never by a clock. */
   listHistory(rectificationId: string): Promise<HistoryEntry[]>;
+
+  // Set-based reads: a fixed few queries per page of rows, whatever the database holds. On the
+  // store itself each page is read in a transaction of its own, so the loop body may use the
+  // store between rows; inside read(tx => …) every page sees the one state of that transaction.
+
+  /**
+   * Rectifications with their unit, round and short id, streamed (pages of rows): by unit id,
+   * checklist, item key, then the order they were stored in (a unit's rows come together).
+   */
+  iterateRectifications(query?: RectificationQuery): AsyncIterable<RectificationRow>;
+  /**
+   * Runs with their unit, round, answers and rectifications, streamed (pages of runs): by unit
+   * id, checklist, then run order (a unit's runs of a checklist come together, oldest first).
+   */
+  runDetails(filter?: RunFilter): AsyncIterable<RunDetail>;
+  /** Every unit with how many runs it has, by name (code point order). One query. */
+  unitRunCounts(): Promise<UnitRunCount[]>;
 }
 
 export interface StoreWrites {

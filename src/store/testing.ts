@@ -110,6 +110,7 @@ export function describeStore(
     describeRuns(ctx);
     describeRectifications(ctx);
     describeTransactions(ctx);
+    describeSets(ctx);
   });
 }
 
@@ -604,6 +605,152 @@ function describeTransactions({ store, newRun, answer }: Ctx): void {
         return [runs.length, rects.length];
       });
       expect(seen).toEqual([1, 1]);
+    });
+  });
+}
+
+/** Everything an async iterable yields. */
+export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+/** `n` complete runs of the mini checklist, one unit each (unit-0001…), made by bulk SQL. */
+async function bulkRuns(fx: StoreFixture, store: Store, n: number): Promise<void> {
+  const snap = await store.saveSnapshot(miniChecklist(1));
+  const numbers = `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${n})`;
+  await fx.sql(
+    `INSERT INTO units (id, name, created_at, updated_at, name_key)
+     ${numbers} SELECT 'unit-' || i, '单位' || i, 'x', 'x', '单位' || i FROM n`,
+  );
+  await fx.sql(
+    `INSERT INTO runs (id, unit_id, checklist_hash, checklist_id, checklist_version, respondent, status,
+       started_at, updated_at)
+     ${numbers} SELECT 'run-' || i, 'unit-' || i, ?, 'mini', '1.0.0', 'p', 'complete', '2026-01-01', 'x' FROM n`,
+    [snap.hash],
+  );
+}
+
+function describeSets({ store, fx, newRun, answer }: Ctx): void {
+  describe("set-based reads", () => {
+    it("iterateRectifications: by unit, checklist and item, with unit, round and short id; filters", async () => {
+      const first = await newRun("乙校");
+      await answer(first, "fail", {
+        itemKey: "a.two",
+        rectification: fields("p", { deadline: "2020-01-01" }),
+      });
+      const closed = (await answer(first, "fail", { itemKey: "a.one" })).rectification!;
+      await store().changeRectification(closed.id, { toStatus: "closed", by: "督导组", note: null });
+      await store().finishRun(first.id);
+      const second = await newRun("乙校");
+      const again = (await answer(second, "partial", { itemKey: "a.one" })).rectification!;
+      const other = (await answer(await newRun("甲校"), "fail", { itemKey: "a.three" })).rectification!;
+      await store().updateUnit(other.unitId, { code: "3601" });
+      const rows = await collect(store().iterateRectifications());
+      const expected = [...rows].sort((a, b) =>
+        `${a.unitId} ${a.checklistId} ${a.itemKey}`.localeCompare(
+          `${b.unitId} ${b.checklistId} ${b.itemKey}`,
+        ),
+      );
+      expect(rows.map((r) => r.id)).toEqual(expected.map((r) => r.id));
+      expect(rows).toHaveLength(4);
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      expect(byId.get(again.id)).toMatchObject({
+        round: 2,
+        unit: { name: "乙校", code: null },
+        runId: second.id,
+      });
+      expect(byId.get(closed.id)).toMatchObject({ round: 1, status: "closed" });
+      expect(byId.get(other.id)).toMatchObject({
+        round: 1,
+        unit: { id: other.unitId, name: "甲校", code: "3601" },
+      });
+      const short = await store().shortIds(rows.map((r) => r.id));
+      for (const r of rows) expect(r.shortId).toBe(short.get(r.id));
+      const ids = async (q: Parameters<Store["iterateRectifications"]>[0]) =>
+        (await collect(store().iterateRectifications(q))).map((r) => r.id).sort();
+      expect(await ids({ overdueOn: "2026-06-01" })).toEqual([
+        byId.get(rows.find((r) => r.itemKey === "a.two")!.id)!.id,
+      ]);
+      expect(await ids({ statuses: ["closed", "done"] })).toEqual([closed.id]);
+      expect(await ids({ unitId: other.unitId })).toEqual([other.id]);
+      expect(await ids({ runId: second.id, status: "open" })).toEqual([again.id]);
+      expect(await ids({ checklistId: "other" })).toEqual([]);
+    });
+
+    it("iterateRectifications reads past a page without losing or repeating a row; ledgerOnly drops continued ones", async () => {
+      await bulkRuns(fx(), store(), 3);
+      const numbers = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500)";
+      await fx().sql(
+        `INSERT INTO rectifications (id, run_id, unit_id, checklist_id, item_key, problem, measure, owner, kind,
+           origin, status, created_at, updated_at)
+         ${numbers} SELECT 'r-' || i, 'run-' || (1 + i % 3), 'unit-' || (1 + i % 3), 'mini', 'k' || i, 'p', 'm',
+           'o', 'deadline', 'self-check', 'closed', 'x', 'x' FROM n`,
+      );
+      await fx().sql("UPDATE rectifications SET continued_by = 'r-2' WHERE id = 'r-1'");
+      const rows = await collect(store().iterateRectifications());
+      expect(rows).toHaveLength(2500);
+      expect(new Set(rows.map((r) => r.id)).size).toBe(2500);
+      const keys = rows.map((r) => `${r.unitId}|${r.itemKey}`);
+      expect(keys).toEqual([...keys].sort());
+      expect(rows.every((r) => r.round === 1 && r.unit.name.startsWith("单位"))).toBe(true);
+      const ledger = await collect(store().iterateRectifications({ ledgerOnly: true, unitId: "unit-2" }));
+      expect(ledger.map((r) => r.id)).not.toContain("r-1");
+      expect(ledger).toHaveLength(834 - 1);
+    });
+
+    it("runDetails: each run with unit, round, answers, its rectifications and the closed ones of earlier rounds", async () => {
+      const first = await newRun("乙校");
+      const closed = (await answer(first, "fail", { itemKey: "a.one" })).rectification!;
+      await store().changeRectification(closed.id, { toStatus: "closed", by: "督导组", note: null });
+      await answer(first, "pass", { itemKey: "a.two" });
+      await store().finishRun(first.id);
+      const second = await newRun("乙校");
+      const relapse = (await answer(second, "fail", { itemKey: "a.one" })).rectification!;
+      const aside = await newRun("甲校");
+      await store().supersedeRun(aside.id, "later");
+      const details = await collect(store().runDetails());
+      expect(details.map((d) => [d.run.id, d.round])).toEqual([
+        [first.id, 1],
+        [second.id, 2],
+      ]);
+      const [one, two] = details;
+      expect(one?.unit.name).toBe("乙校");
+      expect(one?.answers.map((a) => a.itemKey)).toEqual(["a.one", "a.two"]);
+      expect(one?.rectifications.map((r) => r.id)).toEqual([closed.id]);
+      expect(one?.closedEarlier).toEqual([]);
+      expect(two?.rectifications.map((r) => r.id)).toEqual([relapse.id]);
+      expect(two?.closedEarlier.map((r) => r.id)).toEqual([closed.id]);
+      const all = await collect(store().runDetails({ includeSetAside: true }));
+      expect(all.find((d) => d.run.id === aside.id)).toMatchObject({ round: null, unit: { name: "甲校" } });
+      expect((await collect(store().runDetails({ unitId: aside.unitId }))).length).toBe(0);
+    });
+
+    it("runDetails reads page after page; the loop body may use the store between runs", async () => {
+      await bulkRuns(fx(), store(), 450);
+      let n = 0;
+      const seen = new Set<string>();
+      for await (const d of store().runDetails()) {
+        seen.add(d.run.id);
+        if (n++ % 100 === 0) expect((await store().getUnit(d.run.unitId))?.name).toBe(d.unit.name);
+      }
+      expect(seen.size).toBe(450);
+      const inTx = await store().read(
+        async (tx) => (await collect(tx.runDetails({ unitId: "unit-7" }))).length,
+      );
+      expect(inTx).toBe(1);
+    });
+
+    it("unitRunCounts: every unit by name, with its runs and complete runs", async () => {
+      const run = await newRun("乙校");
+      await store().finishRun(run.id);
+      await newRun("乙校");
+      await store().ensureUnit("甲校");
+      expect((await store().unitRunCounts()).map((c) => [c.unit.name, c.runs, c.completeRuns])).toEqual([
+        ["乙校", 2, 1],
+        ["甲校", 0, 0],
+      ]);
     });
   });
 }

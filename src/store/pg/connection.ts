@@ -53,14 +53,7 @@ export interface PgTarget {
 /** A setting that cannot be used; `what` names it, never its value when it is secret. */
 export class ConnectionSettingError extends Error {
   constructor(
-    readonly reason:
-      | "url"
-      | "severalHosts"
-      | "sslMode"
-      | "port"
-      | "service"
-      | "file"
-      | "unsupported",
+    readonly reason: "url" | "severalHosts" | "sslMode" | "port" | "service" | "file" | "unsupported",
     readonly what: string,
   ) {
     super(`${reason}: ${what}`);
@@ -180,14 +173,12 @@ function serviceParams(name: string, env: NodeJS.ProcessEnv): Params {
     ...(env.PGSYSCONFDIR ? [path.join(env.PGSYSCONFDIR, "pg_service.conf")] : []),
   ];
   for (const file of files) {
-    let text: string;
     try {
       if (!statSync(file).isFile()) continue;
     } catch {
       continue;
     }
-    text = readSmallFile(file, file);
-    const section = serviceSection(text, name);
+    const section = serviceSection(readSmallFile(file, file), name);
     if (section) return section;
   }
   throw new ConnectionSettingError("service", name);
@@ -251,7 +242,8 @@ export function resolvePgTarget(url: string, env: NodeJS.ProcessEnv = process.en
     const v = fromUrl.get(key) ?? fromService.get(key) ?? (ENV[key] ? env[ENV[key]] : undefined);
     return v === "" ? undefined : v;
   };
-  for (const key of UNSUPPORTED) if (get(key) !== undefined) throw new ConnectionSettingError("unsupported", key);
+  for (const key of UNSUPPORTED)
+    if (get(key) !== undefined) throw new ConnectionSettingError("unsupported", key);
   const host = get("host") ?? "localhost";
   if (host.includes(",")) throw new ConnectionSettingError("severalHosts", "host");
   const portText = get("port") ?? "5432";
@@ -274,8 +266,7 @@ export function resolvePgTarget(url: string, env: NodeJS.ProcessEnv = process.en
   const tls = sslMode === "allow" ? false : tlsFor(sslMode, files);
   const fallbackTls =
     sslMode === "prefer" ? false : sslMode === "allow" ? tlsFor("require", files) : undefined;
-  const password =
-    get("password") ?? passwordFromFile(env, get("passfile"), { host, port, database, user });
+  const password = get("password") ?? passwordFromFile(env, get("passfile"), { host, port, database, user });
   const timeout = Number(get("connect_timeout") ?? "10");
   return {
     host,

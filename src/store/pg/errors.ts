@@ -5,8 +5,8 @@
 // (LOOKBACK_DEBUG prints causes, and a driver error may carry its connection settings).
 import { LookbackError } from "../../errors.js";
 import { type MessageKey, t } from "../../i18n/index.js";
-import { redact } from "../location.js";
 import { busyTimeoutMs } from "../environment.js";
+import { redact } from "../location.js";
 import { ConnectionSettingError, type PgTarget } from "./connection.js";
 
 /** Thrown by the password callback when the server asks for a password and none was given. */
@@ -74,7 +74,11 @@ function kindOf(e: unknown): Kind {
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL/.test(code)) return "tls";
   if (/connection timeout|timeout expired/i.test(message)) return "timeout";
   if (NETWORK.has(code)) return "unreachable";
-  if (/Connection terminated|connection.*(closed|ended)|Client has encountered a connection error/i.test(message))
+  if (
+    /Connection terminated|connection.*(closed|ended)|Client has encountered a connection error/i.test(
+      message,
+    )
+  )
     return "lost";
   return "other";
 }
@@ -104,7 +108,20 @@ export function pgError(e: unknown, who: Who): LookbackError {
     seconds: busyTimeoutMs() / 1000,
     reason: reasonOf(e, who.secrets),
   };
-  return new LookbackError(key, t(key, params), { exitCode: 2, hint: t(`${key}.hint` as MessageKey, params) });
+  return new LookbackError(key, t(key, params), {
+    exitCode: 2,
+    hint: t(`${key}.hint` as MessageKey, params),
+  });
+}
+
+/**
+ * The error a person sees when what failed was the machine (the network, the server, a login, a
+ * lock held too long), or undefined when the statement itself was refused (a broken constraint,
+ * an SQL error): those are passed on as the driver's own error.
+ */
+export function machineError(e: unknown, who: Who): LookbackError | undefined {
+  if (e instanceof LookbackError || e instanceof ConnectionSettingError) return pgError(e, who);
+  return kindOf(e) === "other" ? undefined : pgError(e, who);
 }
 
 /** A URL or setting that cannot be used, named without its value when it is secret. */
@@ -118,10 +135,4 @@ export function settingError(e: ConnectionSettingError, location: string): Lookb
 export function isRetryable(e: unknown): boolean {
   const code = (e as { code?: unknown }).code;
   return code === "40P01" || code === "40001";
-}
-
-/** A unique index refused the row (SQLSTATE 23505), with the index's name. */
-export function uniqueViolation(e: unknown): string | undefined {
-  const err = e as { code?: unknown; constraint?: unknown };
-  return err.code === "23505" ? String(err.constraint ?? "") : undefined;
 }

@@ -11,6 +11,7 @@ import type {
   ReadTx,
   RectificationChange,
   RectificationFilter,
+  RectificationQuery,
   RunFilter,
   Store,
   UnitFields,
@@ -23,6 +24,7 @@ import * as history from "./history.js";
 import * as rects from "./rectifications.js";
 import { s } from "./rows.js";
 import * as runs from "./runs.js";
+import * as sets from "./sets.js";
 import * as units from "./units.js";
 
 /** The store inside one transaction of the driver. */
@@ -88,6 +90,12 @@ export class SqlTx implements WriteTx, Sql {
   mergeSchool = async (data: SourceData, opts: SchoolMergeOptions) =>
     (await import("../../import/merge.js")).mergeSchool(this.tx, this, data, opts);
   listHistory = (rectificationId: string) => history.listHistory(this, rectificationId);
+
+  // Every page in this transaction.
+  private readonly pages: sets.PageReader = (fn) => fn(this);
+  iterateRectifications = (query?: RectificationQuery) => sets.iterateRectifications(this.pages, query);
+  runDetails = (filter?: RunFilter) => sets.runDetails(this.pages, filter);
+  unitRunCounts = () => sets.unitRunCounts(this);
 }
 
 type Reads = Omit<ReadTx, never>;
@@ -145,6 +153,12 @@ export class SqlStore implements Store {
   findRectifications = (prefix: string, limit?: number) => this.r("findRectifications", prefix, limit);
   shortIds = (ids: readonly string[]) => this.r("shortIds", ids);
   listHistory = (rectificationId: string) => this.r("listHistory", rectificationId);
+  unitRunCounts = () => this.r("unitRunCounts");
+
+  // Each page in a read transaction of its own: between pages the store is free for the loop body.
+  private readonly pages: sets.PageReader = (fn) => this.read((tx) => fn(tx as SqlTx));
+  iterateRectifications = (query?: RectificationQuery) => sets.iterateRectifications(this.pages, query);
+  runDetails = (filter?: RunFilter) => sets.runDetails(this.pages, filter);
 
   ensureUnit = (name: string, extra?: UnitFields) => this.w("ensureUnit", name, extra);
   updateUnit = (id: string, patch: UnitFields & { name?: string }) => this.w("updateUnit", id, patch);

@@ -9,6 +9,7 @@ import { IMPORTED } from "../../src/import/spec.js";
 import type { Engine } from "../../src/store/driver.js";
 import { openStore } from "../../src/store/open.js";
 import type { Store } from "../../src/store/port.js";
+import { postgresTargets } from "./pg.js";
 
 export interface ImportTarget {
   readonly engine: Engine;
@@ -101,9 +102,19 @@ export function sqliteTargets(): TargetFactory {
 }
 
 /**
- * The engines import is tried on. The PostgreSQL conformance helper adds its factory here
- * (skipped with a reason when LOOKBACK_TEST_PG is unset).
+ * PostgreSQL (test/helpers/pg.ts: a schema per target in one database per test file, skipped
+ * with the reason without LOOKBACK_TEST_PG). A frozen template stays open: copies are made of
+ * its schema.
  */
+function postgres(): TargetFactory {
+  const pg = postgresTargets(DUMPED);
+  return {
+    ...pg,
+    freeze: async (target) => ({ location: target.location, dispose: () => target.dispose() }),
+  };
+}
+
+/** The engines import is tried on; call it at the top of a test file (it registers clean-up). */
 export function importTargets(): TargetFactory[] {
-  return [sqliteTargets()];
+  return [sqliteTargets(), postgres()];
 }

@@ -23,6 +23,7 @@ import type { Store } from "../store/port.js";
 import { importAll } from "./index.js";
 import { importDatabase } from "./session.js";
 import { expandSources } from "./sources.js";
+import { IMPORTED } from "./spec.js";
 import type { FileResult, KindCounts } from "./types.js";
 
 let dir: string;
@@ -42,21 +43,9 @@ for (const factory of importTargets()) {
       rmSync(dir, { recursive: true, force: true });
     });
 
+    /** Rows per table import reads (as rowCounts gives them for a school's file). */
     const counts = (dump: Record<string, unknown[]>): Record<string, number> =>
-      Object.fromEntries(
-        Object.entries(dump)
-          .filter(([k]) =>
-            [
-              "units",
-              "checklist_snapshots",
-              "runs",
-              "answers",
-              "rectifications",
-              "rectification_history",
-            ].includes(k),
-          )
-          .map(([k, v]) => [k, v.length]),
-      );
+      Object.fromEntries(IMPORTED.map((spec) => [spec.table, dump[spec.table]?.length ?? 0]));
 
     function ok(r: FileResult): KindCounts {
       if (!r.ok) throw new Error(`import failed: ${r.reason} ${r.detail}`);

@@ -73,29 +73,23 @@ export interface InvalidAt {
   params: Record<string, string | number>;
 }
 
+/** What a file that was imported did here. */
+export interface Merged {
+  counts: KindCounts;
+  conflicts: UnitConflict[];
+  mergeConflicts: MergeConflict[];
+  /** Records of an older copy of the sender's file, left as they are here. */
+  stale: number;
+  warnings: ImportWarning[];
+}
+
 export type FileResult =
-  | {
-      file: string;
-      ok: true;
-      counts: KindCounts;
-      conflicts: UnitConflict[];
-      mergeConflicts: MergeConflict[];
-      /** Records of an older copy of the sender's file, left as they are here. */
-      stale: number;
-      warnings: ImportWarning[];
-    }
+  | ({ file: string; ok: true } & Merged)
   | { file: string; ok: false; reason: FailureReason; detail: string; invalid?: InvalidAt };
 
 /** What merging one school's file into the store did (the port's mergeSchool). */
 export type SchoolMerge =
-  | {
-      ok: true;
-      counts: KindCounts;
-      conflicts: UnitConflict[];
-      mergeConflicts: MergeConflict[];
-      stale: number;
-      warnings: ImportWarning[];
-    }
+  | ({ ok: true } & Merged)
   /** Refused by the database's own rules; nothing of the file was kept. */
   | { ok: false; reason: "open-twice" | "failed"; detail: string };
 

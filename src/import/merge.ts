@@ -575,6 +575,7 @@ export async function mergeSchool(
   data: SourceData,
   opts: SchoolMergeOptions,
 ): Promise<SchoolMerge> {
+  await target.lockForImport(tx, engine.dialect);
   try {
     const st = await tx.savepoint((sp) => mergeInto(sp, engine.dialect, data, opts));
     return {

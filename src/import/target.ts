@@ -31,16 +31,24 @@ function chunks(dialect: Dialect, values: Iterable<SqlValue>): SqlValue[][] {
   return out;
 }
 
-/** The rows of `sql(placeholders)` over every value (one statement per parameter limit's worth). */
+/**
+ * The rows of `sql(placeholders)` over every value (one statement per parameter limit's worth).
+ * `lock`: rows the merge may change, locked until the commit where the engine locks rows
+ * (PostgreSQL: a status change or an answer of another writer waits, or is refused by its
+ * revision check, instead of being overwritten by what the merge decided on an older state).
+ */
 async function selectIn<R extends SqlRow>(
   tx: DriverTx,
   dialect: Dialect,
   values: Iterable<SqlValue>,
   sql: (placeholders: string) => string,
+  lock = false,
 ): Promise<R[]> {
   const out: R[] = [];
-  for (const chunk of chunks(dialect, values))
-    out.push(...(await tx.all<R>(sql(marks(chunk.length)), chunk)));
+  const tail = lock ? dialect.forUpdate : "";
+  for (const chunk of chunks(dialect, values)) {
+    out.push(...(await tx.all<R>(`${sql(marks(chunk.length))}${tail}`, chunk)));
+  }
   return out;
 }
 
@@ -177,13 +185,13 @@ export async function unitsMatching(
   if (total <= dialect.maxParams) {
     const where = parts.map(([c, v]) => `${c} IN (${marks(v.length)})`).join(" OR ");
     return tx.all<Row>(
-      `${select} ${where}`,
+      `${select} ${where}${dialect.forUpdate}`,
       parts.flatMap(([, v]) => v),
     );
   }
   const out: Row[] = [];
   for (const [c, v] of parts)
-    out.push(...(await selectIn<Row>(tx, dialect, v, (p) => `${select} ${c} IN (${p})`)));
+    out.push(...(await selectIn<Row>(tx, dialect, v, (p) => `${select} ${c} IN (${p})`, true)));
   return out;
 }
 
@@ -197,8 +205,8 @@ export async function mergesOf(
   const select = `SELECT m.from_id AS m_from_id, m.from_key AS m_from_key, m.at AS m_at, ${unitCols("u")}, u.${dialect.rowOrder} AS ord
      FROM unit_merges m JOIN units u ON u.id = m.into_id WHERE`;
   const rows = [
-    ...(await selectIn<Row>(tx, dialect, ids, (p) => `${select} m.from_id IN (${p})`)),
-    ...(await selectIn<Row>(tx, dialect, nameKeys, (p) => `${select} m.from_key IN (${p})`)),
+    ...(await selectIn<Row>(tx, dialect, ids, (p) => `${select} m.from_id IN (${p})`, true)),
+    ...(await selectIn<Row>(tx, dialect, nameKeys, (p) => `${select} m.from_key IN (${p})`, true)),
   ];
   rows.sort((a, b) => (String(b.m_at) < String(a.m_at) ? -1 : String(b.m_at) > String(a.m_at) ? 1 : 0));
   return rows.map((r) => {
@@ -222,7 +230,7 @@ export async function snapshotsPresent(
 }
 
 export const runsById = (tx: DriverTx, dialect: Dialect, ids: string[]): Promise<Row[]> =>
-  selectIn<Row>(tx, dialect, ids, (p) => `SELECT ${list(RUNS)} FROM runs WHERE id IN (${p})`);
+  selectIn<Row>(tx, dialect, ids, (p) => `SELECT ${list(RUNS)} FROM runs WHERE id IN (${p})`, true);
 
 /** The unfinished runs (not set aside) of these units. */
 export const openRunsOf = (tx: DriverTx, dialect: Dialect, unitIds: string[]): Promise<Row[]> =>
@@ -233,10 +241,17 @@ export const openRunsOf = (tx: DriverTx, dialect: Dialect, unitIds: string[]): P
     (p) =>
       `SELECT id, unit_id, checklist_id FROM runs WHERE unit_id IN (${p})
        AND status = 'in-progress' AND superseded_by IS NULL`,
+    true,
   );
 
 export const answersOfRuns = (tx: DriverTx, dialect: Dialect, runIds: string[]): Promise<Row[]> =>
-  selectIn<Row>(tx, dialect, runIds, (p) => `SELECT ${list(ANSWERS)} FROM answers WHERE run_id IN (${p})`);
+  selectIn<Row>(
+    tx,
+    dialect,
+    runIds,
+    (p) => `SELECT ${list(ANSWERS)} FROM answers WHERE run_id IN (${p})`,
+    true,
+  );
 
 export const rectsOfRuns = (tx: DriverTx, dialect: Dialect, runIds: string[]): Promise<Row[]> =>
   selectIn<Row>(
@@ -244,6 +259,7 @@ export const rectsOfRuns = (tx: DriverTx, dialect: Dialect, runIds: string[]): P
     dialect,
     runIds,
     (p) => `SELECT ${list(RECTIFICATIONS)} FROM rectifications WHERE run_id IN (${p})`,
+    true,
   );
 
 export async function historyPresent(tx: DriverTx, dialect: Dialect, ids: string[]): Promise<Set<string>> {
@@ -295,6 +311,15 @@ export async function unlinkMissing(tx: DriverTx, dialect: Dialect, runIds: stri
 }
 
 // --- merge bases and the conflict log ------------------------------------------------------
+
+/**
+ * Imports one at a time, whatever the engine: SQLite's write lock already does it; on
+ * PostgreSQL the database's own meta row is locked until the commit (a lock taken in the file's
+ * savepoint would go with a rolled-back file).
+ */
+export async function lockForImport(tx: DriverTx, dialect: Dialect): Promise<void> {
+  if (dialect.forUpdate) await tx.get(`SELECT value FROM meta WHERE key = 'db_id'${dialect.forUpdate}`);
+}
 
 /** What was last taken from `source`, by `table:localId` (a few per record of the sender's file). */
 export async function basesOf(tx: DriverTx, source: string): Promise<Map<string, Base>> {

@@ -85,6 +85,11 @@ export class TableWrites {
     private readonly keep: readonly string[],
     /** Columns the engine fills itself on insert (left out). */
     omit: readonly string[] = [],
+    /**
+     * A content-addressed table's key: a row another writer stored meanwhile under it is the
+     * same row, and the insert leaves it (a checklist snapshot saved by a check at the bureau).
+     */
+    private readonly sameUnder?: string,
   ) {
     this.columns = cols(spec).filter((c) => !omit.includes(c));
   }
@@ -127,7 +132,8 @@ export class TableWrites {
   private statement(kind: Write["kind"], n: number): string {
     const one = `(${marks(this.columns.length)})`;
     const insert = `INSERT INTO ${q(this.spec.table)} (${this.columns.map(q).join(", ")}) VALUES ${Array(n).fill(one).join(", ")}`;
-    if (kind === "insert") return insert;
+    if (kind === "insert")
+      return this.sameUnder ? `${insert} ON CONFLICT (${q(this.sameUnder)}) DO NOTHING` : insert;
     const set = this.columns.filter((c) => c !== "id" && !this.keep.includes(c));
     return `${insert} ON CONFLICT (id) DO UPDATE SET ${set.map((c) => `${q(c)} = excluded.${q(c)}`).join(", ")}`;
   }
@@ -140,7 +146,7 @@ const numbersHistory = (dialect: Dialect) => dialect.engine === "postgres";
 export function fileWrites(dialect: Dialect) {
   return {
     units: new TableWrites(UNITS, ["created_at"]),
-    snapshots: new TableWrites(SNAPSHOTS, []),
+    snapshots: new TableWrites(SNAPSHOTS, [], [], "hash"),
     runs: new TableWrites(RUNS, ["started_at", "checklist_hash", "checklist_id", "checklist_version"]),
     answers: new TableWrites(ANSWERS, [
       "run_id",

@@ -15,10 +15,12 @@ import { openStore as openSqliteStore, type Store as SyncStore } from "./store.j
 /**
  * The store at `location`. intent "read": a database that does not exist is refused
  * (db.missing, exit 2) and never created, one that cannot be written is read; intent "write":
- * created when missing, and migrated to this version. Identity is checked first: a foreign or
+ * created when missing (refused like "read" with mustExist), and migrated to this version. Identity is checked first: a foreign or
  * newer database is refused untouched.
  */
-export async function openStore(location: string, opts: DriverOpenOptions): Promise<Store> {
+export type StoreOpenOptions = DriverOpenOptions;
+
+export async function openStore(location: string, opts: StoreOpenOptions): Promise<Store> {
   const open = engineOf(location) === "postgres" ? await postgresDriver(location) : openSqliteDriver;
   return new SqlStore(await open(location, opts));
 }

@@ -77,6 +77,17 @@ describe("opening", () => {
     expect(() => readFileSync(file)).toThrow(/ENOENT/);
   });
 
+  it("intent write with mustExist refuses a missing file too; without it the file is made", async () => {
+    driver = undefined;
+    expect(await rejection(openSqliteDriver(file, { intent: "write", mustExist: true }))).toMatchObject({
+      code: "db.missing",
+    });
+    expect(() => readFileSync(file)).toThrow(/ENOENT/);
+    await (await openSqliteDriver(file, { intent: "write" })).close();
+    driver = await openSqliteDriver(file, { intent: "write", mustExist: true });
+    expect(driver.engine).toBe("sqlite");
+  });
+
   it("refuses a foreign SQLite file and a newer lookback file, bytes untouched", async () => {
     const foreign = new Database(file);
     foreign.exec("CREATE TABLE notes (x TEXT); INSERT INTO notes VALUES ('mine')");

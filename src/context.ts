@@ -1,6 +1,5 @@
 // What every command receives: where to write, in which language, with which colours,
 // and the global options (§6). Tests build one with captured streams.
-import path from "node:path";
 import type { Lang } from "./i18n/index.js";
 import { storeLocation } from "./store/location.js";
 import { colorEnabled, type Palette, palette } from "./util/color.js";

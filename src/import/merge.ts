@@ -75,6 +75,8 @@ interface FileState {
   writes: target.FileWrites;
   /** Rectifications to remove (dropped at the school), after every other write. */
   deletes: string[];
+  /** This database's rectifications of the file's runs, as read before the merge. */
+  rectsHere: Set<string>;
   now: string;
 }
 
@@ -241,7 +243,12 @@ async function mergeRuns(st: FileState, data: SourceData): Promise<Row[]> {
   }
   const ids = imported.map((r) => r.id as string);
   const here = new Map((await target.runsById(st.tx, st.dialect, ids)).map((r) => [r.id as string, r]));
-  const open = new OpenRuns(await target.openRunsOf(st.tx, st.dialect, [...new Set(st.units.values())]));
+  // Only a run unfinished on either side can meet another unfinished one here.
+  const unfinished = imported.some(
+    (r) => r.status === "in-progress" || here.get(r.id as string)?.status === "in-progress",
+  );
+  const unitIds = [...new Set(st.units.values())];
+  const open = new OpenRuns(unfinished ? await target.openRunsOf(st.tx, st.dialect, unitIds) : []);
   for (const incoming of imported) {
     const local = here.get(incoming.id as string);
     const decision = decide(
@@ -473,6 +480,21 @@ async function mergeHistory(st: FileState, data: SourceData): Promise<void> {
   }
 }
 
+/**
+ * Whether a written answer or rectification may point at a rectification that is not here (left
+ * out with its answer, or of a run that did not come): links to one this database holds, or the
+ * merge writes, need no clearing (one it deletes clears them itself: ON DELETE SET NULL).
+ */
+function mayDangle(st: FileState): boolean {
+  const rects = st.writes.rectifications.pending;
+  const known = new Set([...st.rectsHere, ...rects.map((r) => r.id as string)]);
+  const points = (id: unknown) => typeof id === "string" && !known.has(id);
+  return (
+    st.writes.answers.pending.some((a) => points(a.rectification_id)) ||
+    rects.some((r) => points(r.continued_by))
+  );
+}
+
 /** Every decision written, in the order references need; then the bases and the conflict log. */
 async function writeAll(st: FileState, runs: Row[]): Promise<void> {
   const { tx, dialect, writes } = st;
@@ -480,12 +502,13 @@ async function writeAll(st: FileState, runs: Row[]): Promise<void> {
     await t.flush(tx, dialect);
   }
   await target.deleteRects(tx, dialect, st.deletes);
-  if (runs.length > 0)
+  if (mayDangle(st)) {
     await target.unlinkMissing(
       tx,
       dialect,
       runs.map((r) => r.id as string),
     );
+  }
   await writes.history.flush(tx, dialect);
   const bases = [...st.dirtyBases].map((key) => {
     const i = key.indexOf(":");
@@ -537,6 +560,7 @@ async function mergeInto(
     dirtyBases: new Set(),
     writes: target.fileWrites(dialect),
     deletes: [],
+    rectsHere: new Set(),
     now: new Date().toISOString(),
   };
   await mergeUnits(st, data);
@@ -544,7 +568,9 @@ async function mergeInto(
   const runs = await mergeRuns(st, data);
   const runIds = runs.map((r) => r.id as string);
   const answers = byRunAndItem(await target.answersOfRuns(tx, dialect, runIds));
-  const rects = byRunAndItem(await target.rectsOfRuns(tx, dialect, runIds));
+  const rectRows = await target.rectsOfRuns(tx, dialect, runIds);
+  for (const x of rectRows) st.rectsHere.add(x.id as string);
+  const rects = byRunAndItem(rectRows);
   mapRects(st, data, runs, rects);
   mergeAnswers(st, data, runs, answers);
   mergeRects(st, data, runs, rects);

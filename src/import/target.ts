@@ -102,8 +102,9 @@ export class TableWrites {
     this.queue.push({ kind: "update", row });
   }
 
-  get size(): number {
-    return this.queue.length;
+  /** The rows waiting to be written, in order. */
+  get pending(): Row[] {
+    return this.queue.map((w) => w.row);
   }
 
   async flush(tx: DriverTx, dialect: Dialect): Promise<void> {
@@ -170,35 +171,47 @@ const unitCols = (alias: string) =>
     .join(", ");
 
 /**
- * Units here with one of these ids, codes or name keys (`ord`: the order they were made in), in
- * one statement when the lists fit in it.
+ * Rows of `select` where any of `parts`' columns is one of its values: one statement when the
+ * lists fit in it, else one per list (and per parameter limit's worth). Rows may repeat then.
  */
-export async function unitsMatching(
+async function selectWhereAny(
+  tx: DriverTx,
+  dialect: Dialect,
+  select: string,
+  parts: readonly (readonly [column: string, values: readonly string[]])[],
+): Promise<Row[]> {
+  const given = parts.map(([c, v]) => [c, [...new Set(v)]] as const).filter(([, v]) => v.length > 0);
+  const total = given.reduce((n, [, v]) => n + v.length, 0);
+  if (total === 0) return [];
+  if (total <= dialect.maxParams) {
+    const where = given.map(([c, v]) => `${c} IN (${marks(v.length)})`).join(" OR ");
+    return tx.all<Row>(
+      `${select} ${where}${dialect.forUpdate}`,
+      given.flatMap(([, v]) => v),
+    );
+  }
+  const out: Row[] = [];
+  for (const [c, v] of given)
+    out.push(...(await selectIn<Row>(tx, dialect, v, (p) => `${select} ${c} IN (${p})`, true)));
+  return out;
+}
+
+/** Units here with one of these ids, codes or name keys (`ord`: the order they were made in). */
+export function unitsMatching(
   tx: DriverTx,
   dialect: Dialect,
   keys: { ids: string[]; codes: string[]; nameKeys: string[] },
 ): Promise<Row[]> {
-  const select = `SELECT ${unitCols("u")}, u.${dialect.rowOrder} AS ord FROM units u WHERE`;
-  const parts = (
+  return selectWhereAny(
+    tx,
+    dialect,
+    `SELECT ${unitCols("u")}, u.${dialect.rowOrder} AS ord FROM units u WHERE`,
     [
-      ["u.id", [...new Set(keys.ids)]],
-      ["u.code", [...new Set(keys.codes)]],
-      ["u.name_key", [...new Set(keys.nameKeys)]],
-    ] as const
-  ).filter(([, v]) => v.length > 0);
-  const total = parts.reduce((n, [, v]) => n + v.length, 0);
-  if (total === 0) return [];
-  if (total <= dialect.maxParams) {
-    const where = parts.map(([c, v]) => `${c} IN (${marks(v.length)})`).join(" OR ");
-    return tx.all<Row>(
-      `${select} ${where}${dialect.forUpdate}`,
-      parts.flatMap(([, v]) => v),
-    );
-  }
-  const out: Row[] = [];
-  for (const [c, v] of parts)
-    out.push(...(await selectIn<Row>(tx, dialect, v, (p) => `${select} ${c} IN (${p})`, true)));
-  return out;
+      ["u.id", keys.ids],
+      ["u.code", keys.codes],
+      ["u.name_key", keys.nameKeys],
+    ],
+  );
 }
 
 /** Recorded unit merges (units merge FROM INTO) of these old ids or name keys, latest first, with INTO. */
@@ -208,15 +221,16 @@ export async function mergesOf(
   ids: string[],
   nameKeys: string[],
 ): Promise<{ fromId: string; fromKey: string; into: Row }[]> {
-  const select = `SELECT m.from_id AS m_from_id, m.from_key AS m_from_key, m.at AS m_at, ${unitCols("u")}, u.${dialect.rowOrder} AS ord
+  const select = `SELECT m.id AS m_id, m.from_id AS m_from_id, m.from_key AS m_from_key, m.at AS m_at, ${unitCols("u")}, u.${dialect.rowOrder} AS ord
      FROM unit_merges m JOIN units u ON u.id = m.into_id WHERE`;
-  const rows = [
-    ...(await selectIn<Row>(tx, dialect, ids, (p) => `${select} m.from_id IN (${p})`, true)),
-    ...(await selectIn<Row>(tx, dialect, nameKeys, (p) => `${select} m.from_key IN (${p})`, true)),
-  ];
+  const found = await selectWhereAny(tx, dialect, select, [
+    ["m.from_id", ids],
+    ["m.from_key", nameKeys],
+  ]);
+  const rows = [...new Map(found.map((r) => [r.m_id, r])).values()];
   rows.sort((a, b) => (String(b.m_at) < String(a.m_at) ? -1 : String(b.m_at) > String(a.m_at) ? 1 : 0));
   return rows.map((r) => {
-    const { m_from_id, m_from_key, m_at: _, ...into } = r;
+    const { m_id: _i, m_from_id, m_from_key, m_at: _a, ...into } = r;
     return { fromId: String(m_from_id), fromKey: String(m_from_key), into };
   });
 }

@@ -1,9 +1,8 @@
 // What every command receives: where to write, in which language, with which colours,
 // and the global options (--db, --checklists, --lang, --no-color). Tests build one with
 // captured streams.
-import path from "node:path";
 import type { Lang } from "./i18n/index.js";
-import { isPostgresUrl } from "./store/location.js";
+import { storeLocation } from "./store/location.js";
 import { colorEnabled, type Palette, palette } from "./util/color.js";
 
 export interface OutStream {
@@ -34,9 +33,12 @@ export interface Context {
   width: number;
   /**
    * --db, else LOOKBACK_DB, else ./lookback.db: the absolute path of the SQLite file, or a
-   * postgres:// URL as given (shown to people only through dbLabel in commands/policies.ts).
+   * postgres:// URL as given, password and all: for opening it, never to show.
    */
   dbPath: string;
+  /** The same for people (messages, --json, the guide): the file, or the URL without its password. */
+  dbShown: string;
+  dbEngine: "sqlite" | "postgres";
   checklistsDir?: string;
 }
 
@@ -57,9 +59,9 @@ export function makeContext(
   io: { stdout: OutStream; stderr: OutStream; stdinIsTTY: boolean; env: NodeJS.ProcessEnv; cwd: string },
 ): Context {
   const noColor = opts.color === false;
-  const db = opts.db ?? (io.env.LOOKBACK_DB || "lookback.db");
   // A server URL is passed on as given; a file is made absolute.
-  const dbPath = isPostgresUrl(db) ? db.trim() : path.resolve(io.cwd, db);
+  const db = storeLocation(opts.db, io.env, io.cwd);
+  const dbPath = db.engine === "sqlite" ? db.file : db.url;
   return {
     lang,
     cwd: io.cwd,
@@ -71,6 +73,8 @@ export function makeContext(
     err: palette(colorEnabled(io.stderr, { noColor, env: io.env })),
     width: outputWidth(io.stdout, io.env),
     dbPath,
+    dbShown: db.display,
+    dbEngine: db.engine,
     ...(opts.checklists ? { checklistsDir: opts.checklists } : {}),
   };
 }

@@ -3,10 +3,9 @@
 
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { type Kit, MINI, MINI_DIR, makeKit, pass, session } from "../../test/helpers/check-kit.js";
-import { port } from "../../test/helpers/port.js";
 import { loadChecklistSet } from "../checklist/load.js";
 import { setLang } from "../i18n/index.js";
-import type { Store } from "../store/store.js";
+import type { Store } from "../store/port.js";
 import { addDays, localToday } from "../util/dates.js";
 import { sha256 } from "../yaml/source.js";
 import { type Applied, applyPlan as applyAny } from "./apply.js";
@@ -14,7 +13,7 @@ import { type AnswersFlags, type AnswersPlan, planAnswers } from "./load.js";
 
 /** Apply a plan that must write (not one already applied). */
 async function applyPlan(store: Store, plan: AnswersPlan): Promise<Applied> {
-  const done = await applyAny(await port(store), plan);
+  const done = await applyAny(store, plan);
   if (done.kind !== "applied") throw new Error("the file was already applied");
   return done;
 }
@@ -25,7 +24,7 @@ const today = localToday();
 async function plan(text: string, opts: { store?: Store | null; flags?: AnswersFlags } = {}) {
   return planAnswers(
     { file: "answers.yaml", text, hash: sha256(text) },
-    { set, store: opts.store ? await port(opts.store) : null, flags: opts.flags ?? {}, today, lang: "en" },
+    { set, store: opts.store ?? null, flags: opts.flags ?? {}, today, lang: "en" },
   );
 }
 
@@ -214,15 +213,15 @@ describe("applying", () => {
 `;
 
   test("a complete file makes a complete run with its rectifications", async () => {
-    const store = kit.open();
+    const store = await kit.open();
     try {
       const out = await plan(full, { store });
       if (!out.ok) throw new Error(JSON.stringify(out.diagnostics));
       const done = await applyPlan(store, out.plan);
       expect(done.finished).toBe(true);
       expect(done.run.status).toBe("complete");
-      expect(store.listAnswers(done.run.id)).toHaveLength(6);
-      expect(store.listRectifications({ runId: done.run.id })).toMatchObject([
+      expect(await store.listAnswers(done.run.id)).toHaveLength(6);
+      expect(await store.listRectifications({ runId: done.run.id })).toMatchObject([
         {
           itemKey: "lead.y@王校长",
           owner: "王校长",
@@ -232,12 +231,12 @@ describe("applying", () => {
         },
       ]);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
   test("an incomplete file leaves the run open and names what is missing; the next file continues it", async () => {
-    const store = kit.open();
+    const store = await kit.open();
     try {
       const first = await plan(`${head}  a.one: pass\n`, { store });
       if (!first.ok) throw new Error("invalid");
@@ -256,15 +255,15 @@ describe("applying", () => {
       const again = await applyPlan(store, second.plan);
       expect(again.run.id).toBe(done.run.id);
       expect(again.finished).toBe(true);
-      expect(store.listRuns()).toHaveLength(1);
+      expect(await store.listRuns()).toHaveLength(1);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
   test("a file continues the run a person started at the terminal, keeping its leaders and snapshot", async () => {
     await session(kit, ["李书记", "", ...pass()], MINI);
-    const store = kit.open();
+    const store = await kit.open();
     try {
       const out = await plan(
         "unit: 莲塘一小\nchecklist: mini\nanswers:\n  a.two: pass\n  lead.x@李书记: pass\n",
@@ -277,14 +276,13 @@ describe("applying", () => {
       expect(out.plan.leaders).toEqual(["李书记"]);
       const done = await applyPlan(store, out.plan);
       expect(done.missing.map((s) => s.key)).toEqual(["lead.y@李书记"]);
-      expect(
-        store
-          .listAnswers(done.run.id)
-          .map((a) => a.itemKey)
-          .sort(),
-      ).toEqual(["a.one", "a.two", "lead.x@李书记"]);
+      expect((await store.listAnswers(done.run.id)).map((a) => a.itemKey).sort()).toEqual([
+        "a.one",
+        "a.two",
+        "lead.x@李书记",
+      ]);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

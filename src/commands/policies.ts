@@ -2,7 +2,6 @@
 // command means to do with it, finding the unit a person named, checking a --checklist
 // against the runs, and printing the same data as text or as JSON.
 
-import { existsSync } from "node:fs";
 import type { Context } from "../context.js";
 import { usageError } from "../errors.js";
 import { t } from "../i18n/index.js";
@@ -29,15 +28,11 @@ export type StoreUse = "read" | "update" | "create";
 export async function openFor(ctx: Context, use: StoreUse): Promise<Store> {
   // Loaded here, not at the top: the guide uses this module and opens no database.
   const { openStore } = await import("../store/open.js");
-  if (use === "update") {
-    // Refused before anything is created: a file that is not there, a server database without
-    // lookback's tables (reading never creates them).
-    if (engineOf(ctx.dbPath) === "sqlite") {
-      if (!existsSync(ctx.dbPath))
-        throw usageError("db.missing", { db: ctx.dbPath }, { hintKey: "db.missing.hint" });
-    } else await (await openStore(ctx.dbPath, { intent: "read" })).close();
-  }
-  return openStore(ctx.dbPath, { intent: use === "read" ? "read" : "write" });
+  // A server database without lookback's tables is refused before anything is created: opened
+  // for reading first (the SQLite driver checks for the file itself: mustExist).
+  if (use === "update" && engineOf(ctx.dbPath) === "postgres")
+    await (await openStore(ctx.dbPath, { intent: "read" })).close();
+  return openStore(ctx.dbPath, { intent: use === "read" ? "read" : "write", mustExist: use === "update" });
 }
 
 /** The database as a person is shown it: the file, or the server URL without its password. */
@@ -95,16 +90,6 @@ export async function openForChecklist(ctx: Context, checklist: string | undefin
     throw e;
   }
   return store;
-}
-
-/** The same data as JSON (--json) or as text: the data is built first, then printed. */
-export function printResult<T>(
-  ctx: Context,
-  json: boolean | undefined,
-  data: T,
-  text: (data: T) => string,
-): void {
-  ctx.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : text(data));
 }
 
 /**

@@ -6,7 +6,7 @@
 // checklist. Item ids do not change through `extends`, so the items both have compare as
 // usual, the child's own items show as new and the ones it removed as removed.
 import { looseItemKey } from "../run/items.js";
-import type { StoreReads } from "../store/port.js";
+import type { RunDetail, StoreReads } from "../store/port.js";
 import type { Answer, Rectification, Result, Run, Unit } from "../store/types.js";
 import { type SnapshotItem, SnapshotReader } from "./snapshot.js";
 
@@ -263,16 +263,17 @@ export async function compareLatest(
   unit: Unit,
   checklistId: string,
   reader: SnapshotReader = new SnapshotReader(store),
-  ctx: Pick<UnitContext, "runs" | "rects"> = {},
+  ctx: Pick<UnitContext, "runs" | "rects"> & { answers?: ReadonlyMap<string, readonly Answer[]> } = {},
 ): Promise<Comparison | undefined> {
   const runs = ctx.runs ?? (await runsOf(store, unit.id, checklistId));
   const current = runs.at(-1);
   const previous = runs.at(-2);
   if (!current || !previous) return undefined;
-  const currentAnswers = await store.listAnswers(current.id);
+  const answersOf = async (id: string) => ctx.answers?.get(id) ?? (await store.listAnswers(id));
+  const currentAnswers = await answersOf(current.id);
   const items = await compareItems(
     reader,
-    { run: previous, answers: await store.listAnswers(previous.id) },
+    { run: previous, answers: await answersOf(previous.id) },
     { run: current, answers: currentAnswers },
   );
   const relapses = await relapsesIn(store, current, {
@@ -299,34 +300,57 @@ export interface CompareScope {
 
 /**
  * Every comparison in scope: for each unit (the given one, else all, by name) and each
- * checklist it ran at least twice (the given one, else all, by id). Runs and
- * rectifications are read once for all units; answers per compared run.
+ * checklist it ran at least twice (the given one, else all, by id). Runs, their answers and
+ * rectifications are streamed once for all units (a fixed few queries per page of runs).
  */
 export async function compareAll(store: StoreReads, scope: CompareScope = {}): Promise<Comparison[]> {
   const reader = new SnapshotReader(store);
-  const filter = scope.unit ? { unitId: scope.unit.id } : {};
+  const found: { name: string; root: string; comparison: Comparison }[] = [];
+  // Runs come with their answers and rectifications, a unit's together: one unit in memory at a time.
+  let unitRuns: RunDetail[] = [];
+  const flush = async () => {
+    if (unitRuns.length > 0) found.push(...(await compareUnit(store, reader, unitRuns, scope)));
+    unitRuns = [];
+  };
+  for await (const d of store.runDetails(scope.unit ? { unitId: scope.unit.id } : {})) {
+    if (unitRuns[0] && unitRuns[0].unit.id !== d.unit.id) await flush();
+    unitRuns.push(d);
+  }
+  await flush();
+  // By unit name, then line (both in code point order).
+  const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  found.sort((a, b) => byCodePoint(a.name, b.name) || byCodePoint(a.root, b.root));
+  return found.map((f) => f.comparison);
+}
+
+/** One unit's comparisons, one per line of look-backs it ran at least twice. */
+async function compareUnit(
+  store: StoreReads,
+  reader: SnapshotReader,
+  details: readonly RunDetail[],
+  scope: CompareScope,
+): Promise<{ name: string; root: string; comparison: Comparison }[]> {
+  const unit = scope.unit ?? details[0]!.unit;
   // All runs, even with --checklist: a run of its parent or child may be the one to compare with.
-  const runs = await store.listRuns(filter);
-  const runsByUnit = groupBy(runs, (r) => r.unitId);
-  const rectsByUnit = groupBy(await store.listRectifications(filter), (r) => r.unitId);
-  const units = scope.unit ? [scope.unit] : await store.listUnits();
-  const out: Comparison[] = [];
-  for (const unit of units) {
-    const unitRuns = runsByUnit.get(unit.id) ?? [];
-    const roots = new Map<Run, string>();
-    for (const r of unitRuns) roots.set(r, await reader.lineageRoot(r));
-    const byLine = groupBy(unitRuns, (r) => roots.get(r) ?? r.checklistId);
-    for (const root of [...byLine.keys()].sort()) {
-      const list = byLine.get(root) ?? [];
-      const latest = list.at(-1);
-      if (list.length < 2 || !latest) continue;
-      // --checklist X: the lines whose latest run is of X, or of a checklist that extends X.
-      if (scope.checklistId !== undefined && !(await reader.lineage(latest)).includes(scope.checklistId))
-        continue;
-      const rects = rectsByUnit.get(unit.id) ?? [];
-      const c = await compareLatest(store, unit, latest.checklistId, reader, { runs: list, rects });
-      if (c) out.push(c);
-    }
+  // In run order (by start time) across the unit's checklists.
+  const runs = details.map((d) => d.run).sort((a, b) => byStart(a, b));
+  const answers = new Map(details.map((d) => [d.run.id, d.answers]));
+  const rects = details.flatMap((d) => d.rectifications);
+  const roots = new Map<Run, string>();
+  for (const r of runs) roots.set(r, await reader.lineageRoot(r));
+  const byLine = groupBy(runs, (r) => roots.get(r) ?? r.checklistId);
+  const out: { name: string; root: string; comparison: Comparison }[] = [];
+  for (const [root, list] of byLine) {
+    const latest = list.at(-1);
+    if (list.length < 2 || !latest) continue;
+    // --checklist X: the lines whose latest run is of X, or of a checklist that extends X.
+    if (scope.checklistId !== undefined && !(await reader.lineage(latest)).includes(scope.checklistId))
+      continue;
+    const c = await compareLatest(store, unit, latest.checklistId, reader, { runs: list, rects, answers });
+    if (c) out.push({ name: unit.name, root, comparison: c });
   }
   return out;
 }
+
+const byStart = (a: Run, b: Run): number =>
+  a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : 0;

@@ -5,7 +5,7 @@ import ExcelJS from "exceljs";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { port } from "../../test/helpers/port.js";
 import { makeSchool } from "../../test/helpers/school.js";
-import { importDatabase } from "../import/merge.js";
+import { importAll } from "../import/index.js";
 import { openStore, type Store } from "../store/store.js";
 import { applyPlan, type PlannedUnit, planRoster } from "./apply.js";
 import { rosterCoverage, unitsWithoutRuns } from "./coverage.js";
@@ -172,7 +172,7 @@ describe("applying a roster", () => {
 
   test("after the schools' imports it attaches code, township and type to the units of the same name", async () => {
     const school = makeSchool(path.join(dir, "a.db"), { unit: "莲塘一小" });
-    importDatabase(store, school.file);
+    await importAll(await port(store), [{ file: school.file, display: school.file }]);
     const rows = rowsOf(
       parseRoster([
         ["单位名称", "单位代码", "乡镇", "类型"],

@@ -1,7 +1,6 @@
 // `lookback import FILE...`: merge schools' databases into --db and show what changed.
 import path from "node:path";
 import type { Context } from "../../context.js";
-import { usageError } from "../../errors.js";
 import { type MessageKey, t } from "../../i18n/index.js";
 import {
   type Counts,
@@ -13,9 +12,8 @@ import {
   KINDS,
 } from "../../import/index.js";
 import { engineOf } from "../../store/driver.js";
-import { openStore as openSyncStore } from "../../store/store.js";
 import { type Column, renderTable, tableStyle } from "../../util/table.js";
-import { dbLabel } from "../policies.js";
+import { dbLabel, openFor } from "../policies.js";
 import type { ImportOptions } from "./index.js";
 
 /** One cell: only the non-zero parts, e.g. "+62", "~2 =60", "0". */
@@ -158,24 +156,21 @@ function renderProblems(report: ImportReport, ctx: Context): string {
 export async function run(args: string[], opts: ImportOptions, ctx: Context): Promise<number> {
   const { sources, skippedTarget } = expandSources(args, ctx.cwd, ctx.dbPath);
   for (const s of skippedTarget) ctx.stderr.write(`${ctx.err.dim(t("import.skippedTarget", { file: s }))}\n`);
-  // TEMPORARY: the import merge still runs over the synchronous SQLite store, until it is the
-  // port's mergeSchool (issue-13-import).
-  if (engineOf(ctx.dbPath) === "postgres") throw usageError("store.engineUnavailable", { db: dbLabel(ctx) });
-  const store = openSyncStore(ctx.dbPath);
+  const store = await openFor(ctx, "create");
   let report: ImportReport;
   const progress = !opts.json && ctx.stderr.isTTY === true && sources.length > 1;
   try {
-    report = importAll(store, sources, (done, total, source) => {
+    report = await importAll(store, sources, (done, total, source) => {
       if (progress)
         ctx.stderr.write(`\r\x1b[2K${t("import.progress", { done: done + 1, total, file: source.display })}`);
     });
   } finally {
     if (progress) ctx.stderr.write("\r\x1b[2K");
-    store.close();
+    await store.close();
   }
   if (opts.json) {
     const json = {
-      target: ctx.dbPath,
+      target: dbLabel(ctx),
       files: report.files.map((f) =>
         f.ok
           ? {
@@ -205,8 +200,10 @@ export async function run(args: string[], opts: ImportOptions, ctx: Context): Pr
     };
     ctx.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   } else {
-    const dbLabel = path.relative(ctx.cwd, ctx.dbPath) || ctx.dbPath;
-    ctx.stdout.write(renderText(report, ctx, dbLabel.startsWith("..") ? ctx.dbPath : dbLabel));
+    const shown = dbLabel(ctx);
+    const relative = path.relative(ctx.cwd, shown) || shown;
+    const onServer = engineOf(ctx.dbPath) === "postgres";
+    ctx.stdout.write(renderText(report, ctx, onServer || relative.startsWith("..") ? shown : relative));
   }
   ctx.stderr.write(renderProblems(report, ctx));
   if (report.aborted) {

@@ -1,0 +1,110 @@
+// A unit's self-check held against what the inspectors found (评估评价): for each item of an
+// inspection that verifies a self-check item (`verifies`), how the unit rated itself and how the
+// inspectors rated the same thing. A unit that said 符合 where the inspectors found 基本符合 or
+// 不符合 overstated itself: the candidates for 弄虚作假 (a false self-report) the bureau must follow.
+import { pairsBetween } from "../checklist/correspond.js";
+import type { Checklist } from "../checklist/schema.js";
+import type { Result } from "../store/types.js";
+import { parseItemKey } from "./items.js";
+
+/**
+ * - overstated: the unit rated itself better than the inspectors found (符合 against 不符合);
+ * - understated: worse than found (the unit was harder on itself);
+ * - agreed: the same rating;
+ * - unanswered: the inspectors rated an item the unit's self-check left unanswered;
+ * - not-applicable: one side said 不适用, so the ratings cannot be weighed.
+ */
+export type Agreement = "overstated" | "understated" | "agreed" | "unanswered" | "not-applicable";
+export const AGREEMENTS: readonly Agreement[] = [
+  "overstated",
+  "understated",
+  "unanswered",
+  "not-applicable",
+  "agreed",
+];
+
+export interface CrossPair {
+  /** The inspection item (`section.item`). */
+  inspectionKey: string;
+  /** The self-check item it verifies (`section.item`). */
+  selfKey: string;
+  /** The inspectors' rating; for a per-leader item, the lowest of the leaders'. */
+  inspection: Result;
+  /** The unit's own rating, the same way; null when it did not answer the item. */
+  self: Result | null;
+  agreement: Agreement;
+}
+
+export type AgreementCounts = Record<Agreement, number>;
+
+/** Better ratings rank higher; 不适用 has no rank. */
+const RANK: Record<Exclude<Result, "na">, number> = { pass: 3, partial: 2, fail: 1 };
+
+/**
+ * One rating per item from a run's answers (keys `section.item` or `section.item@leader`). A
+ * per-leader item (六查) is rated as its weakest leader's answer: a unit is not 符合 on an item
+ * one of its cadres is 不符合 on. Only when every answer is 不适用 is the item 不适用.
+ */
+export function ratingsByItem(answers: Iterable<{ itemKey: string; result: Result }>): Map<string, Result> {
+  const out = new Map<string, Result>();
+  for (const a of answers) {
+    const parts = parseItemKey(a.itemKey);
+    if (!parts) continue;
+    const key = `${parts.sectionId}.${parts.itemId}`;
+    const seen = out.get(key);
+    out.set(key, seen === undefined ? a.result : weaker(seen, a.result));
+  }
+  return out;
+}
+
+function weaker(a: Result, b: Result): Result {
+  if (a === "na") return b;
+  if (b === "na") return a;
+  return RANK[a] <= RANK[b] ? a : b;
+}
+
+export function agreementOf(inspection: Result, self: Result | null): Agreement {
+  if (self === null) return "unanswered";
+  if (inspection === "na" || self === "na") return "not-applicable";
+  const diff = RANK[self] - RANK[inspection];
+  return diff > 0 ? "overstated" : diff < 0 ? "understated" : "agreed";
+}
+
+/**
+ * Every pair of an inspection run's checklist and a self-check run's checklist that the
+ * inspection verifies, in the inspection's order; an item the inspectors did not rate is left
+ * out (nothing to hold the self-check against).
+ */
+export function crossPairs(
+  inspection: { checklist: Checklist; answers: Iterable<{ itemKey: string; result: Result }> },
+  self: { checklist: Checklist; answers: Iterable<{ itemKey: string; result: Result }> },
+): CrossPair[] {
+  const found = ratingsByItem(inspection.answers);
+  const own = ratingsByItem(self.answers);
+  const out: CrossPair[] = [];
+  for (const { from, to } of pairsBetween(inspection.checklist, self.checklist)) {
+    const rated = found.get(from);
+    if (rated === undefined) continue;
+    const selfRating = own.get(to) ?? null;
+    out.push({
+      inspectionKey: from,
+      selfKey: to,
+      inspection: rated,
+      self: selfRating,
+      agreement: agreementOf(rated, selfRating),
+    });
+  }
+  return out;
+}
+
+export function countAgreements(pairs: Iterable<Pick<CrossPair, "agreement">>): AgreementCounts {
+  const counts: AgreementCounts = {
+    overstated: 0,
+    understated: 0,
+    agreed: 0,
+    unanswered: 0,
+    "not-applicable": 0,
+  };
+  for (const p of pairs) counts[p.agreement]++;
+  return counts;
+}

@@ -41,23 +41,23 @@ function answerInput(i) {
 }
 
 async function ours(dir, round) {
-  const { openStore } = await dist("store/store.js");
+  const { openStore } = await dist("store/open.js");
   const { loadChecklistSet } = await dist("checklist/load.js");
   const loaded = loadChecklistSet({ cwd: os.tmpdir() }).checklists.find(
     (c) => c.checklist.id === "self-check",
   );
-  const store = openStore(path.join(dir, `ours-${round}.db`));
-  const unit = store.ensureUnit("莲塘一小");
-  const run = store.createRun({
+  const store = await openStore(path.join(dir, `ours-${round}.db`), { intent: "write" });
+  const unit = await store.ensureUnit("莲塘一小");
+  const run = await store.createRun({
     unitId: unit.id,
-    snapshot: store.saveSnapshot(loaded),
+    snapshot: await store.saveSnapshot(loaded),
     respondent: "张老师",
     leaders: [],
   });
   const t0 = process.hrtime.bigint();
-  for (let i = 0; i < ANSWERS; i++) store.saveAnswer(run.id, answerInput(i));
+  for (let i = 0; i < ANSWERS; i++) await store.saveAnswer(run.id, answerInput(i));
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  store.close();
+  await store.close();
   return ms;
 }
 
@@ -114,11 +114,11 @@ function inPty(cmd, { marker, cwd, env }) {
 const sh = (s) => `'${s.replace(/'/g, "'\\''")}'`;
 
 async function firstPrompt(dir) {
-  const { openStore } = await dist("store/store.js");
+  const { openStore } = await dist("store/open.js");
   const db = path.join(dir, "prompt.db");
-  const store = openStore(db);
-  store.ensureUnit("南昌县莲塘第一中学");
-  store.close();
+  const store = await openStore(db, { intent: "write" });
+  await store.ensureUnit("南昌县莲塘第一中学");
+  await store.close();
   const check = `${sh(process.execPath)} ${sh(bin)} --db ${sh(db)} check`;
   const nodeOnly = `${sh(process.execPath)} -e 0`;
   const env = { LOOKBACK_LANG: "en" };

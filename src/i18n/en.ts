@@ -1005,6 +1005,10 @@ export const en = {
     "The database {file} was written by an older lookback and must be upgraded before it can be read, but it is read-only.",
   "store.readonlyOld.hint":
     "Make the file writable once (or copy it to a folder of yours and pass --db with the copy); lookback upgrades it on the next run.",
+  "store.noPostgres":
+    "This lookback cannot open PostgreSQL databases ({location}): its PostgreSQL driver is missing.",
+  "store.noPostgres.hint":
+    "Install a lookback with PostgreSQL support (npm install -g lookback@latest), or pass --db with the path of a SQLite file.",
   "check.startedMeanwhile":
     "Another check of this unit and checklist was started meanwhile (elsewhere, or in another window); continuing that one.",
   "check.field.bidiChars":
@@ -1134,6 +1138,72 @@ export const en = {
   "import.bad.noRectification": "a partial or failing answer without its rectification",
   "import.bad.otherItem": "a rectification of another unit, checklist or item",
   "import.reason.aborted": "not imported: the database could not be written ({detail})",
+  "store.pg.unreachable": "Cannot reach the PostgreSQL server at {location} ({reason}).",
+  "store.pg.unreachable.hint":
+    "Check that the server is running and accepts connections on that host and port (listen_addresses and port in postgresql.conf), and that the host name is right.",
+  "store.pg.timeout": "The PostgreSQL server at {location} did not answer in time ({reason}).",
+  "store.pg.timeout.hint":
+    "Check the network and the server; a slow link can be given more time with connect_timeout=SECONDS in the URL or PGCONNECT_TIMEOUT.",
+  "store.pg.auth": "The PostgreSQL server at {location} refused the login of {user} ({reason}).",
+  "store.pg.auth.hint":
+    "Check the user name and the password (PGPASSWORD, the password file ~/.pgpass or PGPASSFILE), and that pg_hba.conf on the server lets this user in from here.",
+  "store.pg.passwordNeeded":
+    "The PostgreSQL server at {location} asks for the password of {user}, and none was given.",
+  "store.pg.passwordNeeded.hint":
+    "Set PGPASSWORD, or put a line host:port:database:user:password in ~/.pgpass (chmod 600) or the file PGPASSFILE names. A password in the URL works too, but shows in the shell's history and the process list.",
+  "store.pg.noDatabase": "The PostgreSQL server at {location} has no database {database}.",
+  "store.pg.noDatabase.hint":
+    "Create it for lookback (createdb -O {user} {database}), or name an existing database in the URL.",
+  "store.pg.noTls": "The PostgreSQL server at {location} does not offer TLS, which sslmode={mode} requires.",
+  "store.pg.noTls.hint":
+    "Turn on ssl in the server's postgresql.conf, or (only for a server on this machine or a trusted network) use sslmode=prefer.",
+  "store.pg.tls": "The TLS connection to the PostgreSQL server at {location} failed ({reason}).",
+  "store.pg.tls.hint":
+    "With sslmode=verify-ca or verify-full the server's certificate must be signed by the CA in sslrootcert (or PGSSLROOTCERT); verify-full also checks the host name.",
+  "store.pg.privilege":
+    "{user} may not do this in the PostgreSQL database {location} ({reason}); nothing was changed.",
+  "store.pg.privilege.hint":
+    "lookback creates its tables on first use: the user needs to own the database (ALTER DATABASE {database} OWNER TO {user}) or have CREATE on its schema (GRANT CREATE ON SCHEMA public TO {user}; PostgreSQL 15 no longer grants it to everyone).",
+  "store.pg.busy":
+    "Another program kept a lock in the PostgreSQL database {location} for more than {seconds} seconds; nothing was changed.",
+  "store.pg.busy.hint": "Wait until the other lookback has finished, then run the command again.",
+  "store.pg.lost":
+    "The connection to the PostgreSQL server at {location} was lost ({reason}); what was not yet committed was rolled back, nothing half-written was kept.",
+  "store.pg.lost.hint": "Check the server and the network, then run the command again.",
+  "store.pg.readonly": "The PostgreSQL server at {location} accepts no writes ({reason}).",
+  "store.pg.readonly.hint": "It is probably a standby: point lookback at the primary server.",
+  "store.pg.diskFull":
+    "The PostgreSQL server at {location} is out of disk space; the last change was not saved, and nothing was half-written.",
+  "store.pg.diskFull.hint": "Ask the server's administrator to free some space, then run the command again.",
+  "store.pg.unavailable": "The PostgreSQL server at {location} cannot take the connection now ({reason}).",
+  "store.pg.unavailable.hint":
+    "It is starting, stopping, or has no connection left (max_connections): try again in a moment.",
+  "store.pg.noSchema":
+    "The PostgreSQL database {location} has no schema to keep lookback's tables in ({reason}).",
+  "store.pg.noSchema.hint":
+    "Create the schema named in search_path (CREATE SCHEMA …), or leave search_path at its default.",
+  "store.pg.other": "The PostgreSQL server at {location} refused the operation: {reason}",
+  "store.pg.other.hint": "Nothing half-written was kept. Run again with LOOKBACK_DEBUG=1 for the details.",
+  "store.pg.setting.url": "{location} is not a PostgreSQL URL lookback can read.",
+  "store.pg.setting.severalHosts": "{location} names several hosts; lookback connects to one server.",
+  "store.pg.setting.sslMode":
+    "The sslmode {what} is not one of disable, allow, prefer, require, verify-ca, verify-full.",
+  "store.pg.setting.port": "The port {what} is not a port number (1 to 65535).",
+  "store.pg.setting.service": "There is no service [{what}] in the connection service file.",
+  "store.pg.setting.file": "The file {what} named by the connection settings cannot be read.",
+  "store.pg.setting.unsupported": "The connection setting {what} is not supported by lookback.",
+  "store.pg.setting.hint":
+    "The form is postgres://USER@HOST:PORT/DATABASE (PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD, PGSSLMODE and ~/.pgpass fill what it leaves out); see the README, section PostgreSQL.",
+  "store.pg.foreign":
+    "The PostgreSQL database {location} already holds tables that are not lookback's; it was not changed.",
+  "store.pg.foreign.hint":
+    "Give lookback a database of its own (createdb -O USER lookback) and point --db (or LOOKBACK_DB) at it.",
+  "store.pg.newer":
+    "The PostgreSQL database {location} was set up by a newer lookback (schema version {theirs}; this one knows up to {ours}); it was not changed.",
+  "store.pg.newer.hint": "Update lookback (npm install -g lookback@latest) and try again.",
+  "store.pg.empty": "The PostgreSQL database {location} holds no lookback data yet.",
+  "store.pg.empty.hint":
+    "Record something first (`lookback check`, `lookback units add` or `lookback import` of the schools' files), or check the database name in the URL.",
 } as const;
 
 export type MessageKey = keyof typeof en;

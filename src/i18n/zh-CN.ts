@@ -938,6 +938,9 @@ export const zhCN: Record<MessageKey, string> = {
   "store.readonlyOld": "数据库 {file} 由旧版 lookback 写入，需要先升级才能读取，但它是只读的。",
   "store.readonlyOld.hint":
     "请先把文件改为可写（或复制到您自己的文件夹并用 --db 指定），下次运行时 lookback 会自动升级它。",
+  "store.noPostgres": "此版本的 lookback 无法打开 PostgreSQL 数据库（{location}）：缺少 PostgreSQL 驱动。",
+  "store.noPostgres.hint":
+    "请安装支持 PostgreSQL 的 lookback（npm install -g lookback@latest），或用 --db 指定一个 SQLite 数据库文件。",
   "check.startedMeanwhile": "本单位的这份清单刚刚在别处（或另一个窗口中）开始了自查，现继续该次自查。",
   "check.field.bidiChars": "{field}中含有不可见的文字方向控制字符（如从右到左覆盖），请去掉后重新输入。",
   "answers.unitNear": "尚无单位“{name}”，但已有“{near}”：与已有单位名称如此接近的新单位不会被自动创建。",
@@ -1053,4 +1056,65 @@ export const zhCN: Record<MessageKey, string> = {
   "import.bad.noRectification": "“基本符合”或“不符合”的答案没有对应的整改事项",
   "import.bad.otherItem": "指向了其他单位、清单或条目的整改事项",
   "import.reason.aborted": "未导入：无法写入数据库（{detail}）",
+  "store.pg.unreachable": "无法连接 {location} 的 PostgreSQL 服务器（{reason}）。",
+  "store.pg.unreachable.hint":
+    "请确认服务器已启动，并在该主机和端口上接受连接（postgresql.conf 中的 listen_addresses 和 port），主机名也没有写错。",
+  "store.pg.timeout": "{location} 的 PostgreSQL 服务器未能及时应答（{reason}）。",
+  "store.pg.timeout.hint":
+    "请检查网络和服务器；网络较慢时，可在 URL 中加 connect_timeout=秒数，或设置 PGCONNECT_TIMEOUT。",
+  "store.pg.auth": "{location} 的 PostgreSQL 服务器拒绝了用户 {user} 的登录（{reason}）。",
+  "store.pg.auth.hint":
+    "请检查用户名和密码（PGPASSWORD、密码文件 ~/.pgpass 或 PGPASSFILE），以及服务器上 pg_hba.conf 是否允许该用户从本机连接。",
+  "store.pg.passwordNeeded": "{location} 的 PostgreSQL 服务器要求用户 {user} 的密码，但没有提供。",
+  "store.pg.passwordNeeded.hint":
+    "请设置 PGPASSWORD，或在 ~/.pgpass（权限 600）或 PGPASSFILE 指定的文件中写一行 主机:端口:数据库:用户:密码。也可以把密码写进 URL，但它会留在命令历史和进程列表里。",
+  "store.pg.noDatabase": "{location} 的 PostgreSQL 服务器上没有数据库 {database}。",
+  "store.pg.noDatabase.hint":
+    "请为 lookback 创建它（createdb -O {user} {database}），或在 URL 中写一个已有的数据库。",
+  "store.pg.noTls": "{location} 的 PostgreSQL 服务器不提供 TLS 加密连接，而 sslmode={mode} 要求加密。",
+  "store.pg.noTls.hint":
+    "请在服务器的 postgresql.conf 中开启 ssl；仅当服务器在本机或可信网络中时，才可改用 sslmode=prefer。",
+  "store.pg.tls": "与 {location} 的 PostgreSQL 服务器建立 TLS 连接失败（{reason}）。",
+  "store.pg.tls.hint":
+    "使用 sslmode=verify-ca 或 verify-full 时，服务器证书须由 sslrootcert（或 PGSSLROOTCERT）中的 CA 签发；verify-full 还会核对主机名。",
+  "store.pg.privilege":
+    "用户 {user} 无权在 PostgreSQL 数据库 {location} 中进行此操作（{reason}）；未做任何改动。",
+  "store.pg.privilege.hint":
+    "lookback 第一次使用时会自行建表：该用户须是数据库的所有者（ALTER DATABASE {database} OWNER TO {user}），或拥有其模式的 CREATE 权限（GRANT CREATE ON SCHEMA public TO {user}；PostgreSQL 15 起不再默认授予所有人）。",
+  "store.pg.busy": "另一个程序在 PostgreSQL 数据库 {location} 中持有锁超过 {seconds} 秒；未做任何改动。",
+  "store.pg.busy.hint": "请等另一个 lookback 完成后，再重新运行。",
+  "store.pg.lost":
+    "与 {location} 的 PostgreSQL 服务器的连接中断（{reason}）；尚未提交的内容已回滚，没有留下写了一半的内容。",
+  "store.pg.lost.hint": "请检查服务器和网络后重新运行。",
+  "store.pg.readonly": "{location} 的 PostgreSQL 服务器不接受写入（{reason}）。",
+  "store.pg.readonly.hint": "它可能是备用（只读）服务器：请让 lookback 连接主服务器。",
+  "store.pg.diskFull":
+    "{location} 的 PostgreSQL 服务器磁盘已满：最后一项更改未保存，也没有留下写了一半的内容。",
+  "store.pg.diskFull.hint": "请联系服务器管理员清理空间后重新运行。",
+  "store.pg.unavailable": "{location} 的 PostgreSQL 服务器暂时无法接受连接（{reason}）。",
+  "store.pg.unavailable.hint": "服务器正在启动或关闭，或连接数已满（max_connections）：请稍后再试。",
+  "store.pg.noSchema": "PostgreSQL 数据库 {location} 中没有可存放 lookback 数据表的模式（{reason}）。",
+  "store.pg.noSchema.hint":
+    "请创建 search_path 中指定的模式（CREATE SCHEMA …），或保持 search_path 的默认值。",
+  "store.pg.other": "{location} 的 PostgreSQL 服务器拒绝了此操作：{reason}",
+  "store.pg.other.hint": "没有留下写了一半的内容。设置 LOOKBACK_DEBUG=1 重新运行可查看详情。",
+  "store.pg.setting.url": "{location} 不是 lookback 能识别的 PostgreSQL 地址。",
+  "store.pg.setting.severalHosts": "{location} 写了多台主机；lookback 只连接一台服务器。",
+  "store.pg.setting.sslMode":
+    "sslmode 的值 {what} 无效，应为 disable、allow、prefer、require、verify-ca 或 verify-full。",
+  "store.pg.setting.port": "端口 {what} 不是有效的端口号（1 到 65535）。",
+  "store.pg.setting.service": "连接服务文件中没有服务 [{what}]。",
+  "store.pg.setting.file": "连接设置中指定的文件 {what} 无法读取。",
+  "store.pg.setting.unsupported": "lookback 不支持连接设置 {what}。",
+  "store.pg.setting.hint":
+    "格式为 postgres://用户@主机:端口/数据库（未写的部分取自 PGHOST、PGPORT、PGUSER、PGDATABASE、PGPASSWORD、PGSSLMODE 和 ~/.pgpass）；详见 README 的 PostgreSQL 一节。",
+  "store.pg.foreign": "PostgreSQL 数据库 {location} 中已有不属于 lookback 的数据表；未做任何改动。",
+  "store.pg.foreign.hint":
+    "请为 lookback 单独建一个数据库（createdb -O 用户 lookback），再用 --db（或 LOOKBACK_DB）指定它。",
+  "store.pg.newer":
+    "PostgreSQL 数据库 {location} 由更新版本的 lookback 建立（结构版本 {theirs}；当前版本最高支持 {ours}）；未做任何改动。",
+  "store.pg.newer.hint": "请升级 lookback（npm install -g lookback@latest）后重试。",
+  "store.pg.empty": "PostgreSQL 数据库 {location} 中还没有 lookback 的数据。",
+  "store.pg.empty.hint":
+    "请先记录内容（`lookback check`、`lookback units add`，或用 `lookback import` 汇总各校的数据库），或检查 URL 中的数据库名。",
 };

@@ -28,6 +28,7 @@ function rect(status: RectificationStatus, extra: Partial<Rectification> = {}): 
     continuedBy: null,
     createdAt: "2026-10-01T00:00:00.000Z",
     updatedAt: "2026-10-01T00:00:00.000Z",
+    rev: 1,
     ...extra,
   };
 }

@@ -7,8 +7,11 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { APPLICATION_ID } from "./db.js";
+import type { Driver } from "./driver.js";
 import { migrations } from "./migrations.js";
-import { openStore } from "./store.js";
+import { SqlStore } from "./sql/store.js";
+import { openSqliteDriver } from "./sqlite/driver.js";
+import { rejection } from "./testing.js";
 
 let dir: string;
 beforeEach(() => {
@@ -52,36 +55,37 @@ function version1(file: string): void {
 }
 
 describe("migration to one unfinished run", () => {
-  test("the newer run stays open with the answers it lacked; the older is set aside with what clashed", () => {
+  let driver: Driver | undefined;
+  afterEach(async () => {
+    await driver?.close();
+  });
+
+  test("the newer run stays open with the answers it lacked; the older is set aside with what clashed", async () => {
     const file = path.join(dir, "v1.db");
     version1(file);
-    const store = openStore(file);
-    try {
-      const runs = store.listRuns({ includeSetAside: true });
-      const open = runs.find((r) => r.id === R2)!;
-      const aside = runs.find((r) => r.id === R1)!;
-      expect(open).toMatchObject({ status: "in-progress", supersededBy: null });
-      expect(aside).toMatchObject({ status: "in-progress", supersededBy: R2 });
-      expect(store.latestRun(U, "self-check", { unfinishedOnly: true })?.id).toBe(R2);
-      const keys = (id: string) =>
-        store
-          .listAnswers(id)
-          .map((a) => a.itemKey)
-          .sort();
-      expect(keys(R2)).toEqual(["six.x@张书记", "study.a", "study.b", "study.c"]);
-      // Both answers to study.a are kept: the newer in the open run, the older where it was.
-      expect(keys(R1)).toEqual(["study.a"]);
-      expect(store.listAnswers(R1)[0]?.note).toBe("R1 的说法");
-      expect(store.listAnswers(R2).find((a) => a.itemKey === "study.a")?.note).toBe("R2 的说法");
-      // The rectification went with its answer, history and all.
-      expect(store.getRectification("x-b")).toMatchObject({ runId: R2 });
-      expect(store.listHistory("x-b")).toHaveLength(1);
-      // And the database now refuses a second unfinished run.
-      expect(() => store.db.prepare("UPDATE runs SET superseded_by = NULL WHERE id = ?").run(R1)).toThrow(
-        /UNIQUE/,
-      );
-    } finally {
-      store.close();
-    }
+    driver = await openSqliteDriver(file, { intent: "write" });
+    const store = new SqlStore(driver);
+    const runs = await store.listRuns({ includeSetAside: true });
+    const open = runs.find((r) => r.id === R2)!;
+    const aside = runs.find((r) => r.id === R1)!;
+    expect(open).toMatchObject({ status: "in-progress", supersededBy: null });
+    expect(aside).toMatchObject({ status: "in-progress", supersededBy: R2 });
+    expect((await store.latestRun(U, "self-check", { unfinishedOnly: true }))?.id).toBe(R2);
+    const keys = async (id: string) => (await store.listAnswers(id)).map((a) => a.itemKey).sort();
+    expect(await keys(R2)).toEqual(["six.x@张书记", "study.a", "study.b", "study.c"]);
+    // Both answers to study.a are kept: the newer in the open run, the older where it was.
+    expect(await keys(R1)).toEqual(["study.a"]);
+    expect((await store.listAnswers(R1))[0]?.note).toBe("R1 的说法");
+    expect((await store.listAnswers(R2)).find((a) => a.itemKey === "study.a")?.note).toBe("R2 的说法");
+    // The rectification went with its answer, history and all.
+    expect(await store.getRectification("x-b")).toMatchObject({ runId: R2 });
+    expect(await store.listHistory("x-b")).toHaveLength(1);
+    // And the database now refuses a second unfinished run.
+    const e = await rejection(driver.run("UPDATE runs SET superseded_by = NULL WHERE id = ?", [R1]));
+    expect(driver.violation(e)).toEqual({
+      kind: "unique",
+      table: "runs",
+      columns: ["unit_id", "checklist_id"],
+    });
   });
 });

@@ -1,7 +1,16 @@
-// Forward migrations: migrations[n] takes a database from user_version n to n + 1.
-// Never edit a migration that has shipped; add a new one.
-export const migrations: readonly string[] = [
-  `
+// Forward migrations, one list for both engines: steps[n] takes a database from schema version
+// n to n + 1 (SQLite: PRAGMA user_version; PostgreSQL: the meta table). A step is either SQL both
+// engines run as it is, or the engine's own text of the same change (PostgreSQL's in
+// migrations-pg.ts, with the dialect differences it lists). Never edit a step that has shipped
+// (either text); add a new one.
+import type { Engine } from "./driver.js";
+import { postgresV1, postgresV2, postgresV3 } from "./migrations-pg.js";
+
+export type MigrationStep = string | { readonly sqlite: string; readonly postgres: string };
+
+export const steps: readonly MigrationStep[] = [
+  {
+    sqlite: `
   CREATE TABLE units (
     id          TEXT PRIMARY KEY,
     name        TEXT NOT NULL,
@@ -93,6 +102,8 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX history_rectification ON rectification_history(rectification_id, at);
   `,
+    postgres: postgresV1,
+  },
   // 2 → the ledger belongs to the unit. Every rectification names the checklist it was found
   // with, so that "a unit never has two not-closed rectifications for the same item" is an index
   // and not only a rule of the code. A later round continues the same rectification; an answer
@@ -100,7 +111,8 @@ export const migrations: readonly string[] = [
   // (earlier versions opened a new rectification each round): the older one of each pair is
   // marked as continued by the newer (continued_by), its status and history untouched.
   // Runs with foreign keys off (db.ts): dropping the old table must not cascade to its history.
-  `
+  {
+    sqlite: `
   CREATE TABLE rectifications_v2 (
     id                TEXT PRIMARY KEY,
     run_id            TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -194,12 +206,15 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (run_id, item_key)
   );
   `,
+    postgres: postgresV2,
+  },
   // 3 → untrusted input and clock-free merging: each database names itself (so that another one
   // importing it can remember what it last saw of it), records carry a revision that every
   // change raises, history gets an order of its own (never a foreign clock's), one unfinished
   // run per unit and checklist is enforced here, units get a comparison key (filled in by
   // lookback, which knows the folding rules), and merges of units are recorded.
-  `
+  {
+    sqlite: `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   INSERT INTO meta (key, value) VALUES ('db_id', lower(hex(randomblob(16))));
 
@@ -293,4 +308,14 @@ export const migrations: readonly string[] = [
   CREATE INDEX unit_merges_from ON unit_merges(from_id);
   CREATE INDEX unit_merges_key ON unit_merges(from_key);
   `,
+    postgres: postgresV3,
+  },
 ];
+
+/** A step's text for one engine. */
+export function stepSql(step: MigrationStep, engine: Engine): string {
+  return typeof step === "string" ? step : step[engine];
+}
+
+/** The SQLite text of each step, as shipped (what SQLite databases and school files are made of). */
+export const migrations: readonly string[] = steps.map((s) => stepSql(s, "sqlite"));

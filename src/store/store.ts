@@ -1,10 +1,25 @@
 // The storage interface every command uses, with SQLite behind it. Commands never
 // write SQL; another engine can implement `Store` without touching them.
-import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
 import type { LoadedChecklist } from "../checklist/schema.js";
 import { normalizeUnitName, unitKey } from "../units/identity.js";
 import { type Db, type OpenOptions, openDb } from "./db.js";
+import {
+  DRAFT_COLUMNS,
+  newId,
+  nowIso,
+  type Row,
+  SNAKE_FIELD,
+  s,
+  sn,
+  toAnswer,
+  toDraft,
+  toHistory,
+  toRectification,
+  toRun,
+  toSnapshot,
+  toUnit,
+} from "./sql/rows.js";
 
 type Statement = Database.Statement<unknown[], unknown>;
 
@@ -22,8 +37,7 @@ import type {
   Unit,
 } from "./types.js";
 
-export const newId = (): string => randomUUID();
-export const nowIso = (): string => new Date().toISOString();
+export { newId, nowIso };
 
 export interface AnswerInput {
   itemKey: string;
@@ -160,154 +174,6 @@ export interface Store {
 
   /** The raw handle, for the import merge (src/import/merge.ts) and the benches: SQL the interface does not model. */
   readonly db: Db;
-}
-
-type Row = Record<string, unknown>;
-const s = (v: unknown): string => v as string;
-const sn = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-
-function toUnit(r: Row): Unit {
-  return {
-    id: s(r.id),
-    name: s(r.name),
-    code: sn(r.code),
-    township: sn(r.township),
-    type: sn(r.type),
-    createdAt: s(r.created_at),
-    updatedAt: s(r.updated_at),
-  };
-}
-
-function toRun(r: Row): Run {
-  return {
-    id: s(r.id),
-    unitId: s(r.unit_id),
-    checklistHash: s(r.checklist_hash),
-    checklistId: s(r.checklist_id),
-    checklistVersion: s(r.checklist_version),
-    respondent: s(r.respondent),
-    leaders: JSON.parse(s(r.leaders)) as string[],
-    status: s(r.status) as Run["status"],
-    startedAt: s(r.started_at),
-    finishedAt: sn(r.finished_at),
-    updatedAt: s(r.updated_at),
-    supersededBy: sn(r.superseded_by),
-    answersFileHash: sn(r.answers_file_hash),
-  };
-}
-
-function toAnswer(r: Row): Answer {
-  return {
-    id: s(r.id),
-    runId: s(r.run_id),
-    itemKey: s(r.item_key),
-    sectionId: s(r.section_id),
-    itemId: s(r.item_id),
-    leader: sn(r.leader),
-    result: s(r.result) as Result,
-    note: sn(r.note),
-    evidence: sn(r.evidence),
-    naReason: sn(r.na_reason),
-    rectificationId: sn(r.rectification_id),
-    answeredAt: s(r.answered_at),
-    updatedAt: s(r.updated_at),
-  };
-}
-
-export function toRectification(r: Row): Rectification {
-  return {
-    id: s(r.id),
-    runId: s(r.run_id),
-    unitId: s(r.unit_id),
-    checklistId: s(r.checklist_id),
-    itemKey: s(r.item_key),
-    problem: s(r.problem),
-    measure: s(r.measure),
-    owner: s(r.owner),
-    leaderInCharge: sn(r.leader_in_charge),
-    department: sn(r.department),
-    deadline: sn(r.deadline),
-    kind: s(r.kind) as Rectification["kind"],
-    origin: s(r.origin) as Rectification["origin"],
-    evidence: sn(r.evidence),
-    status: s(r.status) as RectificationStatus,
-    progress: sn(r.progress),
-    remark: sn(r.remark),
-    closedAt: sn(r.closed_at),
-    closedBy: sn(r.closed_by),
-    continuedBy: sn(r.continued_by),
-    createdAt: s(r.created_at),
-    updatedAt: s(r.updated_at),
-  };
-}
-
-const DRAFT_COLUMNS = {
-  result: "result",
-  note: "note",
-  evidence: "evidence",
-  naReason: "na_reason",
-  problem: "problem",
-  measure: "measure",
-  owner: "owner",
-  leaderInCharge: "leader_in_charge",
-  department: "department",
-  deadline: "deadline",
-  kind: "kind",
-  origin: "origin",
-  markDone: "mark_done",
-  progress: "progress",
-  partialField: "partial_field",
-} as const satisfies Record<keyof Omit<AnswerDraft, "runId" | "itemKey" | "updatedAt">, string>;
-
-const SNAKE_FIELD: Record<string, string> = { naReason: "na_reason", leaderInCharge: "leader_in_charge" };
-
-function toDraft(r: Row): AnswerDraft {
-  const partial = sn(r.partial_field);
-  const camel =
-    partial === null ? null : (Object.entries(SNAKE_FIELD).find(([, v]) => v === partial)?.[0] ?? partial);
-  return {
-    runId: s(r.run_id),
-    itemKey: s(r.item_key),
-    result: s(r.result) as Result,
-    note: sn(r.note),
-    evidence: sn(r.evidence),
-    naReason: sn(r.na_reason),
-    problem: sn(r.problem),
-    measure: sn(r.measure),
-    owner: sn(r.owner),
-    leaderInCharge: sn(r.leader_in_charge),
-    department: sn(r.department),
-    deadline: sn(r.deadline),
-    kind: sn(r.kind) as AnswerDraft["kind"],
-    origin: sn(r.origin) as AnswerDraft["origin"],
-    markDone: r.mark_done === null || r.mark_done === undefined ? null : r.mark_done === "yes",
-    progress: sn(r.progress),
-    partialField: camel as AnswerDraft["partialField"],
-    updatedAt: s(r.updated_at),
-  };
-}
-
-function toHistory(r: Row): HistoryEntry {
-  return {
-    id: s(r.id),
-    rectificationId: s(r.rectification_id),
-    at: s(r.at),
-    by: sn(r.by),
-    fromStatus: sn(r.from_status) as RectificationStatus | null,
-    toStatus: s(r.to_status) as RectificationStatus,
-    note: sn(r.note),
-  };
-}
-
-function toSnapshot(r: Row): ChecklistSnapshot {
-  return {
-    hash: s(r.hash),
-    checklistId: s(r.checklist_id),
-    version: s(r.version),
-    title: s(r.title),
-    content: s(r.content),
-    createdAt: s(r.created_at),
-  };
 }
 
 export class SqliteStore implements Store {

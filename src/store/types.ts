@@ -117,6 +117,8 @@ export interface Rectification extends RectificationFields {
   continuedBy: string | null;
   createdAt: string;
   updatedAt: string;
+  /** Revision: raised by every change, so that a change decided on an older one is refused. */
+  rev: number;
 }
 
 /** The fields of an answer being typed (NULL: not entered yet), kept until the answer is stored. */

@@ -1,0 +1,298 @@
+// The storage interface (port) every command and core module uses. It speaks the domain
+// (units, runs, answers, rectifications), never SQL, and hands out no engine handle: the same
+// commands run on the embedded SQLite file and on a PostgreSQL server.
+//
+// Contract:
+// - Every method is asynchronous. A method called on the store is one transaction of its own;
+//   several calls that must see one state, or change it all or nothing, go in `read(tx => …)`
+//   or `write(tx => …)`, which declare the intent up front (a write takes the write lock before
+//   its first statement, so two writers never both read, then both write). Inside the callback
+//   only `tx` is used. The transaction commits when the callback resolves, rolls back when it
+//   throws, and passes the error on. A write callback may run again after a PostgreSQL deadlock
+//   or serialization failure: it does nothing outside the database before it returns.
+// - Reads that grow with the number of units come as async iterables (flat memory: rows are
+//   read a page or a cursor batch at a time), or as a fixed small number of queries per call;
+//   never one query per row.
+// - Orders are part of the result: each list says what it is sorted by, the same on both engines.
+// - Errors: what the machine did (read-only, disk full, busy, connection lost) is a LookbackError
+//   with its hint (exit 2); the rules the database enforces (one unfinished run per unit and
+//   checklist, one rectification not closed per unit and item, a status change against the
+//   version it was read at) come out as the typed errors below, whatever the engine.
+import type { LoadedChecklist } from "../checklist/schema.js";
+import type { Engine } from "./driver.js";
+import type {
+  Answer,
+  AnswerDraft,
+  ChecklistSnapshot,
+  DraftPatch,
+  HistoryEntry,
+  Rectification,
+  RectificationFields,
+  RectificationStatus,
+  Result,
+  Run,
+  Unit,
+} from "./types.js";
+
+export interface AnswerInput {
+  itemKey: string;
+  sectionId: string;
+  itemId: string;
+  leader: string | null;
+  result: Result;
+  note: string | null;
+  evidence: string | null;
+  naReason: string | null;
+  /** Required for partial/fail; ignored otherwise. */
+  rectification?: RectificationFields;
+  /**
+   * A pass answer on an item whose rectification (of an earlier round) is not closed yet: mark
+   * it done (已完成, never 销号: that needs a verifier), with 完成情况 and a history note.
+   */
+  markDone?: { progress: string | null; note: string | null };
+  /** History note when a partial/fail answer continues the rectification of an earlier round. */
+  continueNote?: string | null;
+}
+
+export interface SavedAnswer {
+  answer: Answer;
+  /** The rectification the answer opened or continued (partial/fail), else null. */
+  rectification: Rectification | null;
+  /** True when that rectification was found in an earlier round and this answer continues it. */
+  continued: boolean;
+  /** The earlier round's rectification a pass answer marked done. */
+  markedDone: Rectification | null;
+}
+
+export interface UnitMergeOutcome {
+  into: Unit;
+  runs: number;
+  rectifications: number;
+  /** FROM's unfinished runs set aside because INTO had one of the same checklist. */
+  setAside: number;
+}
+
+export interface UnitFields {
+  code?: string | null;
+  township?: string | null;
+  type?: string | null;
+}
+
+/** A unit's name and comparison key (for near-name checks). */
+export interface UnitName {
+  id: string;
+  name: string;
+  key: string;
+}
+
+export interface RunFilter {
+  unitId?: string;
+  checklistId?: string;
+  /** Unfinished runs set aside for another are left out unless asked for. */
+  includeSetAside?: boolean;
+}
+
+export interface RectificationFilter {
+  unitId?: string;
+  runId?: string;
+  status?: RectificationStatus;
+  checklistId?: string;
+  itemKey?: string;
+}
+
+/** Rectifications to stream: a filter, and what lists ask of it. */
+export interface RectificationQuery extends RectificationFilter {
+  /** Any of these statuses (empty or absent: all). */
+  statuses?: readonly RectificationStatus[];
+  /** Only those overdue on this local date (YYYY-MM-DD): a deadline before it, not done or closed. */
+  overdueOn?: string;
+  /** Leave out rectifications continued by another (part of that one's story, not ledger rows). */
+  ledgerOnly?: boolean;
+}
+
+/** A rectification as lists and ledgers show it: with its unit, round and short id. */
+export interface RectificationRow extends Rectification {
+  /** Its first 8 characters, longer where another rectification of the database shares them. */
+  shortId: string;
+  unit: { id: string; name: string; code: string | null };
+  /** The round (轮次) of the run that found it: 1 for the unit's first run of the checklist; null if set aside. */
+  round: number | null;
+}
+
+/** A run with everything a report on it needs, read together (status, the ledger, 汇总). */
+export interface RunDetail {
+  run: Run;
+  unit: Unit;
+  /** The run's round (1 for the unit's first run of the checklist); null for a run set aside. */
+  round: number | null;
+  /** In the order first given. */
+  answers: Answer[];
+  /** The rectifications this run found (by the day found, item key, id), continued later or not. */
+  rectifications: Rectification[];
+  /** The unit's closed rectifications found by earlier rounds of this checklist (for relapses, 反弹). */
+  closedEarlier: Rectification[];
+}
+
+/** A unit of the roster and how far it has got (已开展 / 未开展). */
+export interface UnitRunCount {
+  unit: Unit;
+  /** Runs of any checklist, not counting those set aside. */
+  runs: number;
+  completeRuns: number;
+}
+
+/** A status change of a rectification, as status.ts plans it. */
+export interface RectificationChange {
+  toStatus: RectificationStatus;
+  by: string | null;
+  note: string | null;
+  at?: string;
+  patch?: Partial<Pick<Rectification, "progress" | "remark" | "closedAt" | "closedBy">>;
+  /**
+   * The revision the change was decided on (Rectification.rev as read): the change is refused
+   * with RectificationChanged when another writer changed the rectification since.
+   */
+  expectedRev?: number;
+}
+
+export interface StoreReads {
+  /** This database's own id (given to every database that imports it). */
+  databaseId(): Promise<string>;
+
+  /** Every unit, by name (code point order). */
+  listUnits(): Promise<Unit[]>;
+  getUnit(id: string): Promise<Unit | undefined>;
+  /** The unit of this name, or of a look-alike of it (same comparison key; the first made). */
+  findUnitByName(name: string): Promise<Unit | undefined>;
+  findUnitByCode(code: string): Promise<Unit | undefined>;
+  /** Every unit's id, name and comparison key, in the order they were made. */
+  unitNames(): Promise<UnitName[]>;
+  /** The unit a merged unit (by its old id or name) lives on as, if it was merged. */
+  mergedInto(fromId: string, fromName: string): Promise<Unit | undefined>;
+
+  getSnapshot(hash: string): Promise<ChecklistSnapshot | undefined>;
+
+  getRun(id: string): Promise<Run | undefined>;
+  /** Runs in run order: by start time, then the order they were stored in. */
+  listRuns(filter?: RunFilter): Promise<Run[]>;
+  /** The unit's latest run of a checklist (run order), optionally only an unfinished one; never one set aside. */
+  latestRun(
+    unitId: string,
+    checklistId: string,
+    opts?: { unfinishedOnly?: boolean },
+  ): Promise<Run | undefined>;
+  /** The checklists that runs exist for (of one unit, when given), by id. */
+  runChecklists(unitId?: string): Promise<string[]>;
+
+  /** A run's answers, in the order they were first given. */
+  listAnswers(runId: string): Promise<Answer[]>;
+  /** What was typed for answers not given yet, oldest first. */
+  listDrafts(runId: string): Promise<AnswerDraft[]>;
+
+  /** By the day they were found, then item key and id. */
+  listRectifications(filter?: RectificationFilter): Promise<Rectification[]>;
+  getRectification(id: string): Promise<Rectification | undefined>;
+  /** Rectifications whose id starts with `prefix` (short ids typed by a person), by id; at most `limit`. */
+  findRectifications(prefix: string, limit?: number): Promise<Rectification[]>;
+  /**
+   * The short id of each of `ids`: its first 8 characters, longer where another rectification
+   * of the database shares them. Costs a few index lookups per id, whatever the database holds.
+   */
+  shortIds(ids: readonly string[]): Promise<Map<string, string>>;
+  /** A rectification's history (跟踪问效) in the order it was written here, never by a clock. */
+  listHistory(rectificationId: string): Promise<HistoryEntry[]>;
+
+  // Set-based reads: a fixed few queries per page of rows, whatever the database holds. On the
+  // store itself each page is read in a transaction of its own, so the loop body may use the
+  // store between rows; inside read(tx => …) every page sees the one state of that transaction.
+
+  /**
+   * Rectifications with their unit, round and short id, streamed (pages of rows): by unit id,
+   * checklist, item key, then the order they were stored in (a unit's rows come together).
+   */
+  iterateRectifications(query?: RectificationQuery): AsyncIterable<RectificationRow>;
+  /**
+   * Runs with their unit, round, answers and rectifications, streamed (pages of runs): by unit
+   * id, checklist, then run order (a unit's runs of a checklist come together, oldest first).
+   */
+  runDetails(filter?: RunFilter): AsyncIterable<RunDetail>;
+  /** Every unit with how many runs it has, by name (code point order). One query. */
+  unitRunCounts(): Promise<UnitRunCount[]>;
+}
+
+export interface StoreWrites {
+  /** The unit with this name (or a look-alike's), created when new. */
+  ensureUnit(name: string, extra?: UnitFields): Promise<Unit>;
+  /** Change a unit's roster fields (单位名册: name, code, township, type). */
+  updateUnit(id: string, patch: UnitFields & { name?: string }): Promise<Unit>;
+  /**
+   * units merge FROM INTO: FROM's runs and rectifications (and so their answers and history)
+   * move to INTO, INTO takes the code, township and type it lacks, FROM's unfinished run is set
+   * aside where INTO has one, and the merge is recorded; FROM is then removed.
+   */
+  mergeUnit(fromId: string, intoId: string): Promise<UnitMergeOutcome>;
+
+  saveSnapshot(loaded: LoadedChecklist): Promise<ChecklistSnapshot>;
+
+  /** Throws RunAlreadyOpen when the unit has an unfinished run of the checklist. */
+  createRun(input: {
+    id?: string;
+    unitId: string;
+    snapshot: ChecklistSnapshot;
+    respondent: string;
+    leaders: string[];
+  }): Promise<Run>;
+  updateRun(
+    id: string,
+    patch: { respondent?: string; leaders?: string[]; answersFileHash?: string },
+  ): Promise<Run>;
+  /** Set an unfinished run aside for run `by`: kept with its answers, never resumed. */
+  supersedeRun(id: string, by: string): Promise<Run>;
+  finishRun(id: string): Promise<Run>;
+
+  /**
+   * Store one answer (insert or revise): a partial/fail answer continues the unit's not-closed
+   * rectification of the item (from any round) or opens one; a pass/na answer drops a
+   * rectification this run opened, and may mark an earlier round's done. The item's draft goes.
+   */
+  saveAnswer(runId: string, input: AnswerInput): Promise<SavedAnswer>;
+  /** Keep what was typed so far for an answer not yet given (one field at a time). */
+  saveDraft(runId: string, itemKey: string, patch: DraftPatch): Promise<AnswerDraft>;
+  deleteDraft(runId: string, itemKey: string): Promise<void>;
+
+  /**
+   * Apply a status change and append it to the history. With `expectedRev`, refused
+   * (RectificationChanged) when the rectification changed since it was read.
+   */
+  changeRectification(id: string, change: RectificationChange): Promise<Rectification>;
+}
+
+export interface ReadTx extends StoreReads {}
+
+export interface WriteTx extends StoreReads, StoreWrites {
+  /** A nested transaction: a failure inside rolls back to here alone, and is passed on. */
+  savepoint<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T>;
+}
+
+export interface Store extends StoreReads, StoreWrites {
+  readonly engine: Engine;
+  /** Where the database is, for a person: the file, or the server URL without its password. */
+  readonly location: string;
+  read<T>(fn: (tx: ReadTx) => Promise<T>): Promise<T>;
+  write<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** createRun found another unfinished run of the unit and checklist: the database allows one. */
+export class RunAlreadyOpen extends Error {
+  constructor(readonly open: Run) {
+    super(`run ${open.id} is already open for this unit and checklist`);
+  }
+}
+
+/** A status change decided on a rectification that another writer changed meanwhile. */
+export class RectificationChanged extends Error {
+  constructor(readonly current: Rectification) {
+    super(`rectification ${current.id} changed meanwhile (now ${current.status}, revision ${current.rev})`);
+  }
+}

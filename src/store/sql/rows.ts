@@ -1,0 +1,170 @@
+// Rows as both engines return them, turned into the domain records of types.ts (and drafts'
+// fields back into columns). One place, so that a column added to a table is read the same
+// way by every query.
+import { randomUUID } from "node:crypto";
+import type {
+  Answer,
+  AnswerDraft,
+  ChecklistSnapshot,
+  HistoryEntry,
+  Rectification,
+  RectificationStatus,
+  Result,
+  Run,
+  Unit,
+} from "../types.js";
+
+export const newId = (): string => randomUUID();
+export const nowIso = (): string => new Date().toISOString();
+
+export type Row = Record<string, unknown>;
+export const s = (v: unknown): string => v as string;
+export const sn = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+export function toUnit(r: Row): Unit {
+  return {
+    id: s(r.id),
+    name: s(r.name),
+    code: sn(r.code),
+    township: sn(r.township),
+    type: sn(r.type),
+    createdAt: s(r.created_at),
+    updatedAt: s(r.updated_at),
+  };
+}
+
+export function toRun(r: Row): Run {
+  return {
+    id: s(r.id),
+    unitId: s(r.unit_id),
+    checklistHash: s(r.checklist_hash),
+    checklistId: s(r.checklist_id),
+    checklistVersion: s(r.checklist_version),
+    respondent: s(r.respondent),
+    leaders: JSON.parse(s(r.leaders)) as string[],
+    status: s(r.status) as Run["status"],
+    startedAt: s(r.started_at),
+    finishedAt: sn(r.finished_at),
+    updatedAt: s(r.updated_at),
+    supersededBy: sn(r.superseded_by),
+    answersFileHash: sn(r.answers_file_hash),
+  };
+}
+
+export function toAnswer(r: Row): Answer {
+  return {
+    id: s(r.id),
+    runId: s(r.run_id),
+    itemKey: s(r.item_key),
+    sectionId: s(r.section_id),
+    itemId: s(r.item_id),
+    leader: sn(r.leader),
+    result: s(r.result) as Result,
+    note: sn(r.note),
+    evidence: sn(r.evidence),
+    naReason: sn(r.na_reason),
+    rectificationId: sn(r.rectification_id),
+    answeredAt: s(r.answered_at),
+    updatedAt: s(r.updated_at),
+  };
+}
+
+export function toRectification(r: Row): Rectification {
+  return {
+    id: s(r.id),
+    runId: s(r.run_id),
+    unitId: s(r.unit_id),
+    checklistId: s(r.checklist_id),
+    itemKey: s(r.item_key),
+    problem: s(r.problem),
+    measure: s(r.measure),
+    owner: s(r.owner),
+    leaderInCharge: sn(r.leader_in_charge),
+    department: sn(r.department),
+    deadline: sn(r.deadline),
+    kind: s(r.kind) as Rectification["kind"],
+    origin: s(r.origin) as Rectification["origin"],
+    evidence: sn(r.evidence),
+    status: s(r.status) as RectificationStatus,
+    progress: sn(r.progress),
+    remark: sn(r.remark),
+    closedAt: sn(r.closed_at),
+    closedBy: sn(r.closed_by),
+    continuedBy: sn(r.continued_by),
+    createdAt: s(r.created_at),
+    updatedAt: s(r.updated_at),
+    rev: Number(r.rev ?? 1),
+  };
+}
+
+export const DRAFT_COLUMNS = {
+  result: "result",
+  note: "note",
+  evidence: "evidence",
+  naReason: "na_reason",
+  problem: "problem",
+  measure: "measure",
+  owner: "owner",
+  leaderInCharge: "leader_in_charge",
+  department: "department",
+  deadline: "deadline",
+  kind: "kind",
+  origin: "origin",
+  markDone: "mark_done",
+  progress: "progress",
+  partialField: "partial_field",
+} as const satisfies Record<keyof Omit<AnswerDraft, "runId" | "itemKey" | "updatedAt">, string>;
+
+export const SNAKE_FIELD: Record<string, string> = {
+  naReason: "na_reason",
+  leaderInCharge: "leader_in_charge",
+};
+
+export function toDraft(r: Row): AnswerDraft {
+  const partial = sn(r.partial_field);
+  const camel =
+    partial === null ? null : (Object.entries(SNAKE_FIELD).find(([, v]) => v === partial)?.[0] ?? partial);
+  return {
+    runId: s(r.run_id),
+    itemKey: s(r.item_key),
+    result: s(r.result) as Result,
+    note: sn(r.note),
+    evidence: sn(r.evidence),
+    naReason: sn(r.na_reason),
+    problem: sn(r.problem),
+    measure: sn(r.measure),
+    owner: sn(r.owner),
+    leaderInCharge: sn(r.leader_in_charge),
+    department: sn(r.department),
+    deadline: sn(r.deadline),
+    kind: sn(r.kind) as AnswerDraft["kind"],
+    origin: sn(r.origin) as AnswerDraft["origin"],
+    markDone: r.mark_done === null || r.mark_done === undefined ? null : r.mark_done === "yes",
+    progress: sn(r.progress),
+    partialField: camel as AnswerDraft["partialField"],
+    updatedAt: s(r.updated_at),
+  };
+}
+
+export function toHistory(r: Row): HistoryEntry {
+  return {
+    id: s(r.id),
+    rectificationId: s(r.rectification_id),
+    at: s(r.at),
+    by: sn(r.by),
+    fromStatus: sn(r.from_status) as RectificationStatus | null,
+    toStatus: s(r.to_status) as RectificationStatus,
+    note: sn(r.note),
+  };
+}
+
+export function toSnapshot(r: Row): ChecklistSnapshot {
+  return {
+    hash: s(r.hash),
+    checklistId: s(r.checklist_id),
+    version: s(r.version),
+    title: s(r.title),
+    content: s(r.content),
+    createdAt: s(r.created_at),
+  };
+}

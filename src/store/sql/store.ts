@@ -1,0 +1,173 @@
+// The store (port.ts) written once, in portable SQL over a Driver (driver.ts): the same code
+// runs on the SQLite file and on a PostgreSQL server. SqlTx is the store seen from inside one
+// transaction; SqlStore runs each of its methods in a transaction of its own, or hands a SqlTx
+// to read()/write().
+import type { LoadedChecklist } from "../../checklist/schema.js";
+import type { Driver, DriverTx } from "../driver.js";
+import type {
+  AnswerInput,
+  ReadTx,
+  RectificationChange,
+  RectificationFilter,
+  RectificationQuery,
+  RunFilter,
+  Store,
+  UnitFields,
+  WriteTx,
+} from "../port.js";
+import type { DraftPatch } from "../types.js";
+import * as answers from "./answers.js";
+import type { Sql } from "./context.js";
+import * as history from "./history.js";
+import * as rects from "./rectifications.js";
+import { s } from "./rows.js";
+import * as runs from "./runs.js";
+import * as sets from "./sets.js";
+import * as units from "./units.js";
+
+/** The store inside one transaction of the driver. */
+export class SqlTx implements WriteTx, Sql {
+  constructor(
+    readonly tx: DriverTx,
+    private readonly driver: Driver,
+  ) {}
+
+  get dialect() {
+    return this.driver.dialect;
+  }
+  violation(e: unknown) {
+    return this.driver.violation(e);
+  }
+  savepoint<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T> {
+    return this.tx.savepoint((inner) => fn(new SqlTx(inner, this.driver)));
+  }
+
+  async databaseId(): Promise<string> {
+    const row = await this.tx.get("SELECT value FROM meta WHERE key = 'db_id'");
+    if (!row) throw new Error("database has no id");
+    return s(row.value);
+  }
+
+  listUnits = () => units.listUnits(this);
+  getUnit = (id: string) => units.getUnit(this, id);
+  findUnitByName = (name: string) => units.findUnitByName(this, name);
+  findUnitByCode = (code: string) => units.findUnitByCode(this, code);
+  unitNames = () => units.unitNames(this);
+  mergedInto = (fromId: string, fromName: string) => units.mergedInto(this, fromId, fromName);
+  ensureUnit = (name: string, extra?: UnitFields) => units.ensureUnit(this, name, extra);
+  updateUnit = (id: string, patch: UnitFields & { name?: string }) => units.updateUnit(this, id, patch);
+  mergeUnit = (fromId: string, intoId: string) => units.mergeUnit(this, fromId, intoId);
+
+  getSnapshot = (hash: string) => runs.getSnapshot(this, hash);
+  saveSnapshot = (loaded: LoadedChecklist) => runs.saveSnapshot(this, loaded);
+  getRun = (id: string) => runs.getRun(this, id);
+  listRuns = (filter?: RunFilter) => runs.listRuns(this, filter);
+  latestRun = (unitId: string, checklistId: string, opts?: { unfinishedOnly?: boolean }) =>
+    runs.latestRun(this, unitId, checklistId, opts);
+  runChecklists = (unitId?: string) => runs.runChecklists(this, unitId);
+  createRun = (input: runs.NewRun) => runs.createRun(this, input);
+  updateRun = (id: string, patch: { respondent?: string; leaders?: string[]; answersFileHash?: string }) =>
+    runs.updateRun(this, id, patch);
+  supersedeRun = (id: string, by: string) => runs.supersedeRun(this, id, by);
+  finishRun = (id: string) => runs.finishRun(this, id);
+
+  listAnswers = (runId: string) => answers.listAnswers(this, runId);
+  saveAnswer = (runId: string, input: AnswerInput) => answers.saveAnswer(this, runId, input);
+  listDrafts = (runId: string) => answers.listDrafts(this, runId);
+  saveDraft = (runId: string, itemKey: string, patch: DraftPatch) =>
+    answers.saveDraft(this, runId, itemKey, patch);
+  deleteDraft = (runId: string, itemKey: string) => answers.deleteDraft(this, runId, itemKey);
+
+  listRectifications = (filter?: RectificationFilter) => rects.listRectifications(this, filter);
+  getRectification = (id: string) => rects.getRectification(this, id);
+  findRectifications = (prefix: string, limit?: number) => rects.findRectifications(this, prefix, limit);
+  shortIds = (ids: readonly string[]) => rects.shortIds(this, ids);
+  changeRectification = (id: string, change: RectificationChange) =>
+    rects.changeRectification(this, id, change);
+  listHistory = (rectificationId: string) => history.listHistory(this, rectificationId);
+
+  // Every page in this transaction.
+  private readonly pages: sets.PageReader = (fn) => fn(this);
+  iterateRectifications = (query?: RectificationQuery) => sets.iterateRectifications(this.pages, query);
+  runDetails = (filter?: RunFilter) => sets.runDetails(this.pages, filter);
+  unitRunCounts = () => sets.unitRunCounts(this);
+}
+
+type Reads = Omit<ReadTx, never>;
+type Writes = Omit<WriteTx, keyof ReadTx | "savepoint">;
+
+/** The port over a driver: each method alone is one transaction (read or write, as it does). */
+export class SqlStore implements Store {
+  constructor(private readonly driver: Driver) {}
+
+  get engine() {
+    return this.driver.engine;
+  }
+  get location() {
+    return this.driver.location;
+  }
+
+  read<T>(fn: (tx: ReadTx) => Promise<T>): Promise<T> {
+    return this.driver.transaction("read", (tx) => fn(new SqlTx(tx, this.driver)));
+  }
+  write<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T> {
+    return this.driver.transaction("write", (tx) => fn(new SqlTx(tx, this.driver)));
+  }
+  close(): Promise<void> {
+    return this.driver.close();
+  }
+
+  private r<K extends keyof Reads>(name: K, ...args: Parameters<Reads[K]>): ReturnType<Reads[K]> {
+    return this.read((tx) => (tx[name] as (...a: unknown[]) => Promise<unknown>)(...args)) as ReturnType<
+      Reads[K]
+    >;
+  }
+  private w<K extends keyof Writes>(name: K, ...args: Parameters<Writes[K]>): ReturnType<Writes[K]> {
+    return this.write((tx) => (tx[name] as (...a: unknown[]) => Promise<unknown>)(...args)) as ReturnType<
+      Writes[K]
+    >;
+  }
+
+  databaseId = () => this.r("databaseId");
+  listUnits = () => this.r("listUnits");
+  getUnit = (id: string) => this.r("getUnit", id);
+  findUnitByName = (name: string) => this.r("findUnitByName", name);
+  findUnitByCode = (code: string) => this.r("findUnitByCode", code);
+  unitNames = () => this.r("unitNames");
+  mergedInto = (fromId: string, fromName: string) => this.r("mergedInto", fromId, fromName);
+  getSnapshot = (hash: string) => this.r("getSnapshot", hash);
+  getRun = (id: string) => this.r("getRun", id);
+  listRuns = (filter?: RunFilter) => this.r("listRuns", filter);
+  latestRun = (unitId: string, checklistId: string, opts?: { unfinishedOnly?: boolean }) =>
+    this.r("latestRun", unitId, checklistId, opts);
+  runChecklists = (unitId?: string) => this.r("runChecklists", unitId);
+  listAnswers = (runId: string) => this.r("listAnswers", runId);
+  listDrafts = (runId: string) => this.r("listDrafts", runId);
+  listRectifications = (filter?: RectificationFilter) => this.r("listRectifications", filter);
+  getRectification = (id: string) => this.r("getRectification", id);
+  findRectifications = (prefix: string, limit?: number) => this.r("findRectifications", prefix, limit);
+  shortIds = (ids: readonly string[]) => this.r("shortIds", ids);
+  listHistory = (rectificationId: string) => this.r("listHistory", rectificationId);
+  unitRunCounts = () => this.r("unitRunCounts");
+
+  // Each page in a read transaction of its own: between pages the store is free for the loop body.
+  private readonly pages: sets.PageReader = (fn) => this.read((tx) => fn(tx as SqlTx));
+  iterateRectifications = (query?: RectificationQuery) => sets.iterateRectifications(this.pages, query);
+  runDetails = (filter?: RunFilter) => sets.runDetails(this.pages, filter);
+
+  ensureUnit = (name: string, extra?: UnitFields) => this.w("ensureUnit", name, extra);
+  updateUnit = (id: string, patch: UnitFields & { name?: string }) => this.w("updateUnit", id, patch);
+  mergeUnit = (fromId: string, intoId: string) => this.w("mergeUnit", fromId, intoId);
+  saveSnapshot = (loaded: LoadedChecklist) => this.w("saveSnapshot", loaded);
+  createRun = (input: runs.NewRun) => this.w("createRun", input);
+  updateRun = (id: string, patch: { respondent?: string; leaders?: string[]; answersFileHash?: string }) =>
+    this.w("updateRun", id, patch);
+  supersedeRun = (id: string, by: string) => this.w("supersedeRun", id, by);
+  finishRun = (id: string) => this.w("finishRun", id);
+  saveAnswer = (runId: string, input: AnswerInput) => this.w("saveAnswer", runId, input);
+  saveDraft = (runId: string, itemKey: string, patch: DraftPatch) =>
+    this.w("saveDraft", runId, itemKey, patch);
+  deleteDraft = (runId: string, itemKey: string) => this.w("deleteDraft", runId, itemKey);
+  changeRectification = (id: string, change: RectificationChange) =>
+    this.w("changeRectification", id, change);
+}

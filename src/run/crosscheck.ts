@@ -4,8 +4,10 @@
 // 不符合 overstated itself: the candidates for 弄虚作假 (a false self-report) the bureau must follow.
 import { pairsBetween } from "../checklist/correspond.js";
 import type { Checklist } from "../checklist/schema.js";
-import type { Result } from "../store/types.js";
+import type { RunDetail, StoreReads } from "../store/port.js";
+import type { Result, Run, Unit } from "../store/types.js";
 import { parseItemKey } from "./items.js";
+import { snapshotChecklist } from "./snapshot.js";
 
 /**
  * - overstated: the unit rated itself better than the inspectors found (符合 against 不符合);
@@ -107,4 +109,104 @@ export function countAgreements(pairs: Iterable<Pick<CrossPair, "agreement">>): 
   };
   for (const p of pairs) counts[p.agreement]++;
   return counts;
+}
+
+/** The run a side of a crosscheck comes from. */
+export interface CrossRun {
+  runId: string;
+  checklistId: string;
+  checklistVersion: string;
+  status: Run["status"];
+  startedAt: string;
+  finishedAt: string | null;
+  /** Who answered: the school's respondent, or the supervision group's leader. */
+  respondent: string;
+}
+
+/** One unit's latest inspection held against its latest self-check. */
+export interface UnitCrosscheck {
+  unit: Unit;
+  inspection: CrossRun;
+  self: CrossRun;
+  pairs: CrossPair[];
+  counts: AgreementCounts;
+}
+
+const crossRun = (run: Run): CrossRun => ({
+  runId: run.id,
+  checklistId: run.checklistId,
+  checklistVersion: run.checklistVersion,
+  status: run.status,
+  startedAt: run.startedAt,
+  finishedAt: run.finishedAt,
+  respondent: run.respondent,
+});
+
+/**
+ * Every unit (or one) with a run of a checklist that verifies another checklist it also has a
+ * run of: its latest run of each, held against each other. Runs are read as a stream, a unit
+ * at a time, so memory grows with the pairs kept, not with the runs read.
+ */
+export async function crosscheckUnits(
+  store: StoreReads,
+  filter: { unitId?: string } = {},
+): Promise<UnitCrosscheck[]> {
+  const checklists = new Map<string, Checklist | null>();
+  const checklistOf = async (run: Run) => {
+    if (!checklists.has(run.checklistHash)) {
+      const snap = await store.getSnapshot(run.checklistHash);
+      const parsed = snap ? snapshotChecklist(snap) : undefined;
+      checklists.set(run.checklistHash, parsed?.ok ? parsed.checklist : null);
+    }
+    return checklists.get(run.checklistHash) ?? null;
+  };
+  const out: UnitCrosscheck[] = [];
+  let unit: Unit | undefined;
+  let latest = new Map<string, RunDetail>();
+  const flush = async () => {
+    if (unit) out.push(...(await unitCrosschecks(unit, [...latest.values()], checklistOf)));
+  };
+  for await (const detail of store.runDetails(filter.unitId ? { unitId: filter.unitId } : {})) {
+    if (detail.round === null) continue; // set aside: replaced by a newer run, never resumed
+    if (detail.unit.id !== unit?.id) {
+      await flush();
+      unit = detail.unit;
+      latest = new Map();
+    }
+    latest.set(detail.run.checklistId, detail); // run order: the last one seen is the latest
+  }
+  await flush();
+  return out;
+}
+
+/** A unit's latest runs, each verifying checklist against each checklist it verifies. */
+async function unitCrosschecks(
+  unit: Unit,
+  runs: readonly RunDetail[],
+  checklistOf: (run: Run) => Promise<Checklist | null>,
+): Promise<UnitCrosscheck[]> {
+  const read: { detail: RunDetail; checklist: Checklist }[] = [];
+  for (const detail of runs) {
+    const checklist = await checklistOf(detail.run);
+    if (checklist) read.push({ detail, checklist });
+  }
+  const out: UnitCrosscheck[] = [];
+  for (const a of read) {
+    for (const b of read) {
+      if (a === b) continue;
+      const pairs = crossPairs(
+        { checklist: a.checklist, answers: a.detail.answers },
+        { checklist: b.checklist, answers: b.detail.answers },
+      );
+      if (pairs.length === 0 && pairsBetween(a.checklist, b.checklist).length === 0) continue;
+      out.push({
+        unit,
+        inspection: crossRun(a.detail.run),
+        self: crossRun(b.detail.run),
+        pairs,
+        counts: countAgreements(pairs),
+      });
+    }
+  }
+  return out;
 }

@@ -225,6 +225,33 @@ export const en = {
   "show.unknown": "No checklist `{id}` is loaded. Loaded checklists: {known}.",
   "show.unknown.didYouMean": "Did you mean `{suggestion}`?",
   "show.unknown.hint": "Run `lookback list` to see the checklists and their ids.",
+  "crosscheck.help.cmd": "hold each unit's self-check against what the inspectors found",
+  "crosscheck.help.unit": "one unit (name or code)",
+  "crosscheck.help.all": "every unit with an inspection, the most overstated first",
+  "crosscheck.noSelection": "Say which units: --unit NAME or --all.",
+  "crosscheck.unitWithAll": "--unit and --all cannot be used together.",
+  "crosscheck.noSelection.hint":
+    "For example: lookback crosscheck --unit 南昌县莲塘第一中学, or lookback crosscheck --all.",
+  "crosscheck.none":
+    "No unit in {db} has both an inspection run and a run of the checklist it verifies: nothing to hold against each other.",
+  "crosscheck.run": "{checklist} {version} of {date} ({who})",
+  "crosscheck.against": "Inspection {inspection} held against the self-check {self}.",
+  "crosscheck.counts":
+    "{overstated} rated better by the unit than found, {understated} worse, {unanswered} not answered by the unit, {na} not applicable on one side, {agreed} agreed.",
+  "crosscheck.summary":
+    "{units} unit(s) inspected; {overstated} rated themselves better than found on at least one item.",
+  "crosscheck.agreement.overstated": "Overstated",
+  "crosscheck.agreement.understated": "Understated",
+  "crosscheck.agreement.agreed": "Agreed",
+  "crosscheck.agreement.unanswered": "Not self-checked",
+  "crosscheck.agreement.not-applicable": "N/A",
+  "crosscheck.col.agreement": "Finding",
+  "crosscheck.col.inspection": "Inspection item",
+  "crosscheck.col.self": "Self-check item",
+  "crosscheck.col.selfResult": "Unit said",
+  "crosscheck.col.inspectionResult": "Found",
+  "crosscheck.col.unit": "Unit",
+  "crosscheck.col.checklists": "Inspection / self-check",
   "show.unknown.invalid":
     "Checklists with errors are not loaded ({files}): `lookback validate` says what is wrong.",
   "show.extends": "Extends {chain}.",

@@ -25,11 +25,20 @@ export const AGREEMENTS: readonly Agreement[] = [
   "agreed",
 ];
 
+/** An item as a person finds it in its checklist: 问题编号 `2-3` and its text. */
+export interface ItemLabel {
+  number: string;
+  text: string;
+  textEn: string | null;
+}
+
 export interface CrossPair {
   /** The inspection item (`section.item`). */
   inspectionKey: string;
+  inspectionItem: ItemLabel;
   /** The self-check item it verifies (`section.item`). */
   selfKey: string;
+  selfItem: ItemLabel;
   /** The inspectors' rating; for a per-leader item, the lowest of the leaders'. */
   inspection: Result;
   /** The unit's own rating, the same way; null when it did not answer the item. */
@@ -90,13 +99,33 @@ export function crossPairs(
     const selfRating = own.get(to) ?? null;
     out.push({
       inspectionKey: from,
+      inspectionItem: labelOf(inspection.checklist, from),
       selfKey: to,
+      selfItem: labelOf(self.checklist, to),
       inspection: rated,
       self: selfRating,
       agreement: agreementOf(rated, selfRating),
     });
   }
   return out;
+}
+
+/** Numbers and texts of a checklist's items by `section.item` (cached: units share checklists). */
+const labels = new WeakMap<Checklist, Map<string, ItemLabel>>();
+function labelOf(checklist: Checklist, key: string): ItemLabel {
+  let map = labels.get(checklist);
+  if (!map) {
+    map = new Map();
+    for (const [s, section] of checklist.sections.entries())
+      for (const [i, item] of section.items.entries())
+        map.set(`${section.id}.${item.id}`, {
+          number: `${s + 1}-${i + 1}`,
+          text: item.text,
+          textEn: item.text_en ?? null,
+        });
+    labels.set(checklist, map);
+  }
+  return map.get(key) ?? { number: key, text: key, textEn: null };
 }
 
 export function countAgreements(pairs: Iterable<Pick<CrossPair, "agreement">>): AgreementCounts {

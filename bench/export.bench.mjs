@@ -6,9 +6,12 @@
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { bin, median, root, round } from "./util.mjs";
+
+const Database = createRequire(import.meta.url)("better-sqlite3");
 
 export const name = "export";
 
@@ -25,13 +28,15 @@ async function dist(rel) {
  * items), 25 of them failed with a rectification. Direct SQL in one transaction: seconds, not minutes.
  */
 export async function buildDb(file, units) {
-  const { openStore } = await dist("store/store.js");
+  const { openStore } = await dist("store/open.js");
   const { loadChecklistSet } = await dist("checklist/load.js");
   const loaded = loadChecklistSet({ cwd: os.tmpdir() }).checklists.find(
     (c) => c.checklist.id === "self-check",
   );
-  const store = openStore(file);
-  const snap = store.saveSnapshot(loaded);
+  // The store makes the database (migrations) and keeps the snapshot; the rows go in by bulk SQL.
+  const store = await openStore(file, { intent: "write" });
+  const snap = await store.saveSnapshot(loaded);
+  await store.close();
   const leaders = ["张书记", "李校长"];
   const keys = [];
   for (const s of loaded.checklist.sections) {
@@ -40,7 +45,7 @@ export async function buildDb(file, units) {
         keys.push({ s: s.id, i: item.id, leader, key: `${s.id}.${item.id}${leader ? `@${leader}` : ""}` });
     }
   }
-  const db = store.db;
+  const db = new Database(file);
   const insUnit = db.prepare(
     "INSERT INTO units (id, name, code, township, type, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
   );
@@ -128,7 +133,7 @@ export async function buildDb(file, units) {
       });
     }
   }).immediate();
-  store.close();
+  db.close();
 }
 
 function runChild(args, env = {}) {

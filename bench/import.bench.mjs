@@ -23,23 +23,23 @@ async function dist(rel) {
 
 /** One school's database through the store API: a full run of self-check, some failures. */
 export async function template(file) {
-  const { openStore } = await dist("store/store.js");
+  const { openStore } = await dist("store/open.js");
   const { loadChecklistSet } = await dist("checklist/load.js");
   const loaded = loadChecklistSet({ cwd: os.tmpdir() }).checklists.find(
     (c) => c.checklist.id === "self-check",
   );
-  const store = openStore(file);
-  const unit = store.ensureUnit("模板学校");
-  const snapshot = store.saveSnapshot(loaded);
+  const store = await openStore(file, { intent: "write" });
+  const unit = await store.ensureUnit("模板学校");
+  const snapshot = await store.saveSnapshot(loaded);
   const leaders = ["书记", "校长", "副校长"];
-  const run = store.createRun({ unitId: unit.id, snapshot, respondent: "填报人", leaders });
+  const run = await store.createRun({ unitId: unit.id, snapshot, respondent: "填报人", leaders });
   let n = 0;
   let opened = 0;
   for (const section of loaded.checklist.sections) {
     for (const leader of section.per === "leader" ? leaders : [null]) {
       for (const item of section.items) {
         const result = n++ % 6 === 2 ? "fail" : "pass";
-        const r = store.saveAnswer(run.id, {
+        const r = await store.saveAnswer(run.id, {
           itemKey: `${section.id}.${item.id}${leader ? `@${leader}` : ""}`,
           sectionId: section.id,
           itemId: item.id,
@@ -66,7 +66,7 @@ export async function template(file) {
         });
         // Half the rectifications have moved on: two history entries each.
         if (r.rectification && opened++ % 2 === 0) {
-          store.changeRectification(r.rectification.id, {
+          await store.changeRectification(r.rectification.id, {
             toStatus: "in-progress",
             by: "办公室主任",
             note: "正在整改",
@@ -75,8 +75,8 @@ export async function template(file) {
       }
     }
   }
-  store.finishRun(run.id);
-  store.close();
+  await store.finishRun(run.id);
+  await store.close();
 }
 
 /** Copies of the template under new ids and names: quick, and each a valid school file. */
@@ -121,8 +121,8 @@ export function clone(templateFile, folder) {
 }
 
 async function emptyTarget(file) {
-  const { openStore } = await dist("store/store.js");
-  openStore(file).close();
+  const { openStore } = await dist("store/open.js");
+  await (await openStore(file, { intent: "write" })).close();
 }
 
 /** The baseline: bare set-based SQL, one ATTACH and one transaction per file. */

@@ -28,23 +28,27 @@ const today = (() => {
 })();
 
 export async function seed(file) {
-  const { openStore } = await dist("store/store.js");
+  const { openSqliteDriver } = await dist("store/sqlite/driver.js");
+  const { SqlTx } = await dist("store/sql/store.js");
   const { loadChecklistSet } = await dist("checklist/load.js");
   const { addDays } = await dist("util/dates.js");
   const loaded = loadChecklistSet({ cwd: os.tmpdir() }).checklists.find(
     (c) => c.checklist.id === "self-check",
   );
-  const store = openStore(file);
+  const driver = await openSqliteDriver(file, { intent: "write" });
   const leaders = ["书记", "校长", "副校长"];
-  store.transaction(() => {
-    const snapshot = store.saveSnapshot(loaded);
+  // One write transaction: the store's own writes, and the start times set by SQL.
+  await driver.transaction("write", async (tx) => {
+    const store = new SqlTx(tx, driver);
+    const snapshot = await store.saveSnapshot(loaded);
     for (let u = 0; u < UNITS; u++) {
-      const unit = store.ensureUnit(`第${u}学校`, { code: `3601${String(u).padStart(6, "0")}` });
+      const unit = await store.ensureUnit(`第${u}学校`, { code: `3601${String(u).padStart(6, "0")}` });
       for (let round = 0; round < 2; round++) {
-        const run = store.createRun({ unitId: unit.id, snapshot, respondent: "填报人", leaders });
-        store.db
-          .prepare("UPDATE runs SET started_at = ? WHERE id = ?")
-          .run(new Date(Date.UTC(2026, 5 + round * 3, 1 + (u % 28))).toISOString(), run.id);
+        const run = await store.createRun({ unitId: unit.id, snapshot, respondent: "填报人", leaders });
+        await tx.run("UPDATE runs SET started_at = ? WHERE id = ?", [
+          new Date(Date.UTC(2026, 5 + round * 3, 1 + (u % 28))).toISOString(),
+          run.id,
+        ]);
         let n = 0;
         for (const section of loaded.checklist.sections) {
           for (const leader of section.per === "leader" ? leaders : [null]) {
@@ -54,7 +58,7 @@ export async function seed(file) {
               const k = n++ + u;
               const failing = round === 0 ? k % 6 === 2 : (k % 6 === 2 && k % 12 !== 2) || k % 6 === 5;
               const result = failing ? "fail" : k % 9 === 4 ? "partial" : "pass";
-              const saved = store.saveAnswer(run.id, {
+              const saved = await store.saveAnswer(run.id, {
                 itemKey: `${section.id}.${item.id}${leader ? `@${leader}` : ""}`,
                 sectionId: section.id,
                 itemId: item.id,
@@ -81,8 +85,8 @@ export async function seed(file) {
               });
               const r = saved.rectification;
               if (r && round === 0 && k % 2 === 0) {
-                store.changeRectification(r.id, { toStatus: "done", by: "办公室主任", note: null });
-                store.changeRectification(r.id, {
+                await store.changeRectification(r.id, { toStatus: "done", by: "办公室主任", note: null });
+                await store.changeRectification(r.id, {
                   toStatus: "closed",
                   by: "督导组",
                   note: null,
@@ -92,11 +96,11 @@ export async function seed(file) {
             }
           }
         }
-        store.finishRun(run.id);
+        await store.finishRun(run.id);
       }
     }
   });
-  store.close();
+  await driver.close();
 }
 
 /** The bare script for the list: one query, overdue in SQL, JSON out. */
@@ -159,14 +163,14 @@ function compareBaseline(Database, file, print) {
 }
 
 async function compareOurs(file) {
-  const { openStore } = await dist("store/store.js");
+  const { openStore } = await dist("store/open.js");
   const { compareAll } = await dist("rectify/compare.js");
-  const store = openStore(file);
+  const store = await openStore(file, { intent: "read" });
   const t0 = process.hrtime.bigint();
-  const out = compareAll(store);
+  const out = await compareAll(store);
   JSON.stringify({ comparisons: out });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  store.close();
+  await store.close();
   return { ms, relapses: out.reduce((n, x) => n + x.relapses.length, 0), comparisons: out.length };
 }
 

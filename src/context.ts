@@ -3,6 +3,7 @@
 // captured streams.
 import path from "node:path";
 import type { Lang } from "./i18n/index.js";
+import { isPostgresUrl } from "./store/location.js";
 import { colorEnabled, type Palette, palette } from "./util/color.js";
 
 export interface OutStream {
@@ -31,7 +32,10 @@ export interface Context {
   err: Palette;
   /** Display columns that output should fit in: the terminal's, else $COLUMNS, else 80. */
   width: number;
-  /** Absolute path of the SQLite file: --db, else LOOKBACK_DB, else ./lookback.db. */
+  /**
+   * --db, else LOOKBACK_DB, else ./lookback.db: the absolute path of the SQLite file, or a
+   * postgres:// URL as given (shown to people only through dbLabel in commands/policies.ts).
+   */
   dbPath: string;
   checklistsDir?: string;
 }
@@ -53,7 +57,9 @@ export function makeContext(
   io: { stdout: OutStream; stderr: OutStream; stdinIsTTY: boolean; env: NodeJS.ProcessEnv; cwd: string },
 ): Context {
   const noColor = opts.color === false;
-  const dbPath = path.resolve(io.cwd, opts.db ?? (io.env.LOOKBACK_DB || "lookback.db"));
+  const db = opts.db ?? (io.env.LOOKBACK_DB || "lookback.db");
+  // A server URL is passed on as given; a file is made absolute.
+  const dbPath = isPostgresUrl(db) ? db.trim() : path.resolve(io.cwd, db);
   return {
     lang,
     cwd: io.cwd,

@@ -1,7 +1,7 @@
-// The checklist a run of this database started with (src/run/snapshot.ts).
+// The checklist a run of this database started with (src/run/snapshot.ts parses it).
 import type { Checklist } from "../checklist/schema.js";
-import { snapshotChecklist } from "../run/snapshot.js";
-import type { Store } from "../store/store.js";
+import { cachedSnapshotChecklist, snapshotChecklist } from "../run/snapshot.js";
+import type { StoreReads } from "../store/port.js";
 import type { ChecklistSnapshot, Run } from "../store/types.js";
 
 export function checklistOfSnapshot(snapshot: ChecklistSnapshot): Checklist {
@@ -12,8 +12,11 @@ export function checklistOfSnapshot(snapshot: ChecklistSnapshot): Checklist {
   return outcome.checklist;
 }
 
-export function checklistOfRun(store: Store, run: Run): Checklist {
-  const snap = store.getSnapshot(run.checklistHash);
+export async function checklistOfRun(store: StoreReads, run: Run): Promise<Checklist> {
+  // Most runs of a county share a handful of checklists: no round trip for one already read.
+  const hit = cachedSnapshotChecklist(run.checklistHash);
+  if (hit) return hit;
+  const snap = await store.getSnapshot(run.checklistHash);
   if (!snap) throw new Error(`run ${run.id} refers to a missing checklist snapshot ${run.checklistHash}`);
   return checklistOfSnapshot(snap);
 }

@@ -10,6 +10,7 @@ export const en = {
   "error.pathMissing.hint": "Check the path; it is taken relative to {cwd}.",
   "table.hidden": "Not shown for lack of width: {columns}. A wider terminal or --json shows them.",
   "db.missing": "There is no database file at {db}.",
+  "store.engineUnavailable": "lookback import cannot merge into a PostgreSQL database yet ({db}).",
   "db.missing.hint":
     "Nothing has been recorded in this folder yet? Run `lookback check` (or collect the schools' files with `lookback import`). A database elsewhere: --db FILE or LOOKBACK_DB=FILE.",
   "units.unknown": "The database {db} has no unit {names}.",

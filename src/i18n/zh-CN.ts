@@ -11,6 +11,7 @@ export const zhCN: Record<MessageKey, string> = {
   "error.pathMissing.hint": "请检查路径；相对路径以 {cwd} 为起点。",
   "table.hidden": "终端宽度不够，未显示：{columns}。加宽终端或使用 --json 可查看全部。",
   "db.missing": "找不到数据库文件 {db}。",
+  "store.engineUnavailable": "此版本的 lookback import 还不能合并到 PostgreSQL 数据库（{db}）。",
   "db.missing.hint":
     "这个文件夹还没有记录过自查？请先运行 `lookback check`（或用 `lookback import` 汇总各校的数据库）。数据库在别处时，用 --db 文件 或 LOOKBACK_DB=文件 指定。",
   "units.unknown": "数据库 {db} 中没有单位 {names}。",

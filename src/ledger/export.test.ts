@@ -1,11 +1,13 @@
 // Several files are written while the next workbooks are built: what is reported (progress,
 // written, failures) must still come in the units' order, and a failed write leaves no
 // temporary file behind.
+
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { checklist } from "../../test/fixtures/export/seed.js";
+import { port } from "../../test/helpers/port.js";
 import { openStore } from "../store/store.js";
 import { exportLedgers, type ProgressEvent } from "./export.js";
 import { loadTemplateOrThrow } from "./template.js";
@@ -54,7 +56,7 @@ describe("exportLedgers with writes in flight", () => {
 
     const events: ProgressEvent[] = [];
     const result = await exportLedgers(
-      store,
+      await port(store),
       {
         units: [],
         all: true,

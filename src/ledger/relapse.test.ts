@@ -1,10 +1,12 @@
 // A rectification closed off (销号) in the first look-back whose item fails again in the
 // second run is a relapse (反弹): the ledger of the second run says so in 备注.
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { checklist } from "../../test/fixtures/export/seed.js";
+import { port } from "../../test/helpers/port.js";
 import { openStore, type Store } from "../store/store.js";
 import type { RectificationFields } from "../store/types.js";
 import { remarkOf } from "./cells.js";
@@ -43,7 +45,7 @@ function failAnswer(store: Store, runId: string) {
 }
 
 describe("relapse (反弹) in the ledger", () => {
-  it("marks the second run's row whose item was closed off in the first run, and only that row", () => {
+  it("marks the second run's row whose item was closed off in the first run, and only that row", async () => {
     dir = mkdtempSync(path.join(tmpdir(), "lookback-relapse-"));
     const store = openStore(path.join(dir, "t.db"));
     const unit = store.ensureUnit("莲塘一中");
@@ -85,10 +87,16 @@ describe("relapse (反弹) in the ledger", () => {
     });
 
     const labels = DEFAULT_LABELS["zh-CN"];
-    const data = buildLedgerData(store, new SnapshotCache(store, "zh-CN"), unit, second, {
-      today: "2026-11-27",
-      language: "zh-CN",
-    });
+    const data = await buildLedgerData(
+      await port(store),
+      new SnapshotCache(await port(store), "zh-CN"),
+      unit,
+      second,
+      {
+        today: "2026-11-27",
+        language: "zh-CN",
+      },
+    );
     const byKey = new Map(data.rows.filter((r) => r.round === 2).map((r) => [r.rectification.itemKey, r]));
     const relapsed = byKey.get("study.study-time")!;
     expect(relapsed.relapse).toEqual({ closedAt: "2026-03-05", closedBy: "督导组李组长" });

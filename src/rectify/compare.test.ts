@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { closeRect, mini, seedRun, tempDb } from "../../test/fixtures/rectify/seed.js";
+import { port } from "../../test/helpers/port.js";
 import type { Store } from "../store/store.js";
 import { classify, compareAll, compareLatest, relapsesFor, relapsesIn } from "./compare.js";
 import { followUpSummary } from "./summary.js";
@@ -11,7 +12,7 @@ const changes = (items: { key: string; change: string }[]) =>
   Object.fromEntries(items.map((i) => [i.key, i.change]));
 
 describe("classify", () => {
-  it("treats pass and na as no problem, partial and fail as a problem", () => {
+  it("treats pass and na as no problem, partial and fail as a problem", async () => {
     expect(classify("fail", "pass", true)).toBe("fixed");
     expect(classify("partial", "na", true)).toBe("fixed");
     expect(classify("pass", "partial", true)).toBe("regressed");
@@ -27,7 +28,7 @@ describe("classify", () => {
 });
 
 describe("compare on crafted pairs of runs", () => {
-  it("same checklist: fixed, regressed, still failing, unchanged", () => {
+  it("same checklist: fixed, regressed, still failing, unchanged", async () => {
     ({ store } = tempDb());
     seedRun(store, {
       unit: "莲塘一小",
@@ -40,7 +41,7 @@ describe("compare on crafted pairs of runs", () => {
       answers: { "a.one": "pass", "a.two": "fail", "a.three": "fail" },
     });
     const unit = store.findUnitByName("莲塘一小")!;
-    const cmp = compareLatest(store, unit, "mini")!;
+    const cmp = (await compareLatest(await port(store), unit, "mini"))!;
     expect(changes(cmp.items)).toEqual({
       "a.one": "fixed",
       "a.two": "regressed",
@@ -64,7 +65,7 @@ describe("compare on crafted pairs of runs", () => {
     });
   });
 
-  it("a checklist changed between the runs: removed and new items by key, leaders added", () => {
+  it("a checklist changed between the runs: removed and new items by key, leaders added", async () => {
     ({ store } = tempDb());
     seedRun(store, {
       unit: "莲塘一小",
@@ -79,7 +80,7 @@ describe("compare on crafted pairs of runs", () => {
       answers: { "a.one": "pass", "a.four": "partial", "lead.x@王校长": "pass", "lead.x@李书记": "pass" },
       finish: false,
     });
-    const cmp = compareLatest(store, store.findUnitByName("莲塘一小")!, "mini")!;
+    const cmp = (await compareLatest(await port(store), store.findUnitByName("莲塘一小")!, "mini"))!;
     expect(cmp.previous.checklistVersion).toBe("1.0.0");
     expect(cmp.current.checklistVersion).toBe("2.0.0");
     expect(cmp.current.status).toBe("in-progress");
@@ -99,12 +100,12 @@ describe("compare on crafted pairs of runs", () => {
     expect(cmp.counts).toMatchObject({ unchanged: 1, unanswered: 1, new: 2, fixed: 1, removed: 1 });
   });
 
-  it("an item left unanswered the first time and answered now is new, though the checklist had it", () => {
+  it("an item left unanswered the first time and answered now is new, though the checklist had it", async () => {
     ({ store } = tempDb());
     // Handed in with a.two unanswered (one unfinished run per unit and checklist at a time).
     seedRun(store, { unit: "U", loaded: mini(1), answers: { "a.one": "pass" } });
     seedRun(store, { unit: "U", loaded: mini(1), answers: { "a.one": "pass", "a.two": "fail" } });
-    const cmp = compareLatest(store, store.findUnitByName("U")!, "mini")!;
+    const cmp = (await compareLatest(await port(store), store.findUnitByName("U")!, "mini"))!;
     expect(cmp.items.find((i) => i.key === "a.two")).toMatchObject({
       change: "new",
       inPreviousChecklist: true,
@@ -112,33 +113,33 @@ describe("compare on crafted pairs of runs", () => {
     expect(cmp.items.find((i) => i.key === "a.three")).toMatchObject({ change: "unanswered" });
   });
 
-  it("compares the latest run with the one just before it, not the first", () => {
+  it("compares the latest run with the one just before it, not the first", async () => {
     ({ store } = tempDb());
     seedRun(store, { unit: "U", loaded: mini(1), answers: { "a.one": "fail" } });
     const second = seedRun(store, { unit: "U", loaded: mini(1), answers: { "a.one": "pass" } });
     const third = seedRun(store, { unit: "U", loaded: mini(1), answers: { "a.one": "pass" } });
-    const cmp = compareLatest(store, store.findUnitByName("U")!, "mini")!;
+    const cmp = (await compareLatest(await port(store), store.findUnitByName("U")!, "mini"))!;
     expect(cmp.previous.id).toBe(second.run.id);
     expect(cmp.current.id).toBe(third.run.id);
     expect(cmp.runCount).toBe(3);
     expect(changes(cmp.items)["a.one"]).toBe("unchanged");
   });
 
-  it("no comparison with a single run; compareAll covers every unit and checklist with two runs", () => {
+  it("no comparison with a single run; compareAll covers every unit and checklist with two runs", async () => {
     ({ store } = tempDb());
     seedRun(store, { unit: "甲校", loaded: mini(1), answers: { "a.one": "fail" } });
     seedRun(store, { unit: "甲校", loaded: mini(2), answers: { "a.one": "pass" } });
     seedRun(store, { unit: "乙校", loaded: mini(1), answers: { "a.one": "fail" } });
-    expect(compareLatest(store, store.findUnitByName("乙校")!, "mini")).toBeUndefined();
-    const all = compareAll(store);
+    expect(await compareLatest(await port(store), store.findUnitByName("乙校")!, "mini")).toBeUndefined();
+    const all = await compareAll(await port(store));
     expect(all.map((c) => c.unit.name)).toEqual(["甲校"]);
-    expect(compareAll(store, { unit: store.findUnitByName("乙校")! })).toEqual([]);
-    expect(compareAll(store, { checklistId: "other" })).toEqual([]);
+    expect(await compareAll(await port(store), { unit: store.findUnitByName("乙校")! })).toEqual([]);
+    expect(await compareAll(await port(store), { checklistId: "other" })).toEqual([]);
   });
 });
 
 describe("relapses (反弹)", () => {
-  it("a closed rectification whose item fails again in a later run", () => {
+  it("a closed rectification whose item fails again in a later run", async () => {
     ({ store } = tempDb());
     const first = seedRun(store, {
       unit: "莲塘一小",
@@ -154,7 +155,7 @@ describe("relapses (反弹)", () => {
       loaded: mini(1),
       answers: { "a.one": "partial", "a.two": "pass", "a.three": "fail" },
     });
-    const cmp = compareLatest(store, store.findUnitByName("莲塘一小")!, "mini")!;
+    const cmp = (await compareLatest(await port(store), store.findUnitByName("莲塘一小")!, "mini"))!;
     expect(cmp.relapses).toEqual([
       {
         itemKey: "a.one",
@@ -177,7 +178,7 @@ describe("relapses (反弹)", () => {
     });
   });
 
-  it("relapses are found in any later run, across a checklist change, and listed per unit for the ledger", () => {
+  it("relapses are found in any later run, across a checklist change, and listed per unit for the ledger", async () => {
     ({ store } = tempDb());
     const first = seedRun(store, {
       unit: "U",
@@ -190,24 +191,24 @@ describe("relapses (反弹)", () => {
     const third = seedRun(store, { unit: "U", loaded: mini(2), answers: { "a.one": "pass" } });
     seedRun(store, { unit: "V", loaded: mini(1), answers: { "a.one": "fail" } });
     const unit = store.findUnitByName("U")!;
-    const all = relapsesFor(store, unit.id);
+    const all = await relapsesFor(await port(store), unit.id);
     expect(all.map((r) => [r.itemKey, r.runId])).toEqual([["a.one", second.run.id]]);
     // The latest run passes: compare shows no relapse now, but the ledger of run 2 still can.
-    expect(relapsesIn(store, third.run)).toEqual([]);
-    expect(compareLatest(store, unit, "mini")!.relapses).toEqual([]);
-    expect(relapsesFor(store, store.findUnitByName("V")!.id)).toEqual([]);
+    expect(await relapsesIn(await port(store), third.run)).toEqual([]);
+    expect((await compareLatest(await port(store), unit, "mini"))!.relapses).toEqual([]);
+    expect(await relapsesFor(await port(store), store.findUnitByName("V")!.id)).toEqual([]);
   });
 
-  it("a rectification closed in the same run is not a relapse of itself", () => {
+  it("a rectification closed in the same run is not a relapse of itself", async () => {
     ({ store } = tempDb());
     const only = seedRun(store, { unit: "U", loaded: mini(1), answers: { "a.one": "fail" } });
     closeRect(store, only.rects.get("a.one")!.id);
-    expect(relapsesIn(store, only.run)).toEqual([]);
+    expect(await relapsesIn(await port(store), only.run)).toEqual([]);
   });
 });
 
 describe("followUpSummary", () => {
-  it("counts statuses, overdue by the given day, and the relapses of the latest run", () => {
+  it("counts statuses, overdue by the given day, and the relapses of the latest run", async () => {
     ({ store } = tempDb());
     const first = seedRun(store, {
       unit: "U",
@@ -232,7 +233,7 @@ describe("followUpSummary", () => {
     // a.one: closed, then found again (a relapse: a new rectification); a.two: still failing, so
     // the second round continued the first round's rectification (deadline now 11-20) instead of
     // opening a duplicate.
-    expect(followUpSummary(store, { unitId: unit.id }, "2026-11-27")).toEqual({
+    expect(await followUpSummary(await port(store), { unitId: unit.id }, "2026-11-27")).toEqual({
       total: 3,
       open: 1,
       inProgress: 1,
@@ -242,7 +243,7 @@ describe("followUpSummary", () => {
       relapses: 1,
     });
     // A round counts what it found: the rounds of a unit add up to its ledger.
-    expect(followUpSummary(store, { runId: second.run.id }, "2026-11-27")).toEqual({
+    expect(await followUpSummary(await port(store), { runId: second.run.id }, "2026-11-27")).toEqual({
       total: 1,
       open: 1,
       inProgress: 0,
@@ -251,10 +252,10 @@ describe("followUpSummary", () => {
       overdue: 0,
       relapses: 1,
     });
-    expect(followUpSummary(store, { runId: first.run.id }, "2026-11-27")).toMatchObject({
+    expect(await followUpSummary(await port(store), { runId: first.run.id }, "2026-11-27")).toMatchObject({
       total: 2,
       overdue: 1,
     });
-    expect(followUpSummary(store, { runId: first.run.id }, "2026-11-20").overdue).toBe(0);
+    expect((await followUpSummary(await port(store), { runId: first.run.id }, "2026-11-20")).overdue).toBe(0);
   });
 });

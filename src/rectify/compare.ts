@@ -6,7 +6,7 @@
 // checklist. Item ids do not change through `extends`, so the items both have compare as
 // usual, the child's own items show as new and the ones it removed as removed.
 import { looseItemKey } from "../run/items.js";
-import type { Store } from "../store/store.js";
+import type { StoreReads } from "../store/port.js";
 import type { Answer, Rectification, Result, Run, Unit } from "../store/types.js";
 import { type SnapshotItem, SnapshotReader } from "./snapshot.js";
 
@@ -115,13 +115,12 @@ const runRef = (r: Run): RunRef => ({
 });
 
 /** Item-by-item comparison of two runs of the same checklist, in the current checklist's order. */
-export function compareItems(
+export async function compareItems(
   reader: SnapshotReader,
   previous: { run: Run; answers: readonly Answer[] },
   current: { run: Run; answers: readonly Answer[] },
-): ItemComparison[] {
-  const prevItems = reader.items(previous.run);
-  const currItems = reader.items(current.run);
+): Promise<ItemComparison[]> {
+  const [prevItems, currItems] = [await reader.items(previous.run), await reader.items(current.run)];
   const prevAnswers = new Map(previous.answers.map((a) => [a.itemKey, a.result]));
   const currAnswers = new Map(current.answers.map((a) => [a.itemKey, a.result]));
   const inCurrent = new Set(currItems.map((i) => i.key));
@@ -158,7 +157,7 @@ export function compareItems(
 }
 
 /** A unit's runs of one checklist, oldest first (the store's order: start time, then id). */
-function runsOf(store: Store, unitId: string, checklistId: string): Run[] {
+function runsOf(store: StoreReads, unitId: string, checklistId: string): Promise<Run[]> {
   return store.listRuns({ unitId, checklistId });
 }
 
@@ -178,22 +177,31 @@ export interface UnitContext {
  * (a rectification this round continued and that was closed later is no relapse). Per item, the
  * one closed last counts: a problem that came back twice is one relapse of this round.
  */
-export function relapsesIn(store: Store, run: Run, ctx: UnitContext = {}): Relapse[] {
-  const runs = ctx.runs ?? runsOf(store, run.unitId, run.checklistId);
+export async function relapsesIn(store: StoreReads, run: Run, ctx: UnitContext = {}): Promise<Relapse[]> {
+  const runs = ctx.runs ?? (await runsOf(store, run.unitId, run.checklistId));
   const index = runs.findIndex((r) => r.id === run.id);
   const earlier = new Set((index < 0 ? [] : runs.slice(0, index)).map((r) => r.id));
   if (earlier.size === 0) return [];
-  const closed = (ctx.rects ?? store.listRectifications({ unitId: run.unitId, status: "closed" })).filter(
-    (r) => r.status === "closed" && earlier.has(r.runId),
-  );
+  const closed = (
+    ctx.rects ?? (await store.listRectifications({ unitId: run.unitId, status: "closed" }))
+  ).filter((r) => r.status === "closed" && earlier.has(r.runId));
   if (closed.length === 0) return [];
+  return relapsesAgainst(run, closed, ctx.answers ?? (await store.listAnswers(run.id)));
+}
+
+/** The relapses of `run` against `closed`: closed rectifications of the unit's earlier runs of its checklist. */
+export function relapsesAgainst(
+  run: Run,
+  closed: readonly Rectification[],
+  runAnswers: readonly Answer[],
+): Relapse[] {
   const latestClosed = new Map<string, Rectification>();
   for (const c of closed) {
     const seen = latestClosed.get(c.itemKey);
     if (!seen || `${c.closedAt ?? ""}${c.updatedAt}` > `${seen.closedAt ?? ""}${seen.updatedAt}`)
       latestClosed.set(c.itemKey, c);
   }
-  const answers = new Map((ctx.answers ?? store.listAnswers(run.id)).map((a) => [a.itemKey, a]));
+  const answers = new Map(runAnswers.map((a) => [a.itemKey, a]));
   const out: Relapse[] = [];
   for (const c of latestClosed.values()) {
     const answer = answers.get(c.itemKey);
@@ -223,11 +231,11 @@ function relapse(c: Rectification, run: Run, result: Result, rectificationId: st
  * rectification and later run where its item fails again. The ledger marks the rows whose
  * `rectificationId` it shows (or whose `runId` and `itemKey` match the exported run).
  */
-export function relapsesFor(store: Store, unitId: string): Relapse[] {
-  const rects = store.listRectifications({ unitId });
+export async function relapsesFor(store: StoreReads, unitId: string): Promise<Relapse[]> {
+  const rects = await store.listRectifications({ unitId });
   const out: Relapse[] = [];
-  for (const list of groupBy(store.listRuns({ unitId }), (r) => r.checklistId).values()) {
-    for (const run of list.slice(1)) out.push(...relapsesIn(store, run, { runs: list, rects }));
+  for (const list of groupBy(await store.listRuns({ unitId }), (r) => r.checklistId).values()) {
+    for (const run of list.slice(1)) out.push(...(await relapsesIn(store, run, { runs: list, rects })));
   }
   return out;
 }
@@ -250,27 +258,27 @@ function countsOf(items: readonly ItemComparison[], relapses: number): Compariso
 }
 
 /** The unit's latest run of the checklist against the previous one; undefined with fewer than two runs. */
-export function compareLatest(
-  store: Store,
+export async function compareLatest(
+  store: StoreReads,
   unit: Unit,
   checklistId: string,
   reader: SnapshotReader = new SnapshotReader(store),
   ctx: Pick<UnitContext, "runs" | "rects"> = {},
-): Comparison | undefined {
-  const runs = ctx.runs ?? runsOf(store, unit.id, checklistId);
+): Promise<Comparison | undefined> {
+  const runs = ctx.runs ?? (await runsOf(store, unit.id, checklistId));
   const current = runs.at(-1);
   const previous = runs.at(-2);
   if (!current || !previous) return undefined;
-  const currentAnswers = store.listAnswers(current.id);
-  const items = compareItems(
+  const currentAnswers = await store.listAnswers(current.id);
+  const items = await compareItems(
     reader,
-    { run: previous, answers: store.listAnswers(previous.id) },
+    { run: previous, answers: await store.listAnswers(previous.id) },
     { run: current, answers: currentAnswers },
   );
-  const relapses = relapsesIn(store, current, {
+  const relapses = await relapsesIn(store, current, {
     runs,
     answers: currentAnswers,
-    rects: ctx.rects ?? store.listRectifications({ unitId: unit.id }),
+    rects: ctx.rects ?? (await store.listRectifications({ unitId: unit.id })),
   });
   return {
     unit: { id: unit.id, name: unit.name, code: unit.code },
@@ -294,25 +302,29 @@ export interface CompareScope {
  * checklist it ran at least twice (the given one, else all, by id). Runs and
  * rectifications are read once for all units; answers per compared run.
  */
-export function compareAll(store: Store, scope: CompareScope = {}): Comparison[] {
+export async function compareAll(store: StoreReads, scope: CompareScope = {}): Promise<Comparison[]> {
   const reader = new SnapshotReader(store);
   const filter = scope.unit ? { unitId: scope.unit.id } : {};
   // All runs, even with --checklist: a run of its parent or child may be the one to compare with.
-  const runs = store.listRuns(filter);
+  const runs = await store.listRuns(filter);
   const runsByUnit = groupBy(runs, (r) => r.unitId);
-  const rectsByUnit = groupBy(store.listRectifications(filter), (r) => r.unitId);
-  const units = scope.unit ? [scope.unit] : store.listUnits();
+  const rectsByUnit = groupBy(await store.listRectifications(filter), (r) => r.unitId);
+  const units = scope.unit ? [scope.unit] : await store.listUnits();
   const out: Comparison[] = [];
   for (const unit of units) {
-    const byLine = groupBy(runsByUnit.get(unit.id) ?? [], (r) => reader.lineageRoot(r));
+    const unitRuns = runsByUnit.get(unit.id) ?? [];
+    const roots = new Map<Run, string>();
+    for (const r of unitRuns) roots.set(r, await reader.lineageRoot(r));
+    const byLine = groupBy(unitRuns, (r) => roots.get(r) ?? r.checklistId);
     for (const root of [...byLine.keys()].sort()) {
       const list = byLine.get(root) ?? [];
       const latest = list.at(-1);
       if (list.length < 2 || !latest) continue;
       // --checklist X: the lines whose latest run is of X, or of a checklist that extends X.
-      if (scope.checklistId !== undefined && !reader.lineage(latest).includes(scope.checklistId)) continue;
+      if (scope.checklistId !== undefined && !(await reader.lineage(latest)).includes(scope.checklistId))
+        continue;
       const rects = rectsByUnit.get(unit.id) ?? [];
-      const c = compareLatest(store, unit, latest.checklistId, reader, { runs: list, rects });
+      const c = await compareLatest(store, unit, latest.checklistId, reader, { runs: list, rects });
       if (c) out.push(c);
     }
   }

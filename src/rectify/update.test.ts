@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { closeRect, mini, seedRun, tempDb } from "../../test/fixtures/rectify/seed.js";
+import { port } from "../../test/helpers/port.js";
 import { ScriptedAsk } from "../ask/scripted.js";
 import { setLang } from "../i18n/index.js";
 import type { Store } from "../store/store.js";
@@ -20,7 +21,7 @@ function seedOne(s: Store) {
 }
 
 describe("updateRectification: one not-closed rectification per item", () => {
-  it("refuses to reopen a closed one while its relapse is open, naming the open one (exit 1)", () => {
+  it("refuses to reopen a closed one while its relapse is open, naming the open one (exit 1)", async () => {
     ({ store } = tempDb());
     const closed = closeRect(store, seedOne(store).id);
     const relapse = seedRun(store, {
@@ -29,8 +30,8 @@ describe("updateRectification: one not-closed rectification per item", () => {
       answers: { "a.one": "fail" },
     }).rects.get("a.one")!;
     expect(relapse.id).not.toBe(closed.id);
-    const outcome = updateRectification(
-      store,
+    const outcome = await updateRectification(
+      await port(store),
       closed.id,
       { to: "in-progress", by: "王主任", note: "复查不合格", progress: null, remark: null },
       TODAY,
@@ -44,7 +45,7 @@ describe("updateRectification: one not-closed rectification per item", () => {
 });
 
 describe("updateRectification: status and history in one go", () => {
-  it("takes an item from open to closed and keeps every step with who, when, from → to and note", () => {
+  it("takes an item from open to closed and keeps every step with who, when, from → to and note", async () => {
     ({ store } = tempDb());
     const r = seedOne(store);
     const steps = [
@@ -53,7 +54,7 @@ describe("updateRectification: status and history in one go", () => {
       { to: "closed", by: "王主任", note: "现场核验", progress: null },
     ] as const;
     for (const s of steps) {
-      const out = updateRectification(store, r.id, { ...s, remark: null }, TODAY);
+      const out = await updateRectification(await port(store), r.id, { ...s, remark: null }, TODAY);
       expect(out.ok).toBe(true);
     }
     const after = store.getRectification(r.id)!;
@@ -72,11 +73,11 @@ describe("updateRectification: status and history in one go", () => {
     ]);
   });
 
-  it("a refused change writes nothing", () => {
+  it("a refused change writes nothing", async () => {
     ({ store } = tempDb());
     const r = seedOne(store);
-    const out = updateRectification(
-      store,
+    const out = await updateRectification(
+      await port(store),
       r.id,
       { to: "closed", by: "王主任", note: null, progress: null, remark: null },
       TODAY,
@@ -86,19 +87,19 @@ describe("updateRectification: status and history in one go", () => {
     expect(store.listHistory(r.id)).toHaveLength(1);
   });
 
-  it("reopening a closed item clears 销号 on the item but the history keeps it", () => {
+  it("reopening a closed item clears 销号 on the item but the history keeps it", async () => {
     ({ store } = tempDb());
     const r = seedOne(store);
-    const go = (to: "done" | "closed" | "in-progress", by: string | null, note: string | null) =>
-      updateRectification(store!, r.id, { to, by, note, progress: null, remark: null }, TODAY);
-    go("done", null, null);
-    go("closed", "王主任", null);
-    const out = go("in-progress", "督导组", "暗访发现问题反弹");
+    const go = async (to: "done" | "closed" | "in-progress", by: string | null, note: string | null) =>
+      updateRectification(await port(store!), r.id, { to, by, note, progress: null, remark: null }, TODAY);
+    await go("done", null, null);
+    await go("closed", "王主任", null);
+    const out = await go("in-progress", "督导组", "暗访发现问题反弹");
     expect(out.ok && out.after).toMatchObject({ status: "in-progress", closedAt: null, closedBy: null });
     expect(store.listHistory(r.id).find((h) => h.toStatus === "closed")?.by).toBe("王主任");
   });
 
-  it("explains refusals with the allowed next statuses and the right exit code", () => {
+  it("explains refusals with the allowed next statuses and the right exit code", async () => {
     const notAllowed = describeRefusal(
       { kind: "not-allowed", from: "open", to: "closed", allowed: ["in-progress", "done"] },
       "3f2a9c1e",
@@ -112,7 +113,7 @@ describe("updateRectification: status and history in one go", () => {
 });
 
 describe("short ids", () => {
-  it("uses 8 characters, more only where ids share them", () => {
+  it("uses 8 characters, more only where ids share them", async () => {
     const p = uniquePrefixes([
       "3f2a9c1e-aaaa-4000-8000-000000000000",
       "3f2a9c1e-abbb-4000-8000-000000000000",
@@ -121,26 +122,26 @@ describe("short ids", () => {
     expect([...p.values()]).toEqual(["3f2a9c1e-aa", "3f2a9c1e-ab", "77777777"]);
   });
 
-  it("accepts a unique prefix, refuses an ambiguous one with the candidates, and an unknown one", () => {
+  it("accepts a unique prefix, refuses an ambiguous one with the candidates, and an unknown one", async () => {
     ({ store } = tempDb());
     // 17 rectifications: by pigeonhole at least two share their first hex digit.
     const answers = Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`a.item${i}`, "fail" as const]));
     seedRun(store, { unit: "U", loaded: mini(1), answers });
     const ids = store.listRectifications().map((r) => r.id);
     const first = ids[0]!;
-    expect(lookupRectification(store, first.slice(0, 8).toUpperCase())).toMatchObject({
+    expect(await lookupRectification(await port(store), first.slice(0, 8).toUpperCase())).toMatchObject({
       kind: "found",
       rectification: { id: first },
     });
     const shared = [...new Set(ids.map((id) => id[0]))].find(
       (c) => ids.filter((id) => id[0] === c).length > 1,
     )!;
-    const amb = lookupRectification(store, shared);
+    const amb = await lookupRectification(await port(store), shared);
     expect(amb.kind).toBe("ambiguous");
     expect(amb.kind === "ambiguous" && amb.candidates.length).toBeGreaterThan(1);
-    expect(lookupRectification(store, "zzzz").kind).toBe("unknown");
-    expect(lookupRectification(store, "%").kind).toBe("unknown");
-    expect(lookupRectification(store, "").kind).toBe("unknown");
+    expect((await lookupRectification(await port(store), "zzzz")).kind).toBe("unknown");
+    expect((await lookupRectification(await port(store), "%")).kind).toBe("unknown");
+    expect((await lookupRectification(await port(store), "")).kind).toBe("unknown");
   });
 });
 
@@ -158,7 +159,7 @@ describe("the interactive walk (scripted)", () => {
       },
     });
     store.changeRectification(rects.get("a.two")!.id, { toStatus: "done", by: null, note: null });
-    const queue = walkQueue(listRectificationViews(store, {}, TODAY));
+    const queue = walkQueue(await listRectificationViews(await port(store), {}, TODAY));
     expect(queue.map((v) => v.itemKey)).toEqual(["a.one", "a.three", "a.four", "a.two"]);
     const ask = new ScriptedAsk([
       // a.one (late): started, by 张三, no note
@@ -178,7 +179,7 @@ describe("the interactive walk (scripted)", () => {
       "现场核验",
     ]);
     const result = await walkRectifications(queue, {
-      store,
+      store: await port(store),
       ask,
       today: TODAY,
       card: (v, pos) => `${pos.index}/${pos.total} ${v.itemKey}`,
@@ -210,10 +211,15 @@ describe("the interactive walk (scripted)", () => {
       answers: { "a.one": "fail", "a.two": "fail" },
     });
     store.changeRectification(rects.get("a.one")!.id, { toStatus: "in-progress", by: null, note: null });
-    const queue = walkQueue(listRectificationViews(store, {}, TODAY));
+    const queue = walkQueue(await listRectificationViews(await port(store), {}, TODAY));
     // An empty reason is refused and asked again.
     const ask = new ScriptedAsk(["open", "", "", "误操作，尚未开始", "quit"]);
-    const result = await walkRectifications(queue, { store, ask, today: TODAY, card: (v) => v.itemKey });
+    const result = await walkRectifications(queue, {
+      store: await port(store),
+      ask,
+      today: TODAY,
+      card: (v) => v.itemKey,
+    });
     expect(result).toEqual({ changed: 1, skipped: 1, stopped: true });
     expect(ask.transcript.find((e) => e.message === "Why (a note is required):")?.error).toBe(
       "Please type something.",

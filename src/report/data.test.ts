@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedCounty, UNIT_A, UNIT_B, UNIT_C } from "../../test/fixtures/export/seed.js";
+import { port } from "../../test/helpers/port.js";
 import { buildLedgerData, SnapshotCache } from "../ledger/data.js";
 import { openStore, type Store } from "../store/store.js";
 import { type Front, gatherCountyBriefing, gatherUnitBriefing } from "./data.js";
@@ -21,7 +22,7 @@ const front: Front = {
 };
 let store: Store;
 
-beforeAll(() => {
+beforeAll(async () => {
   const file = path.join(dir, "county.db");
   seedCounty(file);
   store = openStore(file);
@@ -36,12 +37,18 @@ afterAll(() => {
 describe("the briefing's numbers", () => {
   it("are the unit's ledger's: the same rows and counts the export writes", async () => {
     const unit = store.findUnitByName(UNIT_A)!;
-    const b = await gatherUnitBriefing(store, unit, opts, front);
+    const b = await gatherUnitBriefing(await port(store), unit, opts, front);
     const run = store.latestRun(unit.id, "self-check")!;
-    const ledger = buildLedgerData(store, new SnapshotCache(store, "zh-CN"), unit, run, {
-      today: TODAY,
-      language: "zh-CN",
-    });
+    const ledger = await buildLedgerData(
+      await port(store),
+      new SnapshotCache(await port(store), "zh-CN"),
+      unit,
+      run,
+      {
+        today: TODAY,
+        language: "zh-CN",
+      },
+    );
     expect(b?.rectifications).toMatchObject({
       total: ledger.counts.rectifications,
       open: ledger.counts.open,
@@ -63,11 +70,11 @@ describe("the briefing's numbers", () => {
 
   it("has no briefing for a unit that has not started", async () => {
     const unit = store.findUnitByName("向塘镇中心小学")!;
-    expect(await gatherUnitBriefing(store, unit, opts, front)).toBeNull();
+    expect(await gatherUnitBriefing(await port(store), unit, opts, front)).toBeNull();
   });
 
   it("counts every unit of the roster for the county, the self-check's sections only", async () => {
-    const b = await gatherCountyBriefing(store, null, { ...opts, overdueLimit: 1 }, front);
+    const b = await gatherCountyBriefing(await port(store), null, { ...opts, overdueLimit: 1 }, front);
     expect(b.units).toEqual({ total: 4, complete: 2, inProgress: 1, notStarted: 1 });
     expect(b.notStarted).toEqual([{ name: "向塘镇中心小学", township: "向塘镇" }]);
     // Unit C has run only the inspection checklist: its row and its rectification count,
@@ -87,7 +94,7 @@ describe("the briefing's numbers", () => {
   });
 
   it("limits a township's briefing to its units", async () => {
-    const b = await gatherCountyBriefing(store, "莲塘镇", { ...opts, overdueLimit: 10 }, front);
+    const b = await gatherCountyBriefing(await port(store), "莲塘镇", { ...opts, overdueLimit: 10 }, front);
     expect(b.unitRows.map((u) => u.name)).toEqual([UNIT_A]);
     expect(b.unitRows.map((u) => u.name)).not.toContain(UNIT_B);
   });

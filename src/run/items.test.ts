@@ -4,7 +4,7 @@ import { describe, expect, test } from "vitest";
 import type { Checklist } from "../checklist/schema.js";
 import { itemSlots } from "../ledger/data.js";
 import { SnapshotReader } from "../rectify/snapshot.js";
-import type { Store } from "../store/store.js";
+import type { StoreReads } from "../store/port.js";
 import type { ChecklistSnapshot, Run } from "../store/types.js";
 import { itemKey, looseItemKey, parseItemKey, runItems } from "./items.js";
 
@@ -77,7 +77,7 @@ function runWith(leaders: string[]): Run {
 
 /** Only the one call SnapshotReader makes. */
 const snapshotStore = {
-  getSnapshot: (hash: string): ChecklistSnapshot | undefined =>
+  getSnapshot: async (hash: string): Promise<ChecklistSnapshot | undefined> =>
     hash === "h"
       ? {
           hash,
@@ -88,7 +88,7 @@ const snapshotStore = {
           createdAt: "2026-11-27T00:00:00.000Z",
         }
       : undefined,
-} as unknown as Store;
+} as unknown as StoreReads;
 
 describe("runItems", () => {
   test("per-leader sections leader by leader, numbered as the checklist reads", () => {
@@ -104,15 +104,15 @@ describe("runItems", () => {
     ]);
   });
 
-  test("a per-leader section of a run that names no leader has no items, everywhere", () => {
+  test("a per-leader section of a run that names no leader has no items, everywhere", async () => {
     const run = runWith([]);
     const check = runItems(checklist, run.leaders).map((i) => i.key);
     expect(check).toEqual(["study.one", "study.opt", "last.z"]);
     expect(itemSlots(checklist, run.leaders, "zh-CN").map((s) => s.key)).toEqual(check);
-    expect(new SnapshotReader(snapshotStore).items(run).map((i) => i.key)).toEqual(check);
+    expect((await new SnapshotReader(snapshotStore).items(run)).map((i) => i.key)).toEqual(check);
   });
 
-  test("the ledger and compare list the check's items, in its order, with leaders", () => {
+  test("the ledger and compare list the check's items, in its order, with leaders", async () => {
     const run = runWith(["王校长"]);
     const check = runItems(checklist, run.leaders);
     const ledger = itemSlots(checklist, run.leaders, "zh-CN");
@@ -120,7 +120,7 @@ describe("runItems", () => {
       check.map((i) => [i.key, i.number, i.leader]),
     );
     expect(ledger.find((s) => s.key === "six.x@王校长")?.item).toBe("修身（王校长）");
-    const compared = new SnapshotReader(snapshotStore).items(run);
+    const compared = await new SnapshotReader(snapshotStore).items(run);
     expect(compared.map((i) => [i.key, i.leader])).toEqual(check.map((i) => [i.key, i.leader]));
   });
 });

@@ -32,3 +32,9 @@ export function snapshotChecklist(snapshot: ChecklistSnapshot): SnapshotChecklis
   cache.set(snapshot.hash, outcome);
   return outcome;
 }
+
+/** The checklist of a snapshot already read, by hash: a caller can skip fetching it again. */
+export function cachedSnapshotChecklist(hash: string): Checklist | undefined {
+  const hit = cache.get(hash);
+  return hit?.ok ? hit.checklist : undefined;
+}

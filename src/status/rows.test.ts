@@ -1,12 +1,14 @@
 // Status rows: progress, results and open rectifications per run.
+
 import { afterEach, beforeAll, beforeEach, expect, test } from "vitest";
 import { type Kit, MINI, makeKit, na, pass, problem, session } from "../../test/helpers/check-kit.js";
+import { port } from "../../test/helpers/port.js";
 import { setLang } from "../i18n/index.js";
 import { statusRows } from "./rows.js";
 
 let kit: Kit;
 beforeAll(() => setLang("en"));
-beforeEach(() => {
+beforeEach(async () => {
   kit = makeKit();
 });
 afterEach(() => kit.cleanup());
@@ -24,7 +26,7 @@ test("one row per run: answered/total over the run's own slots, counts per resul
   const store = kit.open();
   try {
     // Units in Chinese (pinyin) order: 莲塘二小 (èr) before 莲塘一小 (yī).
-    const rows = statusRows(store);
+    const rows = await statusRows(await port(store));
     expect(rows.map((r) => [r.unit.name, r.status, r.answered, r.total, r.missingRequired])).toEqual([
       ["莲塘二小", "complete", 5, 5, 0],
       ["莲塘一小", "in-progress", 4, 7, 3],
@@ -43,7 +45,9 @@ test("one row per run: answered/total over the run's own slots, counts per resul
     const rect = store.listRectifications({ runId: rows[1]!.runId })[0]!;
     store.changeRectification(rect.id, { toStatus: "done", by: "刘主任", note: null });
     const unit = store.findUnitByName("莲塘一小")!;
-    expect(statusRows(store, { unitId: unit.id }).map((r) => r.openRectifications)).toEqual([1]);
+    expect(
+      (await statusRows(await port(store), { unitId: unit.id })).map((r) => r.openRectifications),
+    ).toEqual([1]);
   } finally {
     store.close();
   }

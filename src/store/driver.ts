@@ -119,6 +119,11 @@ export interface DriverOpenOptions {
    * database is migrated to this version before it is used.
    */
   intent: "read" | "write";
+  /**
+   * With intent "write": a database that does not exist is refused (`db.missing`, as for "read")
+   * rather than created: for a command that changes records that must already be there.
+   */
+  mustExist?: boolean;
 }
 
 /**

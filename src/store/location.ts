@@ -20,6 +20,14 @@ export type StoreLocation =
 
 export const isPostgresUrl = (value: string): boolean => /^postgres(?:ql)?:\/\//i.test(value.trim());
 
+/**
+ * The parts of a postgres:// URL: user info, host[:port], database, parameters. The user info
+ * ends at the LAST @, so that a password typed with an unencoded @, /, ? or # is taken whole as
+ * the password (never shown as a host or a database name).
+ */
+export const POSTGRES_URL =
+  /^postgres(?:ql)?:\/\/(?:(.*)@)?([^/?#@]*)(?:\/([^?#]*))?(?:\?([^#]*))?(?:#.*)?$/is;
+
 /** --db, else LOOKBACK_DB, else ./lookback.db (relative to cwd). */
 export function storeLocation(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string): StoreLocation {
   const value = flag ?? (env.LOOKBACK_DB || "lookback.db");
@@ -54,9 +62,7 @@ export function describePostgres(p: PostgresParts): string {
 
 /** The parts of a postgres:// URL that may be shown, as far as it can be read (never throws). */
 export function partsOfUrl(url: string): PostgresParts {
-  // The user part ends at the last @ before the query, so that a password holding an unencoded @
-  // or / is never mistaken for the host (and shown).
-  const m = /^postgres(?:ql)?:\/\/(?:([^?#]*)@)?([^/?#@]*)(?:\/([^?#]*))?(?:\?([^#]*))?/i.exec(url.trim());
+  const m = POSTGRES_URL.exec(url.trim());
   if (!m) return {};
   const dec = (s: string | undefined): string | undefined => {
     if (s === undefined || s === "") return undefined;

@@ -1,4 +1,4 @@
-// The storage interface every command uses, with SQLite behind it. Commands never
+// The storage interface every command uses, with SQLite behind it (§10). Commands never
 // write SQL; another engine can implement `Store` without touching them.
 import type Database from "better-sqlite3";
 import type { LoadedChecklist } from "../checklist/schema.js";
@@ -172,7 +172,7 @@ export interface Store {
   ): Rectification;
   listHistory(rectificationId: string): HistoryEntry[];
 
-  /** The raw handle, for the import merge (src/import/merge.ts) and the benches: SQL the interface does not model. */
+  /** The raw handle, for bulk paths (import, export) that need SQL the interface does not model. */
   readonly db: Db;
 }
 
@@ -506,10 +506,10 @@ export class SqliteStore implements Store {
       const runRow = this.stmts.runById.get(runId) as Row | undefined;
       if (!runRow) throw new Error(`run ${runId} not found`);
       const run = toRun(runRow);
-      // A finished run is the record handed in: its answers no longer change.
+      // A finished run is the record handed in: its answers no longer change (§6).
       if (run.status === "complete") throw new Error(`run ${runId} is complete; its answers cannot change`);
       const opens = input.result === "partial" || input.result === "fail";
-      // Never store a problem without its rectification: that is what the ledger is for.
+      // Never store a problem without its rectification: that is what the ledger is for (§5).
       if (opens && !input.rectification) {
         throw new Error(`answer ${input.itemKey}: a ${input.result} answer needs its rectification`);
       }

@@ -114,6 +114,8 @@ export function describeStore(
   });
 }
 
+// Each describe… function below is a list of tests (one `it` each, none long): longer than a
+// screen as a list, not as logic.
 interface Ctx {
   store(): Store;
   fx(): StoreFixture;

@@ -14,6 +14,7 @@ import type { Lang } from "../../src/i18n/index.js";
 import { openStore, type Store } from "../../src/store/store.js";
 import { palette } from "../../src/util/color.js";
 import { localToday } from "../../src/util/dates.js";
+import { port } from "./port.js";
 
 export const MINI_DIR = fileURLToPath(new URL("../fixtures/check/mini/", import.meta.url));
 
@@ -52,7 +53,8 @@ export async function session(
   opts: StartOptions,
   lang: Lang = "en",
 ): Promise<SessionOutcome> {
-  const store = kit.open();
+  const sync = kit.open();
+  const store = await port(sync);
   const ask = new ScriptedAsk(steps);
   try {
     const style = palette(false);
@@ -85,7 +87,7 @@ export async function session(
     if (e instanceof ScriptExhausted) return { ask, state: undefined };
     throw e;
   } finally {
-    store.close();
+    sync.close();
   }
 }
 

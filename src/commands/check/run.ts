@@ -2,14 +2,14 @@
 // (docs/answers-file.md). Without a terminal and without --answers it stops at once (exit 2).
 // Only what the first prompt needs is loaded up front; checklists, YAML and the flow
 // follow while the person reads it.
-import { existsSync } from "node:fs";
 import type { ChecklistSet } from "../../checklist/load.js";
 import type { Context } from "../../context.js";
-import { usageError, userError } from "../../errors.js";
+import { LookbackError, usageError, userError } from "../../errors.js";
 import { localized, t } from "../../i18n/index.js";
-import { openStore, type Store } from "../../store/store.js";
+import type { Store, StoreReads } from "../../store/port.js";
 import { localToday } from "../../util/dates.js";
 import { existingPath } from "../paths.js";
+import { openFor } from "../policies.js";
 import type { CheckOptions } from "./index.js";
 
 async function loadSet(ctx: Context): Promise<ChecklistSet> {
@@ -22,9 +22,9 @@ async function loadSet(ctx: Context): Promise<ChecklistSet> {
 }
 
 /** `--checklist` names a loaded checklist, or one that an unfinished run still uses. */
-function checkChecklistFlag(store: Store, set: ChecklistSet, id: string): void {
+async function checkChecklistFlag(store: StoreReads, set: ChecklistSet, id: string): Promise<void> {
   if (set.checklists.some((l) => l.checklist.id === id)) return;
-  if (store.listRuns({ checklistId: id }).some((r) => r.status === "in-progress")) return;
+  if ((await store.listRuns({ checklistId: id })).some((r) => r.status === "in-progress")) return;
   throw usageError(
     "check.unknownChecklist",
     { id, known: set.checklists.map((l) => l.checklist.id).join(", ") },
@@ -36,7 +36,7 @@ export async function run(opts: CheckOptions, ctx: Context): Promise<number> {
   if (opts.answers !== undefined) return fromFile(opts.answers, opts, ctx);
   // Never wait on a prompt nobody can answer (a pipe, a CI job, a scheduled task).
   if (!ctx.interactive) throw usageError("check.noTty", {}, { hintKey: "check.noTty.hint" });
-  const store = openStore(ctx.dbPath);
+  const store = await openFor(ctx, "create");
   try {
     const [{ InquirerAsk }, { chooseUnit }] = await Promise.all([
       import("../../ask/inquirer.js"),
@@ -44,7 +44,7 @@ export async function run(opts: CheckOptions, ctx: Context): Promise<number> {
     ]);
     // A wrong flag is reported before the first question, not after it.
     const early = opts.checklist === undefined ? undefined : await loadSet(ctx);
-    if (early && opts.checklist !== undefined) checkChecklistFlag(store, early, opts.checklist);
+    if (early && opts.checklist !== undefined) await checkChecklistFlag(store, early, opts.checklist);
     const ask = new InquirerAsk({ output: process.stdout, style: ctx.out });
     const unitName = await chooseUnit(store, ask, opts.unit, opts.newUnit ?? false);
     const [{ startInteractive }, { runSession }, set] = await Promise.all([
@@ -73,7 +73,7 @@ export async function run(opts: CheckOptions, ctx: Context): Promise<number> {
     );
     return 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -98,10 +98,10 @@ async function fromFile(file: string, opts: CheckOptions, ctx: Context): Promise
   }
   const set = await loadSet(ctx);
   // Checked before the database is even created: a wrong file leaves no trace.
-  let store: Store | null = existsSync(ctx.dbPath) ? openStore(ctx.dbPath) : null;
+  let store: Store | null = await openIfThere(ctx);
   try {
     for (let attempt = 1; ; attempt++) {
-      const outcome = planAnswers(read.source, {
+      const outcome = await planAnswers(read.source, {
         set,
         store,
         flags: {
@@ -121,9 +121,9 @@ async function fromFile(file: string, opts: CheckOptions, ctx: Context): Promise
       }
       const plan = outcome.plan;
       if (attempt === 1 && plan.warnings.length > 0) ctx.stderr.write(report(plan.warnings));
-      store ??= openStore(ctx.dbPath);
+      store ??= await openFor(ctx, "create");
       try {
-        const done = applyPlan(store, plan);
+        const done = await applyPlan(store, plan);
         ctx.stdout.write(await appliedText(done, plan, file, ctx));
         return 0;
       } catch (e) {
@@ -135,7 +135,17 @@ async function fromFile(file: string, opts: CheckOptions, ctx: Context): Promise
       }
     }
   } finally {
-    store?.close();
+    await store?.close();
+  }
+}
+
+/** The database for writing when it exists already, else null (it is created once the file is known good). */
+async function openIfThere(ctx: Context): Promise<Store | null> {
+  try {
+    return await openFor(ctx, "update");
+  } catch (e) {
+    if (e instanceof LookbackError && e.code === "db.missing") return null;
+    throw e;
   }
 }
 

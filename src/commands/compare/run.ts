@@ -9,12 +9,9 @@ import {
   type RunRef,
 } from "../../rectify/compare.js";
 import { localDate, orDash, resultText } from "../../rectify/format.js";
-import { uniquePrefixes } from "../../rectify/ids.js";
-import { requireUnit } from "../../rectify/query.js";
-import { openExistingStore } from "../../store/open.js";
-import { requireRunChecklist } from "../../store/run-checklist.js";
 import { type Column, renderTable } from "../../util/table.js";
 import { paragraph } from "../../util/width.js";
+import { JsonList, requireRunChecklist, requireUnit, withStore, writeJsonDocument } from "../policies.js";
 import type { CompareOptions } from "./index.js";
 
 /** The order in which changes are listed item by item; `unchanged` and `unanswered` are only counted. */
@@ -113,37 +110,41 @@ function renderComparison(cmp: Comparison, shortIds: Map<string, string>, ctx: C
   return `${lines.join("\n")}\n`;
 }
 
+/** The ids a comparison shows: the rectifications of its relapses, closed and opened again. */
+function shownIds(comparisons: readonly Comparison[]): string[] {
+  return comparisons.flatMap((c) =>
+    c.relapses.flatMap((r) => [r.closedRectificationId, ...(r.rectificationId ? [r.rectificationId] : [])]),
+  );
+}
+
 export async function run(opts: CompareOptions, ctx: Context): Promise<number> {
-  const store = openExistingStore(ctx.dbPath, "read");
-  let comparisons: Comparison[];
-  let shortIds: Map<string, string>;
-  try {
-    const unit = opts.unit === undefined ? undefined : requireUnit(store, opts.unit);
-    comparisons = compareAll(store, {
-      ...(unit ? { unit } : {}),
-      ...(opts.checklist !== undefined ? { checklistId: opts.checklist } : {}),
-    });
-    // A --checklist that only a parent of the runs' checklists has is found through `extends`.
-    if (opts.checklist !== undefined && comparisons.length === 0)
-      requireRunChecklist(store, opts.checklist, unit?.id);
-    // Nothing to compare yet is an answer, like an empty list: exit 0, saying so.
-    if (comparisons.length === 0) {
-      if (opts.json) ctx.stdout.write(`${JSON.stringify({ comparisons }, null, 2)}\n`);
-      else {
-        const key = unit ? "compare.onlyOneRun" : "compare.nothing";
-        const text = `${t(key, { unit: unit?.name ?? "", db: store.file })}
-${t("compare.nothing.hint")}`;
-        ctx.stdout.write(`${paragraph(text, ctx.width)}
-`);
-      }
-      return 0;
+  const found = await withStore(ctx, "read", (store) =>
+    store.read(async (tx) => {
+      const unit = opts.unit === undefined ? undefined : await requireUnit(tx, opts.unit, store.location);
+      const comparisons = await compareAll(tx, {
+        ...(unit ? { unit } : {}),
+        ...(opts.checklist !== undefined ? { checklistId: opts.checklist } : {}),
+      });
+      // A --checklist that only a parent of the runs' checklists has is found through `extends`.
+      if (opts.checklist !== undefined && comparisons.length === 0)
+        await requireRunChecklist(tx, opts.checklist, unit?.id);
+      // Short ids for the rows shown only: a few index lookups each, whatever the database holds.
+      return { unit, comparisons, shortIds: await tx.shortIds(shownIds(comparisons)), db: store.location };
+    }),
+  );
+  const { unit, comparisons, shortIds } = found;
+  // Nothing to compare yet is an answer, like an empty list: exit 0, saying so.
+  if (comparisons.length === 0) {
+    if (opts.json) ctx.stdout.write(`${JSON.stringify({ comparisons }, null, 2)}\n`);
+    else {
+      const key = unit ? "compare.onlyOneRun" : "compare.nothing";
+      const text = `${t(key, { unit: unit?.name ?? "", db: found.db })}\n${t("compare.nothing.hint")}`;
+      ctx.stdout.write(`${paragraph(text, ctx.width)}\n`);
     }
-    shortIds = uniquePrefixes(store.listRectifications().map((r) => r.id));
-  } finally {
-    store.close();
+    return 0;
   }
   if (opts.json) {
-    ctx.stdout.write(`${JSON.stringify({ comparisons }, null, 2)}\n`);
+    await writeJsonDocument(ctx, { comparisons: new JsonList(comparisons) });
     return 0;
   }
   ctx.stdout.write(comparisons.map((cmp) => renderComparison(cmp, shortIds, ctx)).join("\n"));

@@ -10,7 +10,7 @@ import { loadTemplateOrThrow } from "../../ledger/template.js";
 import { parseLedgerView } from "../../rectify/view-options.js";
 import { localToday } from "../../util/dates.js";
 import { displayPath, templatePath } from "../paths.js";
-import { openForChecklist } from "../runs.js";
+import { openForChecklist } from "../policies.js";
 import type { ExportOptions } from "./index.js";
 
 export const DEFAULT_OUT = "ledgers";
@@ -93,30 +93,34 @@ export async function run(opts: ExportOptions, ctx: Context): Promise<number> {
   const view = parseLedgerView(opts);
 
   // A missing database means nothing has been checked yet; do not create one just to say so.
-  const store = openForChecklist(ctx.dbPath, opts.checklist);
+  const store = await openForChecklist(ctx, opts.checklist);
   const outDir = path.resolve(ctx.cwd, opts.out ?? DEFAULT_OUT);
   const progress = await progressReporter(ctx, outDir);
   let result: ExportResult;
   try {
-    result = await exportLedgers(
-      store,
-      {
-        units,
-        all,
-        ...(opts.checklist !== undefined ? { checklist: opts.checklist } : {}),
-        outDir,
-        format: opts.format ?? "xlsx",
-        template,
-        force: opts.force ?? false,
-        today: localToday(),
-        view,
-        show: display,
-      },
-      progress.report,
+    // One read transaction: every ledger and 汇总 show the same state of the database.
+    result = await store.read((tx) =>
+      exportLedgers(
+        tx,
+        {
+          units,
+          all,
+          ...(opts.checklist !== undefined ? { checklist: opts.checklist } : {}),
+          outDir,
+          format: opts.format ?? "xlsx",
+          template,
+          force: opts.force ?? false,
+          today: localToday(),
+          view,
+          show: display,
+        },
+        progress.report,
+        store.location,
+      ),
     );
   } finally {
     progress.stop();
-    store.close();
+    await store.close();
   }
   ctx.stdout.write(render(result, ctx));
   if (result.failures.length > 0) {

@@ -5,8 +5,10 @@ import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Context } from "../../context.js";
 import { type MessageKey, t } from "../../i18n/index.js";
+import { engineOf } from "../../store/driver.js";
 import { renderFields } from "../../util/table.js";
 import { displayWidth, wrap } from "../../util/width.js";
+import { dbLabel } from "../policies.js";
 
 function userChecklistsDir(ctx: Context): string | undefined {
   if (ctx.checklistsDir) return ctx.checklistsDir;
@@ -36,10 +38,16 @@ export function guideText(ctx: Context): string {
   const list = (rows: readonly (readonly [string, string])[]) =>
     renderFields(rows, { width: ctx.width, indent: 2, labelWidth });
   const dir = userChecklistsDir(ctx);
-  const dbState = existsSync(ctx.dbPath) ? t("guide.dbExists") : t("guide.dbMissing");
+  // A server's state is known only by connecting: the guide stays offline.
+  const dbState =
+    engineOf(ctx.dbPath) === "postgres"
+      ? ""
+      : existsSync(ctx.dbPath)
+        ? t("guide.dbExists")
+        : t("guide.dbMissing");
   const where = renderFields(
     [
-      [t("guide.label.db"), `${ctx.dbPath}\n${dbState}`],
+      [t("guide.label.db"), dbState ? `${dbLabel(ctx)}\n${dbState}` : dbLabel(ctx)],
       [
         t("guide.label.checklists"),
         dir ? t("guide.checklists.user", { dir }) : t("guide.checklists.builtin"),

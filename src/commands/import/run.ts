@@ -1,6 +1,7 @@
 // `lookback import FILE...`: merge schools' databases into --db and show what changed.
 import path from "node:path";
 import type { Context } from "../../context.js";
+import { usageError } from "../../errors.js";
 import { type MessageKey, t } from "../../i18n/index.js";
 import {
   type Counts,
@@ -11,8 +12,10 @@ import {
   importAll,
   KINDS,
 } from "../../import/index.js";
-import { openStore } from "../../store/store.js";
+import { engineOf } from "../../store/driver.js";
+import { openStore as openSyncStore } from "../../store/store.js";
 import { type Column, renderTable, tableStyle } from "../../util/table.js";
+import { dbLabel } from "../policies.js";
 import type { ImportOptions } from "./index.js";
 
 /** One cell: only the non-zero parts, e.g. "+62", "~2 =60", "0". */
@@ -155,7 +158,10 @@ function renderProblems(report: ImportReport, ctx: Context): string {
 export async function run(args: string[], opts: ImportOptions, ctx: Context): Promise<number> {
   const { sources, skippedTarget } = expandSources(args, ctx.cwd, ctx.dbPath);
   for (const s of skippedTarget) ctx.stderr.write(`${ctx.err.dim(t("import.skippedTarget", { file: s }))}\n`);
-  const store = openStore(ctx.dbPath);
+  // TEMPORARY: the import merge still runs over the synchronous SQLite store, until it is the
+  // port's mergeSchool (issue-13-import).
+  if (engineOf(ctx.dbPath) === "postgres") throw usageError("store.engineUnavailable", { db: dbLabel(ctx) });
+  const store = openSyncStore(ctx.dbPath);
   let report: ImportReport;
   const progress = !opts.json && ctx.stderr.isTTY === true && sources.length > 1;
   try {

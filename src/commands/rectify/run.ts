@@ -10,7 +10,6 @@ import {
   type ListFilter,
   listRectificationViews,
   type RectificationView,
-  requireUnit,
   toViews,
   viewJson,
 } from "../../rectify/query.js";
@@ -19,24 +18,21 @@ import { ALL_STATUSES, parseStatus } from "../../rectify/status.js";
 import { describeRefusal, statusLabel, updateRectification } from "../../rectify/update.js";
 import { parseLedgerView } from "../../rectify/view-options.js";
 import { walkQueue, walkRectifications } from "../../rectify/walk.js";
-import { openExistingStore } from "../../store/open.js";
-import { requireRunChecklist } from "../../store/run-checklist.js";
-import type { Store } from "../../store/store.js";
+import type { Store, StoreReads } from "../../store/port.js";
 import type { HistoryEntry, RectificationStatus, Run } from "../../store/types.js";
 import { localToday } from "../../util/dates.js";
 import { type Cell, type Column, renderFields, renderTable, tableStyle } from "../../util/table.js";
 import { paragraph } from "../../util/width.js";
+import {
+  dbLabel,
+  JsonList,
+  openFor,
+  requireRunChecklist,
+  requireUnit,
+  withStore,
+  writeJsonDocument,
+} from "../policies.js";
 import type { ListOptions, ShowOptions, UpdateOptions, WalkOptions } from "./index.js";
-
-/** `intent: "read"`: a database that cannot be written (a read-only share) is still read. */
-function withStore<T>(ctx: Context, fn: (store: Store) => T, intent: "read" | "write" = "write"): T {
-  const store = openExistingStore(ctx.dbPath, intent);
-  try {
-    return fn(store);
-  } finally {
-    store.close();
-  }
-}
 
 function parseStatuses(raw: string): RectificationStatus[] {
   return raw
@@ -53,13 +49,13 @@ function parseStatuses(raw: string): RectificationStatus[] {
 const badStatus = (value: string) =>
   usageError("rectify.badStatus", { value }, { hintKey: "rectify.badStatus.hint" });
 
-function unitFilter(store: Store, name: string | undefined): string | undefined {
-  return name === undefined ? undefined : requireUnit(store, name).id;
+async function unitFilter(store: Store, name: string | undefined): Promise<string | undefined> {
+  return name === undefined ? undefined : (await requireUnit(store, name, store.location)).id;
 }
 
 /** The id as typed → the rectification, or exit 2 naming the candidates. */
-function resolveId(store: Store, input: string) {
-  const found = lookupRectification(store, input);
+async function resolveId(store: StoreReads, input: string) {
+  const found = await lookupRectification(store, input);
   if (found.kind === "found") return found.rectification;
   if (found.kind === "unknown")
     throw usageError("rectify.id.unknown", { id: input }, { hintKey: "rectify.id.unknown.hint" });
@@ -67,7 +63,7 @@ function resolveId(store: Store, input: string) {
     found.candidates.map((c) => c.id),
     Math.max(8, input.trim().length + 1),
   );
-  const views = toViews(store, found.candidates, localToday());
+  const views = await toViews(store, found.candidates, localToday());
   const details = views.map((v) =>
     [prefixes.get(v.id) ?? v.id, v.unit.name, v.itemKey, v.problem].join("  "),
   );
@@ -80,13 +76,13 @@ function resolveId(store: Store, input: string) {
 
 // ── list ────────────────────────────────────────────────────────────────────────────────────
 
-function parseFilter(store: Store, opts: ListOptions): ListFilter {
+async function parseFilter(store: Store, opts: ListOptions): Promise<ListFilter> {
   const filter: ListFilter = parseLedgerView(opts);
-  const unitId = unitFilter(store, opts.unit);
+  const unitId = await unitFilter(store, opts.unit);
   if (unitId) filter.unitId = unitId;
   if (opts.checklist !== undefined) {
     filter.checklistId = opts.checklist.trim();
-    requireRunChecklist(store, filter.checklistId, filter.unitId);
+    await requireRunChecklist(store, filter.checklistId, filter.unitId);
   }
   if (opts.status !== undefined) filter.statuses = parseStatuses(opts.status);
   if (opts.overdue) filter.overdue = true;
@@ -140,19 +136,20 @@ function summaryLine(views: readonly RectificationView[]): string {
 
 export async function runList(opts: ListOptions, ctx: Context): Promise<number> {
   const today = localToday();
-  const views = withStore(
-    ctx,
-    (store) => listRectificationViews(store, parseFilter(store, opts), today),
-    "read",
+  const views = await withStore(ctx, "read", async (store) =>
+    listRectificationViews(store, await parseFilter(store, opts), today),
   );
   if (opts.json) {
-    ctx.stdout.write(
-      `${JSON.stringify({ today, count: views.length, rectifications: views.map(viewJson) }, null, 2)}\n`,
+    const rectifications = new JsonList(
+      (function* () {
+        for (const v of views) yield viewJson(v);
+      })(),
     );
+    await writeJsonDocument(ctx, { today, count: views.length, rectifications });
     return 0;
   }
   if (views.length === 0) {
-    ctx.stdout.write(`${paragraph(t("rectify.none", { db: ctx.dbPath }), ctx.width)}\n`);
+    ctx.stdout.write(`${paragraph(t("rectify.none", { db: dbLabel(ctx) }), ctx.width)}\n`);
     return 0;
   }
   ctx.stdout.write(renderList(views, ctx));
@@ -173,16 +170,14 @@ const historyJson = (h: HistoryEntry) => ({
 
 export async function runShow(id: string, opts: ShowOptions, ctx: Context): Promise<number> {
   const today = localToday();
-  const { view, history, item, run } = withStore(
-    ctx,
-    (store) => {
-      const rect = resolveId(store, id);
-      const [view] = toViews(store, [rect], today);
-      const run = store.getRun(rect.runId);
-      const item = run ? new SnapshotReader(store).item(run, rect.itemKey) : undefined;
-      return { view: view!, history: store.listHistory(rect.id), item, run };
-    },
-    "read",
+  const { view, history, item, run } = await withStore(ctx, "read", (store) =>
+    store.read(async (tx) => {
+      const rect = await resolveId(tx, id);
+      const [view] = await toViews(tx, [rect], today);
+      const run = await tx.getRun(rect.runId);
+      const item = run ? await new SnapshotReader(tx).item(run, rect.itemKey) : undefined;
+      return { view: view!, history: await tx.listHistory(rect.id), item, run };
+    }),
   );
   if (opts.json) {
     const rectification = {
@@ -213,7 +208,7 @@ export async function runShow(id: string, opts: ShowOptions, ctx: Context): Prom
 /** Every field of a rectification, labelled, with the item it came from (as `rectify show` lists them). */
 function showFields(
   view: RectificationView,
-  item: ReturnType<SnapshotReader["item"]>,
+  item: Awaited<ReturnType<SnapshotReader["item"]>>,
   run: Run | undefined,
   ctx: Context,
 ): [MessageKey, string][] {
@@ -290,11 +285,11 @@ export async function runUpdate(id: string, opts: UpdateOptions, ctx: Context): 
   if (!to) throw badStatus(opts.status);
   checkUpdateTexts(opts);
   const today = localToday();
-  const result = withStore(ctx, (store) => {
-    const rect = resolveId(store, id);
-    const [view] = toViews(store, [rect], today);
+  const result = await withStore(ctx, "update", async (store) => {
+    const rect = await resolveId(store, id);
+    const [view] = await toViews(store, [rect], today);
     const shortId = view?.shortId ?? rect.id;
-    const outcome = updateRectification(
+    const outcome = await updateRectification(
       store,
       rect.id,
       {
@@ -310,7 +305,7 @@ export async function runUpdate(id: string, opts: UpdateOptions, ctx: Context): 
       const r = describeRefusal(outcome.refusal, shortId);
       throw userError(r.key, r.params, { hintKey: r.hintKey, exitCode: r.exitCode });
     }
-    const [after] = toViews(store, [outcome.after], today);
+    const [after] = await toViews(store, [outcome.after], today);
     return { outcome, after: after!, shortId };
   });
   const { outcome, after, shortId } = result;
@@ -365,14 +360,14 @@ async function terminalAsk(): Promise<Ask> {
 /** On a terminal: walk the items still to follow; elsewhere: the same items as a list, and how to update them. */
 export async function runWalk(opts: WalkOptions, ctx: Context): Promise<number> {
   const today = localToday();
-  const store = openExistingStore(ctx.dbPath);
+  const store = await openFor(ctx, "update");
   try {
     const filter: ListFilter = {};
-    const unitId = unitFilter(store, opts.unit);
+    const unitId = await unitFilter(store, opts.unit);
     if (unitId) filter.unitId = unitId;
-    const queue = walkQueue(listRectificationViews(store, filter, today));
+    const queue = walkQueue(await listRectificationViews(store, filter, today));
     if (queue.length === 0) {
-      ctx.stdout.write(`${paragraph(t("rectify.walk.nothing", { db: ctx.dbPath }), ctx.width)}\n`);
+      ctx.stdout.write(`${paragraph(t("rectify.walk.nothing", { db: dbLabel(ctx) }), ctx.width)}\n`);
       return 0;
     }
     if (!ctx.interactive) {
@@ -403,6 +398,6 @@ export async function runWalk(opts: WalkOptions, ctx: Context): Promise<number> 
       throw e;
     }
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -9,7 +9,7 @@ import type { ReportLanguage } from "../../report/types.js";
 import { writeBriefings } from "../../report/write.js";
 import { localToday, parseDate } from "../../util/dates.js";
 import { displayPath, templatePath } from "../paths.js";
-import { openForChecklist } from "../runs.js";
+import { openForChecklist } from "../policies.js";
 import type { ReportOptions } from "./index.js";
 
 export const DEFAULT_OUT = "briefings";
@@ -59,7 +59,7 @@ export async function run(opts: ReportOptions, ctx: Context): Promise<number> {
   const cc = names(opts.cc, "--cc");
 
   // A missing database is an input error naming the file; none is created just to say so.
-  const store = openForChecklist(ctx.dbPath, opts.checklist);
+  const store = await openForChecklist(ctx, opts.checklist);
   let result: Awaited<ReturnType<typeof writeBriefings>>;
   try {
     result = await writeBriefings(store, {
@@ -78,10 +78,10 @@ export async function run(opts: ReportOptions, ctx: Context): Promise<number> {
       cc,
       copies,
       show: display,
-      db: ctx.dbPath,
+      db: store.location,
     });
   } finally {
-    store.close();
+    await store.close();
   }
   const dir = display(result.outDir) || ".";
   const lines = [

@@ -2,13 +2,12 @@
 import { localDateTime } from "../../check/session.js";
 import type { Context } from "../../context.js";
 import { localized, type MessageKey, t } from "../../i18n/index.js";
-import { requireUnit } from "../../rectify/query.js";
 import { type StatusRow, statusRows } from "../../status/rows.js";
-import { openExistingStore } from "../../store/open.js";
 import type { Unit } from "../../store/types.js";
 import { unitsWithoutRuns } from "../../units/coverage.js";
 import { type Cell, type Column, renderTable, tableStyle } from "../../util/table.js";
 import { paragraph } from "../../util/width.js";
+import { dbLabel, JsonList, requireUnit, withStore, writeJsonDocument } from "../policies.js";
 import type { StatusOptions } from "./index.js";
 
 /**
@@ -77,29 +76,29 @@ export function renderStatusTable(rows: StatusRow[], ctx: Context, notStarted: r
 }
 
 export async function run(opts: StatusOptions, ctx: Context): Promise<number> {
-  // Reading never creates the database.
-  const store = openExistingStore(ctx.dbPath, "read");
-  try {
-    const unitId = opts.unit === undefined ? undefined : requireUnit(store, opts.unit).id;
-    const rows = statusRows(store, unitId ? { unitId } : {});
-    const notStarted = unitsWithoutRuns(store).filter((u) => unitId === undefined || u.id === unitId);
-    if (opts.json) {
-      const missing = notStarted.map(({ id, name, code, township, type }) => ({
-        id,
-        name,
-        code,
-        township,
-        type,
-      }));
-      ctx.stdout.write(`${JSON.stringify({ runs: rows, notStarted: missing }, null, 2)}\n`);
-    } else if (rows.length === 0 && notStarted.length === 0) {
-      const text = `${t("status.noRuns", { db: ctx.dbPath })}\n${t("status.noRuns.hint")}`;
-      ctx.stdout.write(`${paragraph(text, ctx.width)}\n`);
-    } else {
-      ctx.stdout.write(renderStatusTable(rows, ctx, notStarted));
-    }
-    return 0;
-  } finally {
-    store.close();
+  const { rows, notStarted } = await withStore(ctx, "read", (store) =>
+    store.read(async (tx) => {
+      const unitId =
+        opts.unit === undefined ? undefined : (await requireUnit(tx, opts.unit, store.location)).id;
+      const rows = await statusRows(tx, unitId ? { unitId } : {});
+      const notStarted = (await unitsWithoutRuns(tx)).filter((u) => unitId === undefined || u.id === unitId);
+      return { rows, notStarted };
+    }),
+  );
+  if (opts.json) {
+    const missing = notStarted.map(({ id, name, code, township, type }) => ({
+      id,
+      name,
+      code,
+      township,
+      type,
+    }));
+    await writeJsonDocument(ctx, { runs: new JsonList(rows), notStarted: new JsonList(missing) });
+  } else if (rows.length === 0 && notStarted.length === 0) {
+    const text = `${t("status.noRuns", { db: dbLabel(ctx) })}\n${t("status.noRuns.hint")}`;
+    ctx.stdout.write(`${paragraph(text, ctx.width)}\n`);
+  } else {
+    ctx.stdout.write(renderStatusTable(rows, ctx, notStarted));
   }
+  return 0;
 }

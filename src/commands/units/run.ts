@@ -1,29 +1,17 @@
 // `lookback units [list|add|import FILE]`: the roster of units (单位名册).
-import { existsSync } from "node:fs";
 import { checkUnitName } from "../../check/fields.js";
 import type { Context } from "../../context.js";
 import { usageError } from "../../errors.js";
 import { t } from "../../i18n/index.js";
-import { openExistingStore } from "../../store/open.js";
-import { openStore, type Store } from "../../store/store.js";
 import { applyPlan, planRoster, type RosterResult } from "../../units/apply.js";
 import { rosterCoverage } from "../../units/coverage.js";
 import { unitKey } from "../../units/identity.js";
 import { readRoster } from "../../units/read.js";
 import type { RosterError, RosterRow } from "../../units/roster.js";
-import { unknownUnitsError } from "../../units/suggest.js";
 import { type Cell, type Column, renderTable, tableStyle } from "../../util/table.js";
 import { paragraph } from "../../util/width.js";
+import { dbLabel, JsonList, requireUnit, withStore, writeJsonDocument } from "../policies.js";
 import type { AddOptions, ImportRosterOptions, JsonOptions } from "./index.js";
-
-function withStore<T>(ctx: Context, fn: (store: Store) => T, intent: "read" | "write" = "write"): T {
-  const store = openStore(ctx.dbPath, { intent });
-  try {
-    return fn(store);
-  } finally {
-    store.close();
-  }
-}
 
 function errorLine(e: RosterError): string {
   const message = t(`units.error.${e.code}`, e.params);
@@ -38,14 +26,7 @@ function unitJson(u: RosterResult["units"][number]) {
 }
 
 export async function list(opts: JsonOptions, ctx: Context): Promise<number> {
-  // Reading never creates the database.
-  const store = openExistingStore(ctx.dbPath, "read");
-  let coverage: ReturnType<typeof rosterCoverage>;
-  try {
-    coverage = rosterCoverage(store);
-  } finally {
-    store.close();
-  }
+  const coverage = await withStore(ctx, "read", rosterCoverage);
   const missing = coverage.filter((c) => !c.hasRun).length;
   if (opts.json) {
     const units = coverage.map((c) => ({
@@ -58,11 +39,11 @@ export async function list(opts: JsonOptions, ctx: Context): Promise<number> {
       completeRuns: c.completeRuns,
       hasRun: c.hasRun,
     }));
-    ctx.stdout.write(`${JSON.stringify({ units, total: units.length, withoutRuns: missing }, null, 2)}\n`);
+    await writeJsonDocument(ctx, { units: new JsonList(units), total: units.length, withoutRuns: missing });
     return 0;
   }
   if (coverage.length === 0) {
-    ctx.stdout.write(`${paragraph(t("units.none", { db: ctx.dbPath }), ctx.width)}\n`);
+    ctx.stdout.write(`${paragraph(t("units.none", { db: dbLabel(ctx) }), ctx.width)}\n`);
     return 0;
   }
   const columns: Column[] = [
@@ -92,10 +73,13 @@ function applyRows(
   headings: { name: string | null; code: string | null },
   allowNear: boolean,
 ) {
-  return withStore(ctx, (store) => {
-    const { plan, errors } = planRoster(store, rows, headings, { allowNear });
-    return errors.length > 0 ? { errors } : { result: applyPlan(store, plan) };
-  });
+  // Planned and applied in one write transaction: what the plan checked still holds.
+  return withStore(ctx, "create", (store) =>
+    store.write(async (tx) => {
+      const { plan, errors } = await planRoster(tx, rows, headings, { allowNear });
+      return errors.length > 0 ? { errors } : { result: await applyPlan(tx, plan) };
+    }),
+  );
 }
 
 export async function add(name: string, opts: AddOptions, ctx: Context): Promise<number> {
@@ -111,7 +95,7 @@ export async function add(name: string, opts: AddOptions, ctx: Context): Promise
     township: opts.township?.trim() || null,
     type: opts.type?.trim() || null,
   };
-  const outcome = applyRows(ctx, [row], { name: "NAME", code: "--code" }, opts.newUnit ?? false);
+  const outcome = await applyRows(ctx, [row], { name: "NAME", code: "--code" }, opts.newUnit ?? false);
   if (!outcome.result) {
     const e = outcome.errors[0]!;
     throw usageError(
@@ -135,7 +119,7 @@ export async function add(name: string, opts: AddOptions, ctx: Context): Promise
 export async function importRoster(file: string, opts: ImportRosterOptions, ctx: Context): Promise<number> {
   const parsed = await readRoster(file, ctx.cwd);
   const outcome = parsed.ok
-    ? applyRows(ctx, parsed.rows, parsed.headings, opts.newUnit ?? false)
+    ? await applyRows(ctx, parsed.rows, parsed.headings, opts.newUnit ?? false)
     : { errors: parsed.errors };
   if (!outcome.result) {
     const errors = outcome.errors;
@@ -183,13 +167,6 @@ export async function importRoster(file: string, opts: ImportRosterOptions, ctx:
   return 0;
 }
 
-/** A unit named on the command line: by name (or a look-alike of it) or code, else a usage error. */
-function unitArg(store: Store, name: string) {
-  const unit = store.findUnitByName(name) ?? store.findUnitByCode(name.trim());
-  if (unit) return unit;
-  throw unknownUnitsError(store, [name]);
-}
-
 /** `units rename OLD NEW`: the unit keeps its id, runs and rectifications; only its name changes. */
 export async function rename(
   oldName: string,
@@ -199,11 +176,9 @@ export async function rename(
 ): Promise<number> {
   const checked = checkUnitName(newName);
   if (!checked.ok) throw usageError("check.badOption", { option: "NEW", message: checked.message });
-  if (!existsSync(ctx.dbPath))
-    throw usageError("db.missing", { db: ctx.dbPath }, { hintKey: "db.missing.hint" });
-  const done = withStore(ctx, (store) => {
-    const unit = unitArg(store, oldName);
-    const holder = store.findUnitByName(checked.value);
+  const done = await withStore(ctx, "update", async (store) => {
+    const unit = await requireUnit(store, oldName, store.location);
+    const holder = await store.findUnitByName(checked.value);
     if (holder && holder.id !== unit.id) {
       throw usageError(
         "units.rename.taken",
@@ -212,7 +187,11 @@ export async function rename(
       );
     }
     if (unit.name === checked.value) return { unit, before: unit.name, changed: false };
-    return { unit: store.updateUnit(unit.id, { name: checked.value }), before: unit.name, changed: true };
+    return {
+      unit: await store.updateUnit(unit.id, { name: checked.value }),
+      before: unit.name,
+      changed: true,
+    };
   });
   if (opts.json) {
     const { id, name, code } = done.unit;
@@ -234,11 +213,9 @@ export async function merge(
   opts: JsonOptions,
   ctx: Context,
 ): Promise<number> {
-  if (!existsSync(ctx.dbPath))
-    throw usageError("db.missing", { db: ctx.dbPath }, { hintKey: "db.missing.hint" });
-  const done = withStore(ctx, (store) => {
-    const from = unitArg(store, fromName);
-    const into = unitArg(store, intoName);
+  const done = await withStore(ctx, "update", async (store) => {
+    const from = await requireUnit(store, fromName, store.location);
+    const into = await requireUnit(store, intoName, store.location);
     if (from.id === into.id) throw usageError("units.merge.same", { name: from.name });
     if (from.code && into.code && from.code !== into.code) {
       throw usageError(
@@ -247,7 +224,7 @@ export async function merge(
         { hintKey: "units.merge.codes.hint" },
       );
     }
-    return { from, ...store.mergeUnit(from.id, into.id) };
+    return { from, ...(await store.mergeUnit(from.id, into.id)) };
   });
   if (opts.json) {
     const json = {

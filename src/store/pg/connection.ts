@@ -14,7 +14,7 @@
 import { readFileSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { describePostgres } from "../location.js";
+import { describePostgres, POSTGRES_URL } from "../location.js";
 
 export type SslMode = "disable" | "allow" | "prefer" | "require" | "verify-ca" | "verify-full";
 const SSL_MODES: readonly SslMode[] = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"];
@@ -72,7 +72,7 @@ const dec = (s: string, what: string): string => {
 
 /** The libpq keywords a postgres:// URL holds (user, password, host, port, dbname, and ?params). */
 export function parsePostgresUrl(url: string): Params {
-  const m = /^postgres(?:ql)?:\/\/(?:([^?#]*)@)?([^/?#@]*)(?:\/([^?#]*))?(?:\?([^#]*))?$/i.exec(url.trim());
+  const m = POSTGRES_URL.exec(url.trim());
   if (!m) throw new ConnectionSettingError("url", "url");
   const out: Params = new Map();
   if (m[1] !== undefined) {
@@ -216,7 +216,28 @@ function tlsFor(mode: SslMode, files: { ca?: string; cert?: string; key?: string
   return { rejectUnauthorized: false, ...extra };
 }
 
-const UNSUPPORTED = ["target_session_attrs", "load_balance_hosts", "hostaddr", "gssencmode", "krbsrvname"];
+/**
+ * The libpq keywords lookback honours. Any other (target_session_attrs, hostaddr, gssencmode,
+ * sslcrl, sslpassword, channel_binding, keepalives…) is refused by name rather than ignored:
+ * a setting a bureau relies on, for its security above all, must not silently do nothing.
+ */
+const KNOWN = new Set([
+  "host",
+  "port",
+  "user",
+  "password",
+  "dbname",
+  "passfile",
+  "service",
+  "sslmode",
+  "sslrootcert",
+  "sslcert",
+  "sslkey",
+  "connect_timeout",
+  "application_name",
+  "fallback_application_name",
+  "options",
+]);
 
 /** Everything needed to connect, with libpq's order: URL, service file, environment, defaults. */
 export function resolvePgTarget(url: string, env: NodeJS.ProcessEnv = process.env): PgTarget {
@@ -242,8 +263,8 @@ export function resolvePgTarget(url: string, env: NodeJS.ProcessEnv = process.en
     const v = fromUrl.get(key) ?? fromService.get(key) ?? (ENV[key] ? env[ENV[key]] : undefined);
     return v === "" ? undefined : v;
   };
-  for (const key of UNSUPPORTED)
-    if (get(key) !== undefined) throw new ConnectionSettingError("unsupported", key);
+  for (const key of [...fromUrl.keys(), ...fromService.keys()])
+    if (!KNOWN.has(key)) throw new ConnectionSettingError("unsupported", key);
   const host = get("host") ?? "localhost";
   if (host.includes(",")) throw new ConnectionSettingError("severalHosts", "host");
   const portText = get("port") ?? "5432";
@@ -279,7 +300,7 @@ export function resolvePgTarget(url: string, env: NodeJS.ProcessEnv = process.en
     fallbackTls,
     // libpq: 0 waits for ever; here at most ten minutes, so that a command always ends.
     connectTimeoutSeconds: Number.isFinite(timeout) && timeout > 0 ? Math.min(timeout, 600) : 600,
-    applicationName: get("application_name") ?? "lookback",
+    applicationName: get("application_name") ?? get("fallback_application_name") ?? "lookback",
     options: get("options"),
     display: describePostgres({ user, host, port, database }),
     secrets: password ? [password] : [],

@@ -1,18 +1,12 @@
 // 跟踪问效: a rectification's history, only ever appended. Its order is the order entries were
 // written here (seq, from the engine: see Dialect.nextHistorySeq), never a clock's, so that an
 // imported entry stamped a year ahead by a school's wrong clock does not jump the follow-up.
-import type { HistoryEntry, RectificationStatus } from "../types.js";
+import type { HistoryEntry } from "../types.js";
 import type { Sql } from "./context.js";
 import { newId, toHistory } from "./rows.js";
 
-export interface NewHistory {
-  rectificationId: string;
-  at: string;
-  by: string | null;
-  fromStatus: RectificationStatus | null;
-  toStatus: RectificationStatus;
-  note: string | null;
-}
+/** An entry to append: its id is made here. */
+export type NewHistory = Omit<HistoryEntry, "id">;
 
 export async function appendHistory(q: Sql, h: NewHistory): Promise<void> {
   await q.tx.run(

@@ -77,6 +77,17 @@ describe("opening", () => {
     expect(() => readFileSync(file)).toThrow(/ENOENT/);
   });
 
+  it("intent write with mustExist refuses a missing file too; without it the file is made", async () => {
+    driver = undefined;
+    expect(await rejection(openSqliteDriver(file, { intent: "write", mustExist: true }))).toMatchObject({
+      code: "db.missing",
+    });
+    expect(() => readFileSync(file)).toThrow(/ENOENT/);
+    await (await openSqliteDriver(file, { intent: "write" })).close();
+    driver = await openSqliteDriver(file, { intent: "write", mustExist: true });
+    expect(driver.engine).toBe("sqlite");
+  });
+
   it("refuses a foreign SQLite file and a newer lookback file, bytes untouched", async () => {
     const foreign = new Database(file);
     foreign.exec("CREATE TABLE notes (x TEXT); INSERT INTO notes VALUES ('mine')");
@@ -200,6 +211,9 @@ describe("transactions", () => {
     const d = await open();
     const e = await rejection(d.transaction("write", () => unitIds(d)));
     expect(String(e)).toMatch(/use the tx passed in/);
+    // A transaction started inside one is refused the same way (a rejection, not a throw).
+    const nested = d.transaction("write", () => d.transaction("read", async () => 1));
+    expect(String(await rejection(nested))).toMatch(/use the tx passed in/);
     let kept: Pick<Driver, "all"> | undefined;
     await d.transaction("read", async (tx) => {
       kept = tx;

@@ -58,10 +58,11 @@ class Mutex {
 
 /**
  * Opens a lookback SQLite file. intent "read": a missing file is refused (db.missing), one that
- * cannot be written is read read-only; intent "write": a missing file (and its folder) is made.
+ * cannot be written is read read-only; intent "write": a missing file (and its folder) is made,
+ * unless mustExist.
  */
 export const openSqliteDriver: OpenDriver = async (location: string, opts: DriverOpenOptions) => {
-  if (opts.intent === "read" && !existsSync(location)) {
+  if ((opts.intent === "read" || opts.mustExist === true) && !existsSync(location)) {
     throw usageError("db.missing", { db: location }, { hintKey: "db.missing.hint" });
   }
   return new SqliteDriver(openDb(location, { intent: opts.intent }), location);
@@ -151,7 +152,7 @@ export class SqliteDriver implements Driver {
     }
   }
 
-  transaction<T>(mode: "read" | "write", fn: (tx: DriverTx) => Promise<T>): Promise<T> {
+  async transaction<T>(mode: "read" | "write", fn: (tx: DriverTx) => Promise<T>): Promise<T> {
     this.outside("transaction");
     return this.mutex.run(async () => {
       this.exec(mode === "write" ? "BEGIN IMMEDIATE" : "BEGIN");

@@ -7,6 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const ROOT = path.resolve(".");
+const hasOpenpyxl = spawnSync("/usr/bin/python3", ["-c", "import openpyxl"]).status === 0;
 const BIN = path.join(ROOT, "bin/lookback.js");
 let dir: string;
 let db: string;
@@ -144,6 +145,44 @@ describe("lookback crosscheck", () => {
     expect(r.stdout).toContain("自评偏高");
     expect(r.stdout).toContain("共 2 个单位接受督导检查，其中 1 个单位有自评高于督导结果的项目。");
     expect(r.stdout).not.toContain("莲塘二小");
+  });
+
+  it.skipIf(!hasOpenpyxl)("汇总.xlsx gains the 督导对照 sheet, read back by openpyxl", () => {
+    const out = path.join(dir, "out");
+    const r = lookback(["export", "--all", "--out", out]);
+    expect(r.code, r.stderr).toBe(0);
+    const read = spawnSync(
+      "/usr/bin/python3",
+      [
+        "-c",
+        `import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb["督导对照"]
+print(json.dumps({"sheets": wb.sheetnames, "rows": [[c.value for c in row] for row in ws.iter_rows()]}, ensure_ascii=False))`,
+        path.join(out, "汇总.xlsx"),
+      ],
+      { encoding: "utf8" },
+    );
+    expect(read.status, read.stderr).toBe(0);
+    const { sheets, rows } = JSON.parse(read.stdout) as { sheets: string[]; rows: unknown[][] };
+    expect(sheets[0]).toBe("汇总");
+    expect(rows[0]?.[0]).toBe("自查与督导检查结果对照");
+    const heading = rows.findIndex((row) => row[0] === "序号");
+    expect(rows[heading]).toEqual([
+      "序号",
+      "单位",
+      "督导清单",
+      "自查清单",
+      "自评偏高",
+      "自评偏低",
+      "未自查",
+      "一方不适用",
+      "一致",
+    ]);
+    expect(rows[heading + 1]?.slice(0, 2)).toEqual([1, "南昌县莲塘第一中学"]);
+    expect(rows[heading + 1]?.slice(4)).toEqual([10, 1, 0, 0, 5]);
+    expect(rows[heading + 2]?.slice(1, 2)).toEqual(["向塘中学"]);
+    expect(rows[heading + 3]?.slice(4)).toEqual([10, 1, 6, 0, 6]);
   });
 
   it("a unit without an inspection: nothing to show, exit 0; no selection: exit 2", () => {

@@ -7,11 +7,13 @@ import path from "node:path";
 import { usageError, userError } from "../errors.js";
 import { t } from "../i18n/index.js";
 import type { LedgerView } from "../rectify/counts.js";
+import { crosscheckUnits, rankCrosschecks } from "../run/crosscheck.js";
 import type { StoreReads } from "../store/port.js";
 import type { Run, Unit } from "../store/types.js";
 import { unknownUnitsError } from "../units/suggest.js";
 import { writeChunksToFile } from "../util/json-stream.js";
 import { OWNER_TAG, removeStale } from "../util/stale.js";
+import { crosscheckSheet } from "./crosscheck-sheet.js";
 import {
   buildLedgerData,
   type LedgerData,
@@ -21,11 +23,12 @@ import {
   type UnitSummary,
 } from "./data.js";
 import type { ExportFormat } from "./formats.js";
+import type { LedgerLanguage } from "./labels.js";
 import { sanitizeFileStem, uniqueFileNames } from "./names.js";
 import { ledgerSheets, summarySheet } from "./sheets.js";
 import type { LedgerTemplate } from "./template.js";
 import { ledgerCsv, ledgerJson, summaryCsv, summaryJson } from "./text-formats.js";
-import { xlsxBytes, xlsxToFile } from "./xlsx.js";
+import { type SheetModel, xlsxBytes, xlsxToFile } from "./xlsx.js";
 
 /** The checklist a ledger is about when none is named: the built-in self-check (自查). */
 export const DEFAULT_CHECKLIST = "self-check";
@@ -470,10 +473,13 @@ async function writeSummary(
       : opts.format === "json"
         ? { stream: (tmp) => writeChunksToFile(tmp, summaryJson(rows, totals, opts.today, tpl)) }
         : {
-            stream: (tmp) =>
+            stream: async (tmp) =>
               xlsxToFile(
                 tmp,
-                [summarySheet(rows, units.length, totals, opts.today, tpl, opts.view ?? {})],
+                [
+                  summarySheet(rows, units.length, totals, opts.today, tpl, opts.view ?? {}),
+                  ...(await crosscheckSheets(store, tpl.language, opts.today)),
+                ],
                 workbookOptions(tpl),
               ),
           };
@@ -483,4 +489,14 @@ async function writeSummary(
   } catch (e) {
     result.failures.push({ unit: tpl.summary.file, file: name, message: messageOf(e) });
   }
+}
+
+/** 督导对照, when some unit has an inspection to hold its self-check against. */
+async function crosscheckSheets(
+  store: StoreReads,
+  language: LedgerLanguage,
+  date: string,
+): Promise<SheetModel[]> {
+  const units = await crosscheckUnits(store);
+  return units.length === 0 ? [] : [crosscheckSheet(rankCrosschecks(units), language, date)];
 }

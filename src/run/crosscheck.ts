@@ -239,3 +239,13 @@ async function unitCrosschecks(
   }
   return out;
 }
+
+/** The units to follow up first: most items overstated, then most left unanswered, then by name. */
+export function rankCrosschecks(units: readonly UnitCrosscheck[]): UnitCrosscheck[] {
+  return [...units].sort(
+    (a, b) =>
+      b.counts.overstated - a.counts.overstated ||
+      b.counts.unanswered - a.counts.unanswered ||
+      (a.unit.name < b.unit.name ? -1 : a.unit.name > b.unit.name ? 1 : 0),
+  );
+}

@@ -12,11 +12,12 @@ import {
   type CrossRun,
   crosscheckUnits,
   type ItemLabel,
+  rankCrosschecks,
   type UnitCrosscheck,
 } from "../../run/crosscheck.js";
 import type { Result } from "../../store/types.js";
 import { type Cell, type Column, renderTable, tableStyle } from "../../util/table.js";
-import { requireUnit, withStore } from "../policies.js";
+import { dbLabel, requireUnit, withStore } from "../policies.js";
 import type { CrosscheckOptions } from "./index.js";
 
 export async function run(opts: CrosscheckOptions, ctx: Context): Promise<number> {
@@ -25,30 +26,20 @@ export async function run(opts: CrosscheckOptions, ctx: Context): Promise<number
   if (opts.unit === undefined && !opts.all)
     throw usageError("crosscheck.noSelection", {}, { hintKey: "crosscheck.noSelection.hint" });
   const checks = await withStore(ctx, "read", async (store) => {
-    const unit = opts.unit === undefined ? undefined : await requireUnit(store, opts.unit, ctx.dbPath);
+    const unit = opts.unit === undefined ? undefined : await requireUnit(store, opts.unit, store.location);
     return crosscheckUnits(store, unit ? { unitId: unit.id } : {});
   });
-  const units = rank(checks);
+  const units = rankCrosschecks(checks);
   if (opts.json) {
     ctx.stdout.write(`${JSON.stringify({ units: units.map(toJson), totals: totals(units) }, null, 2)}\n`);
   } else if (units.length === 0) {
-    ctx.stdout.write(`${t("crosscheck.none", { db: ctx.dbPath })}\n`);
+    ctx.stdout.write(`${t("crosscheck.none", { db: dbLabel(ctx) })}\n`);
   } else if (opts.unit !== undefined) {
     ctx.stdout.write(units.map((u) => unitText(u, ctx)).join("\n"));
   } else {
     ctx.stdout.write(countsTable(units, ctx));
   }
   return 0;
-}
-
-/** Most items overstated first, then most unanswered, then by name. */
-function rank(units: readonly UnitCrosscheck[]): UnitCrosscheck[] {
-  return [...units].sort(
-    (a, b) =>
-      b.counts.overstated - a.counts.overstated ||
-      b.counts.unanswered - a.counts.unanswered ||
-      (a.unit.name < b.unit.name ? -1 : a.unit.name > b.unit.name ? 1 : 0),
-  );
 }
 
 function totals(units: readonly UnitCrosscheck[]) {

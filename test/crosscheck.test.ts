@@ -1,25 +1,20 @@
 // `lookback crosscheck` on the built CLI: schools' self-checks and the supervision group's
 // inspections entered with answers files, then held against each other.
-import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lookbackOn } from "./helpers/cli.js";
+import { hasOpenpyxl, xlsxRows } from "./helpers/readers.js";
 
 const ROOT = path.resolve(".");
-const hasOpenpyxl = spawnSync("/usr/bin/python3", ["-c", "import openpyxl"]).status === 0;
-const BIN = path.join(ROOT, "bin/lookback.js");
 let dir: string;
 let db: string;
 
-function lookback(args: string[], lang = "en") {
-  const r = spawnSync(process.execPath, [BIN, "--db", db, ...args], {
-    cwd: dir,
-    encoding: "utf8",
-    env: { ...process.env, LOOKBACK_LANG: lang, NO_COLOR: "1", LOOKBACK_DB: "", COLUMNS: "200" },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const lookback = lookbackOn(
+  () => db,
+  () => dir,
+);
 
 const rectification = `
     rectification:
@@ -151,20 +146,7 @@ describe("lookback crosscheck", () => {
     const out = path.join(dir, "out");
     const r = lookback(["export", "--all", "--out", out]);
     expect(r.code, r.stderr).toBe(0);
-    const read = spawnSync(
-      "/usr/bin/python3",
-      [
-        "-c",
-        `import json, sys, openpyxl
-wb = openpyxl.load_workbook(sys.argv[1])
-ws = wb["督导对照"]
-print(json.dumps({"sheets": wb.sheetnames, "rows": [[c.value for c in row] for row in ws.iter_rows()]}, ensure_ascii=False))`,
-        path.join(out, "汇总.xlsx"),
-      ],
-      { encoding: "utf8" },
-    );
-    expect(read.status, read.stderr).toBe(0);
-    const { sheets, rows } = JSON.parse(read.stdout) as { sheets: string[]; rows: unknown[][] };
+    const { sheets, rows } = xlsxRows(path.join(out, "汇总.xlsx"), "督导对照");
     expect(sheets[0]).toBe("汇总");
     expect(rows[0]?.[0]).toBe("自查与督导检查结果对照");
     const heading = rows.findIndex((row) => row[0] === "序号");

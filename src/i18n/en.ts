@@ -955,6 +955,7 @@ export const en = {
   "status.header.version": "Version",
   "status.header.progress": "Answered",
   "status.header.open": "Open rect.",
+  "status.header.score": "Score",
   "status.header.status": "Status",
   "status.header.started": "Started",
   "status.header.finished": "Finished",

@@ -896,6 +896,7 @@ export const zhCN: Record<MessageKey, string> = {
   "status.header.version": "版本",
   "status.header.progress": "已答",
   "status.header.open": "待整改",
+  "status.header.score": "得分",
   "status.header.status": "状态",
   "status.header.started": "开始时间",
   "status.header.finished": "完成时间",

@@ -4,6 +4,7 @@
 import { lstatSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { link, lstat, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { ranksByScore } from "../checklist/score.js";
 import { usageError, userError } from "../errors.js";
 import { t } from "../i18n/index.js";
 import type { LedgerView } from "../rectify/counts.js";
@@ -389,11 +390,16 @@ async function buildLedger(
       language: opts.template.language,
       view: opts.view ?? {},
     });
-    summaries.set(target.unitId, { run: brief, checklist: data.checklist, counts: data.counts });
+    summaries.set(target.unitId, {
+      run: brief,
+      checklist: data.checklist,
+      counts: data.counts,
+      score: data.score,
+    });
     return await ledgerContent(data, opts).bytes();
   } catch (e) {
     if (brief && !summaries.has(target.unitId))
-      summaries.set(target.unitId, { run: brief, checklist: null, counts: null });
+      summaries.set(target.unitId, { run: brief, checklist: null, counts: null, score: null });
     throw e;
   }
 }
@@ -464,7 +470,8 @@ async function writeSummary(
 ): Promise<void> {
   const name = plan.summaryName!;
   const units = await store.listUnits();
-  const rows = summaryRows(units, (u) => summaries.get(u.id));
+  const ranks = ranksByScore([...summaries].map(([id, s]) => [id, s.score?.score ?? null]));
+  const rows = summaryRows(units, (u) => summaries.get(u.id), ranks);
   const totals = sumCounts(rows);
   const tpl = opts.template;
   const content: Content =

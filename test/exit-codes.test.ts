@@ -44,6 +44,7 @@ const USES: Record<string, Use> = {
   "lookback rectify show": { db: "reads", args: () => ["abcd1234"] },
   "lookback rectify update": { db: "reads", args: () => ["abcd1234", "--status", "done"] },
   "lookback compare": { db: "reads", nothing: 0 },
+  "lookback crosscheck": { db: "reads", args: () => ["--all"], nothing: 0 },
   "lookback status": { db: "reads", nothing: 0 },
   "lookback units": { db: "reads", nothing: 0 },
   "lookback units list": { db: "reads", nothing: 0 },

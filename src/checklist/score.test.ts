@@ -7,9 +7,11 @@ import type { Checklist, Result } from "./schema.js";
 import {
   DEFAULT_GRADES,
   gradeFor,
+  ranksByScore,
   roundScore,
   type ScoredAnswer,
   scoreAnswers,
+  scoreWords,
   scoringRule,
 } from "./score.js";
 
@@ -165,5 +167,31 @@ describe("grades and rounding", () => {
     expect(s.grade?.label).toBe("好");
     // (17999 + 2001 × 0.5) / 20000 = 94.9975, read 95
     expect(scoreAnswers(c, answers({ "s.a": "pass", "s.b": "partial" })).score).toBe(95);
+  });
+});
+
+describe("what lists and ledgers show", () => {
+  it("ranks: highest first, ties share a rank and the next skips (1, 2, 2, 4), none without a score", () => {
+    const ranks = ranksByScore([
+      ["a", 75],
+      ["b", 89.77],
+      ["c", 75],
+      ["d", null],
+      ["e", 50],
+    ]);
+    expect([...ranks].sort()).toEqual([
+      ["a", 2],
+      ["b", 1],
+      ["c", 2],
+      ["e", 4],
+    ]);
+  });
+
+  it("score in words, in the ledger's language", () => {
+    const s = { score: 86.5, grade: "较好", gradeEn: "Fairly good", passed: null };
+    expect(scoreWords(s, "zh-CN")).toBe("86.5（较好）");
+    expect(scoreWords(s, "en")).toBe("86.5 (Fairly good)");
+    expect(scoreWords({ ...s, score: null }, "zh-CN")).toBe("—");
+    expect(scoreWords(null, "en")).toBe("—");
   });
 });

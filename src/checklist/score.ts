@@ -188,3 +188,42 @@ export function scoreAnswers(
     sectionWeighted,
   };
 }
+
+/** What lists and ledgers show of a run's score: the number, its grade in both languages, the pass. */
+export interface ScoreBrief {
+  score: number | null;
+  grade: string | null;
+  gradeEn: string | null;
+  passed: boolean | null;
+}
+
+export function briefScore(s: RunScore): ScoreBrief {
+  return {
+    score: s.score,
+    grade: s.grade?.label ?? null,
+    gradeEn: s.grade?.label_en ?? null,
+    passed: s.passed,
+  };
+}
+
+/** `86.5（较好）` / `86.5 (Fairly good)`, or `—` when nothing counts yet. */
+export function scoreWords(s: ScoreBrief | null, language: "zh-CN" | "en"): string {
+  if (!s || s.score === null) return "—";
+  const grade = language === "en" ? (s.gradeEn ?? s.grade) : s.grade;
+  if (!grade) return String(s.score);
+  return language === "en" ? `${s.score} (${grade})` : `${s.score}（${grade}）`;
+}
+
+/**
+ * Competition ranks (1, 2, 2, 4) by score, highest first, for the ids given; one without a
+ * score has no rank.
+ */
+export function ranksByScore(scores: Iterable<[string, number | null]>): Map<string, number> {
+  const scored = [...scores].filter((e): e is [string, number] => e[1] !== null).sort((a, b) => b[1] - a[1]);
+  const out = new Map<string, number>();
+  scored.forEach(([id, score], i) => {
+    const prev = scored[i - 1];
+    out.set(id, prev && prev[1] === score ? (out.get(prev[0]) ?? i + 1) : i + 1);
+  });
+  return out;
+}

@@ -6,6 +6,7 @@ import { defineCommand, type OptionsOf, option } from "../cli/declare.js";
 import { LANGS } from "../cli/values.js";
 import { check } from "./check/index.js";
 import { compare } from "./compare/index.js";
+import { crosscheck } from "./crosscheck/index.js";
 import { exportCommand } from "./export/index.js";
 import { help } from "./help/index.js";
 import { importCommand } from "./import/index.js";
@@ -46,6 +47,7 @@ export const lookback = defineCommand({
     show,
     rectify,
     compare,
+    crosscheck,
     init,
     importCommand,
     units,

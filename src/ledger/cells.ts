@@ -3,7 +3,7 @@
 import { localDateOf } from "../util/dates.js";
 import type { DetailRow, LedgerRow, SummaryRow, UnitCounts } from "./data.js";
 import { completionRate } from "./data.js";
-import type { Labels } from "./labels.js";
+import type { Labels, LedgerLanguage } from "./labels.js";
 import type { DetailField, LedgerField, SummaryField } from "./template.js";
 
 /** A calendar date (YYYY-MM-DD) or a ratio 0..1; plain strings and numbers otherwise. */
@@ -143,7 +143,12 @@ function countCell(field: SummaryField, counts: UnitCounts | null): Cell | undef
   return counts ? counts[key] : null;
 }
 
-export function summaryCell(field: SummaryField, row: SummaryRow, labels: Labels): Cell {
+export function summaryCell(
+  field: SummaryField,
+  row: SummaryRow,
+  labels: Labels,
+  language: LedgerLanguage = "zh-CN",
+): Cell {
   const counted = countCell(field, row.counts);
   if (counted !== undefined) return counted;
   switch (field) {
@@ -165,6 +170,12 @@ export function summaryCell(field: SummaryField, row: SummaryRow, labels: Labels
       return row.run?.respondent ?? null;
     case "run_status":
       return labels.runStatus[row.run?.status ?? "none"];
+    case "score":
+      return row.score?.score ?? null;
+    case "grade":
+      return (language === "en" ? (row.score?.gradeEn ?? row.score?.grade) : row.score?.grade) ?? null;
+    case "rank":
+      return row.rank;
     default:
       return null;
   }

@@ -31,6 +31,7 @@ describe("the county summary rows", () => {
       run: { id: "r1", status: "complete", respondent: "王老师" },
       checklist: { id: "self-check", version: "1.0.0", title: "第一环节“回头看”自查" },
       counts,
+      score: { score: 86.5, grade: "较好", gradeEn: "Fairly good", passed: null },
     };
     const rows = buildSummaryRows([unit("甲校"), unit("乙校")], (u) =>
       u.name === "甲校" ? done : undefined,

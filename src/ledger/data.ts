@@ -2,6 +2,7 @@
 // checklist order, every item with its answer, and the counts the county summary needs.
 // No file format here; the xlsx, csv and json writers all read these records.
 import type { Checklist } from "../checklist/schema.js";
+import { briefScore, type ScoreBrief, scoreAnswers } from "../checklist/score.js";
 import { userError } from "../errors.js";
 import { relapsesIn } from "../rectify/compare.js";
 import { countFollowUp, foundOn, inView, type LedgerView } from "../rectify/counts.js";
@@ -93,6 +94,8 @@ export interface LedgerData {
   rows: LedgerRow[];
   details: DetailRow[];
   counts: UnitCounts;
+  /** The latest run's score (weights, 基本符合 partly, 不适用 left out) and grade. */
+  score: ScoreBrief;
 }
 
 interface IndexedChecklist {
@@ -252,7 +255,19 @@ export async function buildLedgerData(
       opts.today,
     ),
   );
-  return { unit, run, rounds: runs.length, view, checklist: info, date: opts.today, rows, details, counts };
+  const score = briefScore(scoreAnswers(checklist, answers, run.leaders));
+  return {
+    unit,
+    run,
+    rounds: runs.length,
+    view,
+    checklist: info,
+    date: opts.today,
+    rows,
+    details,
+    counts,
+    score,
+  };
 }
 
 /** UnitCounts' rectification figures, by the one counting rule. */
@@ -376,6 +391,9 @@ export interface SummaryRow {
   run: RunBrief | null;
   checklist: ChecklistInfo | null;
   counts: UnitCounts | null;
+  score: ScoreBrief | null;
+  /** 排名: by score among the units of the summary (ties share one); null without a score. */
+  rank: number | null;
 }
 
 /** What the summary knows of a unit's run; checklist and counts are null when its ledger could not be built. */
@@ -383,6 +401,7 @@ export interface UnitSummary {
   run: RunBrief;
   checklist: ChecklistInfo | null;
   counts: UnitCounts | null;
+  score: ScoreBrief | null;
 }
 
 /**
@@ -400,6 +419,7 @@ export function buildSummaryRows(
 export function summaryRows(
   units: readonly Unit[],
   lookup: (unit: Unit) => UnitSummary | undefined,
+  ranks: ReadonlyMap<string, number> = new Map(),
 ): Iterable<SummaryRow> {
   return {
     *[Symbol.iterator]() {
@@ -411,6 +431,8 @@ export function summaryRows(
           run: s?.run ?? null,
           checklist: s?.checklist ?? null,
           counts: s?.counts ?? null,
+          score: s?.score ?? null,
+          rank: ranks.get(unit.id) ?? null,
         };
       }
     },

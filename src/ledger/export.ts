@@ -4,14 +4,17 @@
 import { lstatSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { link, lstat, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { ranksByScore } from "../checklist/score.js";
 import { usageError, userError } from "../errors.js";
 import { t } from "../i18n/index.js";
 import type { LedgerView } from "../rectify/counts.js";
+import { crosscheckUnits, rankCrosschecks } from "../run/crosscheck.js";
 import type { StoreReads } from "../store/port.js";
 import type { Run, Unit } from "../store/types.js";
 import { unknownUnitsError } from "../units/suggest.js";
 import { writeChunksToFile } from "../util/json-stream.js";
 import { OWNER_TAG, removeStale } from "../util/stale.js";
+import { crosscheckSheet } from "./crosscheck-sheet.js";
 import {
   buildLedgerData,
   type LedgerData,
@@ -21,11 +24,12 @@ import {
   type UnitSummary,
 } from "./data.js";
 import type { ExportFormat } from "./formats.js";
+import type { LedgerLanguage } from "./labels.js";
 import { sanitizeFileStem, uniqueFileNames } from "./names.js";
 import { ledgerSheets, summarySheet } from "./sheets.js";
 import type { LedgerTemplate } from "./template.js";
 import { ledgerCsv, ledgerJson, summaryCsv, summaryJson } from "./text-formats.js";
-import { xlsxBytes, xlsxToFile } from "./xlsx.js";
+import { type SheetModel, xlsxBytes, xlsxToFile } from "./xlsx.js";
 
 /** The checklist a ledger is about when none is named: the built-in self-check (自查). */
 export const DEFAULT_CHECKLIST = "self-check";
@@ -386,11 +390,16 @@ async function buildLedger(
       language: opts.template.language,
       view: opts.view ?? {},
     });
-    summaries.set(target.unitId, { run: brief, checklist: data.checklist, counts: data.counts });
+    summaries.set(target.unitId, {
+      run: brief,
+      checklist: data.checklist,
+      counts: data.counts,
+      score: data.score,
+    });
     return await ledgerContent(data, opts).bytes();
   } catch (e) {
     if (brief && !summaries.has(target.unitId))
-      summaries.set(target.unitId, { run: brief, checklist: null, counts: null });
+      summaries.set(target.unitId, { run: brief, checklist: null, counts: null, score: null });
     throw e;
   }
 }
@@ -461,7 +470,8 @@ async function writeSummary(
 ): Promise<void> {
   const name = plan.summaryName!;
   const units = await store.listUnits();
-  const rows = summaryRows(units, (u) => summaries.get(u.id));
+  const ranks = ranksByScore([...summaries].map(([id, s]) => [id, s.score?.score ?? null]));
+  const rows = summaryRows(units, (u) => summaries.get(u.id), ranks);
   const totals = sumCounts(rows);
   const tpl = opts.template;
   const content: Content =
@@ -470,10 +480,13 @@ async function writeSummary(
       : opts.format === "json"
         ? { stream: (tmp) => writeChunksToFile(tmp, summaryJson(rows, totals, opts.today, tpl)) }
         : {
-            stream: (tmp) =>
+            stream: async (tmp) =>
               xlsxToFile(
                 tmp,
-                [summarySheet(rows, units.length, totals, opts.today, tpl, opts.view ?? {})],
+                [
+                  summarySheet(rows, units.length, totals, opts.today, tpl, opts.view ?? {}),
+                  ...(await crosscheckSheets(store, tpl.language, opts.today)),
+                ],
                 workbookOptions(tpl),
               ),
           };
@@ -483,4 +496,14 @@ async function writeSummary(
   } catch (e) {
     result.failures.push({ unit: tpl.summary.file, file: name, message: messageOf(e) });
   }
+}
+
+/** 督导对照, when some unit has an inspection to hold its self-check against. */
+async function crosscheckSheets(
+  store: StoreReads,
+  language: LedgerLanguage,
+  date: string,
+): Promise<SheetModel[]> {
+  const units = await crosscheckUnits(store);
+  return units.length === 0 ? [] : [crosscheckSheet(rankCrosschecks(units), language, date)];
 }

@@ -1,6 +1,7 @@
 // Ledger data + template → the sheet models the xlsx writer lays out (templates/ledger.yaml
 // is the default layout).
 
+import { scoreWords } from "../checklist/score.js";
 import type { LedgerView } from "../rectify/counts.js";
 import { type Cell, detailCell, ledgerCell, ledgerContext, summaryCell, totalCells } from "./cells.js";
 import type { LedgerData, SummaryRow, UnitCounts } from "./data.js";
@@ -35,6 +36,7 @@ export function unitValues(data: LedgerData, tpl: LedgerTemplate): Record<string
     leaders: data.run.leaders.join(tpl.language === "zh-CN" ? "、" : ", "),
     overdue: data.counts.overdue,
     rounds: data.rounds,
+    score: scoreWords(data.score, tpl.language),
   };
 }
 
@@ -99,7 +101,7 @@ export function summarySheet(
   const overdueCol = cols.findIndex((c) => c.field === "overdue");
   const cells: Iterable<Cell[]> = {
     *[Symbol.iterator]() {
-      for (const row of rows) yield cols.map((c) => summaryCell(c.field, row, tpl.labels));
+      for (const row of rows) yield cols.map((c) => summaryCell(c.field, row, tpl.labels, tpl.language));
     },
   };
   return {

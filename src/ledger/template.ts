@@ -80,6 +80,9 @@ export const SUMMARY_FIELDS = [
   "closed",
   "overdue",
   "completion_rate",
+  "score",
+  "grade",
+  "rank",
 ] as const;
 export type SummaryField = (typeof SUMMARY_FIELDS)[number];
 
@@ -96,6 +99,7 @@ export const UNIT_PLACEHOLDERS = [
   "leaders",
   "overdue",
   "rounds",
+  "score",
 ] as const;
 export const SUMMARY_PLACEHOLDERS = ["date", "count", "checklist"] as const;
 

@@ -44,7 +44,7 @@ export function summaryCsv(rows: readonly SummaryRow[], tpl: LedgerTemplate): st
   const cols = columnsFor(tpl.summary.columns, "csv");
   return csvTable(
     cols.map((c) => c.heading),
-    rows.map((row) => cols.map((c) => summaryCell(c.field, row, tpl.labels))),
+    rows.map((row) => cols.map((c) => summaryCell(c.field, row, tpl.labels, tpl.language))),
   );
 }
 
@@ -163,6 +163,8 @@ export function summaryJson(
         checklist: r.checklist,
         respondent: r.run?.respondent ?? null,
         counts: r.counts ? countsJson(r.counts) : null,
+        score: r.score,
+        rank: r.rank,
       };
     }
   }

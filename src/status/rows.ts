@@ -3,6 +3,7 @@
 import { answeredCount, countResults, initialState, missingRequired } from "../check/machine.js";
 import { checklistOfRun } from "../check/snapshot.js";
 import type { Checklist, Result } from "../checklist/schema.js";
+import { briefScore, scoreAnswers } from "../checklist/score.js";
 import { relapsesAgainst } from "../rectify/compare.js";
 import { countFollowUp, type FollowUpCounts } from "../rectify/counts.js";
 import { followUpSummary } from "../rectify/summary.js";
@@ -35,6 +36,14 @@ export interface StatusRow {
   overdueRectifications: number;
   /** Closed rectifications of earlier runs whose item fails again in this run (反弹). */
   relapses: number;
+  /**
+   * 0–100 by the checklist's scoring rule (weights, 基本符合 partly, 不适用 left out), its grade
+   * (好/较好/一般/差 unless the checklist sets its own) and pass; null while nothing counts.
+   */
+  score: number | null;
+  grade: string | null;
+  gradeEn: string | null;
+  passed: boolean | null;
   startedAt: string;
   finishedAt: string | null;
   updatedAt: string;
@@ -84,6 +93,7 @@ function rowOf(
     openRectifications: followUp.open + followUp.inProgress,
     overdueRectifications: followUp.overdue,
     relapses,
+    ...briefScore(scoreAnswers(checklist, answers, run.leaders)),
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     updatedAt: run.updatedAt,

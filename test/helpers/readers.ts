@@ -128,3 +128,24 @@ export function chromiumRun(url: string, what: { screenshot: string } | { pdf: s
     rmSync(profile, { recursive: true, force: true });
   }
 }
+
+export const hasOpenpyxl = spawnSync("/usr/bin/python3", ["-c", "import openpyxl"]).status === 0;
+
+/** The cell values of one sheet of an .xlsx as openpyxl reads it (dates as text). */
+export function xlsxRows(file: string, sheet: string): { sheets: string[]; rows: unknown[][] } {
+  const r = spawnSync(
+    "/usr/bin/python3",
+    [
+      "-c",
+      `import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+rows = [[c.value for c in row] for row in wb[sys.argv[2]].iter_rows()]
+print(json.dumps({"sheets": wb.sheetnames, "rows": rows}, ensure_ascii=False, default=str))`,
+      file,
+      sheet,
+    ],
+    { encoding: "utf8" },
+  );
+  if (r.status !== 0) throw new Error(`openpyxl could not read ${file}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as { sheets: string[]; rows: unknown[][] };
+}

@@ -34,6 +34,7 @@ function statusColumns(): Column[] {
     count("status.header.open", 8),
     count("rectify.col.late", 8),
     count("compare.relapses", 6, true),
+    { header: t("status.header.score"), fixed: true, keep: 4, optional: true },
     { header: t("status.header.status"), fixed: true, keep: 9 },
     { header: t("status.header.started"), fixed: true, keep: 0, optional: true },
     { header: t("status.header.finished"), fixed: true, keep: 3, optional: true },
@@ -54,6 +55,7 @@ export function renderStatusTable(rows: StatusRow[], ctx: Context, notStarted: r
     String(r.openRectifications),
     red(r.overdueRectifications),
     red(r.relapses),
+    r.score === null ? "—" : `${r.score}${r.grade ? ` ${localized(r.grade, r.gradeEn ?? undefined)}` : ""}`,
     r.status === "complete"
       ? { text: t("status.complete"), style: ctx.out.green }
       : r.setAside

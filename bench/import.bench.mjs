@@ -158,16 +158,16 @@ function baseline(target, files) {
 }
 
 async function ours(target, files) {
-  const { openStore } = await dist("store/store.js");
+  const { openStore } = await dist("store/open.js");
   const { importAll } = await dist("import/index.js");
-  const store = openStore(target);
+  const store = await openStore(target, { intent: "write" });
   const t0 = process.hrtime.bigint();
-  const report = importAll(
+  const report = await importAll(
     store,
     files.map((file) => ({ file, display: path.basename(file) })),
   );
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  store.close();
+  await store.close();
   if (report.failed > 0 || report.totals.runs.added !== files.length) {
     throw new Error(`bench import went wrong: ${JSON.stringify(report.totals)} failed=${report.failed}`);
   }

@@ -1,8 +1,7 @@
 // `import` core: merge every source in turn, each all or nothing, and total the counts.
 import { isLookbackError, type LookbackError } from "../errors.js";
-import { environmentError } from "../store/environment.js";
-import type { Store } from "../store/store.js";
-import { ImportSession } from "./merge.js";
+import type { Store, WriteTx } from "../store/port.js";
+import { ImportSession } from "./session.js";
 import type { Source } from "./sources.js";
 import { addCounts, emptyCounts, type FileResult, type KindCounts } from "./types.js";
 
@@ -29,43 +28,68 @@ export interface ImportReport {
 const BATCH_FILES = 100;
 const BATCH_MS = 500;
 
-export function importAll(
+/** Files of one commit, each imported in its own savepoint, into `batch` (up to the batch limits). */
+async function importBatch(
+  tx: WriteTx,
+  session: ImportSession,
+  sources: readonly Source[],
+  from: number,
+  batch: FileResult[],
+  onProgress?: (done: number, total: number, source: Source) => void,
+): Promise<void> {
+  const started = Date.now();
+  while (
+    from + batch.length < sources.length &&
+    batch.length < BATCH_FILES &&
+    Date.now() - started < BATCH_MS
+  ) {
+    const next = from + batch.length;
+    const source = sources[next]!;
+    onProgress?.(next, sources.length, source);
+    batch.push(await session.importFile(tx, source.file, source.display));
+  }
+}
+
+export async function importAll(
   store: Store,
   sources: readonly Source[],
   onProgress?: (done: number, total: number, source: Source) => void,
-): ImportReport {
+): Promise<ImportReport> {
   const files: FileResult[] = [];
   const session = new ImportSession(store);
   let aborted: ImportReport["aborted"];
   try {
-    let next = 0;
-    while (next < sources.length && !aborted) {
-      const batch: FileResult[] = [];
-      const started = Date.now();
+    while (files.length < sources.length && !aborted) {
+      const from = files.length;
+      let batch: FileResult[] = [];
+      let attempts = 0;
       try {
-        store.transaction(() => {
-          while (next < sources.length && batch.length < BATCH_FILES && Date.now() - started < BATCH_MS) {
-            const source = sources[next]!;
-            onProgress?.(next, sources.length, source);
-            batch.push(session.importFile(source.file, source.display));
-            next++;
-          }
+        await store.write(async (tx) => {
+          // A transaction PostgreSQL runs again (deadlock, serialization) starts the batch again.
+          if (attempts++ > 0) session.forget();
+          batch = [];
+          await importBatch(tx, session, sources, from, batch, onProgress);
         });
       } catch (e) {
-        // The database itself failed (a full disk, a lock), perhaps at the commit: nothing of
-        // this batch was kept.
-        const error = isLookbackError(e) ? e : environmentError(e, store.file);
-        if (!error) throw e;
-        aborted = { file: sources[Math.min(next, sources.length - 1)]!.display, error };
-        for (const [k, f] of batch.entries()) {
-          batch[k] = f.ok ? { file: f.file, ok: false, reason: "aborted", detail: error.message } : f;
-        }
+        // The database itself failed (a full disk, a lock, a lost connection), perhaps at the
+        // commit: nothing of this batch was kept.
+        if (!isLookbackError(e)) throw e;
+        session.forget();
+        const error: LookbackError = e;
+        aborted = { file: sources[Math.min(from + batch.length, sources.length - 1)]!.display, error };
+        batch = batch.map((f) =>
+          f.ok ? { file: f.file, ok: false, reason: "aborted", detail: error.message } : f,
+        );
       }
       files.push(...batch);
     }
   } finally {
     session.close();
   }
+  return report(files, aborted);
+}
+
+function report(files: FileResult[], aborted: ImportReport["aborted"]): ImportReport {
   const totals = emptyCounts();
   let runsSkipped = 0;
   for (const f of files) {

@@ -1,38 +1,37 @@
-// Merging one school's lookback database into the bureau's (import).
+// Merging one school's validated database into the bureau's, on either engine (the store's
+// mergeSchool). Three steps per file, in a savepoint of its own (a failure rolls the file back
+// alone):
+// 1. read what this database holds of the file's records, a few set-based statements
+//    (units by id, code or name key and recorded unit merges; runs by id; the answers and
+//    rectifications of those runs; history ids; the merge bases of the sender);
+// 2. decide every record in memory (decide.ts), against what was last taken from that sender
+//    (merge_base), keeping this database's view of the file's own effects up to date (a unit the
+//    file adds is found by the next of its units; a run it opens counts as open);
+// 3. write the decisions table by table, as multi-row statements in the order decided
+//    (target.ts), then the merge bases and the conflict log.
 //
-// 1. The file is copied privately and opened (source.ts), then checked whole (validate.ts):
-//    a file with one bad row is refused before anything of it is used.
-// 2. In ONE transaction per file, each record is matched with this database's (units by id, a
-//    recorded unit merge, code or look-alike name; runs and history by id; answers and
-//    rectifications by run and item), and decide.ts says what to do with it, against what this
-//    database last took from that sender (merge_base). Any failure rolls the file back.
-//
-// No timestamp of the sender decides anything: history keeps the order it arrives in (seq),
-// and "newer" means "changed by the sender since the last import", by revision and content.
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { environmentError } from "../store/environment.js";
-import type { Store } from "../store/store.js";
-import { newId, nowIso } from "../store/store.js";
-import { NearIndex, normalizeUnitName, unitKey } from "../units/identity.js";
-import { OWNER_TAG, removeStale } from "../util/stale.js";
+// No timestamp of the sender decides anything: history keeps the order it arrives in (seq,
+// given here), and "newer" means "changed by the sender since the last import", by revision and
+// content.
+import { randomUUID } from "node:crypto";
+import { isLookbackError } from "../errors.js";
+import type { Dialect, DriverTx, Violation } from "../store/driver.js";
+import { normalizeUnitName, unitKey } from "../units/identity.js";
 import { type Base, type Decision, decide, groupValues, keepLocal, nextRev, runRule } from "./decide.js";
-import { classify, openSource, sameFile } from "./source.js";
+import { LocalUnits } from "./local-units.js";
 import { ANSWERS, groupsOf, RECTIFICATIONS, RUNS, type TableSpec, UNITS } from "./spec.js";
-import { Target } from "./target.js";
+import * as target from "./target.js";
 import {
   emptyCounts,
-  type FileResult,
   type ImportWarning,
   type Kind,
   type KindCounts,
   type MergeConflict,
+  type SchoolMerge,
+  type SchoolMergeOptions,
   type UnitConflict,
 } from "./types.js";
-import { InvalidSource, type Row, type SourceData, validateSource } from "./validate.js";
-
-export { sameFile } from "./source.js";
+import type { Row, SourceData } from "./validate.js";
 
 const GROUPS = new Map<TableSpec, Map<string, string[]>>(
   [UNITS, RUNS, ANSWERS, RECTIFICATIONS].map((s) => [s, groupsOf(s)]),
@@ -41,15 +40,26 @@ const GROUPS = new Map<TableSpec, Map<string, string[]>>(
 /** An incoming timestamp this far past the bureau's clock is reported: the sender's clock is wrong. */
 const CLOCK_AHEAD_MS = 24 * 60 * 60 * 1000;
 
+/** What the store gives the merge: the engine's dialect and its reading of a broken constraint. */
+export interface MergeEngine {
+  readonly dialect: Dialect;
+  violation(e: unknown): Violation | undefined;
+}
+
 interface FileState {
+  tx: DriverTx;
+  dialect: Dialect;
   source: string;
   file: string;
+  names: SchoolMergeOptions["names"];
   bases: Map<string, Base>;
   counts: KindCounts;
   mergeConflicts: MergeConflict[];
   warnings: ImportWarning[];
   stale: number;
   unitConflicts: UnitConflict[];
+  /** This database's units the file's may be, as the merge changes them. */
+  local: LocalUnits;
   /** Sender's unit id → this database's. */
   units: Map<string, string>;
   /** Sender's rectification id → this database's (matched by run and item). */
@@ -62,6 +72,11 @@ interface FileState {
   revised: Set<string>;
   /** Bases to write back at the end. */
   dirtyBases: Set<string>;
+  writes: target.FileWrites;
+  /** Rectifications to remove (dropped at the school), after every other write. */
+  deletes: string[];
+  /** This database's rectifications of the file's runs, as read before the merge. */
+  rectsHere: Set<string>;
   now: string;
 }
 
@@ -71,6 +86,8 @@ const KIND_OF: Record<string, Kind> = {
   answers: "answers",
   rectifications: "rectifications",
 };
+
+const itemOf = (runId: unknown, itemKey: unknown) => `${runId}\u0000${itemKey}`;
 
 /** Apply a decision's counting, conflicts and base; returns the decision for the writer. */
 function account(
@@ -93,15 +110,8 @@ function account(
   else c.unchanged++;
   if (d.action !== "add") {
     for (const x of d.conflicts) {
-      st.mergeConflicts.push({
-        kind,
-        id: localId,
-        label,
-        group: x.group,
-        local: x.local,
-        incoming: x.incoming,
-        kept: x.kept,
-      });
+      const { group, local, incoming: theirs, kept } = x;
+      st.mergeConflicts.push({ kind, id: localId, label, group, local, incoming: theirs, kept });
     }
   }
   const groups = groupValues(incoming, GROUPS.get(spec)!);
@@ -132,162 +142,215 @@ function written(local: Row | undefined, incoming: Row, d: Decision, now: string
 }
 
 /** Match an incoming unit with one here: by id, a recorded merge, its code, or its name's key. */
-function matchUnit(t: Target, su: Row): { local?: Row; conflict?: UnitConflict } {
-  const byId = t.unitById.get(su.id) as Row | undefined;
-  if (byId) return { local: byId };
-  const merged = t.unitMergedInto.get(su.id, unitKey(su.name as string)) as Row | undefined;
-  if (merged) return { local: merged };
-  if (su.code) {
-    const byCode = t.unitByCode.get(su.code) as Row | undefined;
-    if (byCode) return { local: byCode };
-  }
-  const byKey = t.unitByKey.get(unitKey(su.name as string)) as Row | undefined;
+function matchUnit(local: LocalUnits, su: Row): { local?: Row; conflict?: UnitConflict } {
+  const key = unitKey(su.name as string);
+  const found = local.byId(su.id as string) ?? local.mergedInto(su.id as string, key);
+  if (found) return { local: found };
+  const byCode = su.code ? local.byCode(su.code as string) : undefined;
+  if (byCode) return { local: byCode };
+  const byKey = local.byKey(key);
   if (byKey && su.code && byKey.code && byKey.code !== su.code) {
-    return {
-      conflict: {
-        name: su.name as string,
-        code: su.code as string,
-        localCode: byKey.code as string,
-        runsSkipped: 0,
-      },
-    };
+    const conflict = { name: su.name as string, code: su.code as string, localCode: byKey.code as string };
+    return { conflict: { ...conflict, runsSkipped: 0 } };
   }
   return byKey ? { local: byKey } : {};
 }
 
-interface Session {
-  t: Target;
-  /** Every unit's name here, for near-name warnings (kept up to date as units are added). */
-  names: NearIndex;
+/** The sender's units with their names as this database writes them. */
+function incomingUnits(data: SourceData): Row[] {
+  return data.rows.units!.map((raw) => {
+    const n = normalizeUnitName(raw.name as string);
+    return { ...raw, name: n.ok ? n.name : raw.name };
+  });
 }
 
-function mergeUnits(s: Session, st: FileState, data: SourceData): void {
-  const t = s.t;
-  for (const raw of data.rows.units!) {
-    const n = normalizeUnitName(raw.name as string);
-    const su: Row = { ...raw, name: n.ok ? n.name : raw.name };
-    const m = matchUnit(t, su);
+async function mergeUnits(st: FileState, data: SourceData): Promise<void> {
+  const sent = incomingUnits(data);
+  const keys = sent.map((u) => unitKey(u.name as string));
+  const ids = sent.map((u) => u.id as string);
+  const codes = sent.flatMap((u) => (typeof u.code === "string" ? [u.code] : []));
+  st.local.load(
+    await target.unitsMatching(st.tx, st.dialect, { ids, codes, nameKeys: keys }),
+    await target.mergesOf(st.tx, st.dialect, ids, keys),
+  );
+  for (const su of sent) {
+    const m = matchUnit(st.local, su);
     if (m.conflict) {
       m.conflict.runsSkipped = data.rows.runs!.filter((r) => r.unit_id === su.id).length;
       st.unitConflicts.push(m.conflict);
       continue;
     }
-    const local = m.local;
-    // A roster fact is never erased by an empty cell of the sender's.
-    const incoming: Row = { ...su };
-    if (local) for (const c of ["code", "township", "type"]) if (incoming[c] === null) incoming[c] = local[c];
-    const d = account(
-      st,
-      UNITS,
-      (local?.id as string) ?? (su.id as string),
-      su.name as string,
-      decide(
-        GROUPS.get(UNITS)!,
-        st.bases.get(`units:${local?.id ?? su.id}`),
-        local,
-        incoming,
-        Number(su.rev ?? 1),
-        keepLocal,
-        "keep",
-      ),
-      incoming,
-    );
-    const row = written(local, incoming, d, st.now);
-    if (d.action === "add" && row) {
-      const key = unitKey(row.name as string);
-      const near = s.names.near(row.name as string);
-      if (near.length > 0) st.warnings.push({ kind: "near-unit", name: row.name as string, near });
-      t.insertUnit.run({ ...row, name_key: key });
-      s.names.add(row.name as string, key);
-    } else if (row && local) {
-      // A name or code another unit holds here stays as it was.
-      const nameHolder = t.unitByKey.get(unitKey(row.name as string)) as Row | undefined;
-      if (nameHolder && nameHolder.id !== local.id) row.name = local.name;
-      const codeHolder = row.code ? (t.unitByCode.get(row.code) as Row | undefined) : undefined;
-      if (codeHolder && codeHolder.id !== local.id) row.code = local.code;
-      t.updateUnit.run({ ...row, name_key: unitKey(row.name as string) });
-    }
-    st.units.set(su.id as string, (local?.id as string) ?? (su.id as string));
+    mergeUnit(st, su, m.local);
   }
 }
 
-function mergeSnapshots(t: Target, st: FileState, data: SourceData): void {
-  for (const snap of data.rows.checklist_snapshots!) {
+function mergeUnit(st: FileState, su: Row, local: Row | undefined): void {
+  // A roster fact is never erased by an empty cell of the sender's.
+  const incoming: Row = { ...su };
+  if (local) for (const c of ["code", "township", "type"]) if (incoming[c] === null) incoming[c] = local[c];
+  const id = (local?.id as string) ?? (su.id as string);
+  const decision = decide(
+    GROUPS.get(UNITS)!,
+    st.bases.get(`units:${id}`),
+    local,
+    incoming,
+    Number(su.rev ?? 1),
+    keepLocal,
+    "keep",
+  );
+  const d = account(st, UNITS, id, su.name as string, decision, incoming);
+  const row = written(local, incoming, d, st.now);
+  if (d.action === "add" && row) {
+    const key = unitKey(row.name as string);
+    const near = st.names.near(row.name as string);
+    if (near.length > 0) st.warnings.push({ kind: "near-unit", name: row.name as string, near });
+    st.writes.units.insert(st.local.put({ ...row, name_key: key }));
+    st.names.add(row.name as string, key);
+  } else if (row && local) {
+    // A name or code another unit holds here stays as it was.
+    const nameHolder = st.local.byKey(unitKey(row.name as string));
+    if (nameHolder && nameHolder.id !== local.id) row.name = local.name;
+    const codeHolder = row.code ? st.local.byCode(row.code as string) : undefined;
+    if (codeHolder && codeHolder.id !== local.id) row.code = local.code;
+    st.writes.units.update(st.local.put({ ...row, name_key: unitKey(row.name as string) }));
+  }
+  st.units.set(su.id as string, id);
+}
+
+async function mergeSnapshots(st: FileState, data: SourceData): Promise<void> {
+  const sent = data.rows.checklist_snapshots!;
+  const here = await target.snapshotsPresent(
+    st.tx,
+    st.dialect,
+    sent.map((s) => s.hash as string),
+  );
+  for (const snap of sent) {
     // Content-addressed and re-hashed by validate: the same hash is the same text.
-    if (t.snapshotExists.get(snap.hash)) st.counts.snapshots.unchanged++;
+    if (here.has(snap.hash as string)) st.counts.snapshots.unchanged++;
     else {
-      t.insertSnapshot.run(snap);
+      st.writes.snapshots.insert(snap);
       st.counts.snapshots.added++;
     }
   }
 }
 
 /** The sender's runs of units that merged, with their unit re-pointed here. */
-function mergeRuns(t: Target, st: FileState, data: SourceData): Row[] {
+async function mergeRuns(st: FileState, data: SourceData): Promise<Row[]> {
   const imported: Row[] = [];
   for (const raw of data.rows.runs!) {
     const unitId = st.units.get(raw.unit_id as string);
-    if (unitId === undefined) continue;
-    const incoming: Row = { ...raw, unit_id: unitId };
-    const local = t.runById.get(incoming.id) as Row | undefined;
-    const d = account(
-      st,
-      RUNS,
-      incoming.id as string,
-      `${incoming.checklist_id}`,
-      decide(
-        GROUPS.get(RUNS)!,
-        st.bases.get(`runs:${incoming.id}`),
-        local,
-        incoming,
-        Number(raw.rev ?? 1),
-        runRule,
-      ),
+    if (unitId !== undefined) imported.push({ ...raw, unit_id: unitId });
+  }
+  const ids = imported.map((r) => r.id as string);
+  const here = new Map((await target.runsById(st.tx, st.dialect, ids)).map((r) => [r.id as string, r]));
+  // Only a run unfinished on either side can meet another unfinished one here.
+  const unfinished = imported.some(
+    (r) => r.status === "in-progress" || here.get(r.id as string)?.status === "in-progress",
+  );
+  const unitIds = [...new Set(st.units.values())];
+  const open = new OpenRuns(unfinished ? await target.openRunsOf(st.tx, st.dialect, unitIds) : []);
+  for (const incoming of imported) {
+    const local = here.get(incoming.id as string);
+    const decision = decide(
+      GROUPS.get(RUNS)!,
+      st.bases.get(`runs:${incoming.id}`),
+      local,
       incoming,
+      Number(incoming.rev ?? 1),
+      runRule,
     );
-    imported.push(incoming);
+    const d = account(st, RUNS, incoming.id as string, `${incoming.checklist_id}`, decision, incoming);
     const row = written(local, incoming, d, st.now);
     if (!row) continue;
     // One unfinished run per unit and checklist here too: another one open here sets this one aside.
     if (row.status === "in-progress" && row.superseded_by === null) {
-      const open = t.openRun.get(row.unit_id, row.checklist_id, row.id) as string | undefined;
-      if (open) {
-        row.superseded_by = open;
-        st.warnings.push({
-          kind: "run-set-aside",
-          unit: unitName(t, row.unit_id as string),
-          checklist: row.checklist_id as string,
-        });
+      const other = open.other(row);
+      if (other) {
+        row.superseded_by = other;
+        const unit = (st.local.byId(row.unit_id as string)?.name as string) ?? (row.unit_id as string);
+        st.warnings.push({ kind: "run-set-aside", unit, checklist: row.checklist_id as string });
       }
     }
-    if (d.action === "add") t.insertRun.run(row);
-    else t.updateRun.run(row);
+    open.set(row);
+    if (d.action === "add") st.writes.runs.insert(row);
+    else st.writes.runs.update(row);
   }
   return imported;
 }
 
-const unitName = (t: Target, id: string) => ((t.unitById.get(id) as Row | undefined)?.name as string) ?? id;
+/** The unfinished runs here (not set aside) per unit and checklist, as the merge changes them. */
+class OpenRuns {
+  private readonly open = new Map<string, Set<string>>();
+
+  constructor(rows: readonly Row[]) {
+    for (const r of rows) this.slot(r).add(r.id as string);
+  }
+
+  private slot(r: Row): Set<string> {
+    const k = `${r.unit_id}\u0000${r.checklist_id}`;
+    const s = this.open.get(k) ?? new Set<string>();
+    this.open.set(k, s);
+    return s;
+  }
+
+  /** Another unfinished run of the unit and checklist than `run`. */
+  other(run: Row): string | undefined {
+    for (const id of this.slot(run)) if (id !== run.id) return id;
+    return undefined;
+  }
+
+  set(run: Row): void {
+    for (const s of this.open.values()) s.delete(run.id as string);
+    if (run.status === "in-progress" && run.superseded_by === null) this.slot(run).add(run.id as string);
+  }
+}
+
+/** Rows grouped by a column's value. */
+function groupBy(rows: readonly Row[], column: string): Map<string, Row[]> {
+  const out = new Map<string, Row[]>();
+  for (const r of rows) {
+    const k = r[column] as string;
+    const list = out.get(k);
+    if (list) list.push(r);
+    else out.set(k, [r]);
+  }
+  return out;
+}
+
+/** Per run, this database's rows by item key. */
+function byRunAndItem(rows: readonly Row[]): Map<string, Map<string, Row>> {
+  const out = new Map<string, Map<string, Row>>();
+  for (const [run, list] of groupBy(rows, "run_id")) {
+    out.set(run, new Map(list.map((r) => [r.item_key as string, r])));
+  }
+  return out;
+}
 
 /**
  * Which rectification here each of the file's stands for (the same run and item, perhaps under
  * another id): answers and later rounds point at rectifications by id.
  */
-function mapRects(t: Target, st: FileState, data: SourceData, runs: Row[]): void {
+function mapRects(st: FileState, data: SourceData, runs: Row[], local: Map<string, Map<string, Row>>): void {
   const imported = new Set(runs.map((r) => r.id as string));
   for (const x of data.rows.rectifications!) {
     if (!imported.has(x.run_id as string)) continue;
-    const here = t.rectIdOf.get(x.run_id, x.item_key) as string | undefined;
-    st.rectIds.set(x.id as string, here ?? (x.id as string));
+    const here = local.get(x.run_id as string)?.get(x.item_key as string);
+    st.rectIds.set(x.id as string, (here?.id as string) ?? (x.id as string));
   }
 }
 
 const mapped = (st: FileState, id: unknown): string | null =>
   typeof id === "string" ? (st.rectIds.get(id) ?? id) : null;
 
-function mergeAnswers(t: Target, st: FileState, data: SourceData, runs: Row[]): void {
+function mergeAnswers(
+  st: FileState,
+  data: SourceData,
+  runs: Row[],
+  here: Map<string, Map<string, Row>>,
+): void {
   const byRun = groupBy(data.rows.answers!, "run_id");
   for (const run of runs) {
-    const local = new Map((t.answersOfRun.all(run.id) as Row[]).map((a) => [a.item_key as string, a]));
+    const local = here.get(run.id as string) ?? new Map<string, Row>();
     for (const sent of byRun.get(run.id as string) ?? []) {
       const a: Row = { ...sent, rectification_id: mapped(st, sent.rectification_id) };
       const mine = local.get(a.item_key as string);
@@ -295,23 +358,23 @@ function mergeAnswers(t: Target, st: FileState, data: SourceData, runs: Row[]): 
       const base = st.bases.get(`answers:${id}`);
       const rev = Number(a.rev ?? 1);
       if (base && rev >= base.rev && base.groups?.answer !== groupValues(a, GROUPS.get(ANSWERS)!).answer) {
-        st.revised.add(`${run.id}\u0000${a.item_key}`);
+        st.revised.add(itemOf(run.id, a.item_key));
       }
       const d = account(
         st,
         ANSWERS,
         id,
         a.item_key as string,
-        decide(GROUPS.get(ANSWERS)!, st.bases.get(`answers:${id}`), mine, a, Number(a.rev ?? 1)),
+        decide(GROUPS.get(ANSWERS)!, base, mine, a, rev),
         a,
       );
       const row = written(mine, a, d, st.now);
-      if (row && d.action === "add") t.insertAnswer.run(row);
-      else if (row) t.updateAnswer.run({ ...row, id });
-      st.results.set(`${run.id}\u0000${a.item_key}`, ((row ?? mine ?? a).result as string) ?? "");
+      if (row && d.action === "add") st.writes.answers.insert(row);
+      else if (row) st.writes.answers.update({ ...row, id });
+      st.results.set(itemOf(run.id, a.item_key), ((row ?? mine ?? a).result as string) ?? "");
     }
     for (const [key, mine] of local) {
-      const k = `${run.id}\u0000${key}`;
+      const k = itemOf(run.id, key);
       if (!st.results.has(k)) st.results.set(k, mine.result as string);
     }
   }
@@ -321,35 +384,27 @@ function mergeAnswers(t: Target, st: FileState, data: SourceData, runs: Row[]): 
  * Rectifications run by run; those closed or carried on by another first, so that the one
  * not-closed rectification per item the database allows is never two, even for a moment.
  */
-function mergeRects(t: Target, st: FileState, data: SourceData, runs: Row[]): void {
+function mergeRects(st: FileState, data: SourceData, runs: Row[], here: Map<string, Map<string, Row>>): void {
   const byRun = groupBy(data.rows.rectifications!, "run_id");
   const answersByRun = groupBy(data.rows.answers!, "run_id");
   const settled = (x: Row) => x.status === "closed" || x.continued_by !== null;
   for (const pass of [settled, (x: Row) => !settled(x)]) {
     for (const run of runs) {
-      const local = new Map((t.rectsOfRun.all(run.id) as Row[]).map((x) => [x.item_key as string, x]));
-      for (const x of byRun.get(run.id as string) ?? []) if (pass(x)) mergeRect(t, st, run, local, x);
+      const local = here.get(run.id as string) ?? new Map<string, Row>();
+      for (const x of byRun.get(run.id as string) ?? []) if (pass(x)) mergeRect(st, run, local, x);
     }
   }
   for (const run of runs) {
-    const local = new Map((t.rectsOfRun.all(run.id) as Row[]).map((x) => [x.item_key as string, x]));
-    dropRemoved(
-      t,
-      st,
-      run,
-      local,
-      byRun.get(run.id as string) ?? [],
-      answersByRun.get(run.id as string) ?? [],
-    );
-    t.unlinkAnswers.run(run.id);
-    t.unlinkContinued.run(run.id);
+    const local = here.get(run.id as string) ?? new Map<string, Row>();
+    const sent = byRun.get(run.id as string) ?? [];
+    dropRemoved(st, run, local, sent, answersByRun.get(run.id as string) ?? []);
   }
 }
 
-function mergeRect(t: Target, st: FileState, run: Row, local: Map<string, Row>, x: Row): void {
+function mergeRect(st: FileState, run: Row, local: Map<string, Row>, x: Row): void {
   const mine = local.get(x.item_key as string);
   const id = (mine?.id as string) ?? (x.id as string);
-  const result = st.results.get(`${run.id}\u0000${x.item_key}`);
+  const result = st.results.get(itemOf(run.id, x.item_key));
   // A problem stands only beside a partial or failing answer (as when it was written).
   if (!mine && result !== "partial" && result !== "fail") {
     st.counts.rectifications.unchanged++;
@@ -357,19 +412,12 @@ function mergeRect(t: Target, st: FileState, run: Row, local: Map<string, Row>, 
   }
   const rect: Row = { ...x, unit_id: run.unit_id, continued_by: mapped(st, x.continued_by) };
   const base = st.bases.get(`rectifications:${id}`);
-  const groups = GROUPS.get(RECTIFICATIONS)!;
-  const d = account(
-    st,
-    RECTIFICATIONS,
-    id,
-    x.item_key as string,
-    decide(groups, base, mine, rect, Number(x.rev ?? 1)),
-    rect,
-  );
+  const decision = decide(GROUPS.get(RECTIFICATIONS)!, base, mine, rect, Number(x.rev ?? 1));
+  const d = account(st, RECTIFICATIONS, id, x.item_key as string, decision, rect);
   if (d.action !== "skip") st.rects.set(x.id as string, id);
   const row = written(mine, rect, d, st.now);
-  if (row && d.action === "add") t.insertRect.run(row);
-  else if (row) t.updateRect.run({ ...row, id });
+  if (row && d.action === "add") st.writes.rectifications.insert(row);
+  else if (row) st.writes.rectifications.update({ ...row, id });
 }
 
 /**
@@ -377,7 +425,6 @@ function mergeRect(t: Target, st: FileState, run: Row, local: Map<string, Row>, 
  * pass: removed here too if unchanged here since; kept, and reported, if followed up here.
  */
 function dropRemoved(
-  t: Target,
   st: FileState,
   run: Row,
   local: Map<string, Row>,
@@ -393,105 +440,142 @@ function dropRemoved(
     if (!base?.groups || !answer) continue;
     // Only an answer the sender revised to pass explains the absence; an older copy of its file
     // simply does not have the rectification yet.
-    const revised =
-      (answer.result === "pass" || answer.result === "na") && st.revised.has(`${run.id}\u0000${key}`);
-    if (!revised) continue;
-    const here = groupValues(mine, GROUPS.get(RECTIFICATIONS)!);
-    const unchanged = Object.entries(base.groups).every(([g, v]) => here[g] === v);
-    if (unchanged) {
-      t.deleteRect.run(mine.id);
+    const passes = answer.result === "pass" || answer.result === "na";
+    if (!passes || !st.revised.has(itemOf(run.id, key))) continue;
+    const now = groupValues(mine, GROUPS.get(RECTIFICATIONS)!);
+    if (Object.entries(base.groups).every(([g, v]) => now[g] === v)) {
+      st.deletes.push(mine.id as string);
       st.counts.rectifications.removed++;
       st.bases.set(`rectifications:${mine.id}`, { rev: base.rev, groups: null });
       st.dirtyBases.add(`rectifications:${mine.id}`);
     } else {
-      st.mergeConflicts.push({
-        kind: "rectifications",
-        id: mine.id as string,
-        label: key,
-        group: "deleted",
-        local: mine,
-        incoming: null,
-        kept: "local",
-      });
+      const id = mine.id as string;
+      const conflict = { kind: "rectifications", id, label: key, group: "deleted" } as const;
+      st.mergeConflicts.push({ ...conflict, local: mine, incoming: null, kept: "local" });
     }
   }
 }
 
 /** History is appended, by id, in the order the sender wrote it; its clock orders nothing. */
-function mergeHistory(t: Target, st: FileState, data: SourceData): void {
+async function mergeHistory(st: FileState, data: SourceData): Promise<void> {
   const entries = [...data.rows.rectification_history!]
     .map((h, i) => ({ h, i }))
-    .sort((a, b) => Number(a.h.seq ?? a.i) - Number(b.h.seq ?? b.i) || a.i - b.i);
-  let seq = t.nextSeq.get() as number;
+    .sort((a, b) => Number(a.h.seq ?? a.i) - Number(b.h.seq ?? b.i) || a.i - b.i)
+    .filter(({ h }) => st.rects.has(h.rectification_id as string));
+  const here = await target.historyPresent(
+    st.tx,
+    st.dialect,
+    entries.map(({ h }) => h.id as string),
+  );
+  st.counts.history.unchanged += data.rows.rectification_history!.length - entries.length;
+  let seq = entries.length > here.size ? await target.firstHistorySeq(st.tx, st.dialect) : undefined;
   for (const { h } of entries) {
-    const rect = st.rects.get(h.rectification_id as string);
-    if (rect === undefined || t.historyExists.get(h.id)) {
+    if (here.has(h.id as string)) {
       st.counts.history.unchanged++;
       continue;
     }
-    t.insertHistory.run({ ...h, rectification_id: rect, seq: seq++ });
+    const rectification_id = st.rects.get(h.rectification_id as string);
+    st.writes.history.insert({ ...h, rectification_id, seq: seq === undefined ? null : seq++ });
     st.counts.history.added++;
   }
 }
 
-function groupBy(rows: Row[], column: string): Map<string, Row[]> {
-  const out = new Map<string, Row[]>();
-  for (const r of rows) {
-    const k = r[column] as string;
-    const list = out.get(k);
-    if (list) list.push(r);
-    else out.set(k, [r]);
-  }
-  return out;
+/**
+ * Whether a written answer or rectification may point at a rectification that is not here (left
+ * out with its answer, or of a run that did not come): links to one this database holds, or the
+ * merge writes, need no clearing (one it deletes clears them itself: ON DELETE SET NULL).
+ */
+function mayDangle(st: FileState): boolean {
+  const rects = st.writes.rectifications.pending;
+  const known = new Set([...st.rectsHere, ...rects.map((r) => r.id as string)]);
+  const points = (id: unknown) => typeof id === "string" && !known.has(id);
+  return (
+    st.writes.answers.pending.some((a) => points(a.rectification_id)) ||
+    rects.some((r) => points(r.continued_by))
+  );
 }
 
-/** Merge a validated source into the target, in the caller's transaction. */
-function mergeSource(s: Session, data: SourceData, file: string): FileState {
-  const st: FileState = {
-    source: data.sourceId,
-    file,
-    bases: s.t.bases(data.sourceId),
-    counts: emptyCounts(),
-    mergeConflicts: [],
-    warnings: [],
-    stale: 0,
-    unitConflicts: [],
-    units: new Map(),
-    rects: new Map(),
-    rectIds: new Map(),
-    results: new Map(),
-    revised: new Set(),
-    dirtyBases: new Set(),
-    now: nowIso(),
-  };
-  mergeUnits(s, st, data);
-  mergeSnapshots(s.t, st, data);
-  const runs = mergeRuns(s.t, st, data);
-  mapRects(s.t, st, data, runs);
-  mergeAnswers(s.t, st, data, runs);
-  mergeRects(s.t, st, data, runs);
-  mergeHistory(s.t, st, data);
-  s.t.saveBases(
-    st.source,
-    [...st.dirtyBases].map((key) => {
-      const i = key.indexOf(":");
-      return { table: key.slice(0, i), id: key.slice(i + 1), base: st.bases.get(key)! };
-    }),
-  );
-  for (const c of st.mergeConflicts) {
-    s.t.logConflict({
-      id: newId(),
+/** Every decision written, in the order references need; then the bases and the conflict log. */
+async function writeAll(st: FileState, runs: Row[]): Promise<void> {
+  const { tx, dialect, writes } = st;
+  for (const t of [writes.units, writes.snapshots, writes.runs, writes.answers, writes.rectifications]) {
+    await t.flush(tx, dialect);
+  }
+  await target.deleteRects(tx, dialect, st.deletes);
+  if (mayDangle(st)) {
+    await target.unlinkMissing(
+      tx,
+      dialect,
+      runs.map((r) => r.id as string),
+    );
+  }
+  await writes.history.flush(tx, dialect);
+  const bases = [...st.dirtyBases].map((key) => {
+    const i = key.indexOf(":");
+    return { table: key.slice(0, i), id: key.slice(i + 1), base: st.bases.get(key)! };
+  });
+  await target.saveBases(tx, dialect, st.source, bases);
+  await target.logConflicts(
+    tx,
+    dialect,
+    st.mergeConflicts.map((c) => ({
+      id: randomUUID(),
       at: st.now,
       source: st.source,
-      file,
+      file: st.file,
       table: c.kind,
       recordId: c.id,
       group: c.group,
       local: c.local,
       incoming: c.incoming,
       kept: c.kept,
-    });
-  }
+    })),
+  );
+}
+
+async function mergeInto(
+  tx: DriverTx,
+  dialect: Dialect,
+  data: SourceData,
+  opts: SchoolMergeOptions,
+): Promise<FileState> {
+  const st: FileState = {
+    tx,
+    dialect,
+    source: data.sourceId,
+    file: opts.file,
+    names: opts.names,
+    bases: await target.basesOf(tx, data.sourceId),
+    counts: emptyCounts(),
+    mergeConflicts: [],
+    warnings: [],
+    stale: 0,
+    unitConflicts: [],
+    local: new LocalUnits(),
+    units: new Map(),
+    rects: new Map(),
+    rectIds: new Map(),
+    results: new Map(),
+    revised: new Set(),
+    dirtyBases: new Set(),
+    writes: target.fileWrites(dialect),
+    deletes: [],
+    rectsHere: new Set(),
+    now: new Date().toISOString(),
+  };
+  await mergeUnits(st, data);
+  await mergeSnapshots(st, data);
+  const runs = await mergeRuns(st, data);
+  const runIds = runs.map((r) => r.id as string);
+  const answers = byRunAndItem(await target.answersOfRuns(tx, dialect, runIds));
+  const rectRows = await target.rectsOfRuns(tx, dialect, runIds);
+  for (const x of rectRows) st.rectsHere.add(x.id as string);
+  const rects = byRunAndItem(rectRows);
+  mapRects(st, data, runs, rects);
+  mergeAnswers(st, data, runs, answers);
+  mergeRects(st, data, runs, rects);
+  await mergeHistory(st, data);
+  await writeAll(st, runs);
   const ahead = Date.parse(data.latest) - Date.now();
   if (ahead > CLOCK_AHEAD_MS) {
     st.warnings.push({ kind: "clock-ahead", latest: data.latest, days: Math.floor(ahead / CLOCK_AHEAD_MS) });
@@ -499,93 +583,39 @@ function mergeSource(s: Session, data: SourceData, file: string): FileState {
   return st;
 }
 
-/** Temporary folders of imports that were killed: a full copy of a school's file may be in one. */
-const SCRATCH_PREFIX = "lookback-import-";
-const SCRATCH_PATTERN = /^lookback-import-([0-9a-f]{6})-(\d+)-/;
+/** The index that keeps one not-closed rectification per unit, checklist and item. */
+const oneOpen = (v: Violation) =>
+  v.kind === "unique" &&
+  (v.table === null || v.table === "rectifications") &&
+  v.columns.includes("checklist_id");
 
 /**
- * One import of many files into `store`: a private folder for the copies (made when a file needs
- * one), and the statements prepared once.
+ * Merge a validated school file into the database of `tx`, in a savepoint of its own. What the
+ * database refuses (a broken constraint: the file and this database each hold a different
+ * not-closed rectification of one item, an id taken by another record) rolls the file back
+ * and comes back `ok: false`; a failure of the machine (a LookbackError) is thrown.
  */
-export class ImportSession {
-  private dir: string | undefined;
-  private session: Session | undefined;
-  private seq = 0;
-
-  constructor(private readonly store: Store) {
-    removeStale(os.tmpdir(), SCRATCH_PATTERN);
-  }
-
-  private scratch(): string {
-    this.dir ??= mkdtempSync(path.join(os.tmpdir(), `${SCRATCH_PREFIX}${OWNER_TAG}-`));
-    return path.join(this.dir, `${this.seq++}.db`);
-  }
-
-  /**
-   * Import one file; a bad file never throws and never changes the target. A failure of the
-   * target itself (disk full, locked) is thrown: every file after it would fail the same way.
-   */
-  importFile(file: string, display = file): FileResult {
-    if (sameFile(file, this.store.file)) return { file: display, ok: false, reason: "self", detail: "" };
-    const scratch = this.scratch();
-    let src: ReturnType<typeof openSource> | undefined;
-    try {
-      src = openSource(file, display, scratch);
-      const data = validateSource(src.db, src.userVersion, { checkSizes: src.onDisk });
-      src.db.close();
-      src = undefined;
-      this.session ??= { t: new Target(this.store.db), names: new NearIndex(this.store.unitNames()) };
-      const session = this.session;
-      const st = this.store.transaction(() => mergeSource(session, data, display));
-      return {
-        file: display,
-        ok: true,
-        counts: st.counts,
-        conflicts: st.unitConflicts,
-        mergeConflicts: st.mergeConflicts,
-        stale: st.stale,
-        warnings: st.warnings,
-      };
-    } catch (e) {
-      // A unit added in a rolled-back file must not linger in the near-name list.
-      this.session = undefined;
-      if (e instanceof InvalidSource) {
-        const r = e.refusal;
-        return {
-          file: display,
-          ok: false,
-          reason: "invalid",
-          detail: r.problem.key,
-          invalid: {
-            table: r.table,
-            ...(r.row !== undefined ? { row: r.row } : {}),
-            ...(r.id !== undefined ? { id: r.id } : {}),
-            ...(r.column !== undefined ? { column: r.column } : {}),
-            problem: r.problem.key,
-            params: r.problem.params ?? {},
-          },
-        };
-      }
-      const env = environmentError(e, this.store.file);
-      if (env) throw env;
-      const f = classify(e);
-      return { file: display, ok: false, reason: f.reason, detail: f.detail };
-    } finally {
-      src?.db.close();
-      for (const suffix of ["", "-wal", "-shm"]) rmSync(`${scratch}${suffix}`, { force: true });
-    }
-  }
-
-  close(): void {
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-export function importDatabase(store: Store, file: string, display = file): FileResult {
-  const session = new ImportSession(store);
+export async function mergeSchool(
+  tx: DriverTx,
+  engine: MergeEngine,
+  data: SourceData,
+  opts: SchoolMergeOptions,
+): Promise<SchoolMerge> {
+  await target.lockForImport(tx, engine.dialect);
   try {
-    return session.importFile(file, display);
-  } finally {
-    session.close();
+    const st = await tx.savepoint((sp) => mergeInto(sp, engine.dialect, data, opts));
+    return {
+      ok: true,
+      counts: st.counts,
+      conflicts: st.unitConflicts,
+      mergeConflicts: st.mergeConflicts,
+      stale: st.stale,
+      warnings: st.warnings,
+    };
+  } catch (e) {
+    if (isLookbackError(e)) throw e;
+    const v = engine.violation(e);
+    const detail = e instanceof Error ? e.message : String(e);
+    return { ok: false, reason: v && oneOpen(v) ? "open-twice" : "failed", detail };
   }
 }

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { usageError } from "../errors.js";
-import { sameFile } from "./merge.js";
+import { sameFile } from "./source.js";
 
 export interface Source {
   /** Absolute path. */

@@ -1,4 +1,4 @@
-// What `lookback import` reports per file (§6): counts per kind of record, units that could
+// What `lookback import` reports per file: counts per kind of record, units that could
 // not be merged, or why a file was refused. This is also the documented --json shape.
 
 export const KINDS = ["units", "snapshots", "runs", "answers", "rectifications", "history"] as const;
@@ -73,18 +73,35 @@ export interface InvalidAt {
   params: Record<string, string | number>;
 }
 
+/** What a file that was imported did here. */
+export interface Merged {
+  counts: KindCounts;
+  conflicts: UnitConflict[];
+  mergeConflicts: MergeConflict[];
+  /** Records of an older copy of the sender's file, left as they are here. */
+  stale: number;
+  warnings: ImportWarning[];
+}
+
 export type FileResult =
-  | {
-      file: string;
-      ok: true;
-      counts: KindCounts;
-      conflicts: UnitConflict[];
-      mergeConflicts: MergeConflict[];
-      /** Records of an older copy of the sender's file, left as they are here. */
-      stale: number;
-      warnings: ImportWarning[];
-    }
+  | ({ file: string; ok: true } & Merged)
   | { file: string; ok: false; reason: FailureReason; detail: string; invalid?: InvalidAt };
+
+/** What merging one school's file into the store did (the port's mergeSchool). */
+export type SchoolMerge =
+  | ({ ok: true } & Merged)
+  /** Refused by the database's own rules; nothing of the file was kept. */
+  | { ok: false; reason: "open-twice" | "failed"; detail: string };
+
+export interface SchoolMergeOptions {
+  /** The file as the user named it: recorded with each merge conflict. */
+  file: string;
+  /**
+   * Every unit name of the target, for the near-name warning; the merge adds the units it adds.
+   * Built once per import (NearIndex over unitNames()), dropped when a file is rolled back.
+   */
+  names: { near(name: string): string[]; add(name: string, key?: string): void };
+}
 
 export function emptyCounts(): KindCounts {
   const zero = (): Counts => ({ added: 0, updated: 0, unchanged: 0, removed: 0 });

@@ -19,6 +19,8 @@
 //   checklist, one rectification not closed per unit and item, a status change against the
 //   version it was read at) come out as the typed errors below, whatever the engine.
 import type { LoadedChecklist } from "../checklist/schema.js";
+import type { SchoolMerge, SchoolMergeOptions } from "../import/types.js";
+import type { SourceData } from "../import/validate.js";
 import type { Engine } from "./driver.js";
 import type {
   Answer,
@@ -265,6 +267,17 @@ export interface StoreWrites {
    * (RectificationChanged) when the rectification changed since it was read.
    */
   changeRectification(id: string, change: RectificationChange): Promise<Rectification>;
+
+  /**
+   * Merge one school's database (import), already read and validated by src/import, into this
+   * one, in a savepoint of its own: records matched by identity, each decided against what was
+   * last taken from that sender (merge bases), a record both sides changed kept as it is here and
+   * logged with both versions, history numbered here in the order it arrives. A file the
+   * database refuses (a second not-closed rectification of an item, an id taken by another
+   * record) comes back `ok: false` with nothing of it kept; a failure of the machine is thrown.
+   * Costs a fixed number of statements per file (batched), not one per row.
+   */
+  mergeSchool(data: SourceData, opts: SchoolMergeOptions): Promise<SchoolMerge>;
 }
 
 export interface ReadTx extends StoreReads {}

@@ -3,6 +3,8 @@
 // transaction; SqlStore runs each of its methods in a transaction of its own, or hands a SqlTx
 // to read()/write().
 import type { LoadedChecklist } from "../../checklist/schema.js";
+import type { SchoolMergeOptions } from "../../import/types.js";
+import type { SourceData } from "../../import/validate.js";
 import type { Driver, DriverTx } from "../driver.js";
 import type {
   AnswerInput,
@@ -84,6 +86,9 @@ export class SqlTx implements WriteTx, Sql {
   shortIds = (ids: readonly string[]) => rects.shortIds(this, ids);
   changeRectification = (id: string, change: RectificationChange) =>
     rects.changeRectification(this, id, change);
+  // Loaded on first use: only import needs it.
+  mergeSchool = async (data: SourceData, opts: SchoolMergeOptions) =>
+    (await import("../../import/merge.js")).mergeSchool(this.tx, this, data, opts);
   listHistory = (rectificationId: string) => history.listHistory(this, rectificationId);
 
   // Every page in this transaction.
@@ -170,4 +175,5 @@ export class SqlStore implements Store {
   deleteDraft = (runId: string, itemKey: string) => this.w("deleteDraft", runId, itemKey);
   changeRectification = (id: string, change: RectificationChange) =>
     this.w("changeRectification", id, change);
+  mergeSchool = (data: SourceData, opts: SchoolMergeOptions) => this.w("mergeSchool", data, opts);
 }

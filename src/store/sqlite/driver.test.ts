@@ -211,6 +211,9 @@ describe("transactions", () => {
     const d = await open();
     const e = await rejection(d.transaction("write", () => unitIds(d)));
     expect(String(e)).toMatch(/use the tx passed in/);
+    // A transaction started inside one is refused the same way (a rejection, not a throw).
+    const nested = d.transaction("write", () => d.transaction("read", async () => 1));
+    expect(String(await rejection(nested))).toMatch(/use the tx passed in/);
     let kept: Pick<Driver, "all"> | undefined;
     await d.transaction("read", async (tx) => {
       kept = tx;

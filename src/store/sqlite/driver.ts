@@ -152,7 +152,7 @@ export class SqliteDriver implements Driver {
     }
   }
 
-  transaction<T>(mode: "read" | "write", fn: (tx: DriverTx) => Promise<T>): Promise<T> {
+  async transaction<T>(mode: "read" | "write", fn: (tx: DriverTx) => Promise<T>): Promise<T> {
     this.outside("transaction");
     return this.mutex.run(async () => {
       this.exec(mode === "write" ? "BEGIN IMMEDIATE" : "BEGIN");

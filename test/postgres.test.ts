@@ -143,6 +143,30 @@ describe.skipIf(NO_PG)(`the same commands on PostgreSQL and on SQLite ${NO_PG ? 
     expect(rows[0]?.n).toBe(2);
   }, 240_000);
 
+  it("a county's SQLite database moves onto the server by import: same ids, same status and ledger", async () => {
+    const cwd = path.join(dir, "move");
+    mkdirSync(cwd, { recursive: true });
+    const run = (db: string, args: string[]) => {
+      const r = lookback(db, args, {}, cwd);
+      expect(r.code, `${db} ${args.join(" ")}: ${r.stderr}`).toBe(0);
+      return r.stdout;
+    };
+    run("school.db", ["check", "--answers", answersFor("莲塘三小")]);
+    run("county.db", ["check", "--answers", EXAMPLE]);
+    run("county.db", ["import", "school.db"]);
+    const pg = await freshDatabase();
+    dbs.push(pg);
+    run(pg.url, ["import", "county.db"]);
+    for (const args of [
+      ["status", "--json"],
+      ["rectify", "list", "--json"],
+      ["units", "--json"],
+    ]) {
+      // Ids are kept as they were: only the location may differ.
+      expect(run(pg.url, args), args.join(" ")).toBe(run("county.db", args));
+    }
+  }, 120_000);
+
   it("a reading command on an empty PostgreSQL database creates nothing and says so", async () => {
     const pg = await freshDatabase();
     dbs.push(pg);

@@ -1,7 +1,7 @@
 // What every command receives: where to write, in which language, with which colours,
 // and the global options (§6). Tests build one with captured streams.
-import path from "node:path";
 import type { Lang } from "./i18n/index.js";
+import { storeLocation } from "./store/location.js";
 import { colorEnabled, type Palette, palette } from "./util/color.js";
 
 export interface OutStream {
@@ -29,8 +29,14 @@ export interface Context {
   err: Palette;
   /** Display columns that output should fit in: the terminal's, else $COLUMNS, else 80. */
   width: number;
-  /** Absolute path of the SQLite file: --db, else LOOKBACK_DB, else ./lookback.db. */
+  /**
+   * Where the database is (--db, else LOOKBACK_DB, else ./lookback.db): the absolute path of the
+   * SQLite file, or a postgres:// URL as given, password and all: for opening it, never to show.
+   */
   dbPath: string;
+  /** The same for people (messages, --json, the guide): the file, or the URL without its password. */
+  dbShown: string;
+  dbEngine: "sqlite" | "postgres";
   checklistsDir?: string;
 }
 
@@ -51,7 +57,8 @@ export function makeContext(
   io: { stdout: OutStream; stderr: OutStream; stdinIsTTY: boolean; env: NodeJS.ProcessEnv; cwd: string },
 ): Context {
   const noColor = opts.color === false;
-  const dbPath = path.resolve(io.cwd, opts.db ?? (io.env.LOOKBACK_DB || "lookback.db"));
+  const db = storeLocation(opts.db, io.env, io.cwd);
+  const dbPath = db.engine === "sqlite" ? db.file : db.url;
   return {
     lang,
     cwd: io.cwd,
@@ -63,6 +70,8 @@ export function makeContext(
     err: palette(colorEnabled(io.stderr, { noColor, env: io.env })),
     width: outputWidth(io.stdout, io.env),
     dbPath,
+    dbShown: db.display,
+    dbEngine: db.engine,
     ...(opts.checklists ? { checklistsDir: opts.checklists } : {}),
   };
 }

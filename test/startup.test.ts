@@ -159,4 +159,31 @@ describe("start-up stays light", () => {
     expect(modules.some((m) => /lib[/\\]cli\.js$/.test(m))).toBe(true);
     expect(modules.filter((m) => [...HELP, ...WIDTH].includes(m))).toEqual([]);
   });
+
+  // The PostgreSQL driver and node-postgres: only for a postgres:// location. Bundled into lib/
+  // (found by strings only they hold) or, when kept external, under node_modules.
+  const POSTGRES = [...chunkWith("pg_advisory_xact_lock"), ...chunkWith("SCRAM-SHA-256")];
+  const isPostgres = (m: string) => POSTGRES.includes(m) || /node_modules[/\\]pg(-[a-z]+)?[/\\]/.test(m);
+
+  it("a postgres:// location loads the PostgreSQL driver (control)", () => {
+    expect(POSTGRES.length).toBeGreaterThan(1);
+    const { code, modules } = modulesLoaded(
+      [BIN, "--db", "postgres://clerk@127.0.0.1:9/county", "status"],
+      "pg-control",
+    );
+    expect(code).toBe(2);
+    expect(modules.filter(isPostgres).length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ["--version", ["--version"]],
+    ["validate", ["validate"]],
+    ["list", ["list"]],
+    ["schema", ["schema"]],
+    ["status on a SQLite file", ["--db", "nothing-here.db", "status"]],
+  ])("%s loads nothing of PostgreSQL", (name, args) => {
+    const { modules } = modulesLoaded([BIN, ...args], `no-pg-${name.replace(/\W+/g, "-")}`);
+    expect(modules.some((m) => /lib[/\\]cli\.js$/.test(m))).toBe(true);
+    expect(modules.filter(isPostgres)).toEqual([]);
+  });
 });

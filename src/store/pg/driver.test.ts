@@ -81,6 +81,18 @@ describe.skipIf(NO_PG)(`PostgreSQL driver: identity and migrations ${NO_PG ? PG_
     expect(await tables(db.url)).toEqual([]);
   });
 
+  test("a writing command that needs the data there (mustExist) refuses an empty database too", async () => {
+    const db = await fresh();
+    const e = await failure(() => openPostgresDriver(db.url, { intent: "write", mustExist: true }));
+    expect(e.code).toBe("db.missing");
+    expect(await tables(db.url)).toEqual([]);
+    await (await drive(db.url)).close();
+    expect((await drive(db.url, "write")).engine).toBe("postgres");
+    const again = await openPostgresDriver(db.url, { intent: "write", mustExist: true });
+    open.push(again);
+    expect(await again.get("SELECT count(*) AS n FROM units")).toEqual({ n: 0 });
+  });
+
   test("a database holding other tables is refused as foreign, untouched", async () => {
     const db = await fresh();
     await admin("CREATE TABLE invoices (id int PRIMARY KEY)", [], db.name);

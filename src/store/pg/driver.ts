@@ -153,7 +153,7 @@ export const openPostgresDriver: OpenDriver = async (
   const pool = await connectPool(pg, target, types);
   const driver = new PgDriver(pool, Cursor, types, target);
   try {
-    await prepareSchema(driver, opts.intent);
+    await prepareSchema(driver, opts);
   } catch (e) {
     await driver.close();
     throw e;

@@ -9,7 +9,7 @@
 //   two processes never migrate at once (the second finds the work done once it gets the lock).
 import { LookbackError } from "../../errors.js";
 import { type MessageKey, t } from "../../i18n/index.js";
-import type { DriverTx, Queryable } from "../driver.js";
+import type { DriverOpenOptions, DriverTx, Queryable } from "../driver.js";
 import { stepSql, steps } from "../migrations.js";
 import type { PgDriver } from "./driver.js";
 
@@ -69,10 +69,12 @@ function judge(id: Identity | null, location: string): { fresh: boolean; from: n
 }
 
 /** Identity first, then the migrations this database lacks. */
-export async function prepareSchema(driver: PgDriver, intent: "read" | "write"): Promise<void> {
+export async function prepareSchema(driver: PgDriver, opts: DriverOpenOptions): Promise<void> {
   const location = driver.location;
   const { fresh, from } = judge(await inspect(driver), location);
-  if (fresh && intent === "read") throw refusal("store.pg.empty", "db.missing", { location });
+  // Reading, or changing what must already be there: an empty database is refused, never set up.
+  if (fresh && (opts.intent === "read" || opts.mustExist))
+    throw refusal("store.pg.empty", "db.missing", { location });
   if (from >= SCHEMA_VERSION) return;
   await driver.once("committed", "write", (tx) => migrate(tx, location));
 }

@@ -163,14 +163,14 @@ function compareBaseline(Database, file, print) {
 }
 
 async function compareOurs(file) {
-  const { openStore } = await dist("store/store.js");
+  const { openStore } = await dist("store/open.js");
   const { compareAll } = await dist("rectify/compare.js");
-  const store = openStore(file);
+  const store = await openStore(file, { intent: "read" });
   const t0 = process.hrtime.bigint();
-  const out = compareAll(store);
+  const out = await compareAll(store);
   JSON.stringify({ comparisons: out });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  store.close();
+  await store.close();
   return { ms, relapses: out.reduce((n, x) => n + x.relapses.length, 0), comparisons: out.length };
 }
 

@@ -7,8 +7,9 @@ const { setFlagsFromString } = require("node:v8");
 // A lookback command lives for a fraction of a second. With V8's default budget the YAML
 // parser gets optimised mid-run and the compiling costs more than it saves: `validate` of
 // the built-ins takes about half the CPU with a higher budget, and long runs are no slower
-// (bench/startup.bench.mjs). Set before the code it applies to is loaded.
-setFlagsFromString("--interrupt-budget=1000000");
+// (bench/startup.bench.mjs). Set before the code it applies to is loaded. Only Node 20's V8
+// (11.x) has this flag: a later one prints "unrecognized flag" on stderr for it.
+if (process.versions.v8.startsWith("11.")) setFlagsFromString("--interrupt-budget=1000000");
 // lib/ imports ES-module-only packages (@inquirer) through this: see bin/compile-cache.js.
 globalThis.__lookbackImport = (specifier) => import(specifier);
 const saveCompileCache = require("./compile-cache.js").enable(path.resolve(__dirname, "..", "lib"));

@@ -9,30 +9,12 @@
 // The chunks are then turned into CommonJS (lib/package.json says so): Node 20 can load
 // CommonJS with a V8 code cache (bin/compile-cache.js), which ES modules cannot have before
 // Node 22, and a run then skips most of the compiling — the largest cost left in `validate`.
+// The packages are bundled as they are published: nothing of theirs is rewritten.
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build, transform } from "esbuild";
-
-/**
- * commander requires node:child_process at load, for executable subcommands, which lookback
- * does not use; loading it (and node:net behind it) costs every command ~6 ms. The bundle gets a
- * copy of commander that requires it on first use. The build fails if commander's line changes.
- */
-const lazyChildProcess = {
-  name: "lazy-child-process",
-  setup(b) {
-    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, async (args) => {
-      const line = "const childProcess = require('node:child_process');";
-      const source = await readFile(args.path, "utf8");
-      if (!source.includes(line)) throw new Error(`${args.path}: expected \`${line}\` (commander changed?)`);
-      const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
-      return { contents: source.replace(line, lazy), loader: "js" };
-    });
-  },
-};
 
 /**
  * The message catalogs as JSON read on first use (lib/i18n/<lang>.json) instead of code: a run
@@ -109,7 +91,7 @@ const esm = await build({
     __LOOKBACK_VENDOR_YAML__: JSON.stringify("./vendor/yaml.cjs"),
     __LOOKBACK_VENDOR_ECHARTS__: JSON.stringify("./vendor/echarts.cjs"),
   },
-  plugins: [lazyChildProcess, jsonCatalogs],
+  plugins: [jsonCatalogs],
   write: false,
   logLevel: "warning",
 });

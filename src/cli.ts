@@ -1,12 +1,15 @@
-// The entry point: wires commands to their modules (loaded lazily, so `--version` and
-// `validate` never pay for SQLite or exceljs), and is the one place that prints errors
-// and decides the exit code (§6). Mistakes on the command line become usage errors in
-// src/cli/usage.ts, from the definitions below.
+// The entry point: builds the command line from the commands' declarations (src/commands/,
+// their handlers loaded only when they run, so `--version` and `validate` never pay for SQLite
+// or exceljs), and is the one place that prints errors and decides the exit code.
+// Mistakes on the command line become usage errors in src/cli/usage.ts.
 import path from "node:path";
 import { type Command, CommanderError, type Help } from "commander";
+import type { ProgramView } from "./cli/declare.js";
+import { configure, type Runner, valueFlags } from "./cli/program.js";
 import { LookbackCommand } from "./cli/usage.js";
-import { choiceOption, daysOption, LANGS, statusOption } from "./cli/values.js";
-import { type Context, type GlobalOptions, makeContext, outputWidth } from "./context.js";
+import { LANGS } from "./cli/values.js";
+import { type GlobalOptions, lookback } from "./commands/index.js";
+import { type Context, makeContext, outputWidth } from "./context.js";
 import { isLookbackError, LookbackError } from "./errors.js";
 import { detectLang, type Lang, setLang, t } from "./i18n/index.js";
 import { colorEnabled, palette } from "./util/color.js";
@@ -46,50 +49,30 @@ export function langFromArgv(argv: readonly string[], env: NodeJS.ProcessEnv): L
   );
 }
 
-function examples(lines: string[]): string {
-  return `\n${t("help.examples")}\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
-}
-
 /** The commands, in the order of `lookback --help`. */
-export const COMMANDS = [
-  "validate",
-  "schema",
-  "list",
-  "rectify",
-  "compare",
-  "init",
-  "import",
-  "units",
-  "export",
-  "report",
-  "check",
-  "status",
-  "help",
-] as const;
-type CommandName = (typeof COMMANDS)[number];
-
-/** Global options that take a value as the next word (`--db x.db`). */
-const GLOBAL_VALUE_OPTIONS = new Set(["--db", "--checklists", "--lang"]);
+export const COMMANDS: readonly string[] = lookback.subcommands.map((d) => d.name);
 
 /**
  * The command the words name, if any: the first word that is not an option or a global
  * option's value. Then only that command needs defining; building all of them is ~8 ms of
  * commander's time, on every run (bare `lookback`, `--help` and typos still get all).
  */
-export function invokedCommand(argv: readonly string[]): CommandName | undefined {
+export function invokedCommand(argv: readonly string[]): string | undefined {
   const word = firstOperand(argv);
   // `lookback help CMD` shows another command's help: it needs them all.
-  return word !== undefined && word !== "help" && (COMMANDS as readonly string[]).includes(word)
-    ? (word as CommandName)
-    : undefined;
+  return word !== undefined && word !== "help" && COMMANDS.includes(word) ? word : undefined;
 }
 
 /** The first word that is not an option or a global option's value (nothing after `--`). */
+let globalValueFlags: Set<string> | undefined;
+
 function firstOperand(argv: readonly string[]): string | undefined {
+  globalValueFlags ??= valueFlags(lookback);
+  const takesValue = globalValueFlags;
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i]!;
     if (word === "--") return undefined;
-    if (GLOBAL_VALUE_OPTIONS.has(word)) i++;
+    if (takesValue.has(word)) i++;
     else if (!word.startsWith("-")) return word;
   }
   return undefined;
@@ -98,45 +81,21 @@ function firstOperand(argv: readonly string[]): string | undefined {
 export interface ProgramOptions {
   setExit?: (code: number) => void;
   /** Define only this command (the one the words name); all when undefined. */
-  only?: CommandName;
+  only?: string;
   /** How --help reads (src/cli/help.ts), loaded when help is asked for; else commander's own. */
   help?: Partial<Help>;
 }
 
-/** The whole command line: every command with its options, arguments, help and (lazy) action. */
+/** The whole command line, from the declarations in src/commands/ (handlers loaded when run). */
 export function buildProgram(io: Io, lang: Lang, opts: ProgramOptions = {}): Command {
   const setExit = opts.setExit ?? (() => {});
-  const only = opts.only;
   const program = new LookbackCommand("lookback");
-  const want = (name: CommandName) => only === undefined || only === name;
-  const ctx = (cmd: Command): Context => makeContext(cmd.optsWithGlobals<GlobalOptions>(), lang, io);
-  // Every action resolves to an exit code; only main() turns it into the process's.
-  const act =
-    <A extends unknown[]>(fn: (...args: A) => Promise<number>) =>
-    async (...args: A) => {
-      setExit(await fn(...args));
-    };
-
+  // Set before the commands are added: commander copies them into each.
   program
-    .description(t("help.description"))
     .version(VERSION, "-V, --version", t("help.version"))
     .helpOption("-h, --help", t("help.help"))
-    .addHelpCommand(false)
-    .option("--db <file>", t("help.opt.db"))
-    .option("--checklists <dir>", t("help.opt.checklists"))
-    .addOption(choiceOption("--lang <lang>", t("help.opt.lang"), LANGS))
-    .option("--no-color", t("help.opt.noColor"))
     .showSuggestionAfterError(false)
     .configureHelp(opts.help ?? {})
-    .addHelpText(
-      "after",
-      examples([
-        "lookback",
-        "lookback check --unit 南昌县莲塘第一中学",
-        "lookback export --unit 南昌县莲塘第一中学",
-        "lookback --lang en validate --help",
-      ]),
-    )
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
@@ -144,458 +103,29 @@ export function buildProgram(io: Io, lang: Lang, opts: ProgramOptions = {}): Com
       getOutHelpWidth: () => outputWidth(io.stdout, io.env),
       getErrHelpWidth: () => outputWidth(io.stderr, io.env),
       outputError: () => {},
-    })
-    .action(
-      act(async (_opts: unknown, cmd: Command) => {
-        const m = await import("./commands/guide.js");
-        return m.run(ctx(cmd));
-      }),
-    );
-
-  if (want("validate")) {
-    program
-      .command("validate")
-      .description(t("help.cmd.validate"))
-      .argument("[path...]", t("help.arg.paths"))
-      .addOption(choiceOption("--format <format>", t("help.opt.format"), ["text", "json", "github", "junit"]))
-      .option("--strict", t("help.opt.strict"))
-      .addHelpText(
-        "after",
-        examples([
-          "lookback validate",
-          "lookback validate checklists/ --strict",
-          "lookback validate --format github",
-        ]),
-      )
-      .action(
-        act(async (paths: string[], opts: unknown, cmd: Command) => {
-          const m = await import("./commands/validate.js");
-          return m.run(paths, opts, ctx(cmd));
-        }),
-      );
-  }
-
-  if (want("schema")) {
-    program
-      .command("schema")
-      .description(t("help.cmd.schema"))
-      .addHelpText("after", examples(["lookback schema > checklist.schema.json"]))
-      .action(
-        act(async (_opts: unknown, cmd: Command) => {
-          const m = await import("./commands/schema.js");
-          return m.run(ctx(cmd));
-        }),
-      );
-  }
-
-  if (want("list")) {
-    program
-      .command("list")
-      .description(t("help.cmd.list"))
-      .option("--json", t("help.opt.json"))
-      .addHelpText("after", examples(["lookback list", "lookback --checklists ./my-checklists list --json"]))
-      .action(
-        act(async (opts: unknown, cmd: Command) => {
-          const m = await import("./commands/list.js");
-          return m.run(opts, ctx(cmd));
-        }),
-      );
-  }
-
-  if (want("rectify")) {
-    const rectify = program
-      .command("rectify")
-      .description(t("rectify.help.cmd"))
-      .addHelpCommand(false)
-      .addHelpText(
-        "after",
-        examples([
-          "lookback rectify",
-          "lookback rectify list --overdue",
-          "lookback rectify list --unit 莲塘一小 --status 未整改,整改中 --json",
-          "lookback rectify show 3f2a9c1e",
-          'lookback rectify update 3f2a --status 已完成 --progress "已补齐" --by 张三',
-          "lookback rectify update 3f2a --status 已销号 --by 王主任",
-        ]),
-      );
-    rectify
-      .command("walk", { isDefault: true })
-      .description(t("rectify.help.walk"))
-      .option("--unit <name>", t("rectify.help.unit"))
-      .addHelpText("after", examples(["lookback rectify", "lookback rectify walk --unit 莲塘一小"]))
-      .action(
-        act(async (opts: unknown, cmd: Command) => {
-          const m = await import("./commands/rectify.js");
-          return m.runWalk(opts, ctx(cmd));
-        }),
-      );
-    rectify
-      .command("list")
-      .description(t("rectify.help.list"))
-      .option("--unit <name>", t("rectify.help.unit"))
-      .option("--checklist <id>", t("rectify.help.checklist"))
-      .addOption(statusOption("--status <status>", t("rectify.help.status"), { list: true }))
-      .option("--open", t("rectify.help.open"))
-      .option("--since <date>", t("rectify.help.since"))
-      .option("--overdue", t("rectify.help.overdue"))
-      .option("--owner <name>", t("rectify.help.owner"))
-      .addOption(daysOption("--due-within <days>", t("rectify.help.dueWithin")))
-      .option("--json", t("help.opt.json"))
-      .addHelpText(
-        "after",
-        examples([
-          "lookback rectify list --overdue",
-          "lookback rectify list --owner 张三 --due-within 7",
-          "lookback rectify list --status done --json",
-        ]),
-      )
-      .action(
-        act(async (opts: unknown, cmd: Command) => {
-          const m = await import("./commands/rectify.js");
-          return m.runList(opts, ctx(cmd));
-        }),
-      );
-    rectify
-      .command("show")
-      .description(t("rectify.help.show"))
-      .argument("<id>", t("rectify.help.id"))
-      .option("--json", t("help.opt.json"))
-      .addHelpText("after", examples(["lookback rectify show 3f2a9c1e", "lookback rectify show 3f2a --json"]))
-      .action(
-        act(async (id: string, opts: unknown, cmd: Command) => {
-          const m = await import("./commands/rectify.js");
-          return m.runShow(id, opts, ctx(cmd));
-        }),
-      );
-    rectify
-      .command("update")
-      .description(t("rectify.help.update"))
-      .argument("<id>", t("rectify.help.id"))
-      .addOption(
-        statusOption("--status <status>", t("rectify.help.newStatus"), { list: false }).makeOptionMandatory(),
-      )
-      .option("--note <text>", t("rectify.help.note"))
-      .option("--by <name>", t("rectify.help.by"))
-      .option("--progress <text>", t("rectify.help.progress"))
-      .option("--remark <text>", t("rectify.help.remark"))
-      .option("--json", t("help.opt.json"))
-      .addHelpText(
-        "after",
-        examples([
-          "lookback rectify update 3f2a --status 整改中 --by 张三",
-          'lookback rectify update 3f2a --status done --progress "已补齐台账" --by 张三',
-          "lookback rectify update 3f2a --status closed --by 王主任",
-          'lookback rectify update 3f2a --status in-progress --note "复查发现未落实"',
-        ]),
-      )
-      .action(
-        act(async (id: string, opts: unknown, cmd: Command) => {
-          const m = await import("./commands/rectify.js");
-          return m.runUpdate(id, opts, ctx(cmd));
-        }),
-      );
-  }
-
-  if (want("compare")) {
-    program
-      .command("compare")
-      .description(t("compare.help.cmd"))
-      .option("--unit <name>", t("compare.help.unit"))
-      .option("--checklist <id>", t("compare.help.checklist"))
-      .option("--json", t("help.opt.json"))
-      .addHelpText(
-        "after",
-        examples([
-          "lookback compare",
-          "lookback compare --unit 莲塘一小",
-          "lookback compare --checklist self-check --json",
-        ]),
-      )
-      .action(
-        act(async (opts: unknown, cmd: Command) => {
-          const m = await import("./commands/compare.js");
-          return m.run(opts, ctx(cmd));
-        }),
-      );
-  }
-
-  if (want("init")) {
-    program
-      .command("init")
-      .description(t("init.help.cmd"))
-      .argument("[dir]", t("init.help.dir"))
-      .option("--force", t("init.help.force"))
-      .addHelpText("after", examples(["lookback init 教体局清单", "lookback init . --force"]))
-      .action(
-        act(async (dir: string | undefined, opts: unknown, cmd: Command) => {
-          const m = await import("./commands/init.js");
-          return m.run(dir, opts, ctx(cmd));
-        }),
-      );
-  }
-
-  if (want("import")) {
-    program
-      .command("import")
-      .description(t("help.cmd.import"))
-      .argument("<file...>", t("help.arg.importFiles"))
-      .option("--json", t("help.opt.json"))
-      .addHelpText(
-        "after",
-        examples([
-          "lookback import 莲塘一小.db 莲塘二小.db",
-          "lookback --db 全县.db import 收到的数据库/",
-          "lookback import schools/ --json",
-        ]),
-      )
-      .action(
-        act(async (files: string[], opts: unknown, cmd: Command) => {
-          const m = await import("./commands/import.js");
-          return m.run(files, opts, ctx(cmd));
-        }),
-      );
-  }
-
-  if (want("units")) {
-    // `lookback units` alone lists the roster. Its --json is also read by the subcommands
-    // (commander gives the parent an option typed after the subcommand name).
-    const units = program
-      .command("units")
-      .description(t("help.cmd.units"))
-      .option("--json", t("help.opt.json"))
-      .addHelpText(
-        "after",
-        examples([
-          "lookback units",
-          "lookback units import 单位名册.xlsx",
-          "lookback units add 莲塘一小 --code 3601210001 --township 莲塘镇 --type 小学",
-        ]),
-      )
-      .action(
-        act(async (opts: unknown, cmd: Command) => {
-          const m = await import("./commands/units.js");
-          return m.list(opts, ctx(cmd));
-        }),
-      );
-    units
-      .command("list")
-      .description(t("help.cmd.units.list"))
-      .option("--json", t("help.opt.json"))
-      .addHelpText("after", examples(["lookback units list", "lookback units list --json"]))
-      .action(
-        act(async (_opts: unknown, cmd: Command) => {
-          const m = await import("./commands/units.js");
-          return m.list(cmd.optsWithGlobals(), ctx(cmd));
-        }),
-      );
-    units
-      .command("add")
-      .description(t("help.cmd.units.add"))
-      .argument("<name>", t("help.arg.unitName"))
-      .option("--code <code>", t("help.opt.unitCode"))
-      .option("--township <township>", t("help.opt.township"))
-      .option("--type <type>", t("help.opt.unitType"))
-      .option("--new-unit", t("help.opt.newUnitRoster"))
-      .option("--json", t("help.opt.json"))
-      .addHelpText(
-        "after",
-        examples([
-          "lookback units add 莲塘一小 --code 3601210001 --township 莲塘镇 --type 小学",
-          "lookback units add 县教体局",
-        ]),
-      )
-      .action(
-        act(async (name: string, _opts: unknown, cmd: Command) => {
-          const m = await import("./commands/units.js");
-          return m.add(name, cmd.optsWithGlobals(), ctx(cmd));
-        }),
-      );
-    units
-      .command("import")
-      .description(t("help.cmd.units.import"))
-      .argument("<file>", t("help.arg.rosterFile"))
-      .option("--new-unit", t("help.opt.newUnitRoster"))
-      .option("--json", t("help.opt.json"))
-      .addHelpText(
-        "after",
-        examples(["lookback units import 单位名册.xlsx", "lookback units import 单位名册.csv --json"]),
-      )
-      .action(
-        act(async (file: string, _opts: unknown, cmd: Command) => {
-          const m = await import("./commands/units.js");
-          return m.importRoster(file, cmd.optsWithGlobals(), ctx(cmd));
-        }),
-      );
-    units
-      .command("rename")
-      .description(t("help.cmd.units.rename"))
-      .argument("<old>", t("help.arg.unitOld"))
-      .argument("<new>", t("help.arg.unitNew"))
-      .option("--json", t("help.opt.json"))
-      .addHelpText("after", examples(["lookback units rename 莲塘一中 南昌县莲塘第一中学"]))
-      .action(
-        act(async (oldName: string, newName: string, _opts: unknown, cmd: Command) => {
-          const m = await import("./commands/units.js");
-          return m.rename(oldName, newName, cmd.optsWithGlobals(), ctx(cmd));
-        }),
-      );
-    units
-      .command("merge")
-      .description(t("help.cmd.units.merge"))
-      .argument("<from>", t("help.arg.unitFrom"))
-      .argument("<into>", t("help.arg.unitInto"))
-      .option("--json", t("help.opt.json"))
-      .addHelpText("after", examples(["lookback units merge 南昌县莲塘一中 南昌县莲塘第一中学"]))
-      .action(
-        act(async (from: string, into: string, _opts: unknown, cmd: Command) => {
-          const m = await import("./commands/units.js");
-          return m.merge(from, into, cmd.optsWithGlobals(), ctx(cmd));
-        }),
-      );
-  }
-
-  if (want("export")) {
-    program
-      .command("export")
-      .description(t("export.help.cmd"))
-      .option("--unit <name...>", t("export.help.unit"))
-      .option("--all", t("export.help.all"))
-      .option("--checklist <id>", t("export.help.checklist"))
-      .option("--out <dir>", t("export.help.out"))
-      .addOption(choiceOption("--format <format>", t("export.help.format"), ["xlsx", "csv", "json"]))
-      .option("--template <file>", t("export.help.template"))
-      .option("--open", t("export.help.open"))
-      .option("--since <date>", t("export.help.since"))
-      .option("--force", t("export.help.force"))
-      .addHelpText(
-        "after",
-        examples([
-          "lookback export --unit 南昌县莲塘第一中学",
-          "lookback export --all --out 台账/",
-          "lookback export --all --format csv --force",
-          "lookback export --all --template 我的台账模板.yaml",
-          "lookback export --unit 南昌县莲塘第一中学 --open --since 2026-09-01",
-        ]),
-      )
-      .action(
-        act(async (opts: unknown, cmd: Command) => {
-          const m = await import("./commands/export.js");
-          return m.run(opts, ctx(cmd));
-        }),
-      );
-  }
-
-  if (want("report")) {
-    program
-      .command("report")
-      .description(t("report.help.cmd"))
-      .option("--unit <name...>", t("report.help.unit"))
-      .option("--all", t("report.help.all"))
-      .option("--township <name>", t("report.help.township"))
-      .option("--checklist <id>", t("report.help.checklist"))
-      .addOption(choiceOption("--format <format>", t("report.help.format"), ["docx", "html"]))
-      .option("--out <dir>", t("report.help.out"))
-      .option("--issue <n>", t("report.help.issue"))
-      .option("--issuer <org>", t("report.help.issuer"))
-      .option("--to <org...>", t("report.help.to"))
-      .option("--cc <org...>", t("report.help.cc"))
-      .option("--copies <n>", t("report.help.copies"))
-      .option("--date <date>", t("report.help.date"))
-      .option("--template <file>", t("report.help.template"))
-      .addOption(choiceOption("--language <lang>", t("report.help.language"), ["zh", "zh-CN", "en"]))
-      .option("--force", t("report.help.force"))
-      .addHelpText(
-        "after",
-        examples([
-          "lookback report --unit 南昌县莲塘第一中学 --issue 3",
-          "lookback report --all --issue 5 --to 县委活动办 --cc 各乡镇中心学校",
-          "lookback report --all --issuer 南昌县教体局活动办 --format html --out 简报/",
-          "lookback report --township 莲塘镇 --date 2026-05-20",
-          "lookback report --unit 莲塘一小 --template templates/report.yaml --force",
-        ]),
-      )
-      .action(
-        act(async (opts: unknown, cmd: Command) => {
-          const m = await import("./commands/report.js");
-          return m.run(opts, ctx(cmd));
-        }),
-      );
-  }
-
-  if (want("check")) {
-    program
-      .command("check")
-      .description(t("check.help.cmd"))
-      .option("--unit <name>", t("check.help.unit"))
-      .option("--checklist <id>", t("check.help.checklist"))
-      .option("--respondent <name>", t("check.help.respondent"))
-      .option("--answers <file>", t("check.help.answers"))
-      .option("--new", t("check.help.new"))
-      .option("--new-unit", t("check.help.newUnit"))
-      .addHelpText(
-        "after",
-        examples([
-          "lookback check",
-          "lookback check --unit 南昌县莲塘第一中学 --respondent 张老师",
-          "lookback check --answers answers.yaml",
-          "lookback check --unit 南昌县莲塘第一中学 --checklist self-check --new",
-        ]),
-      )
-      .action(
-        act(async (opts: unknown, cmd: Command) => {
-          const m = await import("./commands/check.js");
-          return m.run(opts, ctx(cmd));
-        }),
-      );
-  }
-
-  if (want("status")) {
-    program
-      .command("status")
-      .description(t("status.help.cmd"))
-      .option("--unit <name>", t("status.help.unit"))
-      .option("--json", t("help.opt.json"))
-      .addHelpText("after", examples(["lookback status", "lookback status --unit 南昌县莲塘第一中学 --json"]))
-      .action(
-        act(async (opts: unknown, cmd: Command) => {
-          const m = await import("./commands/status.js");
-          return m.run(opts, ctx(cmd));
-        }),
-      );
-  }
-
-  if (want("help")) {
-    program
-      .command("help")
-      .description(t("help.cmd.help"))
-      .argument("[topic]", t("help.arg.topic"))
-      .addHelpText(
-        "after",
-        examples([
-          "lookback help",
-          "lookback help answers",
-          "lookback help export > 导出说明.md",
-          "lookback help check",
-        ]),
-      )
-      .action(
-        act(async (topic: string | undefined, _opts: unknown, cmd: Command) => {
-          // `lookback help check` is `lookback check --help`.
-          const command = program.commands.find((c) => c.name() === topic && c.name() !== "help");
-          if (command) {
-            command.outputHelp();
-            return 0;
-          }
-          const m = await import("./commands/help.js");
-          return m.run(
-            topic,
-            ctx(cmd),
-            program.commands.filter((c) => c.name() !== "help").map((c) => c.name()),
-          );
-        }),
-      );
-  }
-  return program;
+    });
+  const view: ProgramView = {
+    commands: COMMANDS.filter((name) => name !== "help"),
+    outputHelp: (name) => {
+      const command = program.commands.find((c) => c.name() === name && name !== "help");
+      command?.outputHelp();
+      return command !== undefined;
+    },
+  };
+  // Every handler resolves to an exit code; only main() turns it into the process's.
+  const run: Runner = async (handler, args, options, cmd) => {
+    const context = makeContext(cmd.optsWithGlobals<GlobalOptions>(), lang, io);
+    setExit(await handler(...args, options, context, view));
+  };
+  const only = opts.only;
+  return configure(
+    program,
+    {
+      ...lookback,
+      subcommands: lookback.subcommands.filter((d) => only === undefined || d.name === only),
+    },
+    run,
+  );
 }
 
 /**
@@ -716,7 +246,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       return env.exitCode;
     }
     if (e instanceof Error && e.name === "ExitPromptError") {
-      // Ctrl-C at a prompt: every answer already given is committed (§6); a check says what it kept.
+      // Ctrl-C at a prompt (exit 130): every answer already given is committed; a check says what it kept.
       const kept = (e as { kept?: unknown }).kept;
       io.stderr.write(`\n${typeof kept === "string" ? kept : t("check.interrupted")}\n`);
       return 130;

@@ -1,5 +1,6 @@
 // What every command receives: where to write, in which language, with which colours,
-// and the global options (§6). Tests build one with captured streams.
+// and the global options (--db, --checklists, --lang, --no-color). Tests build one with
+// captured streams.
 import type { Lang } from "./i18n/index.js";
 import { storeLocation } from "./store/location.js";
 import { colorEnabled, type Palette, palette } from "./util/color.js";
@@ -10,10 +11,11 @@ export interface OutStream {
   columns?: number;
 }
 
-export interface GlobalOptions {
+/** What the context is made from: the global options (declared in src/commands/index.ts). */
+export interface ContextOptions {
   db?: string;
   checklists?: string;
-  lang?: string;
+  /** False with --no-color. */
   color?: boolean;
 }
 
@@ -30,8 +32,8 @@ export interface Context {
   /** Display columns that output should fit in: the terminal's, else $COLUMNS, else 80. */
   width: number;
   /**
-   * Where the database is (--db, else LOOKBACK_DB, else ./lookback.db): the absolute path of the
-   * SQLite file, or a postgres:// URL as given, password and all: for opening it, never to show.
+   * --db, else LOOKBACK_DB, else ./lookback.db: the absolute path of the SQLite file, or a
+   * postgres:// URL as given, password and all: for opening it, never to show.
    */
   dbPath: string;
   /** The same for people (messages, --json, the guide): the file, or the URL without its password. */
@@ -52,11 +54,12 @@ export function outputWidth(stream: OutStream, env: NodeJS.ProcessEnv): number {
 }
 
 export function makeContext(
-  opts: GlobalOptions,
+  opts: ContextOptions,
   lang: Lang,
   io: { stdout: OutStream; stderr: OutStream; stdinIsTTY: boolean; env: NodeJS.ProcessEnv; cwd: string },
 ): Context {
   const noColor = opts.color === false;
+  // A server URL is passed on as given; a file is made absolute.
   const db = storeLocation(opts.db, io.env, io.cwd);
   const dbPath = db.engine === "sqlite" ? db.file : db.url;
   return {

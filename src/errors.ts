@@ -1,4 +1,6 @@
-// Typed user errors: a code, an exit code (§6) and a hint. Only the entry point prints them.
+// Typed user errors: a code, an exit code and a hint. Only the entry point prints them.
+// Exit codes: 0 success; 1 the thing checked is wrong (an invalid checklist, nothing to export);
+// 2 a usage or input error (an unknown flag, a missing file, no terminal for a prompt).
 import { type MessageKey, type Params, t } from "./i18n/index.js";
 
 export type ExitCode = 0 | 1 | 2 | 130;
@@ -38,7 +40,7 @@ export function userError(
   });
 }
 
-/** Exit 2: the user typed something we cannot use (§6). */
+/** Exit 2: the user typed something we cannot use. */
 export function usageError(
   key: MessageKey,
   params: Params = {},

@@ -21,20 +21,20 @@ function cli(args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-beforeAll(() => {
-  const t = tempDb();
+beforeAll(async () => {
+  const t = await tempDb();
   dir = t.dir;
   db = t.db;
   const store = t.store;
-  const first = seedRun(store, {
+  const first = await seedRun(store, {
     unit: "莲塘第一小学",
     loaded: mini(1),
     leaders: ["王校长"],
     answers: { "a.one": "fail", "a.two": "pass", "a.three": "partial", "lead.x@王校长": "fail" },
   });
-  const closed = closeRect(store, first.rects.get("a.one")!.id, "王主任", "2026-06-30");
+  const closed = await closeRect(store, first.rects.get("a.one")!.id, "王主任", "2026-06-30");
   ids.closed = closed.id;
-  const second = seedRun(store, {
+  const second = await seedRun(store, {
     unit: "莲塘第一小学",
     loaded: mini(2),
     leaders: ["王校长"],
@@ -42,14 +42,14 @@ beforeAll(() => {
   });
   ids.relapsed = second.rects.get("a.one")!.id;
   ids.secondRun = second.run.id;
-  seedRun(store, { unit: "向塘中学", loaded: mini(1), answers: { "a.one": "fail" } });
-  store.close();
+  await seedRun(store, { unit: "向塘中学", loaded: mini(1), answers: { "a.one": "fail" } });
+  await store.close();
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("compare", () => {
-  it("--json: per item by key across checklist versions, with the relapse", () => {
+  it("--json: per item by key across checklist versions, with the relapse", async () => {
     const r = cli(["compare", "--json"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe("");
@@ -90,7 +90,7 @@ describe("compare", () => {
     ]);
   });
 
-  it("text: what was fixed, what regressed, what came back", () => {
+  it("text: what was fixed, what regressed, what came back", async () => {
     const r = cli(["compare", "--unit", "莲塘第一小学"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("莲塘第一小学 · mini");
@@ -102,7 +102,7 @@ describe("compare", () => {
     expect(r.stdout).toContain(`now partial [${ids.relapsed!.slice(0, 8)}]`);
   });
 
-  it("says why there is nothing to compare (exit 0, like an empty list), and refuses unknown names with exit 2", () => {
+  it("says why there is nothing to compare (exit 0, like an empty list), and refuses unknown names with exit 2", async () => {
     const one = cli(["compare", "--unit", "向塘中学"]);
     expect(one.code, one.stderr).toBe(0);
     expect(one.stderr).toBe("");

@@ -35,6 +35,7 @@ const USES: Record<string, Use> = {
   "lookback validate": { db: "none" },
   "lookback schema": { db: "none" },
   "lookback list": { db: "none" },
+  "lookback show": { db: "none", args: () => ["self-check"] },
   "lookback init": { db: "none", args: () => [path.join(dir, `repo-${repos++}`)] },
   "lookback help": { db: "none" },
   "lookback rectify": { db: "reads", nothing: 0 },

@@ -15,7 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openStore } from "../src/store/store.js";
+import { openStore } from "../src/store/open.js";
 import { isOverdue } from "../src/util/dates.js";
 import {
   CLOSED_ON,
@@ -88,19 +88,19 @@ async function read(file: string): Promise<ExcelJS.Workbook> {
 const text = (v: ExcelJS.CellValue): string => (v === null || v === undefined ? "" : String(v));
 const ledgerFile = (dir: string, unit: string, ext = "xlsx") => path.join(dir, `${unit}-整改台账.${ext}`);
 
-beforeAll(() => {
-  seeded = seedCounty(db);
+beforeAll(async () => {
+  seeded = await seedCounty(db);
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe("export --all (xlsx)", () => {
   const out = path.join(tmp, "ledgers");
   let result: SpawnSyncReturns<string>;
-  beforeAll(() => {
+  beforeAll(async () => {
     result = lookback(["export", "--all"]);
   });
 
-  it("writes one ledger per unit and the summary, and says so", () => {
+  it("writes one ledger per unit and the summary, and says so", async () => {
     expect(result.stderr).toContain("[1/3]");
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("Exported 3 ledger(s) to ledgers.");
@@ -109,7 +109,7 @@ describe("export --all (xlsx)", () => {
     );
   });
 
-  it("lays out sheet 整改台账 as §9 says", async () => {
+  it("lays out sheet 整改台账 as the default template says", async () => {
     const wb = await read(ledgerFile(out, UNIT_A));
     expect(wb.worksheets.map((w) => w.name)).toEqual(["整改台账", "自查明细"]);
     const ws = wb.getWorksheet("整改台账")!;
@@ -213,10 +213,11 @@ describe("export --all (xlsx)", () => {
       "佐证材料",
       "不适用理由",
     ]);
-    const store = openStore(db);
-    const run = store.listRuns().find((r) => store.getUnit(r.unitId)?.name === UNIT_A)!;
-    const answers = store.listAnswers(run.id);
-    store.close();
+    const store = await openStore(db, { intent: "write" });
+    const unitA = (await store.findUnitByName(UNIT_A))!;
+    const run = (await store.listRuns()).find((r) => r.unitId === unitA.id)!;
+    const answers = await store.listAnswers(run.id);
+    await store.close();
     expect(ws.rowCount).toBe(2 + answers.length);
     const rows = Array.from({ length: answers.length }, (_, i) => ws.getRow(3 + i));
     const byKey = new Map(rows.map((r) => [text(r.getCell(2).value), r]));
@@ -249,16 +250,16 @@ describe("export --all (xlsx)", () => {
     expect(ws.getCell("A1").value).toBe("“回头看”问题整改情况汇总表");
     const head = Array.from({ length: 17 }, (_, i) => text(ws.getRow(3).getCell(i + 1).value));
     const colOf = (h: string) => head.indexOf(h) + 1;
-    const store = openStore(db);
+    const store = await openStore(db, { intent: "write" });
     // The export ran under TZ=Asia/Shanghai (lookback() above).
     const today = todayIn("Asia/Shanghai");
-    const units = store.listUnits();
+    const units = await store.listUnits();
     expect(ws.rowCount).toBe(3 + units.length + 1);
     for (const [i, unit] of units.entries()) {
       const row = ws.getRow(4 + i);
-      const run = store.listRuns({ unitId: unit.id }).at(-1)!;
-      const answers = store.listAnswers(run.id);
-      const rects = store.listRectifications({ runId: run.id });
+      const run = (await store.listRuns({ unitId: unit.id })).at(-1)!;
+      const answers = await store.listAnswers(run.id);
+      const rects = await store.listRectifications({ runId: run.id });
       const count = (f: (x: { status: string }) => boolean) => rects.filter(f).length;
       expect(row.getCell(colOf("单位")).value).toBe(unit.name);
       expect(row.getCell(colOf("已答项数")).value).toBe(answers.length);
@@ -280,7 +281,7 @@ describe("export --all (xlsx)", () => {
           6,
         );
     }
-    store.close();
+    await store.close();
     const totals = ws.getRow(3 + units.length + 1);
     expect(totals.getCell(colOf("单位")).value).toBe("合计");
     expect(totals.getCell(colOf("整改事项")).value).toBe(6);
@@ -313,7 +314,7 @@ describe("dates whatever the exporting machine's time zone", () => {
 });
 
 describe("csv and json", () => {
-  it("writes csv with a BOM, CRLF, and formula-looking text defused", () => {
+  it("writes csv with a BOM, CRLF, and formula-looking text defused", async () => {
     const out = path.join(tmp, "csv");
     const r = lookback(["export", "--all", "--format", "csv", "--out", out]);
     expect(r.status, r.stderr).toBe(0);
@@ -332,7 +333,7 @@ describe("csv and json", () => {
     expect(summary.startsWith("\ufeff序号,单位,")).toBe(true);
   });
 
-  it("writes json in the documented format", () => {
+  it("writes json in the documented format", async () => {
     const out = path.join(tmp, "json");
     const r = lookback(["export", "--unit", UNIT_A, "--format", "json", "--out", out]);
     expect(r.status, r.stderr).toBe(0);
@@ -366,7 +367,7 @@ describe("csv and json", () => {
 });
 
 describe("safety", () => {
-  it("never overwrites without --force: exit 1, files named, nothing written", () => {
+  it("never overwrites without --force: exit 1, files named, nothing written", async () => {
     const out = path.join(tmp, "no-overwrite");
     mkdirSync(out);
     const existing = ledgerFile(out, UNIT_A);
@@ -387,7 +388,7 @@ describe("safety", () => {
     expect(readFileSync(existing).subarray(0, 2).toString()).toBe("PK");
   });
 
-  it("refuses csv and json over existing files too", () => {
+  it("refuses csv and json over existing files too", async () => {
     const out = path.join(tmp, "no-overwrite-csv");
     mkdirSync(out);
     writeFileSync(path.join(out, "汇总.csv"), "x");
@@ -396,7 +397,7 @@ describe("safety", () => {
     expect(readdirSync(out)).toEqual(["汇总.csv"]);
   });
 
-  it("writes the others and exits 1 when one unit fails", () => {
+  it("writes the others and exits 1 when one unit fails", async () => {
     const out = path.join(tmp, "one-fails");
     // A folder where B's ledger should go: renaming a file onto it fails.
     mkdirSync(path.join(ledgerFile(out, UNIT_B)), { recursive: true });
@@ -413,18 +414,18 @@ describe("safety", () => {
     expect(readdirSync(out).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
-  it("writes nothing outside --out, whatever the unit is called", () => {
+  it("writes nothing outside --out, whatever the unit is called", async () => {
     const dir = path.join(tmp, "evil");
     mkdirSync(path.join(dir, "deep", "er"), { recursive: true });
     const evilDb = path.join(dir, "evil.db");
-    const store = openStore(evilDb);
-    const snapshot = store.saveSnapshot(checklist("self-check"));
+    const store = await openStore(evilDb, { intent: "write" });
+    const snapshot = await store.saveSnapshot(checklist("self-check"));
     const names = ["../../escape", "CON", "a/b", "a:b", "  .hidden. ", "名".repeat(100), "/etc/passwd"];
     for (const name of names) {
-      const unit = store.ensureUnit(name);
-      store.createRun({ unitId: unit.id, snapshot, respondent: "x", leaders: [] });
+      const unit = await store.ensureUnit(name);
+      await store.createRun({ unitId: unit.id, snapshot, respondent: "x", leaders: [] });
     }
-    store.close();
+    await store.close();
     const before = readdirSync(dir).sort();
     const r = spawnSync(process.execPath, [bin, "--db", evilDb, "export", "--all", "--out", "deep/er"], {
       cwd: dir,
@@ -452,7 +453,7 @@ describe("safety", () => {
 });
 
 describe("choosing what to export", () => {
-  it("names an unknown unit and suggests the close one (exit 2, as for every command)", () => {
+  it("names an unknown unit and suggests the close one (exit 2, as for every command)", async () => {
     const r = lookback(["export", "--unit", "南昌县莲塘第一中", "--unit", "莲塘一中"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/The database .*\.db has no unit “南昌县莲塘第一中”, “莲塘一中”\./);
@@ -460,9 +461,9 @@ describe("choosing what to export", () => {
     expect(r.stdout).toBe("");
   });
 
-  it("says there is nothing to export (exit 1)", () => {
+  it("says there is nothing to export (exit 1)", async () => {
     const empty = path.join(tmp, "empty.db");
-    openStore(empty).close();
+    await (await openStore(empty, { intent: "write" })).close();
     const r = spawnSync(process.execPath, [bin, "--db", empty, "export", "--all"], {
       cwd: tmp,
       env: { ...process.env, LOOKBACK_LANG: "en" },
@@ -481,12 +482,12 @@ describe("choosing what to export", () => {
 
   it("lists a unit without a run as 未开展 in the summary", async () => {
     const file = path.join(tmp, "roster.db");
-    const store = openStore(file);
-    const snapshot = store.saveSnapshot(checklist("self-check"));
-    const started = store.ensureUnit("已开展的学校");
-    store.createRun({ unitId: started.id, snapshot, respondent: "x", leaders: [] });
-    store.ensureUnit("未开展的学校");
-    store.close();
+    const store = await openStore(file, { intent: "write" });
+    const snapshot = await store.saveSnapshot(checklist("self-check"));
+    const started = await store.ensureUnit("已开展的学校");
+    await store.createRun({ unitId: started.id, snapshot, respondent: "x", leaders: [] });
+    await store.ensureUnit("未开展的学校");
+    await store.close();
     const out = path.join(tmp, "roster-out");
     const r = spawnSync(process.execPath, [bin, "--db", file, "export", "--all", "--out", out], {
       cwd: tmp,
@@ -504,7 +505,7 @@ describe("choosing what to export", () => {
     expect(ws.getCell("B6").value).toBe("合计");
   });
 
-  it("does not create a database just to say there is none", () => {
+  it("does not create a database just to say there is none", async () => {
     const missing = path.join(tmp, "missing.db");
     const r = spawnSync(process.execPath, [bin, "--db", missing, "export", "--all"], {
       cwd: tmp,
@@ -516,7 +517,7 @@ describe("choosing what to export", () => {
     expect(existsSync(missing)).toBe(false);
   });
 
-  it("exits 2 on usage errors", () => {
+  it("exits 2 on usage errors", async () => {
     expect(lookback(["export"]).status).toBe(2);
     expect(lookback(["export", "--all", "--unit", UNIT_A]).status).toBe(2);
     const bad = lookback(["export", "--all", "--format", "pdf"]);
@@ -528,7 +529,7 @@ describe("choosing what to export", () => {
     expect(notDir.stderr).toContain("is not a folder");
   });
 
-  it("refuses a bad template with file:line:col (exit 2)", () => {
+  it("refuses a bad template with file:line:col (exit 2)", async () => {
     const file = path.join(tmp, "bad-template.yaml");
     const good = readFileSync(path.join(root, "templates", "ledger.yaml"), "utf8");
     writeFileSync(file, good.replace("field: owner,", "field: ownr,"));
@@ -601,7 +602,7 @@ describe("loading", () => {
   const has = (mods: string[], name: string) =>
     mods.some((m) => m.includes(`${path.sep}node_modules${path.sep}${name}${path.sep}`));
 
-  it("loads exceljs for an xlsx export only", () => {
+  it("loads exceljs for an xlsx export only", async () => {
     expect(has(loaded(["--version"]), "exceljs")).toBe(false);
     expect(has(loaded(["validate"]), "exceljs")).toBe(false);
     expect(
@@ -614,7 +615,7 @@ describe("loading", () => {
 const hasOpenpyxl = spawnSync("/usr/bin/python3", ["-c", "import openpyxl"]).status === 0;
 
 describe.skipIf(!hasOpenpyxl)("a second reader: openpyxl", () => {
-  it("reads title, headings, a date, the drop-down and the frozen header", () => {
+  it("reads title, headings, a date, the drop-down and the frozen header", async () => {
     const out = path.join(tmp, "openpyxl");
     expect(lookback(["export", "--all", "--out", out]).status).toBe(0);
     const script = `

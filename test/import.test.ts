@@ -1,5 +1,5 @@
 // `lookback import` end to end on the built CLI: a bureau drops a folder of schools' files,
-// some of them bad, and reads the table (§6 import, §10).
+// some of them bad, and reads the table.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {

@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { TOPICS } from "../src/commands/help.js";
+import { TOPICS } from "../src/commands/help/run.js";
 import { en } from "../src/i18n/en.js";
 import { zhCN } from "../src/i18n/zh-CN.js";
 import { listSelfPackage } from "../src/init/tarball.js";
@@ -297,10 +297,11 @@ describe.skipIf(process.env.LOOKBACK_SKIP_PACK === "1")("the packed tarball, ins
     expect(ok.status, ok.stdout + ok.stderr).toBe(0);
     expect(ok.stdout).not.toContain("::error");
 
-    const file = path.join(repo, "checklists/standards.yaml");
+    // The county checklist extends the installed package's built-in self-check.
+    const file = path.join(repo, "checklists/county-self-check.yaml");
     writeFileSync(file, readFileSync(file, "utf8").replace(/^version: .*$/m, "version: [1]"));
     const bad = step(runs[1] ?? "");
     expect(bad.status).toBe(1);
-    expect(bad.stdout).toMatch(/^::error file=checklists\/standards\.yaml,line=\d+,col=\d+/m);
+    expect(bad.stdout).toMatch(/^::error file=checklists\/county-self-check\.yaml,line=\d+,col=\d+/m);
   }, 300_000);
 });

@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { openStore } from "../src/store/store.js";
+import { openStore } from "../src/store/open.js";
 import { addDays, localToday } from "../src/util/dates.js";
 import { mini, seedRun, tempDb } from "./fixtures/rectify/seed.js";
 
@@ -15,7 +15,7 @@ const socket = `lookback-walk-${process.pid}`;
 const tmux = (...args: string[]) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
 const dirs: string[] = [];
 
-afterAll(() => {
+afterAll(async () => {
   if (hasTmux) spawnSync("tmux", ["-L", socket, "kill-server"]);
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
@@ -33,10 +33,10 @@ const screen = () => tmux("capture-pane", "-p", "-t", "walk");
 
 describe.skipIf(!hasTmux)("rectify walk on a terminal", () => {
   it("shows the late item first, records the choice, and Ctrl-C keeps it (exit 130)", async () => {
-    const { dir, db, store } = tempDb();
+    const { dir, db, store } = await tempDb();
     dirs.push(dir);
     const today = localToday();
-    const { rects } = seedRun(store, {
+    const { rects } = await seedRun(store, {
       unit: "莲塘第一小学",
       loaded: mini(1),
       answers: {
@@ -44,7 +44,7 @@ describe.skipIf(!hasTmux)("rectify walk on a terminal", () => {
         "a.two": { result: "fail", rect: { deadline: addDays(today, -3), problem: "已经逾期的问题" } },
       },
     });
-    store.close();
+    await store.close();
     const exitFile = path.join(dir, "exit");
     const cmd = `cd ${JSON.stringify(dir)} && env NO_COLOR=1 LOOKBACK_LANG=en ${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(ROOT, "bin/lookback.js"))} --db ${JSON.stringify(db)} rectify; echo $? > ${JSON.stringify(exitFile)}; sleep 30`;
     tmux("new-session", "-d", "-s", "walk", "-x", "120", "-y", "40", cmd);
@@ -73,16 +73,16 @@ describe.skipIf(!hasTmux)("rectify walk on a terminal", () => {
 
     expect(readFileSync(exitFile, "utf8").trim()).toBe("130");
     expect(screen()).toContain("Stopped. Every change made so far is saved.");
-    const check = openStore(db);
+    const check = await openStore(db, { intent: "read" });
     try {
-      expect(check.getRectification(rects.get("a.two")!.id)!.status).toBe("in-progress");
-      expect(check.listHistory(rects.get("a.two")!.id).at(-1)).toMatchObject({
+      expect((await check.getRectification(rects.get("a.two")!.id))!.status).toBe("in-progress");
+      expect((await check.listHistory(rects.get("a.two")!.id)).at(-1)).toMatchObject({
         by: "张三",
         note: "已开始整改",
       });
-      expect(check.getRectification(rects.get("a.one")!.id)!.status).toBe("open");
+      expect((await check.getRectification(rects.get("a.one")!.id))!.status).toBe("open");
     } finally {
-      check.close();
+      await check.close();
     }
   });
 });

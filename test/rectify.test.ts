@@ -5,7 +5,7 @@ import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import stringWidth from "string-width";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Store } from "../src/store/store.js";
+import type { Store } from "../src/store/port.js";
 import type { RectificationFields } from "../src/store/types.js";
 import { addDays } from "../src/util/dates.js";
 import { mini, seedRun, tempDb } from "./fixtures/rectify/seed.js";
@@ -25,13 +25,13 @@ function cli(db: string, args: string[], env: NodeJS.ProcessEnv = {}) {
 
 const json = <T = Record<string, unknown>>(s: string): T => JSON.parse(s) as T;
 
-function fresh(): { db: string; store: Store } {
-  const { dir, db, store } = tempDb();
+async function fresh(): Promise<{ db: string; store: Store }> {
+  const { dir, db, store } = await tempDb();
   dirs.push(dir);
   return { db, store };
 }
 
-afterAll(() => {
+afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -55,8 +55,8 @@ interface ListJson {
 describe("rectify list", () => {
   let db: string;
   const today = todayIn(Intl.DateTimeFormat().resolvedOptions().timeZone);
-  beforeAll(() => {
-    const f = fresh();
+  beforeAll(async () => {
+    const f = await fresh();
     db = f.db;
     const rect = (
       owner: string,
@@ -65,7 +65,7 @@ describe("rectify list", () => {
       result: "fail",
       rect: { owner, deadline, problem: `${owner}负责的问题` },
     });
-    seedRun(f.store, {
+    await seedRun(f.store, {
       unit: "莲塘第一小学",
       loaded: mini(1),
       answers: {
@@ -74,7 +74,7 @@ describe("rectify list", () => {
         "a.three": rect("张三、王五", addDays(today, 30)),
       },
     });
-    const other = seedRun(f.store, {
+    const other = await seedRun(f.store, {
       unit: "向塘中学",
       loaded: mini(1),
       answers: { "a.one": rect("赵六", addDays(today, -1)), "a.two": rect("赵六", null) },
@@ -87,7 +87,7 @@ describe("rectify list", () => {
     f.store.close();
   });
 
-  it("lists everything, late first, with 8-character ids, as JSON on request", () => {
+  it("lists everything, late first, with 8-character ids, as JSON on request", async () => {
     const r = cli(db, ["rectify", "list", "--json"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe("");
@@ -108,7 +108,7 @@ describe("rectify list", () => {
     }
   });
 
-  it("filters by unit, status (codes or Chinese), overdue, owner and due-within", () => {
+  it("filters by unit, status (codes or Chinese), overdue, owner and due-within", async () => {
     const keys = (args: string[]) =>
       json<ListJson>(cli(db, ["rectify", "list", "--json", ...args]).stdout).rectifications.map(
         (x) => `${x.unit.name}:${x.itemKey}`,
@@ -125,7 +125,7 @@ describe("rectify list", () => {
     expect(keys(["--overdue", "--owner", "赵六"])).toEqual(["向塘中学:a.one"]);
   });
 
-  it("prints a table whose columns line up with Chinese text, and a summary", () => {
+  it("prints a table whose columns line up with Chinese text, and a summary", async () => {
     const r = cli(db, ["--lang", "zh", "rectify", "list"], { COLUMNS: "120" });
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.split("\n");
@@ -141,7 +141,7 @@ describe("rectify list", () => {
     expect(r.stdout).toContain("共 5 项：逾期 2 · 未整改 4 · 整改中 1");
   });
 
-  it("refuses bad filters with exit 2", () => {
+  it("refuses bad filters with exit 2", async () => {
     const unknown = cli(db, ["rectify", "list", "--unit", "不存在的学校"]);
     expect(unknown.code, unknown.stderr).toBe(2);
     expect(unknown.stderr).toMatch(/The database .*\.db has no unit “不存在的学校”\./);
@@ -155,14 +155,14 @@ describe("rectify list", () => {
     expect(cli(db, ["rectify", "list", "--due-within", "week"]).code).toBe(2);
   });
 
-  it("without a terminal, `rectify` alone prints what is left to follow and how to update it", () => {
+  it("without a terminal, `rectify` alone prints what is left to follow and how to update it", async () => {
     const r = cli(db, ["rectify"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("5 rectification(s)");
     expect(r.stdout).toContain("Not a terminal, so no questions are asked.");
   });
 
-  it("does not create a database that is not there", () => {
+  it("does not create a database that is not there", async () => {
     const missing = path.join(path.dirname(db), "nothing-here.db");
     const r = cli(missing, ["rectify", "list"]);
     expect(r.code, r.stderr).toBe(2);
@@ -172,16 +172,16 @@ describe("rectify list", () => {
 });
 
 describe("overdue by the local calendar date, in two time zones", () => {
-  it.each(["Asia/Shanghai", "UTC"])("TZ=%s: yesterday is late, today and tomorrow are not", (zone) => {
-    const { db, store } = fresh();
+  it.each(["Asia/Shanghai", "UTC"])("TZ=%s: yesterday is late, today and tomorrow are not", async (zone) => {
+    const { db, store } = await fresh();
     const today = todayIn(zone);
     const at = (deadline: string) => ({ result: "fail" as const, rect: { deadline } });
-    seedRun(store, {
+    await seedRun(store, {
       unit: "U",
       loaded: mini(1),
       answers: { "a.one": at(addDays(today, -1)), "a.two": at(today), "a.three": at(addDays(today, 1)) },
     });
-    store.close();
+    await store.close();
     const late = json<ListJson>(cli(db, ["rectify", "list", "--overdue", "--json"], { TZ: zone }).stdout);
     expect(late.today).toBe(today);
     expect(late.rectifications.map((x) => [x.itemKey, x.daysOverdue])).toEqual([["a.one", 1]]);
@@ -210,10 +210,10 @@ interface ShowJson {
 describe("rectify update and show: through to 销号 with a record of who verified it", () => {
   let db: string;
   let id: string;
-  beforeAll(() => {
-    const f = fresh();
+  beforeAll(async () => {
+    const f = await fresh();
     db = f.db;
-    const { rects } = seedRun(f.store, {
+    const { rects } = await seedRun(f.store, {
       unit: "莲塘第一小学",
       loaded: mini(1),
       answers: { "a.one": "fail" },
@@ -222,7 +222,7 @@ describe("rectify update and show: through to 销号 with a record of who verifi
     f.store.close();
   });
 
-  it("walks open → in-progress → done → closed, refusing what the rules forbid", () => {
+  it("walks open → in-progress → done → closed, refusing what the rules forbid", async () => {
     const short = id.slice(0, 8);
     const early = cli(db, ["rectify", "update", short, "--status", "closed", "--by", "王主任"]);
     expect(early.code, early.stderr).toBe(1);
@@ -288,7 +288,7 @@ describe("rectify update and show: through to 销号 with a record of who verifi
     expect(again.stderr).toContain("is already Closed (closed)");
   });
 
-  it("show prints every field and the whole history; --json the same data", () => {
+  it("show prints every field and the whole history; --json the same data", async () => {
     const text = cli(db, ["rectify", "show", id.slice(0, 6)]);
     expect(text.code, text.stderr).toBe(0);
     for (const label of [
@@ -321,7 +321,7 @@ describe("rectify update and show: through to 销号 with a record of who verifi
     ]);
   });
 
-  it("reopening a closed item needs a note; it clears 销号 and keeps the history", () => {
+  it("reopening a closed item needs a note; it clears 销号 and keeps the history", async () => {
     const noNote = cli(db, ["rectify", "update", id, "--status", "in-progress"]);
     expect(noNote.code, noNote.stderr).toBe(2);
     expect(noNote.stderr).toContain("needs a note saying why");
@@ -344,7 +344,7 @@ describe("rectify update and show: through to 销号 with a record of who verifi
     expect(r.history[3]).toMatchObject({ to: "closed", by: "王主任" });
   });
 
-  it("needs --status, and a status it knows", () => {
+  it("needs --status, and a status it knows", async () => {
     const missing = cli(db, ["rectify", "update", id]);
     expect(missing.code, missing.stderr).toBe(2);
     expect(missing.stderr).toContain("--status");
@@ -353,13 +353,13 @@ describe("rectify update and show: through to 销号 with a record of who verifi
 });
 
 describe("short ids", () => {
-  it("an unknown id and an ambiguous prefix exit 2; the candidates are listed", () => {
-    const { db, store } = fresh();
+  it("an unknown id and an ambiguous prefix exit 2; the candidates are listed", async () => {
+    const { db, store } = await fresh();
     // 17 rectifications: by pigeonhole two share their first hex digit.
     const answers = Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`a.item${i}`, "fail" as const]));
-    seedRun(store, { unit: "U", loaded: mini(1), answers });
-    const ids = store.listRectifications().map((r) => r.id);
-    store.close();
+    await seedRun(store, { unit: "U", loaded: mini(1), answers });
+    const ids = (await store.listRectifications()).map((r) => r.id);
+    await store.close();
     const digit = [...new Set(ids.map((x) => x[0]!))].find((c) => ids.filter((x) => x[0] === c).length > 1)!;
     const sharing = ids.filter((x) => x.startsWith(digit));
 

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openStore } from "../src/store/store.js";
+import { openStore } from "../src/store/open.js";
 import type { Rectification } from "../src/store/types.js";
 import { isOverdue } from "../src/util/dates.js";
 import { checklist, seedCounty, UNIT_A, UNIT_B, UNIT_C } from "./fixtures/export/seed.js";
@@ -33,15 +33,15 @@ function lookback(args: string[], env: Record<string, string> = {}): SpawnSyncRe
  * The county of the export tests, with townships, a roster unit that never started, and a
  * second round of unit A's self-check in which an item closed off in round one fails again.
  */
-function seed(): void {
-  seedCounty(db);
-  const store = openStore(db);
+async function seed(): Promise<void> {
+  await seedCounty(db);
+  const store = await openStore(db, { intent: "write" });
   try {
-    const a = store.findUnitByName(UNIT_A)!;
-    store.updateUnit(store.findUnitByName(UNIT_B)!.id, { township: "莲塘镇" });
-    store.ensureUnit(NOT_STARTED, { township: "向塘镇" });
-    const snap = store.saveSnapshot(checklist("self-check"));
-    const run = store.createRun({
+    const a = (await store.findUnitByName(UNIT_A))!;
+    await store.updateUnit((await store.findUnitByName(UNIT_B))!.id, { township: "莲塘镇" });
+    await store.ensureUnit(NOT_STARTED, { township: "向塘镇" });
+    const snap = await store.saveSnapshot(checklist("self-check"));
+    const run = await store.createRun({
       unitId: a.id,
       snapshot: snap,
       respondent: "王老师",
@@ -49,7 +49,7 @@ function seed(): void {
     });
     const [base, leader] = RELAPSED.split("@") as [string, string];
     const [sectionId, itemId] = base.split(".") as [string, string];
-    store.saveAnswer(run.id, {
+    await store.saveAnswer(run.id, {
       itemKey: RELAPSED,
       sectionId,
       itemId,
@@ -71,32 +71,31 @@ function seed(): void {
       },
     });
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
 /** Unit A's rectifications, every round, straight from the database. */
-function rectsOfA(): Rectification[] {
-  const store = openStore(db, { readonly: true });
+async function rectsOfA(): Promise<Rectification[]> {
+  const store = await openStore(db, { intent: "read" });
   try {
     // The ledger's rows: a duplicate an older version left is carried by its successor.
-    return store
-      .listRectifications({ unitId: store.findUnitByName(UNIT_A)!.id })
-      .filter((r) => r.continuedBy === null);
+    const a = (await store.findUnitByName(UNIT_A))!;
+    return (await store.listRectifications({ unitId: a.id })).filter((r) => r.continuedBy === null);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
-beforeAll(() => {
-  seed();
+beforeAll(async () => {
+  await seed();
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const out = (name: string) => path.join(tmp, name);
 
 describe("lookback report --unit", () => {
-  it("writes the unit's briefing with the options in its masthead and tail", () => {
+  it("writes the unit's briefing with the options in its masthead and tail", async () => {
     const before = dump(db);
     const r = lookback([
       "report",
@@ -127,7 +126,7 @@ describe("lookback report --unit", () => {
     expect(dump(db)).toEqual(before);
   });
 
-  it.skipIf(!hasPythonDocx)("holds the numbers of the database, every round of the unit", () => {
+  it.skipIf(!hasPythonDocx)("holds the numbers of the database, every round of the unit", async () => {
     const d = readDocx(path.join(out("unit"), `${UNIT_A}-工作简报.docx`));
     const texts = d.paragraphs.map((p) => p.text);
     expect(texts.slice(0, 3)).toEqual([
@@ -137,7 +136,7 @@ describe("lookback report --unit", () => {
     ]);
     expect(texts.slice(-3)).toEqual(["报送：县教体局活动办", "抄送：莲塘镇中心学校、督导组", "共印 8 份"]);
 
-    const rects = rectsOfA();
+    const rects = await rectsOfA();
     const by = (s: string) => rects.filter((x) => x.status === s).length;
     const overdue = rects.filter((x) => isOverdue(x, DATE)).length;
     const line = texts.find((t) => t.startsWith("截至2026年5月20日")) ?? "";
@@ -183,7 +182,7 @@ describe("lookback report --unit", () => {
     ]);
   });
 
-  it("writes the unit's briefing as a web page too", () => {
+  it("writes the unit's briefing as a web page too", async () => {
     const r = lookback([
       "report",
       "--unit",
@@ -202,7 +201,7 @@ describe("lookback report --unit", () => {
     expect(html).not.toMatch(/<script|<svg/);
   });
 
-  it("refuses to overwrite without --force, and overwrites with it", () => {
+  it("refuses to overwrite without --force, and overwrites with it", async () => {
     const file = path.join(out("unit"), `${UNIT_A}-工作简报.docx`);
     writeFileSync(file, "mine");
     const r = lookback(["report", "--unit", UNIT_A, "--out", out("unit")]);
@@ -215,7 +214,7 @@ describe("lookback report --unit", () => {
     expect(readdirSync(out("unit"))).toEqual([`${UNIT_A}-工作简报.docx`]);
   });
 
-  it("says what is wrong with the options, exit 2, and writes nothing", () => {
+  it("says what is wrong with the options, exit 2, and writes nothing", async () => {
     const cases: [string[], RegExp][] = [
       [["report"], /--unit/],
       [["report", "--unit", UNIT_A, "--all"], /--all/],
@@ -236,7 +235,7 @@ describe("lookback report --unit", () => {
     expect(existsSync(out("bad"))).toBe(false);
   });
 
-  it("refuses a broken template with its line, exit 2, before any file is written", () => {
+  it("refuses a broken template with its line, exit 2, before any file is written", async () => {
     const tpl = path.join(tmp, "broken.yaml");
     const text = readFileSync(path.join(root, "templates", "report.yaml"), "utf8");
     writeFileSync(tpl, text.replace("  - { part: problems,", "  - { part: basic,"));
@@ -247,18 +246,18 @@ describe("lookback report --unit", () => {
     expect(existsSync(out("broken"))).toBe(false);
   });
 
-  it("names the unit meant when a name is mistyped, exit 2", () => {
+  it("names the unit meant when a name is mistyped, exit 2", async () => {
     const r = lookback(["report", "--unit", "南昌县莲塘第一中", "--out", out("typo")]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(UNIT_A);
   });
 
-  it("makes a unit name that is not a file name safe", () => {
-    const store = openStore(db);
-    const unit = store.ensureUnit('CON:莲塘/"二小"');
-    const snap = store.saveSnapshot(checklist("self-check"));
-    store.createRun({ unitId: unit.id, snapshot: snap, respondent: "x", leaders: [] });
-    store.close();
+  it("makes a unit name that is not a file name safe", async () => {
+    const store = await openStore(db, { intent: "write" });
+    const unit = await store.ensureUnit('CON:莲塘/"二小"');
+    const snap = await store.saveSnapshot(checklist("self-check"));
+    await store.createRun({ unitId: unit.id, snapshot: snap, respondent: "x", leaders: [] });
+    await store.close();
     const r = lookback(["report", "--unit", 'CON:莲塘/"二小"', "--out", out("names")]);
     expect(r.status, r.stderr).toBe(0);
     const [name = ""] = readdirSync(out("names"));
@@ -268,7 +267,7 @@ describe("lookback report --unit", () => {
 });
 
 describe("lookback report --all", () => {
-  it("writes the county's Word briefing and web page", () => {
+  it("writes the county's Word briefing and web page", async () => {
     for (const format of ["docx", "html"]) {
       const r = lookback([
         "report",
@@ -291,36 +290,39 @@ describe("lookback report --all", () => {
     expect(html).toContain(NOT_STARTED);
   });
 
-  it.skipIf(!hasPythonDocx)("counts every unit of the roster, the units not started and the overdue", () => {
-    const d = readDocx(path.join(out("county"), "全县-工作简报.docx"));
-    expect(d.charts).toBe(4);
-    const store = openStore(db, { readonly: true });
-    const units = store.listUnits();
-    const rects = store.listRectifications();
-    store.close();
-    const towns = d.tables[0];
-    const total = towns?.at(-1);
-    expect(total?.[0]).toBe("合计");
-    expect(total?.[1]).toBe(String(units.length));
-    expect(total?.[4]).toBe("1");
-    expect(total?.[6]).toBe(String(rects.length));
-    expect(total?.[7]).toBe(String(rects.filter((x) => x.status === "closed").length));
-    expect(total?.[9]).toBe(String(rects.filter((x) => isOverdue(x, DATE)).length));
-    expect(towns?.map((r) => r[0])).toEqual(["乡镇", "莲塘镇", "向塘镇", "（未填乡镇）", "合计"]);
-    const all = d.tables.at(-1);
-    expect(
-      all
-        ?.slice(1)
-        .map((r) => r[1])
-        .sort(),
-    ).toEqual(units.map((u) => u.name).sort());
-    expect(all?.find((r) => r[1] === NOT_STARTED)?.[3]).toBe("未开展");
-    expect(all?.find((r) => r[1] === UNIT_C)?.[5]).toBe("1");
-    const notStarted = d.paragraphs.find((p) => p.text.includes("尚未开展"));
-    expect(notStarted?.text).toContain("以下 1 个单位");
-  });
+  it.skipIf(!hasPythonDocx)(
+    "counts every unit of the roster, the units not started and the overdue",
+    async () => {
+      const d = readDocx(path.join(out("county"), "全县-工作简报.docx"));
+      expect(d.charts).toBe(4);
+      const store = await openStore(db, { intent: "read" });
+      const units = await store.listUnits();
+      const rects = await store.listRectifications();
+      await store.close();
+      const towns = d.tables[0];
+      const total = towns?.at(-1);
+      expect(total?.[0]).toBe("合计");
+      expect(total?.[1]).toBe(String(units.length));
+      expect(total?.[4]).toBe("1");
+      expect(total?.[6]).toBe(String(rects.length));
+      expect(total?.[7]).toBe(String(rects.filter((x) => x.status === "closed").length));
+      expect(total?.[9]).toBe(String(rects.filter((x) => isOverdue(x, DATE)).length));
+      expect(towns?.map((r) => r[0])).toEqual(["乡镇", "莲塘镇", "向塘镇", "（未填乡镇）", "合计"]);
+      const all = d.tables.at(-1);
+      expect(
+        all
+          ?.slice(1)
+          .map((r) => r[1])
+          .sort(),
+      ).toEqual(units.map((u) => u.name).sort());
+      expect(all?.find((r) => r[1] === NOT_STARTED)?.[3]).toBe("未开展");
+      expect(all?.find((r) => r[1] === UNIT_C)?.[5]).toBe("1");
+      const notStarted = d.paragraphs.find((p) => p.text.includes("尚未开展"));
+      expect(notStarted?.text).toContain("以下 1 个单位");
+    },
+  );
 
-  it.skipIf(!hasPythonDocx)("limits a township's briefing to its units, in English on request", () => {
+  it.skipIf(!hasPythonDocx)("limits a township's briefing to its units, in English on request", async () => {
     const r = lookback(["report", "--township", "莲塘镇", "--language", "en", "--out", out("town")]);
     expect(r.status, r.stderr).toBe(0);
     const d = readDocx(path.join(out("town"), "莲塘镇-briefing.docx"));

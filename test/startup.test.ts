@@ -1,6 +1,7 @@
 // `--version`, `validate`, `list` and `schema` must never load SQLite, exceljs, the prompt
 // and progress-bar libraries or the briefing's (docx, ECharts): they are reached only through
-// the lazy imports in cli.ts. `report` loads its own libraries, and never exceljs.
+// each command's lazily loaded handler (src/commands/<name>/run.ts). `report` loads its own
+// libraries, and never exceljs.
 // A preload records every module the process resolves (ESM, through a module.register
 // resolve hook) and every CommonJS module in the require cache at exit.
 import { spawnSync } from "node:child_process";
@@ -83,6 +84,8 @@ describe("start-up stays light", () => {
     ],
     ["list", ["list"]],
     ["list --json", ["list", "--json"]],
+    ["show", ["show", "self-check"]],
+    ["show --json", ["show", "self-check", "--json"]],
     ["schema", ["schema"]],
   ])("%s loads no SQLite, exceljs, prompts, progress bars or briefing libraries", (name, args) => {
     const { code, modules } = modulesLoaded([BIN, ...args], name.replace(/\W+/g, "-"));
@@ -133,6 +136,31 @@ describe("start-up stays light", () => {
     expect(modules.filter((m) => EXCELJS.test(m))).toEqual([]);
   });
 
+  // Every command's handler is a chunk of its own (lib/run-*.js, from src/commands/<name>/run.ts),
+  // loaded only when that command runs: the declarations loaded at start-up hold no work.
+  const handlers = readdirSync(path.join(ROOT, "lib"))
+    .filter((f) => /^run-\w+\.js$/.test(f))
+    .map((f) => path.join(ROOT, "lib", f));
+
+  it("finds a handler chunk for every command (control)", () => {
+    expect(handlers.length).toBeGreaterThanOrEqual(12);
+  });
+
+  it.each([
+    ["--version", ["--version"], 0],
+    ["--help", ["--help"], 0],
+    ["validate", ["validate"], 1],
+    ["schema", ["schema"], 1],
+    ["list --json", ["list", "--json"], 1],
+    ["lookback (the guide)", [], 1],
+    ["status (no database)", ["status"], 1],
+    ["help check", ["help", "check"], 1],
+  ])("%s loads the handler of the command it runs and no other", (name, args, count) => {
+    const { modules } = modulesLoaded([BIN, ...args], `handlers-${name.replace(/\W+/g, "-")}`);
+    expect(modules.some((m) => /lib[/\\]cli\.js$/.test(m))).toBe(true);
+    expect(modules.filter((m) => handlers.includes(m))).toHaveLength(count);
+  });
+
   // Parts of our own bundle that only some runs need: --help's layout and the display-width
   // measurer (tables, wrapping). Found in lib/ by a string only they hold.
   const chunkWith = (marker: string) =>
@@ -154,6 +182,7 @@ describe("start-up stays light", () => {
     ["validate", ["validate"]],
     ["validate with errors", ["validate", path.join(ROOT, "test/fixtures/checklists/unknown-key.yaml")]],
     ["schema", ["schema"]],
+    ["show --json", ["show", "self-check", "--json"]],
   ])("%s loads neither --help's layout nor the width measurer", (name, args) => {
     const { modules } = modulesLoaded([BIN, ...args], `lazy-${name.replace(/\W+/g, "-")}`);
     expect(modules.some((m) => /lib[/\\]cli\.js$/.test(m))).toBe(true);

@@ -6,7 +6,7 @@
 import { type CheckState, missingRequired } from "../check/machine.js";
 import { loadState, startRun } from "../check/runs.js";
 import type { Slot } from "../check/slots.js";
-import { RunAlreadyOpen, type Store } from "../store/store.js";
+import { RunAlreadyOpen, type Store, type StoreReads, type WriteTx } from "../store/port.js";
 import { isSetAside, type Run, type Unit } from "../store/types.js";
 import type { AnswersPlan } from "./load.js";
 
@@ -40,23 +40,24 @@ export class RunChanged extends Error {
 }
 
 /** The run the plan writes to, checked again under the write lock. */
-function targetRun(
-  store: Store,
+async function targetRun(
+  store: StoreReads,
   plan: AnswersPlan,
-): { kind: "resume"; unit: Unit; run: Run } | { kind: "new"; replacing: Run | undefined } | AlreadyApplied {
+): Promise<
+  { kind: "resume"; unit: Unit; run: Run } | { kind: "new"; replacing: Run | undefined } | AlreadyApplied
+> {
   if (plan.resume) {
-    const now = store.getRun(plan.resume.run.id);
+    const now = await store.getRun(plan.resume.run.id);
     if (now?.status !== "in-progress" || isSetAside(now)) throw new RunChanged();
     return { kind: "resume", unit: plan.resume.unit, run: now };
   }
-  const unit = store.findUnitByName(plan.unitName);
-  const open = unit ? store.latestRun(unit.id, plan.checklistId, { unfinishedOnly: true }) : undefined;
+  const unit = await store.findUnitByName(plan.unitName);
+  const open = unit ? await store.latestRun(unit.id, plan.checklistId, { unfinishedOnly: true }) : undefined;
   if (plan.newRun) return { kind: "new", replacing: open };
   // A run another process started after this plan was made: resume it instead.
   if (open) throw new RunChanged();
   const done = unit
-    ? store
-        .listRuns({ unitId: unit.id, checklistId: plan.checklistId })
+    ? (await store.listRuns({ unitId: unit.id, checklistId: plan.checklistId }))
         .filter((r) => r.status === "complete" && r.answersFileHash === plan.fileHash)
         .at(-1)
     : undefined;
@@ -64,17 +65,17 @@ function targetRun(
   return { kind: "new", replacing: undefined };
 }
 
-export function applyPlan(store: Store, plan: AnswersPlan): ApplyOutcome {
+export async function applyPlan(store: Store, plan: AnswersPlan): Promise<ApplyOutcome> {
   try {
-    return store.transaction(() => write(store, plan));
+    return await store.write((tx) => write(tx, plan));
   } catch (e) {
     if (e instanceof RunAlreadyOpen) throw new RunChanged();
     throw e;
   }
 }
 
-function write(store: Store, plan: AnswersPlan): ApplyOutcome {
-  const target = targetRun(store, plan);
+async function write(store: WriteTx, plan: AnswersPlan): Promise<ApplyOutcome> {
+  const target = await targetRun(store, plan);
   if (target.kind === "already-applied") return target;
   let unit: Unit;
   let run: Run;
@@ -83,11 +84,11 @@ function write(store: Store, plan: AnswersPlan): ApplyOutcome {
     run = target.run;
     const leadersChanged = plan.leaders.join("\u0000") !== run.leaders.join("\u0000");
     if (leadersChanged || plan.respondent !== run.respondent) {
-      run = store.updateRun(run.id, { respondent: plan.respondent, leaders: plan.leaders });
+      run = await store.updateRun(run.id, { respondent: plan.respondent, leaders: plan.leaders });
     }
   } else {
     if (!plan.loaded) throw new Error("a new run needs a loaded checklist");
-    ({ unit, run } = startRun(store, {
+    ({ unit, run } = await startRun(store, {
       unitName: plan.unitName,
       loaded: plan.loaded,
       respondent: plan.respondent,
@@ -97,14 +98,14 @@ function write(store: Store, plan: AnswersPlan): ApplyOutcome {
   }
   let rectifications = 0;
   for (const input of plan.inputs) {
-    if (store.saveAnswer(run.id, input).rectification) rectifications++;
+    if ((await store.saveAnswer(run.id, input)).rectification) rectifications++;
   }
   if (run.answersFileHash !== plan.fileHash)
-    run = store.updateRun(run.id, { answersFileHash: plan.fileHash });
-  let state = loadState(store, run);
+    run = await store.updateRun(run.id, { answersFileHash: plan.fileHash });
+  let state = await loadState(store, run);
   const missing = missingRequired(state);
   if (missing.length === 0) {
-    run = store.finishRun(run.id);
+    run = await store.finishRun(run.id);
     state = { ...state, run, mode: "finished" };
   }
   return {

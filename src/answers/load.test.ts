@@ -1,18 +1,19 @@
 // The answers file: every problem found with its position before anything is stored,
 // and a valid file applied in one go.
+
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { type Kit, MINI, MINI_DIR, makeKit, pass, session } from "../../test/helpers/check-kit.js";
 import { loadChecklistSet } from "../checklist/load.js";
 import { setLang } from "../i18n/index.js";
-import type { Store } from "../store/store.js";
+import type { Store } from "../store/port.js";
 import { addDays, localToday } from "../util/dates.js";
 import { sha256 } from "../yaml/source.js";
 import { type Applied, applyPlan as applyAny } from "./apply.js";
 import { type AnswersFlags, type AnswersPlan, planAnswers } from "./load.js";
 
 /** Apply a plan that must write (not one already applied). */
-function applyPlan(store: Store, plan: AnswersPlan): Applied {
-  const done = applyAny(store, plan);
+async function applyPlan(store: Store, plan: AnswersPlan): Promise<Applied> {
+  const done = await applyAny(store, plan);
   if (done.kind !== "applied") throw new Error("the file was already applied");
   return done;
 }
@@ -20,7 +21,7 @@ function applyPlan(store: Store, plan: AnswersPlan): Applied {
 const set = loadChecklistSet({ checklistsDir: MINI_DIR });
 const today = localToday();
 
-function plan(text: string, opts: { store?: Store | null; flags?: AnswersFlags } = {}) {
+async function plan(text: string, opts: { store?: Store | null; flags?: AnswersFlags } = {}) {
   return planAnswers(
     { file: "answers.yaml", text, hash: sha256(text) },
     { set, store: opts.store ?? null, flags: opts.flags ?? {}, today, lang: "en" },
@@ -28,8 +29,8 @@ function plan(text: string, opts: { store?: Store | null; flags?: AnswersFlags }
 }
 
 /** `line:col code` for each diagnostic: positions are the point. */
-function problems(text: string, opts: Parameters<typeof plan>[1] = {}): string[] {
-  const out = plan(text, opts);
+async function problems(text: string, opts: Parameters<typeof plan>[1] = {}): Promise<string[]> {
+  const out = await plan(text, opts);
   if (out.ok) return [];
   return out.diagnostics.map((d) => `${d.line}:${d.col} ${d.code}`);
 }
@@ -44,8 +45,8 @@ answers:
 beforeAll(() => setLang("en"));
 
 describe("checked completely before anything is written", () => {
-  test("a valid file with codes, labels, shorthand and every date form", () => {
-    const out = plan(`${head}  a.one: 符合
+  test("a valid file with codes, labels, shorthand and every date form", async () => {
+    const out = await plan(`${head}  a.one: 符合
   a.two:
     result: 基本符合
     note: 形式单一
@@ -89,21 +90,21 @@ describe("checked completely before anything is written", () => {
     });
   });
 
-  test("unknown item ids, with a suggestion; per-leader ids without or with a wrong leader", () => {
+  test("unknown item ids, with a suggestion; per-leader ids without or with a wrong leader", async () => {
     expect(
-      problems(`${head}  a.onee: pass
+      await problems(`${head}  a.onee: pass
   lead.x: pass
   lead.x@赵主任: pass
   a.one@李书记: pass
 `),
     ).toEqual(["6:3 unknown-item", "7:3 needs-leader", "8:3 unknown-leader", "9:3 not-per-leader"]);
-    const out = plan(`${head}  a.onee: pass\n`);
+    const out = await plan(`${head}  a.onee: pass\n`);
     expect(!out.ok && out.diagnostics[0]?.hint).toBe("Did you mean `a.one`?");
   });
 
-  test("bad or missing results", () => {
+  test("bad or missing results", async () => {
     expect(
-      problems(`${head}  a.one: 很好
+      await problems(`${head}  a.one: 很好
   a.two:
     note: 没写结果
   a.three: { result: [pass] }
@@ -111,9 +112,9 @@ describe("checked completely before anything is written", () => {
     ).toEqual(["6:10 bad-result", "8:5 missing-field", "9:22 bad-result"]);
   });
 
-  test("a fail with no rectification, or no 责任人; a bad or past deadline; a 限期整改 without a date", () => {
+  test("a fail with no rectification, or no 责任人; a bad or past deadline; a 限期整改 without a date", async () => {
     expect(
-      problems(`${head}  a.one: 不符合
+      await problems(`${head}  a.one: 不符合
   a.two:
     result: fail
     rectification:
@@ -146,9 +147,9 @@ describe("checked completely before anything is written", () => {
     ]);
   });
 
-  test("na without a reason; unknown keys with a suggestion", () => {
+  test("na without a reason; unknown keys with a suggestion", async () => {
     expect(
-      problems(`${head}  a.one: 不适用
+      await problems(`${head}  a.one: 不适用
   a.two:
     reslt: pass
   a.three:
@@ -158,23 +159,31 @@ describe("checked completely before anything is written", () => {
     ).toEqual(["6:3 missing-field", "8:5 unknown-key", "11:22 unknown-key"]);
   });
 
-  test("unit, checklist, respondent and leaders", () => {
+  test("unit, checklist, respondent and leaders", async () => {
     // No unit, no respondent, and the default checklist (self-check) needs its leaders.
-    expect(problems("answers: {}\n")).toEqual(["1:1 missing-field", "1:1 missing-field", "1:1 no-leaders"]);
-    expect(problems("unit: 莲塘一小\nchecklist: minni\nrespondent: 张\nanswers: {}\n")).toEqual([
+    expect(await problems("answers: {}\n")).toEqual([
+      "1:1 missing-field",
+      "1:1 missing-field",
+      "1:1 no-leaders",
+    ]);
+    expect(await problems("unit: 莲塘一小\nchecklist: minni\nrespondent: 张\nanswers: {}\n")).toEqual([
       "2:12 unknown-checklist",
     ]);
-    expect(problems("unit: 莲塘一小\nchecklist: mini\nrespondent: 张\nanswers: {}\n")).toEqual([
+    expect(await problems("unit: 莲塘一小\nchecklist: mini\nrespondent: 张\nanswers: {}\n")).toEqual([
       "1:1 no-leaders",
     ]);
     expect(
-      problems(`unit: 莲塘一小\nchecklist: mini\nrespondent: 张\nleaders: 李书记、李书记\nanswers: {}\n`),
+      await problems(
+        `unit: 莲塘一小\nchecklist: mini\nrespondent: 张\nleaders: 李书记、李书记\nanswers: {}\n`,
+      ),
     ).toEqual(["4:10 duplicate-leader"]);
-    expect(problems(`${head}  a.one: pass\n`, { flags: { unit: "莲塘二小" } })).toEqual(["1:7 conflict"]);
+    expect(await problems(`${head}  a.one: pass\n`, { flags: { unit: "莲塘二小" } })).toEqual([
+      "1:7 conflict",
+    ]);
   });
 
-  test("flags fill in what the file leaves out", () => {
-    const out = plan("leaders: 李书记\nanswers:\n  a.one: pass\n", {
+  test("flags fill in what the file leaves out", async () => {
+    const out = await plan("leaders: 李书记\nanswers:\n  a.one: pass\n", {
       flags: { unit: "莲塘一小", checklist: "mini", respondent: "张老师" },
     });
     expect(out.ok && out.plan).toMatchObject({
@@ -188,7 +197,7 @@ describe("checked completely before anything is written", () => {
 
 describe("applying", () => {
   let kit: Kit;
-  beforeEach(() => {
+  beforeEach(async () => {
     kit = makeKit();
   });
   afterEach(() => kit.cleanup());
@@ -203,16 +212,16 @@ describe("applying", () => {
     rectification: { problem: 公示不及时, measure: 按时公示 }
 `;
 
-  test("a complete file makes a complete run with its rectifications", () => {
-    const store = kit.open();
+  test("a complete file makes a complete run with its rectifications", async () => {
+    const store = await kit.open();
     try {
-      const out = plan(full, { store });
+      const out = await plan(full, { store });
       if (!out.ok) throw new Error(JSON.stringify(out.diagnostics));
-      const done = applyPlan(store, out.plan);
+      const done = await applyPlan(store, out.plan);
       expect(done.finished).toBe(true);
       expect(done.run.status).toBe("complete");
-      expect(store.listAnswers(done.run.id)).toHaveLength(6);
-      expect(store.listRectifications({ runId: done.run.id })).toMatchObject([
+      expect(await store.listAnswers(done.run.id)).toHaveLength(6);
+      expect(await store.listRectifications({ runId: done.run.id })).toMatchObject([
         {
           itemKey: "lead.y@王校长",
           owner: "王校长",
@@ -222,16 +231,16 @@ describe("applying", () => {
         },
       ]);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
-  test("an incomplete file leaves the run open and names what is missing; the next file continues it", () => {
-    const store = kit.open();
+  test("an incomplete file leaves the run open and names what is missing; the next file continues it", async () => {
+    const store = await kit.open();
     try {
-      const first = plan(`${head}  a.one: pass\n`, { store });
+      const first = await plan(`${head}  a.one: pass\n`, { store });
       if (!first.ok) throw new Error("invalid");
-      const done = applyPlan(store, first.plan);
+      const done = await applyPlan(store, first.plan);
       expect(done.finished).toBe(false);
       expect(done.missing.map((s) => s.key)).toEqual([
         "a.two",
@@ -240,38 +249,40 @@ describe("applying", () => {
         "lead.x@王校长",
         "lead.y@王校长",
       ]);
-      const second = plan(full, { store });
+      const second = await plan(full, { store });
       if (!second.ok) throw new Error("invalid");
       expect(second.plan.resume?.run.id).toBe(done.run.id);
-      const again = applyPlan(store, second.plan);
+      const again = await applyPlan(store, second.plan);
       expect(again.run.id).toBe(done.run.id);
       expect(again.finished).toBe(true);
-      expect(store.listRuns()).toHaveLength(1);
+      expect(await store.listRuns()).toHaveLength(1);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
   test("a file continues the run a person started at the terminal, keeping its leaders and snapshot", async () => {
     await session(kit, ["李书记", "", ...pass()], MINI);
-    const store = kit.open();
+    const store = await kit.open();
     try {
-      const out = plan("unit: 莲塘一小\nchecklist: mini\nanswers:\n  a.two: pass\n  lead.x@李书记: pass\n", {
-        store,
-      });
+      const out = await plan(
+        "unit: 莲塘一小\nchecklist: mini\nanswers:\n  a.two: pass\n  lead.x@李书记: pass\n",
+        {
+          store,
+        },
+      );
       if (!out.ok) throw new Error(JSON.stringify(out.diagnostics));
       expect(out.plan.respondent).toBe("张老师");
       expect(out.plan.leaders).toEqual(["李书记"]);
-      const done = applyPlan(store, out.plan);
+      const done = await applyPlan(store, out.plan);
       expect(done.missing.map((s) => s.key)).toEqual(["lead.y@李书记"]);
-      expect(
-        store
-          .listAnswers(done.run.id)
-          .map((a) => a.itemKey)
-          .sort(),
-      ).toEqual(["a.one", "a.two", "lead.x@李书记"]);
+      expect((await store.listAnswers(done.run.id)).map((a) => a.itemKey).sort()).toEqual([
+        "a.one",
+        "a.two",
+        "lead.x@李书记",
+      ]);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

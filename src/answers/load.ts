@@ -1,4 +1,4 @@
-// Reading and checking an answers file (§8) completely before anything is written:
+// Reading and checking an answers file completely before anything is written:
 // every problem is a diagnostic with file:line:col, like `validate`'s.
 import * as z from "zod/mini";
 import {
@@ -32,7 +32,7 @@ import type { Checklist, LoadedChecklist } from "../checklist/schema.js";
 import { type Lang, localized, t } from "../i18n/index.js";
 import { LIMITS } from "../input/limits.js";
 import { roundsOf } from "../rectify/rounds.js";
-import type { AnswerInput, Store } from "../store/store.js";
+import type { AnswerInput, StoreReads } from "../store/port.js";
 import type { Rectification, Result, Run, Unit } from "../store/types.js";
 import { resolveUnitName } from "../units/resolve.js";
 import { parseDate } from "../util/dates.js";
@@ -49,7 +49,7 @@ import {
   positionAt,
 } from "../yaml/parse.js";
 import type { SourceText } from "../yaml/source.js";
-import { type AnswerEntry, AnswerEntrySchema, AnswersFileSchema } from "./schema.js";
+import { type AnswerEntry, AnswerEntrySchema, type AnswersFile, AnswersFileSchema } from "./schema.js";
 
 export interface AnswersFlags {
   unit?: string;
@@ -114,22 +114,100 @@ function asText(v: unknown): string | null {
   return v === null || v === undefined ? null : String(v);
 }
 
-export function planAnswers(
-  source: SourceText,
-  deps: { set: ChecklistSet; store: Store | null; flags: AnswersFlags; today: string; lang: Lang },
-): PlanOutcome {
-  const outcome = parseWithSchema(source, AnswersFileSchema);
-  if (!outcome.ok) return { ok: false, diagnostics: outcome.diagnostics };
-  const { value: doc, parsed, raw } = outcome;
-  const file = source.file;
+export interface PlanDeps {
+  set: ChecklistSet;
+  /** The database, when there is one yet (a file is checked before any database is created). */
+  store: StoreReads | null;
+  flags: AnswersFlags;
+  today: string;
+  lang: Lang;
+}
+
+/** Where the problems of one file are collected, each at its line and column. */
+interface Reporter {
+  file: string;
+  parsed: ParsedYaml;
+  doc: AnswersFile;
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+  at(path: Path, code: string, message: string, hint?: string, which?: "value" | "key"): void;
+  warn(path: Path, code: string, message: string): void;
+}
+
+function reporter(file: string, parsed: ParsedYaml, doc: AnswersFile): Reporter {
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
-  const at = (path: Path, code: string, message: string, hint?: string, which: "value" | "key" = "value") =>
-    errors.push(makeDiagnostic(file, positionAt(parsed, path, which), code, message, hint));
-  const warn = (path: Path, code: string, message: string) =>
-    warnings.push(makeDiagnostic(file, positionAt(parsed, path, "key"), code, message, undefined, "warning"));
+  return {
+    file,
+    parsed,
+    doc,
+    errors,
+    warnings,
+    at: (path, code, message, hint, which = "value") =>
+      errors.push(makeDiagnostic(file, positionAt(parsed, path, which), code, message, hint)),
+    warn: (path, code, message) =>
+      warnings.push(
+        makeDiagnostic(file, positionAt(parsed, path, "key"), code, message, undefined, "warning"),
+      ),
+  };
+}
 
-  // Unit, checklist, respondent: from the file, else from the flags; never two different ones.
+/** Who, what and which run: everything of the plan but its answers. */
+interface PlanHead {
+  storedName: string;
+  checklistId: string;
+  checklist: Checklist;
+  resume: { unit: Unit; run: Run } | null;
+  loaded: LoadedChecklist | null;
+  respondent: string;
+  leaders: string[];
+}
+
+export async function planAnswers(source: SourceText, deps: PlanDeps): Promise<PlanOutcome> {
+  const outcome = parseWithSchema(source, AnswersFileSchema);
+  if (!outcome.ok) return { ok: false, diagnostics: outcome.diagnostics };
+  const rep = reporter(source.file, outcome.parsed, outcome.value);
+  const head = await planHead(rep, deps);
+  const entries = head && answerEntries(rep, outcome.raw);
+  if (!head || !entries) return { ok: false, diagnostics: rep.errors };
+  const slots = expandSlots(head.checklist, head.leaders);
+  const { carried, round } = await carriedOf(deps.store, head.storedName, head.checklistId, head.resume);
+  const ctx: EntryContext = {
+    rep,
+    head,
+    byKey: new Map(slots.map((s) => [s.key, s])),
+    carried,
+    round,
+    today: deps.today,
+  };
+  const inputs: AnswerInput[] = [];
+  for (const [key, raw] of entries) {
+    if (rep.errors.length > LIMITS.diagnosticsPerFile) break;
+    const input = planEntry(ctx, key, raw);
+    if (input) inputs.push(input);
+  }
+  if (rep.errors.length > 0) return { ok: false, diagnostics: capDiagnostics(source.file, rep.errors) };
+  const { storedName, respondent, ...rest } = head;
+  return {
+    ok: true,
+    plan: {
+      file: source.file,
+      unitName: storedName,
+      ...rest,
+      newRun: deps.flags.new ?? false,
+      fileHash: source.hash,
+      respondent: respondent.trim(),
+      slots,
+      inputs,
+      warnings: rep.warnings,
+    },
+  };
+}
+
+/** The unit, checklist, respondent and leaders, from the file else the flags; undefined when wrong. */
+async function planHead(rep: Reporter, deps: PlanDeps): Promise<PlanHead | undefined> {
+  const { doc, at } = rep;
+  // From the file, else from the flags; never two different ones.
   const pick = (key: "unit" | "checklist" | "respondent", option: string): string | undefined => {
     const inFile = doc[key]?.trim();
     const flag = deps.flags[key]?.trim();
@@ -141,41 +219,14 @@ export function planAnswers(
   const unitName = pick("unit", "--unit");
   const checklistId = pick("checklist", "--checklist") ?? DEFAULT_CHECKLIST;
   const respondentGiven = pick("respondent", "--respondent");
-  if (unitName === undefined) {
-    at(
-      [],
-      "missing-field",
-      t("answers.missing", { field: "unit", option: "--unit" }),
-      t("diag.missingField.hint", { field: "unit" }),
-    );
-  } else {
-    const c = checkName(unitName, "unit");
-    if (!c.ok) at(["unit"], c.code, c.message);
-  }
-  const unit = unitName === undefined ? undefined : resolveUnitName(deps.store, unitName);
-  if (unit?.kind === "near" && !deps.flags.newUnit) {
-    at(
-      doc.unit ? ["unit"] : [],
-      "near-unit",
-      t("answers.unitNear", { name: unit.name, near: unit.near.join("、") }),
-      t("answers.unitNear.hint", { name: unit.name, near: unit.near[0] ?? "" }),
-    );
-  }
-  // The stored form of the name: a look-alike of a known unit is that unit.
-  const storedName =
-    unit?.kind === "existing"
-      ? unit.unit.name
-      : unit?.kind === "new" || unit?.kind === "near"
-        ? unit.name
-        : unitName;
-
+  const storedName = await unitOf(rep, deps, unitName);
   const resume =
     deps.store && storedName && !deps.flags.new
-      ? (findResumable(deps.store, storedName, checklistId) ?? null)
+      ? ((await findResumable(deps.store, storedName, checklistId)) ?? null)
       : null;
   const loaded = deps.set.checklists.find((l) => l.checklist.id === checklistId) ?? null;
   let checklist: Checklist | undefined;
-  if (resume && deps.store) checklist = checklistOfRun(deps.store, resume.run);
+  if (resume && deps.store) checklist = await checklistOfRun(deps.store, resume.run);
   else if (loaded) checklist = loaded.checklist;
   else {
     const known = deps.set.checklists.map((l) => l.checklist.id);
@@ -187,227 +238,311 @@ export function planAnswers(
       suggestion ? t("diag.unknownKey.didYouMean", { suggestion }) : t("check.unknownChecklist.hint"),
     );
   }
+  const respondent = respondentOf(rep, respondentGiven, resume);
+  const leaders = leadersOf(rep, deps.lang, checklist, resume);
+  if (!leaders || !checklist || storedName === undefined || respondent === undefined) return undefined;
+  return { storedName, checklistId, checklist, resume, loaded, respondent, leaders };
+}
 
-  const respondent = respondentGiven ?? resume?.run.respondent;
+/** The stored form of the unit's name (a look-alike of a known unit is that unit), checked. */
+async function unitOf(
+  rep: Reporter,
+  deps: PlanDeps,
+  unitName: string | undefined,
+): Promise<string | undefined> {
+  if (unitName === undefined) {
+    rep.at(
+      [],
+      "missing-field",
+      t("answers.missing", { field: "unit", option: "--unit" }),
+      t("diag.missingField.hint", { field: "unit" }),
+    );
+    return undefined;
+  }
+  const c = checkName(unitName, "unit");
+  if (!c.ok) rep.at(["unit"], c.code, c.message);
+  const unit = await resolveUnitName(deps.store, unitName);
+  if (unit.kind === "near" && !deps.flags.newUnit) {
+    rep.at(
+      rep.doc.unit ? ["unit"] : [],
+      "near-unit",
+      t("answers.unitNear", { name: unit.name, near: unit.near.join("、") }),
+      t("answers.unitNear.hint", { name: unit.name, near: unit.near[0] ?? "" }),
+    );
+  }
+  return unit.kind === "existing" ? unit.unit.name : unit.kind === "invalid" ? unitName : unit.name;
+}
+
+function respondentOf(
+  rep: Reporter,
+  given: string | undefined,
+  resume: { run: Run } | null,
+): string | undefined {
+  const respondent = given ?? resume?.run.respondent;
   if (respondent === undefined) {
-    at(
+    rep.at(
       [],
       "missing-field",
       t("answers.missing", { field: "respondent", option: "--respondent" }),
       t("diag.missingField.hint", { field: "respondent" }),
     );
-  } else if (respondentGiven !== undefined) {
-    const c = checkName(respondentGiven, "respondent");
-    if (!c.ok) at(["respondent"], c.code, c.message);
+  } else if (given !== undefined) {
+    const c = checkName(given, "respondent");
+    if (!c.ok) rep.at(["respondent"], c.code, c.message);
   }
+  return respondent;
+}
 
+/** The run's leaders (a resumed run's, and those the file adds); undefined past the limit. */
+function leadersOf(
+  rep: Reporter,
+  lang: Lang,
+  checklist: Checklist | undefined,
+  resume: { run: Run } | null,
+): string[] | undefined {
+  const { doc } = rep;
   const fileLeaders = Array.isArray(doc.leaders)
     ? doc.leaders.map((s) => s.trim())
     : splitNames(doc.leaders ?? "");
   const perLeader = checklist ? perLeaderSections(checklist)[0] : undefined;
-  // A resumed run keeps its leaders; the file may add more.
   const leaders = mergeLeaders(resume?.run.leaders ?? [], fileLeaders);
   const namesCheck = checkLeaders(fileLeaders, null);
   const leadersCheck = namesCheck.ok
-    ? checkLeaders(leaders, perLeader ? localized(perLeader.title, perLeader.title_en, deps.lang) : null)
+    ? checkLeaders(leaders, perLeader ? localized(perLeader.title, perLeader.title_en, lang) : null)
     : namesCheck;
   if (!leadersCheck.ok) {
-    at(doc.leaders ? ["leaders"] : [], leadersCheck.code, leadersCheck.message, t("answers.leaders.hint"));
+    rep.at(
+      doc.leaders ? ["leaders"] : [],
+      leadersCheck.code,
+      leadersCheck.message,
+      t("answers.leaders.hint"),
+    );
     // Items are not expanded for a list past the limit: that alone would cost what the limit prevents.
-    if (leadersCheck.code === "too-many-leaders") return { ok: false, diagnostics: errors };
+    if (leadersCheck.code === "too-many-leaders") return undefined;
   }
   if (checklist && !perLeader && fileLeaders.length > 0)
-    warn(["leaders"], "unused-leaders", t("answers.leaders.unused"));
+    rep.warn(["leaders"], "unused-leaders", t("answers.leaders.unused"));
+  return leaders;
+}
 
-  if (!checklist || storedName === undefined || respondent === undefined)
-    return { ok: false, diagnostics: errors };
-
+/** The file's answers as written, or undefined when there are more than a file may hold. */
+function answerEntries(rep: Reporter, raw: unknown): [string, unknown][] | undefined {
   // Keys from the file as parsed: rebuilt by the schema, an object would lose `__proto__`.
   const rawAnswers = (raw as { answers?: unknown } | null)?.answers;
   const entries =
     rawAnswers !== null && typeof rawAnswers === "object"
       ? Object.entries(rawAnswers as Record<string, unknown>)
       : [];
-  if (entries.length > LIMITS.answers) {
-    at(
-      ["answers"],
-      "too-many-answers",
-      t("answers.tooMany", { count: entries.length, max: LIMITS.answers }),
-      undefined,
-      "key",
+  if (entries.length <= LIMITS.answers) return entries;
+  rep.at(
+    ["answers"],
+    "too-many-answers",
+    t("answers.tooMany", { count: entries.length, max: LIMITS.answers }),
+    undefined,
+    "key",
+  );
+  return undefined;
+}
+
+interface EntryContext {
+  rep: Reporter;
+  head: PlanHead;
+  byKey: Map<string, Slot>;
+  carried: Map<string, Rectification>;
+  round: number;
+  today: string;
+}
+
+/** One answer of the file checked and made the input to store; undefined (reported) when wrong. */
+function planEntry(ctx: EntryContext, key: string, raw: unknown): AnswerInput | undefined {
+  const { rep, head } = ctx;
+  const base: Path = ["answers", key];
+  const slot = ctx.byKey.get(key);
+  if (!slot) {
+    unknownKey(key, head.checklist, head.leaders, [...ctx.byKey.keys()], (code, message, hint) =>
+      rep.at(base, code, message, hint, "key"),
     );
-    return { ok: false, diagnostics: errors };
+    return undefined;
   }
-  const slots = expandSlots(checklist, leaders);
-  const { carried, round } = carriedOf(deps.store, storedName, checklistId, resume);
-  const byKey = new Map(slots.map((s) => [s.key, s]));
-  const inputs: AnswerInput[] = [];
-  for (const [key, raw] of entries) {
-    if (errors.length > LIMITS.diagnosticsPerFile) break;
-    const base: Path = ["answers", key];
-    const slot = byKey.get(key);
-    if (!slot) {
-      unknownKey(key, checklist, leaders, [...byKey.keys()], (code, message, hint) =>
-        at(base, code, message, hint, "key"),
-      );
-      continue;
-    }
-    let entry: AnswerEntry;
-    if (raw === null || typeof raw !== "object") {
-      // Shorthand: `study.study-time: 符合`.
-      entry = { result: raw === null || raw === undefined ? "" : String(raw) };
-    } else {
-      const parsedEntry = AnswerEntrySchema.safeParse(raw);
-      if (!parsedEntry.success) {
-        const wrapper = z.object({ answers: z.object({ [key]: AnswerEntrySchema }) });
-        const issues = parsedEntry.error.issues.map((i) => ({ ...i, path: [...base, ...i.path] }));
-        errors.push(...issuesToDiagnostics(parsed, doc, issues, wrapper));
-        continue;
-      }
-      entry = parsedEntry.data;
-    }
-    const resultPath: Path = typeof raw === "object" && raw !== null ? [...base, "result"] : base;
-    if (entry.result === undefined || entry.result === null || entry.result === "") {
-      at(
-        base,
-        "missing-field",
-        t("answers.missingResult", { key }),
-        t("diag.badValue.hint", { allowed: allowedResults() }),
-      );
-      continue;
-    }
-    const resultText =
-      typeof entry.result === "string" || typeof entry.result === "number"
-        ? String(entry.result)
-        : JSON.stringify(entry.result);
-    const result = parseResult(resultText);
-    if (!result) {
-      at(
-        resultPath,
-        "bad-result",
-        t("answers.badResult", { value: resultText }),
-        t("diag.badValue.hint", { allowed: allowedResults() }),
-      );
-      continue;
-    }
-    const r = entry.rectification ?? null;
-    const deadlineRaw =
-      r?.deadline === undefined || r.deadline === null
-        ? null
-        : typeof r.deadline === "number"
-          ? (rawScalar(parsed, [...base, "rectification", "deadline"]) ?? String(r.deadline))
-          : r.deadline;
-    const evidence = optionalText(entry.evidence);
-    // A problem still open from an earlier round is continued: what the block leaves out stays.
-    const was = opensRectification(result) ? carried.get(slot.key) : undefined;
-    const given = <K extends keyof NonNullable<typeof r>>(k: K, kept: string | null | undefined) =>
-      r && r[k] !== undefined ? asText(r[k]) : (kept ?? null);
-    const rect = (r || was) && {
-      problem: given("problem", was?.problem),
-      measure: given("measure", was?.measure),
-      // In a per-leader section the leader answers for his own six checks (§5).
-      owner: optionalText(r?.owner) ?? was?.owner ?? slot.leader,
-      leaderInCharge: given("leader_in_charge", was?.leaderInCharge),
-      department: given("department", was?.department),
-      deadline: r?.deadline !== undefined ? deadlineRaw : (was?.deadline ?? null),
-      kind: given("kind", was?.kind),
-      origin: given("origin", was?.origin),
-      evidence: optionalText(r?.evidence) ?? evidence ?? was?.evidence ?? null,
-    };
-    if (opensRectification(result) && !rect) {
-      // One message for the whole missing block rather than one per field.
-      at(
-        base,
-        "missing-rectification",
-        t("answers.rectification.missing", { key, result: resultText }),
-        t("answers.rectification.hint", { result: resultText }),
-      );
-      continue;
-    }
-    const problems = validateDraft(
-      {
-        result,
-        note: entry.note ?? null,
-        evidence,
-        naReason: entry.na_reason ?? null,
-        rectification: rect,
-      },
-      { today: deps.today, keptDeadline: was?.deadline ?? null },
+  const read = readEntry(rep, key, raw);
+  if (!read) return undefined;
+  const { entry, result, resultText } = read;
+  const r = entry.rectification ?? null;
+  const evidence = optionalText(entry.evidence);
+  // A problem still open from an earlier round is continued: what the block leaves out stays.
+  const was = opensRectification(result) ? ctx.carried.get(slot.key) : undefined;
+  const rect = rectificationOf(rep, base, slot, r, was, evidence);
+  if (opensRectification(result) && !rect) {
+    // One message for the whole missing block rather than one per field.
+    rep.at(
+      base,
+      "missing-rectification",
+      t("answers.rectification.missing", { key, result: resultText }),
+      t("answers.rectification.hint", { result: resultText }),
     );
-    for (const p of problems) {
-      const isRect =
-        p.inRectification ||
-        (p.field !== "note" && p.field !== "evidence" && p.field !== "naReason" && p.field !== "result");
-      const path: Path = isRect
-        ? [...base, "rectification", SNAKE[p.field as RectField]]
-        : [...base, ANSWER_KEY[p.field as Exclude<AnswerField, RectField>]];
-      const hint =
-        p.code === "missing-field"
-          ? t("diag.missingField.hint", { field: path[path.length - 1] as string })
-          : undefined;
-      // A field left out is shown at the key of the block that lacks it.
-      const missing = p.code === "missing-field" || p.code === "missing-deadline";
-      if (missing) at(path.slice(0, -1), p.code, p.message, hint, "key");
-      else at(path, p.code, p.message, hint);
-    }
-    if (problems.length > 0) continue;
-    if (!opensRectification(result) && r)
-      warn(
-        [...base, "rectification"],
-        "ignored-rectification",
-        t("answers.rectification.ignored", { result: resultText }),
-      );
-    if (result !== "na" && optionalText(entry.na_reason))
-      warn([...base, "na_reason"], "ignored-na-reason", t("answers.naReason.ignored"));
-    const markDone = carriedDone(entry, result, carried.get(slot.key), round, (code, message) =>
-      warn(entry.done != null ? [...base, "done"] : base, code, message),
-    );
-    const input: AnswerInput = {
-      itemKey: slot.key,
-      sectionId: slot.section.id,
-      itemId: slot.item.id,
-      leader: slot.leader,
-      result,
-      note: optionalText(entry.note),
-      evidence,
-      naReason: result === "na" ? optionalText(entry.na_reason) : null,
-    };
-    if (opensRectification(result) && rect) {
-      const deadline = rect.deadline ? (deadlineOf(rect.deadline, deps.today) ?? null) : null;
-      input.rectification = {
-        problem: optionalText(rect.problem)!,
-        measure: optionalText(rect.measure)!,
-        owner: rect.owner!.trim(),
-        leaderInCharge: optionalText(rect.leaderInCharge),
-        department: optionalText(rect.department),
-        deadline,
-        kind: (rect.kind ? parseKind(rect.kind) : undefined) ?? defaultKind(deadline),
-        origin: (rect.origin ? parseOrigin(rect.origin) : undefined) ?? defaultOrigin(checklistId, slot.item),
-        evidence: rect.evidence,
-      };
-      if (was) input.continueNote = t("check.carried.continueNote", { round, result: resultLabel(result) });
-    }
-    if (markDone) input.markDone = markDone;
-    inputs.push(input);
+    return undefined;
   }
-  if (errors.length > 0) return { ok: false, diagnostics: capDiagnostics(file, errors) };
+  const draft = {
+    result,
+    note: entry.note ?? null,
+    evidence,
+    naReason: entry.na_reason ?? null,
+    rectification: rect,
+  };
+  const problems = validateDraft(draft, { today: ctx.today, keptDeadline: was?.deadline ?? null });
+  reportProblems(rep, base, problems);
+  if (problems.length > 0) return undefined;
+  if (!opensRectification(result) && r)
+    rep.warn(
+      [...base, "rectification"],
+      "ignored-rectification",
+      t("answers.rectification.ignored", { result: resultText }),
+    );
+  if (result !== "na" && optionalText(entry.na_reason))
+    rep.warn([...base, "na_reason"], "ignored-na-reason", t("answers.naReason.ignored"));
+  const markDone = carriedDone(entry, result, ctx.carried.get(slot.key), ctx.round, (code, message) =>
+    rep.warn(entry.done != null ? [...base, "done"] : base, code, message),
+  );
+  const input: AnswerInput = {
+    itemKey: slot.key,
+    sectionId: slot.section.id,
+    itemId: slot.item.id,
+    leader: slot.leader,
+    result,
+    note: optionalText(entry.note),
+    evidence,
+    naReason: result === "na" ? optionalText(entry.na_reason) : null,
+  };
+  if (opensRectification(result) && rect) {
+    input.rectification = storedRectification(rect, head.checklistId, slot, ctx.today);
+    if (was)
+      input.continueNote = t("check.carried.continueNote", { round: ctx.round, result: resultLabel(result) });
+  }
+  if (markDone) input.markDone = markDone;
+  return input;
+}
+
+/** An answer's entry (shorthand `key: 符合`, or a block) with its result; undefined (reported) when wrong. */
+function readEntry(
+  rep: Reporter,
+  key: string,
+  raw: unknown,
+): { entry: AnswerEntry; result: Result; resultText: string } | undefined {
+  const base: Path = ["answers", key];
+  let entry: AnswerEntry;
+  if (raw === null || typeof raw !== "object") {
+    // Shorthand: `study.study-time: 符合`.
+    entry = { result: raw === null || raw === undefined ? "" : String(raw) };
+  } else {
+    const parsedEntry = AnswerEntrySchema.safeParse(raw);
+    if (!parsedEntry.success) {
+      const wrapper = z.object({ answers: z.object({ [key]: AnswerEntrySchema }) });
+      const issues = parsedEntry.error.issues.map((i) => ({ ...i, path: [...base, ...i.path] }));
+      rep.errors.push(...issuesToDiagnostics(rep.parsed, rep.doc, issues, wrapper));
+      return undefined;
+    }
+    entry = parsedEntry.data;
+  }
+  const resultPath: Path = typeof raw === "object" && raw !== null ? [...base, "result"] : base;
+  if (entry.result === undefined || entry.result === null || entry.result === "") {
+    rep.at(
+      base,
+      "missing-field",
+      t("answers.missingResult", { key }),
+      t("diag.badValue.hint", { allowed: allowedResults() }),
+    );
+    return undefined;
+  }
+  const resultText =
+    typeof entry.result === "string" || typeof entry.result === "number"
+      ? String(entry.result)
+      : JSON.stringify(entry.result);
+  const result = parseResult(resultText);
+  if (!result) {
+    rep.at(
+      resultPath,
+      "bad-result",
+      t("answers.badResult", { value: resultText }),
+      t("diag.badValue.hint", { allowed: allowedResults() }),
+    );
+    return undefined;
+  }
+  return { entry, result, resultText };
+}
+
+type RectBlock = NonNullable<AnswerEntry["rectification"]>;
+type RectDraft = NonNullable<Parameters<typeof validateDraft>[0]["rectification"]>;
+
+/** The rectification block as given, what it leaves out taken from the one it continues (`was`). */
+function rectificationOf(
+  rep: Reporter,
+  base: Path,
+  slot: Slot,
+  r: RectBlock | null,
+  was: Rectification | undefined,
+  evidence: string | null,
+): RectDraft | null {
+  if (!r && !was) return null;
+  const deadlineRaw =
+    r?.deadline === undefined || r.deadline === null
+      ? null
+      : typeof r.deadline === "number"
+        ? (rawScalar(rep.parsed, [...base, "rectification", "deadline"]) ?? String(r.deadline))
+        : r.deadline;
+  const given = <K extends keyof RectBlock>(k: K, kept: string | null | undefined) =>
+    r && r[k] !== undefined ? asText(r[k]) : (kept ?? null);
   return {
-    ok: true,
-    plan: {
-      file,
-      unitName: storedName,
-      checklistId,
-      checklist,
-      resume,
-      newRun: deps.flags.new ?? false,
-      fileHash: source.hash,
-      loaded,
-      respondent: respondent.trim(),
-      leaders,
-      slots,
-      inputs,
-      warnings,
-    },
+    problem: given("problem", was?.problem),
+    measure: given("measure", was?.measure),
+    // In a per-leader section (六查) each leading cadre answers for himself: he is the
+    // default responsible person of what he finds.
+    owner: optionalText(r?.owner) ?? was?.owner ?? slot.leader,
+    leaderInCharge: given("leader_in_charge", was?.leaderInCharge),
+    department: given("department", was?.department),
+    deadline: r?.deadline !== undefined ? deadlineRaw : (was?.deadline ?? null),
+    kind: given("kind", was?.kind),
+    origin: given("origin", was?.origin),
+    evidence: optionalText(r?.evidence) ?? evidence ?? was?.evidence ?? null,
+  };
+}
+
+/** Each problem validateDraft found, at the field it is about (a missing one at its block's key). */
+function reportProblems(rep: Reporter, base: Path, problems: ReturnType<typeof validateDraft>): void {
+  for (const p of problems) {
+    const isRect =
+      p.inRectification ||
+      (p.field !== "note" && p.field !== "evidence" && p.field !== "naReason" && p.field !== "result");
+    const path: Path = isRect
+      ? [...base, "rectification", SNAKE[p.field as RectField]]
+      : [...base, ANSWER_KEY[p.field as Exclude<AnswerField, RectField>]];
+    const hint =
+      p.code === "missing-field"
+        ? t("diag.missingField.hint", { field: path[path.length - 1] as string })
+        : undefined;
+    const missing = p.code === "missing-field" || p.code === "missing-deadline";
+    if (missing) rep.at(path.slice(0, -1), p.code, p.message, hint, "key");
+    else rep.at(path, p.code, p.message, hint);
+  }
+}
+
+/** A checked rectification block as the store keeps it: dates resolved, kind and origin defaulted. */
+function storedRectification(
+  rect: RectDraft,
+  checklistId: string,
+  slot: Slot,
+  today: string,
+): NonNullable<AnswerInput["rectification"]> {
+  const deadline = rect.deadline ? (deadlineOf(rect.deadline, today) ?? null) : null;
+  return {
+    problem: optionalText(rect.problem)!,
+    measure: optionalText(rect.measure)!,
+    owner: rect.owner!.trim(),
+    leaderInCharge: optionalText(rect.leaderInCharge),
+    department: optionalText(rect.department),
+    deadline,
+    kind: (rect.kind ? parseKind(rect.kind) : undefined) ?? defaultKind(deadline),
+    origin: (rect.origin ? parseOrigin(rect.origin) : undefined) ?? defaultOrigin(checklistId, slot.item),
+    evidence: rect.evidence ?? null,
   };
 }
 
@@ -415,19 +550,19 @@ export function planAnswers(
  * The unit's rectifications of this checklist not closed yet from earlier rounds, by item key,
  * and the round the file's run is (the resumed run's, else the next one).
  */
-function carriedOf(
-  store: Store | null,
+async function carriedOf(
+  store: StoreReads | null,
   unitName: string,
   checklistId: string,
   resume: { unit: Unit; run: Run } | null,
-): { carried: Map<string, Rectification>; round: number } {
-  const unit = store?.findUnitByName(unitName.trim());
+): Promise<{ carried: Map<string, Rectification>; round: number }> {
+  const unit = await store?.findUnitByName(unitName.trim());
   if (!store || !unit) return { carried: new Map(), round: 1 };
-  const runs = store.listRuns({ unitId: unit.id, checklistId });
+  const runs = await store.listRuns({ unitId: unit.id, checklistId });
   const round = resume ? (roundsOf(runs).get(resume.run.id) ?? runs.length) : runs.length + 1;
-  const open = store
-    .listRectifications({ unitId: unit.id, checklistId })
-    .filter((r) => r.status !== "closed" && r.continuedBy === null && r.runId !== resume?.run.id);
+  const open = (await store.listRectifications({ unitId: unit.id, checklistId })).filter(
+    (r) => r.status !== "closed" && r.continuedBy === null && r.runId !== resume?.run.id,
+  );
   return { carried: new Map(open.map((r) => [r.itemKey, r])), round };
 }
 

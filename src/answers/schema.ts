@@ -1,4 +1,5 @@
-// The answers file (§8): the same information a person gives at the prompts, as YAML.
+// The answers file (docs/answers-file.md): the same information a person gives at the
+// prompts, as YAML, for `lookback check --answers FILE`.
 // Results, kinds and origins are checked after parsing, so that a wrong value is
 // reported with the accepted spellings (codes and labels) rather than a bare enum.
 import * as z from "zod/mini";

@@ -4,7 +4,7 @@
 // round is continued (its fields offered again) rather than opened twice.
 import type { Ask } from "../ask/types.js";
 import { type Lang, t } from "../i18n/index.js";
-import type { AnswerInput, Store } from "../store/store.js";
+import type { AnswerInput, Store } from "../store/port.js";
 import {
   type Answer,
   type AnswerDraft,
@@ -51,29 +51,33 @@ export interface FormSources {
   draft: AnswerDraft | undefined;
 }
 
-/** Keeps every entered field in the store as it comes. */
+/**
+ * Keeps every entered field in the store as it comes, without making the next prompt wait: the
+ * saves are chained (stored in the order typed) and `settled` waits for them all, passing on
+ * the first failure.
+ */
 class DraftKeeper {
+  private pending: Promise<void> = Promise.resolve();
   constructor(
     private readonly deps: FormDeps,
     private readonly key: string,
     private readonly result: Result,
   ) {
-    deps.store.saveDraft(deps.runId, key, { result });
+    this.save({ result });
+  }
+  private save(patch: DraftPatch): void {
+    const next = this.pending.then(() => this.deps.store.saveDraft(this.deps.runId, this.key, patch));
+    this.pending = next.then(() => undefined);
   }
   set(patch: Omit<DraftPatch, "result">): void {
-    this.deps.store.saveDraft(this.deps.runId, this.key, {
-      ...patch,
-      result: this.result,
-      partialField: null,
-    });
+    this.save({ ...patch, result: this.result, partialField: null });
   }
   /** The text of a field cut off by Ctrl-C before Enter. */
   partial(field: DraftField, typed: string): void {
-    this.deps.store.saveDraft(this.deps.runId, this.key, {
-      result: this.result,
-      [field]: typed,
-      partialField: field,
-    });
+    this.save({ result: this.result, [field]: typed, partialField: field });
+  }
+  settled(): Promise<void> {
+    return this.pending;
   }
 }
 
@@ -120,15 +124,38 @@ const first = (...values: (string | null | undefined)[]): string | null => {
 
 type TextField = Extract<DraftField, AnswerField>;
 
-/** The answer to store for `result`, asked field by field; null fields of the draft are asked. */
+/**
+ * The answer to store for `result`, asked field by field; null fields of the draft are asked.
+ * Every draft kept on the way is stored before it returns, or before what stopped it (Ctrl-C)
+ * is passed on, so that what the stop message lists is in the database.
+ */
 export async function askAnswer(
   deps: FormDeps,
   slot: Slot,
   result: Result,
   src: FormSources,
 ): Promise<AnswerInput> {
-  const draft = src.draft?.result === result ? src.draft : undefined;
   const keeper = new DraftKeeper(deps, slot.key, result);
+  let input: AnswerInput;
+  try {
+    input = await askFields(deps, slot, result, src, keeper);
+  } catch (e) {
+    // The stop is what the person sees; a draft that could not be kept is not hidden behind it.
+    await keeper.settled().catch(() => undefined);
+    throw e;
+  }
+  await keeper.settled();
+  return input;
+}
+
+async function askFields(
+  deps: FormDeps,
+  slot: Slot,
+  result: Result,
+  src: FormSources,
+  keeper: DraftKeeper,
+): Promise<AnswerInput> {
+  const draft = src.draft?.result === result ? src.draft : undefined;
   const text = async (field: TextField, required: boolean, previous: string | null, hint?: string) => {
     const value = await askChecked(
       deps.ask,
@@ -224,7 +251,8 @@ async function askRectification(
   const was = src.prevRect ?? src.carried;
   const problem = (await text("problem", true, first(draft?.problem, was?.problem)))!;
   const measure = (await text("measure", true, first(draft?.measure, was?.measure)))!;
-  // In a per-leader section the leader answers for his own six checks (§5).
+  // In a per-leader section (六查) each leading cadre answers for himself: he is the default
+  // responsible person of what he finds.
   const owner = await askChecked(
     ask,
     textPrompt("owner", true),

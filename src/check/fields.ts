@@ -1,4 +1,4 @@
-// What a valid answer is (§3, §5), field by field. The same checks serve the person at
+// What a valid answer is, field by field. The same checks serve the person at
 // the prompt (one field at a time) and the answers file (all at once, with positions).
 import { type Item, RESULTS, type Result } from "../checklist/schema.js";
 import { type Lang, type MessageKey, t } from "../i18n/index.js";

@@ -1,7 +1,7 @@
 // What a stop keeps, said exactly: the answers stored, and for each answer still being typed the
 // fields already kept as a draft (a field cut off before Enter is marked so).
 import { t } from "../i18n/index.js";
-import type { Store } from "../store/store.js";
+import type { StoreReads } from "../store/port.js";
 import { type AnswerDraft, DRAFT_TEXT_FIELDS, type Run } from "../store/types.js";
 import { fieldLabel, resultLabel } from "./fields.js";
 import type { Slot } from "./slots.js";
@@ -39,16 +39,16 @@ export function draftLines(
 }
 
 /** The message after Ctrl-C in a check, from what the store holds now. */
-export function keptMessage(
-  store: Store,
+export async function keptMessage(
+  store: StoreReads,
   run: Run,
   slots: readonly Slot[],
   unitName: string,
   title: (s: Slot) => string,
-): string {
+): Promise<string> {
   const keys = new Set(slots.map((s) => s.key));
-  const answered = store.listAnswers(run.id).filter((a) => keys.has(a.itemKey)).length;
-  const drafts = store.listDrafts(run.id);
+  const answered = (await store.listAnswers(run.id)).filter((a) => keys.has(a.itemKey)).length;
+  const drafts = await store.listDrafts(run.id);
   return [
     t("check.kept.stopped", { answered, total: slots.length }),
     ...draftLines(drafts, slots, title),

@@ -1,32 +1,35 @@
 // Finding, starting and loading runs: shared by the interactive check and the answers file.
+
+import { randomUUID as newId } from "node:crypto";
 import type { LoadedChecklist } from "../checklist/schema.js";
 import { roundsOf } from "../rectify/rounds.js";
-import { newId, type Store } from "../store/store.js";
+import type { StoreReads, WriteTx } from "../store/port.js";
 import type { Run, Unit } from "../store/types.js";
 import { type CheckState, initialState } from "./machine.js";
 import { expandSlots } from "./slots.js";
 import { checklistOfRun } from "./snapshot.js";
 
 /** The unit's unfinished run of a checklist: the one `check` resumes. */
-export function findResumable(
-  store: Store,
+export async function findResumable(
+  store: StoreReads,
   unitName: string,
   checklistId: string,
-): { unit: Unit; run: Run } | undefined {
-  const unit = store.findUnitByName(unitName);
+): Promise<{ unit: Unit; run: Run } | undefined> {
+  const unit = await store.findUnitByName(unitName);
   if (!unit) return undefined;
-  const run = store.latestRun(unit.id, checklistId, { unfinishedOnly: true });
+  const run = await store.latestRun(unit.id, checklistId, { unfinishedOnly: true });
   return run ? { unit, run } : undefined;
 }
 
 /**
- * Create the unit when new, snapshot the checklist, and start a run: one transaction. The
+ * Create the unit when new, snapshot the checklist, and start a run, in the caller's write
+ * transaction (`tx`), so that all of it is stored or none. The
  * database holds one unfinished run per unit and checklist: `replacing` (check --new) is set
  * aside for the new one, kept with its answers; any other unfinished run makes createRun throw
  * RunAlreadyOpen (another check started it meanwhile).
  */
-export function startRun(
-  store: Store,
+export async function startRun(
+  tx: WriteTx,
   input: {
     unitName: string;
     loaded: LoadedChecklist;
@@ -34,21 +37,19 @@ export function startRun(
     leaders: string[];
     replacing?: Run;
   },
-): { unit: Unit; run: Run } {
-  return store.transaction(() => {
-    const unit = store.ensureUnit(input.unitName);
-    const snapshot = store.saveSnapshot(input.loaded);
-    const id = newId();
-    if (input.replacing) store.supersedeRun(input.replacing.id, id);
-    const run = store.createRun({
-      id,
-      unitId: unit.id,
-      snapshot,
-      respondent: input.respondent,
-      leaders: input.leaders,
-    });
-    return { unit, run };
+): Promise<{ unit: Unit; run: Run }> {
+  const unit = await tx.ensureUnit(input.unitName);
+  const snapshot = await tx.saveSnapshot(input.loaded);
+  const id = newId();
+  if (input.replacing) await tx.supersedeRun(input.replacing.id, id);
+  const run = await tx.createRun({
+    id,
+    unitId: unit.id,
+    snapshot,
+    respondent: input.respondent,
+    leaders: input.leaders,
   });
+  return { unit, run };
 }
 
 /**
@@ -56,12 +57,12 @@ export function startRun(
  * or continued, the unit's rectifications of earlier rounds still not closed, the drafts, and the
  * cursor at the first unanswered item.
  */
-export function loadState(store: Store, run: Run): CheckState {
-  const checklist = checklistOfRun(store, run);
-  const ledger = store.listRectifications({ unitId: run.unitId, checklistId: run.checklistId });
-  return initialState(run, expandSlots(checklist, run.leaders), store.listAnswers(run.id), ledger, {
+export async function loadState(store: StoreReads, run: Run): Promise<CheckState> {
+  const checklist = await checklistOfRun(store, run);
+  const ledger = await store.listRectifications({ unitId: run.unitId, checklistId: run.checklistId });
+  return initialState(run, expandSlots(checklist, run.leaders), await store.listAnswers(run.id), ledger, {
     carried: ledger.filter((r) => r.status !== "closed" && r.continuedBy === null && r.runId !== run.id),
-    drafts: store.listDrafts(run.id),
-    rounds: roundsOf(store.listRuns({ unitId: run.unitId, checklistId: run.checklistId })),
+    drafts: await store.listDrafts(run.id),
+    rounds: roundsOf(await store.listRuns({ unitId: run.unitId, checklistId: run.checklistId })),
   });
 }

@@ -5,29 +5,28 @@ import path from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { mini, seedRun } from "../../test/fixtures/rectify/seed.js";
 import { type Kit, MINI, makeKit, na, pass, problem, session } from "../../test/helpers/check-kit.js";
+import { rawSql } from "../../test/helpers/raw-sql.js";
 import { setLang } from "../i18n/index.js";
 import { addDays, localToday } from "../util/dates.js";
 
 let kit: Kit;
 beforeAll(() => setLang("en"));
-beforeEach(() => {
+beforeEach(async () => {
   kit = makeKit();
 });
 afterEach(() => kit.cleanup());
 
 const LEADERS = "李书记、王校长";
 
-function answersOf(k: Kit) {
-  const store = k.open();
+async function answersOf(k: Kit) {
+  const store = await k.open();
   try {
-    const runs = store.listRuns({ includeSetAside: true });
-    return {
-      runs,
-      answers: runs.flatMap((r) => store.listAnswers(r.id)),
-      rects: store.listRectifications(),
-    };
+    const runs = await store.listRuns({ includeSetAside: true });
+    const answers = [];
+    for (const r of runs) answers.push(...(await store.listAnswers(r.id)));
+    return { runs, answers, rects: await store.listRectifications() };
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -37,7 +36,7 @@ describe("a new run", () => {
     expect(state).toBeUndefined(); // the script ran out at item 3, as a person walking away
     expect(ask.output).toContain("New check: 莲塘一小 · Mini checklist (7 items)");
     expect(ask.output).toContain("Study · 1/7");
-    const { runs, answers } = answersOf(kit);
+    const { runs, answers } = await answersOf(kit);
     expect(runs).toHaveLength(1);
     expect(runs[0]!.leaders).toEqual(["李书记", "王校长"]);
     expect(answers.map((a) => [a.itemKey, a.result, a.note, a.evidence])).toEqual([
@@ -48,7 +47,7 @@ describe("a new run", () => {
 
   test("leaders can be typed one by one, ending with an empty line", async () => {
     await session(kit, ["李书记", "王校长", "赵主任", ""], MINI);
-    const { runs } = answersOf(kit);
+    const { runs } = await answersOf(kit);
     expect(runs[0]!.leaders).toEqual(["李书记", "王校长", "赵主任"]);
   });
 
@@ -70,7 +69,7 @@ describe("a new run", () => {
       (e) => e.kind === "input" && e.message.startsWith("Person responsible"),
     );
     expect(ownerPrompt?.default).toBe("李书记");
-    const { answers, rects } = answersOf(kit);
+    const { answers, rects } = await answersOf(kit);
     expect(answers.map((a) => a.itemKey)).toEqual([
       "a.one",
       "a.two",
@@ -98,7 +97,7 @@ describe("resuming", () => {
     expect(ask.output).not.toContain("Study · 1/7");
     // No leaders asked again: the run keeps its own.
     expect(ask.transcript.some((e) => e.message.includes("Leading cadres"))).toBe(false);
-    expect(answersOf(kit).runs).toHaveLength(1);
+    expect((await answersOf(kit)).runs).toHaveLength(1);
   });
 
   test("a skipped item is where the next check resumes", async () => {
@@ -111,7 +110,7 @@ describe("resuming", () => {
     await session(kit, [LEADERS, ...pass()], MINI);
     const { ask } = await session(kit, ["赵书记", "", ...pass()], { ...MINI, new: true });
     expect(ask.output).toContain("the unfinished one (1/7 answered) is kept");
-    const { runs, answers } = answersOf(kit);
+    const { runs, answers } = await answersOf(kit);
     expect(runs).toHaveLength(2);
     expect(runs.map((r) => r.status)).toEqual(["in-progress", "in-progress"]);
     // The old one is set aside for the new one (the database allows one unfinished run).
@@ -151,7 +150,7 @@ describe("moving around", () => {
     expect(ask.output).toContain("Current answer: Meets (first note)");
     const note = ask.transcript.filter((e) => e.kind === "input" && e.message.startsWith("Note"));
     expect(note.at(-1)?.default).toBe("first note");
-    const { answers, rects } = answersOf(kit);
+    const { answers, rects } = await answersOf(kit);
     expect(answers).toHaveLength(1);
     expect(answers[0]).toMatchObject({ itemKey: "a.one", result: "partial", note: "revised" });
     expect(rects.map((r) => r.itemKey)).toEqual(["a.one"]);
@@ -160,7 +159,7 @@ describe("moving around", () => {
   test("revising a fail to pass drops its rectification; keep moves on untouched", async () => {
     const steps = [LEADERS, ...problem("fail"), "back", "keep", "back", ...pass()];
     await session(kit, steps, MINI);
-    const { answers, rects } = answersOf(kit);
+    const { answers, rects } = await answersOf(kit);
     expect(answers.map((a) => [a.itemKey, a.result])).toEqual([["a.one", "pass"]]);
     expect(rects).toHaveLength(0);
   });
@@ -185,7 +184,7 @@ describe("finishing", () => {
     expect(ask.output).toMatch(/ {2}2\/7 {2}Study +· Prescribed material studied\?/);
     expect(ask.output).toContain("5 required item(s) are not answered yet.");
     // After "go to them": the item asked is the first missing one, item 2.
-    const { answers, runs } = answersOf(kit);
+    const { answers, runs } = await answersOf(kit);
     expect(answers.map((a) => a.itemKey)).toEqual(["a.one", "a.two"]);
     expect(runs[0]!.status).toBe("in-progress");
   });
@@ -206,7 +205,7 @@ describe("finishing", () => {
     expect(state?.mode).toBe("finished");
     expect(ask.output).toContain("1 item(s) not answered (0 required)");
     expect(ask.output).toContain("Check finished: 莲塘一小 · Mini checklist.");
-    const { runs, answers } = answersOf(kit);
+    const { runs, answers } = await answersOf(kit);
     expect(runs[0]!.status).toBe("complete");
     expect(runs[0]!.finishedAt).not.toBeNull();
     expect(answers.find((a) => a.itemKey === "lead.y@王校长")).toMatchObject({
@@ -214,7 +213,7 @@ describe("finishing", () => {
       naReason: "本学期新任",
     });
     // The store refuses to change a finished run's answers, and never keeps a problem without its rectification.
-    const store = kit.open();
+    const store = await kit.open();
     try {
       const input = {
         itemKey: "a.one",
@@ -225,20 +224,20 @@ describe("finishing", () => {
         evidence: null,
         naReason: null,
       };
-      expect(() => store.saveAnswer(runs[0]!.id, { ...input, result: "fail" })).toThrow(/complete/);
-      const other = store.createRun({
+      await expect(store.saveAnswer(runs[0]!.id, { ...input, result: "fail" })).rejects.toThrow(/complete/);
+      const other = await store.createRun({
         unitId: runs[0]!.unitId,
-        snapshot: store.getSnapshot(runs[0]!.checklistHash)!,
+        snapshot: (await store.getSnapshot(runs[0]!.checklistHash))!,
         respondent: "张老师",
         leaders: [],
       });
-      expect(() => store.saveAnswer(other.id, { ...input, result: "fail" })).toThrow(
+      await expect(store.saveAnswer(other.id, { ...input, result: "fail" })).rejects.toThrow(
         /needs its rectification/,
       );
-      expect(store.listAnswers(other.id)).toEqual([]);
-      store.db.prepare("DELETE FROM runs WHERE id = ?").run(other.id);
+      expect(await store.listAnswers(other.id)).toEqual([]);
+      rawSql(store, "DELETE FROM runs WHERE id = ?", [other.id]);
     } finally {
-      store.close();
+      await store.close();
     }
     // A finished run is not resumed: the next check starts a new one.
     const { ask: next } = await session(kit, ["李书记、王校长"], MINI);
@@ -256,7 +255,7 @@ describe("finishing", () => {
   test("picking an item from the summary goes there", async () => {
     const steps = [LEADERS, ...pass(), "review", "pick", 4, "na", "不涉及"];
     await session(kit, steps, MINI);
-    const { answers } = answersOf(kit);
+    const { answers } = await answersOf(kit);
     expect(answers.map((a) => [a.itemKey, a.result])).toEqual([
       ["a.one", "pass"],
       ["lead.y@李书记", "na"],
@@ -299,7 +298,7 @@ describe("every field is checked before it is stored", () => {
       "2026-02-30 is not a real date.",
       "“next week” is not a date. Write it like 2026-12-31, 2026/12/31, 20261231, or +30 for 30 days from today.",
     ]);
-    const { rects } = answersOf(kit);
+    const { rects } = await answersOf(kit);
     expect(rects[0]).toMatchObject({
       problem: "学习时间被挤占",
       measure: "每周固定半天学习",
@@ -321,7 +320,7 @@ describe("every field is checked before it is stored", () => {
       ...problem("fail", { deadline: "2099/1/2" }),
     ];
     await session(kit, steps, MINI);
-    const { rects } = answersOf(kit);
+    const { rects } = await answersOf(kit);
     expect(rects.map((r) => [r.kind, r.deadline])).toEqual([
       ["immediate", addDays(localToday(), 7)],
       ["deadline", "2099-01-02"],
@@ -330,7 +329,7 @@ describe("every field is checked before it is stored", () => {
 
   test("an immediate or ongoing rectification may go without a deadline", async () => {
     await session(kit, [LEADERS, ...problem("partial", { kind: "ongoing", deadline: "" })], MINI);
-    expect(answersOf(kit).rects[0]).toMatchObject({ kind: "ongoing", deadline: null });
+    expect((await answersOf(kit)).rects[0]).toMatchObject({ kind: "ongoing", deadline: null });
   });
 
   test("not applicable needs its reason", async () => {
@@ -338,7 +337,7 @@ describe("every field is checked before it is stored", () => {
     expect(ask.transcript.filter((e) => e.error).map((e) => e.error)).toEqual([
       "Why it does not apply is required.",
     ]);
-    expect(answersOf(kit).answers[0]).toMatchObject({ result: "na", naReason: "本校无此项" });
+    expect((await answersOf(kit)).answers[0]).toMatchObject({ result: "na", naReason: "本校无此项" });
   });
 
   test("leaders: at least one, no repeats, no @ in a name", async () => {
@@ -378,8 +377,8 @@ describe("every field is checked before it is stored", () => {
 
 describe("a new round carries the old problems", () => {
   test("shows an open problem before the result, continues it on fail, marks one done on pass", async () => {
-    const store = kit.open();
-    const first = seedRun(store, {
+    const store = await kit.open();
+    const first = await seedRun(store, {
       unit: "莲塘一小",
       loaded: mini(1),
       answers: {
@@ -390,7 +389,7 @@ describe("a new round carries the old problems", () => {
         "a.two": "partial",
       },
     });
-    store.close();
+    await store.close();
     const steps = [
       LEADERS,
       // a.one: still failing. Every field offered as it stands; the past deadline may stay.
@@ -421,22 +420,22 @@ describe("a new round carries the old problems", () => {
       (e) => e.kind === "input" && e.message.startsWith("Problem found"),
     );
     expect(problemPrompt?.default).toBe("学习时间被挤占");
-    const check = kit.open();
+    const check = await kit.open();
     try {
-      const unit = check.findUnitByName("莲塘一小")!;
-      const rects = check.listRectifications({ unitId: unit.id });
+      const unit = (await check.findUnitByName("莲塘一小"))!;
+      const rects = await check.listRectifications({ unitId: unit.id });
       expect(rects.map((r) => [r.itemKey, r.runId, r.status, r.deadline, r.progress])).toEqual([
         ["a.one", first.run.id, "open", "2020-01-01", null],
         ["a.two", first.run.id, "done", "2026-12-31", "已补学规定内容"],
       ]);
-      expect(check.listHistory(rects[1]!.id).at(-1)).toMatchObject({
+      expect((await check.listHistory(rects[1]!.id)).at(-1)).toMatchObject({
         fromStatus: "open",
         toStatus: "done",
         by: "张老师",
         note: "Round 2: meets the requirement; marked done",
       });
     } finally {
-      check.close();
+      await check.close();
     }
   });
 });

@@ -8,7 +8,7 @@ import type { Checklist, Result } from "../checklist/schema.js";
 import { type Lang, localized, t } from "../i18n/index.js";
 import { daysOverdue } from "../rectify/overdue.js";
 import { statusKey } from "../rectify/status.js";
-import type { Store } from "../store/store.js";
+import type { Store } from "../store/port.js";
 import type { Answer, AnswerDraft, Rectification } from "../store/types.js";
 import type { Palette } from "../util/color.js";
 import { padDisplay, wrapIndented, wrapText } from "../util/wrap.js";
@@ -106,8 +106,8 @@ export function summaryLine(state: CheckState, lang: Lang): string {
 }
 
 /** The line a stop or a pause ends with: what is kept, drafts included. */
-function keptLines(deps: SessionDeps, state: CheckState): string[] {
-  const drafts = deps.store.listDrafts(state.run.id);
+async function keptLines(deps: SessionDeps, state: CheckState): Promise<string[]> {
+  const drafts = await deps.store.listDrafts(state.run.id);
   return draftLines(drafts, state.slots, (s) => slotTitle(s, deps.lang));
 }
 
@@ -145,7 +145,9 @@ export async function runSession(deps: SessionDeps, initial: CheckState): Promis
     // Ctrl-C at a prompt: say exactly what is kept (the entry point prints it, exit 130).
     if (e instanceof Error && e.name === "ExitPromptError") {
       Object.assign(e, {
-        kept: keptMessage(deps.store, state.run, state.slots, deps.unitName, (s) => slotTitle(s, deps.lang)),
+        kept: await keptMessage(deps.store, state.run, state.slots, deps.unitName, (s) =>
+          slotTitle(s, deps.lang),
+        ),
       });
     }
     throw e;
@@ -162,7 +164,7 @@ export async function runSession(deps: SessionDeps, initial: CheckState): Promis
         }),
       ),
     );
-    for (const line of keptLines(deps, state)) deps.ask.say(line);
+    for (const line of await keptLines(deps, state)) deps.ask.say(line);
   } else if (state.mode === "finished") {
     deps.ask.say(
       c.green(
@@ -278,7 +280,7 @@ async function itemStep(deps: SessionDeps, state: CheckState): Promise<CheckStat
         ask.say(itemInfo(slot, c));
         continue;
       case "keep":
-        if (draft) deps.store.deleteDraft(state.run.id, slot.key);
+        if (draft) await deps.store.deleteDraft(state.run.id, slot.key);
         return reduce(draft ? reduce(state, { type: "draftDiscarded", key: slot.key }) : state, {
           type: "keep",
         });
@@ -315,7 +317,7 @@ async function answerItem(
     result,
     { prev: state.answers.get(slot.key), prevRect, carried, draft: state.drafts.get(slot.key) },
   );
-  const saved = deps.store.saveAnswer(state.run.id, input);
+  const saved = await deps.store.saveAnswer(state.run.id, input);
   const c = deps.style;
   if (saved.continued && saved.rectification && prevRect?.id !== saved.rectification.id) {
     deps.ask.say(
@@ -430,7 +432,7 @@ async function reviewStep(deps: SessionDeps, state: CheckState): Promise<CheckSt
       }
       const sure = await ask.confirm({ message: t("check.review.confirmFinish"), default: true });
       if (!sure) return state;
-      const run = deps.store.finishRun(state.run.id);
+      const run = await deps.store.finishRun(state.run.id);
       return reduce(state, { type: "finished", run });
     }
   }

@@ -5,7 +5,7 @@ import type { ChecklistSet } from "../checklist/load.js";
 import type { Checklist, LoadedChecklist } from "../checklist/schema.js";
 import { usageError } from "../errors.js";
 import { type Lang, localized, t } from "../i18n/index.js";
-import { RunAlreadyOpen, type Store } from "../store/store.js";
+import { RunAlreadyOpen, type Store, type StoreReads } from "../store/port.js";
 import type { Run, Unit } from "../store/types.js";
 import type { Palette } from "../util/color.js";
 import { checkLeaders, checkName } from "./fields.js";
@@ -42,8 +42,8 @@ export interface Started {
 
 const DEFAULT_CHECKLIST = "self-check";
 
-function progressOf(store: Store, run: Run): { answered: number; total: number } {
-  const state = loadState(store, run);
+async function progressOf(store: StoreReads, run: Run): Promise<{ answered: number; total: number }> {
+  const state = await loadState(store, run);
   return { answered: answeredCount(state), total: state.slots.length };
 }
 
@@ -57,7 +57,7 @@ async function chooseChecklist(
   if (given !== undefined) {
     const loaded = byId.get(given);
     // A run started with a checklist that is no longer loaded can still be finished.
-    if (!loaded && !findResumable(deps.store, unitName, given)) {
+    if (!loaded && !(await findResumable(deps.store, unitName, given))) {
       throw usageError(
         "check.unknownChecklist",
         { id: given, known: [...byId.keys()].join(", ") },
@@ -69,20 +69,21 @@ async function chooseChecklist(
   if (set.checklists.length === 0)
     throw usageError("check.noChecklists", {}, { hintKey: "check.noChecklists.hint" });
   let preferred: string | undefined;
-  const choices: Choice<string>[] = set.checklists.map((l) => {
-    const open = findResumable(deps.store, unitName, l.checklist.id);
+  const choices: Choice<string>[] = [];
+  for (const l of set.checklists) {
+    const open = await findResumable(deps.store, unitName, l.checklist.id);
     let note = "";
     if (open) {
-      const p = progressOf(deps.store, open.run);
+      const p = await progressOf(deps.store, open.run);
       note = t("check.ask.checklistOpen", p);
       preferred ??= l.checklist.id;
     }
     const items = l.checklist.sections.reduce((n, s) => n + s.items.length, 0);
-    return {
+    choices.push({
       value: l.checklist.id,
       name: `${localized(l.checklist.title, l.checklist.title_en, deps.lang)}  ${t("check.ask.checklistMeta", { id: l.checklist.id, items })}${note}`,
-    };
-  });
+    });
+  }
   const id = await deps.ask.select<string>({
     message: t("check.ask.checklist"),
     choices,
@@ -124,22 +125,22 @@ export async function askLeaders(
 }
 
 /** Resume `run`: the respondent given with --respondent, and where the person left off. */
-function resume(
+async function resume(
   deps: StartDeps,
   opts: StartOptions,
   found: { unit: Unit; run: Run },
   loaded: LoadedChecklist | undefined,
-): Started {
+): Promise<Started> {
   const { store, ask } = deps;
   const c = deps.style;
   let run = found.run;
   if (opts.respondent !== undefined) {
     const r = checkName(opts.respondent, "respondent");
     if (!r.ok) throw usageError("check.badOption", { option: "--respondent", message: r.message });
-    if (r.value !== run.respondent) run = store.updateRun(run.id, { respondent: r.value });
+    if (r.value !== run.respondent) run = await store.updateRun(run.id, { respondent: r.value });
   }
-  const checklist = checklistOfRun(store, run);
-  const state = loadState(store, run);
+  const checklist = await checklistOfRun(store, run);
+  const state = await loadState(store, run);
   if (loaded && loaded.hash !== run.checklistHash) {
     ask.say(c.yellow(t("check.resume.snapshot", { version: run.checklistVersion })));
   }
@@ -168,7 +169,7 @@ export async function startInteractive(
   const c = deps.style;
   const set = deps.checklists();
   const { id, loaded } = await chooseChecklist(deps, set, unitName, opts.checklist);
-  const open = findResumable(store, unitName, id);
+  const open = await findResumable(store, unitName, id);
   if (open && !opts.new) return resume(deps, opts, open, loaded);
 
   if (!loaded) {
@@ -177,9 +178,9 @@ export async function startInteractive(
       known: set.checklists.map((l) => l.checklist.id).join(", "),
     });
   }
-  if (open) ask.say(c.dim(t("check.new.keptOld", progressOf(store, open.run))));
-  const unit = store.findUnitByName(unitName);
-  const last = unit ? store.listRuns({ unitId: unit.id }).at(-1) : undefined;
+  if (open) ask.say(c.dim(t("check.new.keptOld", await progressOf(store, open.run))));
+  const unit = await store.findUnitByName(unitName);
+  const last = unit ? (await store.listRuns({ unitId: unit.id })).at(-1) : undefined;
   let respondent: string;
   if (opts.respondent !== undefined) {
     const r = checkName(opts.respondent, "respondent");
@@ -194,18 +195,20 @@ export async function startInteractive(
     : [];
   let started: { unit: Unit; run: Run };
   try {
-    started = startRun(store, {
-      unitName,
-      loaded,
-      respondent,
-      leaders,
-      ...(open ? { replacing: open.run } : {}),
-    });
+    started = await store.write((tx) =>
+      startRun(tx, {
+        unitName,
+        loaded,
+        respondent,
+        leaders,
+        ...(open ? { replacing: open.run } : {}),
+      }),
+    );
   } catch (e) {
     // Another check of the unit started while this person was typing: continue that one.
     if (!(e instanceof RunAlreadyOpen)) throw e;
     ask.say(c.yellow(t("check.startedMeanwhile")));
-    return resume(deps, opts, { unit: store.getUnit(e.open.unitId)!, run: e.open }, loaded);
+    return resume(deps, opts, { unit: (await store.getUnit(e.open.unitId))!, run: e.open }, loaded);
   }
   const slots = expandSlots(loaded.checklist, leaders);
   if (perLeader) {
@@ -224,7 +227,7 @@ export async function startInteractive(
   return {
     unit: started.unit,
     checklist: loaded.checklist,
-    state: loadState(store, started.run),
+    state: await loadState(store, started.run),
     resumed: false,
   };
 }

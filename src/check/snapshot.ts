@@ -1,7 +1,7 @@
 // A run always uses the checklist it started with: the YAML text stored under its hash,
-// even when the file on disk has changed since (§5, issue 3).
+// even when the file on disk has changed since: its answers keep meaning what they meant.
 import { type Checklist, ChecklistSchema } from "../checklist/schema.js";
-import type { Store } from "../store/store.js";
+import type { StoreReads } from "../store/port.js";
 import type { ChecklistSnapshot, Run } from "../store/types.js";
 import { parseWithSchema } from "../yaml/parse.js";
 
@@ -21,8 +21,10 @@ export function checklistOfSnapshot(snapshot: ChecklistSnapshot): Checklist {
   return outcome.value;
 }
 
-export function checklistOfRun(store: Store, run: Run): Checklist {
-  const snap = store.getSnapshot(run.checklistHash);
+export async function checklistOfRun(store: StoreReads, run: Run): Promise<Checklist> {
+  const hit = cache.get(run.checklistHash);
+  if (hit) return hit;
+  const snap = await store.getSnapshot(run.checklistHash);
   if (!snap) throw new Error(`run ${run.id} refers to a missing checklist snapshot ${run.checklistHash}`);
   return checklistOfSnapshot(snap);
 }

@@ -3,7 +3,7 @@
 import type { Ask } from "../ask/types.js";
 import { usageError } from "../errors.js";
 import { t } from "../i18n/index.js";
-import type { Store } from "../store/store.js";
+import type { StoreReads } from "../store/port.js";
 import { resolveUnitName } from "../units/resolve.js";
 import { checkName } from "./fields.js";
 
@@ -31,8 +31,8 @@ export async function askName(
  * A name typed (or given with --unit) that is near a known unit's, such as 莲塘一中 beside
  * 莲塘第一中学: the person says which they mean before a new unit is made.
  */
-async function confirmNear(store: Store, ask: Ask, typed: string, newUnit: boolean): Promise<string> {
-  const r = resolveUnitName(store, typed);
+async function confirmNear(store: StoreReads, ask: Ask, typed: string, newUnit: boolean): Promise<string> {
+  const r = await resolveUnitName(store, typed);
   if (r.kind === "existing") return r.unit.name;
   if (r.kind !== "near" || newUnit) return r.kind === "invalid" ? typed : r.name;
   const picked = await ask.select<string>({
@@ -48,7 +48,7 @@ async function confirmNear(store: Store, ask: Ask, typed: string, newUnit: boole
 
 /** `--unit`, else a choice of the known units (the most recently checked on top), else a name typed in. */
 export async function chooseUnit(
-  store: Store,
+  store: StoreReads,
   ask: Ask,
   given: string | undefined,
   newUnit = false,
@@ -58,10 +58,10 @@ export async function chooseUnit(
     if (!c.ok) throw usageError("check.badOption", { option: "--unit", message: c.message });
     return confirmNear(store, ask, c.value, newUnit);
   }
-  const units = store.listUnits();
+  const units = await store.listUnits();
   if (units.length === 0) return askName(ask, t("check.ask.unitNew"), "unit");
   const lastActivity = new Map<string, string>();
-  for (const r of store.listRuns()) {
+  for (const r of await store.listRuns()) {
     const prev = lastActivity.get(r.unitId);
     if (!prev || r.updatedAt > prev) lastActivity.set(r.unitId, r.updatedAt);
   }

@@ -1,5 +1,6 @@
 // The checklist loader: every malformed fixture yields the right problem at the right
-// line and column; the built-in checklists trace back to the notice and are clean.
+// line and column; the built-in checklists trace back to the notice they implement
+// (test/fixtures/notice.txt) and are clean.
 import {
   copyFileSync,
   mkdirSync,
@@ -200,7 +201,7 @@ describe("the built-in checklists", () => {
     .filter((f) => f.endsWith(".yaml"))
     .map((f) => path.join(builtinChecklistsDir, f));
 
-  it("are the three of the brief", () => {
+  it("are the three built-in checklists", () => {
     expect(files.map((f) => path.basename(f)).sort()).toEqual([
       "inspection.yaml",
       "self-check.yaml",

@@ -1,4 +1,5 @@
-// Loading checklists: files → typed checklists or positioned diagnostics (§3).
+// Loading checklists: files → typed checklists or positioned diagnostics. A file that
+// extends another is completed by resolve.ts once every file is read.
 import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { usageError } from "../errors.js";
@@ -8,12 +9,27 @@ import { applyStrict, type Diagnostic, sortDiagnostics } from "../yaml/diagnosti
 import {
   makeDiagnostic,
   type ParsedYaml,
+  type Path,
   type Position,
   parseWithSchema,
   positionAt,
 } from "../yaml/parse.js";
 import { readSource, sourceText } from "../yaml/source.js";
-import { type Checklist, ChecklistSchema, type LoadedChecklist } from "./schema.js";
+import { checkCorrespondences } from "./correspond.js";
+import { formChecks } from "./form.js";
+import { type Locator, locateInFile } from "./place.js";
+import { declaredId, resolveReports } from "./resolve.js";
+import {
+  type Checklist,
+  ChecklistSchema,
+  type ChildFile,
+  childFileSchema,
+  type LoadedChecklist,
+  type PlainFile,
+  PlainFileSchema,
+} from "./schema.js";
+import { scoringChecks } from "./score-checks.js";
+import { type ChildDraft, type Resolution, resolutionOfFile } from "./tailor.js";
 
 export interface FileReport {
   file: string;
@@ -24,6 +40,14 @@ export interface FileReport {
    * (a function: finding a position costs a full parse, and is rarely needed).
    */
   idPosition?: () => Position;
+  /** A file with `extends`, valid in itself: resolve.ts completes it with its parent. */
+  child?: ChildDraft;
+  /** Where each item and section came from, file by file (`lookback show`). */
+  resolution?: () => Resolution;
+  /** Where the parts of the checklist were written, for checks made after loading. */
+  locate?: Locator;
+  /** A file without `extends` as read, even with errors: the checks made after loading read it too. */
+  read?: Checklist;
 }
 
 export interface ValidationReport {
@@ -35,100 +59,108 @@ export interface ValidationReport {
 
 const YAML_EXT = /\.ya?ml$/i;
 
+/** What semanticChecks reads: a checklist, a file of one, or a file that extends another. */
+interface ChecklistShape {
+  id: string;
+  extends?: string | undefined;
+  title?: string | undefined;
+  title_en?: string | undefined;
+  sections?:
+    | readonly {
+        id: string;
+        title?: string | undefined;
+        title_en?: string | undefined;
+        items: readonly { id: string; text_en?: string | undefined; basis?: string | undefined }[];
+      }[]
+    | undefined;
+}
+
+/** Reports one finding at a path of the file: positions are looked up only for what is reported. */
+type Report = (
+  path: Path,
+  which: "value" | "key",
+  code: string,
+  message: string,
+  hint?: string,
+  severity?: Diagnostic["severity"],
+) => void;
+
+type SectionShape = NonNullable<ChecklistShape["sections"]>[number];
+
+/** For each element whose id an earlier one already has: its index and the earlier one's. */
+function forEachRepeatedId(
+  list: readonly { id: string }[],
+  repeated: (index: number, first: number) => void,
+) {
+  const firstIndex = new Map<string, number>();
+  list.forEach((element, i) => {
+    const first = firstIndex.get(element.id);
+    if (first !== undefined) repeated(i, first);
+    else firstIndex.set(element.id, i);
+  });
+}
+
+/** A section's items: ids repeated in the section, and the English text and basis (依据) each should have. */
+function itemChecks(section: SectionShape, si: number, report: Report, lineOf: (path: Path) => number): void {
+  const items = ["sections", si, "items"] as const;
+  forEachRepeatedId(section.items, (ii, first) => {
+    const line = lineOf([...items, first, "id"]);
+    const id = section.items[ii]!.id;
+    const message = t("diag.duplicateItem", { id, section: section.id, line });
+    report([...items, ii, "id"], "value", "duplicate-id", message, t("diag.duplicateId.hint"));
+  });
+  section.items.forEach((item, ii) => {
+    const fullId = `${section.id}.${item.id}`;
+    if (!item.text_en) {
+      const message = t("diag.missingTextEn", { id: fullId });
+      report(
+        [...items, ii, "text"],
+        "key",
+        "missing-text-en",
+        message,
+        t("diag.missingTextEn.hint"),
+        "warning",
+      );
+    }
+    if (!item.basis) {
+      const message = t("diag.missingBasis", { id: fullId });
+      report([...items, ii, "id"], "key", "missing-basis", message, t("diag.missingBasis.hint"), "warning");
+    }
+  });
+}
+
 /**
  * Ids, titles and translations that the schema cannot check: duplicates and warnings.
  * Positions are looked up only for what is reported: looking one up composes the `yaml` nodes,
  * which a clean file never needs (src/yaml/fast.ts).
  */
-function semanticChecks(checklist: Checklist, parsed: ParsedYaml): Diagnostic[] {
-  const file = parsed.source.file;
+function semanticChecks(checklist: ChecklistShape, parsed: ParsedYaml): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const sectionIndex = new Map<string, number>();
-  checklist.sections.forEach((section, si) => {
-    const first = sectionIndex.get(section.id);
-    if (first !== undefined) {
-      out.push(
-        makeDiagnostic(
-          file,
-          positionAt(parsed, ["sections", si, "id"]),
-          "duplicate-id",
-          t("diag.duplicateSection", {
-            id: section.id,
-            line: positionAt(parsed, ["sections", first, "id"]).line,
-          }),
-          t("diag.duplicateId.hint"),
-        ),
-      );
-    } else sectionIndex.set(section.id, si);
-    if (!section.title_en) {
-      out.push(
-        makeDiagnostic(
-          file,
-          positionAt(parsed, ["sections", si, "title"], "key"),
-          "missing-title-en",
-          t("diag.missingTitleEn", { id: section.id }),
-          undefined,
-          "warning",
-        ),
-      );
-    }
-    const itemIndex = new Map<string, number>();
-    section.items.forEach((item, ii) => {
-      const base = ["sections", si, "items", ii] as const;
-      const seen = itemIndex.get(item.id);
-      if (seen !== undefined) {
-        out.push(
-          makeDiagnostic(
-            file,
-            positionAt(parsed, [...base, "id"]),
-            "duplicate-id",
-            t("diag.duplicateItem", {
-              id: item.id,
-              section: section.id,
-              line: positionAt(parsed, ["sections", si, "items", seen, "id"]).line,
-            }),
-            t("diag.duplicateId.hint"),
-          ),
-        );
-      } else itemIndex.set(item.id, ii);
-      const fullId = `${section.id}.${item.id}`;
-      if (!item.text_en) {
-        out.push(
-          makeDiagnostic(
-            file,
-            positionAt(parsed, [...base, "text"], "key"),
-            "missing-text-en",
-            t("diag.missingTextEn", { id: fullId }),
-            t("diag.missingTextEn.hint"),
-            "warning",
-          ),
-        );
-      }
-      if (!item.basis) {
-        out.push(
-          makeDiagnostic(
-            file,
-            positionAt(parsed, [...base, "id"], "key"),
-            "missing-basis",
-            t("diag.missingBasis", { id: fullId }),
-            t("diag.missingBasis.hint"),
-            "warning",
-          ),
-        );
-      }
-    });
-  });
-  if (!checklist.title_en) {
+  const report: Report = (path, which, code, message, hint, severity = "error") =>
     out.push(
-      makeDiagnostic(
-        file,
-        positionAt(parsed, ["title"], "key"),
-        "missing-title-en",
-        t("diag.missingTitleEn", { id: checklist.id }),
-        undefined,
-        "warning",
-      ),
+      makeDiagnostic(parsed.source.file, positionAt(parsed, path, which), code, message, hint, severity),
     );
+  const lineOf = (path: Path) => positionAt(parsed, path).line;
+  const sections = checklist.sections ?? [];
+  const repeatedSections = new Map<number, number>();
+  forEachRepeatedId(sections, (si, first) => repeatedSections.set(si, first));
+  sections.forEach((section, si) => {
+    const first = repeatedSections.get(si);
+    if (first !== undefined) {
+      const message = t("diag.duplicateSection", { id: section.id, line: lineOf(["sections", first, "id"]) });
+      report(["sections", si, "id"], "value", "duplicate-id", message, t("diag.duplicateId.hint"));
+    }
+    // A section added to a parent's names no title of its own.
+    if (section.title !== undefined && !section.title_en) {
+      const message = t("diag.missingTitleEn", { id: section.id });
+      report(["sections", si, "title"], "key", "missing-title-en", message, undefined, "warning");
+    }
+    itemChecks(section, si, report, lineOf);
+  });
+  // A child's title without `title_en`: said while resolving, where the parent's English is known.
+  if (checklist.title !== undefined && !checklist.title_en && !checklist.extends) {
+    const message = t("diag.missingTitleEn", { id: checklist.id });
+    report(["title"], "key", "missing-title-en", message, undefined, "warning");
   }
   return out;
 }
@@ -147,32 +179,56 @@ export function checklistFromText(
   return errors.length > 0 ? { errors } : { checklist: outcome.value, errors };
 }
 
+const declaresExtends = (value: unknown): boolean =>
+  value !== null && typeof value === "object" && !Array.isArray(value) && "extends" in value;
+
 export function loadChecklistFile(file: string, builtin = false): FileReport {
   const read = readSource(file);
   if (!read.ok) return { file, diagnostics: [read.diagnostic] };
-  const outcome = parseWithSchema(read.source, ChecklistSchema);
+  const outcome = parseWithSchema(read.source, (value) =>
+    declaresExtends(value) ? childFileSchema() : PlainFileSchema,
+  );
   if (!outcome.ok) return { file, diagnostics: sortDiagnostics(outcome.diagnostics) };
-  const diagnostics = sortDiagnostics(semanticChecks(outcome.value, outcome.parsed));
-  const hasError = diagnostics.some((d) => d.severity === "error");
-  return {
+  const value: PlainFile | ChildFile = outcome.value;
+  const { parsed } = outcome;
+  const semantic = semanticChecks(value, parsed);
+  const diagnostics = [...semantic, ...formChecks(value, parsed)];
+  const base = { checklistId: value.id, file, builtin, parsed };
+  const report: FileReport = { file, diagnostics, idPosition: () => positionAt(parsed, ["id"]) };
+  const link = { id: value.id, version: value.version, file, builtin };
+  // A child is resolved even with errors of form, so that the ones only its parent can show
+  // are reported too (it gets no checklist either way); not with duplicate ids, which would
+  // read as clashes with the parent.
+  if (value.extends !== undefined && !semantic.some((d) => d.severity === "error")) {
+    report.child = { value: value as ChildFile, base, link };
+  }
+  if (value.extends !== undefined) {
+    report.diagnostics = sortDiagnostics(diagnostics);
+    return report;
+  }
+  // Without `extends`: a checklist as it stands (formChecks refuses any tailoring key left), to
+  // check on, and to use when nothing is wrong.
+  const checklist = value as Checklist;
+  const locate = locateInFile(base);
+  diagnostics.push(...scoringChecks(checklist, locate));
+  report.diagnostics = sortDiagnostics(diagnostics);
+  report.read = checklist;
+  report.locate = locate;
+  if (diagnostics.some((d) => d.severity === "error")) return report;
+  report.checklist = {
+    checklist,
     file,
-    diagnostics,
-    idPosition: () => positionAt(outcome.parsed, ["id"]),
-    ...(hasError
-      ? {}
-      : {
-          checklist: {
-            checklist: outcome.value,
-            file,
-            builtin,
-            // Hashed only when a run snapshots it (validate and list never do).
-            get hash() {
-              return read.source.hash;
-            },
-            text: read.source.text,
-          },
-        }),
-  };
+    builtin,
+    // Hashed only when a run snapshots it (validate and list never do).
+    get hash() {
+      return read.source.hash;
+    },
+    text: read.source.text,
+    parents: [],
+    resolution: () => resolutionOfFile(checklist, base, link),
+  } satisfies LoadedChecklist;
+  report.resolution = report.checklist.resolution;
+  return report;
 }
 
 /**
@@ -241,8 +297,8 @@ export function collectYamlFiles(
 function crossFileChecks(reports: FileReport[], cwd: string): Diagnostic[] {
   const byId = new Map<string, FileReport[]>();
   for (const r of reports) {
-    if (!r.checklist) continue;
-    const id = r.checklist.checklist.id;
+    const id = declaredId(r);
+    if (id === undefined) continue;
     byId.set(id, [...(byId.get(id) ?? []), r]);
   }
   const out: Diagnostic[] = [];
@@ -264,18 +320,56 @@ function crossFileChecks(reports: FileReport[], cwd: string): Diagnostic[] {
   return out;
 }
 
-export function validateFiles(
-  files: readonly string[],
-  opts: { strict?: boolean; cwd?: string } = {},
-): ValidationReport {
+const hasError = (r: FileReport) => r.diagnostics.some((d) => d.severity === "error");
+
+/** A file with errors has no checklist to use (a child is still resolved, to say all; see resolve.ts). */
+function dropInvalid(reports: readonly FileReport[]): void {
+  for (const r of reports) if (hasError(r)) delete r.checklist;
+}
+
+export interface ValidateOptions {
+  strict?: boolean;
+  cwd?: string;
+  /**
+   * The user's checklists folder (--checklists). A checklist that a file extends or refers to and
+   * that is not among the files is looked for there (else in ./checklists), then in the built-ins.
+   */
+  checklistsDir?: string;
+}
+
+export function validateFiles(files: readonly string[], opts: ValidateOptions = {}): ValidationReport {
   const cwd = opts.cwd ?? process.cwd();
-  const reports = files.map((f) => loadChecklistFile(f));
+  const reports = files.map((f) => loadChecklistFile(f, isBuiltinFile(f)));
   crossFileChecks(reports, cwd);
-  for (const r of reports) {
+  dropInvalid(reports);
+  const index = resolveReports(reports, { cwd, more: () => otherReports(files, opts.checklistsDir, cwd) });
+  checkCorrespondences(reports, index);
+  // A parent read from elsewhere that has errors is shown too: its errors are the child's cause.
+  const all = [...reports, ...[...index.reached].filter((r) => !reports.includes(r))];
+  for (const r of all) {
     r.diagnostics = sortDiagnostics(applyStrict(r.diagnostics, opts.strict ?? false));
-    if (r.diagnostics.some((d) => d.severity === "error")) delete r.checklist;
+    if (hasError(r)) delete r.checklist;
   }
-  return { files: reports, diagnostics: reports.flatMap((r) => r.diagnostics) };
+  return { files: all, diagnostics: all.flatMap((r) => r.diagnostics) };
+}
+
+const isBuiltinFile = (file: string) =>
+  path.dirname(path.resolve(file)) === path.resolve(builtinChecklistsDir);
+
+/** The checklists a command knows besides `given`: the user's folder first, then the built-ins. */
+function otherReports(
+  given: readonly string[],
+  checklistsDir: string | undefined,
+  cwd: string,
+): FileReport[] {
+  const seen = new Set(given.map(realpathOr));
+  const userDir = userFolder(checklistsDir, cwd);
+  const files = [...(userDir ? yamlFilesOf(userDir) : []), ...yamlFilesIn(builtinChecklistsDir)];
+  const reports = files
+    .filter((f) => !seen.has(realpathOr(f)))
+    .map((f) => loadChecklistFile(f, isBuiltinFile(f)));
+  dropInvalid(reports);
+  return reports;
 }
 
 export interface ChecklistSet {
@@ -285,39 +379,50 @@ export interface ChecklistSet {
   userDir?: string;
 }
 
-/**
- * The checklists a command works with: the built-ins plus the user's folder
- * (`--checklists DIR`, else `./checklists` when it exists). A user checklist with the
- * id of a built-in replaces it, so a bureau's edited copy (§11) is the one used.
- */
-export function loadChecklistSet(opts: { checklistsDir?: string; cwd?: string } = {}): ChecklistSet {
-  const cwd = opts.cwd ?? process.cwd();
-  const builtin = validateFiles(yamlFilesIn(builtinChecklistsDir), { cwd });
-  for (const f of builtin.files) if (f.checklist) f.checklist.builtin = true;
-  let userDir: string | undefined;
-  if (opts.checklistsDir) {
-    userDir = path.resolve(cwd, opts.checklistsDir);
-    if (!existsSync(userDir)) {
+/** --checklists DIR (exit 2 when it does not exist), else ./checklists when there is one. */
+function userFolder(checklistsDir: string | undefined, cwd: string): string | undefined {
+  if (checklistsDir) {
+    const dir = path.resolve(cwd, checklistsDir);
+    if (!existsSync(dir)) {
       throw usageError(
         "error.pathMissing",
-        { path: opts.checklistsDir, cwd },
+        { path: checklistsDir, cwd },
         { hintKey: "error.pathMissing.hint" },
       );
     }
-  } else if (
-    existsSync(path.join(cwd, "checklists")) &&
-    path.resolve(cwd, "checklists") !== path.resolve(builtinChecklistsDir)
-  ) {
-    userDir = path.join(cwd, "checklists");
+    return dir;
   }
-  const user = userDir
-    ? validateFiles(statSync(userDir).isDirectory() ? yamlFilesIn(userDir) : [userDir], { cwd })
-    : undefined;
-  const byId = new Map<string, LoadedChecklist>();
-  for (const f of builtin.files) if (f.checklist) byId.set(f.checklist.checklist.id, f.checklist);
-  for (const f of user?.files ?? []) if (f.checklist) byId.set(f.checklist.checklist.id, f.checklist);
-  const diagnostics = [...builtin.diagnostics, ...(user?.diagnostics ?? [])].filter(
-    (d) => d.severity === "error",
-  );
-  return { checklists: [...byId.values()], diagnostics, ...(userDir ? { userDir } : {}) };
+  const dir = path.join(cwd, "checklists");
+  return existsSync(dir) && path.resolve(dir) !== path.resolve(builtinChecklistsDir) ? dir : undefined;
+}
+
+const yamlFilesOf = (p: string) => (statSync(p).isDirectory() ? yamlFilesIn(p) : [p]);
+
+/**
+ * The checklists a command works with: the built-ins plus the user's folder
+ * (`--checklists DIR`, else `./checklists` when it exists). A user checklist with the
+ * id of a built-in replaces it, so a bureau's edited copy is the one used; a checklist
+ * that extends another is resolved against this set.
+ */
+export function loadChecklistSet(opts: { checklistsDir?: string; cwd?: string } = {}): ChecklistSet {
+  const cwd = opts.cwd ?? process.cwd();
+  const builtin = yamlFilesIn(builtinChecklistsDir).map((f) => loadChecklistFile(f, true));
+  crossFileChecks(builtin, cwd);
+  const userDir = userFolder(opts.checklistsDir, cwd);
+  const user = userDir ? yamlFilesOf(userDir).map((f) => loadChecklistFile(f)) : [];
+  crossFileChecks(user, cwd);
+  dropInvalid([...builtin, ...user]);
+  // In the built-ins' order, a user's checklist in the place of the built-in it replaces.
+  const byId = new Map<string, FileReport>();
+  for (const r of [...builtin, ...user]) {
+    const id = declaredId(r);
+    if (id !== undefined) byId.set(id, r);
+  }
+  const used = [...byId.values()];
+  resolveReports(used, { cwd });
+  const diagnostics = [...builtin, ...user]
+    .flatMap((r) => r.diagnostics)
+    .filter((d) => d.severity === "error");
+  const checklists = used.flatMap((r) => (r.checklist ? [r.checklist] : []));
+  return { checklists, diagnostics, ...(userDir ? { userDir } : {}) };
 }

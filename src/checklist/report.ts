@@ -5,9 +5,7 @@ import { t } from "../i18n/index.js";
 import type { Palette } from "../util/color.js";
 import { countBySeverity, type Diagnostic } from "../yaml/diagnostics.js";
 import type { ValidationReport } from "./load.js";
-
-export const FORMATS = ["text", "json", "github", "junit"] as const;
-export type ReportFormat = (typeof FORMATS)[number];
+import type { ReportFormat } from "./report-formats.js";
 
 const rel = (file: string, cwd: string) => {
   const r = path.relative(cwd, file);

@@ -1,5 +1,6 @@
 // Paths as the commands that write files show and take them: shown relative to the working
-// folder when inside it, and a --template that names no file refused before anything is read.
+// folder when inside it, and a file (a --template, an answers file) that is not there refused
+// before anything is read.
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Context } from "../context.js";
@@ -13,9 +14,8 @@ export function displayPath(ctx: Pick<Context, "cwd">): (file: string) => string
   };
 }
 
-/** The absolute path of a --template option, or undefined for the built-in one; exit 2 when it does not exist. */
-export function templatePath(ctx: Pick<Context, "cwd">, given: string | undefined): string | undefined {
-  if (given === undefined) return undefined;
+/** The absolute path of a file named on the command line; exit 2, naming it, when there is none. */
+export function existingPath(ctx: Pick<Context, "cwd">, given: string): string {
   const file = path.resolve(ctx.cwd, given);
   if (!existsSync(file)) {
     throw usageError(
@@ -25,4 +25,9 @@ export function templatePath(ctx: Pick<Context, "cwd">, given: string | undefine
     );
   }
   return file;
+}
+
+/** The absolute path of a --template option, or undefined for the built-in one; exit 2 when it does not exist. */
+export function templatePath(ctx: Pick<Context, "cwd">, given: string | undefined): string | undefined {
+  return given === undefined ? undefined : existingPath(ctx, given);
 }

@@ -1,4 +1,4 @@
-// One message catalog per language (§7). Every user-facing string goes through t().
+// One message catalog per language (zh-CN, en). Every user-facing string goes through t().
 import { catalogFor } from "./catalogs.js";
 import type { MessageKey } from "./en.js";
 

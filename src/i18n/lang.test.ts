@@ -1,4 +1,4 @@
-// Which language lookback speaks (§7): --lang, else LOOKBACK_LANG, else the system locale.
+// Which language lookback speaks: --lang, else LOOKBACK_LANG, else the system locale.
 import { afterEach, describe, expect, it } from "vitest";
 import { detectLang, normalizeLang, setLang, t } from "./index.js";
 

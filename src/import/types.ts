@@ -1,4 +1,4 @@
-// What `lookback import` reports per file (§6): counts per kind of record, units that could
+// What `lookback import` reports per file: counts per kind of record, units that could
 // not be merged, or why a file was refused. This is also the documented --json shape.
 
 export const KINDS = ["units", "snapshots", "runs", "answers", "rectifications", "history"] as const;

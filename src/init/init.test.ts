@@ -13,6 +13,7 @@ import { gunzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { checklistJsonSchemaText } from "../checklist/json-schema.js";
+import { validateFiles } from "../checklist/load.js";
 import { packageRoot } from "../paths.js";
 import { type InitFile, MODELINE, planInit, withModeline } from "./plan.js";
 import { listSelfPackage, packSelf } from "./tarball.js";
@@ -88,14 +89,44 @@ describe("planInit", () => {
   const plan = planInit();
   const byPath = new Map(plan.files.map((f) => [f.path, f]));
 
-  it("copies every built-in checklist with the modeline on its first line", () => {
+  it("writes the county checklist, not copies of the built-ins, with the modeline on its first line", () => {
     const checklists = plan.files.filter((f) => f.kind === "checklist");
-    expect(checklists.map((f) => f.path)).toEqual([
-      "checklists/inspection.yaml",
-      "checklists/self-check.yaml",
-      "checklists/standards.yaml",
-    ]);
+    expect(checklists.map((f) => f.path)).toEqual(["checklists/county-self-check.yaml"]);
     for (const f of checklists) expect(String(f.content).split("\n")[0]).toBe(MODELINE);
+  });
+
+  it("the county checklist extends the self-check with one change of each kind, clean under --strict", () => {
+    const file = path.join(dir, "county-self-check.yaml");
+    writeFileSync(file, String(byPath.get("checklists/county-self-check.yaml")?.content));
+    const report = validateFiles([file], { strict: true, cwd: dir });
+    expect(report.diagnostics).toEqual([]);
+    const loaded = report.files[0]?.checklist;
+    expect(loaded?.parents.map((p) => p.id)).toEqual(["self-check"]);
+    const c = loaded!.checklist;
+    const ids = (section: string) => c.sections.find((s) => s.id === section)?.items.map((i) => i.id);
+    // remove
+    expect(ids("study")).not.toContain("jiao-yulu-film");
+    // add an item to a parent's section, placed with `after`
+    expect(ids("study")?.slice(0, 2)).toEqual(["study-time", "meeting-spirit"]);
+    // move a parent's item
+    expect(ids("opinions")?.slice(0, 2)).toEqual(["open-door", "publicize"]);
+    // override fields
+    const ledger = c.sections
+      .find((s) => s.id === "rectify-now")
+      ?.items.find((i) => i.id === "ledger-specific");
+    expect(ledger).toMatchObject({ weight: 2, text: "整改台账是否具体到事、到人？" });
+    expect(ledger?.evidence).toContain("责任人");
+    // add a section, placed with `after`
+    expect(c.sections.map((s) => s.id)).toEqual([
+      "study",
+      "opinions",
+      "rectify-now",
+      "exposure",
+      "six-checks",
+    ]);
+    // every item it adds traces to the notice, as the built-ins' do
+    const notice = readFileSync(path.resolve("test/fixtures/notice.txt"), "utf8");
+    for (const item of c.sections.flatMap((s) => s.items)) expect(notice, item.id).toContain(item.basis);
   });
 
   it("writes the JSON Schema where the modeline points, generated from the zod schema", () => {

@@ -1,10 +1,11 @@
-// What `lookback init` puts in a bureau's checklist repository (§11), as a list of files
+// What `lookback init` puts in a bureau's checklist repository, as a list of files
 // computed in memory first: nothing is written until every target is known to be free.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { checklistJsonSchemaText } from "../checklist/json-schema.js";
-import { builtinChecklistsDir, packageRoot, templatesDir } from "../paths.js";
+import { packageRoot, templatesDir } from "../paths.js";
 import { VERSION } from "../version.js";
+import { COUNTY_CHECKLIST, COUNTY_CHECKLIST_PATH } from "./county.js";
 import { repoReadme } from "./repo-readme.js";
 import { packSelf } from "./tarball.js";
 import { workflowYaml } from "./workflow.js";
@@ -60,15 +61,14 @@ export interface InitPlan {
   tarball: string;
 }
 
-export function planInit(roots: { checklists?: string; templates?: string; pkg?: string } = {}): InitPlan {
-  const checklistsRoot = roots.checklists ?? builtinChecklistsDir;
+export function planInit(roots: { templates?: string; pkg?: string } = {}): InitPlan {
   const templatesRoot = roots.templates ?? templatesDir;
   const self = packSelf(roots.pkg ?? packageRoot);
   const files: InitFile[] = [];
-  for (const rel of filesUnder(checklistsRoot).filter((f) => /\.ya?ml$/i.test(f))) {
-    const text = readFileSync(path.join(checklistsRoot, rel), "utf8");
-    files.push({ path: `checklists/${rel}`, content: withModeline(text), kind: "checklist" });
-  }
+  // The county's own checklist, tailoring the built-in self-check. The built-ins themselves are
+  // not copied: a copy would replace the built-in of its id, and a later fix to the built-in
+  // would never reach the county (`lookback show self-check` prints them).
+  files.push({ path: COUNTY_CHECKLIST_PATH, content: withModeline(COUNTY_CHECKLIST), kind: "checklist" });
   files.push({ path: SCHEMA_PATH, content: checklistJsonSchemaText(), kind: "schema" });
   for (const rel of filesUnder(templatesRoot)) {
     files.push({

@@ -1,4 +1,4 @@
-// The README that `lookback init` writes into a bureau's checklist repository (§11). It is a
+// The README that `lookback init` writes into a bureau's checklist repository. It is a
 // document for the activity office's clerk, in Chinese whatever --lang says, like the checklists.
 
 export function repoReadme(opts: {
@@ -31,9 +31,13 @@ export function repoReadme(opts: {
 | \`tools/${opts.tarball}\` | 本仓库使用的 lookback 安装包，下发给学校的也是它 |
 | \`.github/workflows/lookback.yml\` | 每次提交自动校验检查清单 |
 
-现有检查清单：
+本仓库的检查清单：
 
 ${checklistList}
+
+lookback 自带三份清单：\`self-check\`（第一环节“回头看”自查）、\`standards\`（检验标准）、
+\`inspection\`（专项督查，明察暗访）。\`lookback list\` 列出全部清单，\`lookback show 清单编号\`
+显示一份清单的全部项目。
 
 ## 一、安装 lookback
 
@@ -60,6 +64,24 @@ lookback --version
 有了这一行，编辑器会按 \`schema/checklist.schema.json\` 提示可以填写的字段（按 Ctrl+空格 补全），
 并在写错的地方画出波浪线。请保留这一行；新建清单时把它复制到新文件的第一行。
 
+### 在内置清单的基础上裁剪（推荐）
+
+\`checklists/county-self-check.yaml\` 用 \`extends: self-check\` 扩展内置的自查清单，只写本县的改动，
+文件中每种改法各有一例：
+
+- \`remove\`：删除项目（写完整编号，如 \`study.jiao-yulu-film\`）或整个环节（写环节编号）；
+- \`override\`：修改项目的 \`text\`、\`basis\`、\`evidence\`、\`weight\` 等字段，或环节的标题；
+  \`after\` / \`before\` 调整它在同级中的位置；
+- \`sections\`：写已有环节的编号，在其中增加项目；写新编号和标题，增加一个环节；
+  新项目、新环节同样可以用 \`after\` / \`before\` 指定位置。
+
+项目编号在裁剪前后不变，所以本县清单和内置清单中的同一项目可以前后比较（\`lookback compare\`）。
+内置清单以后的更正和新增项目，升级 lookback 后自动进入本县清单；\`lookback show county-self-check\`
+显示合成后的完整清单，并注明每个项目出自哪个文件、被谁修改或移动、删除了哪些。
+清单可以逐级扩展（省 → 市 → 县），每一级只写自己的改动。
+
+### 自己编写一份完整的清单
+
 一个检查项目的写法：
 
 \`\`\`yaml
@@ -69,13 +91,17 @@ lookback --version
         basis: "学习时间是否充分"        # 依据：出自通知原文的哪一句
         method: [听汇报, 查资料]         # 检查方式（可选）
         evidence: "学习计划、学习记录、签到表"   # 佐证材料（可选）
+        weight: 2                        # 计分权重（可选，默认 1）
 \`\`\`
 
-- 清单的 \`id\` 与内置清单相同（如 \`self-check\`）时，使用本仓库的版本代替内置版本。
+- 清单的 \`id\` 与内置清单相同（如 \`self-check\`）时，使用本仓库的版本代替内置版本
+  （此后内置版本的更正不再生效，所以一般请用 \`extends\` 裁剪）。
 - 修改了清单内容，请同时把 \`version\` 改大（如 \`"1.0.0"\` → \`"1.1.0"\`），便于区分各校用的是哪一版。
 - 环节写上 \`per: leader\`，表示该环节由每位班子成员各答一遍（如“六查”）。
 - 回答只有四种：\`pass\` 符合、\`partial\` 基本符合、\`fail\` 不符合、\`na\` 不适用；
   基本符合和不符合会生成一条整改事项。
+- 计分：符合得该项权重，基本符合得一半（\`scoring.partial\` 可改），不符合不得分，不适用不计入；
+  \`scoring.pass\` 设达标线，\`scoring.grades\` 设等级（默认 好 ≥90、较好 ≥80、一般 ≥60、差）。
 
 ## 三、校验
 
@@ -85,13 +111,13 @@ lookback --version
 lookback validate
 \`\`\`
 
-没有问题时显示“已检查 3 个文件、3 份清单，未发现问题。”，退出码为 0。有问题时逐条列出文件、行号、列号和修改建议，退出码为 1。
+没有问题时显示“已检查 ${opts.checklists.length} 个文件、${opts.checklists.length} 份清单，未发现问题。”，退出码为 0。有问题时逐条列出文件、行号、列号和修改建议，退出码为 1。
 加 \`--strict\` 时，缺少英文或依据的警告也算作错误。
 
 提交到 GitHub 后，\`.github/workflows/lookback.yml\` 会在每次 push 和 pull request 时运行同样的校验，
 问题直接标注在对应文件的对应行上。工作流从 \`tools/${opts.tarball}\` 安装 lookback，
 不依赖公共 npm 仓库。升级 lookback 后，在本仓库运行 \`lookback init --force\` 更新安装包和工作流
-（注意：这也会用内置版本覆盖 \`checklists/\` 中的同名清单和本说明，请先提交修改，再用 \`git diff\` 挑选保留）。
+（注意：这也会用示例覆盖 \`checklists/county-self-check.yaml\` 和本说明，请先提交修改，再用 \`git diff\` 挑选保留）。
 
 ## 四、下发给学校
 
@@ -100,6 +126,10 @@ lookback validate
 1. 按第一节安装 lookback；
 2. 把收到的文件夹解压到一个固定位置，在该文件夹中打开命令行。lookback 会自动使用当前文件夹下的
    \`checklists/\`；在其他位置运行时加 \`--checklists 文件夹路径\`。
+
+各学校请安装 \`tools/\` 中的这一版 lookback：县定清单扩展的是这一版的内置清单，
+学校回答的正是 \`lookback show county-self-check\` 显示的合成清单（每次自查都保存一份，日后清单再改，
+已有的自查记录不受影响）。
 
 ## 五、自查
 

@@ -1,4 +1,4 @@
-// The GitHub Actions workflow of a bureau's checklist repository (§11).
+// The GitHub Actions workflow of a bureau's checklist repository (`lookback init`).
 // lookback is not on a public registry, and `npx lookback` would fetch whatever package holds
 // that name there; so CI installs the copy committed in tools/ and `npx --no-install` runs only it.
 

@@ -7,7 +7,7 @@ import { relapsesIn } from "../rectify/compare.js";
 import { countFollowUp, foundOn, inView, type LedgerView } from "../rectify/counts.js";
 import { daysOverdue } from "../rectify/overdue.js";
 import { roundsOf } from "../rectify/rounds.js";
-import type { Store } from "../store/store.js";
+import type { StoreReads } from "../store/port.js";
 import type { Answer, Rectification, Run, Unit } from "../store/types.js";
 import { yamlValue } from "../yaml/parse.js";
 import type { LedgerLanguage } from "./labels.js";
@@ -103,15 +103,15 @@ interface IndexedChecklist {
 export class SnapshotCache {
   private readonly cache = new Map<string, IndexedChecklist>();
   constructor(
-    private readonly store: Store,
+    private readonly store: StoreReads,
     private readonly language: LedgerLanguage,
     private readonly limit = 32,
   ) {}
 
-  get(hash: string): IndexedChecklist {
+  async get(hash: string): Promise<IndexedChecklist> {
     const hit = this.cache.get(hash);
     if (hit) return hit;
-    const snap = this.store.getSnapshot(hash);
+    const snap = await this.store.getSnapshot(hash);
     if (!snap) throw userError("export.snapshotMissing", { hash: hash.slice(0, 12) });
     let checklist: Checklist;
     try {
@@ -209,17 +209,24 @@ class ItemFinder {
     private readonly language: LedgerLanguage,
   ) {}
 
-  slots(run: Run): Map<string, { slot: ItemSlot; pos: number }> {
-    const key = `${run.checklistHash}\u0000${run.leaders.join("\u0000")}`;
-    let found = this.byHash.get(key);
-    if (!found) {
-      const { checklist } = this.snapshots.get(run.checklistHash);
-      found = new Map(
-        itemSlots(checklist, run.leaders, this.language).map((slot, pos) => [slot.key, { slot, pos }]),
-      );
-      this.byHash.set(key, found);
+  private static key(run: Run): string {
+    return `${run.checklistHash}\u0000${run.leaders.join("\u0000")}`;
+  }
+
+  /** Read the checklists of `runs` (once per version and leaders), so that `slots` can answer. */
+  async prepare(runs: readonly Run[]): Promise<void> {
+    for (const run of runs) {
+      const key = ItemFinder.key(run);
+      if (this.byHash.has(key)) continue;
+      const { checklist } = await this.snapshots.get(run.checklistHash);
+      const slots = itemSlots(checklist, run.leaders, this.language);
+      this.byHash.set(key, new Map(slots.map((slot, pos) => [slot.key, { slot, pos }])));
     }
-    return found;
+  }
+
+  /** The items of a run given to `prepare`. */
+  slots(run: Run): Map<string, { slot: ItemSlot; pos: number }> {
+    return this.byHash.get(ItemFinder.key(run)) ?? new Map();
   }
 }
 
@@ -229,18 +236,18 @@ class ItemFinder {
  * (自查明细) of `run` itself. Items are numbered and worded as in `run`'s checklist, or, for an
  * item it no longer has, as in the checklist of the round that found the problem.
  */
-export function buildLedgerData(
-  store: Store,
+export async function buildLedgerData(
+  store: StoreReads,
   snapshots: SnapshotCache,
   unit: Unit,
   run: Run,
   opts: { today: string; language: LedgerLanguage; view?: LedgerView },
-): LedgerData {
+): Promise<LedgerData> {
   const view = opts.view ?? {};
-  const { checklist, info } = snapshots.get(run.checklistHash);
+  const { checklist, info } = await snapshots.get(run.checklistHash);
   const slots = itemSlots(checklist, run.leaders, opts.language);
   const order = new Map(slots.map((s, i) => [s.key, i]));
-  const answers = store.listAnswers(run.id);
+  const answers = await store.listAnswers(run.id);
   const byKey = new Map(answers.map((a) => [a.itemKey, a]));
   const allSlots = [
     ...slots,
@@ -257,9 +264,9 @@ export function buildLedgerData(
     return { seq: i + 1, slot, answer };
   });
 
-  const runs = store.listRuns({ unitId: unit.id, checklistId: run.checklistId });
+  const runs = await store.listRuns({ unitId: unit.id, checklistId: run.checklistId });
   const current = new Map(slots.map((slot, pos) => [slot.key, { slot, pos }]));
-  const rows = ledgerRows(store, snapshots, { run, current }, runs, { ...opts, view });
+  const rows = await ledgerRows(store, snapshots, { run, current }, runs, { ...opts, view });
   Object.assign(
     counts,
     followUpCounts(
@@ -283,20 +290,8 @@ function followUpCounts(rects: readonly Rectification[], today: string) {
   };
 }
 
-function ledgerRows(
-  store: Store,
-  snapshots: SnapshotCache,
-  latestRun: { run: Run; current: Map<string, { slot: ItemSlot; pos: number }> },
-  runs: readonly Run[],
-  opts: { today: string; language: LedgerLanguage; view: LedgerView },
-): LedgerRow[] {
-  const { run: latest, current } = latestRun;
-  const all = store.listRectifications({ unitId: latest.unitId, checklistId: latest.checklistId });
-  if (all.length === 0) return [];
-  const rounds = roundsOf(runs);
-  const runById = new Map(runs.map((r) => [r.id, r]));
-  const finder = new ItemFinder(snapshots, opts.language);
-  // Duplicates of older versions, folded into the row that carries them on.
+/** The duplicates older versions left of each rectification, folded into the row that carries them on. */
+function mergedChains(all: readonly Rectification[]): (r: Rectification) => Rectification[] {
   const mergedInto = new Map<string, Rectification[]>();
   for (const r of all) {
     if (r.continuedBy === null) continue;
@@ -304,7 +299,7 @@ function ledgerRows(
     list.push(r);
     mergedInto.set(r.continuedBy, list);
   }
-  const chain = (r: Rectification): Rectification[] => {
+  return (r) => {
     const out: Rectification[] = [];
     const todo = [...(mergedInto.get(r.id) ?? [])];
     while (todo.length > 0) {
@@ -315,13 +310,44 @@ function ledgerRows(
     }
     return out;
   };
+}
+
+/** The rectifications that a relapse (反弹) opened, with when and by whom the earlier one was closed. */
+async function relapsedRows(
+  store: StoreReads,
+  runs: readonly Run[],
+  all: readonly Rectification[],
+): Promise<Map<string, { closedAt: string | null; closedBy: string | null }>> {
   const relapses = new Map<string, { closedAt: string | null; closedBy: string | null }>();
   for (const later of runs.slice(1)) {
-    for (const x of relapsesIn(store, later, { runs: [...runs], rects: all })) {
+    for (const x of await relapsesIn(store, later, { runs: [...runs], rects: all })) {
       if (x.rectificationId !== null)
         relapses.set(x.rectificationId, { closedAt: x.closedAt, closedBy: x.closedBy });
     }
   }
+  return relapses;
+}
+
+async function ledgerRows(
+  store: StoreReads,
+  snapshots: SnapshotCache,
+  latestRun: { run: Run; current: Map<string, { slot: ItemSlot; pos: number }> },
+  runs: readonly Run[],
+  opts: { today: string; language: LedgerLanguage; view: LedgerView },
+): Promise<LedgerRow[]> {
+  const { run: latest, current } = latestRun;
+  const all = await store.listRectifications({ unitId: latest.unitId, checklistId: latest.checklistId });
+  if (all.length === 0) return [];
+  const rounds = roundsOf(runs);
+  const runById = new Map(runs.map((r) => [r.id, r]));
+  const finder = new ItemFinder(snapshots, opts.language);
+  // Only the rounds whose rows are not in the latest checklist need their own.
+  const elsewhere = all
+    .filter((r) => inView(r, opts.view) && !current.has(r.itemKey))
+    .map((r) => runById.get(r.runId));
+  await finder.prepare(elsewhere.filter((r): r is Run => r !== undefined));
+  const chain = mergedChains(all);
+  const relapses = await relapsedRows(store, runs, all);
   const rows = all
     .filter((r) => inView(r, opts.view))
     .map((r) => {

@@ -1,30 +1,36 @@
 // Several files are written while the next workbooks are built: what is reported (progress,
 // written, failures) must still come in the units' order, and a failed write leaves no
 // temporary file behind.
+
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { checklist } from "../../test/fixtures/export/seed.js";
-import { openStore } from "../store/store.js";
+import { openStore } from "../store/open.js";
 import { exportLedgers, type ProgressEvent } from "./export.js";
 import { loadTemplateOrThrow } from "./template.js";
 
 let dir: string | undefined;
-afterEach(() => {
+afterEach(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe("exportLedgers with writes in flight", () => {
   it("reports every unit in order, the failed one included, and leaves no temporary file", async () => {
     dir = mkdtempSync(path.join(tmpdir(), "lookback-export-order-"));
-    const store = openStore(path.join(dir, "t.db"));
-    const snap = store.saveSnapshot(checklist("self-check"));
+    const store = await openStore(path.join(dir, "t.db"), { intent: "write" });
+    const snap = await store.saveSnapshot(checklist("self-check"));
     const names = Array.from({ length: 9 }, (_, i) => `第${i + 1}学校`);
     for (const name of names) {
-      const unit = store.ensureUnit(name);
-      const run = store.createRun({ unitId: unit.id, snapshot: snap, respondent: "王老师", leaders: [] });
-      store.saveAnswer(run.id, {
+      const unit = await store.ensureUnit(name);
+      const run = await store.createRun({
+        unitId: unit.id,
+        snapshot: snap,
+        respondent: "王老师",
+        leaders: [],
+      });
+      await store.saveAnswer(run.id, {
         itemKey: "study.study-time",
         sectionId: "study",
         itemId: "study-time",
@@ -66,7 +72,7 @@ describe("exportLedgers with writes in flight", () => {
       },
       (e) => events.push(e),
     );
-    store.close();
+    await store.close();
 
     const sorted = [...names].sort();
     const expected = sorted.map((n) => `${n}-整改台账.xlsx`);

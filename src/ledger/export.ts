@@ -1,4 +1,4 @@
-// Batch export (§6, §9, §10): choose each unit's run, plan every file name, refuse before
+// Batch export: choose each unit's run, plan every file name, refuse before
 // writing anything when a file exists (unless forced), then write unit by unit through a
 // temporary file and a rename. One unit's failure does not stop the others.
 import { lstatSync, mkdirSync, rmSync, statSync } from "node:fs";
@@ -7,9 +7,10 @@ import path from "node:path";
 import { usageError, userError } from "../errors.js";
 import { t } from "../i18n/index.js";
 import type { LedgerView } from "../rectify/counts.js";
-import type { Store } from "../store/store.js";
+import type { StoreReads } from "../store/port.js";
 import type { Run, Unit } from "../store/types.js";
 import { unknownUnitsError } from "../units/suggest.js";
+import { writeChunksToFile } from "../util/json-stream.js";
 import { OWNER_TAG, removeStale } from "../util/stale.js";
 import {
   buildLedgerData,
@@ -19,16 +20,14 @@ import {
   summaryRows,
   type UnitSummary,
 } from "./data.js";
+import type { ExportFormat } from "./formats.js";
 import { sanitizeFileStem, uniqueFileNames } from "./names.js";
 import { ledgerSheets, summarySheet } from "./sheets.js";
 import type { LedgerTemplate } from "./template.js";
 import { ledgerCsv, ledgerJson, summaryCsv, summaryJson } from "./text-formats.js";
 import { xlsxBytes, xlsxToFile } from "./xlsx.js";
 
-export const FORMATS = ["xlsx", "csv", "json"] as const;
-export type ExportFormat = (typeof FORMATS)[number];
-
-/** The checklist a ledger is about when none is named: the self-check of §4. */
+/** The checklist a ledger is about when none is named: the built-in self-check (自查). */
 export const DEFAULT_CHECKLIST = "self-check";
 export const LEDGER_SUFFIX = "-整改台账";
 
@@ -79,32 +78,62 @@ export interface ExportResult {
  * self-check; else the checklist it ran last. The ledger lists the rectifications of every run of
  * that checklist; the run gives the header and 自查明细.
  */
-export function pickRun(store: Store, unit: Unit, checklist: string | undefined): Run | undefined {
+export async function pickRun(
+  store: StoreReads,
+  unit: Unit,
+  checklist: string | undefined,
+): Promise<Run | undefined> {
   if (checklist !== undefined) return store.latestRun(unit.id, checklist);
-  return store.latestRun(unit.id, DEFAULT_CHECKLIST) ?? store.listRuns({ unitId: unit.id }).at(-1);
+  return (
+    (await store.latestRun(unit.id, DEFAULT_CHECKLIST)) ?? (await store.listRuns({ unitId: unit.id })).at(-1)
+  );
 }
 
 type Selected = Omit<Target, "file">;
 
+/**
+ * pickRun for every unit at once, from one read of the runs (in run order) rather than a query
+ * or two per unit: each unit's last run of the checklist, else of the self-check, else its last.
+ */
+async function pickRuns(store: StoreReads, checklist: string | undefined): Promise<Map<string, Run>> {
+  const named = new Map<string, Run>();
+  const byDefault = new Map<string, Run>();
+  const last = new Map<string, Run>();
+  for (const run of await store.listRuns()) {
+    if (checklist !== undefined) {
+      if (run.checklistId === checklist) named.set(run.unitId, run);
+      continue;
+    }
+    if (run.checklistId === DEFAULT_CHECKLIST) byDefault.set(run.unitId, run);
+    last.set(run.unitId, run);
+  }
+  if (checklist !== undefined) return named;
+  for (const [unitId, run] of byDefault) last.set(unitId, run);
+  return last;
+}
+
 /** Resolve the selection to units and runs, or throw before anything is written. */
-export function selectTargets(
-  store: Store,
+export async function selectTargets(
+  store: StoreReads,
   opts: Pick<ExportOptions, "units" | "all" | "checklist">,
-): Selected[] {
+  /** The database, as a person is shown it (Store.location). */
+  db: string,
+): Promise<Selected[]> {
   if (opts.all) {
+    const runs = await pickRuns(store, opts.checklist);
     const out: Selected[] = [];
-    for (const unit of store.listUnits()) {
-      const run = pickRun(store, unit, opts.checklist);
+    for (const unit of await store.listUnits()) {
+      const run = runs.get(unit.id);
       if (run) out.push({ unitId: unit.id, unitName: unit.name, runId: run.id });
     }
     if (out.length === 0) {
       throw opts.checklist !== undefined
         ? userError(
             "export.nothing.checklist",
-            { checklist: opts.checklist, db: store.file },
+            { checklist: opts.checklist, db },
             { hintKey: "export.nothing.hint" },
           )
-        : userError("export.nothing", { db: store.file }, { hintKey: "export.nothing.hint" });
+        : userError("export.nothing", { db }, { hintKey: "export.nothing.hint" });
     }
     return out;
   }
@@ -113,16 +142,16 @@ export function selectTargets(
   const noRun: string[] = [];
   const out: Selected[] = [];
   for (const name of names) {
-    const unit = store.findUnitByName(name) ?? store.findUnitByName(name.normalize("NFC"));
+    const unit = (await store.findUnitByName(name)) ?? (await store.findUnitByName(name.normalize("NFC")));
     if (!unit) {
       unknown.push(name);
       continue;
     }
-    const run = pickRun(store, unit, opts.checklist);
+    const run = await pickRun(store, unit, opts.checklist);
     if (run) out.push({ unitId: unit.id, unitName: unit.name, runId: run.id });
     else noRun.push(name);
   }
-  if (unknown.length > 0) throw unknownUnitsError(store, unknown);
+  if (unknown.length > 0) throw await unknownUnitsError(store, unknown, db);
   if (noRun.length > 0) {
     throw opts.checklist !== undefined
       ? userError(
@@ -276,16 +305,17 @@ function messageOf(e: unknown): string {
   return String(e);
 }
 
-/**
- * Export ledgers (and with `all`, the summary). Throws user errors for a bad selection or
- * existing files before writing anything; per-unit failures are collected in the result.
- */
-export async function exportLedgers(
-  store: Store,
-  opts: ExportOptions,
-  onProgress: (e: ProgressEvent) => void = () => {},
-): Promise<ExportResult> {
-  const selected = selectTargets(store, opts);
+interface ExportPlan {
+  outDir: string;
+  targets: Target[];
+  summaryName: string | null;
+  /** Every file to write, the summary included. */
+  planned: string[];
+}
+
+/** The files to write, named and checked: nothing exists that would be overwritten (unless forced). */
+async function planExport(store: StoreReads, opts: ExportOptions, db: string): Promise<ExportPlan> {
+  const selected = await selectTargets(store, opts, db);
   const ext = `.${opts.format}`;
   const summaryName = opts.all ? `${sanitizeFileStem(opts.template.summary.file)}${ext}` : null;
   const files = uniqueFileNames(
@@ -293,7 +323,6 @@ export async function exportLedgers(
     { suffix: LEDGER_SUFFIX, ext, taken: summaryName ? [summaryName] : [] },
   );
   const targets: Target[] = selected.map((s, i) => ({ ...s, file: files[i] ?? "" }));
-
   const outDir = path.resolve(opts.outDir);
   ensureOutDir(outDir);
   // Temporary files of an export that was killed: never published, never to be.
@@ -310,101 +339,148 @@ export async function exportLedgers(
       },
     );
   }
+  return { outDir, targets, summaryName, planned };
+}
 
+/**
+ * Export ledgers (and with `all`, the summary). Throws user errors for a bad selection or
+ * existing files before writing anything; per-unit failures are collected in the result.
+ */
+export async function exportLedgers(
+  store: StoreReads,
+  opts: ExportOptions,
+  onProgress: (e: ProgressEvent) => void = () => {},
+  /** The database, as a person is shown it (Store.location). */
+  db = "",
+): Promise<ExportResult> {
+  const plan = await planExport(store, opts, db);
+  const result: ExportResult = {
+    outDir: plan.outDir,
+    written: [],
+    summary: null,
+    failures: [],
+    total: plan.planned.length,
+  };
+  const summaries = await writeLedgers(store, plan, opts, result, onProgress);
+  if (plan.summaryName) await writeSummary(store, plan, summaries, opts, result);
+  return result;
+}
+
+/** One unit's ledger, built (its brief and counts kept in `summaries`), as the bytes of its file. */
+async function buildLedger(
+  store: StoreReads,
+  snapshots: SnapshotCache,
+  target: Target,
+  opts: ExportOptions,
+  summaries: Map<string, UnitSummary>,
+): Promise<string | Buffer> {
+  // Loaded when its turn comes; only a brief and the counts stay once its file is written.
+  let brief: UnitSummary["run"] | undefined;
+  try {
+    const unit = await store.getUnit(target.unitId);
+    const run = await store.getRun(target.runId);
+    if (!unit || !run) throw new Error(t("export.vanished"));
+    brief = { id: run.id, status: run.status, respondent: run.respondent };
+    const data = await buildLedgerData(store, snapshots, unit, run, {
+      today: opts.today,
+      language: opts.template.language,
+      view: opts.view ?? {},
+    });
+    summaries.set(target.unitId, { run: brief, checklist: data.checklist, counts: data.counts });
+    return await ledgerContent(data, opts).bytes();
+  } catch (e) {
+    if (brief && !summaries.has(target.unitId))
+      summaries.set(target.unitId, { run: brief, checklist: null, counts: null });
+    throw e;
+  }
+}
+
+/**
+ * Every unit's ledger, one built at a time. Files are written while the next units' workbooks
+ * are built: creating files is slow on some disks and would otherwise stall the CPU work. A
+ * write takes several file system calls, each going on only when the main thread is free
+ * between two units, so a few are kept in flight (at most WRITES_IN_FLIGHT units' bytes:
+ * memory stays flat). Outcomes are reported in the units' order, the oldest write first.
+ */
+async function writeLedgers(
+  store: StoreReads,
+  plan: ExportPlan,
+  opts: ExportOptions,
+  result: ExportResult,
+  onProgress: (e: ProgressEvent) => void,
+): Promise<Map<string, UnitSummary>> {
   const snapshots = new SnapshotCache(store, opts.template.language);
   const summaries = new Map<string, UnitSummary>();
-  const result: ExportResult = { outDir, written: [], summary: null, failures: [], total: planned.length };
-  onProgress({ kind: "start", total: targets.length });
-  const failed = (seq: number, target: Target, e: unknown) => {
-    const message = messageOf(e);
-    result.failures.push({ unit: target.unitName, file: target.file, message });
-    onProgress({ kind: "failed", n: seq, total: targets.length, unit: target.unitName, message });
-  };
-  let n = 0;
-  // Files are written while the next units' workbooks are built: creating files is slow on
-  // some disks and would otherwise stall the CPU work. A write takes several file system calls,
-  // and each goes on only when the main thread is free between two units, so a few are kept in
-  // flight (at most WRITES_IN_FLIGHT units' bytes: memory stays flat). Outcomes are reported
-  // in the units' order, whatever order the writes finish in.
-  let reported: Promise<void> = Promise.resolve();
-  const inFlight: Promise<void>[] = [];
-  const settle = (write: Promise<void>, ok: () => void, ko: (e: unknown) => void) => {
-    const before = reported;
-    reported = write.then(
-      () => before.then(ok),
-      (e: unknown) => before.then(() => ko(e)),
-    );
-    // Awaited below (the oldest in flight, then the last); a progress callback that throws
-    // then ends the export there, without leaving the later outcomes unhandled.
-    reported.catch(() => {});
-    inFlight.push(reported);
-  };
-  for (const target of targets) {
-    n++;
-    // Loaded when its turn comes; only a brief and the counts stay once its file is written.
-    let brief: UnitSummary["run"] | undefined;
-    try {
-      const unit = store.getUnit(target.unitId);
-      const run = store.getRun(target.runId);
-      if (!unit || !run) throw new Error(t("export.vanished"));
-      brief = { id: run.id, status: run.status, respondent: run.respondent };
-      const data = buildLedgerData(store, snapshots, unit, run, {
-        today: opts.today,
-        language: opts.template.language,
-        view: opts.view ?? {},
-      });
-      summaries.set(target.unitId, { run: brief, checklist: data.checklist, counts: data.counts });
-      const bytes = await ledgerContent(data, opts).bytes();
-      const seq = n;
-      settle(
-        writeBytesAtomically(outDir, target.file, bytes, opts.force),
-        () => {
-          result.written.push(target.file);
-          onProgress({ kind: "written", n: seq, total: targets.length, file: target.file });
-        },
-        (e: unknown) => failed(seq, target, e),
-      );
-    } catch (e) {
-      if (brief && !summaries.has(target.unitId))
-        summaries.set(target.unitId, { run: brief, checklist: null, counts: null });
-      const seq = n;
-      settle(
-        Promise.reject(e),
-        () => {},
-        (e2: unknown) => failed(seq, target, e2),
-      );
+  const total = plan.targets.length;
+  onProgress({ kind: "start", total });
+  // Each write's outcome, caught at once (never an unhandled rejection), reported in order.
+  const inFlight: { seq: number; target: Target; outcome: Promise<{ error: unknown } | null> }[] = [];
+  const reportOldest = async () => {
+    const { seq, target, outcome } = inFlight.shift()!;
+    const failed = await outcome;
+    if (failed === null) {
+      result.written.push(target.file);
+      onProgress({ kind: "written", n: seq, total, file: target.file });
+      return;
     }
-    if (inFlight.length >= WRITES_IN_FLIGHT) await inFlight.shift();
+    const message = messageOf(failed.error);
+    result.failures.push({ unit: target.unitName, file: target.file, message });
+    onProgress({ kind: "failed", n: seq, total, unit: target.unitName, message });
+  };
+  for (const [i, target] of plan.targets.entries()) {
+    let write: Promise<void>;
+    try {
+      const bytes = await buildLedger(store, snapshots, target, opts, summaries);
+      write = writeBytesAtomically(plan.outDir, target.file, bytes, opts.force);
+    } catch (e) {
+      write = Promise.reject(e);
+    }
+    inFlight.push({
+      seq: i + 1,
+      target,
+      outcome: write.then(
+        () => null,
+        (error: unknown) => ({ error }),
+      ),
+    });
+    if (inFlight.length >= WRITES_IN_FLIGHT) await reportOldest();
     // Building a workbook never leaves the main thread to the event loop: let the writes go on.
     else await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  await reported;
+  while (inFlight.length > 0) await reportOldest();
+  return summaries;
+}
 
-  if (summaryName) {
-    // Every unit known to the database, so that a unit without a run shows as 未开展.
-    const units = store.listUnits();
-    const rows = summaryRows(units, (u) => summaries.get(u.id));
-    const totals = sumCounts(rows);
-    const tpl = opts.template;
-    const content: Content =
-      opts.format === "csv"
-        ? { bytes: async () => summaryCsv([...rows], tpl) }
-        : opts.format === "json"
-          ? { bytes: async () => summaryJson([...rows], totals, opts.today, tpl) }
-          : {
-              stream: (tmp) =>
-                xlsxToFile(
-                  tmp,
-                  [summarySheet(rows, units.length, totals, opts.today, tpl, opts.view ?? {})],
-                  workbookOptions(tpl),
-                ),
-            };
-    try {
-      await writeAtomically(outDir, summaryName, content, opts.force);
-      result.summary = summaryName;
-    } catch (e) {
-      result.failures.push({ unit: tpl.summary.file, file: summaryName, message: messageOf(e) });
-    }
+/** 汇总: every unit known to the database (one without a run shows as 未开展), with the totals. */
+async function writeSummary(
+  store: StoreReads,
+  plan: ExportPlan,
+  summaries: Map<string, UnitSummary>,
+  opts: ExportOptions,
+  result: ExportResult,
+): Promise<void> {
+  const name = plan.summaryName!;
+  const units = await store.listUnits();
+  const rows = summaryRows(units, (u) => summaries.get(u.id));
+  const totals = sumCounts(rows);
+  const tpl = opts.template;
+  const content: Content =
+    opts.format === "csv"
+      ? { bytes: async () => summaryCsv([...rows], tpl) }
+      : opts.format === "json"
+        ? { stream: (tmp) => writeChunksToFile(tmp, summaryJson(rows, totals, opts.today, tpl)) }
+        : {
+            stream: (tmp) =>
+              xlsxToFile(
+                tmp,
+                [summarySheet(rows, units.length, totals, opts.today, tpl, opts.view ?? {})],
+                workbookOptions(tpl),
+              ),
+          };
+  try {
+    await writeAtomically(plan.outDir, name, content, opts.force);
+    result.summary = name;
+  } catch (e) {
+    result.failures.push({ unit: tpl.summary.file, file: name, message: messageOf(e) });
   }
-  return result;
 }

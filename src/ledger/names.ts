@@ -1,5 +1,6 @@
 // File and sheet names built from unit names typed by people: safe on Windows and POSIX
-// alike (§6), never a path, never a device name, unique within one export.
+// alike (a clerk opens them on Windows), never a path, never a device name, unique within one
+// export.
 
 /** Characters Windows refuses in a file name, plus the path separators of every system. */
 const FORBIDDEN = /[/\\:*?"<>|]/g;

@@ -1,11 +1,13 @@
 // A rectification closed off (销号) in the first look-back whose item fails again in the
 // second run is a relapse (反弹): the ledger of the second run says so in 备注.
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { checklist } from "../../test/fixtures/export/seed.js";
-import { openStore, type Store } from "../store/store.js";
+import { openStore } from "../store/open.js";
+import type { Store } from "../store/port.js";
 import type { RectificationFields } from "../store/types.js";
 import { remarkOf } from "./cells.js";
 import { buildLedgerData, SnapshotCache } from "./data.js";
@@ -24,7 +26,7 @@ const fields: RectificationFields = {
 };
 
 let dir: string | undefined;
-afterEach(() => {
+afterEach(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -43,36 +45,36 @@ function failAnswer(store: Store, runId: string) {
 }
 
 describe("relapse (反弹) in the ledger", () => {
-  it("marks the second run's row whose item was closed off in the first run, and only that row", () => {
+  it("marks the second run's row whose item was closed off in the first run, and only that row", async () => {
     dir = mkdtempSync(path.join(tmpdir(), "lookback-relapse-"));
-    const store = openStore(path.join(dir, "t.db"));
-    const unit = store.ensureUnit("莲塘一中");
-    const snap = store.saveSnapshot(checklist("self-check"));
-    const first = store.createRun({
+    const store = await openStore(path.join(dir, "t.db"), { intent: "write" });
+    const unit = await store.ensureUnit("莲塘一中");
+    const snap = await store.saveSnapshot(checklist("self-check"));
+    const first = await store.createRun({
       unitId: unit.id,
       snapshot: snap,
       respondent: "王老师",
       leaders: ["张书记"],
     });
-    const rect = failAnswer(store, first.id).rectification!;
-    store.changeRectification(rect.id, { toStatus: "in-progress", by: "王老师", note: null });
-    store.changeRectification(rect.id, { toStatus: "done", by: "王老师", note: null });
-    store.changeRectification(rect.id, {
+    const rect = (await failAnswer(store, first.id)).rectification!;
+    await store.changeRectification(rect.id, { toStatus: "in-progress", by: "王老师", note: null });
+    await store.changeRectification(rect.id, { toStatus: "done", by: "王老师", note: null });
+    await store.changeRectification(rect.id, {
       toStatus: "closed",
       by: "督导组李组长",
       note: null,
       patch: { closedAt: "2026-03-05", closedBy: "督导组李组长" },
     });
-    store.finishRun(first.id);
+    await store.finishRun(first.id);
 
-    const second = store.createRun({
+    const second = await store.createRun({
       unitId: unit.id,
       snapshot: snap,
       respondent: "王老师",
       leaders: ["张书记"],
     });
-    failAnswer(store, second.id);
-    store.saveAnswer(second.id, {
+    await failAnswer(store, second.id);
+    await store.saveAnswer(second.id, {
       itemKey: "study.required-content",
       sectionId: "study",
       itemId: "required-content",
@@ -85,7 +87,7 @@ describe("relapse (反弹) in the ledger", () => {
     });
 
     const labels = DEFAULT_LABELS["zh-CN"];
-    const data = buildLedgerData(store, new SnapshotCache(store, "zh-CN"), unit, second, {
+    const data = await buildLedgerData(store, new SnapshotCache(store, "zh-CN"), unit, second, {
       today: "2026-11-27",
       language: "zh-CN",
     });
@@ -106,6 +108,6 @@ describe("relapse (反弹) in the ledger", () => {
     expect(closed.relapse).toBeNull();
     expect(remarkOf(closed, labels)).toBe("督导组李组长 验收销号");
     expect(data.rounds).toBe(2);
-    store.close();
+    await store.close();
   });
 });

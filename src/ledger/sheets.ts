@@ -1,4 +1,5 @@
-// Ledger data + template → the sheet models the xlsx writer lays out (§9).
+// Ledger data + template → the sheet models the xlsx writer lays out (templates/ledger.yaml
+// is the default layout).
 
 import type { LedgerView } from "../rectify/counts.js";
 import { type Cell, detailCell, ledgerCell, ledgerContext, summaryCell, totalCells } from "./cells.js";

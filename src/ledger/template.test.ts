@@ -15,7 +15,7 @@ function write(name: string, text: string): string {
   return file;
 }
 
-/** §9: the headings of sheet 整改台账, in order. */
+/** The headings of sheet 整改台账 in the default template, in order. */
 const LEDGER_HEADINGS = [
   "序号",
   "问题编号",
@@ -38,7 +38,7 @@ const LEDGER_HEADINGS = [
 ];
 
 describe("the default template", () => {
-  it("loads and has the §9 layout", () => {
+  it("loads and has the default layout", () => {
     const outcome = loadTemplate();
     if (!outcome.ok) throw new Error(JSON.stringify(outcome.diagnostics));
     const tpl = outcome.template;

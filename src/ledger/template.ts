@@ -1,4 +1,4 @@
-// The ledger template (§9): which columns, in which order, with which headings and widths,
+// The ledger template (整改台账的格式): which columns, in which order, with which headings and widths,
 // and the title and info rows. A bureau copies templates/ledger.yaml, edits it and passes
 // it with --template; it is checked with positions like a checklist.
 import * as z from "zod/mini";

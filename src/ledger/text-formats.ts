@@ -1,6 +1,7 @@
 // The csv and json forms of a ledger. csv: the 整改台账 table only (headings + one row per
 // rectification), UTF-8 with BOM and CRLF so that Excel and WPS open it in Chinese. json: the
 // whole ledger as data, stable and documented (format "lookback-ledger", version 1).
+import { JsonList, jsonChunks } from "../util/json-stream.js";
 import type { Cell } from "./cells.js";
 import { cellText, ledgerCell, ledgerContext, remarkOf, summaryCell } from "./cells.js";
 import type { LedgerData, SummaryRow, UnitCounts } from "./data.js";
@@ -142,26 +143,34 @@ export function ledgerJson(data: LedgerData, tpl: LedgerTemplate): string {
 }
 
 /** Stable JSON of the county summary (format "lookback-summary", version 1). */
+/**
+ * 汇总.json, in pieces: its units are written one at a time (a province's 30,000 are never one
+ * string). The text is that of `JSON.stringify(doc, null, 2)`.
+ */
 export function summaryJson(
-  rows: readonly SummaryRow[],
+  rows: Iterable<SummaryRow>,
   totals: UnitCounts,
   date: string,
   tpl: LedgerTemplate,
-): string {
-  const doc = {
+): AsyncGenerator<string> {
+  function* units() {
+    for (const r of rows) {
+      yield {
+        seq: r.seq,
+        unit: { name: r.unit.name, code: r.unit.code, township: r.unit.township, type: r.unit.type },
+        runStatus: r.run?.status ?? "none",
+        runStatusLabel: tpl.labels.runStatus[r.run?.status ?? "none"],
+        checklist: r.checklist,
+        respondent: r.run?.respondent ?? null,
+        counts: r.counts ? countsJson(r.counts) : null,
+      };
+    }
+  }
+  return jsonChunks({
     format: "lookback-summary",
     formatVersion: 1,
     date,
-    units: rows.map((r) => ({
-      seq: r.seq,
-      unit: { name: r.unit.name, code: r.unit.code, township: r.unit.township, type: r.unit.type },
-      runStatus: r.run?.status ?? "none",
-      runStatusLabel: tpl.labels.runStatus[r.run?.status ?? "none"],
-      checklist: r.checklist,
-      respondent: r.run?.respondent ?? null,
-      counts: r.counts ? countsJson(r.counts) : null,
-    })),
+    units: new JsonList(units()),
     totals: countsJson(totals),
-  };
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  });
 }

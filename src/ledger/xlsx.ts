@@ -1,5 +1,5 @@
 // Writing workbooks with exceljs's streaming writer: rows go to the zip as they are
-// committed, so a workbook never sits whole in memory (§10). exceljs is loaded on first
+// committed, so a workbook never sits whole in memory. exceljs is loaded on first
 // use only; `lookback --version`, `validate` and csv/json exports never pay for it.
 import { EventEmitter } from "node:events";
 import { createWriteStream } from "node:fs";
@@ -301,20 +301,9 @@ function inlineList(values: readonly string[], limit: number): string | null {
   return joined.length - 2 > limit ? null : joined;
 }
 
-function addSheet(
-  wb: ExcelJS.Workbook,
-  sheet: SheetModel,
-  name: string,
-  opts: WorkbookOptions,
-  listRef: string | null,
-  styles: Styles,
-) {
-  const n = sheet.columns.length;
-  const last = colLetter(n);
-  const headRow = (sheet.title ? 1 : 0) + (sheet.info ? 1 : 0) + 1;
-  const widths = columnWidths(sheet);
-  const wraps = sheet.columns.map((c) => c.wrap);
-  const ws = wb.addWorksheet(name, {
+/** Heading rows frozen and printed on every page; landscape A4 fitted to the page width. */
+function worksheetOptions(headRow: number, pageFooter: string): Partial<ExcelJS.AddWorksheetOptions> {
+  return {
     views: [
       {
         state: "frozen",
@@ -335,80 +324,121 @@ function addSheet(
       // to the columns, so that fitting them to the page shrinks the text less.
       margins: { left: 0.25, right: 0.25, top: 0.5, bottom: 0.6, header: 0.3, footer: 0.3 },
     },
-    headerFooter: { oddFooter: `&C${opts.pageFooter}` },
-  });
-  ws.columns = widths.map((width) => ({ width }));
+    headerFooter: { oddFooter: `&C${pageFooter}` },
+  };
+}
 
-  let r = 1;
-  const mergedRow = (text: string, kind: "title" | "info" | "empty", height: number) => {
-    const row = ws.getRow(r);
+/**
+ * A sheet's rows, written from the top one after another and committed as they go (a streaming
+ * sheet cannot go back to a row). Heights follow the wrapped text of each row.
+ */
+class RowWriter {
+  /** The number of the next row to write. */
+  next = 1;
+  private readonly wraps: boolean[];
+
+  constructor(
+    private readonly ws: ExcelJS.Worksheet,
+    private readonly styles: Styles,
+    private readonly widths: number[],
+    columns: readonly ColumnModel[],
+  ) {
+    this.wraps = columns.map((c) => c.wrap);
+  }
+
+  /** One text across every column: the title, the information line, "nothing to list". */
+  merged(text: string, kind: "title" | "info" | "empty", height: number): void {
+    const row = this.ws.getRow(this.next);
     row.height = height;
     const c = row.getCell(1);
     c.value = cleanText(text);
-    c.style = styles.get({ kind });
-    ws.mergeCells(r, 1, r, n);
+    c.style = this.styles.get({ kind });
+    this.ws.mergeCells(this.next, 1, this.next, this.widths.length);
     row.commit();
-    r++;
-  };
-  if (sheet.title) mergedRow(sheet.title, "title", 32);
-  if (sheet.info) mergedRow(sheet.info, "info", 22);
-
-  const head = ws.getRow(r);
-  const headingStyle = styles.get({ kind: "heading" });
-  for (const [i, c] of sheet.columns.entries()) {
-    const cell = head.getCell(i + 1);
-    cell.value = cleanText(c.heading);
-    cell.style = headingStyle;
+    this.next++;
   }
-  head.height = Math.max(
-    20,
-    (rowHeight(
-      sheet.columns.map((c) => c.heading),
-      widths,
-      wraps.map(() => true),
-    ) ?? 0) + 4,
-  );
-  head.commit();
-  r++;
 
-  const firstData = r;
-  const writeRow = (cells: Cell[], index: number | null, bold: boolean) => {
-    const row = ws.getRow(r);
-    const h = rowHeight(cells, widths, wraps);
+  headings(headings: readonly string[]): void {
+    const row = this.ws.getRow(this.next);
+    const style = this.styles.get({ kind: "heading" });
+    for (const [i, heading] of headings.entries()) {
+      const cell = row.getCell(i + 1);
+      cell.value = cleanText(heading);
+      cell.style = style;
+    }
+    const wrapped =
+      rowHeight(
+        headings,
+        this.widths,
+        this.wraps.map(() => true),
+      ) ?? 0;
+    row.height = Math.max(20, wrapped + 4);
+    row.commit();
+    this.next++;
+  }
+
+  /** A row of values; `marked(col)` says which cells to fill as warnings (overdue). */
+  data(cells: readonly Cell[], marked: (col: number) => boolean, bold: boolean): void {
+    const row = this.ws.getRow(this.next);
+    const h = rowHeight(cells, this.widths, this.wraps);
     if (h !== undefined) row.height = h;
     for (const [i, value] of cells.entries()) {
       const cell = row.getCell(i + 1);
       cell.value = excelValue(value);
-      const marked = index !== null && sheet.marked?.(index, i, cells) === true;
-      cell.style = styles.get({
+      cell.style = this.styles.get({
         kind: "cell",
-        wrap: wraps[i] ?? false,
+        wrap: this.wraps[i] ?? false,
         bold,
-        marked,
+        marked: marked(i),
         numFmt: numFmtOf(value),
       });
     }
     row.commit();
-    r++;
-  };
-  let index = 0;
-  for (const cells of sheet.rows) writeRow(cells, index++, false);
-  if (index === 0 && sheet.empty) mergedRow(sheet.empty, "empty", 24);
-  if (sheet.totals) writeRow(sheet.totals, null, true);
-  const lastData = Math.max(r - 1, headRow);
-
-  ws.autoFilter = `A${headRow}:${last}${lastData}`;
-  if (sheet.list && listRef !== null && hasDataValidations(ws)) {
-    const col = colLetter(sheet.list.col + 1);
-    const end = Math.max(firstData + sheet.rowCount - 1, firstData) + SPARE_ROWS;
-    ws.dataValidations.add(`${col}${firstData}:${col}${end}`, {
-      type: "list",
-      allowBlank: true,
-      formulae: [listRef],
-      showErrorMessage: true,
-      errorStyle: "warning",
-    });
+    this.next++;
   }
+}
+
+/** A drop-down list on one column (整改状态), down the data rows and the spare rows below them. */
+function addListValidation(ws: ExcelJS.Worksheet, col: number, listRef: string, first: number, rows: number) {
+  if (!hasDataValidations(ws)) return;
+  const letter = colLetter(col + 1);
+  const end = Math.max(first + rows - 1, first) + SPARE_ROWS;
+  ws.dataValidations.add(`${letter}${first}:${letter}${end}`, {
+    type: "list",
+    allowBlank: true,
+    formulae: [listRef],
+    showErrorMessage: true,
+    errorStyle: "warning",
+  });
+}
+
+function addSheet(
+  wb: ExcelJS.Workbook,
+  sheet: SheetModel,
+  name: string,
+  opts: WorkbookOptions,
+  listRef: string | null,
+  styles: Styles,
+) {
+  const headRow = (sheet.title ? 1 : 0) + (sheet.info ? 1 : 0) + 1;
+  const widths = columnWidths(sheet);
+  const ws = wb.addWorksheet(name, worksheetOptions(headRow, opts.pageFooter));
+  ws.columns = widths.map((width) => ({ width }));
+  const rows = new RowWriter(ws, styles, widths, sheet.columns);
+  if (sheet.title) rows.merged(sheet.title, "title", 32);
+  if (sheet.info) rows.merged(sheet.info, "info", 22);
+  rows.headings(sheet.columns.map((c) => c.heading));
+  const firstData = rows.next;
+  let index = 0;
+  for (const cells of sheet.rows) {
+    const i = index++;
+    rows.data(cells, (col) => sheet.marked?.(i, col, cells) === true, false);
+  }
+  if (index === 0 && sheet.empty) rows.merged(sheet.empty, "empty", 24);
+  if (sheet.totals) rows.data(sheet.totals, () => false, true);
+  ws.autoFilter = `A${headRow}:${colLetter(sheet.columns.length)}${Math.max(rows.next - 1, headRow)}`;
+  if (sheet.list && listRef !== null)
+    addListValidation(ws, sheet.list.col, listRef, firstData, sheet.rowCount);
   commit(ws);
 }
 

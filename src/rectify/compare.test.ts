@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { closeRect, mini, seedRun, tempDb } from "../../test/fixtures/rectify/seed.js";
-import type { Store } from "../store/store.js";
+import type { Store } from "../store/port.js";
 import { classify, compareAll, compareLatest, relapsesFor, relapsesIn } from "./compare.js";
 import { followUpSummary } from "./summary.js";
 
@@ -11,7 +11,7 @@ const changes = (items: { key: string; change: string }[]) =>
   Object.fromEntries(items.map((i) => [i.key, i.change]));
 
 describe("classify", () => {
-  it("treats pass and na as no problem, partial and fail as a problem", () => {
+  it("treats pass and na as no problem, partial and fail as a problem", async () => {
     expect(classify("fail", "pass", true)).toBe("fixed");
     expect(classify("partial", "na", true)).toBe("fixed");
     expect(classify("pass", "partial", true)).toBe("regressed");
@@ -27,20 +27,20 @@ describe("classify", () => {
 });
 
 describe("compare on crafted pairs of runs", () => {
-  it("same checklist: fixed, regressed, still failing, unchanged", () => {
-    ({ store } = tempDb());
-    seedRun(store, {
+  it("same checklist: fixed, regressed, still failing, unchanged", async () => {
+    ({ store } = await tempDb());
+    await seedRun(store, {
       unit: "莲塘一小",
       loaded: mini(1),
       answers: { "a.one": "fail", "a.two": "pass", "a.three": "partial" },
     });
-    seedRun(store, {
+    await seedRun(store, {
       unit: "莲塘一小",
       loaded: mini(1),
       answers: { "a.one": "pass", "a.two": "fail", "a.three": "fail" },
     });
-    const unit = store.findUnitByName("莲塘一小")!;
-    const cmp = compareLatest(store, unit, "mini")!;
+    const unit = (await store.findUnitByName("莲塘一小"))!;
+    const cmp = (await compareLatest(store, unit, "mini"))!;
     expect(changes(cmp.items)).toEqual({
       "a.one": "fixed",
       "a.two": "regressed",
@@ -64,22 +64,22 @@ describe("compare on crafted pairs of runs", () => {
     });
   });
 
-  it("a checklist changed between the runs: removed and new items by key, leaders added", () => {
-    ({ store } = tempDb());
-    seedRun(store, {
+  it("a checklist changed between the runs: removed and new items by key, leaders added", async () => {
+    ({ store } = await tempDb());
+    await seedRun(store, {
       unit: "莲塘一小",
       loaded: mini(1),
       leaders: ["王校长"],
       answers: { "a.one": "pass", "a.two": "pass", "a.three": "fail", "lead.x@王校长": "fail" },
     });
-    seedRun(store, {
+    await seedRun(store, {
       unit: "莲塘一小",
       loaded: mini(2),
       leaders: ["王校长", "李书记"],
       answers: { "a.one": "pass", "a.four": "partial", "lead.x@王校长": "pass", "lead.x@李书记": "pass" },
       finish: false,
     });
-    const cmp = compareLatest(store, store.findUnitByName("莲塘一小")!, "mini")!;
+    const cmp = (await compareLatest(store, (await store.findUnitByName("莲塘一小"))!, "mini"))!;
     expect(cmp.previous.checklistVersion).toBe("1.0.0");
     expect(cmp.current.checklistVersion).toBe("2.0.0");
     expect(cmp.current.status).toBe("in-progress");
@@ -99,12 +99,12 @@ describe("compare on crafted pairs of runs", () => {
     expect(cmp.counts).toMatchObject({ unchanged: 1, unanswered: 1, new: 2, fixed: 1, removed: 1 });
   });
 
-  it("an item left unanswered the first time and answered now is new, though the checklist had it", () => {
-    ({ store } = tempDb());
+  it("an item left unanswered the first time and answered now is new, though the checklist had it", async () => {
+    ({ store } = await tempDb());
     // Handed in with a.two unanswered (one unfinished run per unit and checklist at a time).
-    seedRun(store, { unit: "U", loaded: mini(1), answers: { "a.one": "pass" } });
-    seedRun(store, { unit: "U", loaded: mini(1), answers: { "a.one": "pass", "a.two": "fail" } });
-    const cmp = compareLatest(store, store.findUnitByName("U")!, "mini")!;
+    await seedRun(store, { unit: "U", loaded: mini(1), answers: { "a.one": "pass" } });
+    await seedRun(store, { unit: "U", loaded: mini(1), answers: { "a.one": "pass", "a.two": "fail" } });
+    const cmp = (await compareLatest(store, (await store.findUnitByName("U"))!, "mini"))!;
     expect(cmp.items.find((i) => i.key === "a.two")).toMatchObject({
       change: "new",
       inPreviousChecklist: true,
@@ -112,49 +112,53 @@ describe("compare on crafted pairs of runs", () => {
     expect(cmp.items.find((i) => i.key === "a.three")).toMatchObject({ change: "unanswered" });
   });
 
-  it("compares the latest run with the one just before it, not the first", () => {
-    ({ store } = tempDb());
-    seedRun(store, { unit: "U", loaded: mini(1), answers: { "a.one": "fail" } });
-    const second = seedRun(store, { unit: "U", loaded: mini(1), answers: { "a.one": "pass" } });
-    const third = seedRun(store, { unit: "U", loaded: mini(1), answers: { "a.one": "pass" } });
-    const cmp = compareLatest(store, store.findUnitByName("U")!, "mini")!;
+  it("compares the latest run with the one just before it, not the first", async () => {
+    ({ store } = await tempDb());
+    await seedRun(store, { unit: "U", loaded: mini(1), answers: { "a.one": "fail" } });
+    const second = await seedRun(store, { unit: "U", loaded: mini(1), answers: { "a.one": "pass" } });
+    const third = await seedRun(store, { unit: "U", loaded: mini(1), answers: { "a.one": "pass" } });
+    const cmp = (await compareLatest(store, (await store.findUnitByName("U"))!, "mini"))!;
     expect(cmp.previous.id).toBe(second.run.id);
     expect(cmp.current.id).toBe(third.run.id);
     expect(cmp.runCount).toBe(3);
     expect(changes(cmp.items)["a.one"]).toBe("unchanged");
   });
 
-  it("no comparison with a single run; compareAll covers every unit and checklist with two runs", () => {
-    ({ store } = tempDb());
-    seedRun(store, { unit: "甲校", loaded: mini(1), answers: { "a.one": "fail" } });
-    seedRun(store, { unit: "甲校", loaded: mini(2), answers: { "a.one": "pass" } });
-    seedRun(store, { unit: "乙校", loaded: mini(1), answers: { "a.one": "fail" } });
-    expect(compareLatest(store, store.findUnitByName("乙校")!, "mini")).toBeUndefined();
-    const all = compareAll(store);
+  it("no comparison with a single run; compareAll covers every unit and checklist with two runs", async () => {
+    ({ store } = await tempDb());
+    await seedRun(store, { unit: "甲校", loaded: mini(1), answers: { "a.one": "fail" } });
+    await seedRun(store, { unit: "甲校", loaded: mini(2), answers: { "a.one": "pass" } });
+    await seedRun(store, { unit: "乙校", loaded: mini(1), answers: { "a.one": "fail" } });
+    expect(await compareLatest(store, (await store.findUnitByName("乙校"))!, "mini")).toBeUndefined();
+    const all = await compareAll(store);
     expect(all.map((c) => c.unit.name)).toEqual(["甲校"]);
-    expect(compareAll(store, { unit: store.findUnitByName("乙校")! })).toEqual([]);
-    expect(compareAll(store, { checklistId: "other" })).toEqual([]);
+    expect(await compareAll(store, { unit: (await store.findUnitByName("乙校"))! })).toEqual([]);
+    expect(await compareAll(store, { checklistId: "other" })).toEqual([]);
   });
 });
 
 describe("relapses (反弹)", () => {
-  it("a closed rectification whose item fails again in a later run", () => {
-    ({ store } = tempDb());
-    const first = seedRun(store, {
+  it("a closed rectification whose item fails again in a later run", async () => {
+    ({ store } = await tempDb());
+    const first = await seedRun(store, {
       unit: "莲塘一小",
       loaded: mini(1),
       answers: { "a.one": "fail", "a.two": "partial", "a.three": "fail" },
     });
-    const closedOne = closeRect(store, first.rects.get("a.one")!.id);
-    closeRect(store, first.rects.get("a.two")!.id);
+    const closedOne = await closeRect(store, first.rects.get("a.one")!.id);
+    await closeRect(store, first.rects.get("a.two")!.id);
     // a.three is done but not closed: failing again is "still failing", not a relapse.
-    store.changeRectification(first.rects.get("a.three")!.id, { toStatus: "done", by: "张三", note: null });
-    const second = seedRun(store, {
+    await store.changeRectification(first.rects.get("a.three")!.id, {
+      toStatus: "done",
+      by: "张三",
+      note: null,
+    });
+    const second = await seedRun(store, {
       unit: "莲塘一小",
       loaded: mini(1),
       answers: { "a.one": "partial", "a.two": "pass", "a.three": "fail" },
     });
-    const cmp = compareLatest(store, store.findUnitByName("莲塘一小")!, "mini")!;
+    const cmp = (await compareLatest(store, (await store.findUnitByName("莲塘一小"))!, "mini"))!;
     expect(cmp.relapses).toEqual([
       {
         itemKey: "a.one",
@@ -177,45 +181,45 @@ describe("relapses (反弹)", () => {
     });
   });
 
-  it("relapses are found in any later run, across a checklist change, and listed per unit for the ledger", () => {
-    ({ store } = tempDb());
-    const first = seedRun(store, {
+  it("relapses are found in any later run, across a checklist change, and listed per unit for the ledger", async () => {
+    ({ store } = await tempDb());
+    const first = await seedRun(store, {
       unit: "U",
       loaded: mini(1),
       answers: { "a.one": "fail", "a.three": "fail" },
     });
-    closeRect(store, first.rects.get("a.one")!.id);
-    closeRect(store, first.rects.get("a.three")!.id);
-    const second = seedRun(store, { unit: "U", loaded: mini(2), answers: { "a.one": "fail" } });
-    const third = seedRun(store, { unit: "U", loaded: mini(2), answers: { "a.one": "pass" } });
-    seedRun(store, { unit: "V", loaded: mini(1), answers: { "a.one": "fail" } });
-    const unit = store.findUnitByName("U")!;
-    const all = relapsesFor(store, unit.id);
+    await closeRect(store, first.rects.get("a.one")!.id);
+    await closeRect(store, first.rects.get("a.three")!.id);
+    const second = await seedRun(store, { unit: "U", loaded: mini(2), answers: { "a.one": "fail" } });
+    const third = await seedRun(store, { unit: "U", loaded: mini(2), answers: { "a.one": "pass" } });
+    await seedRun(store, { unit: "V", loaded: mini(1), answers: { "a.one": "fail" } });
+    const unit = (await store.findUnitByName("U"))!;
+    const all = await relapsesFor(store, unit.id);
     expect(all.map((r) => [r.itemKey, r.runId])).toEqual([["a.one", second.run.id]]);
     // The latest run passes: compare shows no relapse now, but the ledger of run 2 still can.
-    expect(relapsesIn(store, third.run)).toEqual([]);
-    expect(compareLatest(store, unit, "mini")!.relapses).toEqual([]);
-    expect(relapsesFor(store, store.findUnitByName("V")!.id)).toEqual([]);
+    expect(await relapsesIn(store, third.run)).toEqual([]);
+    expect((await compareLatest(store, unit, "mini"))!.relapses).toEqual([]);
+    expect(await relapsesFor(store, (await store.findUnitByName("V"))!.id)).toEqual([]);
   });
 
-  it("a rectification closed in the same run is not a relapse of itself", () => {
-    ({ store } = tempDb());
-    const only = seedRun(store, { unit: "U", loaded: mini(1), answers: { "a.one": "fail" } });
-    closeRect(store, only.rects.get("a.one")!.id);
-    expect(relapsesIn(store, only.run)).toEqual([]);
+  it("a rectification closed in the same run is not a relapse of itself", async () => {
+    ({ store } = await tempDb());
+    const only = await seedRun(store, { unit: "U", loaded: mini(1), answers: { "a.one": "fail" } });
+    await closeRect(store, only.rects.get("a.one")!.id);
+    expect(await relapsesIn(store, only.run)).toEqual([]);
   });
 });
 
 describe("followUpSummary", () => {
-  it("counts statuses, overdue by the given day, and the relapses of the latest run", () => {
-    ({ store } = tempDb());
-    const first = seedRun(store, {
+  it("counts statuses, overdue by the given day, and the relapses of the latest run", async () => {
+    ({ store } = await tempDb());
+    const first = await seedRun(store, {
       unit: "U",
       loaded: mini(1),
       answers: { "a.one": "fail", "a.two": { result: "fail", rect: { deadline: "2026-11-26" } } },
     });
-    closeRect(store, first.rects.get("a.one")!.id);
-    const second = seedRun(store, {
+    await closeRect(store, first.rects.get("a.one")!.id);
+    const second = await seedRun(store, {
       unit: "U",
       loaded: mini(1),
       answers: {
@@ -223,16 +227,16 @@ describe("followUpSummary", () => {
         "a.two": { result: "partial", rect: { deadline: "2026-11-20" } },
       },
     });
-    store.changeRectification(second.rects.get("a.two")!.id, {
+    await store.changeRectification(second.rects.get("a.two")!.id, {
       toStatus: "in-progress",
       by: null,
       note: null,
     });
-    const unit = store.findUnitByName("U")!;
+    const unit = (await store.findUnitByName("U"))!;
     // a.one: closed, then found again (a relapse: a new rectification); a.two: still failing, so
     // the second round continued the first round's rectification (deadline now 11-20) instead of
     // opening a duplicate.
-    expect(followUpSummary(store, { unitId: unit.id }, "2026-11-27")).toEqual({
+    expect(await followUpSummary(store, { unitId: unit.id }, "2026-11-27")).toEqual({
       total: 3,
       open: 1,
       inProgress: 1,
@@ -242,7 +246,7 @@ describe("followUpSummary", () => {
       relapses: 1,
     });
     // A round counts what it found: the rounds of a unit add up to its ledger.
-    expect(followUpSummary(store, { runId: second.run.id }, "2026-11-27")).toEqual({
+    expect(await followUpSummary(store, { runId: second.run.id }, "2026-11-27")).toEqual({
       total: 1,
       open: 1,
       inProgress: 0,
@@ -251,10 +255,10 @@ describe("followUpSummary", () => {
       overdue: 0,
       relapses: 1,
     });
-    expect(followUpSummary(store, { runId: first.run.id }, "2026-11-27")).toMatchObject({
+    expect(await followUpSummary(store, { runId: first.run.id }, "2026-11-27")).toMatchObject({
       total: 2,
       overdue: 1,
     });
-    expect(followUpSummary(store, { runId: first.run.id }, "2026-11-20").overdue).toBe(0);
+    expect((await followUpSummary(store, { runId: first.run.id }, "2026-11-20")).overdue).toBe(0);
   });
 });

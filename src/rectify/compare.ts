@@ -1,7 +1,11 @@
-// The look-back itself (§5): a unit's latest run of a checklist against the run before it,
+// The look-back (回头看) itself: a unit's latest run of a checklist against the run before it,
 // item by item (by item key, so an edited checklist shows new and removed items), and the
 // relapses (反弹): closed rectifications whose item fails again in a later run.
-import type { Store } from "../store/store.js";
+// Runs are paired along `extends`: a run of a checklist and a run of one that tailors it (or of
+// its parent) are runs of one line of look-backs, the one whose chain starts at the same
+// checklist. Item ids do not change through `extends`, so the items both have compare as
+// usual, the child's own items show as new and the ones it removed as removed.
+import type { RunDetail, StoreReads } from "../store/port.js";
 import type { Answer, Rectification, Result, Run, Unit } from "../store/types.js";
 import { type SnapshotItem, SnapshotReader } from "./snapshot.js";
 
@@ -56,6 +60,8 @@ export interface Relapse {
 
 export interface RunRef {
   id: string;
+  /** The run's checklist: within a comparison, the current and previous may differ along `extends`. */
+  checklistId: string;
   startedAt: string;
   finishedAt: string | null;
   status: Run["status"];
@@ -98,6 +104,7 @@ export function classify(
 
 const runRef = (r: Run): RunRef => ({
   id: r.id,
+  checklistId: r.checklistId,
   startedAt: r.startedAt,
   finishedAt: r.finishedAt,
   status: r.status,
@@ -107,13 +114,12 @@ const runRef = (r: Run): RunRef => ({
 });
 
 /** Item-by-item comparison of two runs of the same checklist, in the current checklist's order. */
-export function compareItems(
+export async function compareItems(
   reader: SnapshotReader,
   previous: { run: Run; answers: readonly Answer[] },
   current: { run: Run; answers: readonly Answer[] },
-): ItemComparison[] {
-  const prevItems = reader.items(previous.run);
-  const currItems = reader.items(current.run);
+): Promise<ItemComparison[]> {
+  const [prevItems, currItems] = [await reader.items(previous.run), await reader.items(current.run)];
   const prevAnswers = new Map(previous.answers.map((a) => [a.itemKey, a.result]));
   const currAnswers = new Map(current.answers.map((a) => [a.itemKey, a.result]));
   const inCurrent = new Set(currItems.map((i) => i.key));
@@ -151,7 +157,7 @@ export function compareItems(
 }
 
 /** A unit's runs of one checklist, oldest first (the store's order: start time, then id). */
-function runsOf(store: Store, unitId: string, checklistId: string): Run[] {
+function runsOf(store: StoreReads, unitId: string, checklistId: string): Promise<Run[]> {
   return store.listRuns({ unitId, checklistId });
 }
 
@@ -171,22 +177,31 @@ export interface UnitContext {
  * (a rectification this round continued and that was closed later is no relapse). Per item, the
  * one closed last counts: a problem that came back twice is one relapse of this round.
  */
-export function relapsesIn(store: Store, run: Run, ctx: UnitContext = {}): Relapse[] {
-  const runs = ctx.runs ?? runsOf(store, run.unitId, run.checklistId);
+export async function relapsesIn(store: StoreReads, run: Run, ctx: UnitContext = {}): Promise<Relapse[]> {
+  const runs = ctx.runs ?? (await runsOf(store, run.unitId, run.checklistId));
   const index = runs.findIndex((r) => r.id === run.id);
   const earlier = new Set((index < 0 ? [] : runs.slice(0, index)).map((r) => r.id));
   if (earlier.size === 0) return [];
-  const closed = (ctx.rects ?? store.listRectifications({ unitId: run.unitId, status: "closed" })).filter(
-    (r) => r.status === "closed" && earlier.has(r.runId),
-  );
+  const closed = (
+    ctx.rects ?? (await store.listRectifications({ unitId: run.unitId, status: "closed" }))
+  ).filter((r) => r.status === "closed" && earlier.has(r.runId));
   if (closed.length === 0) return [];
+  return relapsesAgainst(run, closed, ctx.answers ?? (await store.listAnswers(run.id)));
+}
+
+/** The relapses of `run` against `closed`: closed rectifications of the unit's earlier runs of its checklist. */
+export function relapsesAgainst(
+  run: Run,
+  closed: readonly Rectification[],
+  runAnswers: readonly Answer[],
+): Relapse[] {
   const latestClosed = new Map<string, Rectification>();
   for (const c of closed) {
     const seen = latestClosed.get(c.itemKey);
     if (!seen || `${c.closedAt ?? ""}${c.updatedAt}` > `${seen.closedAt ?? ""}${seen.updatedAt}`)
       latestClosed.set(c.itemKey, c);
   }
-  const answers = new Map((ctx.answers ?? store.listAnswers(run.id)).map((a) => [a.itemKey, a]));
+  const answers = new Map(runAnswers.map((a) => [a.itemKey, a]));
   const out: Relapse[] = [];
   for (const c of latestClosed.values()) {
     const answer = answers.get(c.itemKey);
@@ -216,11 +231,11 @@ function relapse(c: Rectification, run: Run, result: Result, rectificationId: st
  * rectification and later run where its item fails again. The ledger marks the rows whose
  * `rectificationId` it shows (or whose `runId` and `itemKey` match the exported run).
  */
-export function relapsesFor(store: Store, unitId: string): Relapse[] {
-  const rects = store.listRectifications({ unitId });
+export async function relapsesFor(store: StoreReads, unitId: string): Promise<Relapse[]> {
+  const rects = await store.listRectifications({ unitId });
   const out: Relapse[] = [];
-  for (const list of groupBy(store.listRuns({ unitId }), (r) => r.checklistId).values()) {
-    for (const run of list.slice(1)) out.push(...relapsesIn(store, run, { runs: list, rects }));
+  for (const list of groupBy(await store.listRuns({ unitId }), (r) => r.checklistId).values()) {
+    for (const run of list.slice(1)) out.push(...(await relapsesIn(store, run, { runs: list, rects })));
   }
   return out;
 }
@@ -243,27 +258,28 @@ function countsOf(items: readonly ItemComparison[], relapses: number): Compariso
 }
 
 /** The unit's latest run of the checklist against the previous one; undefined with fewer than two runs. */
-export function compareLatest(
-  store: Store,
+export async function compareLatest(
+  store: StoreReads,
   unit: Unit,
   checklistId: string,
   reader: SnapshotReader = new SnapshotReader(store),
-  ctx: Pick<UnitContext, "runs" | "rects"> = {},
-): Comparison | undefined {
-  const runs = ctx.runs ?? runsOf(store, unit.id, checklistId);
+  ctx: Pick<UnitContext, "runs" | "rects"> & { answers?: ReadonlyMap<string, readonly Answer[]> } = {},
+): Promise<Comparison | undefined> {
+  const runs = ctx.runs ?? (await runsOf(store, unit.id, checklistId));
   const current = runs.at(-1);
   const previous = runs.at(-2);
   if (!current || !previous) return undefined;
-  const currentAnswers = store.listAnswers(current.id);
-  const items = compareItems(
+  const answersOf = async (id: string) => ctx.answers?.get(id) ?? (await store.listAnswers(id));
+  const currentAnswers = await answersOf(current.id);
+  const items = await compareItems(
     reader,
-    { run: previous, answers: store.listAnswers(previous.id) },
+    { run: previous, answers: await answersOf(previous.id) },
     { run: current, answers: currentAnswers },
   );
-  const relapses = relapsesIn(store, current, {
+  const relapses = await relapsesIn(store, current, {
     runs,
     answers: currentAnswers,
-    rects: ctx.rects ?? store.listRectifications({ unitId: unit.id }),
+    rects: ctx.rects ?? (await store.listRectifications({ unitId: unit.id })),
   });
   return {
     unit: { id: unit.id, name: unit.name, code: unit.code },
@@ -284,28 +300,57 @@ export interface CompareScope {
 
 /**
  * Every comparison in scope: for each unit (the given one, else all, by name) and each
- * checklist it ran at least twice (the given one, else all, by id). Runs and
- * rectifications are read once for all units; answers per compared run.
+ * checklist it ran at least twice (the given one, else all, by id). Runs, their answers and
+ * rectifications are streamed once for all units (a fixed few queries per page of runs).
  */
-export function compareAll(store: Store, scope: CompareScope = {}): Comparison[] {
+export async function compareAll(store: StoreReads, scope: CompareScope = {}): Promise<Comparison[]> {
   const reader = new SnapshotReader(store);
-  const filter = scope.unit ? { unitId: scope.unit.id } : {};
-  const runs = store.listRuns({
-    ...filter,
-    ...(scope.checklistId !== undefined ? { checklistId: scope.checklistId } : {}),
-  });
-  const runsByUnit = groupBy(runs, (r) => r.unitId);
-  const rectsByUnit = groupBy(store.listRectifications(filter), (r) => r.unitId);
-  const units = scope.unit ? [scope.unit] : store.listUnits();
-  const out: Comparison[] = [];
-  for (const unit of units) {
-    const byChecklist = groupBy(runsByUnit.get(unit.id) ?? [], (r) => r.checklistId);
-    for (const id of [...byChecklist.keys()].sort()) {
-      const list = byChecklist.get(id) ?? [];
-      if (list.length < 2) continue;
-      const c = compareLatest(store, unit, id, reader, { runs: list, rects: rectsByUnit.get(unit.id) ?? [] });
-      if (c) out.push(c);
-    }
+  const found: { name: string; root: string; comparison: Comparison }[] = [];
+  // Runs come with their answers and rectifications, a unit's together: one unit in memory at a time.
+  let unitRuns: RunDetail[] = [];
+  const flush = async () => {
+    if (unitRuns.length > 0) found.push(...(await compareUnit(store, reader, unitRuns, scope)));
+    unitRuns = [];
+  };
+  for await (const d of store.runDetails(scope.unit ? { unitId: scope.unit.id } : {})) {
+    if (unitRuns[0] && unitRuns[0].unit.id !== d.unit.id) await flush();
+    unitRuns.push(d);
+  }
+  await flush();
+  // By unit name, then line (both in code point order).
+  const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  found.sort((a, b) => byCodePoint(a.name, b.name) || byCodePoint(a.root, b.root));
+  return found.map((f) => f.comparison);
+}
+
+/** One unit's comparisons, one per line of look-backs it ran at least twice. */
+async function compareUnit(
+  store: StoreReads,
+  reader: SnapshotReader,
+  details: readonly RunDetail[],
+  scope: CompareScope,
+): Promise<{ name: string; root: string; comparison: Comparison }[]> {
+  const unit = scope.unit ?? details[0]!.unit;
+  // All runs, even with --checklist: a run of its parent or child may be the one to compare with.
+  // In run order (by start time) across the unit's checklists.
+  const runs = details.map((d) => d.run).sort((a, b) => byStart(a, b));
+  const answers = new Map(details.map((d) => [d.run.id, d.answers]));
+  const rects = details.flatMap((d) => d.rectifications);
+  const roots = new Map<Run, string>();
+  for (const r of runs) roots.set(r, await reader.lineageRoot(r));
+  const byLine = groupBy(runs, (r) => roots.get(r) ?? r.checklistId);
+  const out: { name: string; root: string; comparison: Comparison }[] = [];
+  for (const [root, list] of byLine) {
+    const latest = list.at(-1);
+    if (list.length < 2 || !latest) continue;
+    // --checklist X: the lines whose latest run is of X, or of a checklist that extends X.
+    if (scope.checklistId !== undefined && !(await reader.lineage(latest)).includes(scope.checklistId))
+      continue;
+    const c = await compareLatest(store, unit, latest.checklistId, reader, { runs: list, rects, answers });
+    if (c) out.push({ name: unit.name, root, comparison: c });
   }
   return out;
 }
+
+const byStart = (a: Run, b: Run): number =>
+  a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : 0;

@@ -1,7 +1,7 @@
 // Short ids a person can type: the first 8 characters of the UUID, longer only where two
 // rectifications share those 8 (a province's database can hold enough for that to happen).
 
-import type { Store } from "../store/store.js";
+import type { StoreReads } from "../store/port.js";
 import type { Rectification } from "../store/types.js";
 
 export const SHORT_ID_LENGTH = 8;
@@ -29,12 +29,12 @@ export type IdLookup =
   | { kind: "ambiguous"; input: string; candidates: Rectification[] };
 
 /** Resolve a full id or a unique prefix; dashes and case are forgiven. */
-export function lookupRectification(store: Store, input: string): IdLookup {
+export async function lookupRectification(store: StoreReads, input: string): Promise<IdLookup> {
   const needle = input.trim().toLowerCase();
   if (needle === "" || !/^[0-9a-f-]+$/.test(needle)) return { kind: "unknown", input };
-  const exact = store.getRectification(needle);
+  const exact = await store.getRectification(needle);
   if (exact) return { kind: "found", rectification: exact };
-  const found = store.findRectifications(needle);
+  const found = await store.findRectifications(needle);
   if (found.length === 1 && found[0]) return { kind: "found", rectification: found[0] };
   if (found.length === 0) return { kind: "unknown", input };
   return { kind: "ambiguous", input, candidates: found };

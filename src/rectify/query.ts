@@ -1,9 +1,7 @@
 // Which rectifications a clerk asks to see, in the order that shows who is late first.
-import type { Store } from "../store/store.js";
+import type { StoreReads } from "../store/port.js";
 import type { Rectification, RectificationStatus, Unit } from "../store/types.js";
-import { unknownUnitsError } from "../units/suggest.js";
 import { inView, type LedgerView } from "./counts.js";
-import { uniquePrefixes } from "./ids.js";
 import { daysOverdue, isDueWithin } from "./overdue.js";
 import { roundsOf } from "./rounds.js";
 
@@ -29,19 +27,6 @@ export interface RectificationView extends Rectification {
   daysOverdue: number | null;
 }
 
-/** A unit by name, else by code (单位代码). */
-export function resolveUnit(store: Store, nameOrCode: string): Unit | undefined {
-  const v = nameOrCode.trim();
-  return store.findUnitByName(v) ?? store.findUnitByCode(v);
-}
-
-/** The unit named by --unit (name or code), or a usage error (exit 2) naming the likeliest ones. */
-export function requireUnit(store: Store, nameOrCode: string): Unit {
-  const unit = resolveUnit(store, nameOrCode);
-  if (unit) return unit;
-  throw unknownUnitsError(store, [nameOrCode]);
-}
-
 const STATUS_ORDER: Record<RectificationStatus, number> = { open: 0, "in-progress": 1, done: 2, closed: 3 };
 
 /** Late first (the latest first), then by status and nearest deadline; no deadline last. */
@@ -62,41 +47,41 @@ export function compareViews(a: RectificationView, b: RectificationView): number
 }
 
 /** Decorate rectifications with what lists show; short ids are unique across the whole database. */
-export function toViews(
-  store: Store,
+export async function toViews(
+  store: StoreReads,
   rects: readonly Rectification[],
   today: string,
-  /** Every rectification of the database, when the caller has read them already. */
-  all?: readonly Rectification[],
-): RectificationView[] {
-  const everyId = rects.length === 0 ? [] : (all ?? store.listRectifications()).map((r) => r.id);
-  const prefixes = uniquePrefixes(everyId);
+): Promise<RectificationView[]> {
+  if (rects.length === 0) return [];
+  const prefixes = await store.shortIds(rects.map((r) => r.id));
   const units = new Map<string, Unit | undefined>();
   const rounds = new Map<string, number>();
   const unitsWithRounds = new Set<string>();
   // Many rows: read units and runs in one query each rather than one lookup per id.
   if (rects.length > 50) {
-    for (const u of store.listUnits()) units.set(u.id, u);
-    for (const [id, n] of roundsOf(store.listRuns())) rounds.set(id, n);
+    for (const u of await store.listUnits()) units.set(u.id, u);
+    for (const [id, n] of roundsOf(await store.listRuns())) rounds.set(id, n);
     for (const r of rects) unitsWithRounds.add(r.unitId);
   }
-  return rects.map((r) => {
-    if (!units.has(r.unitId)) units.set(r.unitId, store.getUnit(r.unitId));
+  const out: RectificationView[] = [];
+  for (const r of rects) {
+    if (!units.has(r.unitId)) units.set(r.unitId, await store.getUnit(r.unitId));
     if (!unitsWithRounds.has(r.unitId)) {
-      for (const [id, n] of roundsOf(store.listRuns({ unitId: r.unitId }))) rounds.set(id, n);
+      for (const [id, n] of roundsOf(await store.listRuns({ unitId: r.unitId }))) rounds.set(id, n);
       unitsWithRounds.add(r.unitId);
     }
     const unit = units.get(r.unitId);
     const late = daysOverdue(r, today);
-    return {
+    out.push({
       ...r,
       shortId: prefixes.get(r.id) ?? r.id,
       unit: { id: r.unitId, name: unit?.name ?? r.unitId, code: unit?.code ?? null },
       round: rounds.get(r.runId) ?? null,
       overdue: late !== null,
       daysOverdue: late,
-    };
-  });
+    });
+  }
+  return out;
 }
 
 export function matches(r: Rectification, filter: ListFilter, today: string): boolean {
@@ -112,17 +97,33 @@ export function matches(r: Rectification, filter: ListFilter, today: string): bo
   return true;
 }
 
-export function listRectificationViews(store: Store, filter: ListFilter, today: string): RectificationView[] {
-  const read = store.listRectifications({
+/**
+ * The rectifications a list shows, late first: streamed from the store with their unit, round
+ * and short id (a fixed few queries per page of rows), the unit, checklist, statuses and
+ * lateness filtered by the database, the rest of the view here.
+ */
+export async function listRectificationViews(
+  store: StoreReads,
+  filter: ListFilter,
+  today: string,
+): Promise<RectificationView[]> {
+  const rows = store.iterateRectifications({
     ...(filter.unitId ? { unitId: filter.unitId } : {}),
     ...(filter.checklistId !== undefined ? { checklistId: filter.checklistId } : {}),
+    ...(filter.statuses && filter.statuses.length > 0 ? { statuses: filter.statuses } : {}),
+    ...(filter.overdue ? { overdueOn: today } : {}),
+    ledgerOnly: true,
   });
-  const rects = read.filter((r) => matches(r, filter, today));
-  const whole = filter.unitId === undefined && filter.checklistId === undefined;
-  return toViews(store, rects, today, whole ? read : undefined).sort(compareViews);
+  const out: RectificationView[] = [];
+  for await (const r of rows) {
+    if (!matches(r, filter, today)) continue;
+    const late = daysOverdue(r, today);
+    out.push({ ...r, overdue: late !== null, daysOverdue: late });
+  }
+  return out.sort(compareViews);
 }
 
-/** The stable JSON shape of one rectification (documented in the report of issue 5). */
+/** The stable JSON shape of one rectification (`rectify list --json`, `rectify show --json`). */
 export function viewJson(v: RectificationView) {
   return {
     id: v.id,

@@ -1,7 +1,7 @@
 // The items a run was asked, read back from the checklist snapshot it stored: comparing two
 // runs goes by item key, so a checklist edited between them shows new and removed items.
 import { type Checklist, ChecklistSchema } from "../checklist/schema.js";
-import type { Store } from "../store/store.js";
+import type { StoreReads } from "../store/port.js";
 import type { Run } from "../store/types.js";
 import { yamlValue } from "../yaml/parse.js";
 
@@ -19,36 +19,48 @@ export interface SnapshotItem {
 
 /** Parses each snapshot once per process: many units share the same checklist version. */
 export class SnapshotReader {
-  private readonly cache = new Map<string, Checklist | null>();
+  private readonly cache = new Map<string, Promise<Checklist | null>>();
   /** Items per checklist version and leaders: most runs of a county share a handful. */
   private readonly itemCache = new Map<string, SnapshotItem[]>();
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: StoreReads) {}
 
-  checklist(hash: string): Checklist | null {
-    if (!this.cache.has(hash)) {
-      const snap = this.store.getSnapshot(hash);
-      let value: Checklist | null = null;
-      if (snap) {
+  checklist(hash: string): Promise<Checklist | null> {
+    let hit = this.cache.get(hash);
+    if (!hit) {
+      hit = this.store.getSnapshot(hash).then((snap) => {
+        if (!snap) return null;
         const parsed = ChecklistSchema.safeParse(yamlValue(snap.content));
-        value = parsed.success ? parsed.data : null;
-      }
-      this.cache.set(hash, value);
+        return parsed.success ? parsed.data : null;
+      });
+      this.cache.set(hash, hit);
     }
-    return this.cache.get(hash) ?? null;
+    return hit;
+  }
+
+  /**
+   * The checklist a run's checklist descends from through `extends` (the first of its chain), or
+   * its own id: runs of a checklist and of one that tailors it are one line of look-backs.
+   */
+  async lineageRoot(run: Run): Promise<string> {
+    return (await this.checklist(run.checklistHash))?.lineage?.at(-1)?.id ?? run.checklistId;
+  }
+
+  /** The run's checklist id, then those it was resolved from (nearest first). */
+  async lineage(run: Run): Promise<string[]> {
+    return [run.checklistId, ...((await this.checklist(run.checklistHash))?.lineage ?? []).map((l) => l.id)];
   }
 
   /** The run's items in checklist order, per-leader sections expanded with the run's leaders. */
-  items(run: Run): SnapshotItem[] {
+  async items(run: Run): Promise<SnapshotItem[]> {
     const key = JSON.stringify([run.checklistHash, run.leaders]);
     const cached = this.itemCache.get(key);
     if (cached) return cached;
-    const items = this.build(run);
+    const items = this.build(run, await this.checklist(run.checklistHash));
     this.itemCache.set(key, items);
     return items;
   }
 
-  private build(run: Run): SnapshotItem[] {
-    const checklist = this.checklist(run.checklistHash);
+  private build(run: Run, checklist: Checklist | null): SnapshotItem[] {
     if (!checklist) return [];
     const out: SnapshotItem[] = [];
     for (const section of checklist.sections) {
@@ -73,7 +85,7 @@ export class SnapshotReader {
   }
 
   /** One item of a run's checklist by key, if the snapshot has it. */
-  item(run: Run, key: string): SnapshotItem | undefined {
-    return this.items(run).find((i) => i.key === key);
+  async item(run: Run, key: string): Promise<SnapshotItem | undefined> {
+    return (await this.items(run)).find((i) => i.key === key);
   }
 }

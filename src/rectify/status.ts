@@ -1,4 +1,5 @@
-// The life of a rectification (§5): open 未整改 → in-progress 整改中 → done 已完成 → closed 已销号.
+// The life of a rectification (整改事项): open 未整改 → in-progress 整改中 → done 已完成 →
+// closed 已销号 (closed off the ledger once someone verified it: 销号).
 // Which moves are allowed, and what each needs, lives here so that `rectify update` and the
 // interactive walk apply exactly the same rules.
 import type { MessageKey } from "../i18n/index.js";

@@ -1,7 +1,7 @@
 // Applying a status change: the rules of status.ts, checked and written in one transaction
 // so that two clerks updating the same item cannot both move it from the same status.
 import { type MessageKey, type Params, t } from "../i18n/index.js";
-import type { Store } from "../store/store.js";
+import type { Store } from "../store/port.js";
 import type { HistoryEntry, Rectification, RectificationStatus } from "../store/types.js";
 import { planUpdate, statusKey, type UpdateRefusal, type UpdateRequest } from "./status.js";
 
@@ -14,25 +14,27 @@ export function updateRectification(
   id: string,
   req: UpdateRequest,
   today: string,
-): UpdateOutcome {
-  return store.transaction(() => {
-    const before = store.getRectification(id);
+): Promise<UpdateOutcome> {
+  // The write lock is taken before the rectification is read (IMMEDIATE / row lock), and the
+  // change carries the revision it was decided on.
+  return store.write(async (tx): Promise<UpdateOutcome> => {
+    const before = await tx.getRectification(id);
     if (!before) throw new Error(`rectification ${id} not found`);
     const plan = planUpdate(before, req, today);
     if (!plan.ok) return plan;
     if (before.status === "closed" && plan.change.toStatus !== "closed") {
       // The item may hold one not-closed rectification: a relapse already opened one.
-      const other = store
-        .listRectifications({
+      const other = (
+        await tx.listRectifications({
           unitId: before.unitId,
           checklistId: before.checklistId,
           itemKey: before.itemKey,
         })
-        .find((r) => r.id !== id && r.status !== "closed" && r.continuedBy === null);
+      ).find((r) => r.id !== id && r.status !== "closed" && r.continuedBy === null);
       if (other) return { ok: false, refusal: { kind: "open-elsewhere", other: other.id } };
     }
-    const after = store.changeRectification(id, plan.change);
-    const entry = store.listHistory(id).at(-1);
+    const after = await tx.changeRectification(id, { ...plan.change, expectedRev: before.rev });
+    const entry = (await tx.listHistory(id)).at(-1);
     if (!entry) throw new Error(`rectification ${id}: history entry missing after update`);
     return { ok: true, before, after, entry };
   });

@@ -3,7 +3,7 @@
 // (src/ask: inquirer at a terminal, a script in tests) and knows nothing of the terminal.
 import type { Ask, Choice } from "../ask/types.js";
 import { t } from "../i18n/index.js";
-import type { Store } from "../store/store.js";
+import type { Store } from "../store/port.js";
 import type { RectificationStatus } from "../store/types.js";
 import type { RectificationView } from "./query.js";
 import { allowedMoves, statusKey } from "./status.js";
@@ -83,7 +83,12 @@ export async function walkRectifications(
       required: rule?.needsNote ?? false,
     });
     if (by.trim() !== "") lastBy = by.trim();
-    const outcome = updateRectification(o.store, v.id, { to, by, note, progress, remark: null }, o.today);
+    const outcome = await updateRectification(
+      o.store,
+      v.id,
+      { to, by, note, progress, remark: null },
+      o.today,
+    );
     if (!outcome.ok) {
       const r = describeRefusal(outcome.refusal, v.shortId);
       say(`${t(r.key, r.params)}\n${t(r.hintKey, r.params)}`);

@@ -4,7 +4,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedCounty, UNIT_A, UNIT_B, UNIT_C } from "../../test/fixtures/export/seed.js";
 import { buildLedgerData, SnapshotCache } from "../ledger/data.js";
-import { openStore, type Store } from "../store/store.js";
+import { openStore } from "../store/open.js";
+import type { Store } from "../store/port.js";
 import { type Front, gatherCountyBriefing, gatherUnitBriefing } from "./data.js";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "lookback-report-data-"));
@@ -21,24 +22,24 @@ const front: Front = {
 };
 let store: Store;
 
-beforeAll(() => {
+beforeAll(async () => {
   const file = path.join(dir, "county.db");
-  seedCounty(file);
-  store = openStore(file);
-  store.updateUnit(store.findUnitByName(UNIT_A)!.id, { township: "莲塘镇" });
-  store.ensureUnit("向塘镇中心小学", { township: "向塘镇" });
+  await seedCounty(file);
+  store = await openStore(file, { intent: "write" });
+  await store.updateUnit((await store.findUnitByName(UNIT_A))!.id, { township: "莲塘镇" });
+  await store.ensureUnit("向塘镇中心小学", { township: "向塘镇" });
 });
-afterAll(() => {
-  store.close();
+afterAll(async () => {
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe("the briefing's numbers", () => {
   it("are the unit's ledger's: the same rows and counts the export writes", async () => {
-    const unit = store.findUnitByName(UNIT_A)!;
+    const unit = (await store.findUnitByName(UNIT_A))!;
     const b = await gatherUnitBriefing(store, unit, opts, front);
-    const run = store.latestRun(unit.id, "self-check")!;
-    const ledger = buildLedgerData(store, new SnapshotCache(store, "zh-CN"), unit, run, {
+    const run = (await store.latestRun(unit.id, "self-check"))!;
+    const ledger = await buildLedgerData(store, new SnapshotCache(store, "zh-CN"), unit, run, {
       today: TODAY,
       language: "zh-CN",
     });
@@ -62,7 +63,7 @@ describe("the briefing's numbers", () => {
   });
 
   it("has no briefing for a unit that has not started", async () => {
-    const unit = store.findUnitByName("向塘镇中心小学")!;
+    const unit = (await store.findUnitByName("向塘镇中心小学"))!;
     expect(await gatherUnitBriefing(store, unit, opts, front)).toBeNull();
   });
 

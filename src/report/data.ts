@@ -6,7 +6,7 @@
 import type { Checklist } from "../checklist/schema.js";
 import { buildLedgerData, type LedgerData, type LedgerRow, SnapshotCache } from "../ledger/data.js";
 import { DEFAULT_CHECKLIST, pickRun } from "../ledger/export.js";
-import type { Store } from "../store/store.js";
+import type { StoreReads } from "../store/port.js";
 import type { Run, Unit } from "../store/types.js";
 import type {
   CountyBriefing,
@@ -54,7 +54,7 @@ interface UnitFacts {
 class Gatherer {
   private readonly snapshots: SnapshotCache;
   constructor(
-    private readonly store: Store,
+    private readonly store: StoreReads,
     private readonly opts: GatherOptions,
   ) {
     this.snapshots = new SnapshotCache(store, opts.language);
@@ -83,12 +83,12 @@ class Gatherer {
   /** The unit's facts, or null when it has no run of the checklist (未开展). */
   async unit(unit: Unit): Promise<UnitFacts | null> {
     const { store, opts } = this;
-    const run = pickRun(store, unit, opts.checklist);
+    const run = await pickRun(store, unit, opts.checklist);
     if (!run) return null;
-    const { checklist } = this.snapshots.get(run.checklistHash);
+    const { checklist } = await this.snapshots.get(run.checklistHash);
     // The unit's ledger: every rectification of every round, counted by the one rule the
     // ledgers, 汇总, `status` and `rectify list` count by.
-    const data = buildLedgerData(store, this.snapshots, unit, run, {
+    const data = await buildLedgerData(store, this.snapshots, unit, run, {
       today: opts.today,
       language: opts.language,
     });
@@ -176,7 +176,7 @@ export interface Front {
 
 /** A unit's briefing, or null when the unit has no run of the checklist. */
 export async function gatherUnitBriefing(
-  store: Store,
+  store: StoreReads,
   unit: Unit,
   opts: GatherOptions,
   front: Front,
@@ -268,13 +268,13 @@ function unitRow(unit: Unit, f: UnitFacts | null): UnitRow {
 
 /** The county's briefing (or one township's): every unit of the roster, started or not. */
 export async function gatherCountyBriefing(
-  store: Store,
+  store: StoreReads,
   township: string | null,
   opts: GatherOptions & { overdueLimit: number },
   front: Front,
 ): Promise<CountyBriefing> {
   const g = new Gatherer(store, opts);
-  const units = store.listUnits().filter((u) => township === null || u.township === township);
+  const units = (await store.listUnits()).filter((u) => township === null || u.township === township);
   const sections = new Map<string, SectionTally>();
   const unitRows: UnitRow[] = [];
   const overdue: OverdueItem[] = [];

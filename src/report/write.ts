@@ -7,17 +7,15 @@ import { t } from "../i18n/index.js";
 import { ensureOutDir, exists, inside, selectTargets, writeBytesAtomically } from "../ledger/export.js";
 import { sanitizeFileStem, uniqueFileNames } from "../ledger/names.js";
 import { fill } from "../ledger/template.js";
-import type { Store } from "../store/store.js";
+import type { StoreReads } from "../store/port.js";
 import type { Unit } from "../store/types.js";
 import { closest } from "../util/similar.js";
 import { briefingContent } from "./content.js";
 import { type Front, gatherCountyBriefing, gatherUnitBriefing } from "./data.js";
+import type { ReportFormat } from "./formats.js";
 import type { ReportTemplate } from "./template.js";
 import type { Briefing, Masthead } from "./types.js";
 import { WORDS } from "./words.js";
-
-export const REPORT_FORMATS = ["docx", "html"] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export interface ReportOptions {
   units: readonly string[];
@@ -78,8 +76,8 @@ function front(o: ReportOptions): Front {
 }
 
 /** The township as the roster spells it, or a usage error naming the one meant. */
-function checkTownship(store: Store, township: string): string {
-  const known = [...new Set(store.listUnits().flatMap((u) => (u.township ? [u.township] : [])))];
+async function checkTownship(store: StoreReads, township: string): Promise<string> {
+  const known = [...new Set((await store.listUnits()).flatMap((u) => (u.township ? [u.township] : [])))];
   const name = township.trim().normalize("NFC");
   if (known.includes(name)) return name;
   const meant = closest(name, known);
@@ -94,14 +92,14 @@ function checkTownship(store: Store, township: string): string {
   );
 }
 
-function plan(store: Store, o: ReportOptions): Planned[] {
+async function plan(store: StoreReads, o: ReportOptions): Promise<Planned[]> {
   const tpl = o.template;
   const ext = `.${o.format}`;
   const f = front(o);
   const gather = { checklist: o.checklist, today: o.date, language: tpl.language };
   if (o.county) {
-    const township = o.township === null ? null : checkTownship(store, o.township);
-    if (store.listUnits().length === 0)
+    const township = o.township === null ? null : await checkTownship(store, o.township);
+    if ((await store.listUnits()).length === 0)
       throw userError("report.noUnits", { db: o.db }, { hintKey: "report.noUnits.hint" });
     const scope = township ?? tpl.scopeCounty;
     const stem = sanitizeFileStem(
@@ -114,8 +112,12 @@ function plan(store: Store, o: ReportOptions): Planned[] {
       },
     ];
   }
-  const selected = selectTargets(store, { units: o.units, all: false, checklist: o.checklist });
-  const units = selected.map((s) => store.getUnit(s.unitId)).filter((u): u is Unit => u !== undefined);
+  const selected = await selectTargets(store, { units: o.units, all: false, checklist: o.checklist }, o.db);
+  const units: Unit[] = [];
+  for (const s of selected) {
+    const unit = await store.getUnit(s.unitId);
+    if (unit) units.push(unit);
+  }
   const stems = units.map((u) =>
     fill(tpl.unitFile, { unit: u.name, township: u.township ?? "", issue: o.issue ?? "", checklist: "" }),
   );
@@ -145,8 +147,8 @@ export async function renderBriefing(
   return briefingDocx(content, tpl);
 }
 
-export async function writeBriefings(store: Store, o: ReportOptions): Promise<ReportResult> {
-  const planned = plan(store, o);
+export async function writeBriefings(store: StoreReads, o: ReportOptions): Promise<ReportResult> {
+  const planned = await plan(store, o);
   const outDir = path.resolve(o.outDir);
   ensureOutDir(outDir);
   const taken = planned.filter((p) => exists(inside(outDir, p.file)));

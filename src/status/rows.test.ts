@@ -1,4 +1,5 @@
 // Status rows: progress, results and open rectifications per run.
+
 import { afterEach, beforeAll, beforeEach, expect, test } from "vitest";
 import { type Kit, MINI, makeKit, na, pass, problem, session } from "../../test/helpers/check-kit.js";
 import { setLang } from "../i18n/index.js";
@@ -6,7 +7,7 @@ import { statusRows } from "./rows.js";
 
 let kit: Kit;
 beforeAll(() => setLang("en"));
-beforeEach(() => {
+beforeEach(async () => {
   kit = makeKit();
 });
 afterEach(() => kit.cleanup());
@@ -21,10 +22,10 @@ test("one row per run: answered/total over the run's own slots, counts per resul
     ...MINI,
     unit: "莲塘二小",
   });
-  const store = kit.open();
+  const store = await kit.open();
   try {
     // Units in Chinese (pinyin) order: 莲塘二小 (èr) before 莲塘一小 (yī).
-    const rows = statusRows(store);
+    const rows = await statusRows(store);
     expect(rows.map((r) => [r.unit.name, r.status, r.answered, r.total, r.missingRequired])).toEqual([
       ["莲塘二小", "complete", 5, 5, 0],
       ["莲塘一小", "in-progress", 4, 7, 3],
@@ -40,11 +41,11 @@ test("one row per run: answered/total over the run's own slots, counts per resul
     });
     expect(rows[0]!.finishedAt).not.toBeNull();
     // A rectification taken to done no longer counts as open.
-    const rect = store.listRectifications({ runId: rows[1]!.runId })[0]!;
-    store.changeRectification(rect.id, { toStatus: "done", by: "刘主任", note: null });
-    const unit = store.findUnitByName("莲塘一小")!;
-    expect(statusRows(store, { unitId: unit.id }).map((r) => r.openRectifications)).toEqual([1]);
+    const rect = (await store.listRectifications({ runId: rows[1]!.runId }))[0]!;
+    await store.changeRectification(rect.id, { toStatus: "done", by: "刘主任", note: null });
+    const unit = (await store.findUnitByName("莲塘一小"))!;
+    expect((await statusRows(store, { unitId: unit.id })).map((r) => r.openRectifications)).toEqual([1]);
   } finally {
-    store.close();
+    await store.close();
   }
 });

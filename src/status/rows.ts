@@ -1,13 +1,14 @@
-// One status row per run (§6 `status`): progress, results, open rectifications. Kept apart
+// One status row per run (`lookback status`): progress, results, open rectifications. Kept apart
 // from the command so that other reports (overdue, relapse) can extend the row.
 import { answeredCount, countResults, initialState, missingRequired } from "../check/machine.js";
 import { expandSlots } from "../check/slots.js";
 import { checklistOfRun } from "../check/snapshot.js";
-import type { Result } from "../checklist/schema.js";
-import type { FollowUpCounts } from "../rectify/counts.js";
+import type { Checklist, Result } from "../checklist/schema.js";
+import { relapsesAgainst } from "../rectify/compare.js";
+import { countFollowUp, type FollowUpCounts } from "../rectify/counts.js";
 import { followUpSummary } from "../rectify/summary.js";
-import type { Store } from "../store/store.js";
-import { isSetAside, type Run, type RunStatus, type Unit } from "../store/types.js";
+import type { StoreReads } from "../store/port.js";
+import { type Answer, isSetAside, type Run, type RunStatus, type Unit } from "../store/types.js";
 import { localToday } from "../util/dates.js";
 
 export interface StatusRow {
@@ -39,15 +40,27 @@ export interface StatusRow {
   updatedAt: string;
 }
 
-export function statusRow(
-  store: Store,
+export async function statusRow(
+  store: StoreReads,
   run: Run,
   unit: Pick<Unit, "id" | "name">,
   today: string = localToday(),
+): Promise<StatusRow> {
+  const checklist = await checklistOfRun(store, run);
+  const answers = await store.listAnswers(run.id);
+  const { relapses, ...followUp } = await followUpSummary(store, { runId: run.id }, today);
+  return rowOf(checklist, run, unit, answers, followUp, relapses);
+}
+
+function rowOf(
+  checklist: Checklist,
+  run: Run,
+  unit: Pick<Unit, "id" | "name">,
+  answers: readonly Answer[],
+  followUp: FollowUpCounts,
+  relapses: number,
 ): StatusRow {
-  const checklist = checklistOfRun(store, run);
-  const state = initialState(run, expandSlots(checklist, run.leaders), store.listAnswers(run.id));
-  const { relapses, ...followUp } = followUpSummary(store, { runId: run.id }, today);
+  const state = initialState(run, expandSlots(checklist, run.leaders), [...answers]);
   return {
     runId: run.id,
     unit: { id: unit.id, name: unit.name },
@@ -77,15 +90,30 @@ export function statusRow(
   };
 }
 
-/** Every run (of one unit, when given), by unit name then start time. */
-export function statusRows(store: Store, filter: { unitId?: string } = {}): StatusRow[] {
-  const units = new Map(store.listUnits().map((u) => [u.id, u]));
-  const runs = store.listRuns({ ...(filter.unitId ? { unitId: filter.unitId } : {}), includeSetAside: true });
-  return runs
-    .map((run) => statusRow(store, run, units.get(run.unitId) ?? { id: run.unitId, name: run.unitId }))
-    .sort((a, b) =>
-      a.unit.name === b.unit.name
-        ? a.startedAt.localeCompare(b.startedAt)
-        : a.unit.name.localeCompare(b.unit.name, "zh-CN"),
-    );
+/**
+ * Every run (of one unit, when given), by unit name then start time: the runs streamed with
+ * their answers, rectifications and the unit's closed ones of earlier rounds (a fixed few
+ * queries per page of runs, whatever the database holds), checklists parsed once per version.
+ */
+export async function statusRows(
+  store: StoreReads,
+  filter: { unitId?: string } = {},
+  today: string = localToday(),
+): Promise<StatusRow[]> {
+  const rows: StatusRow[] = [];
+  const runs = store.runDetails({
+    ...(filter.unitId ? { unitId: filter.unitId } : {}),
+    includeSetAside: true,
+  });
+  for await (const d of runs) {
+    const checklist = await checklistOfRun(store, d.run);
+    // A run set aside has no earlier rounds to relapse from.
+    const relapses = isSetAside(d.run) ? 0 : relapsesAgainst(d.run, d.closedEarlier, d.answers).length;
+    rows.push(rowOf(checklist, d.run, d.unit, d.answers, countFollowUp(d.rectifications, today), relapses));
+  }
+  return rows.sort((a, b) =>
+    a.unit.name === b.unit.name
+      ? a.startedAt.localeCompare(b.startedAt)
+      : a.unit.name.localeCompare(b.unit.name, "zh-CN"),
+  );
 }

@@ -16,9 +16,9 @@ export const APPLICATION_ID = 0x4c4b424b;
 export const SCHEMA_VERSION = migrations.length;
 
 export interface OpenOptions {
-  /** Open without creating or migrating (import reads other schools' files this way). */
+  /** Open without creating or migrating (the tests read a finished database this way). */
   readonly?: boolean;
-  /** Refuse a missing file instead of creating it. */
+  /** Refuse a missing file instead of creating it (commands use openExistingStore in ./open.ts). */
   mustExist?: boolean;
   /**
    * "read": the command only reads, so a database it may not write (a read-only file or share)

@@ -12,14 +12,14 @@ import { SqlStore } from "./sql/store.js";
 import { openSqliteDriver } from "./sqlite/driver.js";
 import { openStore as openSqliteStore, type Store as SyncStore } from "./store.js";
 
+export type StoreOpenOptions = DriverOpenOptions;
+
 /**
  * The store at `location`. intent "read": a database that does not exist is refused
  * (db.missing, exit 2) and never created, one that cannot be written is read; intent "write":
- * created when missing (refused like "read" with mustExist), and migrated to this version. Identity is checked first: a foreign or
- * newer database is refused untouched.
+ * created when missing (refused like "read" with mustExist), and migrated to this version.
+ * Identity is checked first: a foreign or newer database is refused untouched.
  */
-export type StoreOpenOptions = DriverOpenOptions;
-
 export async function openStore(location: string, opts: StoreOpenOptions): Promise<Store> {
   const open = engineOf(location) === "postgres" ? await postgresDriver(location) : openSqliteDriver;
   return new SqlStore(await open(location, opts));

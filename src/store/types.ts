@@ -1,5 +1,5 @@
 // Domain records as the store keeps them. Ids are UUIDs so that many schools' files
-// can be merged by the bureau without collisions (§6 import, §10).
+// can be merged by the bureau (`lookback import`) without collisions.
 import type { Result } from "../checklist/schema.js";
 
 export type { Result };
@@ -69,7 +69,7 @@ export type RectificationKind = (typeof RECTIFICATION_KINDS)[number];
 export const RECTIFICATION_ORIGINS = ["self-check", "inspection", "visit", "public"] as const;
 export type RectificationOrigin = (typeof RECTIFICATION_ORIGINS)[number];
 
-/** What a person fills in for a partial/fail answer (§5). */
+/** What a person fills in for a partial/fail answer: the rectification (整改事项) it opens. */
 export interface RectificationFields {
   /** 存在问题 */
   problem: string;

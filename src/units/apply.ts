@@ -1,8 +1,8 @@
 // Writing roster rows into the store: upsert by code, else by name. A roster imported after
 // the schools' files attaches code, township and type to the units they created (same name).
-// Every row is planned against the store first; only a clean plan is applied, in one transaction.
+// Every row is planned against the store first; only a clean plan is applied, in the same transaction.
 import { LIMITS } from "../input/limits.js";
-import type { Store } from "../store/store.js";
+import type { StoreReads, WriteTx } from "../store/port.js";
 import type { Unit } from "../store/types.js";
 import { NearIndex, unitKey } from "./identity.js";
 import type { RosterError, RosterRow } from "./roster.js";
@@ -25,16 +25,16 @@ export interface RosterResult {
 }
 
 /** Match every row and check it against the units already stored; nothing is written. */
-export function planRoster(
-  store: Store,
+export async function planRoster(
+  store: StoreReads,
   rows: readonly RosterRow[],
   headings: { name: string | null; code: string | null },
   opts: { allowNear?: boolean } = {},
-) {
+): Promise<{ plan: PlannedUnit[]; errors: RosterError[] }> {
   const errors: RosterError[] = [];
   const plan: PlannedUnit[] = [];
   const claimedBy = new Map<string, number>();
-  const known = new NearIndex(opts.allowNear ? [] : store.unitNames());
+  const known = new NearIndex(opts.allowNear ? [] : await store.unitNames());
   for (const row of rows) {
     if (errors.length >= LIMITS.diagnosticsPerFile) {
       errors.push({
@@ -46,7 +46,7 @@ export function planRoster(
       break;
     }
     const existing =
-      (row.code ? store.findUnitByCode(row.code) : undefined) ?? store.findUnitByName(row.name);
+      (row.code ? await store.findUnitByCode(row.code) : undefined) ?? (await store.findUnitByName(row.name));
     if (existing) {
       const first = claimedBy.get(existing.id);
       if (first !== undefined) {
@@ -60,7 +60,7 @@ export function planRoster(
       }
       claimedBy.set(existing.id, row.row);
       // Renamed through its code: the new name must not belong to another unit.
-      const holder = existing.name === row.name ? undefined : store.findUnitByName(row.name);
+      const holder = existing.name === row.name ? undefined : await store.findUnitByName(row.name);
       if (holder && holder.id !== existing.id) {
         errors.push({
           row: row.row,
@@ -104,19 +104,18 @@ export function planRoster(
   return { plan, errors };
 }
 
-export function applyPlan(store: Store, plan: readonly PlannedUnit[]): RosterResult {
-  return store.transaction(() => {
-    const result: RosterResult = { added: 0, updated: 0, unchanged: 0, units: [] };
-    for (const p of plan) {
-      const unit =
-        p.action === "added"
-          ? store.ensureUnit(p.next.name, p.next)
-          : p.action === "updated" && p.existing
-            ? store.updateUnit(p.existing.id, p.next)
-            : p.existing!;
-      result[p.action]++;
-      result.units.push({ row: p.row.row, action: p.action, unit });
-    }
-    return result;
-  });
+/** Apply a clean plan, inside the caller's write transaction (the one it was planned in). */
+export async function applyPlan(tx: WriteTx, plan: readonly PlannedUnit[]): Promise<RosterResult> {
+  const result: RosterResult = { added: 0, updated: 0, unchanged: 0, units: [] };
+  for (const p of plan) {
+    const unit =
+      p.action === "added"
+        ? await tx.ensureUnit(p.next.name, p.next)
+        : p.action === "updated" && p.existing
+          ? await tx.updateUnit(p.existing.id, p.next)
+          : p.existing!;
+    result[p.action]++;
+    result.units.push({ row: p.row.row, action: p.action, unit });
+  }
+  return result;
 }

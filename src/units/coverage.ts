@@ -1,6 +1,6 @@
 // Who has started (已开展) and who has not (未开展): with a roster loaded, the bureau sees
 // the units that sent nothing. Used by `units list`, `status` and `export --all` (汇总).
-import type { Store } from "../store/store.js";
+import type { StoreReads } from "../store/port.js";
 import type { Unit } from "../store/types.js";
 
 export interface UnitCoverage {
@@ -12,26 +12,14 @@ export interface UnitCoverage {
 }
 
 /** Every unit, by name as Chinese readers sort it (pinyin, like `status`), with how many runs it has. */
-export function rosterCoverage(store: Store): UnitCoverage[] {
-  const runs = new Map<string, { runs: number; complete: number }>();
-  for (const r of store.listRuns()) {
-    const c = runs.get(r.unitId) ?? { runs: 0, complete: 0 };
-    c.runs++;
-    if (r.status === "complete") c.complete++;
-    runs.set(r.unitId, c);
-  }
-  return store
-    .listUnits()
-    .sort((a, b) => a.name.localeCompare(b.name, "zh-CN"))
-    .map((unit) => {
-      const c = runs.get(unit.id);
-      return { unit, runs: c?.runs ?? 0, completeRuns: c?.complete ?? 0, hasRun: (c?.runs ?? 0) > 0 };
-    });
+export async function rosterCoverage(store: StoreReads): Promise<UnitCoverage[]> {
+  // One query for every unit and its counts, not one per unit.
+  return (await store.unitRunCounts())
+    .sort((a, b) => a.unit.name.localeCompare(b.unit.name, "zh-CN"))
+    .map((c) => ({ unit: c.unit, runs: c.runs, completeRuns: c.completeRuns, hasRun: c.runs > 0 }));
 }
 
 /** The units of the roster that have not started (未开展). */
-export function unitsWithoutRuns(store: Store): Unit[] {
-  return rosterCoverage(store)
-    .filter((c) => !c.hasRun)
-    .map((c) => c.unit);
+export async function unitsWithoutRuns(store: StoreReads): Promise<Unit[]> {
+  return (await rosterCoverage(store)).filter((c) => !c.hasRun).map((c) => c.unit);
 }

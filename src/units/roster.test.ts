@@ -3,20 +3,24 @@ import os from "node:os";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { port } from "../../test/helpers/port.js";
 import { makeSchool } from "../../test/helpers/school.js";
-import { importDatabase } from "../import/merge.js";
+import { importAll } from "../import/index.js";
 import { openStore, type Store } from "../store/store.js";
-import { applyPlan, planRoster } from "./apply.js";
+import { applyPlan, type PlannedUnit, planRoster } from "./apply.js";
 import { rosterCoverage, unitsWithoutRuns } from "./coverage.js";
 import { decodeText, parseCsv } from "./csv.js";
 import { readRoster } from "./read.js";
 import { parseRoster, type RosterParse } from "./roster.js";
 
+const applyIn = async (s: Store, plan: readonly PlannedUnit[]) =>
+  (await port(s)).write((tx) => applyPlan(tx, plan));
+
 const fixtures = path.resolve(import.meta.dirname, "../../test/fixtures/units");
 let dir: string;
 let store: Store;
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), "lookback-roster-test-"));
   store = openStore(path.join(dir, "county.db"));
 });
@@ -44,7 +48,7 @@ async function xlsx(file: string, rows: (string | number | null)[][]): Promise<s
 }
 
 describe("CSV decoding", () => {
-  test("UTF-8 with a BOM, UTF-8 without, and GBK as Excel saves it on Chinese Windows", () => {
+  test("UTF-8 with a BOM, UTF-8 without, and GBK as Excel saves it on Chinese Windows", async () => {
     const text = "单位名称,单位代码\n莲塘一小,001\n";
     const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
     expect(decodeText(bom)).toEqual({ text, encoding: "utf-8" });
@@ -54,7 +58,7 @@ describe("CSV decoding", () => {
     expect(gbk.text.startsWith("单位名称,单位代码,乡镇,类型\r\n莲塘第一小学")).toBe(true);
   });
 
-  test("quoted fields keep commas, quotes and line breaks; CRLF and tabs are understood", () => {
+  test("quoted fields keep commas, quotes and line breaks; CRLF and tabs are understood", async () => {
     expect(parseCsv('a,"b,c","say ""hi"""\r\n"multi\nline",x\r\n').rows).toEqual([
       ["a", "b,c", 'say "hi"'],
       ["multi\nline", "x"],
@@ -67,7 +71,7 @@ describe("CSV decoding", () => {
 });
 
 describe("parseRoster", () => {
-  test("Chinese or English headings, in any order, with extra columns ignored and a title row above", () => {
+  test("Chinese or English headings, in any order, with extra columns ignored and a title row above", async () => {
     const zh = parseRoster([
       ["南昌县学校名册"],
       ["序号", "类型", "单位代码", "单位名称", "乡镇（街道）"],
@@ -87,7 +91,7 @@ describe("parseRoster", () => {
     expect(rowsOf(en)[0]).toMatchObject({ row: 2, name: "Liantang No.1", code: "001" });
   });
 
-  test("bad rows are all reported with row and column: missing name, duplicate code, duplicate name", () => {
+  test("bad rows are all reported with row and column: missing name, duplicate code, duplicate name", async () => {
     const p = parseRoster([
       ["单位名称", "单位代码"],
       ["莲塘一小", "001"],
@@ -102,7 +106,7 @@ describe("parseRoster", () => {
     ]);
   });
 
-  test("a heading row that names no unit column, a heading twice, and an empty file", () => {
+  test("a heading row that names no unit column, a heading twice, and an empty file", async () => {
     expect(errorsOf(parseRoster([["学校", "代码"].map((h) => `${h}X`), ["莲塘一小", "001"]]))).toEqual([
       { row: 1, column: null, code: "badHeader" },
     ]);
@@ -166,9 +170,9 @@ describe("reading roster files", () => {
 describe("applying a roster", () => {
   const headings = { name: "单位名称", code: "单位代码" };
 
-  test("after the schools' imports it attaches code, township and type to the units of the same name", () => {
+  test("after the schools' imports it attaches code, township and type to the units of the same name", async () => {
     const school = makeSchool(path.join(dir, "a.db"), { unit: "莲塘一小" });
-    importDatabase(store, school.file);
+    await importAll(await port(store), [{ file: school.file, display: school.file }]);
     const rows = rowsOf(
       parseRoster([
         ["单位名称", "单位代码", "乡镇", "类型"],
@@ -176,9 +180,9 @@ describe("applying a roster", () => {
         ["莲塘二小", "3601210002", "莲塘镇", "小学"],
       ]),
     );
-    const { plan, errors } = planRoster(store, rows, headings);
+    const { plan, errors } = await planRoster(await port(store), rows, headings);
     expect(errors).toEqual([]);
-    const r = applyPlan(store, plan);
+    const r = await applyIn(store, plan);
     expect(r).toMatchObject({ added: 1, updated: 1, unchanged: 0 });
     expect(store.getUnit(school.unit.id)).toMatchObject({
       code: "3601210001",
@@ -187,7 +191,7 @@ describe("applying a roster", () => {
     });
 
     // Again: nothing changes. Then a renamed unit is found by its code.
-    const again = applyPlan(store, planRoster(store, rows, headings).plan);
+    const again = await applyIn(store, (await planRoster(await port(store), rows, headings)).plan);
     expect(again).toMatchObject({ added: 0, updated: 0, unchanged: 2 });
     const renamed = rowsOf(
       parseRoster([
@@ -195,19 +199,19 @@ describe("applying a roster", () => {
         ["南昌县莲塘第一小学", "3601210001"],
       ]),
     );
-    applyPlan(store, planRoster(store, renamed, headings).plan);
+    await applyIn(store, (await planRoster(await port(store), renamed, headings)).plan);
     expect(store.getUnit(school.unit.id)?.name).toBe("南昌县莲塘第一小学");
     expect(store.getUnit(school.unit.id)?.township).toBe("莲塘镇");
 
     // Coverage: the roster unit without a run is 未开展.
-    expect(unitsWithoutRuns(store).map((u) => u.name)).toEqual(["莲塘二小"]);
-    expect(rosterCoverage(store).map((c) => [c.unit.name, c.runs, c.hasRun])).toEqual([
+    expect((await unitsWithoutRuns(await port(store))).map((u) => u.name)).toEqual(["莲塘二小"]);
+    expect((await rosterCoverage(await port(store))).map((c) => [c.unit.name, c.runs, c.hasRun])).toEqual([
       ["莲塘二小", 0, false],
       ["南昌县莲塘第一小学", 1, true],
     ]);
   });
 
-  test("a row that would take another unit's name, or two rows for one unit, is refused; nothing is written", () => {
+  test("a row that would take another unit's name, or two rows for one unit, is refused; nothing is written", async () => {
     store.ensureUnit("莲塘一小", { code: "001" });
     store.ensureUnit("莲塘二小", { code: "002" });
     const rows = rowsOf(
@@ -218,7 +222,7 @@ describe("applying a roster", () => {
         ["莲塘一小", ""],
       ]),
     );
-    const { errors } = planRoster(store, rows, headings);
+    const { errors } = await planRoster(await port(store), rows, headings);
     expect(errors.map((e) => [e.row, e.code])).toEqual([
       [3, "nameTaken"],
       [4, "sameUnit"],

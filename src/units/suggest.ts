@@ -2,7 +2,7 @@
 // command that takes --unit, so that the same mistake gets the same message and exit code.
 import { LookbackError } from "../errors.js";
 import { t } from "../i18n/index.js";
-import type { Store } from "../store/store.js";
+import type { StoreReads } from "../store/port.js";
 import { closest, levenshtein } from "../util/similar.js";
 
 /** Up to three names like `name`: the closest spelling, then names containing it (莲塘一中 → 南昌县莲塘一中). */
@@ -21,8 +21,13 @@ export function suggestUnits(name: string, all: readonly string[]): string[] {
 const quote = (names: readonly string[]) => names.map((n) => `“${n}”`).join(t("table.separator"));
 
 /** Names that match no unit of the database: an input error (exit 2) naming the database and the likeliest units. */
-export function unknownUnitsError(store: Store, names: readonly string[]): LookbackError {
-  const all = store.listUnits().map((u) => u.name);
+export async function unknownUnitsError(
+  store: StoreReads,
+  names: readonly string[],
+  /** The database, as a person is shown it (Store.location). */
+  db: string,
+): Promise<LookbackError> {
+  const all = (await store.listUnits()).map((u) => u.name);
   const suggestions = [...new Set(names.flatMap((n) => suggestUnits(n, all)))];
   const hint =
     suggestions.length > 0
@@ -30,7 +35,7 @@ export function unknownUnitsError(store: Store, names: readonly string[]): Lookb
       : all.length > 0
         ? t("units.unknown.hint", { names: quote(all.slice(0, 5)), count: all.length })
         : t("units.unknown.empty");
-  return new LookbackError("units.unknown", t("units.unknown", { names: quote(names), db: store.file }), {
+  return new LookbackError("units.unknown", t("units.unknown", { names: quote(names), db }), {
     exitCode: 2,
     hint,
   });

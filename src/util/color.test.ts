@@ -1,4 +1,5 @@
-// Colour follows clig.dev: NO_COLOR, TERM=dumb, a non-TTY stream and --no-color each turn it off.
+// Colour as command-line tools agree on: NO_COLOR, TERM=dumb, a non-TTY stream and --no-color
+// each turn it off.
 import { describe, expect, it } from "vitest";
 import { colorEnabled, palette } from "./color.js";
 

@@ -1,4 +1,5 @@
-// Colour per clig.dev: off for non-TTY streams, NO_COLOR, TERM=dumb or --no-color.
+// Colour as command-line tools agree on: off for a stream that is not a terminal, when NO_COLOR
+// is set (to anything), when TERM=dumb, or with --no-color.
 // Six SGR styles are all the CLI uses; writing them here rather than loading chalk keeps
 // every command's start-up (and `--version`) lean, and NO_COLOR is decided by us anyway.
 

@@ -1,5 +1,5 @@
 // A problem found in an input file, with its position: the currency of `validate`
-// and of the answers file (§3, §8).
+// and of the answers file.
 export type Severity = "error" | "warning";
 
 export interface Diagnostic {

@@ -110,22 +110,31 @@ function valueAt(value: unknown, path: Path): unknown {
   return v;
 }
 
-function typeName(v: unknown): string {
-  if (v === null) return t("type.null");
-  if (Array.isArray(v)) return t("type.array");
-  switch (typeof v) {
-    case "string":
-      return t("type.string");
-    case "number":
-      return t("type.number");
-    case "boolean":
-      return t("type.boolean");
-    case "object":
-      return t("type.object");
-    default:
-      return typeof v;
-  }
+/** The words for kinds of value: zod's names for an expected type ("int" is a number) and typeof's. */
+const TYPE_WORDS: Partial<Record<string, MessageKey>> = {
+  string: "type.string",
+  number: "type.number",
+  int: "type.number",
+  boolean: "type.boolean",
+  array: "type.array",
+  object: "type.object",
+  null: "type.null",
+};
+
+/** A kind of value named for a message, or the name itself for a kind the catalogs do not name. */
+function typeWord(name: string): string {
+  const key = TYPE_WORDS[name];
+  return key ? t(key) : name;
 }
+
+/** The kind of a value found in the file. */
+const typeName = (v: unknown): string =>
+  typeof v === "number" && !Number.isFinite(v)
+    ? t("type.notFinite")
+    : typeWord(v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
+
+/** Lists whose elements have a name in the catalogs ("section 2", "第 2 个环节"). */
+const KNOWN_LISTS = new Set(["sections", "items", "method", "override", "remove", "grades", "verifies"]);
 
 /** Words for a list element: "section 2 `opinions`" / "第 2 个环节 `opinions`". */
 function elementLabel(list: string, index: number, element: unknown, withId = true): string {
@@ -134,7 +143,7 @@ function elementLabel(list: string, index: number, element: unknown, withId = tr
       ? (element as { id: unknown }).id
       : undefined;
   const n = index + 1;
-  const known = list === "sections" || list === "items" || list === "method";
+  const known = KNOWN_LISTS.has(list);
   const label = known ? t(`where.list.${list}` as MessageKey) : list;
   if (!known) return t("where.elementRaw", { list, n });
   return typeof id === "string" && id !== ""
@@ -199,17 +208,48 @@ function allowedKeys(schema: z.$ZodType | undefined): string[] {
 
 const pathKey = (path: Path) => JSON.stringify(path);
 
-/** Turn zod issues into diagnostics placed on the offending YAML node. */
-export function issuesToDiagnostics(
-  parsed: ParsedYaml,
-  value: unknown,
+/** Where a zod issue points, in the terms its diagnostic needs. */
+interface IssueSite {
+  parsed: ParsedYaml;
+  /** The whole value the schema checked. */
+  value: unknown;
+  path: Path;
+  /** The value at `path` (undefined when it is missing). */
+  actual: unknown;
+  /** What is wrong, named for the message; its parent and its key (see subject()). */
+  field: string;
+  parent: Path;
+  key: string;
+}
+
+function siteOf(parsed: ParsedYaml, value: unknown, path: Path): IssueSite {
+  return { parsed, value, path, actual: valueAt(value, path), ...subject(path, value) };
+}
+
+/** A diagnostic at the site's value (or its key), for the file being checked. */
+function at(
+  site: IssueSite,
+  which: "value" | "key",
+  code: string,
+  message: string,
+  hint?: string,
+): Diagnostic {
+  return diag(site.parsed.source.file, positionAt(site.parsed, site.path, which), code, message, hint);
+}
+
+/** " in section 2 `opinions`" for the site's parent: where the message says the problem is. */
+const inParent = (site: IssueSite, lastId = true) => where(site.parent, site.value, false, lastId);
+
+/**
+ * `tittle: …` makes zod report both the unknown `tittle` and the missing `title`: the paths of
+ * the missing fields that an unknown key's did-you-mean already names, so that they are said once.
+ */
+function explainedByTypos(
   issues: readonly z.$ZodIssue[],
+  paths: readonly Path[],
+  value: unknown,
   schema: z.$ZodType,
-): Diagnostic[] {
-  const file = parsed.source.file;
-  const out: Diagnostic[] = [];
-  const paths = issues.map((issue) => issue.path.filter((p): p is string | number => typeof p !== "symbol"));
-  // `tittle: …` makes zod report both the unknown `tittle` and the missing `title`: say it once.
+): Set<string> {
   const explained = new Set<string>();
   issues.forEach((issue, i) => {
     if (issue.code !== "unrecognized_keys") return;
@@ -222,148 +262,201 @@ export function issuesToDiagnostics(
       }
     }
   });
-
-  const full = () => out.length > LIMITS.diagnosticsPerFile;
-  issues.forEach((issue, i) => {
-    if (full()) return;
-    const path = paths[i]!;
-    const actual = valueAt(value, path);
-    const { field, parent, key } = subject(path, value);
-    const at = (which: "value" | "key" = "value") => positionAt(parsed, path, which);
-    const push = (pos: Position, code: string, message: string, hint?: string) =>
-      out.push(diag(file, pos, code, message, hint));
-    switch (issue.code) {
-      case "unrecognized_keys": {
-        const allowed = allowedKeys(schemaAt(schema, path));
-        for (const k of issue.keys) {
-          if (full()) break;
-          const suggestion = closest(k, allowed);
-          push(
-            positionAt(parsed, [...path, k], "key"),
-            "unknown-key",
-            t("diag.unknownKey", { key: k, where: where(path, value, true) }),
-            suggestion
-              ? t("diag.unknownKey.didYouMean", { suggestion })
-              : t("diag.unknownKey.allowed", { allowed: allowed.join(", ") }),
-          );
-        }
-        break;
-      }
-      case "invalid_type": {
-        if (actual === undefined) {
-          if (explained.has(pathKey(path))) break;
-          push(
-            positionAt(parsed, parent),
-            "missing-field",
-            t("diag.missingField", { field: key, where: where(parent, value, true) }),
-            t("diag.missingField.hint", { field: key }),
-          );
-        } else if (actual === null && issue.expected === "array") {
-          push(
-            at("key"),
-            "empty-list",
-            t("diag.emptyList", { field, where: where(parent, value, false) }),
-            emptyListHint(key),
-          );
-        } else if (actual === null && issue.expected === "string") {
-          push(
-            at("key"),
-            "empty-text",
-            t("diag.emptyText", { field, where: where(parent, value, false) }),
-            t("diag.emptyText.hint"),
-          );
-        } else {
-          const expected = expectedName(issue.expected);
-          push(
-            at(),
-            "wrong-type",
-            t("diag.wrongType", {
-              field,
-              expected,
-              actual: typeName(actual),
-              where: where(parent, value, false),
-            }),
-            wrongTypeHint(issue.expected, actual, key, sourceAt(parsed, path)),
-          );
-        }
-        break;
-      }
-      case "invalid_value": {
-        const allowed = issue.values.map(String);
-        const suggestion = typeof actual === "string" ? closest(actual, allowed) : undefined;
-        push(
-          at(),
-          "bad-value",
-          t("diag.badValue", { field, value: String(actual), where: where(parent, value, false) }),
-          suggestion
-            ? t("diag.badValue.didYouMean", { suggestion, allowed: allowed.join(", ") })
-            : t("diag.badValue.hint", { allowed: allowed.join(", ") }),
-        );
-        break;
-      }
-      case "invalid_format": {
-        if (key === "id") {
-          push(
-            at(),
-            "bad-id",
-            // Not "item 2 `Bad_Id`": the id being wrong is the point.
-            t("diag.badId", { value: String(actual), where: where(parent, value, false, false) }),
-            t("diag.badId.hint"),
-          );
-        } else {
-          push(
-            at(),
-            "bad-format",
-            t("diag.invalid", { field, where: where(parent, value, false), message: issue.message }),
-          );
-        }
-        break;
-      }
-      case "too_small": {
-        if (Array.isArray(actual)) {
-          push(
-            at("key"),
-            "empty-list",
-            t("diag.emptyList", { field, where: where(parent, value, false) }),
-            emptyListHint(key),
-          );
-        } else {
-          push(
-            at(),
-            "empty-text",
-            t("diag.emptyText", { field, where: where(parent, value, false) }),
-            t("diag.emptyText.hint"),
-          );
-        }
-        break;
-      }
-      default:
-        push(
-          at(),
-          "invalid",
-          t("diag.invalid", { field, where: where(parent, value, false), message: issue.message }),
-        );
-    }
-  });
-  return capDiagnostics(file, out);
+  return explained;
 }
 
-function expectedName(expected: string): string {
-  switch (expected) {
-    case "string":
-      return t("type.string");
-    case "number":
-    case "int":
-      return t("type.number");
-    case "boolean":
-      return t("type.boolean");
-    case "array":
-      return t("type.array");
-    case "object":
-      return t("type.object");
-    default:
-      return expected;
+/** One diagnostic per unknown key (at most `max`), with the key likely meant or the keys allowed there. */
+function unknownKeys(
+  site: IssueSite,
+  keys: readonly string[],
+  schema: z.$ZodType,
+  max: number,
+): Diagnostic[] {
+  const allowed = allowedKeys(schemaAt(schema, site.path));
+  return keys.slice(0, max).map((k) => {
+    const suggestion = closest(k, allowed);
+    return diag(
+      site.parsed.source.file,
+      positionAt(site.parsed, [...site.path, k], "key"),
+      "unknown-key",
+      t("diag.unknownKey", { key: k, where: where(site.path, site.value, true) }),
+      suggestion
+        ? t("diag.unknownKey.didYouMean", { suggestion })
+        : t("diag.unknownKey.allowed", { allowed: allowed.join(", ") }),
+    );
+  });
+}
+
+/** A missing field, an empty list or text (a key with nothing after it), or a value of the wrong type. */
+function wrongType(site: IssueSite, expected: string, explained: ReadonlySet<string>): Diagnostic[] {
+  const { actual, field, key } = site;
+  if (actual === undefined) {
+    if (explained.has(pathKey(site.path))) return [];
+    return [
+      diag(
+        site.parsed.source.file,
+        positionAt(site.parsed, site.parent),
+        "missing-field",
+        t("diag.missingField", { field: key, where: where(site.parent, site.value, true) }),
+        t("diag.missingField.hint", { field: key }),
+      ),
+    ];
   }
+  if (actual === null && expected === "array") return [emptyList(site)];
+  if (actual === null && expected === "string") return [emptyText(site, "key")];
+  return [
+    at(
+      site,
+      "value",
+      "wrong-type",
+      t("diag.wrongType", {
+        field,
+        expected: typeWord(expected),
+        actual: typeName(actual),
+        where: inParent(site),
+      }),
+      wrongTypeHint(expected, actual, key, sourceAt(site.parsed, site.path)),
+    ),
+  ];
+}
+
+const emptyList = (site: IssueSite): Diagnostic =>
+  at(
+    site,
+    "key",
+    "empty-list",
+    t("diag.emptyList", { field: site.field, where: inParent(site) }),
+    emptyListHint(site.key),
+  );
+
+const emptyText = (site: IssueSite, which: "value" | "key"): Diagnostic =>
+  at(
+    site,
+    which,
+    "empty-text",
+    t("diag.emptyText", { field: site.field, where: inParent(site) }),
+    t("diag.emptyText.hint"),
+  );
+
+/** A value that is not one of the allowed words (`per: leaders`), with the one likely meant. */
+function badValue(site: IssueSite, values: readonly unknown[]): Diagnostic {
+  const allowed = values.map(String);
+  const suggestion = typeof site.actual === "string" ? closest(site.actual, allowed) : undefined;
+  return at(
+    site,
+    "value",
+    "bad-value",
+    t("diag.badValue", { field: site.field, value: String(site.actual), where: inParent(site) }),
+    suggestion
+      ? t("diag.badValue.didYouMean", { suggestion, allowed: allowed.join(", ") })
+      : t("diag.badValue.hint", { allowed: allowed.join(", ") }),
+  );
+}
+
+/** A text of the wrong form: an id that is not kebab-case, or any other pattern. */
+function badFormat(site: IssueSite, message: string): Diagnostic {
+  if (site.key === "id") {
+    // Not "item 2 `Bad_Id`": the id being wrong is the point.
+    const where = inParent(site, false);
+    return at(
+      site,
+      "value",
+      "bad-id",
+      t("diag.badId", { value: String(site.actual), where }),
+      t("diag.badId.hint"),
+    );
+  }
+  return invalid(site, "bad-format", message);
+}
+
+function invalid(site: IssueSite, code: string, message: string): Diagnostic {
+  return at(site, "value", code, t("diag.invalid", { field: site.field, where: inParent(site), message }));
+}
+
+/** What one zod issue becomes: usually one diagnostic; none, or one per unknown key (at most `max`). */
+function issueDiagnostics(
+  site: IssueSite,
+  issue: z.$ZodIssue,
+  schema: z.$ZodType,
+  explained: ReadonlySet<string>,
+  max: number,
+): Diagnostic[] {
+  switch (issue.code) {
+    case "unrecognized_keys":
+      return unknownKeys(site, issue.keys, schema, max);
+    case "invalid_type":
+      return wrongType(site, issue.expected, explained);
+    case "invalid_value":
+      return [badValue(site, issue.values)];
+    case "invalid_format":
+      return [badFormat(site, issue.message)];
+    case "too_small":
+    case "too_big":
+      if (typeof site.actual === "number") return [outOfRange(site, issue, schema)];
+      return [Array.isArray(site.actual) ? emptyList(site) : emptyText(site, "value")];
+    default:
+      return [invalid(site, "invalid", issue.message)];
+  }
+}
+
+/** A number outside its bounds (a negative weight), with the range the schema allows. */
+function outOfRange(site: IssueSite, issue: z.$ZodIssue, schema: z.$ZodType): Diagnostic {
+  const bounds = issue as { minimum?: unknown; maximum?: unknown };
+  return at(
+    site,
+    "value",
+    "out-of-range",
+    t(issue.code === "too_small" ? "diag.tooSmall" : "diag.tooBig", {
+      field: site.field,
+      bound: String(issue.code === "too_small" ? bounds.minimum : bounds.maximum),
+      value: String(site.actual),
+      where: where(site.parent, site.value, false),
+    }),
+    rangeHint(schemaAt(schema, site.path)),
+  );
+}
+
+/** The allowed range of a number field, from its schema's bounds: "from 0 to 100". */
+function rangeHint(schema: z.$ZodType | undefined): string | undefined {
+  if (!schema) return undefined;
+  let min: number | undefined;
+  let max: number | undefined;
+  for (const check of schema._zod.def.checks ?? []) {
+    const def = check._zod.def as { check?: string; value?: unknown };
+    if (def.check === "greater_than" && typeof def.value === "number") min = def.value;
+    if (def.check === "less_than" && typeof def.value === "number") max = def.value;
+  }
+  if (min !== undefined && max !== undefined) return t("diag.range.between", { min, max });
+  if (min !== undefined) return t("diag.range.atLeast", { min });
+  return undefined;
+}
+
+/**
+ * " in section 2 `opinions`" (or " at the top level"): where a node is, in the words the
+ * schema's own messages use, for the checks made after the schema (src/checklist/).
+ */
+export function whereIn(path: Path, value: unknown): string {
+  return where(path, value, true);
+}
+
+/** Turn zod issues into diagnostics placed on the offending YAML node. */
+export function issuesToDiagnostics(
+  parsed: ParsedYaml,
+  value: unknown,
+  issues: readonly z.$ZodIssue[],
+  schema: z.$ZodType,
+): Diagnostic[] {
+  const paths = issues.map((issue) => issue.path.filter((p): p is string | number => typeof p !== "symbol"));
+  const explained = explainedByTypos(issues, paths, value, schema);
+  const out: Diagnostic[] = [];
+  // One past the per-file limit is enough to say that checking stopped: placing a diagnostic
+  // walks the document, so a file of thousands of mistakes is not walked for each.
+  const room = () => LIMITS.diagnosticsPerFile + 1 - out.length;
+  for (const [i, issue] of issues.entries()) {
+    if (room() <= 0) break;
+    out.push(...issueDiagnostics(siteOf(parsed, value, paths[i]!), issue, schema, explained, room()));
+  }
+  return capDiagnostics(parsed.source.file, out);
 }
 
 function emptyListHint(key: string): string | undefined {
@@ -387,6 +480,7 @@ function wrongTypeHint(
     return t("diag.wrongType.hint.quote", { example: `${key}: "${written}"` });
   }
   if (expected === "boolean") return t("diag.wrongType.hint.boolean");
+  if (expected === "number") return t("diag.wrongType.hint.number", { example: `${key || "weight"}: 2` });
   if (expected === "array") return t("diag.wrongType.hint.list");
   if (expected === "object") return t("diag.wrongType.hint.object");
   return undefined;
@@ -694,13 +788,17 @@ export function parseYaml(source: SourceText): {
   }
 }
 
-/** Parse and check against a zod schema: a typed value, or every problem with its position. */
+/**
+ * Parse and check against a zod schema: a typed value, or every problem with its position.
+ * The schema may be chosen from the value read (a checklist that extends another has its own).
+ */
 export function parseWithSchema<S extends z.$ZodType>(
   source: SourceText,
-  schema: S,
+  schemaOf: S | ((value: unknown) => S),
 ): ParseOutcome<z.output<S>> {
   const { parsed, value, diagnostics } = parseYaml(source);
   if (!parsed || diagnostics.length > 0) return { ok: false, ...(parsed ? { parsed } : {}), diagnostics };
+  const schema = typeof schemaOf === "function" ? schemaOf(value) : schemaOf;
   // jitless: zod would otherwise compile each object schema with `new Function` on its first
   // parse, which costs more than it saves in a command that checks a few files and exits.
   const result = z.safeParse(schema, value, { jitless: true });

@@ -11,7 +11,7 @@ import { startInteractive } from "../../dist/check/setup.js";
 import { chooseUnit } from "../../dist/check/unit.js";
 import { loadChecklistSet } from "../../dist/checklist/load.js";
 import { setLang } from "../../dist/i18n/index.js";
-import { openStore } from "../../dist/store/store.js";
+import { openStore } from "../../dist/store/open.js";
 import { palette } from "../../dist/util/color.js";
 import { localToday } from "../../dist/util/dates.js";
 
@@ -36,7 +36,7 @@ const ask = new ScriptedAsk(steps, {
       : undefined,
 });
 
-const store = openStore(spec.db);
+const store = await openStore(spec.db, { intent: "write" });
 const style = palette(false);
 try {
   const unitName = await chooseUnit(store, ask, spec.unit);
@@ -68,5 +68,5 @@ try {
   if (!(e instanceof ScriptExhausted)) throw e;
   echo("EXHAUSTED");
 } finally {
-  store.close();
+  await store.close();
 }

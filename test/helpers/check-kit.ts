@@ -11,7 +11,8 @@ import { type StartOptions, startInteractive } from "../../src/check/setup.js";
 import { chooseUnit } from "../../src/check/unit.js";
 import { loadChecklistSet } from "../../src/checklist/load.js";
 import type { Lang } from "../../src/i18n/index.js";
-import { openStore, type Store } from "../../src/store/store.js";
+import { openStore } from "../../src/store/open.js";
+import type { Store } from "../../src/store/port.js";
 import { palette } from "../../src/util/color.js";
 import { localToday } from "../../src/util/dates.js";
 
@@ -22,7 +23,8 @@ export interface Kit {
   dbPath: string;
   /** A copy of the mini checklist folder, free to edit. */
   checklistsDir: string;
-  open(): Store;
+  /** The store on the kit's database (made when missing); close it when done. */
+  open(): Promise<Store>;
   cleanup(): void;
 }
 
@@ -35,7 +37,7 @@ export function makeKit(): Kit {
     dir,
     dbPath,
     checklistsDir,
-    open: () => openStore(dbPath),
+    open: () => openStore(dbPath, { intent: "write" }),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
@@ -52,7 +54,7 @@ export async function session(
   opts: StartOptions,
   lang: Lang = "en",
 ): Promise<SessionOutcome> {
-  const store = kit.open();
+  const store = await kit.open();
   const ask = new ScriptedAsk(steps);
   try {
     const style = palette(false);
@@ -85,7 +87,7 @@ export async function session(
     if (e instanceof ScriptExhausted) return { ask, state: undefined };
     throw e;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

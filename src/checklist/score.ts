@@ -1,0 +1,189 @@
+// 评估评价: a run's answers as a score from 0 to 100, per section and in total, with its grade
+// and whether it passes. Pure: a checklist (resolved) and answers in, numbers out; the callers
+// (status, ledgers, the summary, crosscheck) read answers from the store and show the result.
+//
+// The rule, and its defaults when a checklist says nothing:
+// - an item earns its weight (default 1) times its credit: 符合 1, 基本符合 `scoring.partial`
+//   (default 0.5), 不符合 0; 不适用 and unanswered items are left out, of the earned points and of
+//   the possible ones alike;
+// - an item of a `per: leader` section earns the mean credit of the leaders who answered it, so
+//   such a section weighs the same however many leaders the unit has;
+// - a section's score is 100 × earned / possible (none when nothing in it counts);
+// - the total: when every section has a `weight`, the weighted mean of the section scores (a
+//   section with no score is left out); when none has, 100 × all earned / all possible, i.e. each
+//   section counts as much as its counted items weigh;
+// - the grade is the band with the highest `min` the rounded total reaches (default bands
+//   好 ≥ 90, 较好 ≥ 80, 一般 ≥ 60, 差 below); `passed` when the total reaches `scoring.pass` and
+//   each section its own `pass` (null when the checklist sets no pass mark).
+// Scores are rounded to two decimals; grades and pass marks are decided on the rounded figure,
+// the one people see.
+import type { Checklist, Grade, Result, Section } from "./schema.js";
+
+export const DEFAULT_PARTIAL = 0.5;
+
+/** lookback's own bands, for a checklist that sets none (the notice sets none). */
+export const DEFAULT_GRADES: readonly Grade[] = [
+  { min: 90, label: "好", label_en: "Good" },
+  { min: 80, label: "较好", label_en: "Fairly good" },
+  { min: 60, label: "一般", label_en: "Fair" },
+  { min: 0, label: "差", label_en: "Poor" },
+];
+
+/** A checklist's scoring rule with the defaults filled in; grades highest first. */
+export interface ScoringRule {
+  partial: number;
+  pass: number | null;
+  grades: Grade[];
+}
+
+export function scoringRule(checklist: Pick<Checklist, "scoring">): ScoringRule {
+  const s = checklist.scoring;
+  return {
+    partial: s?.partial ?? DEFAULT_PARTIAL,
+    pass: s?.pass ?? null,
+    grades: [...(s?.grades ?? DEFAULT_GRADES)].sort((a, b) => b.min - a.min),
+  };
+}
+
+/** An answer as the store keeps it: `section.item`, or `section.item@leader` in a per-leader section. */
+export interface ScoredAnswer {
+  itemKey: string;
+  result: Result;
+}
+
+export type ResultCounts = Record<Result | "unanswered", number>;
+
+export interface SectionScore {
+  id: string;
+  /** The section's weight in the total: its `weight`, or else the weight of its counted items. */
+  weight: number;
+  earned: number;
+  possible: number;
+  /** 0–100, rounded to two decimals; null when nothing in the section counts. */
+  score: number | null;
+  /** The section's pass mark, if it has one. */
+  pass: number | null;
+  passed: boolean | null;
+  /** Answers by result, per slot (an item of a per-leader section counts once per leader). */
+  counts: ResultCounts;
+}
+
+export interface RunScore {
+  /** 0–100, rounded to two decimals; null when nothing counts (every answer 不适用, or none yet). */
+  score: number | null;
+  grade: Grade | null;
+  /** null when the checklist sets no pass mark, or there is no score. */
+  passed: boolean | null;
+  sections: SectionScore[];
+  rule: ScoringRule;
+  /** Whether every section has a weight (the total is then their weighted mean). */
+  sectionWeighted: boolean;
+}
+
+/**
+ * Rounded to two decimals, halves up as people round: 89.995 is 90 (binary floating point
+ * holds it as 89.99499…, which would round down), and 100 × 0.7 is 70, not 70.00000000000001.
+ */
+export function roundScore(x: number): number {
+  return Math.round(x * 100 + 1e-6) / 100;
+}
+
+export function gradeFor(score: number | null, rule: ScoringRule): Grade | null {
+  if (score === null) return null;
+  return rule.grades.find((g) => score >= g.min) ?? null;
+}
+
+function credit(result: Result, rule: ScoringRule): number | undefined {
+  if (result === "pass") return 1;
+  if (result === "partial") return rule.partial;
+  if (result === "fail") return 0;
+  return undefined;
+}
+
+/** The leaders who answered a per-leader section, when the caller does not know the run's. */
+function leadersIn(section: Section, answers: ReadonlyMap<string, Result>): string[] {
+  const prefix = `${section.id}.`;
+  const out = new Set<string>();
+  for (const key of answers.keys()) {
+    const at = key.indexOf("@");
+    if (at > 0 && key.startsWith(prefix)) out.add(key.slice(at + 1));
+  }
+  return [...out].sort();
+}
+
+function scoreSection(
+  section: Section,
+  answers: ReadonlyMap<string, Result>,
+  leaders: readonly string[] | undefined,
+  rule: ScoringRule,
+): SectionScore {
+  const counts: ResultCounts = { pass: 0, partial: 0, fail: 0, na: 0, unanswered: 0 };
+  const slots = section.per === "leader" ? (leaders ?? leadersIn(section, answers)) : [null];
+  let earned = 0;
+  let possible = 0;
+  for (const item of section.items) {
+    const credits: number[] = [];
+    for (const leader of slots) {
+      const result = answers.get(`${section.id}.${item.id}${leader === null ? "" : `@${leader}`}`);
+      counts[result ?? "unanswered"]++;
+      const c = result === undefined ? undefined : credit(result, rule);
+      if (c !== undefined) credits.push(c);
+    }
+    if (credits.length === 0) continue;
+    const w = item.weight ?? 1;
+    possible += w;
+    earned += (w * credits.reduce((a, b) => a + b, 0)) / credits.length;
+  }
+  const score = possible > 0 ? roundScore((100 * earned) / possible) : null;
+  const pass = section.pass ?? null;
+  return {
+    id: section.id,
+    weight: section.weight ?? possible,
+    earned,
+    possible,
+    score,
+    pass,
+    passed: pass === null || score === null ? null : score >= pass,
+    counts,
+  };
+}
+
+/**
+ * The score of a set of answers to a (resolved) checklist. `leaders`: the run's leading cadres,
+ * for per-leader sections (unanswered slots are then counted too); else those the answers name.
+ */
+export function scoreAnswers(
+  checklist: Checklist,
+  answers: Iterable<ScoredAnswer>,
+  leaders?: readonly string[],
+): RunScore {
+  const rule = scoringRule(checklist);
+  const byKey = new Map<string, Result>();
+  for (const a of answers) byKey.set(a.itemKey, a.result);
+  const sections = checklist.sections.map((s) => scoreSection(s, byKey, leaders, rule));
+  const sectionWeighted = checklist.sections.every((s) => s.weight !== undefined);
+  let total: number | null = null;
+  if (sectionWeighted) {
+    const scored = sections.filter((s) => s.score !== null);
+    const weights = scored.reduce((n, s) => n + s.weight, 0);
+    if (weights > 0) {
+      const sum = scored.reduce((n, s) => n + (s.weight * (100 * s.earned)) / s.possible, 0);
+      total = roundScore(sum / weights);
+    }
+  } else {
+    const possible = sections.reduce((n, s) => n + s.possible, 0);
+    if (possible > 0) total = roundScore((100 * sections.reduce((n, s) => n + s.earned, 0)) / possible);
+  }
+  const marks = [
+    ...(rule.pass === null || total === null ? [] : [total >= rule.pass]),
+    ...sections.flatMap((s) => (s.passed === null ? [] : [s.passed])),
+  ];
+  return {
+    score: total,
+    grade: gradeFor(total, rule),
+    passed: total === null || marks.length === 0 ? null : marks.every(Boolean),
+    sections,
+    rule,
+    sectionWeighted,
+  };
+}

@@ -1,8 +1,0 @@
-// `lookback schema`: print the checklist JSON Schema (§3).
-import { checklistJsonSchemaText } from "../checklist/json-schema.js";
-import type { Context } from "../context.js";
-
-export async function run(ctx: Context): Promise<number> {
-  ctx.stdout.write(checklistJsonSchemaText());
-  return 0;
-}

@@ -1,0 +1,104 @@
+// `lookback status`: how far every check run has got.
+import { localDateTime } from "../../check/session.js";
+import type { Context } from "../../context.js";
+import { localized, type MessageKey, t } from "../../i18n/index.js";
+import { type StatusRow, statusRows } from "../../status/rows.js";
+import type { Unit } from "../../store/types.js";
+import { unitsWithoutRuns } from "../../units/coverage.js";
+import { type Cell, type Column, renderTable, tableStyle } from "../../util/table.js";
+import { paragraph } from "../../util/width.js";
+import { dbLabel, JsonList, requireUnit, withStore, writeJsonDocument } from "../policies.js";
+import type { StatusOptions } from "./index.js";
+
+/**
+ * The columns, from what a clerk reads first to what a narrow terminal may leave out (the
+ * run's times, the version, the pass and n/a counts, which --json and a wider terminal show).
+ */
+function statusColumns(): Column[] {
+  const count = (key: MessageKey, keep: number, optional = false): Column => ({
+    header: t(key),
+    fixed: true,
+    align: "right",
+    keep,
+    optional,
+  });
+  return [
+    { header: t("status.header.unit"), keep: 9, min: 12, cut: "middle" },
+    { header: t("status.header.checklist"), keep: 5, min: 10 },
+    { header: t("status.header.version"), fixed: true, keep: 1, optional: true },
+    { header: t("status.header.progress"), fixed: true, keep: 9, align: "right" },
+    count("status.header.pass", 2, true),
+    count("status.header.partial", 8),
+    count("status.header.fail", 8),
+    count("status.header.na", 1, true),
+    count("status.header.open", 8),
+    count("rectify.col.late", 8),
+    count("compare.relapses", 6, true),
+    { header: t("status.header.status"), fixed: true, keep: 9 },
+    { header: t("status.header.started"), fixed: true, keep: 0, optional: true },
+    { header: t("status.header.finished"), fixed: true, keep: 3, optional: true },
+  ];
+}
+
+export function renderStatusTable(rows: StatusRow[], ctx: Context, notStarted: readonly Unit[] = []): string {
+  const red = (n: number): Cell => (n > 0 ? { text: String(n), style: ctx.out.red } : "0");
+  const body: Cell[][] = rows.map((r) => [
+    r.unit.name,
+    localized(r.checklist.title, r.checklist.titleEn ?? undefined),
+    r.checklist.version,
+    `${r.answered}/${r.total}`,
+    String(r.counts.pass),
+    String(r.counts.partial),
+    String(r.counts.fail),
+    String(r.counts.na),
+    String(r.openRectifications),
+    red(r.overdueRectifications),
+    red(r.relapses),
+    r.status === "complete"
+      ? { text: t("status.complete"), style: ctx.out.green }
+      : r.setAside
+        ? { text: t("status.setAside"), style: ctx.out.dim }
+        : { text: t("status.inProgress"), style: ctx.out.yellow },
+    localDateTime(r.startedAt),
+    localDateTime(r.finishedAt),
+  ]);
+  // Roster units without any run (未开展): the bureau sees who is missing.
+  const columns = statusColumns();
+  const statusColumn = columns.findIndex((c) => c.header === t("status.header.status"));
+  for (const u of notStarted) {
+    body.push(
+      columns.map((_, i) =>
+        i === 0 ? u.name : i === statusColumn ? { text: t("units.notStarted"), style: ctx.out.yellow } : "",
+      ),
+    );
+  }
+  return renderTable(columns, body, tableStyle(ctx));
+}
+
+export async function run(opts: StatusOptions, ctx: Context): Promise<number> {
+  const { rows, notStarted } = await withStore(ctx, "read", (store) =>
+    store.read(async (tx) => {
+      const unitId =
+        opts.unit === undefined ? undefined : (await requireUnit(tx, opts.unit, store.location)).id;
+      const rows = await statusRows(tx, unitId ? { unitId } : {});
+      const notStarted = (await unitsWithoutRuns(tx)).filter((u) => unitId === undefined || u.id === unitId);
+      return { rows, notStarted };
+    }),
+  );
+  if (opts.json) {
+    const missing = notStarted.map(({ id, name, code, township, type }) => ({
+      id,
+      name,
+      code,
+      township,
+      type,
+    }));
+    await writeJsonDocument(ctx, { runs: new JsonList(rows), notStarted: new JsonList(missing) });
+  } else if (rows.length === 0 && notStarted.length === 0) {
+    const text = `${t("status.noRuns", { db: dbLabel(ctx) })}\n${t("status.noRuns.hint")}`;
+    ctx.stdout.write(`${paragraph(text, ctx.width)}\n`);
+  } else {
+    ctx.stdout.write(renderStatusTable(rows, ctx, notStarted));
+  }
+  return 0;
+}

@@ -3,10 +3,14 @@
 // transaction per file, same durability: WAL, synchronous=FULL) through better-sqlite3.
 // Ours does more per file (a private in-memory copy, identity and quick_check, unit matching
 // by code/name, counts, staging): the target is to stay within 2× of the bare SQL.
+// With LOOKBACK_TEST_PG, the same files are also imported into a PostgreSQL database, against
+// hand-written SQL on the same server (each file's rows as multi-row upserts, one transaction).
 // The school files are in WAL mode, as lookback leaves them; BENCH_ROLLBACK=1 clones them in
 // rollback-journal mode instead, which makes the baseline's ATTACH cheaper (no -wal/-shm).
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -174,6 +178,113 @@ async function ours(target, files) {
   return ms;
 }
 
+// --- PostgreSQL (LOOKBACK_TEST_PG): the same school files into a server database -------------
+
+const require = createRequire(import.meta.url);
+
+/** A fresh database on the test server for `fn`, dropped after it. */
+async function withPgDatabase(fn) {
+  const pg = require("pg");
+  const server = new URL(process.env.LOOKBACK_TEST_PG);
+  const name = `lb_bench_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: server.href });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  try {
+    const url = new URL(server.href);
+    url.pathname = `/${name}`;
+    return await fn(url.href, pg);
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+/** The tables a school file sends, with the baseline's rule for a row already there. */
+const PG_MERGE = [
+  ["units", "(id) DO NOTHING"],
+  ["checklist_snapshots", "(hash) DO NOTHING"],
+  [
+    "runs",
+    "(id) DO UPDATE SET status = excluded.status, finished_at = excluded.finished_at, updated_at = excluded.updated_at WHERE excluded.updated_at > runs.updated_at",
+  ],
+  [
+    "answers",
+    "(id) DO UPDATE SET result = excluded.result, note = excluded.note, updated_at = excluded.updated_at WHERE excluded.updated_at > answers.updated_at",
+  ],
+  [
+    "rectifications",
+    "(id) DO UPDATE SET status = excluded.status, progress = excluded.progress, updated_at = excluded.updated_at WHERE excluded.updated_at > rectifications.updated_at",
+  ],
+  ["rectification_history", "(id) DO NOTHING"],
+];
+
+/**
+ * The PostgreSQL baseline: hand-written SQL doing the bare merge, one transaction per file:
+ * every table's rows read from the school's file and sent as one multi-row upsert.
+ */
+async function pgBaseline(url, pg, files) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const t0 = process.hrtime.bigint();
+  for (const f of files) {
+    const src = new Database(f, { readonly: true });
+    await client.query("BEGIN");
+    for (const [table, onConflict] of PG_MERGE) {
+      const all = src.prepare(`SELECT * FROM ${table}`).all();
+      if (all.length === 0) continue;
+      const cols = Object.keys(all[0]);
+      const per = Math.floor(60000 / cols.length);
+      for (let i = 0; i < all.length; i += per) {
+        const chunk = all.slice(i, i + per);
+        const values = chunk.map(
+          (_, r) => `(${cols.map((_, c) => `$${r * cols.length + c + 1}`).join(", ")})`,
+        );
+        await client.query(
+          `INSERT INTO ${table} (${cols.map((c) => `"${c}"`).join(", ")}) VALUES ${values.join(", ")} ON CONFLICT ${onConflict}`,
+          chunk.flatMap((row) => cols.map((c) => row[c])),
+        );
+      }
+    }
+    await client.query("COMMIT");
+    src.close();
+  }
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  await client.end();
+  return ms;
+}
+
+async function pgFigure(files) {
+  if (!process.env.LOOKBACK_TEST_PG) {
+    process.stderr.write("bench: import into PostgreSQL skipped (LOOKBACK_TEST_PG is not set)\n");
+    return [];
+  }
+  const times = { ours: [], base: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    times.base.push(
+      await withPgDatabase(async (url, pg) => {
+        await emptyTarget(url);
+        return pgBaseline(url, pg, files);
+      }),
+    );
+    times.ours.push(
+      await withPgDatabase(async (url) => {
+        await emptyTarget(url);
+        return ours(url, files);
+      }),
+    );
+  }
+  return [
+    figure(
+      `import ${SCHOOLS} school files into PostgreSQL, in process`,
+      median(times.ours),
+      median(times.base),
+      "ms",
+      2,
+    ),
+  ];
+}
+
 function rows(target) {
   const db = new Database(target, { readonly: true });
   const n = (t) => db.prepare(`SELECT count(*) AS n FROM ${t}`).get().n;
@@ -215,6 +326,7 @@ export async function run() {
     return [
       figure(`import ${SCHOOLS} school files, in process`, median(times.ours), base, "ms", 2),
       figure(`import ${SCHOOLS} school files, CLI end to end`, median(times.cli), base, "ms", 2),
+      ...(await pgFigure(files)),
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

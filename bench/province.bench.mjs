@@ -23,6 +23,8 @@ export const name = "province";
 const UNITS = Number(process.env.LOOKBACK_BENCH_UNITS) || 30_000;
 const SMALL = 1_000;
 const ROUNDS = 3;
+/** LOOKBACK_BENCH_ENGINES=postgres (or sqlite) measures one engine only. */
+const ENGINES = (process.env.LOOKBACK_BENCH_ENGINES || "sqlite,postgres").split(",");
 const require = createRequire(path.join(root, "package.json"));
 const dist = (rel) => import(path.join(root, "dist", rel));
 
@@ -342,6 +344,7 @@ async function failedAs(engine, measure) {
         .slice(0, 3)
         .join(" / ")}\n`,
     );
+    if (process.env.LOOKBACK_BENCH_DEBUG) process.stderr.write(`${e.stack}\n`);
     return [
       {
         figure: `province ${engine}: could not be measured`,
@@ -361,12 +364,17 @@ export async function run() {
   const dropped = [];
   try {
     let t0 = Date.now();
-    const big = path.join(dir, "province.db");
-    const small = path.join(dir, "county.db");
-    await seedSqlite(big, UNITS, keys, loaded);
-    await seedSqlite(small, SMALL, keys, loaded);
-    process.stderr.write(`bench: province sqlite: generated in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
-    rows.push(...(await failedAs("sqlite", () => figuresOf("sqlite", big, small, dir))));
+    if (ENGINES.includes("sqlite")) {
+      const big = path.join(dir, "province.db");
+      const small = path.join(dir, "county.db");
+      await seedSqlite(big, UNITS, keys, loaded);
+      await seedSqlite(small, SMALL, keys, loaded);
+      process.stderr.write(
+        `bench: province sqlite: generated in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
+      );
+      rows.push(...(await failedAs("sqlite", () => figuresOf("sqlite", big, small, dir))));
+    }
+    if (!ENGINES.includes("postgres")) return rows;
 
     const server = process.env.LOOKBACK_TEST_PG;
     if (!server) {

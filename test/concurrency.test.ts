@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { openStore } from "../src/store/store.js";
+import { rawAll } from "./helpers/raw-sql.js";
 import { dump } from "./helpers/school.js";
 
 const BIN = path.resolve("bin/lookback.js");
@@ -15,7 +15,7 @@ const EXAMPLE = path.resolve("docs/answers-example.yaml");
 const TRIALS = 8;
 
 let dir: string;
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "lookback-concurrent-"));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -59,15 +59,13 @@ function halves(): [string, string] {
   return [half(0), half(1)];
 }
 
+/** Every run the file holds (set aside too), in run order, with how many answers it has. */
 function runsOf(db: string) {
-  const store = openStore(db);
-  try {
-    return store
-      .listRuns({ includeSetAside: true })
-      .map((r) => ({ ...r, answers: store.listAnswers(r.id).length }));
-  } finally {
-    store.close();
-  }
+  return rawAll<{ id: string; status: string; superseded_by: string | null; answers: number }>(
+    db,
+    `SELECT r.id, r.status, r.superseded_by, (SELECT count(*) FROM answers a WHERE a.run_id = r.id) AS answers
+     FROM runs r ORDER BY r.started_at, r.rowid`,
+  );
 }
 
 describe("two checks of one unit at the same moment", () => {
@@ -101,7 +99,7 @@ describe("two checks of one unit at the same moment", () => {
 });
 
 describe("applying a file again", () => {
-  it("a file that completed a run changes nothing the second time; --new starts another run", () => {
+  it("a file that completed a run changes nothing the second time; --new starts another run", async () => {
     const db = path.join(dir, "again.db");
     const lb = (args: string[]) =>
       spawnSync(process.execPath, [BIN, "--db", db, ...args], { cwd: dir, env, encoding: "utf8" });

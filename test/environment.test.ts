@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { HOST_TAG } from "../src/util/stale.js";
-import { dump, makeSchool } from "./helpers/school.js";
+import { createSchool, dump } from "./helpers/school.js";
 
 const BIN = path.resolve("bin/lookback.js");
 const ANSWERS = path.resolve("docs/answers-example.yaml");
@@ -28,11 +28,11 @@ const hasSetpriv = isRoot && spawnSync("setpriv", ["--version"]).status === 0;
 const canBeUser = process.platform !== "win32" && (!isRoot || hasSetpriv);
 
 let dir: string;
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "lookback-env-"));
   chmodSync(dir, 0o777);
 });
-afterEach(() => {
+afterEach(async () => {
   spawnSync("umount", [path.join(dir, "small")]);
   chmodSync(dir, 0o777);
   for (const e of readdirSync(dir)) {
@@ -58,9 +58,9 @@ function lookback(args: string[], opts: { asUser?: boolean; env?: NodeJS.Process
 }
 
 describe.skipIf(!canBeUser)("a database that cannot be written", () => {
-  it("a read-only file: its own message at once, exit 2; reading commands still read it", () => {
+  it("a read-only file: its own message at once, exit 2; reading commands still read it", async () => {
     const db = path.join(dir, "ro.db");
-    makeSchool(db, { unit: "莲塘一小" });
+    await createSchool(db, { unit: "莲塘一小" });
     chmodSync(db, 0o444);
     const before = dump(db);
     const r = lookback(["--db", db, "check", "--answers", ANSWERS, "--new"], { asUser: true });
@@ -74,11 +74,11 @@ describe.skipIf(!canBeUser)("a database that cannot be written", () => {
     expect(status.stdout).toContain("莲塘一小");
   });
 
-  it("a WAL database in a read-only folder: says the folder, not “not a database”", () => {
+  it("a WAL database in a read-only folder: says the folder, not “not a database”", async () => {
     const folder = path.join(dir, "share");
     mkdirSync(folder);
     const db = path.join(folder, "lookback.db");
-    makeSchool(db, { unit: "莲塘一小" });
+    await createSchool(db, { unit: "莲塘一小" });
     chmodSync(db, 0o666);
     chmodSync(folder, 0o555);
     for (const args of [["check", "--answers", ANSWERS, "--new"], ["status"], ["rectify", "list"]]) {
@@ -92,7 +92,7 @@ describe.skipIf(!canBeUser)("a database that cannot be written", () => {
 });
 
 describe.skipIf(!isRoot || process.platform !== "linux")("a full disk", () => {
-  it("the answers are not stored, nothing is half-written, and the next try after freeing space works", () => {
+  it("the answers are not stored, nothing is half-written, and the next try after freeing space works", async () => {
     const small = path.join(dir, "small");
     mkdirSync(small);
     const mounted = spawnSync("mount", ["-t", "tmpfs", "-o", "size=512k", "tmpfs", small]);
@@ -116,7 +116,7 @@ describe.skipIf(!isRoot || process.platform !== "linux")("a full disk", () => {
 });
 
 describe.skipIf(!isRoot || process.platform !== "linux")("a full disk during an import", () => {
-  it("stops with its own message; what the report calls imported is exactly what is there", () => {
+  it("stops with its own message; what the report calls imported is exactly what is there", async () => {
     const small = path.join(dir, "small");
     mkdirSync(small);
     if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", small]).status !== 0) return;
@@ -125,7 +125,7 @@ describe.skipIf(!isRoot || process.platform !== "linux")("a full disk during an 
     const schools = path.join(dir, "schools");
     mkdirSync(schools);
     for (const name of ["一小", "二小", "三小", "四小", "五小", "六小"])
-      makeSchool(path.join(schools, `${name}.db`), { unit: `莲塘${name}` });
+      await createSchool(path.join(schools, `${name}.db`), { unit: `莲塘${name}` });
     const free = () =>
       Number(spawnSync("df", ["--output=avail", "-B1", small], { encoding: "utf8" }).stdout.split("\n")[1]);
     writeFileSync(path.join(small, "filler"), Buffer.alloc(Math.max(0, free() - 200 * 1024)));
@@ -144,7 +144,7 @@ describe.skipIf(!isRoot || process.platform !== "linux")("a full disk during an 
 describe("a database kept locked by another program", () => {
   it("gives up after the busy timeout with its own message, exit 2, nothing changed", async () => {
     const db = path.join(dir, "busy.db");
-    makeSchool(db, { unit: "莲塘一小" });
+    await createSchool(db, { unit: "莲塘一小" });
     const before = dump(db);
     const holder = spawn(
       process.execPath,
@@ -177,9 +177,9 @@ describe("leftovers of a killed run", () => {
     return Number(p.stdout.trim());
   }
 
-  it("export removes the temporary files a killed export left, and only those", () => {
+  it("export removes the temporary files a killed export left, and only those", async () => {
     const db = path.join(dir, "e.db");
-    makeSchool(db, { unit: "莲塘一小" });
+    await createSchool(db, { unit: "莲塘一小" });
     const out = path.join(dir, "ledgers");
     mkdirSync(out);
     const dead = path.join(out, `.莲塘一小-整改台账.xlsx.${HOST_TAG}-${deadPid()}.0.tmp`);
@@ -196,7 +196,7 @@ describe("leftovers of a killed run", () => {
     expect(existsSync(old)).toBe(false);
   });
 
-  it("import removes the private copy a killed import left in the temporary folder", () => {
+  it("import removes the private copy a killed import left in the temporary folder", async () => {
     const tmp = path.join(dir, "tmp");
     mkdirSync(tmp);
     const left = path.join(tmp, `lookback-import-${HOST_TAG}-${deadPid()}-Xy12ab`);
@@ -205,7 +205,7 @@ describe("leftovers of a killed run", () => {
     const mine = path.join(tmp, `lookback-import-${HOST_TAG}-${process.pid}-Zz99zz`);
     mkdirSync(mine);
     const school = path.join(dir, "s.db");
-    makeSchool(school, { unit: "莲塘一小" });
+    await createSchool(school, { unit: "莲塘一小" });
     const r = lookback(["--db", path.join(dir, "c.db"), "import", school], { env: { TMPDIR: tmp } });
     expect(r.code, r.stderr).toBe(0);
     expect(existsSync(left)).toBe(false);
@@ -217,11 +217,11 @@ describe("leftovers of a killed run", () => {
 describe("a path that is not a file", () => {
   it.skipIf(process.platform === "win32")(
     "a FIFO or a device as --db, answers file, template, roster or import: refused at once, exit 2",
-    () => {
+    async () => {
       const fifo = path.join(dir, "pipe");
       expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
       const db = path.join(dir, "ok.db");
-      makeSchool(db, { unit: "莲塘一小" });
+      await createSchool(db, { unit: "莲塘一小" });
       const cases: [string[], RegExp][] = [
         [["--db", fifo, "status"], /is not a regular file \(it is a named pipe \(FIFO\)\)/],
         [

@@ -9,9 +9,9 @@ import path from "node:path";
 import type { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildProgram } from "../src/cli.js";
-import { openStore } from "../src/store/store.js";
+import { openStore } from "../src/store/open.js";
 import { sink } from "./helpers/main.js";
-import { makeSchool } from "./helpers/school.js";
+import { createSchool } from "./helpers/school.js";
 
 const ROOT = path.resolve(".");
 const BIN = path.join(ROOT, "bin/lookback.js");
@@ -82,12 +82,12 @@ const callOf = (c: (typeof COMMANDS)[number]) => [...c.words, ...(USES[c.name]?.
 const withOption = (flag: string) =>
   COMMANDS.filter((c) => c.cmd.options.some((o) => o.long === flag) && USES[c.name]?.db === "reads");
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "lookback-exit-"));
   school = path.join(dir, "school.db");
-  makeSchool(school, { unit: "莲塘第一小学" });
+  await createSchool(school, { unit: "莲塘第一小学" });
   empty = path.join(dir, "empty.db");
-  openStore(empty).close();
+  await (await openStore(empty, { intent: "write" })).close();
   answers = path.join(dir, "answers.yaml");
   copyFileSync(path.join(ROOT, "docs/answers-example.yaml"), answers);
   roster = path.join(dir, "roster.csv");
@@ -127,7 +127,7 @@ describe("no database yet", () => {
 
 describe("a --unit that names no unit", () => {
   const cases = withOption("--unit");
-  it("is taken by the commands that read the database", () => {
+  it("is taken by the commands that read the database", async () => {
     expect(cases.map((c) => c.name)).toEqual(
       expect.arrayContaining([
         "lookback status",

@@ -14,7 +14,7 @@ import {
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openStore } from "../src/store/store.js";
+import { openStore } from "../src/store/open.js";
 
 const ROOT = path.resolve(".");
 let dir: string;
@@ -28,15 +28,15 @@ function run(args: string[], opts: { bin?: string; env?: NodeJS.ProcessEnv; cwd?
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "lookback-first-"));
 });
-afterAll(() => {
+afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe("lookback with no command", () => {
-  it("prints a short guide: what to run first, where the database is", () => {
+  it("prints a short guide: what to run first, where the database is", async () => {
     const r = run([]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
@@ -52,7 +52,7 @@ describe("lookback with no command", () => {
     expect(existsSync(path.join(dir, "lookback.db"))).toBe(false);
   });
 
-  it("follows --db, LOOKBACK_DB and a local checklists folder, in Chinese by default for zh locales", () => {
+  it("follows --db, LOOKBACK_DB and a local checklists folder, in Chinese by default for zh locales", async () => {
     mkdirSync(path.join(dir, "checklists"), { recursive: true });
     const r = run([], { env: { LOOKBACK_LANG: "", LC_ALL: "zh_CN.UTF-8", LOOKBACK_DB: "data/county.db" } });
     expect(r.code).toBe(0);
@@ -76,7 +76,7 @@ function commandPaths(prefix: string[] = []): string[][] {
 describe("--help", () => {
   const paths = commandPaths();
 
-  it("finds every command of the command line", () => {
+  it("finds every command of the command line", async () => {
     const top = paths.filter((p) => p.length === 1).map((p) => p[0]);
     for (const c of ["validate", "schema", "list", "init"]) expect(top).toContain(c);
   });
@@ -154,10 +154,10 @@ describe("a native module that cannot load", () => {
   const sqliteCommands = [["rectify", "list"], ["units", "list"], ["status"]];
   const present = (cmd: string[]) => run([cmd[0] ?? "", "--help"]).code === 0;
   let db: string;
-  beforeAll(() => {
+  beforeAll(async () => {
     // A real lookback database, so that the commands get as far as loading the addon.
     db = path.join(dir, "school.db");
-    openStore(db).close();
+    await (await openStore(db, { intent: "write" })).close();
   });
 
   function expectFix(r: ReturnType<typeof run>, lang: "en" | "zh") {
@@ -173,7 +173,7 @@ describe("a native module that cannot load", () => {
     }
   }
 
-  it("after a Node upgrade (NODE_MODULE_VERSION): says to run npm rebuild, in both languages", () => {
+  it("after a Node upgrade (NODE_MODULE_VERSION): says to run npm rebuild, in both languages", async () => {
     const hook = abiMismatchHook();
     const env = { NODE_OPTIONS: `--require ${hook}`, LOOKBACK_DB: db };
     for (const cmd of sqliteCommands.filter(present)) {
@@ -184,7 +184,7 @@ describe("a native module that cannot load", () => {
     expectFix(run(["rectify", "list"], { env: { ...env, LOOKBACK_LANG: "zh" } }), "zh");
   });
 
-  it("with a damaged better_sqlite3.node (a real dlopen failure)", () => {
+  it("with a damaged better_sqlite3.node (a real dlopen failure)", async () => {
     const bin = brokenInstall("damaged");
     const r = run(["rectify", "list"], { bin, env: { LOOKBACK_DB: db } });
     expectFix(r, "en");
@@ -194,7 +194,7 @@ describe("a native module that cannot load", () => {
     expect(run(["init", path.join(dir, "repo-with-broken-sqlite")], { bin }).code).toBe(0);
   });
 
-  it("when the native build never ran (install scripts skipped)", () => {
+  it("when the native build never ran (install scripts skipped)", async () => {
     const bin = brokenInstall("missing");
     const r = run(["--lang", "zh", "rectify", "list"], { bin, env: { LOOKBACK_DB: db } });
     expectFix(r, "zh");

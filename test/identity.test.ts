@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openStore } from "../src/store/store.js";
-import { makeSchool } from "./helpers/school.js";
+import { rawAll } from "./helpers/raw-sql.js";
+import { createSchool } from "./helpers/school.js";
 
 const BIN = path.resolve("bin/lookback.js");
 const EXAMPLE = readFileSync(path.resolve("docs/answers-example.yaml"), "utf8");
@@ -29,22 +29,16 @@ function answers(unit: string, file = "a.yaml"): string {
   return file;
 }
 
-const units = () => {
-  const store = openStore(db());
-  try {
-    return store.listUnits().map((u) => u.name);
-  } finally {
-    store.close();
-  }
-};
+/** The units' names, by name, as the file holds them. */
+const units = () => rawAll<{ name: string }>(db(), "SELECT name FROM units ORDER BY name").map((u) => u.name);
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "lookback-identity-"));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("answers files", () => {
-  it("look-alikes of a known unit are that unit; a near name fails with “did you mean”, unless --new-unit", () => {
+  it("look-alikes of a known unit are that unit; a near name fails with “did you mean”, unless --new-unit", async () => {
     expect(lookback(["units", "add", "南昌县莲塘第一中学"]).code).toBe(0);
     // NFD, a zero-width space, full-width letters: the same unit.
     for (const look of [
@@ -70,7 +64,7 @@ describe("answers files", () => {
     expect(units()).toHaveLength(2);
   });
 
-  it("names with control or direction-changing characters are refused", () => {
+  it("names with control or direction-changing characters are refused", async () => {
     for (const bad of ["莲塘\\n一中", "学校\u202egpj", "校".repeat(101)]) {
       const r = lookback(["check", "--answers", answers(bad)]);
       expect(r.code, bad).toBe(2);
@@ -81,7 +75,7 @@ describe("answers files", () => {
 });
 
 describe("rosters", () => {
-  it("a look-alike row is the known unit; a near row is refused with the known name, unless --new-unit", () => {
+  it("a look-alike row is the known unit; a near row is refused with the known name, unless --new-unit", async () => {
     expect(lookback(["units", "add", "南昌县莲塘第一中学", "--code", "001"]).code).toBe(0);
     writeFileSync(path.join(dir, "r.csv"), "单位名称,乡镇\n南昌县莲塘第一中学\u200b,莲塘镇\n");
     const same = lookback(["units", "import", "r.csv"]);
@@ -101,7 +95,7 @@ describe("rosters", () => {
     expect(units()).toHaveLength(3);
   });
 
-  it("rows within a file that are look-alikes of each other are one unit named twice", () => {
+  it("rows within a file that are look-alikes of each other are one unit named twice", async () => {
     writeFileSync(path.join(dir, "twice.csv"), "单位名称\n莲塘一中（高中部）\n莲塘一中(高中部)\n");
     const r = lookback(["units", "import", "twice.csv"]);
     expect(r.code).toBe(2);
@@ -110,10 +104,10 @@ describe("rosters", () => {
 });
 
 describe("schools' databases", () => {
-  it("a school naming itself with a look-alike is the unit of the roster; a near new one is warned about", () => {
+  it("a school naming itself with a look-alike is the unit of the roster; a near new one is warned about", async () => {
     expect(lookback(["units", "add", "南昌县莲塘第一中学"]).code).toBe(0);
-    makeSchool(path.join(dir, "a.db"), { unit: "南昌县莲塘第一中学".normalize("NFD") });
-    makeSchool(path.join(dir, "b.db"), { unit: "南昌县莲塘一中" });
+    await createSchool(path.join(dir, "a.db"), { unit: "南昌县莲塘第一中学".normalize("NFD") });
+    await createSchool(path.join(dir, "b.db"), { unit: "南昌县莲塘一中" });
     const r = lookback(["import", "a.db", "b.db"]);
     expect(r.code, r.stderr).toBe(0);
     expect(units().sort()).toEqual(["南昌县莲塘一中", "南昌县莲塘第一中学"]);
@@ -123,9 +117,9 @@ describe("schools' databases", () => {
 });
 
 describe("rename and merge", () => {
-  it("merge moves runs, rectifications and history, records it, and a later file of the merged unit finds its new home", () => {
-    makeSchool(path.join(dir, "short.db"), { unit: "莲塘一中" });
-    makeSchool(path.join(dir, "full.db"), {
+  it("merge moves runs, rectifications and history, records it, and a later file of the merged unit finds its new home", async () => {
+    await createSchool(path.join(dir, "short.db"), { unit: "莲塘一中" });
+    await createSchool(path.join(dir, "full.db"), {
       unit: "南昌县莲塘第一中学",
       code: "3601210001",
       checklist: "standards",
@@ -144,13 +138,9 @@ describe("rename and merge", () => {
     expect(new Set(after.rectifications.map((r: { unit: { name: string } }) => r.unit.name))).toEqual(
       new Set(["南昌县莲塘第一中学"]),
     );
-    const store = openStore(db());
-    try {
-      const merges = store.db.prepare("SELECT from_name, runs FROM unit_merges").all();
-      expect(merges).toEqual([{ from_name: "莲塘一中", runs: 1 }]);
-    } finally {
-      store.close();
-    }
+    expect(rawAll(db(), "SELECT from_name, runs FROM unit_merges")).toEqual([
+      { from_name: "莲塘一中", runs: 1 },
+    ]);
     // The school still calls itself 莲塘一中 and sends its file again: it lands on the merged unit.
     const again = lookback(["import", "short.db"]);
     expect(again.code, again.stderr).toBe(0);
@@ -163,7 +153,7 @@ describe("rename and merge", () => {
     expect(refused.stderr).toContain("have different codes");
   });
 
-  it("rename keeps the unit and refuses a name another unit has (look-alikes included)", () => {
+  it("rename keeps the unit and refuses a name another unit has (look-alikes included)", async () => {
     expect(lookback(["units", "add", "莲塘一中"]).code).toBe(0);
     expect(lookback(["units", "add", "向塘中学"]).code).toBe(0);
     const r = lookback(["units", "rename", "莲塘一中", "南昌县莲塘第一中学"]);
@@ -178,11 +168,14 @@ describe("rename and merge", () => {
 });
 
 describe("export file names", () => {
-  it("two units whose names make the same safe name never write the same file, export after export", () => {
+  it("two units whose names make the same safe name never write the same file, export after export", async () => {
     for (const name of ["a/b*c?d", "a:b*c?d"]) {
-      makeSchool(path.join(dir, `${name.replace(/[/:*?]/g, "_")}-${name.length}-${name.charCodeAt(1)}.db`), {
-        unit: name,
-      });
+      await createSchool(
+        path.join(dir, `${name.replace(/[/:*?]/g, "_")}-${name.length}-${name.charCodeAt(1)}.db`),
+        {
+          unit: name,
+        },
+      );
     }
     expect(
       lookback(["import", ...readdirSync(dir).filter((f) => f.endsWith(".db") && f !== "全县.db")]).code,

@@ -16,7 +16,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import stringWidth from "string-width";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { dump, makeSchool } from "./helpers/school.js";
+import { createSchool, dump } from "./helpers/school.js";
 
 const BIN = path.resolve("bin/lookback.js");
 let dir: string;
@@ -49,19 +49,19 @@ interface ImportJson {
   runsSkipped: number;
 }
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "lookback-import-e2e-"));
 });
-afterEach(() => {
+afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
 /** A bureau's inbox: two good schools and every kind of bad file. */
-function inbox(): string {
+async function inbox(): Promise<string> {
   const folder = path.join(dir, "收到的数据库");
   mkdirSync(folder);
-  makeSchool(path.join(folder, "莲塘一小.db"), { unit: "莲塘一小" });
-  makeSchool(path.join(folder, "向塘中学.db"), { unit: "向塘中学", leaders: ["刘书记"] });
+  await createSchool(path.join(folder, "莲塘一小.db"), { unit: "莲塘一小" });
+  await createSchool(path.join(folder, "向塘中学.db"), { unit: "向塘中学", leaders: ["刘书记"] });
   const good = readFileSync(path.join(folder, "莲塘一小.db"));
   writeFileSync(path.join(folder, "截断.db"), good.subarray(0, Math.floor(good.length / 2)));
   writeFileSync(path.join(folder, "说明.db"), "请查收\n");
@@ -83,10 +83,10 @@ function bytesOf(file: string): string[] {
 }
 
 describe("lookback import", () => {
-  it("hostile files are refused whole with table, row and reason; the county stays byte for byte; the good file still goes in", () => {
+  it("hostile files are refused whole with table, row and reason; the county stays byte for byte; the good file still goes in", async () => {
     const folder = path.join(dir, "hostile");
     mkdirSync(folder);
-    makeSchool(path.join(dir, "first.db"), { unit: "向塘中学" });
+    await createSchool(path.join(dir, "first.db"), { unit: "向塘中学" });
     expect(lookback(["import", path.join(dir, "first.db")]).code).toBe(0);
     const variants: [string, (d: Database.Database) => void][] = [
       ["leaders.db", (d) => d.prepare("UPDATE runs SET leaders = 'not json'").run()],
@@ -108,7 +108,7 @@ describe("lookback import", () => {
     ];
     for (const [name, fn] of variants) {
       const file = path.join(folder, name);
-      makeSchool(file, { unit: "坏学校" });
+      await createSchool(file, { unit: "坏学校" });
       const d = new Database(file);
       d.pragma("foreign_keys = OFF");
       fn(d);
@@ -130,7 +130,7 @@ describe("lookback import", () => {
       /note\.db: refused.*table answers, row 1 .*column note: longer than 2000 characters/,
     );
     // A good file beside them still goes in.
-    makeSchool(path.join(folder, "好学校.db"), { unit: "好学校" });
+    await createSchool(path.join(folder, "好学校.db"), { unit: "好学校" });
     const mixed = lookback(["import", folder, "--json"]);
     const json = JSON.parse(mixed.stdout) as ImportJson;
     expect(json.imported).toBe(1);
@@ -147,8 +147,8 @@ describe("lookback import", () => {
     expect(cmp.code).toBe(0);
   });
 
-  it("imports a folder: a table per file and kind, bad files named with their reason, exit 1", () => {
-    inbox();
+  it("imports a folder: a table per file and kind, bad files named with their reason, exit 1", async () => {
+    await inbox();
     const r = lookback(["import", "收到的数据库"]);
     expect(r.code).toBe(1);
     const lines = r.stdout.split("\n");
@@ -177,8 +177,8 @@ describe("lookback import", () => {
     expect(dump(db())).toEqual(before);
   });
 
-  it("--json: the documented shape, stdout alone", () => {
-    const folder = inbox();
+  it("--json: the documented shape, stdout alone", async () => {
+    const folder = await inbox();
     const r = lookback(["import", path.join(folder, "莲塘一小.db"), path.join(folder, "学籍.db"), "--json"]);
     expect(r.code).toBe(1);
     const json = JSON.parse(r.stdout) as ImportJson;
@@ -201,9 +201,9 @@ describe("lookback import", () => {
     expect(json).toMatchObject({ imported: 1, failed: 1, runsSkipped: 0 });
   });
 
-  it("all good files: exit 0; Chinese by default with LOOKBACK_LANG=zh", () => {
+  it("all good files: exit 0; Chinese by default with LOOKBACK_LANG=zh", async () => {
     const folder = path.join(dir, "schools");
-    makeSchool(path.join(folder, "a.db"), { unit: "莲塘一小" });
+    await createSchool(path.join(folder, "a.db"), { unit: "莲塘一小" });
     const r = lookback(["import", "schools"], { LOOKBACK_LANG: "zh" });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
@@ -211,19 +211,19 @@ describe("lookback import", () => {
     expect(r.stdout).toContain("已导入 1/1 个文件到 全县.db。");
   });
 
-  it("refuses to import the target into itself; the target inside a dropped folder is skipped", () => {
-    makeSchool(db(), { unit: "县教体局" });
+  it("refuses to import the target into itself; the target inside a dropped folder is skipped", async () => {
+    await createSchool(db(), { unit: "县教体局" });
     const self = lookback(["import", db()]);
     expect(self.code).toBe(1);
     expect(self.stderr).toContain("this is the database being imported into");
-    makeSchool(path.join(dir, "a.db"), { unit: "莲塘一小" });
+    await createSchool(path.join(dir, "a.db"), { unit: "莲塘一小" });
     const folder = lookback(["import", "."]);
     expect(folder.code).toBe(0);
     expect(folder.stderr).toContain("Skipped 全县.db");
     expect(folder.stdout).toContain("Imported 1 of 1 file(s)");
   });
 
-  it("a missing file or a folder without databases is a usage error (exit 2), nothing imported", () => {
+  it("a missing file or a folder without databases is a usage error (exit 2), nothing imported", async () => {
     const r = lookback(["import", "nowhere.db"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("No such file or folder: nowhere.db");
@@ -235,9 +235,9 @@ describe("lookback import", () => {
     expect(none.code).toBe(2);
   });
 
-  it("the same name under another code is reported and its runs skipped (exit 1)", () => {
-    makeSchool(db(), { unit: "莲塘一小", code: "001" });
-    makeSchool(path.join(dir, "a.db"), { unit: "莲塘一小", code: "002" });
+  it("the same name under another code is reported and its runs skipped (exit 1)", async () => {
+    await createSchool(db(), { unit: "莲塘一小", code: "001" });
+    await createSchool(path.join(dir, "a.db"), { unit: "莲塘一小", code: "002" });
     const r = lookback(["import", "a.db"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("1 unit(s) not merged, 1 run(s) skipped");

@@ -3,7 +3,7 @@
 // compare, units. What PostgreSQL prints is what SQLite prints (ids, times and the database's
 // location aside). And a password given in any of the usual ways never shows: not in a message,
 // not in --json, not in an error, not with LOOKBACK_DEBUG.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -143,6 +143,30 @@ describe.skipIf(NO_PG)(`the same commands on PostgreSQL and on SQLite ${NO_PG ? 
     expect(rows[0]?.n).toBe(2);
   }, 240_000);
 
+  it("a county's SQLite database moves onto the server by import: same ids, same status and ledger", async () => {
+    const cwd = path.join(dir, "move");
+    mkdirSync(cwd, { recursive: true });
+    const run = (db: string, args: string[]) => {
+      const r = lookback(db, args, {}, cwd);
+      expect(r.code, `${db} ${args.join(" ")}: ${r.stderr}`).toBe(0);
+      return r.stdout;
+    };
+    run("school.db", ["check", "--answers", answersFor("莲塘三小")]);
+    run("county.db", ["check", "--answers", EXAMPLE]);
+    run("county.db", ["import", "school.db"]);
+    const pg = await freshDatabase();
+    dbs.push(pg);
+    run(pg.url, ["import", "county.db"]);
+    for (const args of [
+      ["status", "--json"],
+      ["rectify", "list", "--json"],
+      ["units", "--json"],
+    ]) {
+      // Ids are kept as they were: only the location may differ.
+      expect(run(pg.url, args), args.join(" ")).toBe(run("county.db", args));
+    }
+  }, 120_000);
+
   it("a reading command on an empty PostgreSQL database creates nothing and says so", async () => {
     const pg = await freshDatabase();
     dbs.push(pg);
@@ -152,6 +176,82 @@ describe.skipIf(NO_PG)(`the same commands on PostgreSQL and on SQLite ${NO_PG ? 
     const tables = await admin("SELECT tablename FROM pg_tables WHERE schemaname = 'public'", [], pg.name);
     expect(tables).toEqual([]);
   });
+});
+
+/** The CLI as a process of its own, not waited for: several at once. */
+function started(db: string, args: string[]): Promise<Out> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, "--db", db, ...args], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: "1", LOOKBACK_LANG: "en", TZ: "Asia/Shanghai", LOOKBACK_DB: "" },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe.skipIf(NO_PG)(`several lookback processes on one server at once ${NO_PG ? PG_SKIP : ""}`, () => {
+  it("two halves of one unit's answers applied at once: one run holding both, nothing lost", async () => {
+    const doc = parse(readFileSync(EXAMPLE, "utf8")) as {
+      answers: Record<string, { rectification?: { deadline?: unknown } }>;
+    };
+    for (const a of Object.values(doc.answers))
+      if (typeof a?.rectification?.deadline === "number")
+        a.rectification.deadline = `+${a.rectification.deadline}`;
+    const keys = Object.keys(doc.answers);
+    const halves = [0, 1].map((n) => {
+      const file = path.join(dir, `half-${n}.yaml`);
+      const answers = Object.fromEntries(keys.filter((_, i) => i % 2 === n).map((k) => [k, doc.answers[k]]));
+      writeFileSync(file, stringify({ ...doc, answers }));
+      return file;
+    });
+    for (let trial = 0; trial < 3; trial++) {
+      const pg = await freshDatabase();
+      dbs.push(pg);
+      const results = await Promise.all(halves.map((h) => started(pg.url, ["check", "--answers", h])));
+      for (const r of results) expect(r.code, r.stderr).toBe(0);
+      const runs = await admin<{ n: number; answers: number }>(
+        "SELECT count(*)::int AS n, (SELECT count(*)::int FROM answers) AS answers FROM runs",
+        [],
+        pg.name,
+      );
+      expect(runs[0], `trial ${trial}`).toEqual({ n: 1, answers: keys.length });
+    }
+  }, 180_000);
+
+  it("officers closing one rectification at once: one closes it, the others are told it is closed", async () => {
+    const pg = await freshDatabase();
+    dbs.push(pg);
+    expect(lookback(pg.url, ["check", "--answers", EXAMPLE]).code).toBe(0);
+    const list = JSON.parse(lookback(pg.url, ["rectify", "list", "--json"]).stdout) as {
+      rectifications: { id: string }[];
+    };
+    const id = list.rectifications[0]!.id;
+    expect(lookback(pg.url, ["rectify", "update", id, "--status", "done", "--by", "刘主任"]).code).toBe(0);
+    const officers = ["甲", "乙", "丙", "丁"];
+    const results = await Promise.all(
+      officers.map((by) => started(pg.url, ["rectify", "update", id, "--status", "closed", "--by", by])),
+    );
+    expect(results.filter((r) => r.code === 0)).toHaveLength(1);
+    for (const r of results.filter((x) => x.code !== 0)) {
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/already|closed/i);
+      expect(r.stderr).not.toMatch(/internal error/i);
+    }
+    const history = await admin<{ to_status: string }>(
+      "SELECT to_status FROM rectification_history WHERE rectification_id = $1 ORDER BY seq",
+      [id],
+      pg.name,
+    );
+    expect(history.map((h) => h.to_status)).toEqual(["open", "done", "closed"]);
+  }, 120_000);
 });
 
 describe("a password never shows", () => {

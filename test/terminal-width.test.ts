@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildProgram } from "../src/cli.js";
 import { displayWidth } from "../src/util/width.js";
 import { sink } from "./helpers/main.js";
-import { makeSchool } from "./helpers/school.js";
+import { createSchool } from "./helpers/school.js";
 
 const hasTmux = spawnSync("tmux", ["-V"]).status === 0;
 const ROOT = path.resolve(".");
@@ -113,7 +113,7 @@ async function capture(width: number, lang: "en" | "zh", id: string): Promise<st
 
 describe.skipIf(!hasTmux)("every screen fits the terminal (tmux)", () => {
   let id = "";
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), "lookback-width-"));
     const answers = path.join(ROOT, "docs/answers-example.yaml");
     expect(lookback(["check", "--answers", answers]).status).toBe(0);
@@ -128,7 +128,7 @@ describe.skipIf(!hasTmux)("every screen fits the terminal (tmux)", () => {
       expect(lookback(["rectify", "update", id, "--status", status, ...extra]).status).toBe(0);
     }
     expect(lookback(["check", "--answers", answers, "--new"]).status).toBe(0);
-    makeSchool(path.join(dir, "收回", "南昌县莲塘镇第二中心小学（含东湖教学点）.db"), {
+    await createSchool(path.join(dir, "收回", "南昌县莲塘镇第二中心小学（含东湖教学点）.db"), {
       unit: "南昌县莲塘镇第二中心小学（含东湖教学点）",
     });
     writeFileSync(
@@ -136,7 +136,7 @@ describe.skipIf(!hasTmux)("every screen fits the terminal (tmux)", () => {
       "id: x\nversion: '1'\ntittle: 测试\nsource: s\nsections: []\n",
     );
   }, 60_000);
-  afterAll(() => {
+  afterAll(async () => {
     if (hasTmux) tmux("kill-server");
     rmSync(dir, { recursive: true, force: true });
   });

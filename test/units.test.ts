@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openStore } from "../src/store/store.js";
-import { makeSchool } from "./helpers/school.js";
+import { openStore } from "../src/store/open.js";
+import { createSchool } from "./helpers/school.js";
 
 const BIN = path.resolve("bin/lookback.js");
 const FIXTURES = path.resolve("test/fixtures/units");
@@ -47,16 +47,16 @@ interface UnitsJson {
   withoutRuns: number;
 }
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "lookback-units-e2e-"));
 });
-afterEach(() => {
+afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe("lookback units", () => {
-  it("imports a GBK roster after the schools' files: codes attached, the missing units shown as not started", () => {
-    makeSchool(path.join(dir, "a.db"), { unit: "莲塘第一小学" });
+  it("imports a GBK roster after the schools' files: codes attached, the missing units shown as not started", async () => {
+    await createSchool(path.join(dir, "a.db"), { unit: "莲塘第一小学" });
     expect(lookback(["import", "a.db"]).code).toBe(0);
     copyFileSync(path.join(FIXTURES, "roster-gbk.csv"), path.join(dir, "单位名册.csv"));
     const r = lookback(["units", "import", "单位名册.csv"]);
@@ -91,11 +91,11 @@ describe("lookback units", () => {
     expect(json(again)).toMatchObject({ rows: 4, added: 0, updated: 0, unchanged: 4 });
   });
 
-  it("status lists the roster's units that have not started (未开展) below the runs", () => {
-    makeSchool(db(), { unit: "莲塘第一小学" });
-    const store = openStore(db());
-    for (const name of ["莲塘第二小学", "向塘中学"]) store.ensureUnit(name, { code: `c-${name}` });
-    store.close();
+  it("status lists the roster's units that have not started (未开展) below the runs", async () => {
+    await createSchool(db(), { unit: "莲塘第一小学" });
+    const store = await openStore(db(), { intent: "write" });
+    for (const name of ["莲塘第二小学", "向塘中学"]) await store.ensureUnit(name, { code: `c-${name}` });
+    await store.close();
     const status = lookback(["status"], { LOOKBACK_LANG: "zh" });
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/莲塘第一小学\s/);
@@ -112,7 +112,7 @@ describe("lookback units", () => {
     ]);
   });
 
-  it("a CSV with bad rows: every problem with row and column, exit 2, nothing imported", () => {
+  it("a CSV with bad rows: every problem with row and column, exit 2, nothing imported", async () => {
     writeFileSync(
       path.join(dir, "bad.csv"),
       "\ufeff单位代码,单位名称,乡镇\n001,莲塘一小,莲塘镇\n002,,莲塘镇\n001,莲塘二小,莲塘镇\n",
@@ -127,7 +127,7 @@ describe("lookback units", () => {
     expect(existsSync(db())).toBe(false);
   });
 
-  it("a CSV with a bad header row says which columns are expected", () => {
+  it("a CSV with a bad header row says which columns are expected", async () => {
     writeFileSync(path.join(dir, "header.csv"), "学校名字,编号\n莲塘一小,001\n");
     const r = lookback(["units", "import", "header.csv"], { LOOKBACK_LANG: "zh" });
     expect(r.code).toBe(2);
@@ -161,7 +161,7 @@ describe("lookback units", () => {
     expect(json<UnitsJson>(lookback(["units", "--json"])).total).toBe(2);
   });
 
-  it("units add: adds, then updates by code, and refuses a name another unit has", () => {
+  it("units add: adds, then updates by code, and refuses a name another unit has", async () => {
     const a = lookback([
       "units",
       "add",
@@ -191,7 +191,7 @@ describe("lookback units", () => {
     expect(taken.stderr).toContain("向塘中学 is already the name of another unit (code 002)");
   });
 
-  it("says there is no database yet without creating one; an old .xls is refused with a hint", () => {
+  it("says there is no database yet without creating one; an old .xls is refused with a hint", async () => {
     const r = lookback(["units"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`error: There is no database file at ${db()}.`);

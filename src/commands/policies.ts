@@ -5,8 +5,6 @@
 import type { Context } from "../context.js";
 import { usageError } from "../errors.js";
 import { t } from "../i18n/index.js";
-import { engineOf } from "../store/driver.js";
-import { describePostgres, partsOfUrl } from "../store/location.js";
 import type { Store, StoreReads } from "../store/port.js";
 import type { Unit } from "../store/types.js";
 import { resolveUnit } from "../units/resolve.js";
@@ -30,14 +28,14 @@ export async function openFor(ctx: Context, use: StoreUse): Promise<Store> {
   const { openStore } = await import("../store/open.js");
   // A server database without lookback's tables is refused before anything is created: opened
   // for reading first (the SQLite driver checks for the file itself: mustExist).
-  if (use === "update" && engineOf(ctx.dbPath) === "postgres")
+  if (use === "update" && ctx.dbEngine === "postgres")
     await (await openStore(ctx.dbPath, { intent: "read" })).close();
   return openStore(ctx.dbPath, { intent: use === "read" ? "read" : "write", mustExist: use === "update" });
 }
 
 /** The database as a person is shown it: the file, or the server URL without its password. */
 export function dbLabel(ctx: Context): string {
-  return engineOf(ctx.dbPath) === "postgres" ? describePostgres(partsOfUrl(ctx.dbPath)) : ctx.dbPath;
+  return ctx.dbShown;
 }
 
 /** Open the database for `use`, run `fn` on it, and close it whatever happens. */

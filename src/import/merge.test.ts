@@ -352,6 +352,52 @@ for (const factory of importTargets()) {
         );
       });
 
+      test("an unfinished run of a unit that has one open here is kept, set aside, and said so; again, nothing changes", async () => {
+        const a = makeSchool(path.join(dir, "a.db"), { unit: "莲塘一小", finish: false });
+        // The bureau started its own round of the same checklist for that unit.
+        const unit = await target.ensureUnit("莲塘一小");
+        const snapshot = await target.saveSnapshot(builtin());
+        const mine = await target.createRun({ unitId: unit.id, snapshot, respondent: "督导组", leaders: [] });
+        const result = await importDatabase(target, a.file);
+        expect(ok(result).runs.added).toBe(1);
+        expect(result.ok && result.warnings).toContainEqual({
+          kind: "run-set-aside",
+          unit: "莲塘一小",
+          checklist: "self-check",
+        });
+        expect(await target.getRun(a.run.id)).toMatchObject({ status: "in-progress", supersededBy: mine.id });
+        expect(await target.latestRun(unit.id, "self-check", { unfinishedOnly: true })).toMatchObject({
+          id: mine.id,
+        });
+        const before = await t.dump();
+        const again = ok(await importDatabase(target, a.file));
+        expect(again.runs).toMatchObject({ added: 0, updated: 0 });
+        expect(await t.dump()).toEqual(before);
+      });
+
+      test("a file whose clock runs a year ahead is imported and said to be; its history is numbered here", async () => {
+        const a = makeSchool(path.join(dir, "a.db"), { unit: "莲塘一小" });
+        const ahead = new Date(Date.now() + 400 * 86_400_000).toISOString();
+        edit(a.file, (db) => {
+          db.prepare("UPDATE rectification_history SET at = ?, seq = seq + 1000000").run(ahead);
+          db.prepare("UPDATE answers SET updated_at = ?").run(ahead);
+        });
+        const other = makeSchool(path.join(dir, "b.db"), { unit: "莲塘二小" });
+        ok(await importDatabase(target, other.file));
+        const result = await importDatabase(target, a.file);
+        ok(result);
+        const warning = result.ok ? result.warnings.find((w) => w.kind === "clock-ahead") : undefined;
+        expect(warning).toMatchObject({ kind: "clock-ahead", latest: ahead });
+        expect(warning && "days" in warning && warning.days).toBeGreaterThanOrEqual(399);
+        // The school's seq numbers order nothing here: its entries come after the ones already here.
+        const first = (await target.listHistory(other.rectifications[0]!.id))[0]!;
+        const theirs = (await target.listHistory(a.rectifications[0]!.id))[0]!;
+        const seqs = (await t.dump()).rectification_history as { id: string; seq: number }[];
+        const seqOf = (id: string) => seqs.find((h) => h.id === id)!.seq;
+        expect(seqOf(theirs.id)).toBeGreaterThan(seqOf(first.id));
+        expect(Math.max(...seqs.map((h) => h.seq))).toBeLessThan(1_000_000);
+      });
+
       test("answers still in the school's WAL file are imported, and the school's files are left as they were", async () => {
         const file = path.join(dir, "open.db");
         const school = await openStore(file, { intent: "write" });

@@ -75,6 +75,10 @@ interface FileState {
   writes: target.FileWrites;
   /** Rectifications to remove (dropped at the school), after every other write. */
   deletes: string[];
+  /** Snapshots known to be here in this transaction (not read again). */
+  snapshots: ReadonlySet<string>;
+  /** The file's snapshots, here once the file is merged. */
+  snapshotsHere: string[];
   /** This database's rectifications of the file's runs, as read before the merge. */
   rectsHere: Set<string>;
   now: string;
@@ -219,18 +223,17 @@ function mergeUnit(st: FileState, su: Row, local: Row | undefined): void {
 
 async function mergeSnapshots(st: FileState, data: SourceData): Promise<void> {
   const sent = data.rows.checklist_snapshots!;
-  const here = await target.snapshotsPresent(
-    st.tx,
-    st.dialect,
-    sent.map((s) => s.hash as string),
-  );
+  const unknown = sent.map((s) => s.hash as string).filter((h) => !st.snapshots.has(h));
+  const here = await target.snapshotsPresent(st.tx, st.dialect, unknown);
   for (const snap of sent) {
+    const hash = snap.hash as string;
     // Content-addressed and re-hashed by validate: the same hash is the same text.
-    if (here.has(snap.hash as string)) st.counts.snapshots.unchanged++;
+    if (st.snapshots.has(hash) || here.has(hash)) st.counts.snapshots.unchanged++;
     else {
       st.writes.snapshots.insert(snap);
       st.counts.snapshots.added++;
     }
+    st.snapshotsHere.push(hash);
   }
 }
 
@@ -538,6 +541,7 @@ async function mergeInto(
   dialect: Dialect,
   data: SourceData,
   opts: SchoolMergeOptions,
+  known: InTransaction,
 ): Promise<FileState> {
   const st: FileState = {
     tx,
@@ -561,6 +565,8 @@ async function mergeInto(
     writes: target.fileWrites(dialect),
     deletes: [],
     rectsHere: new Set(),
+    snapshots: known.snapshots,
+    snapshotsHere: [],
     now: new Date().toISOString(),
   };
   await mergeUnits(st, data);
@@ -583,6 +589,25 @@ async function mergeInto(
   return st;
 }
 
+/** What the files merged before in the same transaction (a batch of an import) leave known. */
+interface InTransaction {
+  /** The import lock is held (until the commit). */
+  locked: boolean;
+  /** Checklist snapshots here: never removed, so true until the transaction ends. */
+  snapshots: Set<string>;
+}
+
+const transactions = new WeakMap<DriverTx, InTransaction>();
+
+function inTransaction(tx: DriverTx): InTransaction {
+  let known = transactions.get(tx);
+  if (!known) {
+    known = { locked: false, snapshots: new Set() };
+    transactions.set(tx, known);
+  }
+  return known;
+}
+
 /** The index that keeps one not-closed rectification per unit, checklist and item. */
 const oneOpen = (v: Violation) =>
   v.kind === "unique" &&
@@ -601,9 +626,12 @@ export async function mergeSchool(
   data: SourceData,
   opts: SchoolMergeOptions,
 ): Promise<SchoolMerge> {
-  await target.lockForImport(tx, engine.dialect);
+  const known = inTransaction(tx);
+  if (!known.locked) await target.lockForImport(tx, engine.dialect);
+  known.locked = true;
   try {
-    const st = await tx.savepoint((sp) => mergeInto(sp, engine.dialect, data, opts));
+    const st = await tx.savepoint((sp) => mergeInto(sp, engine.dialect, data, opts, known));
+    for (const h of st.snapshotsHere) known.snapshots.add(h);
     return {
       ok: true,
       counts: st.counts,

@@ -18,7 +18,7 @@ export const SCHEMA_VERSION = migrations.length;
 export interface OpenOptions {
   /** Open without creating or migrating (the tests read a finished database this way). */
   readonly?: boolean;
-  /** Refuse a missing file instead of creating it (commands use openExistingStore in ./open.ts). */
+  /** Refuse a missing file instead of creating it. */
   mustExist?: boolean;
   /**
    * "read": the command only reads, so a database it may not write (a read-only file or share)

@@ -2,15 +2,13 @@
 // the one policy for a database that does not exist. A postgres:// or postgresql:// URL is a
 // PostgreSQL server (its driver, and the pg library under it, are loaded only then); anything
 // else is a SQLite file.
-import { existsSync } from "node:fs";
-import { LookbackError, usageError } from "../errors.js";
+import { LookbackError } from "../errors.js";
 import { t } from "../i18n/index.js";
 import { type DriverOpenOptions, engineOf, type OpenDriver } from "./driver.js";
 import { describePostgres, partsOfUrl } from "./location.js";
 import type { Store } from "./port.js";
 import { SqlStore } from "./sql/store.js";
 import { openSqliteDriver } from "./sqlite/driver.js";
-import { openStore as openSqliteStore, type Store as SyncStore } from "./store.js";
 
 export type StoreOpenOptions = DriverOpenOptions;
 
@@ -39,13 +37,4 @@ async function postgresDriver(location: string): Promise<OpenDriver> {
       cause: e,
     });
   }
-}
-
-/**
- * The synchronous store of today, for callers not yet on the port. `intent: "read"`: a
- * database that cannot be written (a read-only share) is still read.
- */
-export function openExistingStore(dbPath: string, intent: "read" | "write" = "write"): SyncStore {
-  if (!existsSync(dbPath)) throw usageError("db.missing", { db: dbPath }, { hintKey: "db.missing.hint" });
-  return openSqliteStore(dbPath, { intent });
 }

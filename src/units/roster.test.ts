@@ -3,18 +3,17 @@ import os from "node:os";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { port } from "../../test/helpers/port.js";
-import { makeSchool } from "../../test/helpers/school.js";
+import { createSchool } from "../../test/helpers/school.js";
 import { importAll } from "../import/index.js";
-import { openStore, type Store } from "../store/store.js";
+import { openStore } from "../store/open.js";
+import type { Store } from "../store/port.js";
 import { applyPlan, type PlannedUnit, planRoster } from "./apply.js";
 import { rosterCoverage, unitsWithoutRuns } from "./coverage.js";
 import { decodeText, parseCsv } from "./csv.js";
 import { readRoster } from "./read.js";
 import { parseRoster, type RosterParse } from "./roster.js";
 
-const applyIn = async (s: Store, plan: readonly PlannedUnit[]) =>
-  (await port(s)).write((tx) => applyPlan(tx, plan));
+const applyIn = async (s: Store, plan: readonly PlannedUnit[]) => s.write((tx) => applyPlan(tx, plan));
 
 const fixtures = path.resolve(import.meta.dirname, "../../test/fixtures/units");
 let dir: string;
@@ -22,10 +21,10 @@ let store: Store;
 
 beforeEach(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), "lookback-roster-test-"));
-  store = openStore(path.join(dir, "county.db"));
+  store = await openStore(path.join(dir, "county.db"), { intent: "write" });
 });
-afterEach(() => {
-  store.close();
+afterEach(async () => {
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -171,8 +170,8 @@ describe("applying a roster", () => {
   const headings = { name: "单位名称", code: "单位代码" };
 
   test("after the schools' imports it attaches code, township and type to the units of the same name", async () => {
-    const school = makeSchool(path.join(dir, "a.db"), { unit: "莲塘一小" });
-    await importAll(await port(store), [{ file: school.file, display: school.file }]);
+    const school = await createSchool(path.join(dir, "a.db"), { unit: "莲塘一小" });
+    await importAll(store, [{ file: school.file, display: school.file }]);
     const rows = rowsOf(
       parseRoster([
         ["单位名称", "单位代码", "乡镇", "类型"],
@@ -180,18 +179,18 @@ describe("applying a roster", () => {
         ["莲塘二小", "3601210002", "莲塘镇", "小学"],
       ]),
     );
-    const { plan, errors } = await planRoster(await port(store), rows, headings);
+    const { plan, errors } = await planRoster(store, rows, headings);
     expect(errors).toEqual([]);
     const r = await applyIn(store, plan);
     expect(r).toMatchObject({ added: 1, updated: 1, unchanged: 0 });
-    expect(store.getUnit(school.unit.id)).toMatchObject({
+    expect(await store.getUnit(school.unit.id)).toMatchObject({
       code: "3601210001",
       township: "莲塘镇",
       type: "小学",
     });
 
     // Again: nothing changes. Then a renamed unit is found by its code.
-    const again = await applyIn(store, (await planRoster(await port(store), rows, headings)).plan);
+    const again = await applyIn(store, (await planRoster(store, rows, headings)).plan);
     expect(again).toMatchObject({ added: 0, updated: 0, unchanged: 2 });
     const renamed = rowsOf(
       parseRoster([
@@ -199,21 +198,21 @@ describe("applying a roster", () => {
         ["南昌县莲塘第一小学", "3601210001"],
       ]),
     );
-    await applyIn(store, (await planRoster(await port(store), renamed, headings)).plan);
-    expect(store.getUnit(school.unit.id)?.name).toBe("南昌县莲塘第一小学");
-    expect(store.getUnit(school.unit.id)?.township).toBe("莲塘镇");
+    await applyIn(store, (await planRoster(store, renamed, headings)).plan);
+    expect((await store.getUnit(school.unit.id))?.name).toBe("南昌县莲塘第一小学");
+    expect((await store.getUnit(school.unit.id))?.township).toBe("莲塘镇");
 
     // Coverage: the roster unit without a run is 未开展.
-    expect((await unitsWithoutRuns(await port(store))).map((u) => u.name)).toEqual(["莲塘二小"]);
-    expect((await rosterCoverage(await port(store))).map((c) => [c.unit.name, c.runs, c.hasRun])).toEqual([
+    expect((await unitsWithoutRuns(store)).map((u) => u.name)).toEqual(["莲塘二小"]);
+    expect((await rosterCoverage(store)).map((c) => [c.unit.name, c.runs, c.hasRun])).toEqual([
       ["莲塘二小", 0, false],
       ["南昌县莲塘第一小学", 1, true],
     ]);
   });
 
   test("a row that would take another unit's name, or two rows for one unit, is refused; nothing is written", async () => {
-    store.ensureUnit("莲塘一小", { code: "001" });
-    store.ensureUnit("莲塘二小", { code: "002" });
+    await store.ensureUnit("莲塘一小", { code: "001" });
+    await store.ensureUnit("莲塘二小", { code: "002" });
     const rows = rowsOf(
       parseRoster([
         ["单位名称", "单位代码"],
@@ -222,11 +221,11 @@ describe("applying a roster", () => {
         ["莲塘一小", ""],
       ]),
     );
-    const { errors } = await planRoster(await port(store), rows, headings);
+    const { errors } = await planRoster(store, rows, headings);
     expect(errors.map((e) => [e.row, e.code])).toEqual([
       [3, "nameTaken"],
       [4, "sameUnit"],
     ]);
-    expect(store.listUnits().map((u) => u.name)).toEqual(["莲塘一小", "莲塘二小"]);
+    expect((await store.listUnits()).map((u) => u.name)).toEqual(["莲塘一小", "莲塘二小"]);
   });
 });

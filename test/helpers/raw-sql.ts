@@ -18,3 +18,13 @@ export function rawSql(
     db.close();
   }
 }
+
+/** Rows of a query on a database file, read-only: what an end-to-end test checks the CLI left. */
+export function rawAll<R = Record<string, unknown>>(file: string, sql: string, params: unknown[] = []): R[] {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all(...params) as R[];
+  } finally {
+    db.close();
+  }
+}

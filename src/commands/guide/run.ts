@@ -5,7 +5,6 @@ import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Context } from "../../context.js";
 import { type MessageKey, t } from "../../i18n/index.js";
-import { engineOf } from "../../store/driver.js";
 import { renderFields } from "../../util/table.js";
 import { displayWidth, wrap } from "../../util/width.js";
 import { dbLabel } from "../policies.js";
@@ -40,11 +39,7 @@ export function guideText(ctx: Context): string {
   const dir = userChecklistsDir(ctx);
   // A server's state is known only by connecting: the guide stays offline.
   const dbState =
-    engineOf(ctx.dbPath) === "postgres"
-      ? ""
-      : existsSync(ctx.dbPath)
-        ? t("guide.dbExists")
-        : t("guide.dbMissing");
+    ctx.dbEngine === "postgres" ? "" : existsSync(ctx.dbPath) ? t("guide.dbExists") : t("guide.dbMissing");
   const where = renderFields(
     [
       [t("guide.label.db"), dbState ? `${dbLabel(ctx)}\n${dbState}` : dbLabel(ctx)],

@@ -11,7 +11,6 @@ import {
   importAll,
   KINDS,
 } from "../../import/index.js";
-import { engineOf } from "../../store/driver.js";
 import { type Column, renderTable, tableStyle } from "../../util/table.js";
 import { dbLabel, openFor } from "../policies.js";
 import type { ImportOptions } from "./index.js";
@@ -202,7 +201,7 @@ export async function run(args: string[], opts: ImportOptions, ctx: Context): Pr
   } else {
     const shown = dbLabel(ctx);
     const relative = path.relative(ctx.cwd, shown) || shown;
-    const onServer = engineOf(ctx.dbPath) === "postgres";
+    const onServer = ctx.dbEngine === "postgres";
     ctx.stdout.write(renderText(report, ctx, onServer || relative.startsWith("..") ? shown : relative));
   }
   ctx.stderr.write(renderProblems(report, ctx));

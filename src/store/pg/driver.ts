@@ -416,20 +416,21 @@ class PgTx implements DriverTx {
     const name = `lookback_${this.depth + 1}`;
     await this.exec(`SAVEPOINT ${name}`);
     this.depth++;
+    let result: T;
     try {
-      const result = await fn(this);
-      this.depth--;
-      await this.exec(`RELEASE SAVEPOINT ${name}`);
-      return result;
+      result = await fn(this);
     } catch (e) {
-      if (this.depth > 0 && this.broken === undefined) {
-        this.depth--;
-        // Back to where the savepoint began; the transaction goes on (unless it must rerun).
+      this.depth--;
+      // Back to where the savepoint began; the transaction goes on (unless it must rerun).
+      if (this.broken === undefined) {
         await this.exec(`ROLLBACK TO SAVEPOINT ${name}`);
         await this.exec(`RELEASE SAVEPOINT ${name}`);
       }
       throw e;
     }
+    this.depth--;
+    await this.exec(`RELEASE SAVEPOINT ${name}`);
+    return result;
   }
 
   async commit(): Promise<void> {

@@ -85,8 +85,8 @@ describe("check --answers", () => {
     expect(narrow.stdout).toMatch(
       /^Unit\s+Checklist\s+Answered\s+Partial\s+Fail\s+Open rect\.\s+Late\s+Status$/m,
     );
-    expect(narrow.stdout).toContain(
-      "Not shown for lack of width: Version, Pass, N/A, Relapses, Started, Finished.",
+    expect(narrow.stdout.replace(/\s+/g, " ")).toContain(
+      "Not shown for lack of width: Version, Pass, N/A, Relapses, Score, Started, Finished.",
     );
     const zh = lookback(["status"], { env: { LOOKBACK_LANG: "zh", COLUMNS: "200" } });
     expect(zh.stdout).toMatch(/^单位\s+检查清单\s+版本\s+已答\s+符合\s+基本符合\s+不符合\s+不适用/m);

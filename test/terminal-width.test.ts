@@ -164,7 +164,7 @@ describe.skipIf(!hasTmux)("every screen fits the terminal (tmux)", () => {
       else
         expect(pane).toMatch(
           zh
-            ? /单位\s+检查清单\s+已答\s+符合.*反弹\s+状态\s+完成时间/
+            ? /单位\s+检查清单\s+已答\s+(符合\s+)?基本符合.*反弹\s+状态\s+完成时间/
             : /Unit\s+Checklist\s+.*Relapses\s+Status/,
         );
     },

@@ -34,7 +34,7 @@ function statusColumns(): Column[] {
     count("status.header.open", 8),
     count("rectify.col.late", 8),
     count("compare.relapses", 6, true),
-    { header: t("status.header.score"), fixed: true, keep: 4, optional: true },
+    { header: t("status.header.score"), fixed: true, keep: 2, optional: true },
     { header: t("status.header.status"), fixed: true, keep: 9 },
     { header: t("status.header.started"), fixed: true, keep: 0, optional: true },
     { header: t("status.header.finished"), fixed: true, keep: 3, optional: true },

@@ -16,7 +16,7 @@ import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { writeVersion1WithDuplicates } from "../../test/fixtures/store/v1.js";
 import { type ImportTarget, importTargets } from "../../test/helpers/import-target.js";
-import { builtin, dump, makeSchool, rowCounts } from "../../test/helpers/school.js";
+import { builtin, makeSchool, rowCounts } from "../../test/helpers/school.js";
 import { APPLICATION_ID } from "../store/db.js";
 import { openStore } from "../store/open.js";
 import type { Store } from "../store/port.js";

@@ -16,7 +16,7 @@ import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { writeVersion1WithDuplicates } from "../../test/fixtures/store/v1.js";
 import { type ImportTarget, importTargets } from "../../test/helpers/import-target.js";
-import { builtin, makeSchool, rowCounts } from "../../test/helpers/school.js";
+import { builtin, createSchool, rowCounts, type School } from "../../test/helpers/school.js";
 import { APPLICATION_ID } from "../store/db.js";
 import { openStore } from "../store/open.js";
 import type { Store } from "../store/port.js";
@@ -77,7 +77,7 @@ for (const factory of importTargets()) {
 
     describe("import", () => {
       test("the same file twice: the second time everything is unchanged and no row moves", async () => {
-        const a = makeSchool(path.join(dir, "a.db"), { unit: "莲塘一小", code: "3601210001" });
+        const a = await createSchool(path.join(dir, "a.db"), { unit: "莲塘一小", code: "3601210001" });
         const first = ok(await importDatabase(target, a.file));
         expect(first.units.added).toBe(1);
         expect(first.runs.added).toBe(1);
@@ -97,8 +97,8 @@ for (const factory of importTargets()) {
       });
 
       test("two schools' files add up; the shared checklist snapshot is stored once", async () => {
-        const a = makeSchool(path.join(dir, "a.db"), { unit: "莲塘一小" });
-        const b = makeSchool(path.join(dir, "b.db"), { unit: "莲塘二小", leaders: ["刘书记"] });
+        const a = await createSchool(path.join(dir, "a.db"), { unit: "莲塘一小" });
+        const b = await createSchool(path.join(dir, "b.db"), { unit: "莲塘二小", leaders: ["刘书记"] });
         const report = await importAll(target, [
           { file: a.file, display: "a.db" },
           { file: b.file, display: "b.db" },
@@ -116,7 +116,7 @@ for (const factory of importTargets()) {
       });
 
       test("changed on both sides since the last import: each side's own groups kept, the clash reported, history a union", async () => {
-        const a = makeSchool(path.join(dir, "a.db"), { unit: "莲塘一小" });
+        const a = await createSchool(path.join(dir, "a.db"), { unit: "莲塘一小" });
         const rect = a.rectifications[0]!;
         const oldCopy = path.join(dir, "a-old.db");
         copyFileSync(a.file, oldCopy);
@@ -183,7 +183,7 @@ for (const factory of importTargets()) {
       });
 
       test("each side changed another part of a rectification: both changes are kept, whatever the clocks", async () => {
-        const a = makeSchool(path.join(dir, "a.db"), { unit: "莲塘一小" });
+        const a = await createSchool(path.join(dir, "a.db"), { unit: "莲塘一小" });
         ok(await importDatabase(target, a.file));
         const rect = a.rectifications[0]!;
         await target.changeRectification(rect.id, {
@@ -208,7 +208,7 @@ for (const factory of importTargets()) {
       });
 
       test("an answer under another id for the same (run, item): one row, the newer wins, the local id stays", async () => {
-        const a = makeSchool(path.join(dir, "a.db"), { unit: "莲塘一小" });
+        const a = await createSchool(path.join(dir, "a.db"), { unit: "莲塘一小" });
         const copy = path.join(dir, "a-other-pc.db");
         copyFileSync(a.file, copy);
         ok(await importDatabase(target, a.file));
@@ -229,7 +229,7 @@ for (const factory of importTargets()) {
       });
 
       test("a rectification under another id for the same (run, item): history re-pointed to the local one", async () => {
-        const a = makeSchool(path.join(dir, "a.db"), { unit: "莲塘一小" });
+        const a = await createSchool(path.join(dir, "a.db"), { unit: "莲塘一小" });
         const copy = path.join(dir, "a-other-pc.db");
         copyFileSync(a.file, copy);
         ok(await importDatabase(target, a.file));
@@ -264,7 +264,7 @@ for (const factory of importTargets()) {
           township: "莲塘镇",
           type: "小学",
         });
-        const a = makeSchool(path.join(dir, "a.db"), { unit: "莲塘一小" });
+        const a = await createSchool(path.join(dir, "a.db"), { unit: "莲塘一小" });
         expect(a.unit.id).not.toBe(local.id);
         const r = ok(await importDatabase(target, a.file));
         expect(r.units).toMatchObject({ added: 0 });
@@ -281,14 +281,14 @@ for (const factory of importTargets()) {
 
       test("a unit matched by code under another name is the same unit", async () => {
         const local = await target.ensureUnit("南昌县莲塘第一小学", { code: "3601210001" });
-        const a = makeSchool(path.join(dir, "a.db"), { unit: "莲塘一小", code: "3601210001" });
+        const a = await createSchool(path.join(dir, "a.db"), { unit: "莲塘一小", code: "3601210001" });
         ok(await importDatabase(target, a.file));
         expect(await target.listUnits()).toHaveLength(1);
         expect((await target.getRun(a.run.id))?.unitId).toBe(local.id);
       });
 
       test("a unit renamed at the school since the last import is found by its id and renamed here", async () => {
-        const a = makeSchool(path.join(dir, "a.db"), { unit: "莲塘一小" });
+        const a = await createSchool(path.join(dir, "a.db"), { unit: "莲塘一小" });
         ok(await importDatabase(target, a.file));
         edit(a.file, (db) =>
           db
@@ -302,8 +302,8 @@ for (const factory of importTargets()) {
 
       test("the same name with another code is reported, not merged, and its runs are skipped", async () => {
         await target.ensureUnit("莲塘一小", { code: "3601210001" });
-        const a = makeSchool(path.join(dir, "a.db"), { unit: "莲塘一小", code: "9999" });
-        const b = makeSchool(path.join(dir, "b.db"), { unit: "莲塘二小" });
+        const a = await createSchool(path.join(dir, "a.db"), { unit: "莲塘一小", code: "9999" });
+        const b = await createSchool(path.join(dir, "b.db"), { unit: "莲塘二小" });
         const report = await importAll(target, [
           { file: a.file, display: "a.db" },
           { file: b.file, display: "b.db" },
@@ -320,7 +320,7 @@ for (const factory of importTargets()) {
       });
 
       test("an answer revised to pass at the school drops the rectification; a late older copy does not bring it back", async () => {
-        const a = makeSchool(path.join(dir, "a.db"), { unit: "莲塘一小", finish: false });
+        const a = await createSchool(path.join(dir, "a.db"), { unit: "莲塘一小", finish: false });
         const v1 = path.join(dir, "a-v1.db");
         copyFileSync(a.file, v1);
         ok(await importDatabase(target, a.file));
@@ -353,7 +353,7 @@ for (const factory of importTargets()) {
       });
 
       test("an unfinished run of a unit that has one open here is kept, set aside, and said so; again, nothing changes", async () => {
-        const a = makeSchool(path.join(dir, "a.db"), { unit: "莲塘一小", finish: false });
+        const a = await createSchool(path.join(dir, "a.db"), { unit: "莲塘一小", finish: false });
         // The bureau started its own round of the same checklist for that unit.
         const unit = await target.ensureUnit("莲塘一小");
         const snapshot = await target.saveSnapshot(builtin());
@@ -376,13 +376,13 @@ for (const factory of importTargets()) {
       });
 
       test("a file whose clock runs a year ahead is imported and said to be; its history is numbered here", async () => {
-        const a = makeSchool(path.join(dir, "a.db"), { unit: "莲塘一小" });
+        const a = await createSchool(path.join(dir, "a.db"), { unit: "莲塘一小" });
         const ahead = new Date(Date.now() + 400 * 86_400_000).toISOString();
         edit(a.file, (db) => {
           db.prepare("UPDATE rectification_history SET at = ?, seq = seq + 1000000").run(ahead);
           db.prepare("UPDATE answers SET updated_at = ?").run(ahead);
         });
-        const other = makeSchool(path.join(dir, "b.db"), { unit: "莲塘二小" });
+        const other = await createSchool(path.join(dir, "b.db"), { unit: "莲塘二小" });
         ok(await importDatabase(target, other.file));
         const result = await importDatabase(target, a.file);
         ok(result);
@@ -428,8 +428,8 @@ for (const factory of importTargets()) {
     });
 
     describe("bad files are named with their reason; the target is untouched and the others still import", () => {
-      function realSchool(name: string) {
-        return makeSchool(path.join(dir, `${name}.db`), { unit: name });
+      function realSchool(name: string): Promise<School> {
+        return createSchool(path.join(dir, `${name}.db`), { unit: name });
       }
 
       test.each([
@@ -464,10 +464,10 @@ for (const factory of importTargets()) {
         ["newer", (file: string) => edit(file, (db) => db.pragma("user_version = 99"))],
         ["empty", (file: string) => writeFileSync(file, "")],
       ] as const)("%s", async (reason, spoil) => {
-        const good = realSchool("莲塘一小");
+        const good = await realSchool("莲塘一小");
         ok(await importDatabase(target, good.file));
-        const bad = realSchool("坏学校");
-        const other = realSchool("莲塘二小");
+        const bad = await realSchool("坏学校");
+        const other = await realSchool("莲塘二小");
         spoil(bad.file);
         const before = await t.dump();
 
@@ -491,7 +491,7 @@ for (const factory of importTargets()) {
       });
 
       test("a run pointing at a snapshot the file lacks is refused before anything is merged", async () => {
-        const a = realSchool("莲塘一小");
+        const a = await realSchool("莲塘一小");
         edit(a.file, (db) => {
           db.pragma("foreign_keys = OFF");
           db.prepare("UPDATE runs SET checklist_hash = ?").run("0".repeat(64));
@@ -507,11 +507,11 @@ for (const factory of importTargets()) {
       });
 
       test("a failure in the middle of a merge rolls that file back entirely", async () => {
-        const first = realSchool("莲塘一小");
+        const first = await realSchool("莲塘一小");
         ok(await importDatabase(target, first.file));
         // A valid file whose last answer reuses an id of an answer here, under another run: the
         // insert fails after its unit, run and other answers were merged.
-        const b = realSchool("莲塘二小");
+        const b = await realSchool("莲塘二小");
         const taken = (await target.listAnswers(first.run.id))[0]!.id;
         edit(b.file, (db) => {
           const last = db.prepare("SELECT id FROM answers ORDER BY rowid DESC LIMIT 1").pluck().get();
@@ -648,8 +648,8 @@ describe("sources", () => {
 
   test("a folder means every *.db in it, sorted; the target inside it is skipped", async () => {
     const schools = path.join(dir, "收到的数据库");
-    makeSchool(path.join(schools, "b.db"), { unit: "b" });
-    makeSchool(path.join(schools, "a.DB"), { unit: "a" });
+    await createSchool(path.join(schools, "b.db"), { unit: "b" });
+    await createSchool(path.join(schools, "a.DB"), { unit: "a" });
     writeFileSync(path.join(schools, "说明.txt"), "readme");
     const inside = path.join(schools, "county.db");
     writeFileSync(inside, "");

@@ -22,10 +22,10 @@ import {
 
 type Dump = Record<string, unknown[]>;
 
-import { makeSchool } from "../../test/helpers/school.js";
+import { createSchool } from "../../test/helpers/school.js";
 import { main } from "../cli.js";
 import { setLang } from "../i18n/index.js";
-import { openStore } from "../store/store.js";
+import { openStore } from "../store/open.js";
 import { importDatabase } from "./session.js";
 import { IMPORTED } from "./spec.js";
 
@@ -56,23 +56,23 @@ type Rng = ReturnType<typeof rng>;
 let dir: string;
 let school: Buffer;
 
-beforeAll(() => {
+beforeAll(async () => {
   setLang("en");
   // In memory where the system offers it: thousands of small databases opened and synced.
   const base = existsSync("/dev/shm") ? "/dev/shm" : os.tmpdir();
   dir = mkdtempSync(path.join(base, "lookback-property-"));
-  const s = makeSchool(path.join(dir, "school.db"), { unit: "莲塘一小", code: "3601210001" });
+  const s = await createSchool(path.join(dir, "school.db"), { unit: "莲塘一小", code: "3601210001" });
   // Some of its history moved on, so that every table has rows worth mutating.
-  const store = openStore(s.file);
+  const store = await openStore(s.file, { intent: "write" });
   const rect = s.rectifications[0]!;
-  store.changeRectification(rect.id, { toStatus: "done", by: "赵主任", note: "已整改" });
-  store.changeRectification(rect.id, {
+  await store.changeRectification(rect.id, { toStatus: "done", by: "赵主任", note: "已整改" });
+  await store.changeRectification(rect.id, {
     toStatus: "closed",
     by: "王主任",
     note: null,
     patch: { closedAt: "2026-12-01", closedBy: "王主任" },
   });
-  store.close();
+  await store.close();
   const db = new Database(s.file);
   db.pragma("journal_mode = DELETE");
   school = db.serialize();
@@ -211,7 +211,7 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 /** The county database the cases start from: another school already imported. */
 async function countyTemplate(factory: TargetFactory): Promise<{ template: TargetTemplate; rows: Dump }> {
   const county = await factory.create();
-  const other = makeSchool(path.join(dir, "other.db"), { unit: "向塘中学" });
+  const other = await createSchool(path.join(dir, "other.db"), { unit: "向塘中学" });
   const r = await importDatabase(county.store, other.file);
   if (!r.ok) throw new Error("setup failed");
   const rows = await county.dump();
@@ -333,7 +333,7 @@ const [sqlite, postgres] = [
 describe.skipIf(!postgres || postgres.skip)("the same files, the same rows on SQLite and PostgreSQL", () => {
   test(`${Math.min(CASES_PG, 60)} mutated files over a county that already holds the school and followed it up`, async () => {
     const since = new Date().toISOString();
-    const other = makeSchool(path.join(dir, "both-other.db"), { unit: "向塘中学" }).file;
+    const other = (await createSchool(path.join(dir, "both-other.db"), { unit: "向塘中学" })).file;
     const original = path.join(dir, "both-school.db");
     writeFileSync(original, school);
     const seed = async (f: TargetFactory) => {

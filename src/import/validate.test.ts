@@ -8,7 +8,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { type ImportTarget, importTargets } from "../../test/helpers/import-target.js";
-import { makeSchool, type School } from "../../test/helpers/school.js";
+import { createSchool, type School } from "../../test/helpers/school.js";
 import { SCHEMA_VERSION } from "../store/db.js";
 import { migrations } from "../store/migrations.js";
 import type { Store } from "../store/port.js";
@@ -21,10 +21,10 @@ let t: ImportTarget;
 let target: Store;
 let other: School;
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), "lookback-validate-"));
   // Another school already at the bureau: a bad file must not touch it.
-  other = makeSchool(path.join(dir, "other.db"), { unit: "莲塘二小" });
+  other = await createSchool(path.join(dir, "other.db"), { unit: "莲塘二小" });
 });
 afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
@@ -38,8 +38,8 @@ async function county(factory: ReturnType<typeof importTargets>[number]): Promis
   if (!r.ok) throw new Error("setup import failed");
 }
 
-function hostile(fn: (db: Database.Database, school: School) => void): string {
-  const school = makeSchool(path.join(dir, `${randomUUID()}.db`), { unit: "莲塘一小" });
+async function hostile(fn: (db: Database.Database, school: School) => void): Promise<string> {
+  const school = await createSchool(path.join(dir, `${randomUUID()}.db`), { unit: "莲塘一小" });
   const db = new Database(school.file);
   try {
     // As an adversary would: no foreign keys, no CHECK constraints.
@@ -94,7 +94,9 @@ for (const factory of importTargets()) {
       afterEach(() => t.dispose());
 
       test("runs.leaders that is not JSON", async () => {
-        const r = await refused(hostile((db) => db.prepare("UPDATE runs SET leaders = '[张书记'").run()));
+        const r = await refused(
+          await hostile((db) => db.prepare("UPDATE runs SET leaders = '[张书记'").run()),
+        );
         expect(r).toMatchObject({
           reason: "invalid",
           invalid: { table: "runs", row: 1, column: "leaders", problem: "json" },
@@ -103,7 +105,7 @@ for (const factory of importTargets()) {
 
       test("a unit name stored as a BLOB, or with a newline or an RTL override", async () => {
         expect(
-          (await refused(hostile((db) => db.prepare("UPDATE units SET name = X'E88EB2E5A198'").run())))
+          (await refused(await hostile((db) => db.prepare("UPDATE units SET name = X'E88EB2E5A198'").run())))
             .invalid,
         ).toMatchObject({
           table: "units",
@@ -111,20 +113,21 @@ for (const factory of importTargets()) {
           problem: "type",
         });
         expect(
-          (await refused(hostile((db) => db.prepare("UPDATE units SET name = '莲塘\n一小'").run()))).invalid,
+          (await refused(await hostile((db) => db.prepare("UPDATE units SET name = '莲塘\n一小'").run())))
+            .invalid,
         ).toMatchObject({
           table: "units",
           problem: "controlChars",
         });
         expect(
-          (await refused(hostile((db) => db.prepare("UPDATE units SET name = '莲塘\u202e一小'").run())))
+          (await refused(await hostile((db) => db.prepare("UPDATE units SET name = '莲塘\u202e一小'").run())))
             .invalid?.problem,
         ).toBe("controlChars");
       });
 
       test("a checklist snapshot carrying a built-in's hash with edited text never reaches the county", async () => {
         const r = await refused(
-          hostile((db) =>
+          await hostile((db) =>
             db
               .prepare(
                 "UPDATE checklist_snapshots SET content = replace(content, '学习时间', '【已被篡改】学习时间')",
@@ -143,7 +146,7 @@ for (const factory of importTargets()) {
 
       test("a snapshot re-hashed after editing, but no longer a valid checklist, is refused too", async () => {
         const r = await refused(
-          hostile((db) => {
+          await hostile((db) => {
             const content = "id: self-check\nversion: '1'\ntitle: x\n";
             const hash = createHash("sha256").update(content).digest("hex");
             db.prepare("UPDATE checklist_snapshots SET content = ?, hash = ?").run(content, hash);
@@ -156,7 +159,7 @@ for (const factory of importTargets()) {
       test("a view over an endless recursive query in place of a table is never run", async () => {
         const t0 = Date.now();
         const r = await refused(
-          hostile((db) => {
+          await hostile((db) => {
             db.exec("DROP TABLE rectification_history");
             db.exec(
               "CREATE VIEW rectification_history AS WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT x AS id FROM n",
@@ -169,7 +172,7 @@ for (const factory of importTargets()) {
 
       test("a table with another column, default or a generated column is not lookback's", async () => {
         const r = await refused(
-          hostile((db) => {
+          await hostile((db) => {
             db.exec("ALTER TABLE answers ADD COLUMN extra TEXT DEFAULT 'x'");
           }),
         );
@@ -177,7 +180,7 @@ for (const factory of importTargets()) {
       });
 
       test("triggers and extra tables in the file are left alone; the file still imports", async () => {
-        const file = hostile((db) => {
+        const file = await hostile((db) => {
           db.exec("CREATE TABLE junk (x)");
           db.exec("CREATE TRIGGER t AFTER INSERT ON answers BEGIN DELETE FROM units; END");
         });
@@ -190,7 +193,7 @@ for (const factory of importTargets()) {
         expect(
           (
             await refused(
-              hostile((db) =>
+              await hostile((db) =>
                 db.prepare("UPDATE answers SET note = ? WHERE rowid = 3").run("字".repeat(2001)),
               ),
             )
@@ -199,14 +202,16 @@ for (const factory of importTargets()) {
         expect(
           (
             await refused(
-              hostile((db) => db.prepare("UPDATE rectifications SET problem = ?").run("x".repeat(5_000_000))),
+              await hostile((db) =>
+                db.prepare("UPDATE rectifications SET problem = ?").run("x".repeat(5_000_000)),
+              ),
             )
           ).invalid,
         ).toMatchObject({ table: "rectifications", column: "problem", problem: "tooLong" });
       });
 
       test("a file too large for memory is sized from its record headers: a 70 MB note is refused unread", async () => {
-        const file = hostile((db) =>
+        const file = await hostile((db) =>
           db.prepare("UPDATE answers SET note = ? WHERE rowid = 1").run("n".repeat(70 * 1024 * 1024)),
         );
         const t0 = Date.now();
@@ -297,11 +302,13 @@ for (const factory of importTargets()) {
           ],
         ];
         for (const [what, fn, expected] of cases) {
-          expect((await refused(hostile(fn))).invalid, what).toMatchObject(expected);
+          expect((await refused(await hostile(fn))).invalid, what).toMatchObject(expected);
         }
         // A value its table's CHECK forbids is already caught by SQLite's own check of the file.
         const r = await refused(
-          hostile((db) => db.prepare("UPDATE rectifications SET status = 'gone' WHERE rowid = 1").run()),
+          await hostile((db) =>
+            db.prepare("UPDATE rectifications SET status = 'gone' WHERE rowid = 1").run(),
+          ),
         );
         expect(r.reason).toBe("corrupt");
       });

@@ -6,7 +6,6 @@ import { loadChecklistSet } from "../../src/checklist/load.js";
 import type { LoadedChecklist } from "../../src/checklist/schema.js";
 import { openStore } from "../../src/store/open.js";
 import type { AnswerInput, Store } from "../../src/store/port.js";
-import { openStore as openSyncStore, type Store as SyncStore } from "../../src/store/store.js";
 import type { Rectification, Result, Run, Unit } from "../../src/store/types.js";
 
 let cached: LoadedChecklist[] | undefined;
@@ -101,35 +100,6 @@ export async function fillSchool(store: Store, opts: SchoolOptions): Promise<Omi
   for (const answer of schoolAnswers(loaded, leaders, opts)) await store.saveAnswer(run.id, answer);
   const finished = opts.finish === false ? (await store.getRun(run.id))! : await store.finishRun(run.id);
   return { unit, run: finished, rectifications: await store.listRectifications({ runId: run.id }) };
-}
-
-/**
- * The synchronous makeSchool of the old store, until the import tests await createSchool; then
- * it goes with src/store/store.ts.
- */
-export function makeSchool(file: string, opts: SchoolOptions): School {
-  const store = openSyncStore(file);
-  try {
-    return fill(store, opts);
-  } finally {
-    store.close();
-  }
-}
-
-export function fill(store: SyncStore, opts: SchoolOptions): School {
-  const unit = store.ensureUnit(opts.unit, { code: opts.code ?? null, township: opts.township ?? null });
-  const loaded = builtin(opts.checklist);
-  const snapshot = store.saveSnapshot(loaded);
-  const leaders = opts.leaders ?? ["张书记", "李校长"];
-  const run = store.createRun({ unitId: unit.id, snapshot, respondent: "王老师", leaders });
-  for (const answer of schoolAnswers(loaded, leaders, opts)) store.saveAnswer(run.id, answer);
-  const finished = opts.finish === false ? store.getRun(run.id)! : store.finishRun(run.id);
-  return {
-    file: store.file,
-    unit,
-    run: finished,
-    rectifications: store.listRectifications({ runId: run.id }),
-  };
 }
 
 /** Every row of every table, for "nothing changed" assertions. */

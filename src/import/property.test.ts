@@ -6,7 +6,7 @@
 // (test/helpers/import-target.ts), so the same property is tried on each.
 //
 // LOOKBACK_PROPERTY_CASES sets the number of cases (default 2000); on PostgreSQL, where each
-// accepted case copies a schema over the network, LOOKBACK_PROPERTY_CASES_PG (default 300).
+// accepted case copies a schema over the network, LOOKBACK_PROPERTY_CASES_PG (default 150).
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -30,7 +30,7 @@ import { importDatabase } from "./session.js";
 import { IMPORTED } from "./spec.js";
 
 const CASES = Number(process.env.LOOKBACK_PROPERTY_CASES ?? 2000);
-const CASES_PG = Number(process.env.LOOKBACK_PROPERTY_CASES_PG ?? 300);
+const CASES_PG = Number(process.env.LOOKBACK_PROPERTY_CASES_PG ?? 150);
 const SEED = Number(process.env.LOOKBACK_PROPERTY_SEED ?? 20261201);
 
 /** mulberry32: small, fast, and the same sequence everywhere. */
@@ -220,7 +220,7 @@ async function countyTemplate(factory: TargetFactory): Promise<{ template: Targe
 
 /**
  * Every reading command on the result: none may fail with an internal error. `export --all`,
- * which costs most, on every third accepted file (and as xlsx on every 50th case), so that the
+ * which costs most, on every fifth accepted file (and as xlsx on every 50th case), so that the
  * thousands of cases stay within half a minute; the other readers on every accepted file.
  */
 async function readersWork(target: ImportTarget, i: number, nth: number, context: string): Promise<void> {
@@ -231,7 +231,7 @@ async function readersWork(target: ImportTarget, i: number, nth: number, context
     ["compare", "--json"],
     ["units", "--json"],
   ];
-  if (i % 50 === 0 || nth % 3 === 0) {
+  if (i % 50 === 0 || nth % 5 === 0) {
     commands.push(["export", "--all", "--format", i % 50 === 0 ? "xlsx" : "json", "--out", out]);
   }
   for (const args of commands) {
@@ -331,7 +331,7 @@ const [sqlite, postgres] = [
 ];
 
 describe.skipIf(!postgres || postgres.skip)("the same files, the same rows on SQLite and PostgreSQL", () => {
-  test(`${Math.min(CASES_PG, 100)} mutated files over a county that already holds the school and followed it up`, async () => {
+  test(`${Math.min(CASES_PG, 60)} mutated files over a county that already holds the school and followed it up`, async () => {
     const since = new Date().toISOString();
     const other = makeSchool(path.join(dir, "both-other.db"), { unit: "向塘中学" }).file;
     const original = path.join(dir, "both-school.db");
@@ -352,7 +352,7 @@ describe.skipIf(!postgres || postgres.skip)("the same files, the same rows on SQ
     const r = rng(SEED + 1);
     const file = path.join(dir, "both.db");
     try {
-      for (let i = 0, n = Math.min(CASES_PG, 100); i < n; i++) {
+      for (let i = 0, n = Math.min(CASES_PG, 60); i < n; i++) {
         const changes = mutated(r, file);
         const a = await sqlite.copy(templates.sqlite);
         const b = await postgres!.copy(templates.postgres);

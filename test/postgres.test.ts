@@ -43,17 +43,22 @@ function lookback(db: string | null, args: string[], env: NodeJS.ProcessEnv = {}
 
 /** Output with what differs by engine and by run made constant: ids, times, folder, location. */
 function normal(text: string, cwd: string, db: string): string {
-  return text
-    .split(path.resolve(cwd, db))
-    .join("<db>")
-    .split(db)
-    .join("<db>")
-    .split(cwd)
-    .join("<cwd>")
-    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<id>")
-    .replace(/\b[0-9a-f]{16,64}\b/g, "<hash>")
-    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, "<time>")
-    .replace(/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,12}\b/g, "<short>");
+  return (
+    text
+      .split(path.resolve(cwd, db))
+      .join("<db>")
+      .split(db)
+      .join("<db>")
+      .split(cwd)
+      .join("<cwd>")
+      .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<id>")
+      .replace(/\b[0-9a-f]{16,64}\b/g, "<hash>")
+      .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, "<time>")
+      // Local times as tables show them (to the minute): the two stories may straddle a minute.
+      .replace(/\d{4}-\d\d-\d\d \d\d:\d\d/g, "<local time>")
+      // Short ids: 8 or more hex digits (some are all digits).
+      .replace(/\b(?=[0-9a-f]*\d)[0-9a-f]{8,12}\b/g, "<short>")
+  );
 }
 
 /** An answers file of the example for another unit (the school's own check). */

@@ -327,6 +327,34 @@ describe.skipIf(NO_PG)(`PostgreSQL driver: statements and transactions ${NO_PG ?
     expect(attempts).toBeGreaterThan(30);
   });
 
+  test("a unique key inserted by a racing writer: the loser runs again and sees it; a real duplicate still fails", async () => {
+    await connect();
+    await d.run("CREATE INDEX IF NOT EXISTS t_n ON t (n)");
+    // Each writer looks the row up by n (another index than s's unique one), then inserts it.
+    let runs = 0;
+    const writers = Array.from({ length: 5 }, async (_, i) => {
+      const w = await drive(db.url);
+      return w.transaction("write", async (tx) => {
+        runs++;
+        const found = await tx.get("SELECT id FROM t WHERE n = 7");
+        if (found) return "found";
+        await tx.run("INSERT INTO t (id, n, s) VALUES (?, 7, 'seven')", [100 + i]);
+        return "inserted";
+      });
+    });
+    const outcomes = await Promise.all(writers);
+    expect(outcomes.filter((o) => o === "inserted")).toHaveLength(1);
+    expect(await d.get("SELECT count(*) AS c FROM t WHERE s = 'seven'")).toEqual({ c: 1 });
+    runs = 0;
+    await expect(
+      d.transaction("write", async (tx) => {
+        runs++;
+        await tx.run("INSERT INTO t (id, n, s) VALUES (200, 1, 'seven')");
+      }),
+    ).rejects.toMatchObject({ code: "23505" });
+    expect(runs).toBe(3);
+  });
+
   test("a read-then-insert race (no row to lock) is serialized too", async () => {
     await connect();
     // Each writer inserts the next id after the largest: under READ COMMITTED two would collide.

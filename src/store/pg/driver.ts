@@ -236,11 +236,17 @@ export class PgDriver implements Driver {
 
   async transaction<T>(mode: "read" | "write", fn: (tx: DriverTx) => Promise<T>): Promise<T> {
     const began = Date.now();
+    let uniqueReruns = 0;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.once(mode === "write" ? "serializable" : "snapshot", mode, fn);
       } catch (e) {
-        if (mode !== "write" || !isRetryable(e)) throw e;
+        // A unique key that a writer committed after this one's snapshot (two read "no such
+        // row", both insert) is refused as a duplicate, not as a serialization failure, when the
+        // read went through another index: run again, the rerun sees the row and takes the
+        // other path. A real duplicate fails the same way twice more, then is passed on.
+        const raced = (e as { code?: unknown }).code === "23505" && uniqueReruns++ < 2;
+        if (mode !== "write" || !(isRetryable(e) || raced)) throw e;
         if (Date.now() - began > busyTimeoutMs()) throw pgError({ code: "55P03" }, this.target);
         // Each loser waits a little longer, at random, so that they do not collide again.
         await sleep(Math.random() * 10 * Math.min(attempt, 20));

@@ -66,8 +66,9 @@ describe.skipIf(!hasTmux)("lookback check in a terminal", () => {
     await waitFor("Leading cadres");
     keys("李书记、王校长", "Enter");
     await waitFor("Study · 1/7");
-    const first = await waitFor("Enough time for study?");
-    expect(first).toMatch(/❯ Meets\s*\n\s+Partly meets\s*\n\s+Does not meet\s*\n\s+Not applicable/);
+    // The question is drawn before its choices: wait for the whole prompt (a loaded machine is slow).
+    const first = await waitFor(/❯ Meets\s*\n\s+Partly meets\s*\n\s+Does not meet\s*\n\s+Not applicable/);
+    expect(first).toContain("Enough time for study?");
     keys("Enter"); // Meets
     await waitFor("Note (may be left empty)");
     keys("Enter");
@@ -219,9 +220,11 @@ describe.skipIf(!hasTmux)("lookback check in a terminal", () => {
     );
     expect(add.status).toBe(0);
     start("南昌县莲塘一中");
-    const asked = await waitFor("Which do you mean?");
+    const asked = await waitFor(
+      /❯ 南昌县莲塘第一中学 \(known unit\)\s*\n\s+南昌县莲塘一中: a new, different unit/,
+    );
+    expect(asked).toContain("Which do you mean?");
     expect(asked).toContain("“南昌县莲塘一中” is not a known unit, but its name is close to one that is.");
-    expect(asked).toMatch(/❯ 南昌县莲塘第一中学 \(known unit\)\s*\n\s+南昌县莲塘一中: a new, different unit/);
     keys("Enter");
     await waitFor("Leading cadres");
     keys("李书记", "Enter");

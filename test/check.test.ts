@@ -128,6 +128,18 @@ describe("check --answers", () => {
     expect(status().runs).toHaveLength(1);
   });
 
+  it("a control character in a text (a NUL, which PostgreSQL cannot store) is refused at its field", () => {
+    writeFileSync(
+      path.join(dir, "nul.yaml"),
+      'unit: 莲塘一小\nchecklist: mini\nrespondent: 张老师\nleaders: [李书记]\nanswers:\n  a.one:\n    result: 符合\n    note: "学习\\0记录"\n',
+    );
+    const r = lookback(["check", "--answers", "nul.yaml"]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/nul\.yaml:8:\d+ {2}error: Note cannot contain control characters\./);
+    expect(r.stderr).toContain("Nothing was stored.");
+    expect(existsSync(db())).toBe(false);
+  });
+
   it("an incomplete file leaves the run open and says what is missing; the next file finishes it", () => {
     writeFileSync(
       path.join(dir, "part1.yaml"),

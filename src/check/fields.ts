@@ -114,6 +114,11 @@ export function checkText(raw: string, field: AnswerField, required: boolean): C
       : ok(null);
   if (v.length > MAX_TEXT)
     return bad(t("check.field.tooLong", { field: fieldLabel(field), max: MAX_TEXT }), "too-long");
+  // Line breaks and tabs are text; the other control characters are not, and PostgreSQL refuses
+  // NUL in text outright: refused here, where the user can be told which field.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v))
+    return bad(t("check.field.controlChars", { field: fieldLabel(field) }), "bad-text");
   return ok(v);
 }
 

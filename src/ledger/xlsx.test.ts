@@ -157,6 +157,17 @@ describe("linesIn", () => {
     expect(linesIn("x".repeat(45), 16)).toBe(3);
   });
 
+  it("counts quotes and other characters of ambiguous width as wide, as a CJK font draws them", () => {
+    // 9 CJK characters and “ ”: 22 columns in a Chinese font, not 20.
+    expect(linesIn("第一环节“回头看”自查", 22)).toBe(2);
+    expect(linesIn("第一环节“回头看”自查", 23)).toBe(1);
+    const [w] = columnWidths({
+      columns: [{ heading: "检查清单", width: undefined, maxWidth: 40, wrap: true }],
+      rows: [["第一环节“回头看”自查"]],
+    });
+    expect(w).toBe(24);
+  });
+
   it("counts a text met again the same way, at each width (memo and short-text path)", () => {
     const text = "组织专题学习，每人撰写不少于 1500 字的心得体会";
     const counts = [8, 12, 26, 60].map((w) => linesIn(text, w));

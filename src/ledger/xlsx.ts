@@ -81,13 +81,18 @@ export function excelDate(day: string): Date {
   return new Date(Date.UTC(y, m - 1, d));
 }
 
-/** Display width of one line; pure ASCII needs no segmentation, and a county repeats its texts. */
+/**
+ * Display width of one line; pure ASCII needs no segmentation, and a county repeats its texts.
+ * Characters of ambiguous width (the quotes of “回头看”, ·, ①) count as wide: a ledger is set in
+ * a CJK font, which draws them full width, and counted narrow they made a column one or two
+ * places too narrow, so that LibreOffice wrapped a cell into a row sized for one line.
+ */
 const widthMemo = new Map<string, number>();
 function lineWidth(line: string): number {
   if (/^[\u0020-\u007e]*$/.test(line)) return line.length;
   let w = widthMemo.get(line);
   if (w === undefined) {
-    w = stringWidth(line);
+    w = stringWidth(line, { ambiguousIsNarrow: false });
     if (widthMemo.size > 20_000) widthMemo.clear();
     widthMemo.set(line, w);
   }

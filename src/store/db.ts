@@ -109,36 +109,61 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
     }
   }
   if (!readonly) mkdirSync(path.dirname(file), { recursive: true });
-  let db: Db;
+  // Two processes creating the same new file at once can deadlock on its first locks, before it
+  // is in WAL mode; SQLite then answers SQLITE_BUSY at once rather than wait. Nothing has changed
+  // when that happens (a migration is one transaction), so opening starts again, within the
+  // busy timeout.
+  const deadline = Date.now() + busyTimeoutMs();
+  for (;;) {
+    const db = connect(file, readonly, opts);
+    try {
+      return setUp(db, file, readonly, opts);
+    } catch (e) {
+      db.close();
+      if (isBusy(e) && Date.now() < deadline) {
+        pause(20 + Math.random() * 80);
+        continue;
+      }
+      throw environmentError(e, file) ?? e;
+    }
+  }
+}
+
+const isBusy = (e: unknown) => String((e as { code?: unknown }).code ?? "").startsWith("SQLITE_BUSY");
+
+/** Waits `ms` milliseconds (opening is synchronous). */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function connect(file: string, readonly: boolean, opts: OpenOptions): Db {
   try {
-    db = new Database(file, { readonly, fileMustExist: opts.mustExist ?? readonly });
+    return new Database(file, { readonly, fileMustExist: opts.mustExist ?? readonly });
   } catch (e) {
     throw (
       environmentError(e, file) ?? storeError("store.cannotOpen", file, { message: (e as Error).message }, e)
     );
   }
-  try {
-    // Before the first read: another process may be creating or migrating the same file.
-    db.pragma(`busy_timeout = ${busyTimeoutMs()}`);
-    const { userVersion } = checkIdentity(db, file);
-    if (readonly) {
-      if (!opts.readonly && userVersion < SCHEMA_VERSION) throw storeError("store.readonlyOld", file);
-      return db;
-    }
-    db.pragma("journal_mode = WAL");
-    // FULL: an answer acknowledged on screen survives a power cut, not only a killed process.
-    db.pragma("synchronous = FULL");
-    // Migrations run with foreign keys off: rebuilding a table must not cascade to the rows that
-    // point at it. migrate() checks the keys itself before it commits.
-    db.pragma("foreign_keys = OFF");
-    migrate(db, userVersion);
-    db.pragma("foreign_keys = ON");
-    fillUnitKeys(db);
+}
+
+function setUp(db: Db, file: string, readonly: boolean, opts: OpenOptions): Db {
+  // Before the first read: another process may be creating or migrating the same file.
+  db.pragma(`busy_timeout = ${busyTimeoutMs()}`);
+  const { userVersion } = checkIdentity(db, file);
+  if (readonly) {
+    if (!opts.readonly && userVersion < SCHEMA_VERSION) throw storeError("store.readonlyOld", file);
     return db;
-  } catch (e) {
-    db.close();
-    throw environmentError(e, file) ?? e;
   }
+  db.pragma("journal_mode = WAL");
+  // FULL: an answer acknowledged on screen survives a power cut, not only a killed process.
+  db.pragma("synchronous = FULL");
+  // Migrations run with foreign keys off: rebuilding a table must not cascade to the rows that
+  // point at it. migrate() checks the keys itself before it commits.
+  db.pragma("foreign_keys = OFF");
+  migrate(db, userVersion);
+  db.pragma("foreign_keys = ON");
+  fillUnitKeys(db);
+  return db;
 }
 
 /** The comparison key of units stored before keys existed (migrations are SQL; the folding is not). */

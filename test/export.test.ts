@@ -30,6 +30,7 @@ import {
 } from "./fixtures/export/seed.js";
 import { zipEntries } from "./fixtures/export/zip.js";
 import { todayIn } from "./helpers/dates.js";
+import { hasOpenpyxl } from "./helpers/readers.js";
 
 const root = path.resolve(import.meta.dirname, "..");
 const bin = path.join(root, "bin", "lookback.js");
@@ -611,8 +612,6 @@ describe("loading", () => {
     expect(has(loaded(["export", "--all", "--out", path.join(tmp, "lazy-xlsx")]), "exceljs")).toBe(true);
   });
 });
-
-const hasOpenpyxl = spawnSync("/usr/bin/python3", ["-c", "import openpyxl"]).status === 0;
 
 describe.skipIf(!hasOpenpyxl)("a second reader: openpyxl", () => {
   it("reads title, headings, a date, the drop-down and the frozen header", async () => {

@@ -89,11 +89,12 @@ export function agreementOf(inspection: Result, self: Result | null): Agreement 
 export function crossPairs(
   inspection: { checklist: Checklist; answers: Iterable<{ itemKey: string; result: Result }> },
   self: { checklist: Checklist; answers: Iterable<{ itemKey: string; result: Result }> },
+  links: readonly { from: string; to: string }[] = pairsBetween(inspection.checklist, self.checklist),
 ): CrossPair[] {
   const found = ratingsByItem(inspection.answers);
   const own = ratingsByItem(self.answers);
   const out: CrossPair[] = [];
-  for (const { from, to } of pairsBetween(inspection.checklist, self.checklist)) {
+  for (const { from, to } of links) {
     const rated = found.get(from);
     if (rated === undefined) continue;
     const selfRating = own.get(to) ?? null;
@@ -223,11 +224,14 @@ async function unitCrosschecks(
   for (const a of read) {
     for (const b of read) {
       if (a === b) continue;
+      // Checklists that do not verify one another are not held against each other at all.
+      const links = pairsBetween(a.checklist, b.checklist);
+      if (links.length === 0) continue;
       const pairs = crossPairs(
         { checklist: a.checklist, answers: a.detail.answers },
         { checklist: b.checklist, answers: b.detail.answers },
+        links,
       );
-      if (pairs.length === 0 && pairsBetween(a.checklist, b.checklist).length === 0) continue;
       out.push({
         unit,
         inspection: crossRun(a.detail.run),

@@ -16,6 +16,7 @@ import {
   type UnitCrosscheck,
 } from "../../run/crosscheck.js";
 import type { Result } from "../../store/types.js";
+import { localDateOf } from "../../util/dates.js";
 import { type Cell, type Column, renderTable, tableStyle } from "../../util/table.js";
 import { dbLabel, requireUnit, withStore } from "../policies.js";
 import type { CrosscheckOptions } from "./index.js";
@@ -70,7 +71,7 @@ const runText = (r: CrossRun) =>
   t("crosscheck.run", {
     checklist: r.checklistId,
     version: r.checklistVersion,
-    date: (r.finishedAt ?? r.startedAt).slice(0, 10),
+    date: localDateOf(r.finishedAt ?? r.startedAt),
     who: r.respondent,
   });
 

@@ -231,6 +231,9 @@ describe.skipIf(!hasTmux)("lookback check in a terminal", () => {
     await waitFor("Next leading cadre");
     keys("Enter");
     await waitFor("New check: 南昌县莲塘第一中学 · Mini checklist (5 items)");
+    // Ctrl-C once the first item is asked: sent earlier, on a loaded machine it can reach the
+    // pane's shell before lookback listens for it, and the pane closes.
+    await waitFor(/❯ Meets/);
     keys("C-c");
     await waitFor("EXIT=130");
     const raw = new Database(path.join(dir, "lookback.db"), { readonly: true });

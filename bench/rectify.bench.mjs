@@ -164,7 +164,7 @@ function compareBaseline(Database, file, print) {
 
 async function compareOurs(file) {
   const { openStore } = await dist("store/open.js");
-  const { compareAll } = await dist("rectify/compare.js");
+  const { compareAll } = await dist("compare/compare.js");
   const store = await openStore(file, { intent: "read" });
   const t0 = process.hrtime.bigint();
   const out = await compareAll(store);

@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Comparison } from "../src/rectify/compare.js";
+import type { Comparison } from "../src/compare/compare.js";
 import { closeRect, mini, seedRun, tempDb } from "./fixtures/rectify/seed.js";
 
 const ROOT = path.resolve(".");

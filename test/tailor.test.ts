@@ -10,7 +10,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ExplainedChecklist } from "../src/checklist/explain.js";
-import type { Comparison } from "../src/rectify/compare.js";
+import type { Comparison } from "../src/compare/compare.js";
 
 const BIN = path.resolve("bin/lookback.js");
 const FIXTURES = path.resolve("test/fixtures/tailor");

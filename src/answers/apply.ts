@@ -3,9 +3,10 @@
 // the plan is checked against what other processes did since it was made: a run started or
 // finished meanwhile makes the caller plan again (RunChanged), and a file that already
 // completed a run changes nothing.
-import { type CheckState, missingRequired } from "../check/machine.js";
-import { loadState, startRun } from "../check/runs.js";
+
 import type { RunItem } from "../run/items.js";
+import { type CheckState, missingRequired } from "../run/machine.js";
+import { loadState, startRun } from "../run/runs.js";
 import { RunAlreadyOpen, type Store, type StoreReads, type WriteTx } from "../store/port.js";
 import { isSetAside, type Run, type Unit } from "../store/types.js";
 import type { AnswersPlan } from "./load.js";

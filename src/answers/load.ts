@@ -1,6 +1,11 @@
 // Reading and checking an answers file completely before anything is written:
 // every problem is a diagnostic with file:line:col, like `validate`'s.
 import * as z from "zod/mini";
+import type { ChecklistSet } from "../checklist/load.js";
+import type { Checklist, LoadedChecklist } from "../checklist/schema.js";
+import { type Lang, localized, t } from "../i18n/index.js";
+import { LIMITS } from "../input/limits.js";
+import { roundsOf } from "../rectify/rounds.js";
 import {
   type AnswerField,
   allowedResults,
@@ -16,16 +21,11 @@ import {
   type RectField,
   resultLabel,
   validateDraft,
-} from "../check/fields.js";
-import { findResumable } from "../check/runs.js";
-import { mergeLeaders, splitNames } from "../check/slots.js";
-import { checklistOfRun } from "../check/snapshot.js";
-import type { ChecklistSet } from "../checklist/load.js";
-import type { Checklist, LoadedChecklist } from "../checklist/schema.js";
-import { type Lang, localized, t } from "../i18n/index.js";
-import { LIMITS } from "../input/limits.js";
-import { roundsOf } from "../rectify/rounds.js";
+} from "../run/fields.js";
 import { parseItemKey, perLeaderSections, type RunItem, runItems } from "../run/items.js";
+import { mergeLeaders, splitNames } from "../run/leaders.js";
+import { findResumable } from "../run/runs.js";
+import { checklistOfRun } from "../run/snapshot.js";
 import type { AnswerInput, StoreReads } from "../store/port.js";
 import type { Rectification, Result, Run, Unit } from "../store/types.js";
 import { resolveUnitName } from "../units/resolve.js";

@@ -3,8 +3,8 @@
 // No file format here; the xlsx, csv and json writers all read these records.
 import type { Checklist } from "../checklist/schema.js";
 import { briefScore, type ScoreBrief, scoreAnswers } from "../checklist/score.js";
+import { relapsesIn } from "../compare/compare.js";
 import { userError } from "../errors.js";
-import { relapsesIn } from "../rectify/compare.js";
 import { countFollowUp, foundOn, inView, type LedgerView } from "../rectify/counts.js";
 import { daysOverdue } from "../rectify/overdue.js";
 import { roundsOf } from "../rectify/rounds.js";

@@ -1,7 +1,8 @@
 // Follow-up figures (跟踪问效) for one run or one unit, for `status` and the county summary.
+
+import { relapsesIn } from "../compare/compare.js";
 import type { StoreReads } from "../store/port.js";
 import type { Run } from "../store/types.js";
-import { relapsesIn } from "./compare.js";
 import { countFollowUp, type FollowUpCounts } from "./counts.js";
 
 export interface FollowUpSummary extends FollowUpCounts {

@@ -3,10 +3,10 @@
 import { describe, expect, test } from "vitest";
 import type { Checklist } from "../checklist/schema.js";
 import { itemSlots } from "../ledger/data.js";
-import { SnapshotReader } from "../rectify/snapshot.js";
 import type { StoreReads } from "../store/port.js";
 import type { ChecklistSnapshot, Run } from "../store/types.js";
 import { itemKey, looseItemKey, parseItemKey, runItems } from "./items.js";
+import { SnapshotReader } from "./snapshot-items.js";
 
 const checklist: Checklist = {
   id: "mini",

@@ -2,7 +2,8 @@
 // snapshot), even when the file on disk has changed since, so its answers keep meaning what
 // they meant. This is the one place a snapshot becomes a checklist again.
 import { type Checklist, ChecklistSchema } from "../checklist/schema.js";
-import type { ChecklistSnapshot } from "../store/types.js";
+import type { StoreReads } from "../store/port.js";
+import type { ChecklistSnapshot, Run } from "../store/types.js";
 import { yamlValue } from "../yaml/parse.js";
 
 export type SnapshotChecklist = { ok: true; checklist: Checklist } | { ok: false; message: string };
@@ -37,4 +38,21 @@ export function snapshotChecklist(snapshot: ChecklistSnapshot): SnapshotChecklis
 export function cachedSnapshotChecklist(hash: string): Checklist | undefined {
   const hit = cache.get(hash);
   return hit?.ok ? hit.checklist : undefined;
+}
+
+export function checklistOfSnapshot(snapshot: ChecklistSnapshot): Checklist {
+  const outcome = snapshotChecklist(snapshot);
+  // A snapshot was valid when it was stored; failing now means the database was tampered with.
+  if (!outcome.ok)
+    throw new Error(`stored checklist ${snapshot.checklistId} (${snapshot.hash}) no longer parses`);
+  return outcome.checklist;
+}
+
+export async function checklistOfRun(store: StoreReads, run: Run): Promise<Checklist> {
+  // Most runs of a county share a handful of checklists: no round trip for one already read.
+  const hit = cachedSnapshotChecklist(run.checklistHash);
+  if (hit) return hit;
+  const snap = await store.getSnapshot(run.checklistHash);
+  if (!snap) throw new Error(`run ${run.id} refers to a missing checklist snapshot ${run.checklistHash}`);
+  return checklistOfSnapshot(snap);
 }

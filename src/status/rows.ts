@@ -1,13 +1,14 @@
 // One status row per run (`lookback status`): progress, results, open rectifications. Kept apart
 // from the command so that other reports (overdue, relapse) can extend the row.
-import { answeredCount, countResults, initialState, missingRequired } from "../check/machine.js";
-import { checklistOfRun } from "../check/snapshot.js";
+
 import type { Checklist, Result } from "../checklist/schema.js";
 import { briefScore, scoreAnswers } from "../checklist/score.js";
-import { relapsesAgainst } from "../rectify/compare.js";
+import { relapsesAgainst } from "../compare/compare.js";
 import { countFollowUp, type FollowUpCounts } from "../rectify/counts.js";
 import { followUpSummary } from "../rectify/summary.js";
 import { runItems } from "../run/items.js";
+import { answeredCount, countResults, initialState, missingRequired } from "../run/machine.js";
+import { checklistOfRun } from "../run/snapshot.js";
 import type { StoreReads } from "../store/port.js";
 import { type Answer, isSetAside, type Run, type RunStatus, type Unit } from "../store/types.js";
 import { localToday } from "../util/dates.js";

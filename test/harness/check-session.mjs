@@ -1,16 +1,16 @@
 #!/usr/bin/env node
+import { loadChecklistSet } from "../../dist/checklist/load.js";
+import { setLang } from "../../dist/i18n/index.js";
 // A person at `lookback check`, played by a script, in a process of its own: the tests
 // kill it (SIGKILL) mid-session or run two at once against one database.
 // Usage: node check-session.mjs '<json>' with
 //   { db, checklistsDir, cwd, unit, checklist, respondent, leaders?, answers: N, after: "wait" | "exit" | "finish", new? }
 // It answers N items with 符合, then: waits at the next prompt forever ("wait"), stops ("exit"),
 // or finishes the run from the summary ("finish"). Everything shown is echoed to stdout.
-import { ScriptExhausted, ScriptedAsk } from "../../dist/ask/scripted.js";
-import { runSession } from "../../dist/check/session.js";
-import { startInteractive } from "../../dist/check/setup.js";
-import { chooseUnit } from "../../dist/check/unit.js";
-import { loadChecklistSet } from "../../dist/checklist/load.js";
-import { setLang } from "../../dist/i18n/index.js";
+import { ScriptExhausted, ScriptedAsk } from "../../dist/interactive/ask/scripted.js";
+import { runSession } from "../../dist/interactive/check/session.js";
+import { startInteractive } from "../../dist/interactive/check/setup.js";
+import { chooseUnit } from "../../dist/interactive/check/unit.js";
 import { openStore } from "../../dist/store/open.js";
 import { palette } from "../../dist/util/color.js";
 import { localToday } from "../../dist/util/dates.js";

@@ -39,8 +39,8 @@ export async function run(opts: CheckOptions, ctx: Context): Promise<number> {
   const store = await openFor(ctx, "create");
   try {
     const [{ InquirerAsk }, { chooseUnit }] = await Promise.all([
-      import("../../ask/inquirer.js"),
-      import("../../check/unit.js"),
+      import("../../interactive/ask/inquirer.js"),
+      import("../../interactive/check/unit.js"),
     ]);
     // A wrong flag is reported before the first question, not after it.
     const early = opts.checklist === undefined ? undefined : await loadSet(ctx);
@@ -48,8 +48,8 @@ export async function run(opts: CheckOptions, ctx: Context): Promise<number> {
     const ask = new InquirerAsk({ output: process.stdout, style: ctx.out });
     const unitName = await chooseUnit(store, ask, opts.unit, opts.newUnit ?? false);
     const [{ startInteractive }, { runSession }, set] = await Promise.all([
-      import("../../check/setup.js"),
-      import("../../check/session.js"),
+      import("../../interactive/check/setup.js"),
+      import("../../interactive/check/session.js"),
       early ?? loadSet(ctx),
     ]);
     const style = ctx.out;
@@ -158,7 +158,7 @@ async function appliedText(
 ): Promise<string> {
   const title = localized(plan.checklist.title, plan.checklist.title_en, ctx.lang);
   if (done.kind === "already-applied") {
-    const { localDateTime } = await import("../../check/session.js");
+    const { localDateTime } = await import("../../interactive/check/session.js");
     return `${ctx.out.green(
       t("answers.alreadyApplied", {
         unit: done.unit.name,
@@ -168,8 +168,8 @@ async function appliedText(
     )}\n${ctx.out.dim(t("answers.alreadyApplied.hint", { file }))}\n`;
   }
   const [{ countResults }, { resultLabel }] = await Promise.all([
-    import("../../check/machine.js"),
-    import("../../check/fields.js"),
+    import("../../run/machine.js"),
+    import("../../run/fields.js"),
   ]);
   const counts = countResults(done.state);
   const lines = [

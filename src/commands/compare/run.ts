@@ -1,13 +1,14 @@
 // `lookback compare`: what the second look-back fixed, what regressed, what came back (反弹).
-import type { Context } from "../../context.js";
-import { localized, type MessageKey, t } from "../../i18n/index.js";
+
 import {
   type Change,
   type Comparison,
   compareAll,
   type ItemComparison,
   type RunRef,
-} from "../../rectify/compare.js";
+} from "../../compare/compare.js";
+import type { Context } from "../../context.js";
+import { localized, type MessageKey, t } from "../../i18n/index.js";
 import { localDate, orDash, resultText } from "../../rectify/format.js";
 import { type Column, renderTable } from "../../util/table.js";
 import { paragraph } from "../../util/width.js";

@@ -1,9 +1,10 @@
 // `lookback rectify [walk|list|show|update]`: follow every rectification to its end (跟踪问效).
-import type { Ask } from "../../ask/types.js";
-import { checkName, checkText } from "../../check/fields.js";
+
 import type { Context } from "../../context.js";
 import { usageError, userError } from "../../errors.js";
 import { localized, type MessageKey, t } from "../../i18n/index.js";
+import type { Ask } from "../../interactive/ask/types.js";
+import { walkQueue, walkRectifications } from "../../interactive/rectify-walk.js";
 import { kindText, lateText, localDateTime, orDash, originText, statusText } from "../../rectify/format.js";
 import { lookupRectification, uniquePrefixes } from "../../rectify/ids.js";
 import {
@@ -13,11 +14,11 @@ import {
   toViews,
   viewJson,
 } from "../../rectify/query.js";
-import { SnapshotReader } from "../../rectify/snapshot.js";
 import { ALL_STATUSES, parseStatus } from "../../rectify/status.js";
 import { describeRefusal, statusLabel, updateRectification } from "../../rectify/update.js";
 import { parseLedgerView } from "../../rectify/view-options.js";
-import { walkQueue, walkRectifications } from "../../rectify/walk.js";
+import { checkName, checkText } from "../../run/fields.js";
+import { SnapshotReader } from "../../run/snapshot-items.js";
 import type { Store, StoreReads } from "../../store/port.js";
 import type { HistoryEntry, RectificationStatus, Run } from "../../store/types.js";
 import { localToday } from "../../util/dates.js";
@@ -353,7 +354,7 @@ function card(v: RectificationView, pos: { index: number; total: number }, ctx: 
 
 /** The prompts of a person at the terminal; inquirer is loaded only here. */
 async function terminalAsk(): Promise<Ask> {
-  const { InquirerAsk } = await import("../../ask/inquirer.js");
+  const { InquirerAsk } = await import("../../interactive/ask/inquirer.js");
   return new InquirerAsk({ output: process.stdout });
 }
 

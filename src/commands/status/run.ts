@@ -1,7 +1,8 @@
 // `lookback status`: how far every check run has got.
-import { localDateTime } from "../../check/session.js";
+
 import type { Context } from "../../context.js";
 import { localized, type MessageKey, t } from "../../i18n/index.js";
+import { localDateTime } from "../../interactive/check/session.js";
 import { type StatusRow, statusRows } from "../../status/rows.js";
 import type { Unit } from "../../store/types.js";
 import { unitsWithoutRuns } from "../../units/coverage.js";

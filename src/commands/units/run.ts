@@ -1,8 +1,9 @@
 // `lookback units [list|add|import FILE]`: the roster of units (单位名册).
-import { checkUnitName } from "../../check/fields.js";
+
 import type { Context } from "../../context.js";
 import { usageError } from "../../errors.js";
 import { t } from "../../i18n/index.js";
+import { checkUnitName } from "../../run/fields.js";
 import { applyPlan, planRoster, type RosterResult } from "../../units/apply.js";
 import { rosterCoverage } from "../../units/coverage.js";
 import { unitKey } from "../../units/identity.js";

@@ -2,22 +2,8 @@
 // draft the moment it is entered (answer_drafts): Ctrl-C, a closed terminal or a killed process
 // loses nothing typed, and the next `check` offers it back. A problem still open from an earlier
 // round is continued (its fields offered again) rather than opened twice.
-import type { Ask } from "../ask/types.js";
-import { type Lang, t } from "../i18n/index.js";
-import type { RunItem } from "../run/items.js";
-import type { AnswerInput, Store } from "../store/port.js";
-import {
-  type Answer,
-  type AnswerDraft,
-  type DraftField,
-  type DraftPatch,
-  RECTIFICATION_KINDS,
-  RECTIFICATION_ORIGINS,
-  type Rectification,
-  type RectificationKind,
-  type RectificationOrigin,
-  type Result,
-} from "../store/types.js";
+
+import { type Lang, t } from "../../i18n/index.js";
 import {
   type AnswerField,
   type Check,
@@ -30,7 +16,22 @@ import {
   opensRectification,
   originLabel,
   resultLabel,
-} from "./fields.js";
+} from "../../run/fields.js";
+import type { RunItem } from "../../run/items.js";
+import type { AnswerInput, Store } from "../../store/port.js";
+import {
+  type Answer,
+  type AnswerDraft,
+  type DraftField,
+  type DraftPatch,
+  RECTIFICATION_KINDS,
+  RECTIFICATION_ORIGINS,
+  type Rectification,
+  type RectificationKind,
+  type RectificationOrigin,
+  type Result,
+} from "../../store/types.js";
+import type { Ask } from "../ask/types.js";
 
 export interface FormDeps {
   store: Store;

@@ -1,13 +1,14 @@
 // The interactive follow-up (`lookback rectify` on a terminal): the items still to be
 // followed, late ones first, one at a time. It talks through the shared prompt seam
 // (src/ask: inquirer at a terminal, a script in tests) and knows nothing of the terminal.
-import type { Ask, Choice } from "../ask/types.js";
+
 import { t } from "../i18n/index.js";
+import type { RectificationView } from "../rectify/query.js";
+import { allowedMoves, statusKey } from "../rectify/status.js";
+import { describeRefusal, updateRectification } from "../rectify/update.js";
 import type { Store } from "../store/port.js";
 import type { RectificationStatus } from "../store/types.js";
-import type { RectificationView } from "./query.js";
-import { allowedMoves, statusKey } from "./status.js";
-import { describeRefusal, updateRectification } from "./update.js";
+import type { Ask, Choice } from "./ask/types.js";
 
 export interface WalkOptions {
   store: Store;

@@ -6,9 +6,9 @@
 // checklist. Item ids do not change through `extends`, so the items both have compare as
 // usual, the child's own items show as new and the ones it removed as removed.
 import { looseItemKey } from "../run/items.js";
+import { type SnapshotItem, SnapshotReader } from "../run/snapshot-items.js";
 import type { RunDetail, StoreReads } from "../store/port.js";
 import type { Answer, Rectification, Result, Run, Unit } from "../store/types.js";
-import { type SnapshotItem, SnapshotReader } from "./snapshot.js";
 
 /**
  * fixed: a problem then (partial/fail), none now (pass/na) · regressed: the reverse ·

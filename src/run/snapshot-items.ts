@@ -1,10 +1,10 @@
 // The items a run was asked, read back from the checklist snapshot it stored: comparing two
 // runs goes by item key, so a checklist edited between them shows new and removed items.
 import type { Checklist } from "../checklist/schema.js";
-import { runItems } from "../run/items.js";
-import { snapshotChecklist } from "../run/snapshot.js";
 import type { StoreReads } from "../store/port.js";
 import type { Run } from "../store/types.js";
+import { runItems } from "./items.js";
+import { snapshotChecklist } from "./snapshot.js";
 
 export interface SnapshotItem {
   /** `section.item` or `section.item@leader` */

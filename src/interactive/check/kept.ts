@@ -1,10 +1,10 @@
 // What a stop keeps, said exactly: the answers stored, and for each answer still being typed the
 // fields already kept as a draft (a field cut off before Enter is marked so).
-import { t } from "../i18n/index.js";
-import type { RunItem } from "../run/items.js";
-import type { StoreReads } from "../store/port.js";
-import { type AnswerDraft, DRAFT_TEXT_FIELDS, type Run } from "../store/types.js";
-import { fieldLabel, resultLabel } from "./fields.js";
+import { t } from "../../i18n/index.js";
+import { fieldLabel, resultLabel } from "../../run/fields.js";
+import type { RunItem } from "../../run/items.js";
+import type { StoreReads } from "../../store/port.js";
+import { type AnswerDraft, DRAFT_TEXT_FIELDS, type Run } from "../../store/types.js";
 
 /** The fields a draft holds, in the order they are asked, with the cut-off one marked. */
 export function draftFields(d: AnswerDraft): string[] {

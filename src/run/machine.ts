@@ -2,8 +2,8 @@
 // answered, and the moves between items. It never prompts and never writes; the driver
 // (session.ts) asks through `Ask`, commits through the store, then feeds the facts in.
 import type { Result } from "../checklist/schema.js";
-import type { RunItem } from "../run/items.js";
 import type { Answer, AnswerDraft, Rectification, Run } from "../store/types.js";
+import type { RunItem } from "./items.js";
 
 export type Mode = "item" | "review" | "paused" | "finished";
 

@@ -1,20 +1,21 @@
 // The start of an interactive check: which unit, which checklist, who fills it in, and
 // the leading cadres; then either the unfinished run to resume or a new one.
+
+import type { ChecklistSet } from "../../checklist/load.js";
+import type { Checklist, LoadedChecklist } from "../../checklist/schema.js";
+import { usageError } from "../../errors.js";
+import { type Lang, localized, t } from "../../i18n/index.js";
+import { checkLeaders, checkName } from "../../run/fields.js";
+import { perLeaderSections, runItems } from "../../run/items.js";
+import { splitNames } from "../../run/leaders.js";
+import { answeredCount, type CheckState } from "../../run/machine.js";
+import { findResumable, loadState, startRun } from "../../run/runs.js";
+import { checklistOfRun } from "../../run/snapshot.js";
+import { RunAlreadyOpen, type Store, type StoreReads } from "../../store/port.js";
+import type { Run, Unit } from "../../store/types.js";
+import type { Palette } from "../../util/color.js";
 import type { Ask, Choice } from "../ask/types.js";
-import type { ChecklistSet } from "../checklist/load.js";
-import type { Checklist, LoadedChecklist } from "../checklist/schema.js";
-import { usageError } from "../errors.js";
-import { type Lang, localized, t } from "../i18n/index.js";
-import { perLeaderSections, runItems } from "../run/items.js";
-import { RunAlreadyOpen, type Store, type StoreReads } from "../store/port.js";
-import type { Run, Unit } from "../store/types.js";
-import type { Palette } from "../util/color.js";
-import { checkLeaders, checkName } from "./fields.js";
-import { answeredCount, type CheckState } from "./machine.js";
-import { findResumable, loadState, startRun } from "./runs.js";
 import { localDateTime } from "./session.js";
-import { splitNames } from "./slots.js";
-import { checklistOfRun } from "./snapshot.js";
 import { askName } from "./unit.js";
 
 export interface StartOptions {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { closeRect, mini, seedRun, tempDb } from "../../test/fixtures/rectify/seed.js";
+import { followUpSummary } from "../rectify/summary.js";
 import type { Store } from "../store/port.js";
 import { classify, compareAll, compareLatest, relapsesFor, relapsesIn } from "./compare.js";
-import { followUpSummary } from "./summary.js";
 
 let store: Store | undefined;
 afterEach(() => store?.close());

@@ -3,11 +3,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { mini, seedRun } from "../../test/fixtures/rectify/seed.js";
-import { type Kit, MINI, makeKit, na, pass, problem, session } from "../../test/helpers/check-kit.js";
-import { rawSql } from "../../test/helpers/raw-sql.js";
-import { setLang } from "../i18n/index.js";
-import { addDays, localToday } from "../util/dates.js";
+import { mini, seedRun } from "../../../test/fixtures/rectify/seed.js";
+import { type Kit, MINI, makeKit, na, pass, problem, session } from "../../../test/helpers/check-kit.js";
+import { rawSql } from "../../../test/helpers/raw-sql.js";
+import { setLang } from "../../i18n/index.js";
+import { addDays, localToday } from "../../util/dates.js";
 
 let kit: Kit;
 beforeAll(() => setLang("en"));

@@ -1,10 +1,10 @@
 // The check flow's state machine on its own: no prompts, no database.
 import { describe, expect, test } from "vitest";
 import type { Checklist } from "../checklist/schema.js";
-import { parseItemKey, runItems } from "../run/items.js";
 import type { Answer, Run } from "../store/types.js";
+import { parseItemKey, runItems } from "./items.js";
+import { splitNames } from "./leaders.js";
 import { canFinish, current, initialState, missingRequired, reduce, unanswered } from "./machine.js";
-import { splitNames } from "./slots.js";
 
 const checklist: Checklist = {
   id: "mini",

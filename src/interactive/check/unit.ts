@@ -1,11 +1,12 @@
 // The first question of `lookback check`: which unit. Kept apart and light (no YAML, no
 // checklists) so that the first prompt shows at once; the rest loads while it is read.
+
+import { usageError } from "../../errors.js";
+import { t } from "../../i18n/index.js";
+import { checkName } from "../../run/fields.js";
+import type { StoreReads } from "../../store/port.js";
+import { resolveUnitName } from "../../units/resolve.js";
 import type { Ask } from "../ask/types.js";
-import { usageError } from "../errors.js";
-import { t } from "../i18n/index.js";
-import type { StoreReads } from "../store/port.js";
-import { resolveUnitName } from "../units/resolve.js";
-import { checkName } from "./fields.js";
 
 const NEW_UNIT = "\u0000new";
 

@@ -4,8 +4,8 @@
 // before it is already committed.
 // The packages are ES modules only; they are imported (not required) when a prompt is shown,
 // which also lets the bundled CLI be CommonJS (scripts/bundle.mjs).
-import { t } from "../i18n/index.js";
-import { type Palette, palette } from "../util/color.js";
+import { t } from "../../i18n/index.js";
+import { type Palette, palette } from "../../util/color.js";
 import {
   type Ask,
   type ConfirmQuestion,

@@ -2,20 +2,12 @@
 // the store the moment it is given, and feeds the outcome to the state machine. Ctrl-C,
 // a closed terminal or a killed process can only lose the answer being typed.
 import stringWidth from "string-width";
-import type { Ask, Choice, ChoiceEntry } from "../ask/types.js";
-import { separator } from "../ask/types.js";
-import type { Checklist, Result } from "../checklist/schema.js";
-import { type Lang, localized, t } from "../i18n/index.js";
-import { daysOverdue } from "../rectify/overdue.js";
-import { statusKey } from "../rectify/status.js";
-import type { RunItem } from "../run/items.js";
-import type { Store } from "../store/port.js";
-import type { Answer, AnswerDraft, Rectification } from "../store/types.js";
-import type { Palette } from "../util/color.js";
-import { padDisplay, wrapIndented, wrapText } from "../util/wrap.js";
-import { askAnswer } from "./answer-form.js";
-import { fieldLabel, resultLabel } from "./fields.js";
-import { draftFields, draftLines, keptMessage } from "./kept.js";
+import type { Checklist, Result } from "../../checklist/schema.js";
+import { type Lang, localized, t } from "../../i18n/index.js";
+import { daysOverdue } from "../../rectify/overdue.js";
+import { statusKey } from "../../rectify/status.js";
+import { fieldLabel, resultLabel } from "../../run/fields.js";
+import type { RunItem } from "../../run/items.js";
 import {
   answeredCount,
   type CheckState,
@@ -23,7 +15,15 @@ import {
   missingRequired,
   reduce,
   unanswered,
-} from "./machine.js";
+} from "../../run/machine.js";
+import type { Store } from "../../store/port.js";
+import type { Answer, AnswerDraft, Rectification } from "../../store/types.js";
+import type { Palette } from "../../util/color.js";
+import { padDisplay, wrapIndented, wrapText } from "../../util/wrap.js";
+import type { Ask, Choice, ChoiceEntry } from "../ask/types.js";
+import { separator } from "../ask/types.js";
+import { askAnswer } from "./answer-form.js";
+import { draftFields, draftLines, keptMessage } from "./kept.js";
 
 export interface SessionDeps {
   store: Store;

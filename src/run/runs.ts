@@ -3,9 +3,9 @@
 import { randomUUID as newId } from "node:crypto";
 import type { LoadedChecklist } from "../checklist/schema.js";
 import { roundsOf } from "../rectify/rounds.js";
-import { runItems } from "../run/items.js";
 import type { StoreReads, WriteTx } from "../store/port.js";
 import type { Run, Unit } from "../store/types.js";
+import { runItems } from "./items.js";
 import { type CheckState, initialState } from "./machine.js";
 import { checklistOfRun } from "./snapshot.js";
 

@@ -1,6 +1,7 @@
 // Batch export: choose each unit's run, plan every file name, refuse before
 // writing anything when a file exists (unless forced), then write unit by unit through a
 // temporary file and a rename. One unit's failure does not stop the others.
+
 import { lstatSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { link, lstat, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -11,6 +12,7 @@ import type { LedgerView } from "../rectify/counts.js";
 import { crosscheckUnits, rankCrosschecks } from "../run/crosscheck.js";
 import type { StoreReads } from "../store/port.js";
 import type { Run, Unit } from "../store/types.js";
+import { resolveUnit } from "../units/resolve.js";
 import { unknownUnitsError } from "../units/suggest.js";
 import { writeChunksToFile } from "../util/json-stream.js";
 import { OWNER_TAG, removeStale } from "../util/stale.js";
@@ -146,7 +148,8 @@ export async function selectTargets(
   const noRun: string[] = [];
   const out: Selected[] = [];
   for (const name of names) {
-    const unit = (await store.findUnitByName(name)) ?? (await store.findUnitByName(name.normalize("NFC")));
+    // The same lookup as every command's --unit: by name or a look-alike, else by code.
+    const unit = await resolveUnit(store, name.normalize("NFC"));
     if (!unit) {
       unknown.push(name);
       continue;

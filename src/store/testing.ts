@@ -127,6 +127,8 @@ interface Ctx {
   ): ReturnType<Store["saveAnswer"]>;
 }
 
+// A group of conformance tests on rounds, one `it` per rule: it is long because the list of
+// rules is; each test inside is short.
 function describeRounds({ store, fx, newRun, answer }: Ctx): void {
   describe("rounds continue the same rectification", () => {
     it("a later fail continues the open one: same id, fields revised, the round noted in the history", async () => {
@@ -437,6 +439,8 @@ function describeRuns({ store, fx, newRun, answer }: Ctx): void {
   });
 }
 
+// A group of conformance tests on rectifications, one `it` per rule: it is long because the list of
+// rules is; each test inside is short.
 function describeRectifications({ store, fx, newRun, answer }: Ctx): void {
   describe("rectifications", () => {
     it("a status change is refused when the rectification changed since it was read", async () => {
@@ -634,6 +638,8 @@ async function bulkRuns(fx: StoreFixture, store: Store, n: number): Promise<void
   );
 }
 
+// A group of conformance tests on set-based reads, one `it` per rule: it is long because the list of
+// rules is; each test inside is short.
 function describeSets({ store, fx, newRun, answer }: Ctx): void {
   describe("set-based reads", () => {
     it("iterateRectifications: by unit, checklist and item, with unit, round and short id; filters", async () => {

@@ -410,6 +410,7 @@ function describeRuns({ store, fx, newRun, answer }: Ctx): void {
       expect(await store().runChecklists()).toEqual(["mini"]);
       expect(await store().runChecklists(a.unitId)).toEqual(["mini"]);
       expect(await store().runChecklists("nobody")).toEqual([]);
+      expect(await store().runSnapshotHashes()).toEqual([a.checklistHash]);
     });
 
     it("updateRun and finishRun change what they say; the snapshot is kept once, by content", async () => {

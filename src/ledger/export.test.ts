@@ -1,6 +1,5 @@
-// Several files are written while the next workbooks are built: what is reported (progress,
-// written, failures) must still come in the units' order, and a failed write leaves no
-// temporary file behind.
+// What is reported (progress, written, failures) comes in the units' order, a failed write
+// stops nothing else, and it leaves no temporary file behind.
 
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,7 +15,7 @@ afterEach(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe("exportLedgers with writes in flight", () => {
+describe("exportLedgers, unit by unit", () => {
   it("reports every unit in order, the failed one included, and leaves no temporary file", async () => {
     dir = mkdtempSync(path.join(tmpdir(), "lookback-export-order-"));
     const store = await openStore(path.join(dir, "t.db"), { intent: "write" });

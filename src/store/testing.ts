@@ -1,7 +1,7 @@
 // The store's behaviour, written once against the port and run against every engine:
-// `describeStore("SQLite", makeSqliteFixture)` here, the same with a PostgreSQL fixture in the
-// PostgreSQL tests. Each test gets a fresh, empty database from the factory. Not shipped (the
-// build leaves it out): it needs vitest.
+// src/store/sql/store.test.ts runs it on SQLite, src/store/pg/store.test.ts on PostgreSQL.
+// Each test gets a fresh, empty database from the factory. Not shipped (the build leaves it
+// out): it needs vitest.
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadChecklistSet } from "../checklist/load.js";

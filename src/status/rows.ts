@@ -2,11 +2,11 @@
 // relapses, as data (the command prints it as a table or as JSON).
 
 import type { Checklist, Result } from "../checklist/schema.js";
-import { briefScore, scoreAnswers } from "../checklist/score.js";
 import { relapsesAgainst } from "../compare/compare.js";
 import { countFollowUp, type FollowUpCounts } from "../rectify/counts.js";
 import { runItems } from "../run/items.js";
 import { answeredCount, countResults, initialState, missingRequired } from "../run/machine.js";
+import { briefScore, scoreAnswers } from "../run/score.js";
 import { checklistOfRun } from "../run/snapshot.js";
 import type { StoreReads } from "../store/port.js";
 import { type Answer, isSetAside, type Run, type RunStatus, type Unit } from "../store/types.js";

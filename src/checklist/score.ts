@@ -38,7 +38,19 @@ export interface ScoringRule {
   grades: Grade[];
 }
 
+/** Rules already worked out, by checklist (status scores every run of a province with a few). */
+const rules = new WeakMap<object, ScoringRule>();
+
+/** The checklist's rule; the same object for the same checklist, not to be changed. */
 export function scoringRule(checklist: Pick<Checklist, "scoring">): ScoringRule {
+  const known = rules.get(checklist);
+  if (known) return known;
+  const rule = ruleOf(checklist);
+  rules.set(checklist, rule);
+  return rule;
+}
+
+function ruleOf(checklist: Pick<Checklist, "scoring">): ScoringRule {
   const s = checklist.scoring;
   return {
     partial: s?.partial ?? DEFAULT_PARTIAL,
@@ -112,6 +124,25 @@ function leadersIn(section: Section, answers: ReadonlyMap<string, Result>): stri
   return [...out].sort();
 }
 
+const keyCache = new WeakMap<Section, Map<string, string[][]>>();
+
+/** The item keys of each item of `section` for these slots (leaders), made once per section and slots. */
+function slotKeys(section: Section, slots: readonly (string | null)[]): string[][] {
+  let bySlots = keyCache.get(section);
+  if (!bySlots) {
+    bySlots = new Map();
+    keyCache.set(section, bySlots);
+  }
+  const id = JSON.stringify(slots);
+  const known = bySlots.get(id);
+  if (known) return known;
+  const keys = section.items.map((item) => slots.map((leader) => itemKey(section.id, item.id, leader)));
+  // Leaders differ from unit to unit: a few sets are kept, not one per run of a province.
+  if (bySlots.size >= 16) bySlots.clear();
+  bySlots.set(id, keys);
+  return keys;
+}
+
 function scoreSection(
   section: Section,
   answers: ReadonlyMap<string, Result>,
@@ -120,20 +151,25 @@ function scoreSection(
 ): SectionScore {
   const counts: ResultCounts = { pass: 0, partial: 0, fail: 0, na: 0, unanswered: 0 };
   const slots = section.per === "leader" ? (leaders ?? leadersIn(section, answers)) : [null];
+  const keys = slotKeys(section, slots);
   let earned = 0;
   let possible = 0;
-  for (const item of section.items) {
-    const credits: number[] = [];
-    for (const leader of slots) {
-      const result = answers.get(itemKey(section.id, item.id, leader));
+  for (const [i, item] of section.items.entries()) {
+    // The credits' sum and number (no array per item: status scores every run of a province).
+    let sum = 0;
+    let n = 0;
+    for (const key of keys[i] ?? []) {
+      const result = answers.get(key);
       counts[result ?? "unanswered"]++;
       const c = result === undefined ? undefined : credit(result, rule);
-      if (c !== undefined) credits.push(c);
+      if (c === undefined) continue;
+      sum += c;
+      n++;
     }
-    if (credits.length === 0) continue;
+    if (n === 0) continue;
     const w = item.weight ?? 1;
     possible += w;
-    earned += (w * credits.reduce((a, b) => a + b, 0)) / credits.length;
+    earned += (w * sum) / n;
   }
   const score = possible > 0 ? roundScore((100 * earned) / possible) : null;
   const pass = section.pass ?? null;

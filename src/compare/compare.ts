@@ -193,7 +193,7 @@ export async function relapsesIn(store: StoreReads, run: Run, ctx: UnitContext =
 export function relapsesAgainst(
   run: Run,
   closed: readonly Rectification[],
-  runAnswers: readonly Answer[],
+  runAnswers: readonly Pick<Answer, "itemKey" | "result" | "rectificationId">[],
 ): Relapse[] {
   const latestClosed = new Map<string, Rectification>();
   for (const c of closed) {

@@ -40,6 +40,7 @@ export const sqliteDialect: Dialect = {
   maxParams: 32_766,
   // One writer at a time holds the lock, so max + 1 is never taken twice.
   nextHistorySeq: "(SELECT coalesce(max(seq), 0) + 1 FROM rectification_history)",
+  jsonArrayAgg: (values) => `json_group_array(json_array(${values.join(", ")}))`,
 };
 
 /** Prepared statements kept by text; past this many the oldest go (texts made of IN lists vary). */

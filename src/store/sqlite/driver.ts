@@ -106,9 +106,18 @@ export class SqliteDriver implements Driver {
     }
   }
 
-  /** Runs `sql` (several statements, no parameters): BEGIN, COMMIT, SAVEPOINT and the like. */
+  /** Runs `sql` (several statements, no parameters): SAVEPOINT and the like. */
   exec(sql: string): void {
     this.guard(() => this.db.exec(sql));
+  }
+
+  /**
+   * BEGIN, BEGIN IMMEDIATE and COMMIT, prepared once: run for every answer a person gives, they
+   * are not parsed again each time (exec would).
+   */
+  private control(sql: "BEGIN" | "BEGIN IMMEDIATE" | "COMMIT"): void {
+    const stmt = this.statement(sql);
+    this.guard(() => stmt.run());
   }
 
   private outside(what: string): void {
@@ -156,12 +165,12 @@ export class SqliteDriver implements Driver {
   async transaction<T>(mode: "read" | "write", fn: (tx: DriverTx) => Promise<T>): Promise<T> {
     this.outside("transaction");
     return this.mutex.run(async () => {
-      this.exec(mode === "write" ? "BEGIN IMMEDIATE" : "BEGIN");
+      this.control(mode === "write" ? "BEGIN IMMEDIATE" : "BEGIN");
       const tx = new SqliteTx(this, mode);
       try {
         const result = await this.inside.run(tx, () => fn(tx));
         tx.close();
-        this.exec("COMMIT");
+        this.control("COMMIT");
         return result;
       } catch (e) {
         tx.close();

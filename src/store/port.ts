@@ -147,10 +147,10 @@ export type RectificationState = Pick<Rectification, "status" | "deadline" | "co
  */
 export interface RunSummary {
   run: Run;
-  unit: Pick<Unit, "id" | "name">;
+  unit: Pick<Unit, "id" | "name" | "code">;
   /** As RunDetail.round. */
   round: number | null;
-  /** Every answer of the run, in no set order (a run has one per item key). */
+  /** Every answer of the run, in the order first given (as RunDetail.answers). */
   answers: AnswerResult[];
   /** The rectifications this run found, in no set order. */
   rectifications: RectificationState[];

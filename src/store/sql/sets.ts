@@ -282,8 +282,13 @@ export function runDetails(read: PageReader, filter: RunFilter = {}): AsyncItera
 /** The answer and rectification columns a summary needs, one aggregate each per run (`r`). */
 function summaryColumns(q: Sql): string {
   const agg = q.dialect.jsonArrayAgg;
+  const answers = agg(
+    ["a.item_key", "a.result", "a.rectification_id"],
+    `a.answered_at, a.${q.dialect.rowOrder}`,
+  );
   return `, (SELECT u.name FROM units u WHERE u.id = r.unit_id) AS unit_name,
-     (SELECT ${agg(["a.item_key", "a.result", "a.rectification_id"])} FROM answers a WHERE a.run_id = r.id) AS answer_results,
+     (SELECT u.code FROM units u WHERE u.id = r.unit_id) AS unit_code,
+     (SELECT ${answers} FROM answers a WHERE a.run_id = r.id) AS answer_results,
      (SELECT ${agg(["x.status", "x.deadline", "x.continued_by"])} FROM rectifications x WHERE x.run_id = r.id) AS found_states`;
 }
 
@@ -294,7 +299,7 @@ async function summariesOf(q: Sql, rows: readonly Row[]): Promise<RunSummary[]> 
     const round = roundValue(row.run_round);
     return {
       run,
-      unit: { id: run.unitId, name: sn(row.unit_name) ?? run.unitId },
+      unit: { id: run.unitId, name: sn(row.unit_name) ?? run.unitId, code: sn(row.unit_code) },
       round,
       answers: tuples(row.answer_results).map(([itemKey, result, rectificationId]) => ({
         itemKey: itemKey as string,

@@ -40,7 +40,9 @@ export const sqliteDialect: Dialect = {
   maxParams: 32_766,
   // One writer at a time holds the lock, so max + 1 is never taken twice.
   nextHistorySeq: "(SELECT coalesce(max(seq), 0) + 1 FROM rectification_history)",
-  jsonArrayAgg: (values) => `json_group_array(json_array(${values.join(", ")}))`,
+  // ORDER BY inside an aggregate: SQLite 3.44 and later (better-sqlite3 12 builds 3.49 or later).
+  jsonArrayAgg: (values, orderBy) =>
+    `json_group_array(json_array(${values.join(", ")})${orderBy ? ` ORDER BY ${orderBy}` : ""})`,
 };
 
 /** Prepared statements kept by text; past this many the oldest go (texts made of IN lists vary). */

@@ -8,7 +8,7 @@
 import { looseItemKey } from "../run/items.js";
 import { type SnapshotItem, SnapshotReader } from "../run/snapshot-items.js";
 import type { AnswerResult, RunSummary, StoreReads } from "../store/port.js";
-import type { Answer, Rectification, Result, Run, Unit } from "../store/types.js";
+import type { Rectification, Result, Run, Unit } from "../store/types.js";
 
 /**
  * fixed: a problem then (partial/fail), none now (pass/na) · regressed: the reverse ·

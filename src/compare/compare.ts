@@ -195,6 +195,8 @@ export function relapsesAgainst(
   closed: readonly Rectification[],
   runAnswers: readonly AnswerResult[],
 ): Relapse[] {
+  // Most runs (every first round) have nothing closed before them: status asks for each run.
+  if (closed.length === 0) return [];
   const latestClosed = new Map<string, Rectification>();
   for (const c of closed) {
     const seen = latestClosed.get(c.itemKey);

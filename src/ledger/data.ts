@@ -2,14 +2,14 @@
 // checklist order, every item with its answer, and the counts the county summary needs.
 // No file format here; the xlsx, csv and json writers all read these records.
 import type { Checklist } from "../checklist/schema.js";
-import { briefScore, type ScoreBrief, scoreAnswers } from "../checklist/score.js";
 import { relapsesIn } from "../compare/compare.js";
 import { userError } from "../errors.js";
 import { countFollowUp, foundOn, inView, type LedgerView } from "../rectify/counts.js";
 import { daysOverdue } from "../rectify/overdue.js";
 import { roundsOf } from "../rectify/rounds.js";
 import { looseItemKey, runItems } from "../run/items.js";
-import { snapshotChecklist } from "../run/snapshot.js";
+import { briefScore, type ScoreBrief, scoreAnswers } from "../run/score.js";
+import { readSnapshot } from "../run/snapshot.js";
 import type { StoreReads } from "../store/port.js";
 import type { Answer, Rectification, Run, Unit } from "../store/types.js";
 import type { LedgerLanguage } from "./labels.js";
@@ -115,12 +115,12 @@ export class SnapshotCache {
   async get(hash: string): Promise<IndexedChecklist> {
     const hit = this.cache.get(hash);
     if (hit) return hit;
-    const snap = await this.store.getSnapshot(hash);
-    if (!snap) throw userError("export.snapshotMissing", { hash: hash.slice(0, 12) });
-    // It was valid when stored; checked again so that a damaged row names itself.
-    const parsed = snapshotChecklist(snap);
+    // It was valid when stored; checked again so that a damaged row names itself in the unit's line.
+    const parsed = await readSnapshot(this.store, hash);
     if (!parsed.ok)
-      throw userError("export.snapshotInvalid", { hash: hash.slice(0, 12), message: parsed.message });
+      throw parsed.missing
+        ? userError("export.snapshotMissing", { hash: hash.slice(0, 12) })
+        : userError("export.snapshotInvalid", { hash: hash.slice(0, 12), message: parsed.message });
     const { checklist } = parsed;
     const en = this.language === "en";
     const entry: IndexedChecklist = {

@@ -1,6 +1,6 @@
 // What a valid answer is, field by field. The same checks serve the person at
 // the prompt (one field at a time) and the answers file (all at once, with positions).
-import { type Item, RESULTS, type Result } from "../checklist/schema.js";
+import { type Item, opensRectification, RESULTS, type Result } from "../checklist/schema.js";
 import { type Lang, type MessageKey, t } from "../i18n/index.js";
 import { LIMITS } from "../input/limits.js";
 import {
@@ -82,8 +82,6 @@ export function allowedKinds(): string {
 export function allowedOrigins(): string {
   return RECTIFICATION_ORIGINS.map((o) => `${o} (${originLabel(o, "zh-CN")})`).join(", ");
 }
-
-export const opensRectification = (r: Result): boolean => r === "partial" || r === "fail";
 
 /**
  * 问题来源 by default: a finding of a supervision group's unannounced visit (暗访) is `visit`,

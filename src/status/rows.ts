@@ -1,13 +1,12 @@
-// One status row per run (`lookback status`): progress, results, open rectifications. Kept apart
-// from the command so that other reports (overdue, relapse) can extend the row.
+// One status row per run (`lookback status`): progress, results, scores, rectifications and
+// relapses, as data (the command prints it as a table or as JSON).
 
 import type { Checklist, Result } from "../checklist/schema.js";
-import { briefScore, scoreAnswers } from "../checklist/score.js";
 import { relapsesAgainst } from "../compare/compare.js";
 import { countFollowUp, type FollowUpCounts } from "../rectify/counts.js";
-import { followUpSummary } from "../rectify/summary.js";
 import { type RunItem, runItems } from "../run/items.js";
 import { answeredCount, countResults, missingRequired } from "../run/machine.js";
+import { briefScore, scoreAnswers } from "../run/score.js";
 import { checklistOfRun } from "../run/snapshot.js";
 import type { AnswerResult, StoreReads } from "../store/port.js";
 import { isSetAside, type Run, type RunStatus, type Unit } from "../store/types.js";
@@ -51,18 +50,6 @@ export interface StatusRow {
   updatedAt: string;
 }
 
-export async function statusRow(
-  store: StoreReads,
-  run: Run,
-  unit: Pick<Unit, "id" | "name">,
-  today: string = localToday(),
-): Promise<StatusRow> {
-  const checklist = await checklistOfRun(store, run);
-  const answers = await store.listAnswers(run.id);
-  const { relapses, ...followUp } = await followUpSummary(store, { runId: run.id }, today);
-  return rowOf(checklist, runItems(checklist, run.leaders), run, unit, answers, followUp, relapses);
-}
-
 function rowOf(
   checklist: Checklist,
   slots: readonly RunItem[],
@@ -96,7 +83,8 @@ function rowOf(
     openRectifications: followUp.open + followUp.inProgress,
     overdueRectifications: followUp.overdue,
     relapses,
-    ...briefScore(scoreAnswers(checklist, answers, run.leaders)),
+    // The run's items as already expanded (the same list for runs of one version and leaders).
+    ...briefScore(scoreAnswers(checklist, answers, run.leaders, slots)),
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     updatedAt: run.updatedAt,

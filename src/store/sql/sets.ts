@@ -65,7 +65,7 @@ function roundOf(q: Sql, r: string): string {
   return `CASE WHEN ${r}.id IS NULL OR (${r}.status = 'in-progress' AND ${r}.superseded_by IS NOT NULL) THEN NULL
     ELSE (SELECT count(*) FROM runs e WHERE e.unit_id = ${r}.unit_id AND e.checklist_id = ${r}.checklist_id
       AND NOT (e.status = 'in-progress' AND e.superseded_by IS NOT NULL)
-      AND (e.started_at < ${r}.started_at OR (e.started_at = ${r}.started_at AND e.${o} <= ${r}.${o}))) END`;
+      AND e.${o} <= ${r}.${o}) END`;
 }
 
 const roundValue = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -170,17 +170,17 @@ async function runRows(
     // Unqualified columns are the outer table's here (the only one of the FROM).
     [filter.includeSetAside !== true && NOT_SET_ASIDE],
   );
-  const keyset = `(r.unit_id, r.checklist_id, r.started_at, r.${o}) > (?, ?, ?, ?)`;
+  const keyset = `(r.unit_id, r.checklist_id, r.${o}) > (?, ?, ?)`;
   const where = after === null ? base.where : `${base.where ? `${base.where} AND` : "WHERE"} ${keyset}`;
   const rows = await q.tx.all(
     `SELECT r.*, r.${o} AS row_key, ${roundOf(q, "r")} AS run_round${extra} FROM runs r ${where}
-     ORDER BY r.unit_id, r.checklist_id, r.started_at, r.${o} LIMIT ${limit}`,
+     ORDER BY r.unit_id, r.checklist_id, r.${o} LIMIT ${limit}`,
     [...base.params, ...(after ?? [])],
   );
   const lastRow = rows.length === limit ? rows[rows.length - 1] : undefined;
   return {
     rows,
-    last: lastRow ? keyOf(lastRow, ["unit_id", "checklist_id", "started_at", "row_key"]) : null,
+    last: lastRow ? keyOf(lastRow, ["unit_id", "checklist_id", "row_key"]) : null,
   };
 }
 
@@ -371,7 +371,7 @@ export async function runKeys(q: Sql, filter: RunFilter = {}): Promise<RunKey[]>
   );
   const rows = await q.tx.all(
     `SELECT r.id, r.unit_id, r.started_at, (SELECT u.name FROM units u WHERE u.id = r.unit_id) AS unit_name FROM runs r
-     ${base.where} ORDER BY r.unit_id, r.checklist_id, r.started_at, r.${q.dialect.rowOrder}`,
+     ${base.where} ORDER BY r.unit_id, r.checklist_id, r.${q.dialect.rowOrder}`,
     base.params,
   );
   return rows.map((r) => ({

@@ -18,46 +18,9 @@
 // Scores are rounded to two decimals; grades and pass marks are decided on the rounded figure,
 // the one people see.
 
-import { itemKey, parseItemKey } from "../run/items.js";
-import type { Checklist, Grade, Result, Section } from "./schema.js";
-
-export const DEFAULT_PARTIAL = 0.5;
-
-/** lookback's own bands, for a checklist that sets none (the notice sets none). */
-export const DEFAULT_GRADES: readonly Grade[] = [
-  { min: 90, label: "好", label_en: "Good" },
-  { min: 80, label: "较好", label_en: "Fairly good" },
-  { min: 60, label: "一般", label_en: "Fair" },
-  { min: 0, label: "差", label_en: "Poor" },
-];
-
-/** A checklist's scoring rule with the defaults filled in; grades highest first. */
-export interface ScoringRule {
-  partial: number;
-  pass: number | null;
-  grades: Grade[];
-}
-
-/** Rules already worked out, by checklist (status scores every run of a province with a few). */
-const rules = new WeakMap<object, ScoringRule>();
-
-/** The checklist's rule; the same object for the same checklist, not to be changed. */
-export function scoringRule(checklist: Pick<Checklist, "scoring">): ScoringRule {
-  const known = rules.get(checklist);
-  if (known) return known;
-  const rule = ruleOf(checklist);
-  rules.set(checklist, rule);
-  return rule;
-}
-
-function ruleOf(checklist: Pick<Checklist, "scoring">): ScoringRule {
-  const s = checklist.scoring;
-  return {
-    partial: s?.partial ?? DEFAULT_PARTIAL,
-    pass: s?.pass ?? null,
-    grades: [...(s?.grades ?? DEFAULT_GRADES)].sort((a, b) => b.min - a.min),
-  };
-}
+import type { Checklist, Grade, Result, Section } from "../checklist/schema.js";
+import { type ScoringRule, scoringRule } from "../checklist/scoring.js";
+import { type RunItem, runItems } from "./items.js";
 
 /** An answer as the store keeps it: `section.item`, or `section.item@leader` in a per-leader section. */
 export interface ScoredAnswer {
@@ -114,62 +77,49 @@ function credit(result: Result, rule: ScoringRule): number | undefined {
   return undefined;
 }
 
-/** The leaders who answered a per-leader section, when the caller does not know the run's. */
-function leadersIn(section: Section, answers: ReadonlyMap<string, Result>): string[] {
-  const out = new Set<string>();
-  for (const key of answers.keys()) {
-    const parts = parseItemKey(key);
-    if (parts?.leader != null && parts.sectionId === section.id) out.add(parts.leader);
-  }
-  return [...out].sort();
-}
+/** Grouped once per list of items (status scores every run of a province with the few lists it keeps). */
+const grouped = new WeakMap<readonly RunItem[], Map<string, RunItem[]>>();
 
-const keyCache = new WeakMap<Section, Map<string, string[][]>>();
-
-/** The item keys of each item of `section` for these slots (leaders), made once per section and slots. */
-function slotKeys(section: Section, slots: readonly (string | null)[]): string[][] {
-  let bySlots = keyCache.get(section);
-  if (!bySlots) {
-    bySlots = new Map();
-    keyCache.set(section, bySlots);
-  }
-  const id = JSON.stringify(slots);
-  const known = bySlots.get(id);
+/** The run's items by section and item (a per-leader section's item once per leader). */
+function slotsByItem(items: readonly RunItem[]): Map<string, RunItem[]> {
+  const known = grouped.get(items);
   if (known) return known;
-  const keys = section.items.map((item) => slots.map((leader) => itemKey(section.id, item.id, leader)));
-  // Leaders differ from unit to unit: a few sets are kept, not one per run of a province.
-  if (bySlots.size >= 16) bySlots.clear();
-  bySlots.set(id, keys);
-  return keys;
+  const slots = new Map<string, RunItem[]>();
+  for (const slot of items) {
+    const k = `${slot.section.id}\u0000${slot.item.id}`;
+    const list = slots.get(k);
+    if (list) list.push(slot);
+    else slots.set(k, [slot]);
+  }
+  grouped.set(items, slots);
+  return slots;
 }
 
+/**
+ * A section's score: each item earns the mean credit of its answers (one per leader in a
+ * per-leader section), weighted; 不适用 and unanswered items are left out of the denominator.
+ */
 function scoreSection(
   section: Section,
+  runItemsOf: (itemId: string) => readonly RunItem[],
   answers: ReadonlyMap<string, Result>,
-  leaders: readonly string[] | undefined,
   rule: ScoringRule,
 ): SectionScore {
   const counts: ResultCounts = { pass: 0, partial: 0, fail: 0, na: 0, unanswered: 0 };
-  const slots = section.per === "leader" ? (leaders ?? leadersIn(section, answers)) : [null];
-  const keys = slotKeys(section, slots);
   let earned = 0;
   let possible = 0;
-  for (const [i, item] of section.items.entries()) {
-    // The credits' sum and number (no array per item: status scores every run of a province).
-    let sum = 0;
-    let n = 0;
-    for (const key of keys[i] ?? []) {
-      const result = answers.get(key);
+  for (const item of section.items) {
+    const credits: number[] = [];
+    for (const slot of runItemsOf(item.id)) {
+      const result = answers.get(slot.key);
       counts[result ?? "unanswered"]++;
       const c = result === undefined ? undefined : credit(result, rule);
-      if (c === undefined) continue;
-      sum += c;
-      n++;
+      if (c !== undefined) credits.push(c);
     }
-    if (n === 0) continue;
+    if (credits.length === 0) continue;
     const w = item.weight ?? 1;
     possible += w;
-    earned += (w * sum) / n;
+    earned += (w * credits.reduce((a, b) => a + b, 0)) / credits.length;
   }
   const score = possible > 0 ? roundScore((100 * earned) / possible) : null;
   const pass = section.pass ?? null;
@@ -192,12 +142,16 @@ function scoreSection(
 export function scoreAnswers(
   checklist: Checklist,
   answers: Iterable<ScoredAnswer>,
-  leaders?: readonly string[],
+  leaders: readonly string[],
+  items?: readonly RunItem[],
 ): RunScore {
   const rule = scoringRule(checklist);
   const byKey = new Map<string, Result>();
   for (const a of answers) byKey.set(a.itemKey, a.result);
-  const sections = checklist.sections.map((s) => scoreSection(s, byKey, leaders, rule));
+  const slots = slotsByItem(items ?? runItems(checklist, leaders));
+  const sections = checklist.sections.map((s) =>
+    scoreSection(s, (itemId) => slots.get(`${s.id}\u0000${itemId}`) ?? [], byKey, rule),
+  );
   const sectionWeighted = checklist.sections.every((s) => s.weight !== undefined);
   let total: number | null = null;
   if (sectionWeighted) {

@@ -8,8 +8,8 @@
 import { opensRectification } from "../checklist/schema.js";
 import { looseItemKey } from "../run/items.js";
 import { type SnapshotItem, SnapshotReader } from "../run/snapshot-items.js";
-import type { RunDetail, StoreReads } from "../store/port.js";
-import type { Answer, Rectification, Result, Run, Unit } from "../store/types.js";
+import type { AnswerResult, RunSummary, StoreReads } from "../store/port.js";
+import type { Rectification, Result, Run, Unit } from "../store/types.js";
 
 /**
  * fixed: a problem then (partial/fail), none now (pass/na) · regressed: the reverse ·
@@ -118,8 +118,8 @@ const runRef = (r: Run): RunRef => ({
 /** Item-by-item comparison of two runs of the same checklist, in the current checklist's order. */
 export async function compareItems(
   reader: SnapshotReader,
-  previous: { run: Run; answers: readonly Answer[] },
-  current: { run: Run; answers: readonly Answer[] },
+  previous: { run: Run; answers: readonly AnswerResult[] },
+  current: { run: Run; answers: readonly AnswerResult[] },
 ): Promise<ItemComparison[]> {
   const [prevItems, currItems] = [await reader.items(previous.run), await reader.items(current.run)];
   const prevAnswers = new Map(previous.answers.map((a) => [a.itemKey, a.result]));
@@ -169,7 +169,7 @@ export interface UnitContext {
   /** All the unit's rectifications. */
   rects?: readonly Rectification[];
   /** The answers of the run being looked at. */
-  answers?: readonly Answer[];
+  answers?: readonly AnswerResult[];
 }
 
 /**
@@ -194,8 +194,10 @@ export async function relapsesIn(store: StoreReads, run: Run, ctx: UnitContext =
 export function relapsesAgainst(
   run: Run,
   closed: readonly Rectification[],
-  runAnswers: readonly Answer[],
+  runAnswers: readonly AnswerResult[],
 ): Relapse[] {
+  // Most runs (every first round) have nothing closed before them: status asks for each run.
+  if (closed.length === 0) return [];
   const latestClosed = new Map<string, Rectification>();
   for (const c of closed) {
     const seen = latestClosed.get(c.itemKey);
@@ -261,10 +263,10 @@ function countsOf(items: readonly ItemComparison[], relapses: number): Compariso
 /** The unit's latest run of the checklist against the previous one; undefined with fewer than two runs. */
 export async function compareLatest(
   store: StoreReads,
-  unit: Unit,
+  unit: Pick<Unit, "id" | "name" | "code">,
   checklistId: string,
   reader: SnapshotReader = new SnapshotReader(store),
-  ctx: Pick<UnitContext, "runs" | "rects"> & { answers?: ReadonlyMap<string, readonly Answer[]> } = {},
+  ctx: Pick<UnitContext, "runs" | "rects"> & { answers?: ReadonlyMap<string, readonly AnswerResult[]> } = {},
 ): Promise<Comparison | undefined> {
   const runs = ctx.runs ?? (await runsOf(store, unit.id, checklistId));
   const current = runs.at(-1);
@@ -299,25 +301,65 @@ export interface CompareScope {
   checklistId?: string;
 }
 
+/** A unit's runs as compare reads them: the runs with their answers, and the unit's closed rectifications. */
+interface UnitRuns {
+  unit: Pick<Unit, "id" | "name" | "code">;
+  runs: RunSummary[];
+  closed: Rectification[];
+}
+
+/** Ids in the store's order (code point order, as both engines sort text). */
+const beforeId = (a: string, b: string): boolean => Buffer.compare(Buffer.from(a), Buffer.from(b)) < 0;
+
+/**
+ * The runs (with the few columns of their answers) and the closed rectifications, two streams
+ * in unit id order, read side by side: each unit once, with what its relapses need.
+ */
+async function* unitsOf(store: StoreReads, unitId: string | undefined): AsyncGenerator<UnitRuns> {
+  const closed = store
+    .iterateRectifications({ status: "closed", ...(unitId ? { unitId } : {}) })
+    [Symbol.asyncIterator]();
+  let next = await closed.next();
+  const closedOf = async (id: string): Promise<Rectification[]> => {
+    const out: Rectification[] = [];
+    while (!next.done && (next.value.unitId === id || beforeId(next.value.unitId, id))) {
+      if (next.value.unitId === id) out.push(next.value);
+      next = await closed.next();
+    }
+    return out;
+  };
+  try {
+    let group: RunSummary[] = [];
+    const done = async (): Promise<UnitRuns | undefined> => {
+      const first = group[0];
+      return first ? { unit: first.unit, runs: group, closed: await closedOf(first.unit.id) } : undefined;
+    };
+    for await (const d of store.runSummaries(unitId ? { unitId } : {})) {
+      if (group[0] && group[0].unit.id !== d.unit.id) {
+        const u = await done();
+        if (u) yield u;
+        group = [];
+      }
+      group.push(d);
+    }
+    const u = await done();
+    if (u) yield u;
+  } finally {
+    await closed.return?.();
+  }
+}
+
 /**
  * Every comparison in scope: for each unit (the given one, else all, by name) and each
- * checklist it ran at least twice (the given one, else all, by id). Runs, their answers and
- * rectifications are streamed once for all units (a fixed few queries per page of runs).
+ * checklist it ran at least twice (the given one, else all, by id). Runs with their answers,
+ * and closed rectifications, are streamed once for all units (a fixed few queries per page).
  */
 export async function compareAll(store: StoreReads, scope: CompareScope = {}): Promise<Comparison[]> {
   const reader = new SnapshotReader(store);
   const found: { name: string; root: string; comparison: Comparison }[] = [];
-  // Runs come with their answers and rectifications, a unit's together: one unit in memory at a time.
-  let unitRuns: RunDetail[] = [];
-  const flush = async () => {
-    if (unitRuns.length > 0) found.push(...(await compareUnit(store, reader, unitRuns, scope)));
-    unitRuns = [];
-  };
-  for await (const d of store.runDetails(scope.unit ? { unitId: scope.unit.id } : {})) {
-    if (unitRuns[0] && unitRuns[0].unit.id !== d.unit.id) await flush();
-    unitRuns.push(d);
-  }
-  await flush();
+  // One unit in memory at a time.
+  for await (const u of unitsOf(store, scope.unit?.id))
+    found.push(...(await compareUnit(store, reader, u, scope)));
   // By unit name, then line (both in code point order).
   const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   found.sort((a, b) => byCodePoint(a.name, b.name) || byCodePoint(a.root, b.root));
@@ -328,15 +370,16 @@ export async function compareAll(store: StoreReads, scope: CompareScope = {}): P
 async function compareUnit(
   store: StoreReads,
   reader: SnapshotReader,
-  details: readonly RunDetail[],
+  details: UnitRuns,
   scope: CompareScope,
 ): Promise<{ name: string; root: string; comparison: Comparison }[]> {
-  const unit = scope.unit ?? details[0]!.unit;
+  const unit = scope.unit ?? details.unit;
   // All runs, even with --checklist: a run of its parent or child may be the one to compare with.
   // In run order (by start time) across the unit's checklists.
-  const runs = details.map((d) => d.run).sort((a, b) => byStart(a, b));
-  const answers = new Map(details.map((d) => [d.run.id, d.answers]));
-  const rects = details.flatMap((d) => d.rectifications);
+  const runs = details.runs.map((d) => d.run).sort((a, b) => byStart(a, b));
+  const answers = new Map(details.runs.map((d) => [d.run.id, d.answers]));
+  // Relapses need only the closed ones of the rectifications the unit's runs found.
+  const rects = details.closed;
   const roots = new Map<Run, string>();
   for (const r of runs) roots.set(r, await reader.lineageRoot(r));
   const byLine = groupBy(runs, (r) => roots.get(r) ?? r.checklistId);

@@ -27,7 +27,7 @@ export interface LedgerView {
  * A ledger row: every rectification of the unit, whatever round found it and whatever its
  * status, except a duplicate an older version left, which its successor carries (continuedBy).
  */
-export function onLedger(r: Rectification): boolean {
+export function onLedger(r: Pick<Rectification, "continuedBy">): boolean {
   return r.continuedBy === null;
 }
 
@@ -48,7 +48,10 @@ export function emptyFollowUp(): FollowUpCounts {
 }
 
 /** Count ledger rows by status, and those overdue by the local calendar of `today`. */
-export function countFollowUp(rects: Iterable<Rectification>, today: string): FollowUpCounts {
+export function countFollowUp(
+  rects: Iterable<Pick<Rectification, "status" | "deadline" | "continuedBy">>,
+  today: string,
+): FollowUpCounts {
   const c = emptyFollowUp();
   for (const r of rects) {
     if (!onLedger(r)) continue;

@@ -118,7 +118,11 @@ export async function listRectificationViews(
   for await (const r of rows) {
     if (!matches(r, filter, today)) continue;
     const late = daysOverdue(r, today);
-    out.push({ ...r, overdue: late !== null, daysOverdue: late });
+    // Filled in place (each row is a fresh object of its page): a copy per row showed in the profile.
+    const view = r as RectificationView;
+    view.overdue = late !== null;
+    view.daysOverdue = late;
+    out.push(view);
   }
   return out.sort(compareViews);
 }

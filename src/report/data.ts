@@ -8,6 +8,7 @@ import { buildLedgerData, type LedgerData, type LedgerRow, SnapshotCache } from 
 import { DEFAULT_CHECKLIST, pickRun } from "../ledger/export.js";
 import type { StoreReads } from "../store/port.js";
 import type { Run, Unit } from "../store/types.js";
+import { compareZh } from "../util/collate.js";
 import type {
   CountyBriefing,
   Masthead,
@@ -225,9 +226,7 @@ function townshipRows(rows: readonly UnitRow[]): TownshipRow[] {
   const by = new Map<string | null, UnitRow[]>();
   for (const r of rows) by.set(r.township, [...(by.get(r.township) ?? []), r]);
   // Named townships in the order of their names, units without one last.
-  const keys = [...by.keys()].sort((a, b) =>
-    a === null ? 1 : b === null ? -1 : a.localeCompare(b, "zh-CN"),
-  );
+  const keys = [...by.keys()].sort((a, b) => (a === null ? 1 : b === null ? -1 : compareZh(a, b)));
   return keys.map((township) => {
     const list = by.get(township) ?? [];
     const count = (f: (r: UnitRow) => boolean) => list.filter(f).length;
@@ -296,14 +295,13 @@ export async function gatherCountyBriefing(
     overdue.push(...g.overdueOf(f, true));
     relapses.push(...g.relapsesOf(f, true));
   }
-  overdue.sort((a, b) => b.days - a.days || (a.unit ?? "").localeCompare(b.unit ?? "", "zh-CN"));
+  overdue.sort((a, b) => b.days - a.days || compareZh(a.unit ?? "", b.unit ?? ""));
   // Units under their township, in the township table's order (units without one last).
   const townships = townshipRows(unitRows);
   const townOrder = new Map(townships.map((t, i) => [t.township, i]));
   unitRows.sort(
     (a, b) =>
-      (townOrder.get(a.township) ?? 0) - (townOrder.get(b.township) ?? 0) ||
-      a.name.localeCompare(b.name, "zh-CN"),
+      (townOrder.get(a.township) ?? 0) - (townOrder.get(b.township) ?? 0) || compareZh(a.name, b.name),
   );
   const count = (s: UnitRow["runStatus"]) => unitRows.filter((r) => r.runStatus === s).length;
   return {

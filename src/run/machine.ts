@@ -34,6 +34,12 @@ export interface CheckState {
   readonly mode: Mode;
 }
 
+/** A run's slots and its answers by item key: what the counts below need of a check state. */
+export interface SlotAnswers {
+  readonly slots: readonly RunItem[];
+  readonly answers: ReadonlyMap<string, { readonly result: Result }>;
+}
+
 export type CheckEvent =
   /** An answer was committed to the store (its draft is gone with it). */
   | {
@@ -57,12 +63,12 @@ export type CheckEvent =
   /** The run was marked complete in the store. */
   | { type: "finished"; run: Run };
 
-export function unanswered(state: Pick<CheckState, "slots" | "answers">): RunItem[] {
+export function unanswered(state: SlotAnswers): RunItem[] {
   return state.slots.filter((s) => !state.answers.has(s.key));
 }
 
 /** Required slots still without an answer: these block finishing. */
-export function missingRequired(state: Pick<CheckState, "slots" | "answers">): RunItem[] {
+export function missingRequired(state: SlotAnswers): RunItem[] {
   return state.slots.filter((s) => s.required && !state.answers.has(s.key));
 }
 
@@ -74,7 +80,7 @@ export function current(state: CheckState): RunItem | undefined {
   return state.mode === "item" ? state.slots[state.cursor] : undefined;
 }
 
-export function countResults(state: Pick<CheckState, "slots" | "answers">): Record<Result, number> {
+export function countResults(state: SlotAnswers): Record<Result, number> {
   const counts: Record<Result, number> = { pass: 0, partial: 0, fail: 0, na: 0 };
   for (const s of state.slots) {
     const a = state.answers.get(s.key);
@@ -83,7 +89,7 @@ export function countResults(state: Pick<CheckState, "slots" | "answers">): Reco
   return counts;
 }
 
-export function answeredCount(state: Pick<CheckState, "slots" | "answers">): number {
+export function answeredCount(state: SlotAnswers): number {
   return state.slots.filter((s) => state.answers.has(s.key)).length;
 }
 

@@ -77,6 +77,24 @@ function credit(result: Result, rule: ScoringRule): number | undefined {
   return undefined;
 }
 
+/** Grouped once per list of items (status scores every run of a province with the few lists it keeps). */
+const grouped = new WeakMap<readonly RunItem[], Map<string, RunItem[]>>();
+
+/** The run's items by section and item (a per-leader section's item once per leader). */
+function slotsByItem(items: readonly RunItem[]): Map<string, RunItem[]> {
+  const known = grouped.get(items);
+  if (known) return known;
+  const slots = new Map<string, RunItem[]>();
+  for (const slot of items) {
+    const k = `${slot.section.id}\u0000${slot.item.id}`;
+    const list = slots.get(k);
+    if (list) list.push(slot);
+    else slots.set(k, [slot]);
+  }
+  grouped.set(items, slots);
+  return slots;
+}
+
 /**
  * A section's score: each item earns the mean credit of its answers (one per leader in a
  * per-leader section), weighted; 不适用 and unanswered items are left out of the denominator.
@@ -125,16 +143,12 @@ export function scoreAnswers(
   checklist: Checklist,
   answers: Iterable<ScoredAnswer>,
   leaders: readonly string[],
+  items?: readonly RunItem[],
 ): RunScore {
   const rule = scoringRule(checklist);
   const byKey = new Map<string, Result>();
   for (const a of answers) byKey.set(a.itemKey, a.result);
-  // The run's items, from the one model of them (a per-leader section once per leader).
-  const slots = new Map<string, RunItem[]>();
-  for (const slot of runItems(checklist, leaders)) {
-    const k = `${slot.section.id}\u0000${slot.item.id}`;
-    slots.set(k, [...(slots.get(k) ?? []), slot]);
-  }
+  const slots = slotsByItem(items ?? runItems(checklist, leaders));
   const sections = checklist.sections.map((s) =>
     scoreSection(s, (itemId) => slots.get(`${s.id}\u0000${itemId}`) ?? [], byKey, rule),
   );

@@ -4,12 +4,13 @@
 import type { Checklist, Result } from "../checklist/schema.js";
 import { relapsesAgainst } from "../compare/compare.js";
 import { countFollowUp, type FollowUpCounts } from "../rectify/counts.js";
-import { runItems } from "../run/items.js";
-import { answeredCount, countResults, initialState, missingRequired } from "../run/machine.js";
+import { type RunItem, runItems } from "../run/items.js";
+import { answeredCount, countResults, missingRequired } from "../run/machine.js";
 import { briefScore, scoreAnswers } from "../run/score.js";
 import { checklistOfRun } from "../run/snapshot.js";
-import type { StoreReads } from "../store/port.js";
-import { type Answer, isSetAside, type Run, type RunStatus, type Unit } from "../store/types.js";
+import type { AnswerResult, StoreReads } from "../store/port.js";
+import { isSetAside, type Run, type RunStatus, type Unit } from "../store/types.js";
+import { compareZh } from "../util/collate.js";
 import { localToday } from "../util/dates.js";
 
 export interface StatusRow {
@@ -51,13 +52,14 @@ export interface StatusRow {
 
 function rowOf(
   checklist: Checklist,
+  slots: readonly RunItem[],
   run: Run,
   unit: Pick<Unit, "id" | "name">,
-  answers: readonly Answer[],
+  answers: readonly AnswerResult[],
   followUp: FollowUpCounts,
   relapses: number,
 ): StatusRow {
-  const state = initialState(run, runItems(checklist, run.leaders), [...answers]);
+  const state = { slots, answers: new Map(answers.map((a) => [a.itemKey, a])) };
   return {
     runId: run.id,
     unit: { id: unit.id, name: unit.name },
@@ -81,7 +83,8 @@ function rowOf(
     openRectifications: followUp.open + followUp.inProgress,
     overdueRectifications: followUp.overdue,
     relapses,
-    ...briefScore(scoreAnswers(checklist, answers, run.leaders)),
+    // The run's items as already expanded (the same list for runs of one version and leaders).
+    ...briefScore(scoreAnswers(checklist, answers, run.leaders, slots)),
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     updatedAt: run.updatedAt,
@@ -89,29 +92,46 @@ function rowOf(
 }
 
 /**
- * Every run (of one unit, when given), by unit name then start time: the runs streamed with
- * their answers, rectifications and the unit's closed ones of earlier rounds (a fixed few
- * queries per page of runs, whatever the database holds), checklists parsed once per version.
+ * Every run (of one unit, when given), by unit name then start time, streamed: the order is
+ * worked out first from a few bytes per run, then the runs are read a page at a time in it
+ * (the few columns of their answers and rectifications the figures need, aggregated in the
+ * database), so that memory does not grow with the rows. Checklists are parsed once per version
+ * and their slots expanded once per version and leaders.
  */
+export async function* iterateStatusRows(
+  store: StoreReads,
+  filter: { unitId?: string } = {},
+  today: string = localToday(),
+): AsyncGenerator<StatusRow> {
+  const keys = await store.runKeys({
+    ...(filter.unitId ? { unitId: filter.unitId } : {}),
+    includeSetAside: true,
+  });
+  // Stable: runs of one unit started at the same moment keep the store's order.
+  keys.sort((a, b) =>
+    a.unitName === b.unitName ? a.startedAt.localeCompare(b.startedAt) : compareZh(a.unitName, b.unitName),
+  );
+  const slotsOf = new Map<string, readonly RunItem[]>();
+  for await (const d of store.runSummaries({ runIds: keys.map((k) => k.runId) })) {
+    const checklist = await checklistOfRun(store, d.run);
+    const slotsKey = `${d.run.checklistHash} ${JSON.stringify(d.run.leaders)}`;
+    const slots = slotsOf.get(slotsKey) ?? runItems(checklist, d.run.leaders);
+    // Leaders differ from unit to unit: a few sets are kept, not one per run of a province.
+    if (!slotsOf.has(slotsKey) && slotsOf.size >= 16) slotsOf.clear();
+    slotsOf.set(slotsKey, slots);
+    // A run set aside has no earlier rounds to relapse from.
+    const relapses = isSetAside(d.run) ? 0 : relapsesAgainst(d.run, d.closedEarlier, d.answers).length;
+    yield rowOf(checklist, slots, d.run, d.unit, d.answers, countFollowUp(d.rectifications, today), relapses);
+  }
+}
+
+/** The same rows as a list (the table needs them all to size its columns). */
 export async function statusRows(
   store: StoreReads,
   filter: { unitId?: string } = {},
   today: string = localToday(),
 ): Promise<StatusRow[]> {
   const rows: StatusRow[] = [];
-  const runs = store.runDetails({
-    ...(filter.unitId ? { unitId: filter.unitId } : {}),
-    includeSetAside: true,
-  });
-  for await (const d of runs) {
-    const checklist = await checklistOfRun(store, d.run);
-    // A run set aside has no earlier rounds to relapse from.
-    const relapses = isSetAside(d.run) ? 0 : relapsesAgainst(d.run, d.closedEarlier, d.answers).length;
-    rows.push(rowOf(checklist, d.run, d.unit, d.answers, countFollowUp(d.rectifications, today), relapses));
-  }
-  return rows.sort((a, b) =>
-    a.unit.name === b.unit.name
-      ? a.startedAt.localeCompare(b.startedAt)
-      : a.unit.name.localeCompare(b.unit.name, "zh-CN"),
-  );
+  for await (const row of iterateStatusRows(store, filter, today)) rows.push(row);
+  return rows;
 }

@@ -71,6 +71,14 @@ export interface Dialect {
    * `nextval('rectification_history_seq')`, so two writers at once never take the same number.
    */
   readonly nextHistorySeq: string;
+  /**
+   * An aggregate of the rows of a (sub)query as one JSON text, an array of arrays of `values`
+   * (SQL expressions), so that a reader needing a few columns of many rows per parent gets one
+   * value per parent rather than the rows: `json_group_array(json_array(…))` on SQLite,
+   * `json_agg(json_build_array(…))::text` on PostgreSQL. Over no rows: "[]" on SQLite, NULL on
+   * PostgreSQL (read both as empty). With `orderBy` (SQL), the elements in that order.
+   */
+  jsonArrayAgg(values: readonly string[], orderBy?: string): string;
 }
 
 /** A broken constraint, as both engines report it. */

@@ -135,6 +135,37 @@ export interface RunDetail {
   closedEarlier: Rectification[];
 }
 
+/** Of an answer, what counts, scores and relapses need. */
+export type AnswerResult = Pick<Answer, "itemKey" | "result" | "rectificationId">;
+
+/** Of a rectification, what the follow-up counts need (status, overdue, on the ledger). */
+export type RectificationState = Pick<Rectification, "status" | "deadline" | "continuedBy">;
+
+/**
+ * A run as `status` counts it: RunDetail without the answer and rectification rows, their few
+ * columns read aggregated in the database (one value per run, not one row per answer).
+ */
+export interface RunSummary {
+  run: Run;
+  unit: Pick<Unit, "id" | "name" | "code">;
+  /** As RunDetail.round. */
+  round: number | null;
+  /** Every answer of the run, in the order first given (as RunDetail.answers). */
+  answers: AnswerResult[];
+  /** The rectifications this run found, in no set order. */
+  rectifications: RectificationState[];
+  /** As RunDetail.closedEarlier. */
+  closedEarlier: Rectification[];
+}
+
+/** What a list of runs sorts by, to read the runs themselves a page at a time in that order. */
+export interface RunKey {
+  runId: string;
+  /** Its unit's name (the unit id, if the unit is gone). */
+  unitName: string;
+  startedAt: string;
+}
+
 /** A unit of the roster and how far it has got (已开展 / 未开展). */
 export interface UnitRunCount {
   unit: Unit;
@@ -223,8 +254,18 @@ export interface StoreReads {
    * id, checklist, then run order (a unit's runs of a checklist come together, oldest first).
    */
   runDetails(filter?: RunFilter): AsyncIterable<RunDetail>;
-  /** Every unit with how many runs it has, by name (code point order). One query. */
-  unitRunCounts(): Promise<UnitRunCount[]>;
+  /**
+   * As RunSummary, streamed in pages of a fixed few queries: the runs of a filter in runDetails'
+   * order, or the runs of these ids in the order given (an id that names no run is left out).
+   */
+  runSummaries(select?: RunFilter | { runIds: readonly string[] }): AsyncIterable<RunSummary>;
+  /** The runs of a filter as RunKey, in runDetails' order: one query, a few bytes a run. */
+  runKeys(filter?: RunFilter): Promise<RunKey[]>;
+  /**
+   * Every unit with how many runs it has, by name (code point order). One query. With
+   * `withoutRunsOnly`, only the units whose count of runs is 0 (未开展), picked by the database.
+   */
+  unitRunCounts(opts?: { withoutRunsOnly?: boolean }): Promise<UnitRunCount[]>;
 }
 
 export interface StoreWrites {

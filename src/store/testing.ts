@@ -775,6 +775,109 @@ function describeSets({ store, fx, newRun, answer }: Ctx): void {
       expect(inTx).toBe(1);
     });
 
+    it("runSummaries: the runs of runDetails, their answers and rectifications as the few columns counts need", async () => {
+      const first = await newRun("乙校");
+      const closed = (await answer(first, "fail", { itemKey: "a.one" })).rectification!;
+      await store().changeRectification(closed.id, { toStatus: "closed", by: "督导组", note: null });
+      await answer(first, "pass", { itemKey: "a.two" });
+      await answer(first, "na", { itemKey: "a.three", naReason: "不涉及" });
+      await store().finishRun(first.id);
+      const second = await newRun("乙校");
+      await answer(second, "fail", {
+        itemKey: "a.one",
+        rectification: fields("p", { deadline: "2020-01-01" }),
+      });
+      await answer(second, "partial", { itemKey: "a.two", rectification: fields("q", { deadline: null }) });
+      const aside = await newRun("甲校");
+      await store().supersedeRun(aside.id, "later");
+      await store().updateUnit((await newRun("丙校")).unitId, { code: "3601" });
+      // Answered out of key order: the summary keeps the order they were given in.
+      await answer(second, "pass", { itemKey: "a.three" });
+      const details = await collect(store().runDetails({ includeSetAside: true }));
+      const summaries = await collect(store().runSummaries({ includeSetAside: true }));
+      const state = (r: { status: string; deadline: string | null; continuedBy: string | null }) => [
+        r.status,
+        r.deadline,
+        r.continuedBy,
+      ];
+      expect(summaries.map((d) => d.run)).toEqual(details.map((d) => d.run));
+      for (const [i, d] of details.entries()) {
+        const sum = summaries[i]!;
+        expect(sum.unit).toEqual({ id: d.unit.id, name: d.unit.name, code: d.unit.code });
+        expect(sum.round).toBe(d.round);
+        expect(sum.answers).toEqual(
+          d.answers.map((a) => ({
+            itemKey: a.itemKey,
+            result: a.result,
+            rectificationId: a.rectificationId,
+          })),
+        );
+        expect(sum.rectifications.map(state).sort()).toEqual(d.rectifications.map(state).sort());
+        expect(sum.closedEarlier).toEqual(d.closedEarlier);
+      }
+      expect(summaries.find((d) => d.run.id === second.id)?.closedEarlier.map((r) => r.id)).toEqual([
+        closed.id,
+      ]);
+      expect(summaries.find((d) => d.run.id === aside.id)?.answers).toEqual([]);
+      // By ids: in the order given, an id of no run left out.
+      const ids = [second.id, "no-such-run", aside.id, first.id];
+      expect((await collect(store().runSummaries({ runIds: ids }))).map((d) => d.run.id)).toEqual([
+        second.id,
+        aside.id,
+        first.id,
+      ]);
+      expect(await collect(store().runSummaries({ runIds: [] }))).toEqual([]);
+      expect((await collect(store().runSummaries())).map((d) => d.run.id)).not.toContain(aside.id);
+    });
+
+    it("runKeys: the runs of runDetails in its order, with their unit's name and start", async () => {
+      const a = await newRun("乙校");
+      await store().finishRun(a.id);
+      const b = await newRun("乙校");
+      const aside = await newRun("甲校");
+      await store().supersedeRun(aside.id, "later");
+      const order = (await collect(store().runDetails({ includeSetAside: true }))).map((d) => ({
+        runId: d.run.id,
+        unitName: d.unit.name,
+        startedAt: d.run.startedAt,
+      }));
+      expect(await store().runKeys({ includeSetAside: true })).toEqual(order);
+      expect((await store().runKeys()).map((k) => k.runId).sort()).toEqual([a.id, b.id].sort());
+      expect((await store().runKeys({ unitId: aside.unitId })).length).toBe(0);
+    });
+
+    it("runSummaries by ids reads page after page, the next read while the loop body uses the store", async () => {
+      await bulkRuns(fx(), store(), 450);
+      const ids = (await store().runKeys()).map((k) => k.runId).reverse();
+      const seen: string[] = [];
+      for await (const d of store().runSummaries({ runIds: ids })) {
+        if (seen.length % 100 === 0) expect((await store().getUnit(d.run.unitId))?.name).toBe(d.unit.name);
+        seen.push(d.run.id);
+      }
+      expect(seen).toEqual(ids);
+      // Leaving early inside a transaction: nothing of the loop outlives it.
+      const firstTwo = await store().read(async (tx) => {
+        const out: string[] = [];
+        for await (const d of tx.runSummaries({ runIds: ids })) {
+          out.push(d.run.id);
+          if (out.length === 2) break;
+        }
+        return out;
+      });
+      expect(firstTwo).toEqual(ids.slice(0, 2));
+      expect((await store().getRun(ids[0]!))?.id).toBe(ids[0]);
+    });
+
+    it("unitRunCounts withoutRunsOnly: the units with no run but those set aside", async () => {
+      const run = await newRun("乙校");
+      await store().finishRun(run.id);
+      const aside = await newRun("丁校");
+      await store().supersedeRun(aside.id, "later");
+      await store().ensureUnit("甲校");
+      const names = (await store().unitRunCounts({ withoutRunsOnly: true })).map((c) => c.unit.name);
+      expect(names).toEqual(["丁校", "甲校"]);
+    });
+
     it("unitRunCounts: every unit by name, with its runs and complete runs", async () => {
       const run = await newRun("乙校");
       await store().finishRun(run.id);

@@ -10,41 +10,87 @@ export class JsonList {
 
 const indent = (json: string, pad: string): string => json.replaceAll("\n", `\n${pad}`);
 
-/** The text of `doc` (an object whose values may be JsonLists), in pieces of about one item each. */
+/** Items stringified together: one native call per batch, not one (and a re-indent) per item. */
+const BATCH = 100;
+// A list stringified as the value of a one-key object comes out indented as a document's list
+// is (items at four spaces): the items' text is what lies between these two.
+const WRAP_HEAD = '{\n  "x": [\n'.length;
+const WRAP_TAIL = "\n  ]\n}".length;
+
+/** The text of `batch` (not empty) as items of a document's list, one after the other. */
+function listItems(batch: readonly unknown[]): string {
+  const text = JSON.stringify({ x: batch }, null, 2);
+  return text.slice(WRAP_HEAD, text.length - WRAP_TAIL);
+}
+
+async function* listChunks(items: Iterable<unknown> | AsyncIterable<unknown>): AsyncGenerator<string> {
+  let batch: unknown[] = [];
+  let first = true;
+  const flush = () => {
+    const text = `${first ? "[\n" : ",\n"}${listItems(batch)}`;
+    first = false;
+    batch = [];
+    return text;
+  };
+  for await (const item of items) {
+    batch.push(item);
+    if (batch.length === BATCH) yield flush();
+  }
+  if (batch.length > 0) yield flush();
+  yield first ? "[]" : "\n  ]";
+}
+
+/** The text of `doc` (an object whose values may be JsonLists), in pieces of up to a hundred items. */
 export async function* jsonChunks(doc: Record<string, unknown>): AsyncGenerator<string> {
   let first = true;
   for (const [key, value] of Object.entries(doc)) {
     if (value === undefined || typeof value === "function") continue;
     yield `${first ? "{\n" : ",\n"}  ${JSON.stringify(key)}: `;
     first = false;
-    if (!(value instanceof JsonList)) {
-      yield indent(JSON.stringify(value, null, 2) ?? "null", "  ");
-      continue;
-    }
-    let n = 0;
-    for await (const item of value.items) {
-      yield `${n === 0 ? "[\n" : ",\n"}    ${indent(JSON.stringify(item, null, 2) ?? "null", "    ")}`;
-      n++;
-    }
-    yield n === 0 ? "[]" : "\n  ]";
+    if (value instanceof JsonList) yield* listChunks(value.items);
+    else yield indent(JSON.stringify(value, null, 2) ?? "null", "  ");
   }
   yield first ? "{}\n" : "\n}\n";
 }
 
-/** Write the chunks to `out` (stdout, say), in writes of about 64 KB. */
+interface Events {
+  on(event: string, listener: () => void): unknown;
+  off(event: string, listener: () => void): unknown;
+}
+
+/** Until `out` has taken what it holds (drain), or can take nothing more (close, error). */
+function drained(out: Events): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      for (const e of ["drain", "close", "error"]) out.off(e, done);
+      resolve();
+    };
+    for (const e of ["drain", "close", "error"]) out.on(e, done);
+  });
+}
+
+/**
+ * Write the chunks to `out` (stdout, say), in writes of about 64 KB. A stream that says it is
+ * full (a pipe into a slower reader: `| jq`, `| less`) is waited for, so that what is still to
+ * come is not held in memory.
+ */
 export async function writeChunks(
-  out: { write(chunk: string): unknown },
+  out: { write(chunk: string): unknown } & Partial<Events>,
   chunks: AsyncIterable<string>,
 ): Promise<void> {
+  const events = typeof out.on === "function" && typeof out.off === "function" ? (out as Events) : null;
+  const write = async (text: string) => {
+    if (out.write(text) === false && events) await drained(events);
+  };
   let buffer = "";
   for await (const c of chunks) {
     buffer += c;
     if (buffer.length >= 65_536) {
-      out.write(buffer);
+      await write(buffer);
       buffer = "";
     }
   }
-  if (buffer !== "") out.write(buffer);
+  if (buffer !== "") await write(buffer);
 }
 
 /** Write the chunks to a new file (`wx`: never over another), waiting whenever the disk is behind. */

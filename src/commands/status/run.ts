@@ -2,7 +2,8 @@
 
 import type { Context } from "../../context.js";
 import { localized, type MessageKey, t } from "../../i18n/index.js";
-import { type StatusRow, statusRows } from "../../status/rows.js";
+import { iterateStatusRows, type StatusRow } from "../../status/rows.js";
+import type { StoreReads } from "../../store/port.js";
 import type { Unit } from "../../store/types.js";
 import { unitsWithoutRuns } from "../../units/coverage.js";
 import { localDateTime } from "../../util/dates.js";
@@ -78,30 +79,55 @@ export function renderStatusTable(rows: StatusRow[], ctx: Context, notStarted: r
   return renderTable(columns, body, tableStyle(ctx));
 }
 
+/** The roster fields --json gives of a unit that has not started. */
+const notStartedJson = ({ id, name, code, township, type }: Unit) => ({ id, name, code, township, type });
+
 export async function run(opts: StatusOptions, ctx: Context): Promise<number> {
   const { rows, notStarted } = await withStore(ctx, "read", (store) =>
     store.read(async (tx) => {
-      const unitId =
-        opts.unit === undefined ? undefined : (await requireUnit(tx, opts.unit, store.location)).id;
-      const rows = await statusRows(tx, unitId ? { unitId } : {});
-      const notStarted = (await unitsWithoutRuns(tx)).filter((u) => unitId === undefined || u.id === unitId);
-      return { rows, notStarted };
+      const unit = opts.unit === undefined ? undefined : await requireUnit(tx, opts.unit, store.location);
+      const runs = iterateStatusRows(tx, unit ? { unitId: unit.id } : {});
+      // --json is written as the runs are read (inside the one read transaction): memory stays
+      // flat however many units there are.
+      if (opts.json) {
+        await writeJsonDocument(ctx, statusJson(tx, runs, unit));
+        return { rows: null, notStarted: [] };
+      }
+      const rows: StatusRow[] = [];
+      for await (const r of runs) rows.push(r);
+      return { rows, notStarted: unit ? unitNotStarted(unit, rows) : await unitsWithoutRuns(tx) };
     }),
   );
-  if (opts.json) {
-    const missing = notStarted.map(({ id, name, code, township, type }) => ({
-      id,
-      name,
-      code,
-      township,
-      type,
-    }));
-    await writeJsonDocument(ctx, { runs: new JsonList(rows), notStarted: new JsonList(missing) });
-  } else if (rows.length === 0 && notStarted.length === 0) {
+  if (rows === null) return 0;
+  if (rows.length === 0 && notStarted.length === 0) {
     const text = `${t("status.noRuns", { db: dbLabel(ctx) })}\n${t("status.noRuns.hint")}`;
     ctx.stdout.write(`${paragraph(text, ctx.width)}\n`);
   } else {
     ctx.stdout.write(renderStatusTable(rows, ctx, notStarted));
   }
   return 0;
+}
+
+/**
+ * One unit has not started (未开展) when it has no run but those set aside, as the roster counts
+ * runs: nothing is read about the other units (not the roster either).
+ */
+function unitNotStarted(unit: Unit, rows: readonly StatusRow[]): Unit[] {
+  return rows.every((r) => r.setAside) ? [unit] : [];
+}
+
+/** The --json document: the runs as they come, then the units not started (known once they have). */
+function statusJson(tx: StoreReads, runs: AsyncIterable<StatusRow>, unit: Unit | undefined) {
+  let counted = false;
+  async function* runsSeen() {
+    for await (const r of runs) {
+      if (!r.setAside) counted = true;
+      yield r;
+    }
+  }
+  async function* missing() {
+    const units = unit ? (counted ? [] : [unit]) : await unitsWithoutRuns(tx);
+    for (const u of units) yield notStartedJson(u);
+  }
+  return { runs: new JsonList(runsSeen()), notStarted: new JsonList(missing()) };
 }

@@ -48,6 +48,9 @@ export const pgDialect: Dialect = {
   maxParams: 30_000,
   // A sequence (migrations-pg.ts): two writers at once never take the same number.
   nextHistorySeq: "nextval('rectification_history_seq')",
+  // As text: the driver would otherwise parse json into objects, and the store reads it itself.
+  jsonArrayAgg: (values, orderBy) =>
+    `json_agg(json_build_array(${values.join(", ")})${orderBy ? ` ORDER BY ${orderBy}` : ""})::text`,
 };
 
 async function loadPg(): Promise<{ pg: PgLib; Cursor: Cursor }> {

@@ -215,6 +215,9 @@ async function settleRectification(
   if (own) await q.tx.run("DELETE FROM rectifications WHERE id = ?", [s(own.id)]);
   const none = { rectification: null, continued: false };
   if (input.result !== "pass") return { ...none, linked: null, markedDone: null };
+  // Nothing to mark done and nothing linked before: whatever is carried, the answer links none
+  // (the common first pass of an item costs no lookup).
+  if (!input.markDone && linkedBefore === null) return { ...none, linked: null, markedDone: null };
   const carried = await openOfItem(q, run.unitId, run.checklistId, input.itemKey);
   if (carried && input.markDone && (carried.status === "open" || carried.status === "in-progress")) {
     await setStatus(q, carried.id, "done", input.markDone.progress, at);

@@ -96,7 +96,10 @@ export class SqlTx implements WriteTx, Sql {
   private readonly pages: sets.PageReader = (fn) => fn(this);
   iterateRectifications = (query?: RectificationQuery) => sets.iterateRectifications(this.pages, query);
   runDetails = (filter?: RunFilter) => sets.runDetails(this.pages, filter);
-  unitRunCounts = () => sets.unitRunCounts(this);
+  runSummaries = (select?: RunFilter | { runIds: readonly string[] }) =>
+    sets.runSummaries(this.pages, select);
+  runKeys = (filter?: RunFilter) => sets.runKeys(this, filter);
+  unitRunCounts = (opts?: { withoutRunsOnly?: boolean }) => sets.unitRunCounts(this, opts);
 }
 
 type Reads = Omit<ReadTx, never>;
@@ -155,12 +158,15 @@ export class SqlStore implements Store {
   findRectifications = (prefix: string, limit?: number) => this.r("findRectifications", prefix, limit);
   shortIds = (ids: readonly string[]) => this.r("shortIds", ids);
   listHistory = (rectificationId: string) => this.r("listHistory", rectificationId);
-  unitRunCounts = () => this.r("unitRunCounts");
+  unitRunCounts = (opts?: { withoutRunsOnly?: boolean }) => this.r("unitRunCounts", opts);
+  runKeys = (filter?: RunFilter) => this.r("runKeys", filter);
 
   // Each page in a read transaction of its own: between pages the store is free for the loop body.
   private readonly pages: sets.PageReader = (fn) => this.read((tx) => fn(tx as SqlTx));
   iterateRectifications = (query?: RectificationQuery) => sets.iterateRectifications(this.pages, query);
   runDetails = (filter?: RunFilter) => sets.runDetails(this.pages, filter);
+  runSummaries = (select?: RunFilter | { runIds: readonly string[] }) =>
+    sets.runSummaries(this.pages, select);
 
   ensureUnit = (name: string, extra?: UnitFields) => this.w("ensureUnit", name, extra);
   updateUnit = (id: string, patch: UnitFields & { name?: string }) => this.w("updateUnit", id, patch);

@@ -40,6 +40,9 @@ export const sqliteDialect: Dialect = {
   maxParams: 32_766,
   // One writer at a time holds the lock, so max + 1 is never taken twice.
   nextHistorySeq: "(SELECT coalesce(max(seq), 0) + 1 FROM rectification_history)",
+  // ORDER BY inside an aggregate: SQLite 3.44 and later (better-sqlite3 12 builds 3.49 or later).
+  jsonArrayAgg: (values, orderBy) =>
+    `json_group_array(json_array(${values.join(", ")})${orderBy ? ` ORDER BY ${orderBy}` : ""})`,
 };
 
 /** Prepared statements kept by text; past this many the oldest go (texts made of IN lists vary). */
@@ -105,9 +108,18 @@ export class SqliteDriver implements Driver {
     }
   }
 
-  /** Runs `sql` (several statements, no parameters): BEGIN, COMMIT, SAVEPOINT and the like. */
+  /** Runs `sql` (several statements, no parameters): SAVEPOINT and the like. */
   exec(sql: string): void {
     this.guard(() => this.db.exec(sql));
+  }
+
+  /**
+   * BEGIN, BEGIN IMMEDIATE and COMMIT, prepared once: run for every answer a person gives, they
+   * are not parsed again each time (exec would).
+   */
+  private control(sql: "BEGIN" | "BEGIN IMMEDIATE" | "COMMIT"): void {
+    const stmt = this.statement(sql);
+    this.guard(() => stmt.run());
   }
 
   private outside(what: string): void {
@@ -155,12 +167,12 @@ export class SqliteDriver implements Driver {
   async transaction<T>(mode: "read" | "write", fn: (tx: DriverTx) => Promise<T>): Promise<T> {
     this.outside("transaction");
     return this.mutex.run(async () => {
-      this.exec(mode === "write" ? "BEGIN IMMEDIATE" : "BEGIN");
+      this.control(mode === "write" ? "BEGIN IMMEDIATE" : "BEGIN");
       const tx = new SqliteTx(this, mode);
       try {
         const result = await this.inside.run(tx, () => fn(tx));
         tx.close();
-        this.exec("COMMIT");
+        this.control("COMMIT");
         return result;
       } catch (e) {
         tx.close();

@@ -1,8 +1,10 @@
 // Answers and drafts in portable SQL. saveAnswer is one write: the answer, the rectification it
 // opens, continues, drops or marks done, the history of that, and the draft it replaces.
+
 import type { AnswerInput, SavedAnswer } from "../port.js";
 import type { Answer, AnswerDraft, DraftPatch, Rectification, RectificationFields, Run } from "../types.js";
 import { marks, type Sql } from "./context.js";
+import { moveToAnswer } from "./evidence.js";
 import { appendHistory } from "./history.js";
 import {
   getRectification,
@@ -211,7 +213,10 @@ async function settleRectification(
   linkedBefore: string | null,
   at: string,
 ): Promise<Outcome> {
-  if (own) await q.tx.run("DELETE FROM rectifications WHERE id = ?", [s(own.id)]);
+  if (own) {
+    await moveToAnswer(q, s(own.id), run.id, input.itemKey);
+    await q.tx.run("DELETE FROM rectifications WHERE id = ?", [s(own.id)]);
+  }
   const none = { rectification: null, continued: false };
   if (input.result !== "pass") return { ...none, linked: null, markedDone: null };
   const carried = await openOfItem(q, run.unitId, run.checklistId, input.itemKey);

@@ -687,6 +687,7 @@ export const en = {
   "import.header.answers": "Answers",
   "import.header.rectifications": "Rectifications",
   "import.header.history": "History",
+  "import.header.evidence": "Evidence",
   "import.total": "Total",
   "import.legend": "+ added  ~ updated (changed there since the last import)  = unchanged  − removed",
   "import.summary": "Imported {imported} of {total} file(s) into {db}.",
@@ -1123,6 +1124,8 @@ export const en = {
     "the item {key} is not an item of the run's checklist (or does not match its section, item and leader)",
   "import.bad.duplicate": "a second row for the same run and item",
   "import.bad.unitOfRun": "not the unit of its run",
+  "import.bad.evidenceSize": "not the size of its content",
+  "import.bad.evidenceTarget": "neither (or both) an answer and a rectification",
   "import.bad.noFailingAnswer": "no partial or failing answer of the same run and item",
   "import.bad.closedWithoutVerifier": "closed (已销号) without a date and who verified it",
   "import.bad.noDeadline": "限期整改 without a deadline",
@@ -1141,12 +1144,15 @@ export const en = {
     "{file}: its times reach {latest}, {days} day(s) past this computer's clock: the school's clock is probably wrong. Times are shown as written; they never decide what is kept.",
   "import.warning.runSetAside":
     "{file}: an unfinished run of {unit} ({checklist}) was stored set aside: one is already open here.",
+  "import.warning.evidenceRefused":
+    "{file}: the evidence file {name} ({item}) was not imported: its content does not match its sha256 {sha} (altered or damaged). Everything else of the file was imported; ask the school to attach the file again and send its database.",
   "import.kind.units": "unit",
   "import.kind.snapshots": "checklist",
   "import.kind.runs": "run",
   "import.kind.answers": "answer",
   "import.kind.rectifications": "rectification",
   "import.kind.history": "history entry",
+  "import.kind.evidence": "evidence file",
   "import.group.deleted": "removed in the file, changed here",
   "import.group.status": "status",
   "import.group.progress": "progress (完成情况)",
@@ -1237,7 +1243,8 @@ export const en = {
   "evidence.help.add": "attach files (or every file of a folder) to a rectification or an item's answer",
   "evidence.help.list": "list the evidence files (of a unit, an item's answer or a rectification)",
   "evidence.help.remove": "remove an evidence file (kept in the history, shown with --removed)",
-  "evidence.help.target": "a rectification's id (as `rectify list` shows it), or an item such as study.film or six.power@张三",
+  "evidence.help.target":
+    "a rectification's id (as `rectify list` shows it), or an item such as study.film or six.power@张三",
   "evidence.help.listTarget": "only the files of this rectification or item",
   "evidence.help.files": "files or folders to attach (a folder: the ordinary files in it)",
   "evidence.help.id": "the evidence file's id (as `evidence list` shows it)",
@@ -1246,11 +1253,13 @@ export const en = {
   "evidence.help.by": "who attaches or removes the files",
   "evidence.help.removed": "list removed files too",
   "evidence.help.maxFileMb": "the largest file accepted, in MB (default 20; LOOKBACK_EVIDENCE_MAX_FILE_MB)",
-  "evidence.help.maxUnitMb": "the most evidence one unit may hold, in MB (default 200; LOOKBACK_EVIDENCE_MAX_UNIT_MB)",
+  "evidence.help.maxUnitMb":
+    "the most evidence one unit may hold, in MB (default 200; LOOKBACK_EVIDENCE_MAX_UNIT_MB)",
   "evidence.badCap": "{what}: `{value}` is not a size in MB.",
   "evidence.badCap.hint": "Give a number of megabytes above 0 and at most 4096, e.g. --max-file-mb 50.",
   "evidence.problem.missing": "{file}: no such file or folder",
-  "evidence.problem.symlink": "{file} is a symbolic link: lookback attaches only the file itself, never what a link points at",
+  "evidence.problem.symlink":
+    "{file} is a symbolic link: lookback attaches only the file itself, never what a link points at",
   "evidence.problem.not-regular": "{file} is not an ordinary file (it is {kind})",
   "evidence.problem.empty": "{file} is empty",
   "evidence.problem.too-large": "{file} is {size} MB, over the {cap} MB limit for one evidence file",
@@ -1272,7 +1281,8 @@ export const en = {
   "evidence.needChecklist": "Which checklist's run of {unit}? It has runs of {known}.",
   "evidence.needChecklist.hint": "Name one with --checklist ID.",
   "evidence.notAnswered": "{item} is not answered in the latest run of {checklist} by {unit}.",
-  "evidence.notAnswered.hint": "Answer the item first (`lookback check`), or check the item id (`lookback show {checklist}`).",
+  "evidence.notAnswered.hint":
+    "Answer the item first (`lookback check`), or check the item id (`lookback show {checklist}`).",
   "evidence.badTarget": "`{target}` names neither a rectification nor an item.",
   "evidence.badTarget.hint":
     "Give a rectification's id as `lookback rectify list` shows it (e.g. 3f2a9c1e), or an item id such as study.film (study.film@张三 in a per-leader section) with --unit.",
@@ -1284,7 +1294,8 @@ export const en = {
   "evidence.place.answer": "{item} ({checklist})",
   "evidence.added": "Attached {count} file(s) to {place} of {unit}:",
   "evidence.deduplicated": "{count} of them were held already (the same content is kept once).",
-  "evidence.removed": "Removed {name} ({id}) from {place}; it stays in the history (`lookback evidence list --removed`).",
+  "evidence.removed":
+    "Removed {name} ({id}) from {place}; it stays in the history (`lookback evidence list --removed`).",
   "evidence.history.added": "佐证材料 added: {name} ({size}) / evidence added",
   "evidence.history.removed": "佐证材料 removed: {name} / evidence removed",
   "evidence.none": "No evidence files in {db}.",

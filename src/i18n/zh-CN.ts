@@ -646,6 +646,7 @@ export const zhCN: Record<MessageKey, string> = {
   "import.header.answers": "回答",
   "import.header.rectifications": "整改事项",
   "import.header.history": "跟踪记录",
+  "import.header.evidence": "佐证材料",
   "import.total": "合计",
   "import.legend": "+ 新增  ~ 更新（自上次导入后对方有改动）  = 未变  − 删除",
   "import.summary": "已导入 {imported}/{total} 个文件到 {db}。",
@@ -1040,6 +1041,8 @@ export const zhCN: Record<MessageKey, string> = {
   "import.bad.itemKey": "条目 {key} 不是该次自查所用清单中的条目（或与其环节、条目、班子成员不符）",
   "import.bad.duplicate": "同一自查同一条目的第二行",
   "import.bad.unitOfRun": "与所属自查的单位不一致",
+  "import.bad.evidenceSize": "与其内容的大小不一致",
+  "import.bad.evidenceTarget": "须且只能属于一个答案或一个整改事项",
   "import.bad.noFailingAnswer": "同一自查同一条目没有“基本符合”或“不符合”的答案",
   "import.bad.closedWithoutVerifier": "已销号但没有销号日期或核验人",
   "import.bad.noDeadline": "限期整改但没有整改时限",
@@ -1057,12 +1060,15 @@ export const zhCN: Record<MessageKey, string> = {
     "{file}：其中的时间晚至 {latest}，比本机时钟超前 {days} 天，学校电脑的时钟可能有误。时间按原样显示，但不会据此决定保留哪个版本。",
   "import.warning.runSetAside":
     "{file}：“{unit}”（{checklist}）的一次未完成自查已作为搁置记录保存：本库中已有一次未完成的。",
+  "import.warning.evidenceRefused":
+    "{file}：佐证材料 {name}（{item}）未导入：其内容与 sha256 {sha} 不符（被改动或已损坏）。该文件的其余内容均已导入；请学校重新附加此文件后再发送数据库。",
   "import.kind.units": "单位",
   "import.kind.snapshots": "清单",
   "import.kind.runs": "自查",
   "import.kind.answers": "答案",
   "import.kind.rectifications": "整改事项",
   "import.kind.history": "整改记录",
+  "import.kind.evidence": "佐证材料",
   "import.group.deleted": "文件中已删除、本库中有改动",
   "import.group.status": "状态",
   "import.group.progress": "完成情况",
@@ -1148,7 +1154,8 @@ export const zhCN: Record<MessageKey, string> = {
   "evidence.help.add": "把文件（或一个文件夹中的全部文件）附加到整改事项或某一项的答案",
   "evidence.help.list": "列出佐证材料文件（某单位、某项答案或某整改事项的）",
   "evidence.help.remove": "移除一个佐证材料文件（历史中保留，--removed 可见）",
-  "evidence.help.target": "整改事项编号（`rectify list` 显示的），或检查项编号，如 study.film、six.power@张三",
+  "evidence.help.target":
+    "整改事项编号（`rectify list` 显示的），或检查项编号，如 study.film、six.power@张三",
   "evidence.help.listTarget": "只列出这个整改事项或检查项的文件",
   "evidence.help.files": "要附加的文件或文件夹（文件夹：其中的普通文件）",
   "evidence.help.id": "佐证材料文件的编号（`evidence list` 显示的）",
@@ -1183,7 +1190,8 @@ export const zhCN: Record<MessageKey, string> = {
   "evidence.needChecklist": "{unit} 的哪一份清单？它做过 {known}。",
   "evidence.needChecklist.hint": "请用 --checklist 清单编号 指定。",
   "evidence.notAnswered": "{unit} 最近一次 {checklist} 自查中还没有回答 {item}。",
-  "evidence.notAnswered.hint": "请先回答该项（`lookback check`），或核对检查项编号（`lookback show {checklist}`）。",
+  "evidence.notAnswered.hint":
+    "请先回答该项（`lookback check`），或核对检查项编号（`lookback show {checklist}`）。",
   "evidence.badTarget": "`{target}` 既不是整改事项编号，也不是检查项编号。",
   "evidence.badTarget.hint":
     "请给出 `lookback rectify list` 显示的整改事项编号（如 3f2a9c1e），或检查项编号如 study.film（六查分节为 study.film@张三）并加 --unit。",

@@ -92,6 +92,17 @@ function warningLines(report: ImportReport, ctx: Context): string[] {
         lines.push(
           ctx.err.yellow(t("import.warning.clockAhead", { file: f.file, latest: w.latest, days: w.days })),
         );
+      } else if (w.kind === "evidence-refused") {
+        lines.push(
+          ctx.err.yellow(
+            t("import.warning.evidenceRefused", {
+              file: f.file,
+              name: w.name,
+              item: w.item,
+              sha: w.sha256.slice(0, 12),
+            }),
+          ),
+        );
       } else {
         lines.push(
           ctx.err.yellow(

@@ -946,6 +946,7 @@ export const en = {
     "The unfinished check of {unit} was finished or changed by someone else meanwhile; nothing was stored.",
   "answers.applied.new": "Stored {count} answer(s): new check of {unit} · {title}.",
   "answers.applied.resumed": "Stored {count} answer(s) in the unfinished check of {unit} · {title}.",
+  "answers.applied.evidence": "Evidence files attached: {count}.",
   "answers.applied.rectifications": "Rectifications: {count}.",
   "answers.applied.finished": "The check is complete.",
   "answers.applied.missing": "Not finished: {count} required item(s) have no answer: {items}",

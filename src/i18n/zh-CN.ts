@@ -888,6 +888,7 @@ export const zhCN: Record<MessageKey, string> = {
   "answers.runChanged": "{unit} 未完成的自查刚被他人完成或修改；未写入任何内容。",
   "answers.applied.new": "已写入 {count} 条答案：{unit} · {title}（新的一次自查）。",
   "answers.applied.resumed": "已写入 {count} 条答案：{unit} · {title}（继续未完成的自查）。",
+  "answers.applied.evidence": "附加佐证材料文件：{count} 个。",
   "answers.applied.rectifications": "整改事项：{count} 项。",
   "answers.applied.finished": "自查已完成。",
   "answers.applied.missing": "尚未完成：还有 {count} 个必答项没有答案：{items}",

@@ -113,6 +113,8 @@ async function fromFile(file: string, opts: CheckOptions, ctx: Context): Promise
         },
         today: localToday(),
         lang: ctx.lang,
+        cwd: ctx.cwd,
+        evidenceCaps: (await import("../../evidence/attach.js")).evidenceCaps({}, ctx.env),
       });
       if (!outcome.ok) {
         ctx.stderr.write(report(outcome.diagnostics));
@@ -187,6 +189,7 @@ async function appliedText(
     }),
     t("answers.applied.rectifications", { count: done.state.rectifications.size }),
   ];
+  if (done.evidenceFiles > 0) lines.push(t("answers.applied.evidence", { count: done.evidenceFiles }));
   if (done.finished) lines.push(ctx.out.green(t("answers.applied.finished")));
   else {
     const shown = done.missing.slice(0, 10).map((s) => s.key);

@@ -353,6 +353,10 @@ export const en = {
   "export.help.out": "output folder (default: ./ledgers)",
   "export.help.format": "file format: xlsx (default), csv or json",
   "export.help.template": "ledger template (default: the built-in templates/ledger.yaml)",
+  "export.help.withEvidence":
+    "also write each unit's evidence files (佐证材料) in a folder beside its ledger, linked from the 佐证材料 cells",
+  "export.done.evidence":
+    "Evidence files written beside the ledgers: {count} (a click on a 佐证材料 cell opens them).",
   "export.help.force": "overwrite files that already exist",
   "export.help.open": "only rectifications not closed yet (未销号); the summary counts the same",
   "export.help.since": "only problems found on or after DATE (e.g. 2026-09-01)",

@@ -332,6 +332,9 @@ export const zhCN: Record<MessageKey, string> = {
   "export.help.out": "输出文件夹（默认：./ledgers）",
   "export.help.format": "文件格式：xlsx（默认）、csv 或 json",
   "export.help.template": "台账模板（默认：内置的 templates/ledger.yaml）",
+  "export.help.withEvidence":
+    "同时把每个单位的佐证材料文件写入其台账旁的文件夹，台账的“佐证材料”单元格链接到这些文件",
+  "export.done.evidence": "已在台账旁写出佐证材料文件 {count} 个（点击“佐证材料”单元格即可打开）。",
   "export.help.force": "覆盖已存在的文件",
   "export.help.open": "只列未销号的整改事项（汇总表按同样范围统计）",
   "export.help.since": "只列 DATE（如 2026-09-01）当天及以后发现的问题",

@@ -480,6 +480,10 @@ export const en = {
   "rectify.refused.unchanged": "{id} is already {status}; there is nothing to record.",
   "rectify.refused.unchanged.hint": "Add --progress or --note to record progress, or move it to: {allowed}.",
   "rectify.refused.unchangedClosed.hint": 'A closed item is reopened with --status in-progress --note "why".',
+  "rectify.refused.needsEvidence":
+    "{id} cannot be closed (销号) yet: the checklist {checklist} requires proof, and no evidence file (佐证材料) is attached to it.",
+  "rectify.refused.needsEvidence.hint":
+    "Attach the proof first: lookback evidence add {id} FILE… (a photo, the minutes, a scan), then close it again.",
   "rectify.refused.needsBy": "Closing {id} (销号) needs the name of who verified it.",
   "rectify.refused.needsBy.hint": "Add --by NAME, e.g. --by 王主任.",
   "rectify.refused.needsNote": "Moving {id} back from {from} to {to} needs a note saying why.",

@@ -447,6 +447,8 @@ export const zhCN: Record<MessageKey, string> = {
   "rectify.refused.unchanged": "{id} 已经是{status}，没有需要记录的内容。",
   "rectify.refused.unchanged.hint": "加上 --progress 或 --note 记录进展，或改为：{allowed}。",
   "rectify.refused.unchangedClosed.hint": '已销号的事项可用 --status 整改中 --note "原因" 重新打开。',
+  "rectify.refused.needsEvidence": "{id} 暂不能销号：清单 {checklist} 要求销号须有佐证材料，而该整改事项还没有附加任何佐证材料文件。",
+  "rectify.refused.needsEvidence.hint": "请先附加佐证材料：lookback evidence add {id} 文件…（照片、会议记录、扫描件等），再销号。",
   "rectify.refused.needsBy": "{id} 销号需要填写核验人。",
   "rectify.refused.needsBy.hint": "请加上 --by 姓名，例如 --by 王主任。",
   "rectify.refused.needsNote": "{id} 从{from}退回{to}需要填写原因。",

@@ -29,7 +29,20 @@ export async function unitFor(store: StoreReads, name: string | undefined, db: s
   throw usageError("evidence.needUnit", { count: units.length }, { hintKey: "evidence.needUnit.hint" });
 }
 
+/** A --checklist that no run has: the same input error (exit 2) every command gives. */
+export async function checkChecklist(store: StoreReads, checklist: string | undefined, unitId?: string) {
+  if (checklist === undefined) return;
+  const ids = await store.runChecklists(unitId);
+  if (ids.includes(checklist.trim())) return;
+  throw usageError(
+    "runs.unknownChecklist",
+    { checklist, known: ids.join(t("table.separator")) || "—" },
+    { hintKey: "runs.unknownChecklist.hint" },
+  );
+}
+
 async function runOf(store: StoreReads, unit: Unit, checklist: string | undefined): Promise<Run> {
+  await checkChecklist(store, checklist, unit.id);
   const ids = await store.runChecklists(unit.id);
   const id = checklist?.trim() ?? (ids.length === 1 ? ids[0] : undefined);
   if (id === undefined || !ids.includes(id)) {
@@ -50,11 +63,14 @@ export async function resolveTarget(
   input: string,
   opts: { unit?: string; checklist?: string; db: string },
 ): Promise<ResolvedTarget> {
+  // A --unit or --checklist that names nothing is said first, whatever the target.
+  const named = opts.unit !== undefined ? await unitFor(store, opts.unit, opts.db) : undefined;
+  await checkChecklist(store, opts.checklist, named?.id);
   if (looksLikeItem(input)) {
     const key = input.trim();
     if (!parseItemKey(key))
       throw usageError("evidence.badTarget", { target: input }, { hintKey: "evidence.badTarget.hint" });
-    const unit = await unitFor(store, opts.unit, opts.db);
+    const unit = named ?? (await unitFor(store, undefined, opts.db));
     const run = await runOf(store, unit, opts.checklist);
     const answer = (await store.listAnswers(run.id)).find((a) => a.itemKey === key);
     if (!answer)

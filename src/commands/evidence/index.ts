@@ -48,6 +48,7 @@ const add = defineCommand({
 const list = defineCommand({
   name: "list",
   description: "evidence.help.list",
+  isDefault: true,
   arguments: [{ term: "[target]", help: "evidence.help.listTarget" }],
   options: listOptions,
   examples: ["lookback evidence list --unit 莲塘一小", "lookback evidence list 3f2a9c1e --json"],
@@ -57,7 +58,7 @@ const list = defineCommand({
 const remove = defineCommand({
   name: "remove",
   description: "evidence.help.remove",
-  arguments: [{ term: "<id>", help: "evidence.help.id" }],
+  arguments: [{ term: "<evidence-id>", help: "evidence.help.id" }],
   options: removeOptions,
   examples: ["lookback evidence remove 9b1d04aa --by 张三"],
   handler: async () => (await import("./run.js")).runRemove,
@@ -67,6 +68,7 @@ export const evidence = defineCommand({
   name: "evidence",
   description: "evidence.help.cmd",
   examples: [
+    "lookback evidence",
     "lookback evidence add 3f2a9c1e 签到表.jpg --by 张三",
     "lookback evidence list --unit 莲塘一小",
     "lookback evidence remove 9b1d04aa --by 张三",

@@ -4,7 +4,7 @@ import { usageError } from "../../errors.js";
 import { attachFiles, checkUnitCap, evidenceCaps, prepareFiles } from "../../evidence/attach.js";
 import { EvidenceChanged } from "../../evidence/files.js";
 import { evidenceJson, formatSize } from "../../evidence/format.js";
-import { resolveTarget, unitFor } from "../../evidence/target.js";
+import { checkChecklist, resolveTarget, unitFor } from "../../evidence/target.js";
 import { t } from "../../i18n/index.js";
 import { localDateTime } from "../../rectify/format.js";
 import { checkName } from "../../run/fields.js";
@@ -90,6 +90,7 @@ async function listed(store: StoreReads, target: string | undefined, opts: ListO
     return store.listEvidence({ ...filter, includeRemoved: opts.removed === true });
   }
   const unitId = opts.unit !== undefined ? (await unitFor(store, opts.unit, db)).id : undefined;
+  await checkChecklist(store, opts.checklist, unitId);
   const all = await store.listEvidence({
     ...(unitId ? { unitId } : {}),
     includeRemoved: opts.removed === true,

@@ -119,16 +119,18 @@ export async function runList(target: string | undefined, opts: ListOptions, ctx
   const columns: Column[] = [
     { header: col("id"), fixed: true, keep: 10 },
     { header: col("unit"), keep: 3, min: 8, cut: "middle", optional: true },
-    { header: col("place"), keep: 4, min: 10, cut: "middle" },
+    { header: col("item"), keep: 6, min: 10, cut: "middle" },
+    { header: col("rectification"), fixed: true, keep: 5, optional: true },
     { header: col("name"), keep: 9, min: 12, cut: "middle" },
-    { header: col("size"), fixed: true, keep: 6 },
+    { header: col("size"), fixed: true, keep: 7 },
     { header: col("type"), keep: 2, min: 8, optional: true },
-    { header: col("added"), keep: 5, min: 10, optional: true },
+    { header: col("added"), keep: 4, min: 10, optional: true },
   ];
   const rows = files.map((f) => [
     f.id.slice(0, 8),
     units.get(f.unitId) ?? "",
-    placeText(f),
+    f.itemKey,
+    f.rectificationId ? f.rectificationId.slice(0, 8) : "—",
     f.removedAt ? `${f.name} ${t("evidence.removedMark")}` : f.name,
     formatSize(f.size),
     f.mediaType,

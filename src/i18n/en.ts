@@ -871,6 +871,12 @@ export const en = {
   "check.ask.result": "Result",
   "check.ask.optional": "may be left empty",
   "check.ask.deadlineHint": "e.g. 2026-12-31, 20261231 or +30",
+  "check.evidenceFiles.ask": "佐证材料 files (paths, a folder, several separated by ; — Enter: none)",
+  "check.evidenceFiles.count": "{count} file(s)",
+  "check.evidenceFiles.more": " (and {count} more)",
+  "check.evidenceFiles.attached": "Attached {count} evidence file(s).",
+  "check.evidenceFiles.notAttached":
+    "The files were not attached (the answer is kept): {message} Attach them later: lookback evidence add.",
   "check.ask.evidenceHint": "suggested: {evidence}",
   "check.ask.hintOpen": " (",
   "check.ask.hintClose": ")",

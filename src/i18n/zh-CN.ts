@@ -817,6 +817,12 @@ export const zhCN: Record<MessageKey, string> = {
   "check.ask.result": "检查结果",
   "check.ask.optional": "可留空",
   "check.ask.deadlineHint": "如 2026-12-31、20261231 或 +30",
+  "check.evidenceFiles.ask": "佐证材料文件（路径或文件夹，多个用 ; 分隔；直接回车：无）",
+  "check.evidenceFiles.count": "{count} 个文件",
+  "check.evidenceFiles.more": "（另有 {count} 处）",
+  "check.evidenceFiles.attached": "已附加佐证材料文件 {count} 个。",
+  "check.evidenceFiles.notAttached":
+    "文件未附加（回答已保存）：{message} 可稍后用 lookback evidence add 附加。",
   "check.ask.evidenceHint": "建议：{evidence}",
   "check.ask.hintOpen": "（",
   "check.ask.hintClose": "）",

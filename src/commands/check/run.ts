@@ -2,6 +2,8 @@
 // (docs/answers-file.md). Without a terminal and without --answers it stops at once (exit 2).
 // Only what the first prompt needs is loaded up front; checklists, YAML and the flow
 // follow while the person reads it.
+import { existsSync } from "node:fs";
+import path from "node:path";
 import type { ChecklistSet } from "../../checklist/load.js";
 import type { Context } from "../../context.js";
 import { LookbackError, usageError, userError } from "../../errors.js";
@@ -68,6 +70,11 @@ export async function run(opts: CheckOptions, ctx: Context): Promise<number> {
         lang: ctx.lang,
         style,
         columns: process.stdout.columns || 80,
+        evidence: {
+          cwd: ctx.cwd,
+          caps: (await import("../../evidence/attach.js")).evidenceCaps({}, ctx.env),
+          exists: (p) => existsSync(path.resolve(ctx.cwd, p)),
+        },
       },
       started.state,
     );

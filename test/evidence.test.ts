@@ -130,7 +130,7 @@ describe("attaching", () => {
     sqlite.close();
     expect(contents.n).toBe(2);
     // 跟踪问效: the rectification's history says what was attached.
-    expect(run(["rectify", "show", id]).stdout).toContain("佐证材料 added: 签到表.jpg");
+    expect(run(["rectify", "show", id]).stdout).toContain("佐证材料 added / 附加佐证材料 (2): 签到表.jpg");
   });
 
   it("a 2 GB sparse file is refused by its size, without reading a byte of it (strace)", () => {

@@ -4,9 +4,7 @@
 // finished meanwhile makes the caller plan again (RunChanged), and a file that already
 // completed a run changes nothing.
 
-import { attachFiles, checkUnitCap, evidenceCaps } from "../evidence/attach.js";
-import { formatSize } from "../evidence/format.js";
-import { t } from "../i18n/index.js";
+import { attachFiles, evidenceCaps } from "../evidence/attach.js";
 import type { RunItem } from "../run/items.js";
 import { type CheckState, missingRequired } from "../run/machine.js";
 import { loadState, startRun } from "../run/runs.js";
@@ -151,12 +149,6 @@ async function attachPlanned(
 ): Promise<number> {
   if (plan.evidence.length === 0) return 0;
   const caps = plan.evidenceCaps ?? evidenceCaps();
-  await checkUnitCap(
-    store,
-    unit,
-    plan.evidence.flatMap((e) => e.files),
-    caps,
-  );
   let count = 0;
   for (const e of plan.evidence) {
     const s = saved.get(e.itemKey);
@@ -169,9 +161,7 @@ async function attachPlanned(
     if (!target) continue;
     const here = await store.listEvidence(target);
     const fresh = e.files.filter((f) => !here.some((h) => h.hash === f.hash && h.name === f.name));
-    const done = await attachFiles(store, target, fresh, plan.respondent, (f) =>
-      t("evidence.history.added", { name: f.name, size: formatSize(f.size) }),
-    );
+    const done = await attachFiles(store, unit, target, fresh, plan.respondent, caps);
     count += done.files.length;
   }
   return count;

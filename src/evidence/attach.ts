@@ -8,15 +8,16 @@ import { LIMITS, megabytes } from "../input/limits.js";
 import type { WriteTx } from "../store/port.js";
 import type { EvidenceFile, EvidenceTarget } from "../store/types.js";
 import {
+  type CheckedFile,
+  checkFile,
   collectFiles,
-  contentOf,
   type EvidenceCaps,
   type FileProblem,
-  type PreparedFile,
-  prepareFile,
+  readContent,
 } from "./files.js";
+import { formatSize } from "./format.js";
 
-export type { EvidenceCaps, FileProblem, PreparedFile } from "./files.js";
+export type { CheckedFile, EvidenceCaps, FileProblem, PreparedFile } from "./files.js";
 
 const MiB = 1024 * 1024;
 
@@ -68,12 +69,12 @@ export function describeProblem(p: FileProblem): string {
   }
 }
 
-/** The files named, checked and hashed; any problem refuses them all (exit 2), each named. */
-export function prepareFiles(args: readonly string[], base: string, caps: EvidenceCaps): PreparedFile[] {
+/** The files named, checked (not read yet); any problem refuses them all (exit 2), each named. */
+export function checkFiles(args: readonly string[], base: string, caps: EvidenceCaps): CheckedFile[] {
   const { files, problems } = collectFiles(args, base);
-  const prepared: PreparedFile[] = [];
+  const prepared: CheckedFile[] = [];
   for (const f of files) {
-    const p = prepareFile(f.file, f.shown, caps);
+    const p = checkFile(f.file, f.shown, caps);
     if ("kind" in p) problems.push(p);
     else prepared.push(p);
   }
@@ -90,18 +91,18 @@ export function prepareFiles(args: readonly string[], base: string, caps: Eviden
   return prepared;
 }
 
-/** The unit's cap, with these files counted in (a content the unit already holds counted once). */
-export async function checkUnitCap(
+/** The unit's cap, once the files are stored (a content the unit already holds counted once). */
+async function checkUnitCap(
   tx: Pick<WriteTx, "unitEvidenceBytes">,
   unit: { id: string; name: string },
-  files: readonly PreparedFile[],
+  count: number,
   caps: EvidenceCaps,
 ): Promise<void> {
-  const total = await tx.unitEvidenceBytes(unit.id, files);
+  const total = await tx.unitEvidenceBytes(unit.id);
   if (total <= caps.unitBytes) return;
   throw usageError(
     "evidence.unitCap",
-    { unit: unit.name, total: megabytes(total), cap: megabytes(caps.unitBytes), count: files.length },
+    { unit: unit.name, total: megabytes(total), cap: megabytes(caps.unitBytes), count },
     { hintKey: "evidence.unitCap.hint" },
   );
 }
@@ -112,28 +113,47 @@ export interface Attached {
   stored: number;
 }
 
-/** Store and attach every file to `target`, in `tx`; `historyNote(name)` goes to a rectification's history. */
+/** The history note of files attached to a rectification: their names, within a text field's limit. */
+function addedNote(files: readonly { name: string; size: number }[]): string {
+  const names = files.map((f) => `${f.name} (${formatSize(f.size)})`);
+  let shown = names.join("、");
+  if (shown.length > 1500) shown = `${names.slice(0, 20).join("、")}… (${names.length})`;
+  return t("evidence.history.added", { name: shown, size: String(files.length) });
+}
+
+/**
+ * Store and attach every file to `target` of `unit`, in `tx`: each read once (twice when larger
+ * than one piece), its content stored once by hash. Past the unit's cap (counted exactly, once
+ * stored) it throws, and the caller's transaction keeps nothing of it. One history entry names
+ * the files when they prove a rectification.
+ */
 export async function attachFiles(
   tx: WriteTx,
+  unit: { id: string; name: string },
   target: EvidenceTarget,
-  files: readonly PreparedFile[],
+  files: readonly CheckedFile[],
   by: string | null,
-  historyNote?: (f: PreparedFile) => string,
+  caps: EvidenceCaps,
 ): Promise<Attached> {
   const out: Attached = { files: [], stored: 0 };
-  for (const f of files) {
-    if (await tx.putEvidenceContent({ hash: f.hash, size: f.size, chunks: contentOf(f) })) out.stored++;
+  const note = addedNote(files);
+  for (const [i, f] of files.entries()) {
+    const content = readContent(f);
+    if (await tx.putEvidenceContent({ hash: content.hash, size: f.size, chunks: content.chunks }))
+      out.stored++;
     out.files.push(
       await tx.attachEvidence({
         target,
-        hash: f.hash,
+        hash: content.hash,
         name: f.name,
         size: f.size,
-        mediaType: f.mediaType,
+        mediaType: content.mediaType,
         by,
-        historyNote: historyNote?.(f) ?? null,
+        // Written once, with the last file: the history says what was attached, not file by file.
+        historyNote: i === files.length - 1 ? note : null,
       }),
     );
   }
+  await checkUnitCap(tx, unit, files.length, caps);
   return out;
 }

@@ -39,8 +39,8 @@ export type FileProblem =
   | { kind: "too-many"; shown: string; max: number }
   | { kind: "unreadable"; shown: string; message: string };
 
-/** A file checked and hashed, ready to be stored. */
-export interface PreparedFile {
+/** A file checked (kind, size, no link) but not read yet. */
+export interface CheckedFile {
   /** Absolute path. */
   file: string;
   /** As the person named it (relative to where they named it from). */
@@ -48,10 +48,16 @@ export interface PreparedFile {
   /** Its own name, without folders: how it is shown and exported. */
   name: string;
   size: number;
-  hash: string;
-  mediaType: string;
   dev: number;
   ino: number;
+  /** Its sha256 when it was read to check it (an answers file): the content stored must match. */
+  hash?: string;
+}
+
+/** A file checked and hashed (an answers file is checked whole before anything is stored). */
+export interface PreparedFile extends CheckedFile {
+  hash: string;
+  mediaType: string;
 }
 
 /** A file changed between the check and the copy: nothing of it is kept. */
@@ -160,12 +166,14 @@ function openChecked(file: string, shown: string, caps: EvidenceCaps): Opened {
 
 /**
  * Read `fd` from the start in pieces of at most one chunk, never past `max` bytes (a file that
- * grows while read is cut there, and the size check of the caller refuses it).
+ * grows while read is cut there, and the size check of the caller refuses it). One buffer is
+ * read into again and again: each piece is used before the next is asked for.
  */
 function* readPieces(fd: number, max: number): Generator<Buffer> {
   let position = 0;
+  const whole = Buffer.allocUnsafe(Math.min(EVIDENCE_CHUNK_BYTES, max + 1));
   while (position <= max) {
-    const buf = Buffer.allocUnsafe(Math.min(EVIDENCE_CHUNK_BYTES, max + 1 - position));
+    const buf = whole.subarray(0, Math.min(whole.length, max + 1 - position));
     let used = 0;
     while (used < buf.length) {
       const n = readSync(fd, buf, used, buf.length - used, position + used);
@@ -177,6 +185,71 @@ function* readPieces(fd: number, max: number): Generator<Buffer> {
     yield used === buf.length ? buf : buf.subarray(0, used);
     if (used < buf.length) return;
   }
+}
+
+/** Check one file without reading it: an ordinary file, not a link, within the cap, not empty. */
+export function checkFile(file: string, shown: string, caps: EvidenceCaps): CheckedFile | FileProblem {
+  const opened = openChecked(file, shown, caps);
+  if (!opened.ok) return opened.problem;
+  closeSync(opened.fd);
+  const { st } = opened;
+  return { file, shown, name: path.basename(file), size: st.size, dev: st.dev, ino: st.ino };
+}
+
+/** The content's sha256, its media type, and its pieces to store. */
+export interface ReadContent {
+  hash: string;
+  mediaType: string;
+  chunks: Iterable<Buffer>;
+}
+
+/** Open the checked file again: the same one (device, inode, size), or EvidenceChanged. */
+function reopen(f: CheckedFile): number {
+  let fd: number;
+  try {
+    fd = openSync(f.file, OPEN_FLAGS);
+  } catch {
+    throw new EvidenceChanged(f.shown);
+  }
+  const st = fstatSync(fd);
+  if (!st.isFile() || st.dev !== f.dev || st.ino !== f.ino || st.size !== f.size) {
+    closeSync(fd);
+    throw new EvidenceChanged(f.shown);
+  }
+  return fd;
+}
+
+/**
+ * A checked file read to be stored: one piece (most photos and scans) is read once, hashed and
+ * handed over as it is; a larger file is hashed first, then read again piece by piece as it is
+ * stored (the store re-hashes what it writes).
+ */
+export function readContent(f: CheckedFile): ReadContent {
+  if (f.size <= EVIDENCE_CHUNK_BYTES) {
+    const fd = reopen(f);
+    try {
+      const buf = Buffer.allocUnsafe(f.size);
+      let used = 0;
+      while (used < buf.length) {
+        const n = readSync(fd, buf, used, buf.length - used, used);
+        if (n === 0) break;
+        used += n;
+      }
+      const hash = createHash("sha256").update(buf.subarray(0, used)).digest("hex");
+      if (used !== f.size || (f.hash !== undefined && f.hash !== hash)) throw new EvidenceChanged(f.shown);
+      return { hash, mediaType: sniffMediaType(buf.subarray(0, 4096), f.name), chunks: [buf] };
+    } finally {
+      closeSync(fd);
+    }
+  }
+  // Hashed already when it was checked (an answers file): the store checks the pieces against it.
+  const mediaType = (f as Partial<PreparedFile>).mediaType;
+  if (f.hash !== undefined && mediaType !== undefined)
+    return { hash: f.hash, mediaType, chunks: contentOf(f) };
+  const prepared = prepareFile(f.file, f.shown, { fileBytes: f.size, unitBytes: Number.MAX_SAFE_INTEGER });
+  if ("kind" in prepared || prepared.size !== f.size || prepared.dev !== f.dev || prepared.ino !== f.ino)
+    throw new EvidenceChanged(f.shown);
+  return { hash: prepared.hash, mediaType: prepared.mediaType, chunks: contentOf(f) };
 }
 
 /**
@@ -221,17 +294,9 @@ export function prepareFile(file: string, shown: string, caps: EvidenceCaps): Pr
  * or grown since it was checked throws EvidenceChanged (the store refuses pieces that do not
  * hash as checked).
  */
-export function* contentOf(f: PreparedFile): Generator<Buffer> {
-  let fd: number;
+export function* contentOf(f: CheckedFile): Generator<Buffer> {
+  const fd = reopen(f);
   try {
-    fd = openSync(f.file, OPEN_FLAGS);
-  } catch {
-    throw new EvidenceChanged(f.shown);
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.dev !== f.dev || st.ino !== f.ino || st.size !== f.size)
-      throw new EvidenceChanged(f.shown);
     yield* readPieces(fd, f.size);
   } finally {
     closeSync(fd);

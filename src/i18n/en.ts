@@ -1311,7 +1311,7 @@ export const en = {
   "evidence.deduplicated": "{count} of them were held already (the same content is kept once).",
   "evidence.removed":
     "Removed {name} ({id}) from {place}; it stays in the history (`lookback evidence list --removed`).",
-  "evidence.history.added": "佐证材料 added: {name} ({size}) / evidence added",
+  "evidence.history.added": "佐证材料 added / 附加佐证材料 ({size}): {name}",
   "evidence.history.removed": "佐证材料 removed: {name} / evidence removed",
   "evidence.none": "No evidence files in {db}.",
   "evidence.summary": "{count} file(s).",

@@ -1219,7 +1219,7 @@ export const zhCN: Record<MessageKey, string> = {
   "evidence.deduplicated": "其中 {count} 个内容已存有（相同内容只保存一份）。",
   "evidence.removed":
     "已从 {place} 移除 {name}（{id}）；历史中仍保留（`lookback evidence list --removed`）。",
-  "evidence.history.added": "佐证材料 added: {name} ({size}) / 附加佐证材料",
+  "evidence.history.added": "佐证材料 added / 附加佐证材料 ({size}): {name}",
   "evidence.history.removed": "佐证材料 removed: {name} / 移除佐证材料",
   "evidence.none": "{db} 中没有佐证材料文件。",
   "evidence.summary": "共 {count} 个文件。",

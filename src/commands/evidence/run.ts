@@ -1,7 +1,7 @@
 // `lookback evidence add|list|remove`: attach files as 佐证材料, list them, remove one (kept).
 import type { Context } from "../../context.js";
 import { usageError } from "../../errors.js";
-import { attachFiles, checkUnitCap, evidenceCaps, prepareFiles } from "../../evidence/attach.js";
+import { attachFiles, checkFiles, evidenceCaps } from "../../evidence/attach.js";
 import { EvidenceChanged } from "../../evidence/files.js";
 import { evidenceJson, formatSize } from "../../evidence/format.js";
 import { checkChecklist, resolveTarget, unitFor } from "../../evidence/target.js";
@@ -37,23 +37,17 @@ export async function runAdd(
 ): Promise<number> {
   const by = checkBy(opts.by);
   const caps = evidenceCaps(opts, ctx.env);
-  // Every file checked and hashed before the database is opened for writing.
-  const prepared = prepareFiles(files, ctx.cwd, caps);
+  // Every file checked (kind, size, no link) before the database is opened for writing.
+  const prepared = checkFiles(files, ctx.cwd, caps);
   const result = await withStore(ctx, "update", (store) =>
     store.write(async (tx) => {
       const place = await resolveTarget(tx, target, { ...opts, db: dbLabel(ctx) });
-      await checkUnitCap(tx, place.unit, prepared, caps);
       try {
-        const attached = await attachFiles(tx, place.target, prepared, by, (f) =>
-          t("evidence.history.added", { name: f.name, size: formatSize(f.size) }),
-        );
+        const attached = await attachFiles(tx, place.unit, place.target, prepared, by, caps);
         return { place, attached };
       } catch (e) {
         if (e instanceof EvidenceChanged) throw usageError("evidence.changed", { file: e.shown });
-        if (e instanceof EvidenceContentMismatch) {
-          const f = prepared.find((p) => p.hash === e.expected);
-          throw usageError("evidence.changed", { file: f?.shown ?? e.expected });
-        }
+        if (e instanceof EvidenceContentMismatch) throw usageError("evidence.changed", { file: e.expected });
         throw e;
       }
     }),

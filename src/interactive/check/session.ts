@@ -353,18 +353,15 @@ async function attachAnswered(
   saved: SavedAnswer,
   files: PreparedFile[],
 ): Promise<void> {
-  const { attachFiles, checkUnitCap } = await import("../../evidence/attach.js");
-  const { formatSize } = await import("../../evidence/format.js");
+  const { attachFiles } = await import("../../evidence/attach.js");
   const target = saved.rectification
     ? { rectificationId: saved.rectification.id }
     : { answerId: saved.answer.id };
   try {
-    const done = await deps.store.write(async (tx) => {
-      await checkUnitCap(tx, { id: state.run.unitId, name: deps.unitName }, files, deps.evidence!.caps);
-      return attachFiles(tx, target, files, state.run.respondent, (f) =>
-        t("evidence.history.added", { name: f.name, size: formatSize(f.size) }),
-      );
-    });
+    const unit = { id: state.run.unitId, name: deps.unitName };
+    const done = await deps.store.write((tx) =>
+      attachFiles(tx, unit, target, files, state.run.respondent, deps.evidence!.caps),
+    );
     deps.ask.say(deps.style.dim(t("check.evidenceFiles.attached", { count: done.files.length })));
   } catch (e) {
     if (!isLookbackError(e) && !(e instanceof EvidenceChanged) && !(e instanceof EvidenceContentMismatch))

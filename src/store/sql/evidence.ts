@@ -135,6 +135,11 @@ async function* repiece(input: EvidenceContentInput["chunks"]): AsyncIterable<Bu
   let pendingBytes = 0;
   for await (const raw of input) {
     let piece = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    // The usual case: pieces of the right size already, passed on without a copy.
+    if (pendingBytes === 0 && piece.length === EVIDENCE_CHUNK_BYTES) {
+      yield piece;
+      continue;
+    }
     while (piece.length > 0) {
       const take = Math.min(piece.length, EVIDENCE_CHUNK_BYTES - pendingBytes);
       pending.push(piece.subarray(0, take));
@@ -147,7 +152,8 @@ async function* repiece(input: EvidenceContentInput["chunks"]): AsyncIterable<Bu
       }
     }
   }
-  if (pendingBytes > 0 || pending.length > 0) yield Buffer.concat(pending, pendingBytes);
+  if (pending.length === 1) yield pending[0]!;
+  else if (pending.length > 1) yield Buffer.concat(pending, pendingBytes);
 }
 
 export async function putEvidenceContent(q: Sql, input: EvidenceContentInput): Promise<boolean> {

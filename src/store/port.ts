@@ -210,7 +210,10 @@ export interface StoreReads {
   getSnapshot(hash: string): Promise<ChecklistSnapshot | undefined>;
 
   getRun(id: string): Promise<Run | undefined>;
-  /** Runs in run order: by start time, then the order they were stored in. */
+  /**
+   * Runs in run order: the order this database stored them in (an imported file's runs in the
+   * sender's order), never by their start times, which another machine's clock wrote.
+   */
   listRuns(filter?: RunFilter): Promise<Run[]>;
   /** The unit's latest run of a checklist (run order), optionally only an unfinished one; never one set aside. */
   latestRun(
@@ -220,6 +223,8 @@ export interface StoreReads {
   ): Promise<Run | undefined>;
   /** The checklists that runs exist for (of one unit, when given), by id. */
   runChecklists(unitId?: string): Promise<string[]>;
+  /** The snapshots runs were made with (their hashes, sorted): what checklists are in use, once each. */
+  runSnapshotHashes(): Promise<string[]>;
 
   /** A run's answers, in the order they were first given. */
   listAnswers(runId: string): Promise<Answer[]>;

@@ -48,7 +48,6 @@ const add = defineCommand({
 const list = defineCommand({
   name: "list",
   description: "evidence.help.list",
-  isDefault: true,
   arguments: [{ term: "[target]", help: "evidence.help.listTarget" }],
   options: listOptions,
   examples: ["lookback evidence list --unit 莲塘一小", "lookback evidence list 3f2a9c1e --json"],
@@ -64,9 +63,17 @@ const remove = defineCommand({
   handler: async () => (await import("./run.js")).runRemove,
 });
 
+const jsonOnly = () => z.object({ json: jsonOption() });
+
+/**
+ * `lookback evidence` alone lists every file, as `evidence list` does. Its --json is also read by
+ * the subcommands (commander gives the group an option typed after the subcommand's name).
+ */
 export const evidence = defineCommand({
   name: "evidence",
   description: "evidence.help.cmd",
+  options: jsonOnly,
+  handler: async () => (await import("./run.js")).runListAll,
   examples: [
     "lookback evidence",
     "lookback evidence add 3f2a9c1e 签到表.jpg --by 张三",

@@ -135,6 +135,9 @@ export async function runList(target: string | undefined, opts: ListOptions, ctx
   return 0;
 }
 
+/** `lookback evidence` alone. */
+export const runListAll = (opts: ListOptions, ctx: Context): Promise<number> => runList(undefined, opts, ctx);
+
 async function findOne(store: StoreReads, input: string): Promise<EvidenceFile> {
   const needle = input.trim().toLowerCase();
   if (/^[0-9a-f-]+$/.test(needle)) {

@@ -22,7 +22,8 @@ export type Cell =
 /** 佐证材料: the text typed, then the names of the files attached, the cell linking to them. */
 function evidenceCell(text: string | null, files: EvidenceCellLink | undefined): Cell {
   if (!files || files.files.length === 0) return text;
-  const names = files.files.map((f) => f.name).join("\n");
+  // One line: LibreOffice draws a linked cell on one line whatever its breaks; 、 reads in both.
+  const names = files.files.map((f) => f.name).join("、");
   return { text: text ? `${text}\n${names}` : names, link: files.link };
 }
 

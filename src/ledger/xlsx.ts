@@ -193,8 +193,14 @@ function wrappedLines(s: string, width: number): number {
 function rowHeight(cells: readonly Cell[], widths: number[], wrap: boolean[]): number | undefined {
   let lines = 1;
   for (const [i, cell] of cells.entries()) {
-    if (wrap[i] && typeof cell === "string" && cell !== "")
-      lines = Math.max(lines, linesIn(cell, widths[i] ?? 10));
+    // A linked text (evidence files, one name a line) wraps like any text.
+    const text =
+      typeof cell === "string"
+        ? cell
+        : cell !== null && typeof cell === "object" && "text" in cell
+          ? cell.text
+          : "";
+    if (wrap[i] && text !== "") lines = Math.max(lines, linesIn(text, widths[i] ?? 10));
   }
   return lines <= 1 ? undefined : Math.min(409, lines * 14.5 + 4);
 }

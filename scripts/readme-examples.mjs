@@ -151,6 +151,18 @@ function fixtures(lang) {
       const text = readFileSync(path.join(root, "checklists", "self-check.yaml"), "utf8");
       writeFileSync(path.join(dest, "self-check.yaml"), text.replace(/^title:/m, "tittle:"));
     },
+    // A school's proof: a photo and a scan (their first bytes are those of a JPEG and a PDF).
+    照片: (dest) => {
+      mkdirSync(dest, { recursive: true });
+      writeFileSync(
+        path.join(dest, "签到表.jpg"),
+        Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(240_000, 1)]),
+      );
+      writeFileSync(
+        path.join(dest, "会议记录.pdf"),
+        Buffer.concat([Buffer.from("%PDF-1.7\n"), Buffer.alloc(52_000, 2)]),
+      );
+    },
     // What a second school sends back: its own database after its check.
     收回: (dest) => {
       mkdirSync(dest, { recursive: true });

@@ -1,7 +1,7 @@
 // `lookback check` in a real terminal (tmux): the prompts a person sees, Ctrl-C with
 // exit 130 keeping what was answered, and the resume. Skipped when tmux is missing.
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -74,6 +74,13 @@ describe.skipIf(!hasTmux)("lookback check in a terminal", () => {
     keys("Enter");
     await waitFor("Evidence (suggested: 签到表; may be left empty)");
     keys("签到表", "Enter");
+    // The files themselves: a path typed is checked at once (a missing one is said, and asked again).
+    writeFileSync(path.join(dir, "签到表.jpg"), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
+    await waitFor("佐证材料 files");
+    keys("不存在.jpg", "Enter");
+    await waitFor("不存在.jpg: no such file or folder");
+    keys("C-u", "签到表.jpg", "Enter");
+    await waitFor("Attached 1 evidence file(s).");
     await waitFor("Study · 2/7");
     keys("C-c");
     const stopped = await waitFor("EXIT=");
@@ -85,6 +92,9 @@ describe.skipIf(!hasTmux)("lookback check in a terminal", () => {
     try {
       expect(raw.prepare("SELECT item_key, result, evidence FROM answers").all()).toEqual([
         { item_key: "a.one", result: "pass", evidence: "签到表" },
+      ]);
+      expect(raw.prepare("SELECT name, media_type FROM evidence_files").all()).toEqual([
+        { name: "签到表.jpg", media_type: "image/jpeg" },
       ]);
     } finally {
       raw.close();
@@ -190,7 +200,12 @@ describe.skipIf(!hasTmux)("lookback check in a terminal", () => {
     }
     await waitFor("? Deadline");
     keys("+30", "Enter");
-    for (const prompt of ["Source of the problem", "Note (may be left empty)", "Evidence"]) {
+    for (const prompt of [
+      "Source of the problem",
+      "Note (may be left empty)",
+      "Evidence",
+      "佐证材料 files",
+    ]) {
       await waitFor(`? ${prompt}`);
       keys("Enter");
     }

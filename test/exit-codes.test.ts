@@ -20,6 +20,7 @@ let school: string;
 let empty: string;
 let answers: string;
 let roster: string;
+let photo: string;
 
 /** How each command uses the database. `args` make a call that gets as far as the database. */
 interface Use {
@@ -43,6 +44,10 @@ const USES: Record<string, Use> = {
   "lookback rectify list": { db: "reads", nothing: 0 },
   "lookback rectify show": { db: "reads", args: () => ["abcd1234"] },
   "lookback rectify update": { db: "reads", args: () => ["abcd1234", "--status", "done"] },
+  "lookback evidence": { db: "reads", nothing: 0 },
+  "lookback evidence list": { db: "reads", nothing: 0 },
+  "lookback evidence add": { db: "reads", args: () => ["abcd1234", photo] },
+  "lookback evidence remove": { db: "reads", args: () => ["abcd1234"] },
   "lookback compare": { db: "reads", nothing: 0 },
   "lookback crosscheck": { db: "reads", args: () => ["--all"], nothing: 0 },
   "lookback status": { db: "reads", nothing: 0 },
@@ -90,6 +95,8 @@ beforeAll(async () => {
   await (await openStore(empty, { intent: "write" })).close();
   answers = path.join(dir, "answers.yaml");
   copyFileSync(path.join(ROOT, "docs/answers-example.yaml"), answers);
+  photo = path.join(dir, "签到表.jpg");
+  writeFileSync(photo, Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
   roster = path.join(dir, "roster.csv");
   writeFileSync(roster, "单位名称,单位代码\n莲塘二小,002\n");
 });

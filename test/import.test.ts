@@ -195,6 +195,7 @@ describe("lookback import", () => {
       "answers",
       "rectifications",
       "history",
+      "evidence",
     ]);
     expect(first.ok && first.counts.units).toEqual({ added: 1, updated: 0, unchanged: 0, removed: 0 });
     expect(json.files[1]).toMatchObject({ ok: false, reason: "foreign" });

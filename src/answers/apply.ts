@@ -4,10 +4,17 @@
 // finished meanwhile makes the caller plan again (RunChanged), and a file that already
 // completed a run changes nothing.
 
+import { attachFiles, evidenceCaps } from "../evidence/attach.js";
 import type { RunItem } from "../run/items.js";
 import { type CheckState, missingRequired } from "../run/machine.js";
 import { loadState, startRun } from "../run/runs.js";
-import { RunAlreadyOpen, type Store, type StoreReads, type WriteTx } from "../store/port.js";
+import {
+  RunAlreadyOpen,
+  type SavedAnswer,
+  type Store,
+  type StoreReads,
+  type WriteTx,
+} from "../store/port.js";
 import { isSetAside, type Run, type Unit } from "../store/types.js";
 import type { AnswersPlan } from "./load.js";
 
@@ -19,6 +26,8 @@ export interface Applied {
   saved: number;
   /** Rectifications the file opened or revised. */
   rectifications: number;
+  /** Evidence files attached (`evidence_files:`). */
+  evidenceFiles: number;
   missing: RunItem[];
   finished: boolean;
   state: CheckState;
@@ -98,9 +107,13 @@ async function write(store: WriteTx, plan: AnswersPlan): Promise<ApplyOutcome> {
     }));
   }
   let rectifications = 0;
+  const saved = new Map<string, SavedAnswer>();
   for (const input of plan.inputs) {
-    if ((await store.saveAnswer(run.id, input)).rectification) rectifications++;
+    const answer = await store.saveAnswer(run.id, input);
+    saved.set(input.itemKey, answer);
+    if (answer.rectification) rectifications++;
   }
+  const attached = await attachPlanned(store, unit, plan, saved);
   if (run.answersFileHash !== plan.fileHash)
     run = await store.updateRun(run.id, { answersFileHash: plan.fileHash });
   let state = await loadState(store, run);
@@ -116,8 +129,40 @@ async function write(store: WriteTx, plan: AnswersPlan): Promise<ApplyOutcome> {
     resumed: target.kind === "resume",
     saved: plan.inputs.length,
     rectifications,
+    evidenceFiles: attached,
     missing,
     finished: missing.length === 0,
     state,
   };
+}
+
+/**
+ * The files of `evidence_files:`, attached to the answers (or rectifications) just stored, within
+ * the unit's cap. A file already attached there (the same content and name: the file applied
+ * again) is not attached twice.
+ */
+async function attachPlanned(
+  store: WriteTx,
+  unit: Unit,
+  plan: AnswersPlan,
+  saved: ReadonlyMap<string, SavedAnswer>,
+): Promise<number> {
+  if (plan.evidence.length === 0) return 0;
+  const caps = plan.evidenceCaps ?? evidenceCaps();
+  let count = 0;
+  for (const e of plan.evidence) {
+    const s = saved.get(e.itemKey);
+    const target =
+      e.on === "rectification" && s?.rectification
+        ? { rectificationId: s.rectification.id }
+        : s
+          ? { answerId: s.answer.id }
+          : undefined;
+    if (!target) continue;
+    const here = await store.listEvidence(target);
+    const fresh = e.files.filter((f) => !here.some((h) => h.hash === f.hash && h.name === f.name));
+    const done = await attachFiles(store, unit, target, fresh, plan.respondent, caps);
+    count += done.files.length;
+  }
+  return count;
 }

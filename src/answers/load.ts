@@ -1,10 +1,12 @@
 // Reading and checking an answers file completely before anything is written:
 // every problem is a diagnostic with file:line:col, like `validate`'s.
 
+import path from "node:path";
 import * as z from "zod/mini";
 import type { ChecklistSet } from "../checklist/load.js";
 import type { Checklist, LoadedChecklist } from "../checklist/schema.js";
 import { opensRectification } from "../checklist/schema.js";
+import { type EvidenceCaps, evidenceCaps } from "../evidence/attach.js";
 import { type Lang, localized, t } from "../i18n/index.js";
 import { LIMITS } from "../input/limits.js";
 import { roundsOf } from "../rectify/rounds.js";
@@ -44,6 +46,7 @@ import {
   positionAt,
 } from "../yaml/parse.js";
 import type { SourceText } from "../yaml/source.js";
+import { evidencePaths, type PlannedEvidence, planEvidence } from "./evidence.js";
 import { type AnswerEntry, AnswerEntrySchema, type AnswersFile, AnswersFileSchema } from "./schema.js";
 
 export interface AnswersFlags {
@@ -72,6 +75,9 @@ export interface AnswersPlan {
   leaders: string[];
   slots: RunItem[];
   inputs: AnswerInput[];
+  /** Evidence files named by `evidence_files:`, checked and hashed, to attach with their answers. */
+  evidence: PlannedEvidence[];
+  evidenceCaps?: EvidenceCaps;
   warnings: Diagnostic[];
 }
 
@@ -116,6 +122,10 @@ export interface PlanDeps {
   flags: AnswersFlags;
   today: string;
   lang: Lang;
+  /** Where a relative answers file's name starts (default: the process's folder). */
+  cwd?: string;
+  /** Caps on evidence files (default: the limits, or the environment's). */
+  evidenceCaps?: EvidenceCaps;
 }
 
 /** Where the problems of one file are collected, each at its line and column. */
@@ -170,6 +180,9 @@ export async function planAnswers(source: SourceText, deps: PlanDeps): Promise<P
   const ctx: EntryContext = {
     rep,
     head,
+    evidenceDir: path.dirname(path.resolve(deps.cwd ?? process.cwd(), source.file)),
+    caps: deps.evidenceCaps ?? evidenceCaps(),
+    evidence: [],
     byKey: new Map(slots.map((s) => [s.key, s])),
     carried,
     round,
@@ -194,6 +207,8 @@ export async function planAnswers(source: SourceText, deps: PlanDeps): Promise<P
       respondent: respondent.trim(),
       slots,
       inputs,
+      evidence: ctx.evidence,
+      evidenceCaps: ctx.caps,
       warnings: rep.warnings,
     },
   };
@@ -342,6 +357,9 @@ function answerEntries(rep: Reporter, raw: unknown): [string, unknown][] | undef
 interface EntryContext {
   rep: Reporter;
   head: PlanHead;
+  evidenceDir: string;
+  caps: EvidenceCaps;
+  evidence: PlannedEvidence[];
   byKey: Map<string, RunItem>;
   carried: Map<string, Rectification>;
   round: number;
@@ -414,7 +432,34 @@ function planEntry(ctx: EntryContext, key: string, raw: unknown): AnswerInput | 
       input.continueNote = t("check.carried.continueNote", { round: ctx.round, result: resultLabel(result) });
   }
   if (markDone) input.markDone = markDone;
+  planEntryEvidence(ctx, slot.key, base, entry, opensRectification(result));
   return input;
+}
+
+/** The entry's `evidence_files:` (and its rectification's), checked now, attached when applied. */
+function planEntryEvidence(
+  ctx: EntryContext,
+  itemKey: string,
+  base: Path,
+  entry: AnswerEntry,
+  opens: boolean,
+): void {
+  const report = (p: Path, message: string) =>
+    ctx.rep.at(p, "evidence-file", message, t("evidence.refused.hint"));
+  const blocks: [PlannedEvidence["on"], Path, string[]][] = [
+    ["answer", [...base, "evidence_files"], evidencePaths(entry.evidence_files)],
+    [
+      "rectification",
+      [...base, "rectification", "evidence_files"],
+      evidencePaths(entry.rectification?.evidence_files),
+    ],
+  ];
+  for (const [on, where, paths] of blocks) {
+    if (paths.length === 0) continue;
+    if (on === "rectification" && !opens) continue;
+    const files = planEvidence(paths, where, ctx.evidenceDir, ctx.caps, report);
+    if (files.length > 0) ctx.evidence.push({ itemKey, on, files });
+  }
 }
 
 /** An answer's entry (shorthand `key: 符合`, or a block) with its result; undefined (reported) when wrong. */

@@ -22,6 +22,13 @@ export const RectificationEntrySchema = z
     kind: text("整改类型: immediate 立行立改, deadline 限期整改, ongoing 长期坚持"),
     origin: text("问题来源: self-check 自查, inspection 明察, visit 暗访, public 群众反映"),
     evidence: text("佐证材料 of the rectification (default: the answer's evidence)"),
+    evidence_files: z
+      .optional(z.nullable(z.union([z.string(), z.array(z.string())])))
+      .check(
+        z.describe(
+          "佐证材料 files of the rectification (the proof of the work, needed to close it where the checklist asks): a path or a list of paths (files or folders), relative to this answers file",
+        ),
+      ),
   })
   .check(
     z.describe(
@@ -35,6 +42,13 @@ export const AnswerEntrySchema = z
     result: z.unknown().check(z.describe("pass 符合, partial 基本符合, fail 不符合, na 不适用")),
     note: text("备注"),
     evidence: text("佐证材料"),
+    evidence_files: z
+      .optional(z.nullable(z.union([z.string(), z.array(z.string())])))
+      .check(
+        z.describe(
+          "佐证材料 files: a path or a list of paths (files or folders), relative to this answers file",
+        ),
+      ),
     na_reason: text("Why the item does not apply (required for na)"),
     done: text(
       "For pass: 完成情况 of the item's rectification still open from an earlier round, which is then marked done (已完成)",

@@ -45,6 +45,7 @@ describe("checklist JSON Schema", () => {
       "$",
       "$.scoring",
       "$.scoring.grades[]",
+      "$.rectify",
       "$.override[]",
       "$.sections[]",
       "$.sections[].items[]",

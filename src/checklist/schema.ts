@@ -122,6 +122,21 @@ export const ScoringSchema = z
     ),
   );
 
+/** How this checklist's rectifications are followed up: what closing one (销号) needs. */
+export const RectifyRulesSchema = z
+  .strictObject({
+    require_evidence_to_close: z.optional(
+      z
+        .boolean()
+        .check(
+          z.describe(
+            "销号 needs at least one evidence file (佐证材料) attached to the rectification (lookback evidence add); default false",
+          ),
+        ),
+    ),
+  })
+  .check(z.describe("Rules for the rectifications this checklist opens (整改事项)"));
+
 const CHECKLIST_HEAD = {
   id: id("Checklist id, unique among all loaded checklists"),
   version: text('Version of this checklist, e.g. "1.0.0" (quote it so YAML keeps it as text)'),
@@ -148,6 +163,7 @@ export const ChecklistSchema = z
     // Written by lookback only, in the resolved checklist a run stores: what it was made from.
     lineage: z.optional(z.array(LineageSchema)),
     scoring: z.optional(ScoringSchema),
+    rectify: z.optional(RectifyRulesSchema),
     sections: z.array(SectionSchema).check(z.minLength(1), z.describe("The sections (环节), in order")),
   })
   .check(z.describe("A lookback self-inspection checklist (回头看检查清单)"));
@@ -252,6 +268,7 @@ export const PlainFileSchema = z
     source: SOURCE,
     description: CHECKLIST_TEXTS.description,
     scoring: z.optional(ScoringSchema),
+    rectify: z.optional(RectifyRulesSchema),
     remove: TAILORING.remove,
     override: TAILORING.override,
     sections: z.array(fileSection(SECTION_TITLE)).check(z.minLength(1), z.describe(SECTIONS_OF_FILE)),
@@ -271,6 +288,7 @@ function buildChildFileSchema() {
       ),
       description: CHECKLIST_TEXTS.description,
       scoring: z.optional(ScoringSchema),
+      rectify: z.optional(RectifyRulesSchema),
       remove: TAILORING.remove,
       override: TAILORING.override,
       sections: z.optional(

@@ -123,6 +123,12 @@ export function serializeChecklist(c: Checklist): string {
           ? scoringFields(c.scoring)
           : undefined,
       ],
+      [
+        "rectify",
+        c.rectify?.require_evidence_to_close !== undefined
+          ? mapping([["require_evidence_to_close", c.rectify.require_evidence_to_close]])
+          : undefined,
+      ],
       ["sections", c.sections.map(sectionFields)],
     ]),
     "",

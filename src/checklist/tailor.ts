@@ -213,6 +213,10 @@ function applyHead(w: Work): void {
     }
     w.res.head.scoring = merged;
   }
+  if (v.rectify) {
+    w.res.head.rectify = { ...w.res.head.rectify, ...v.rectify };
+    w.res.headFrom.rectify = at(w, "rectify");
+  }
 }
 
 function warnEnglish(w: Work, place: Place, field: string, en: string, ref: string): void {

@@ -7,6 +7,7 @@ import { LANGS } from "../cli/values.js";
 import { check } from "./check/index.js";
 import { compare } from "./compare/index.js";
 import { crosscheck } from "./crosscheck/index.js";
+import { evidence } from "./evidence/index.js";
 import { exportCommand } from "./export/index.js";
 import { help } from "./help/index.js";
 import { importCommand } from "./import/index.js";
@@ -46,6 +47,7 @@ export const lookback = defineCommand({
     list,
     show,
     rectify,
+    evidence,
     compare,
     crosscheck,
     init,

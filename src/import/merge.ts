@@ -21,6 +21,7 @@ import type { Dialect, DriverTx, Violation } from "../store/driver.js";
 import { normalizeUnitName, unitKey } from "../units/identity.js";
 import { type Base, type Decision, decide, groupValues, keepLocal, nextRev, runRule } from "./decide.js";
 import { LocalUnits } from "./local-units.js";
+import { mergeEvidence } from "./merge-evidence.js";
 import { ANSWERS, groupsOf, RECTIFICATIONS, RUNS, type TableSpec, UNITS } from "./spec.js";
 import * as target from "./target.js";
 import {
@@ -64,6 +65,8 @@ interface FileState {
   local: LocalUnits;
   /** Sender's unit id → this database's. */
   units: Map<string, string>;
+  /** Sender's answer id → this database's (matched by run and item). */
+  answerIds: Map<string, string>;
   /** Sender's rectification id → this database's (matched by run and item). */
   rects: Map<string, string>;
   /** The same, for every rectification of the file's imported runs, before any is merged. */
@@ -374,6 +377,7 @@ function mergeAnswers(
         a,
       );
       const row = written(mine, a, d, st.now);
+      if (mine || row) st.answerIds.set(a.id as string, id);
       if (row && d.action === "add") st.writes.answers.insert(row);
       else if (row) st.writes.answers.update({ ...row, id });
       st.results.set(itemOf(run.id, a.item_key), ((row ?? mine ?? a).result as string) ?? "");
@@ -540,11 +544,12 @@ async function writeAll(st: FileState, runs: Row[]): Promise<void> {
 
 async function mergeInto(
   tx: DriverTx,
-  dialect: Dialect,
+  engine: MergeEngine,
   data: SourceData,
   opts: SchoolMergeOptions,
   known: InTransaction,
 ): Promise<FileState> {
+  const dialect = engine.dialect;
   const st: FileState = {
     tx,
     dialect,
@@ -560,6 +565,7 @@ async function mergeInto(
     local: new LocalUnits(),
     units: new Map(),
     rects: new Map(),
+    answerIds: new Map(),
     rectIds: new Map(),
     results: new Map(),
     revised: new Set(),
@@ -584,6 +590,18 @@ async function mergeInto(
   mergeRects(st, data, runs, rects);
   await mergeHistory(st, data);
   await writeAll(st, runs);
+  await mergeEvidence(
+    {
+      tx,
+      dialect,
+      violation: (e) => engine.violation(e),
+      answerIds: st.answerIds,
+      rectIds: st.rectIds,
+      counts: st.counts.evidence,
+      warnings: st.warnings,
+    },
+    data,
+  );
   const ahead = Date.parse(data.latest) - Date.now();
   if (ahead > CLOCK_AHEAD_MS) {
     st.warnings.push({ kind: "clock-ahead", latest: data.latest, days: Math.floor(ahead / CLOCK_AHEAD_MS) });
@@ -632,7 +650,7 @@ export async function mergeSchool(
   if (!known.locked) await target.lockForImport(tx, engine.dialect);
   known.locked = true;
   try {
-    const st = await tx.savepoint((sp) => mergeInto(sp, engine.dialect, data, opts, known));
+    const st = await tx.savepoint((sp) => mergeInto(sp, engine, data, opts, known));
     for (const h of st.snapshotsHere) known.snapshots.add(h);
     return {
       ok: true,

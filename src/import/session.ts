@@ -64,23 +64,29 @@ export class ImportSession {
     this.names = undefined;
   }
 
-  /** Read and check one school file, touching nothing of the target: its data, or why it is refused. */
-  private read(file: string, display: string): { data: SourceData } | FileResult {
+  /**
+   * Read and check one school file, touching nothing of the target: its data (the file still
+   * open, for the evidence's pieces: `close` after the merge), or why it is refused.
+   */
+  private read(file: string, display: string): { data: SourceData; close: () => void } | FileResult {
     const scratch = this.scratch();
     let src: ReturnType<typeof openSource> | undefined;
+    const close = () => {
+      src?.db.close();
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(`${scratch}${suffix}`, { force: true });
+    };
     try {
       src = openSource(file, display, scratch);
-      return { data: validateSource(src.db, src.userVersion, { checkSizes: src.onDisk }) };
+      const data = validateSource(src.db, src.userVersion, { checkSizes: src.onDisk });
+      return { data, close };
     } catch (e) {
+      close();
       if (e instanceof InvalidSource) return invalid(display, e);
       // The private copy could not be written (a full disk): every file after it would fail too.
       const env = environmentError(e, scratch);
       if (env) throw env;
       const f = classify(e);
       return { file: display, ok: false, reason: f.reason, detail: f.detail };
-    } finally {
-      src?.db.close();
-      for (const suffix of ["", "-wal", "-shm"]) rmSync(`${scratch}${suffix}`, { force: true });
     }
   }
 
@@ -103,6 +109,8 @@ export class ImportSession {
     } catch (e) {
       this.forget();
       throw e;
+    } finally {
+      read.close();
     }
     if (!merged.ok) {
       this.forget();

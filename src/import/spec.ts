@@ -7,6 +7,7 @@
 
 import { RESULTS } from "../checklist/schema.js";
 import { LIMITS } from "../input/limits.js";
+import { SINCE_EVIDENCE } from "../store/migrations.js";
 import { RECTIFICATION_KINDS, RECTIFICATION_ORIGINS, RECTIFICATION_STATUSES } from "../store/types.js";
 
 /** Why a value is refused: a catalog key under `import.bad.` and its parameters. */
@@ -332,8 +333,83 @@ export const META: TableSpec = {
   ],
 };
 
+export { SINCE_EVIDENCE };
+
+const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/;
+
+/** A file's own name: one line, no folder (no slash or backslash), not empty. */
+const fileName: Check = (v) => {
+  const bad = text(255, { oneLine: true, nonEmpty: true })(v);
+  if (bad) return bad;
+  return /[\\/]/.test(v as string) ? problem("format", { what: "file name" }) : undefined;
+};
+
+/** A content of evidence: its sha256, size and number of pieces (the pieces are streamed, then re-hashed). */
+export const EVIDENCE_CONTENTS: TableSpec = {
+  table: "evidence_contents",
+  maxRows: LIMITS.importRows,
+  columns: [
+    col({ name: "hash", check: hash, merge: "key", since: SINCE_EVIDENCE }),
+    col({ name: "size", check: integer(0), merge: "key", since: SINCE_EVIDENCE }),
+    col({ name: "chunks", check: integer(0), merge: "key", since: SINCE_EVIDENCE }),
+    col({ name: "created_at", check: instant, merge: "created", since: SINCE_EVIDENCE }),
+  ],
+};
+
+/** An attachment: added once, then only ever marked removed (removal wins over a copy that still has it). */
+export const EVIDENCE_FILES: TableSpec = {
+  table: "evidence_files",
+  maxRows: LIMITS.importRows,
+  columns: [
+    col({ name: "id", check: id, merge: "key", since: SINCE_EVIDENCE }),
+    col({ name: "unit_id", check: id, merge: "key", since: SINCE_EVIDENCE }),
+    col({ name: "answer_id", check: nullable(id), merge: "key", since: SINCE_EVIDENCE }),
+    col({ name: "rectification_id", check: nullable(id), merge: "key", since: SINCE_EVIDENCE }),
+    col({ name: "hash", check: hash, merge: "key", since: SINCE_EVIDENCE }),
+    col({ name: "name", check: fileName, merge: "key", since: SINCE_EVIDENCE }),
+    col({ name: "size", check: integer(0), merge: "key", since: SINCE_EVIDENCE }),
+    col({
+      name: "media_type",
+      check: pattern(MEDIA_TYPE, "media type"),
+      merge: "key",
+      since: SINCE_EVIDENCE,
+    }),
+    col({ name: "added_at", check: instant, merge: "created", since: SINCE_EVIDENCE }),
+    col({ name: "added_by", check: nullable(name), merge: "key", since: SINCE_EVIDENCE }),
+    col({ name: "removed_at", check: nullable(instant), merge: "group:removed", since: SINCE_EVIDENCE }),
+    col({ name: "removed_by", check: nullable(name), merge: "group:removed", since: SINCE_EVIDENCE }),
+    col({ name: "rev", check: integer(0), merge: "local", since: SINCE_EVIDENCE }),
+  ],
+};
+
+/**
+ * The pieces of the contents: never read as rows (a piece is up to 1 MiB of bytes); the merge
+ * streams them one at a time from the file into this database, re-hashing as it goes.
+ */
+export const EVIDENCE_CHUNKS: TableSpec = {
+  table: "evidence_chunks",
+  maxRows: LIMITS.importRows,
+  columns: [
+    col({ name: "hash", check: hash, merge: "key", since: SINCE_EVIDENCE }),
+    col({ name: "seq", check: integer(0), merge: "key", since: SINCE_EVIDENCE }),
+    col({ name: "data", check: () => undefined, merge: "key", since: SINCE_EVIDENCE }),
+  ],
+};
+
 /** The tables import reads, in the order their references need. */
-export const IMPORTED: readonly TableSpec[] = [UNITS, SNAPSHOTS, RUNS, ANSWERS, RECTIFICATIONS, HISTORY];
+export const IMPORTED: readonly TableSpec[] = [
+  UNITS,
+  SNAPSHOTS,
+  RUNS,
+  ANSWERS,
+  RECTIFICATIONS,
+  HISTORY,
+  EVIDENCE_CONTENTS,
+  EVIDENCE_FILES,
+];
+
+/** Tables import takes piece by piece rather than as rows (their schema is checked all the same). */
+export const STREAMED: readonly TableSpec[] = [EVIDENCE_CHUNKS];
 
 /**
  * Tables of the schema import does not take from another database: this database's own

@@ -37,7 +37,7 @@ function chunks(dialect: Dialect, values: Iterable<SqlValue>): SqlValue[][] {
  * (PostgreSQL: a status change or an answer of another writer waits, or is refused by its
  * revision check, instead of being overwritten by what the merge decided on an older state).
  */
-async function selectIn<R extends SqlRow>(
+export async function selectIn<R extends SqlRow>(
   tx: DriverTx,
   dialect: Dialect,
   values: Iterable<SqlValue>,

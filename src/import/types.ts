@@ -1,7 +1,15 @@
 // What `lookback import` reports per file: counts per kind of record, units that could
 // not be merged, or why a file was refused. This is also the documented --json shape.
 
-export const KINDS = ["units", "snapshots", "runs", "answers", "rectifications", "history"] as const;
+export const KINDS = [
+  "units",
+  "snapshots",
+  "runs",
+  "answers",
+  "rectifications",
+  "history",
+  "evidence",
+] as const;
 export type Kind = (typeof KINDS)[number];
 
 export interface Counts {
@@ -61,7 +69,9 @@ export interface MergeConflict {
 export type ImportWarning =
   | { kind: "near-unit"; name: string; near: string[] }
   | { kind: "clock-ahead"; latest: string; days: number }
-  | { kind: "run-set-aside"; unit: string; checklist: string };
+  | { kind: "run-set-aside"; unit: string; checklist: string }
+  /** An evidence file whose content does not match its sha256 (altered or damaged): not imported. */
+  | { kind: "evidence-refused"; name: string; sha256: string; item: string };
 
 /** Where a refused file is wrong: table, row (1-based) and column, and the catalog key of what. */
 export interface InvalidAt {
@@ -112,6 +122,7 @@ export function emptyCounts(): KindCounts {
     answers: zero(),
     rectifications: zero(),
     history: zero(),
+    evidence: zero(),
   };
 }
 

@@ -27,10 +27,12 @@ import {
   RUNS,
   SINCE_ROUNDS,
   SNAPSHOTS,
+  STREAMED,
   type TableSpec,
   UNITS,
   type ValueProblem,
 } from "./spec.js";
+import { checkEvidence, piecesOf } from "./validate-evidence.js";
 
 export type Row = Record<string, unknown>;
 
@@ -61,6 +63,11 @@ export interface SourceData {
   checklists: Map<string, Checklist>;
   /** Latest timestamp in the file, to report a clock far ahead. */
   latest: string;
+  /**
+   * The pieces of an evidence content, read from the file one at a time as the merge copies them
+   * (usable until the file is closed, after its merge).
+   */
+  evidencePieces?: (hash: string) => Iterable<Buffer>;
 }
 
 /** Bytes of one value, other than a checklist's text: the longest text a field holds, in UTF-8, and then some. */
@@ -118,7 +125,7 @@ function checkSchema(src: Db, version: number): void {
       }[]
     ).map((r) => [r.name.toLowerCase(), r]),
   );
-  for (const spec of [...IMPORTED, META]) {
+  for (const spec of [...IMPORTED, ...STREAMED, META]) {
     const want = ref.get(spec.table);
     if (want === undefined) continue;
     const got = tables.get(spec.table);
@@ -207,6 +214,7 @@ export function validateSource(
   const checklists = checkSnapshots(rows[SNAPSHOTS.table]!);
   if (userVersion < SINCE_ROUNDS) deriveRounds(rows);
   checkReferences(rows, checklists);
+  checkEvidence(rows, fail);
   let latest = "";
   for (const spec of IMPORTED) {
     for (const r of rows[spec.table]!) {
@@ -217,7 +225,14 @@ export function validateSource(
       }
     }
   }
-  return { sourceId: sourceIdOf(meta, rows), userVersion, rows, checklists, latest };
+  return {
+    sourceId: sourceIdOf(meta, rows),
+    userVersion,
+    rows,
+    checklists,
+    latest,
+    evidencePieces: (hash) => piecesOf(src, hash),
+  };
 }
 
 /**

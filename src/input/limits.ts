@@ -34,12 +34,18 @@ export const LIMITS = {
   xlsxUnzippedBytes: 64 * MiB,
   /** Parts (zip entries) of an XLSX. */
   xlsxEntries: 1_000,
-  /** A lookback database sent by a school, for `import`. */
-  importBytes: 256 * MiB,
+  /** A lookback database sent by a school, for `import` (its evidence files included). */
+  importBytes: 1024 * MiB,
   /** Rows of one table of a database sent for `import` (a county's file has tens of thousands). */
   importRows: 200_000,
   /** Checklist snapshots in a database sent for `import`. */
   importSnapshots: 1_000,
+  /** One evidence file (佐证材料), by default (`--max-file-mb`, LOOKBACK_EVIDENCE_MAX_FILE_MB). */
+  evidenceFileBytes: 20 * MiB,
+  /** The evidence of one unit, all files together, by default (`--max-unit-mb`, LOOKBACK_EVIDENCE_MAX_UNIT_MB). */
+  evidenceUnitBytes: 200 * MiB,
+  /** Files attached at once (a folder's files counted one by one). */
+  evidenceFiles: 10_000,
 } as const;
 
 export type LimitName = keyof typeof LIMITS;

@@ -3,11 +3,29 @@
 import { localDateOf } from "../util/dates.js";
 import type { DetailRow, LedgerRow, SummaryRow, UnitCounts } from "./data.js";
 import { completionRate } from "./data.js";
+import type { EvidenceCellLink } from "./evidence.js";
 import type { Labels, LedgerLanguage } from "./labels.js";
 import type { DetailField, LedgerField, SummaryField } from "./template.js";
 
-/** A calendar date (YYYY-MM-DD) or a ratio 0..1; plain strings and numbers otherwise. */
-export type Cell = null | string | number | { date: string } | { rate: number };
+/**
+ * A calendar date (YYYY-MM-DD), a ratio 0..1, or a text with a link (a relative path: an
+ * evidence file beside the ledger); plain strings and numbers otherwise.
+ */
+export type Cell =
+  | null
+  | string
+  | number
+  | { date: string }
+  | { rate: number }
+  | { text: string; link: string | null };
+
+/** 佐证材料: the text typed, then the names of the files attached, the cell linking to them. */
+function evidenceCell(text: string | null, files: EvidenceCellLink | undefined): Cell {
+  if (!files || files.files.length === 0) return text;
+  // One line: LibreOffice draws a linked cell on one line whatever its breaks; 、 reads in both.
+  const names = files.files.map((f) => f.name).join("、");
+  return { text: text ? `${text}\n${names}` : names, link: files.link };
+}
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -73,7 +91,7 @@ export function ledgerCell(
     case "progress":
       return r.progress;
     case "evidence":
-      return r.evidence;
+      return evidenceCell(r.evidence, row.evidenceFiles);
     case "closed_at":
       return calendarDate(r.closedAt);
     case "remark":
@@ -107,7 +125,7 @@ export function detailCell(field: DetailField, row: DetailRow, labels: Labels): 
     case "note":
       return a?.note ?? null;
     case "evidence":
-      return a?.evidence ?? null;
+      return evidenceCell(a?.evidence ?? null, row.evidenceFiles);
     case "na_reason":
       return a?.naReason ?? null;
     case "answered_at":
@@ -196,6 +214,7 @@ export function cellText(cell: Cell): string {
   if (typeof cell === "string") return cell;
   if (typeof cell === "number") return String(cell);
   if ("date" in cell) return cell.date;
+  if ("text" in cell) return cell.text;
   return `${(cell.rate * 100).toFixed(1)}%`;
 }
 

@@ -1,6 +1,7 @@
 // What a ledger shows, gathered from the store for one unit's run: rectification rows in
 // checklist order, every item with its answer, and the counts the county summary needs.
 // No file format here; the xlsx, csv and json writers all read these records.
+
 import type { Checklist } from "../checklist/schema.js";
 import { relapsesIn } from "../compare/compare.js";
 import { userError } from "../errors.js";
@@ -12,6 +13,7 @@ import { briefScore, type ScoreBrief, scoreAnswers } from "../run/score.js";
 import { readSnapshot } from "../run/snapshot.js";
 import type { StoreReads } from "../store/port.js";
 import type { Answer, Rectification, Run, Unit } from "../store/types.js";
+import type { EvidenceCellLink } from "./evidence.js";
 import type { LedgerLanguage } from "./labels.js";
 
 /** One checklist item (per leader for `per: leader` sections) in checklist order. */
@@ -56,6 +58,8 @@ export interface LedgerRow {
   daysOverdue: number | null;
   /** 反弹: this item had a rectification closed off in an earlier run and fails again here. */
   relapse: { closedAt: string | null; closedBy: string | null } | null;
+  /** Its evidence files (佐证材料), when the export lists them. */
+  evidenceFiles?: EvidenceCellLink;
 }
 
 /** 自查明细 row: an item and its answer, or null when it was not answered. */
@@ -63,6 +67,8 @@ export interface DetailRow {
   seq: number;
   slot: ItemSlot;
   answer: Answer | null;
+  /** The answer's evidence files, when the export lists them. */
+  evidenceFiles?: EvidenceCellLink;
 }
 
 export interface UnitCounts {

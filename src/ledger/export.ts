@@ -25,6 +25,7 @@ import {
   summaryRows,
   type UnitSummary,
 } from "./data.js";
+import { unitEvidence, writeUnitEvidence } from "./evidence.js";
 import type { ExportFormat } from "./formats.js";
 import type { LedgerLanguage } from "./labels.js";
 import { sanitizeFileStem, uniqueFileNames } from "./names.js";
@@ -36,6 +37,8 @@ import { type SheetModel, xlsxBytes, xlsxToFile } from "./xlsx.js";
 /** The checklist a ledger is about when none is named: the built-in self-check (自查). */
 export const DEFAULT_CHECKLIST = "self-check";
 export const LEDGER_SUFFIX = "-整改台账";
+/** The folder of a unit's evidence files beside its ledger. */
+export const EVIDENCE_SUFFIX = "-佐证材料";
 
 export interface ExportOptions {
   /** Unit names (--unit, repeatable); ignored with `all`. */
@@ -53,6 +56,8 @@ export interface ExportOptions {
   view?: LedgerView;
   /** How a path is shown in messages (e.g. relative to the working folder). */
   show?: (absolutePath: string) => string;
+  /** --with-evidence: each unit's 佐证材料 files in a folder beside its ledger, linked from it. */
+  withEvidence?: boolean;
 }
 
 /** One file to write: ids only, so that 30,000 planned units cost little memory. */
@@ -62,6 +67,8 @@ export interface Target {
   runId: string;
   /** File name inside outDir. */
   file: string;
+  /** The unit's evidence folder inside outDir (--with-evidence), else null. */
+  evidenceFolder: string | null;
 }
 
 export type ProgressEvent =
@@ -77,6 +84,8 @@ export interface ExportResult {
   failures: { unit: string; file: string; message: string }[];
   /** Every file planned, the summary included. */
   total: number;
+  /** Evidence files written (--with-evidence). */
+  evidenceFiles: number;
 }
 
 /**
@@ -95,7 +104,7 @@ export async function pickRun(
   );
 }
 
-type Selected = Omit<Target, "file">;
+type Selected = Omit<Target, "file" | "evidenceFolder">;
 
 /**
  * pickRun for every unit at once, from one read of the runs (in run order) rather than a query
@@ -326,12 +335,22 @@ async function planExport(store: StoreReads, opts: ExportOptions, db: string): P
     selected.map((s) => ({ name: s.unitName, id: s.unitId })),
     { suffix: LEDGER_SUFFIX, ext, taken: summaryName ? [summaryName] : [] },
   );
-  const targets: Target[] = selected.map((s, i) => ({ ...s, file: files[i] ?? "" }));
+  const folders = opts.withEvidence
+    ? uniqueFileNames(
+        selected.map((s) => ({ name: s.unitName, id: s.unitId })),
+        { suffix: EVIDENCE_SUFFIX, ext: "", taken: [...files, ...(summaryName ? [summaryName] : [])] },
+      )
+    : [];
+  const targets: Target[] = selected.map((s, i) => ({
+    ...s,
+    file: files[i] ?? "",
+    evidenceFolder: folders[i] ?? null,
+  }));
   const outDir = path.resolve(opts.outDir);
   ensureOutDir(outDir);
   // Temporary files of an export that was killed: never published, never to be.
   removeStale(outDir, TMP_PATTERN);
-  const planned = [...targets.map((x) => x.file), ...(summaryName ? [summaryName] : [])];
+  const planned = [...targets.map((x) => x.file), ...folders, ...(summaryName ? [summaryName] : [])];
   const taken = planned.filter((f) => exists(inside(outDir, f)));
   if (taken.length > 0 && !opts.force) {
     throw userError(
@@ -364,6 +383,7 @@ export async function exportLedgers(
     summary: null,
     failures: [],
     total: plan.planned.length,
+    evidenceFiles: 0,
   };
   const summaries = await writeLedgers(store, plan, opts, result, onProgress);
   if (plan.summaryName) await writeSummary(store, plan, summaries, opts, result);
@@ -377,6 +397,8 @@ async function buildLedger(
   target: Target,
   opts: ExportOptions,
   summaries: Map<string, UnitSummary>,
+  outDir: string | null = null,
+  written: { evidence: number } = { evidence: 0 },
 ): Promise<string | Buffer> {
   // Loaded when its turn comes; only a brief and the counts stay once its file is written.
   let brief: UnitSummary["run"] | undefined;
@@ -390,6 +412,18 @@ async function buildLedger(
       language: opts.template.language,
       view: opts.view ?? {},
     });
+    const evidence = await unitEvidence(store, unit.id, target.evidenceFolder);
+    for (const row of data.rows) {
+      const files = evidence.byRectification.get(row.rectification.id);
+      if (files) row.evidenceFiles = files;
+    }
+    for (const row of data.details) {
+      const files = row.answer ? evidence.byAnswer.get(row.answer.id) : undefined;
+      if (files) row.evidenceFiles = files;
+    }
+    // The files before the ledger that links to them.
+    if (target.evidenceFolder !== null && outDir !== null)
+      written.evidence += await writeUnitEvidence(store, outDir, evidence, opts.force);
     summaries.set(target.unitId, {
       run: brief,
       checklist: data.checklist,
@@ -423,7 +457,9 @@ async function writeLedgers(
   onProgress({ kind: "start", total });
   for (const [i, target] of plan.targets.entries()) {
     try {
-      const bytes = await buildLedger(store, snapshots, target, opts, summaries);
+      const counted = { evidence: 0 };
+      const bytes = await buildLedger(store, snapshots, target, opts, summaries, plan.outDir, counted);
+      result.evidenceFiles += counted.evidence;
       await writeBytesAtomically(plan.outDir, target.file, bytes, opts.force);
       result.written.push(target.file);
       onProgress({ kind: "written", n: i + 1, total, file: target.file });

@@ -130,3 +130,31 @@ export function uniqueSheetNames(names: readonly string[]): string[] {
     }
   });
 }
+
+/** An extension worth keeping as it is: a dot and up to 10 letters or digits. */
+const EXTENSION = /\.[\p{L}\p{N}]{1,10}$/u;
+
+/**
+ * Names for files a person named (evidence: `签到表.jpg`, `CON.jpg`, `../x.pdf`, `a. `), each
+ * safe on Windows and POSIX, never a path, unique among themselves (a case-insensitive file system
+ * counts `A.jpg` and `a.JPG` as one): the extension kept, `(2)` before it on a clash.
+ */
+export function uniqueEntryNames(names: readonly string[], maxBytes = MAX_NAME_BYTES): string[] {
+  const used = new Set<string>();
+  return names.map((raw) => {
+    const base = raw.normalize("NFC").split(/[/\\]/).at(-1) ?? "";
+    const ext = trimEnds(base).match(EXTENSION)?.[0]?.replace(FORBIDDEN, "_").replace(CONTROL, "") ?? "";
+    const stem = cleanStem(
+      ext ? trimEnds(base).slice(0, -ext.length) : base,
+      Math.max(16, maxBytes - bytes(ext) - 8),
+    );
+    for (let n = 1; ; n++) {
+      const name = guardReserved(`${stem}${n === 1 ? "" : `(${n})`}${ext}`);
+      const key = foldKey(name);
+      if (!used.has(key)) {
+        used.add(key);
+        return name;
+      }
+    }
+  });
+}

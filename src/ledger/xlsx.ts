@@ -193,8 +193,14 @@ function wrappedLines(s: string, width: number): number {
 function rowHeight(cells: readonly Cell[], widths: number[], wrap: boolean[]): number | undefined {
   let lines = 1;
   for (const [i, cell] of cells.entries()) {
-    if (wrap[i] && typeof cell === "string" && cell !== "")
-      lines = Math.max(lines, linesIn(cell, widths[i] ?? 10));
+    // A linked text (evidence files, one name a line) wraps like any text.
+    const text =
+      typeof cell === "string"
+        ? cell
+        : cell !== null && typeof cell === "object" && "text" in cell
+          ? cell.text
+          : "";
+    if (wrap[i] && text !== "") lines = Math.max(lines, linesIn(text, widths[i] ?? 10));
   }
   return lines <= 1 ? undefined : Math.min(409, lines * 14.5 + 4);
 }
@@ -288,11 +294,21 @@ function excelValue(cell: Cell): ExcelJS.CellValue {
   if (typeof cell === "string") return cleanText(cell);
   if (typeof cell === "number") return cell;
   if ("date" in cell) return excelDate(cell.date);
+  if ("text" in cell) {
+    // A relative target: Excel and WPS resolve it against the workbook's own folder, so the
+    // link works wherever the ledger is copied with its 佐证材料 folder (External relationship).
+    const text = cleanText(cell.text);
+    return cell.link === null ? text : { text, hyperlink: cell.link };
+  }
   return cell.rate;
 }
 
 const numFmtOf = (cell: Cell): string | undefined =>
-  cell !== null && typeof cell === "object" ? ("date" in cell ? "yyyy-mm-dd" : "0.0%") : undefined;
+  cell !== null && typeof cell === "object" && !("text" in cell)
+    ? "date" in cell
+      ? "yyyy-mm-dd"
+      : "0.0%"
+    : undefined;
 
 interface HasDataValidations {
   dataValidations: { add(address: string, validation: ExcelJS.DataValidation): unknown };

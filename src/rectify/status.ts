@@ -92,7 +92,9 @@ export type UpdateRefusal =
   /** A duplicate an older version left: the rectification that carries it on is the one to update. */
   | { kind: "continued"; by: string }
   /** Reopening a closed one while the item has another not closed (its relapse): one at a time. */
-  | { kind: "open-elsewhere"; other: string };
+  | { kind: "open-elsewhere"; other: string }
+  /** 销号 under a checklist that requires proof (rectify.require_evidence_to_close) with no file attached. */
+  | { kind: "needs-evidence"; checklist: string };
 
 export interface PlannedChange {
   toStatus: RectificationStatus;

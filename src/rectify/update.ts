@@ -1,7 +1,8 @@
 // Applying a status change: the rules of status.ts, checked and written in one transaction
 // so that two clerks updating the same item cannot both move it from the same status.
 import { type MessageKey, type Params, t } from "../i18n/index.js";
-import type { Store } from "../store/port.js";
+import { checklistOfRun } from "../run/snapshot.js";
+import type { Store, StoreReads } from "../store/port.js";
 import type { HistoryEntry, Rectification, RectificationStatus } from "../store/types.js";
 import { planUpdate, statusKey, type UpdateRefusal, type UpdateRequest } from "./status.js";
 
@@ -22,6 +23,10 @@ export function updateRectification(
     if (!before) throw new Error(`rectification ${id} not found`);
     const plan = planUpdate(before, req, today);
     if (!plan.ok) return plan;
+    if (plan.change.toStatus === "closed") {
+      const missing = await missingProof(tx, before);
+      if (missing) return { ok: false, refusal: missing };
+    }
     if (before.status === "closed" && plan.change.toStatus !== "closed") {
       // The item may hold one not-closed rectification: a relapse already opened one.
       const other = (
@@ -38,6 +43,19 @@ export function updateRectification(
     if (!entry) throw new Error(`rectification ${id}: history entry missing after update`);
     return { ok: true, before, after, entry };
   });
+}
+
+/**
+ * 销号 on proof: where the rectification's checklist (as its run stored it) says
+ * `rectify: { require_evidence_to_close: true }`, at least one evidence file attached to it.
+ */
+async function missingProof(tx: StoreReads, rect: Rectification): Promise<UpdateRefusal | undefined> {
+  const run = await tx.getRun(rect.runId);
+  if (!run) return undefined;
+  const checklist = await checklistOfRun(tx, run);
+  if (checklist.rectify?.require_evidence_to_close !== true) return undefined;
+  if ((await tx.listEvidence({ rectificationId: rect.id })).length > 0) return undefined;
+  return { kind: "needs-evidence", checklist: checklist.id };
 }
 
 /** "已完成（done）" / "Done (已完成)": the label a person reads, with the code they can type. */
@@ -98,6 +116,13 @@ export function describeRefusal(refusal: UpdateRefusal, id: string): RefusalText
         key: "rectify.refused.continued",
         params: { id, by: refusal.by.slice(0, 8) },
         hintKey: "rectify.refused.continued.hint",
+        exitCode: 1,
+      };
+    case "needs-evidence":
+      return {
+        key: "rectify.refused.needsEvidence",
+        params: { id, checklist: refusal.checklist },
+        hintKey: "rectify.refused.needsEvidence.hint",
         exitCode: 1,
       };
     case "needs-note":

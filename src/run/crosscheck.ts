@@ -197,8 +197,10 @@ export async function crosscheckUnits(
   const linksOf = (verifying: Checklist, verified: Checklist): Link[] => {
     const row = links.get(verifying) ?? new Map<Checklist, Link[]>();
     links.set(verifying, row);
-    let found = row.get(verified);
-    if (!found) row.set(verified, (found = pairsBetween(verifying, verified)));
+    const known = row.get(verified);
+    if (known) return known;
+    const found = pairsBetween(verifying, verified);
+    row.set(verified, found);
     return found;
   };
   const out: UnitCrosscheck[] = [];

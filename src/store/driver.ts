@@ -8,12 +8,13 @@
 //   them `$1, $2…`; a `?` never appears inside a literal, an identifier or a comment), `INSERT …
 //   ON CONFLICT … DO UPDATE / DO NOTHING` (never `INSERT OR …`), no `rowid` (use
 //   `dialect.rowOrder`), ISO-8601 timestamps and JSON kept as TEXT, booleans as integers or
-//   CHECKed text, column aliases in lower snake_case (PostgreSQL folds unquoted names).
+//   CHECKed text, column aliases in lower snake_case (PostgreSQL folds unquoted names). Bytes
+//   (evidence files, in chunks) are BLOB on SQLite and BYTEA on PostgreSQL.
 //   Text compares and sorts by code point on both engines (PostgreSQL columns are COLLATE "C").
 //   Where the engines really differ, `dialect` says how, in a few words of SQL.
-// - Values: parameters are strings, numbers (integers, or finite doubles) and null. Rows come
-//   back as objects keyed by column name; integers (INTEGER columns, count(), sum() of
-//   integers) as JS numbers, text as strings, NULL as null.
+// - Values: parameters are strings, numbers (integers, or finite doubles), bytes (Uint8Array)
+//   and null. Rows come back as objects keyed by column name; integers (INTEGER columns,
+//   count(), sum() of integers) as JS numbers, text as strings, bytes as a Buffer, NULL as null.
 // - Transactions are scoped to a callback, with the intent declared up front: `write` takes the
 //   write lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction on one pooled client, whose
 //   reads of rows it will change end with `dialect.forUpdate`), `read` sees one consistent state
@@ -44,7 +45,7 @@
 export type Engine = "sqlite" | "postgres";
 
 /** A bound parameter. */
-export type SqlValue = string | number | null;
+export type SqlValue = string | number | Uint8Array | null;
 export type Params = readonly SqlValue[];
 /** A result row: columns by (lower snake_case) name. */
 export type SqlRow = Record<string, unknown>;

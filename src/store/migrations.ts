@@ -4,9 +4,52 @@
 // migrations-pg.ts, with the dialect differences it lists). Never edit a step that has shipped
 // (either text); add a new one.
 import type { Engine } from "./driver.js";
-import { postgresV1, postgresV2, postgresV3 } from "./migrations-pg.js";
+import { postgresEvidence, postgresV1, postgresV2, postgresV3 } from "./migrations-pg.js";
 
 export type MigrationStep = string | { readonly sqlite: string; readonly postgres: string };
+
+// → 佐证材料 as files. A file's bytes are kept once per content (sha256), in pieces of at most
+// 1 MiB (evidence_chunks), so that neither engine ever holds a whole file in memory to write
+// or read it (better-sqlite3 has no incremental blob I/O). An attachment (evidence_files)
+// names the content, the answer or the rectification it proves, the file's own name, size and
+// type, and who attached it when; removing it marks it removed (kept, like the history).
+const evidenceStep: MigrationStep = {
+  sqlite: `
+  CREATE TABLE evidence_contents (
+    hash        TEXT PRIMARY KEY,
+    size        INTEGER NOT NULL CHECK (size >= 0),
+    chunks      INTEGER NOT NULL CHECK (chunks >= 0),
+    created_at  TEXT NOT NULL
+  );
+  CREATE TABLE evidence_chunks (
+    hash  TEXT NOT NULL REFERENCES evidence_contents(hash) ON DELETE CASCADE,
+    seq   INTEGER NOT NULL CHECK (seq >= 0),
+    data  BLOB NOT NULL,
+    PRIMARY KEY (hash, seq)
+  );
+  CREATE TABLE evidence_files (
+    id                TEXT PRIMARY KEY,
+    unit_id           TEXT NOT NULL REFERENCES units(id),
+    answer_id         TEXT REFERENCES answers(id) ON DELETE CASCADE,
+    rectification_id  TEXT REFERENCES rectifications(id) ON DELETE CASCADE,
+    hash              TEXT NOT NULL REFERENCES evidence_contents(hash),
+    name              TEXT NOT NULL,
+    size              INTEGER NOT NULL CHECK (size >= 0),
+    media_type        TEXT NOT NULL,
+    added_at          TEXT NOT NULL,
+    added_by          TEXT,
+    removed_at        TEXT,
+    removed_by        TEXT,
+    rev               INTEGER NOT NULL DEFAULT 1,
+    CHECK ((answer_id IS NULL) <> (rectification_id IS NULL))
+  );
+  CREATE INDEX evidence_files_unit ON evidence_files(unit_id, hash);
+  CREATE INDEX evidence_files_answer ON evidence_files(answer_id);
+  CREATE INDEX evidence_files_rectification ON evidence_files(rectification_id);
+  CREATE INDEX evidence_files_hash ON evidence_files(hash);
+  `,
+  postgres: postgresEvidence,
+};
 
 export const steps: readonly MigrationStep[] = [
   {
@@ -323,6 +366,7 @@ export const steps: readonly MigrationStep[] = [
   CREATE INDEX runs_unit_order ON runs(unit_id, checklist_id, row_order);
   `,
   },
+  evidenceStep,
 ];
 
 /** A step's text for one engine. */
@@ -332,3 +376,6 @@ export function stepSql(step: MigrationStep, engine: Engine): string {
 
 /** The SQLite text of each step, as shipped (what SQLite databases and school files are made of). */
 export const migrations: readonly string[] = steps.map((s) => stepSql(s, "sqlite"));
+
+/** The schema version that added evidence files (where the lead orders the steps, it follows). */
+export const SINCE_EVIDENCE = steps.indexOf(evidenceStep) + 1;

@@ -27,6 +27,8 @@ import type {
   AnswerDraft,
   ChecklistSnapshot,
   DraftPatch,
+  EvidenceFile,
+  EvidenceTarget,
   HistoryEntry,
   Rectification,
   RectificationFields,
@@ -188,6 +190,39 @@ export interface RectificationChange {
   expectedRev?: number;
 }
 
+/** Evidence files to list: any of the given (all when none), oldest first. */
+export interface EvidenceFilter {
+  unitId?: string;
+  runId?: string;
+  answerId?: string;
+  rectificationId?: string;
+  /** Removed files too (kept with who removed them). */
+  includeRemoved?: boolean;
+}
+
+/** A file's bytes handed to the store, piece by piece (at most EVIDENCE_CHUNK_BYTES each). */
+export interface EvidenceContentInput {
+  /** sha256 (hex) the pieces must hash to: checked as they are written. */
+  hash: string;
+  size: number;
+  chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
+}
+
+/** An attachment: content already stored (putEvidenceContent), named and placed. */
+export interface NewEvidence {
+  target: EvidenceTarget;
+  hash: string;
+  name: string;
+  size: number;
+  mediaType: string;
+  by: string | null;
+  /** Written to the rectification's history (跟踪问效) when the file proves a rectification. */
+  historyNote?: string | null;
+}
+
+/** The largest piece of a file one row holds. */
+export const EVIDENCE_CHUNK_BYTES = 1024 * 1024;
+
 export interface StoreReads {
   /** This database's own id (given to every database that imports it). */
   databaseId(): Promise<string>;
@@ -266,6 +301,24 @@ export interface StoreReads {
    * `withoutRunsOnly`, only the units whose count of runs is 0 (未开展), picked by the database.
    */
   unitRunCounts(opts?: { withoutRunsOnly?: boolean }): Promise<UnitRunCount[]>;
+
+  // 佐证材料 (evidence files).
+
+  /** Which of these contents (sha256) the database holds. */
+  evidenceContentsPresent(hashes: readonly string[]): Promise<Set<string>>;
+  /** Attachments by the time they were added, then the order they were stored in. */
+  listEvidence(filter?: EvidenceFilter): Promise<EvidenceFile[]>;
+  getEvidence(id: string): Promise<EvidenceFile | undefined>;
+  /** Attachments whose id starts with `prefix` (typed by a person), by id; at most `limit`. */
+  findEvidence(prefix: string, limit?: number): Promise<EvidenceFile[]>;
+  /**
+   * A content's bytes, piece by piece in order (one piece in memory at a time); nothing when the
+   * database does not hold it. On the store itself each piece is read on its own (contents never
+   * change once stored).
+   */
+  evidenceContent(hash: string): AsyncIterable<Buffer>;
+  /** Bytes of the distinct contents a unit's attachments (not removed) hold, with `more` counted in. */
+  unitEvidenceBytes(unitId: string, more?: readonly { hash: string; size: number }[]): Promise<number>;
 }
 
 export interface StoreWrites {
@@ -324,6 +377,18 @@ export interface StoreWrites {
    * Costs a fixed number of statements per file (batched), not one per row.
    */
   mergeSchool(data: SourceData, opts: SchoolMergeOptions): Promise<SchoolMerge>;
+
+  /**
+   * Store a content by its sha256, piece by piece, unless the database holds it already (then
+   * the pieces are not read): true when stored. Pieces that do not hash to `hash` (or add up to
+   * another size) throw EvidenceContentMismatch; the caller's transaction or savepoint then
+   * rolls back what was written.
+   */
+  putEvidenceContent(input: EvidenceContentInput): Promise<boolean>;
+  /** Attach stored content to an answer or a rectification (of a unit, found from the target). */
+  attachEvidence(input: NewEvidence): Promise<EvidenceFile>;
+  /** Mark an attachment removed (kept, with who and when); the rectification's history says so. */
+  removeEvidence(id: string, by: string | null, historyNote?: string | null): Promise<EvidenceFile>;
 }
 
 export interface ReadTx extends StoreReads {}
@@ -353,5 +418,16 @@ export class RunAlreadyOpen extends Error {
 export class RectificationChanged extends Error {
   constructor(readonly current: Rectification) {
     super(`rectification ${current.id} changed meanwhile (now ${current.status}, revision ${current.rev})`);
+  }
+}
+
+/** Bytes given as a content did not hash to the sha256 they were given with (or another size). */
+export class EvidenceContentMismatch extends Error {
+  constructor(
+    readonly expected: string,
+    readonly actual: string,
+    readonly size: number,
+  ) {
+    super(`content ${expected} does not match: sha256 ${actual}, ${size} bytes`);
   }
 }

@@ -8,6 +8,7 @@ import { loadChecklistSet } from "../checklist/load.js";
 import type { LoadedChecklist } from "../checklist/schema.js";
 import type { Params } from "./driver.js";
 import { type AnswerInput, RectificationChanged, RunAlreadyOpen, type Store } from "./port.js";
+import { describeEvidence } from "./testing-evidence.js";
 import type { RectificationFields, Run } from "./types.js";
 
 export interface StoreFixture {
@@ -111,12 +112,13 @@ export function describeStore(
     describeRectifications(ctx);
     describeTransactions(ctx);
     describeSets(ctx);
+    describeEvidence(ctx);
   });
 }
 
 // Each describe… function below is a list of tests (one `it` each, none long): longer than a
 // screen as a list, not as logic.
-interface Ctx {
+export interface StoreCtx {
   store(): Store;
   fx(): StoreFixture;
   newRun(unitName?: string, version?: 1 | 2): Promise<Run>;
@@ -129,7 +131,7 @@ interface Ctx {
 
 // A group of conformance tests on rounds, one `it` per rule: it is long because the list of
 // rules is; each test inside is short.
-function describeRounds({ store, fx, newRun, answer }: Ctx): void {
+function describeRounds({ store, fx, newRun, answer }: StoreCtx): void {
   describe("rounds continue the same rectification", () => {
     it("a later fail continues the open one: same id, fields revised, the round noted in the history", async () => {
       const first = await newRun();
@@ -289,7 +291,7 @@ function describeRounds({ store, fx, newRun, answer }: Ctx): void {
   });
 }
 
-function describeUnits({ store, fx, newRun, answer }: Ctx): void {
+function describeUnits({ store, fx, newRun, answer }: StoreCtx): void {
   describe("units", () => {
     it("a name is one unit, look-alikes included; codes and roster fields are kept", async () => {
       const u = await store().ensureUnit("莲塘一小", { code: "3601", township: "莲塘镇", type: "小学" });
@@ -361,7 +363,7 @@ function describeUnits({ store, fx, newRun, answer }: Ctx): void {
   });
 }
 
-function describeRuns({ store, fx, newRun, answer }: Ctx): void {
+function describeRuns({ store, fx, newRun, answer }: StoreCtx): void {
   describe("runs", () => {
     it("one unfinished run per unit and checklist: a second is RunAlreadyOpen, naming the open one", async () => {
       const first = await newRun();
@@ -443,7 +445,7 @@ function describeRuns({ store, fx, newRun, answer }: Ctx): void {
 
 // A group of conformance tests on rectifications, one `it` per rule: it is long because the list of
 // rules is; each test inside is short.
-function describeRectifications({ store, fx, newRun, answer }: Ctx): void {
+function describeRectifications({ store, fx, newRun, answer }: StoreCtx): void {
   describe("rectifications", () => {
     it("a status change is refused when the rectification changed since it was read", async () => {
       const run = await newRun();
@@ -554,7 +556,7 @@ function describeRectifications({ store, fx, newRun, answer }: Ctx): void {
   });
 }
 
-function describeTransactions({ store, newRun, answer }: Ctx): void {
+function describeTransactions({ store, newRun, answer }: StoreCtx): void {
   describe("transactions", () => {
     it("write commits all or nothing; its error is passed on", async () => {
       const boom = new Error("boom");
@@ -642,7 +644,7 @@ async function bulkRuns(fx: StoreFixture, store: Store, n: number): Promise<void
 
 // A group of conformance tests on set-based reads, one `it` per rule: it is long because the list of
 // rules is; each test inside is short.
-function describeSets({ store, fx, newRun, answer }: Ctx): void {
+function describeSets({ store, fx, newRun, answer }: StoreCtx): void {
   describe("set-based reads", () => {
     it("iterateRectifications: by unit, checklist and item, with unit, round and short id; filters", async () => {
       const first = await newRun("乙校");

@@ -182,3 +182,30 @@ export interface ChecklistSnapshot {
   content: string;
   createdAt: string;
 }
+
+/** What an evidence file proves: an answer (its item) or a rectification (整改事项). */
+export type EvidenceTarget = { answerId: string } | { rectificationId: string };
+
+/** 佐证材料: one file attached to an answer or a rectification; its bytes are kept by content. */
+export interface EvidenceFile {
+  id: string;
+  unitId: string;
+  answerId: string | null;
+  rectificationId: string | null;
+  /** The run and item the file belongs to (the answer's, or where the rectification was found). */
+  runId: string;
+  checklistId: string;
+  itemKey: string;
+  /** sha256 of the content (hex): the same content attached twice is kept once. */
+  hash: string;
+  /** The file's name as it was attached (no folder). */
+  name: string;
+  size: number;
+  /** Media type, sniffed from the content (the name's extension only tells similar formats apart). */
+  mediaType: string;
+  addedAt: string;
+  addedBy: string | null;
+  /** Removed files are kept (with who removed them when) and left out of lists unless asked for. */
+  removedAt: string | null;
+  removedBy: string | null;
+}

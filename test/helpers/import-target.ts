@@ -9,7 +9,7 @@ import { IMPORTED } from "../../src/import/spec.js";
 import type { Engine } from "../../src/store/driver.js";
 import { openStore } from "../../src/store/open.js";
 import type { Store } from "../../src/store/port.js";
-import { postgresTargets } from "./pg.js";
+import { digestBytes, postgresTargets } from "./pg.js";
 
 export interface ImportTarget {
   readonly engine: Engine;
@@ -42,7 +42,14 @@ export interface TargetFactory {
 
 /** Every table import writes, each with the key that orders its dump. */
 export const DUMPED: readonly (readonly [table: string, order: string])[] = [
-  ...IMPORTED.map((t) => [t.table, t.table === "checklist_snapshots" ? "hash" : "id"] as const),
+  ...IMPORTED.map(
+    (t) =>
+      [
+        t.table,
+        t.table === "checklist_snapshots" || t.table === "evidence_contents" ? "hash" : "id",
+      ] as const,
+  ),
+  ["evidence_chunks", "hash, seq"],
   ["merge_base", "source, tbl, record_id"],
   ["merge_conflicts", "id"],
   ["unit_merges", "id"],
@@ -53,7 +60,9 @@ function dumpSqlite(file: string): Record<string, unknown[]> {
   try {
     const out: Record<string, unknown[]> = {};
     for (const [table, order] of DUMPED)
-      out[table] = db.prepare(`SELECT * FROM ${table} ORDER BY ${order}`).all();
+      out[table] = (
+        db.prepare(`SELECT * FROM ${table} ORDER BY ${order}`).all() as Record<string, unknown>[]
+      ).map(digestBytes);
     return out;
   } finally {
     db.close();

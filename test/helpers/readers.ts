@@ -149,3 +149,29 @@ print(json.dumps({"sheets": wb.sheetnames, "rows": rows}, ensure_ascii=False, de
   if (r.status !== 0) throw new Error(`openpyxl could not read ${file}: ${r.stderr}`);
   return JSON.parse(r.stdout) as { sheets: string[]; rows: unknown[][] };
 }
+
+export interface XlsxLink {
+  sheet: string;
+  cell: string;
+  value: unknown;
+  target: string;
+}
+
+/** Every hyperlink of an .xlsx as openpyxl reads it: the cell, its text and the link's target. */
+export function xlsxLinks(file: string): XlsxLink[] {
+  const r = spawnSync(
+    "/usr/bin/python3",
+    [
+      "-c",
+      `import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+out = [{"sheet": ws.title, "cell": c.coordinate, "value": c.value, "target": c.hyperlink.target}
+       for ws in wb for row in ws.iter_rows() for c in row if c.hyperlink is not None]
+print(json.dumps(out, ensure_ascii=False, default=str))`,
+      file,
+    ],
+    { encoding: "utf8" },
+  );
+  if (r.status !== 0) throw new Error(`openpyxl could not read ${file}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as XlsxLink[];
+}

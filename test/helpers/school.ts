@@ -1,6 +1,7 @@
 // Building a school's lookback database through the store API, as `check` would leave it:
 // one run of a built-in checklist, some answers failing with their rectifications.
 
+import { createHash } from "node:crypto";
 import Database from "better-sqlite3";
 import { loadChecklistSet } from "../../src/checklist/load.js";
 import type { LoadedChecklist } from "../../src/checklist/schema.js";
@@ -25,6 +26,8 @@ export interface SchoolOptions {
   /** Result of the n-th answered item (default: every 7th fails, every 11th is partial). */
   result?: (n: number, key: string) => Result;
   finish?: boolean;
+  /** Evidence files to attach: to the first rectification, or to the first passing answer. */
+  evidence?: { name: string; bytes: Buffer; on: "rectification" | "answer" }[];
 }
 
 export interface School {
@@ -98,6 +101,7 @@ export async function fillSchool(store: Store, opts: SchoolOptions): Promise<Omi
   const leaders = opts.leaders ?? ["张书记", "李校长"];
   const run = await store.createRun({ unitId: unit.id, snapshot, respondent: "王老师", leaders });
   for (const answer of schoolAnswers(loaded, leaders, opts)) await store.saveAnswer(run.id, answer);
+  if (opts.evidence) await attachEvidence(store, run, opts.evidence);
   const finished = opts.finish === false ? (await store.getRun(run.id))! : await store.finishRun(run.id);
   return { unit, run: finished, rectifications: await store.listRectifications({ runId: run.id }) };
 }
@@ -114,6 +118,8 @@ export function dump(file: string): Record<string, unknown[]> {
       "answers",
       "rectifications",
       "rectification_history",
+      "evidence_contents",
+      "evidence_files",
     ]) {
       out[table] = db.prepare(`SELECT * FROM ${table} ORDER BY 1`).all();
     }
@@ -125,4 +131,22 @@ export function dump(file: string): Record<string, unknown[]> {
 
 export function rowCounts(file: string): Record<string, number> {
   return Object.fromEntries(Object.entries(dump(file)).map(([k, v]) => [k, v.length]));
+}
+
+async function attachEvidence(store: Store, run: Run, files: NonNullable<SchoolOptions["evidence"]>) {
+  const rect = (await store.listRectifications({ runId: run.id }))[0];
+  const pass = (await store.listAnswers(run.id)).find((a) => a.result === "pass");
+  for (const f of files) {
+    const hash = createHash("sha256").update(f.bytes).digest("hex");
+    await store.putEvidenceContent({ hash, size: f.bytes.length, chunks: [f.bytes] });
+    const target = f.on === "rectification" ? { rectificationId: rect!.id } : { answerId: pass!.id };
+    await store.attachEvidence({
+      target,
+      hash,
+      name: f.name,
+      size: f.bytes.length,
+      mediaType: "image/jpeg",
+      by: "王老师",
+    });
+  }
 }

@@ -2,6 +2,8 @@
 // (docs/answers-file.md). Without a terminal and without --answers it stops at once (exit 2).
 // Only what the first prompt needs is loaded up front; checklists, YAML and the flow
 // follow while the person reads it.
+import { existsSync } from "node:fs";
+import path from "node:path";
 import type { ChecklistSet } from "../../checklist/load.js";
 import type { Context } from "../../context.js";
 import { LookbackError, usageError, userError } from "../../errors.js";
@@ -70,6 +72,11 @@ export async function run(opts: CheckOptions, ctx: Context): Promise<number> {
         lang: ctx.lang,
         style,
         columns: process.stdout.columns || 80,
+        evidence: {
+          cwd: ctx.cwd,
+          caps: (await import("../../evidence/attach.js")).evidenceCaps({}, ctx.env),
+          exists: (p) => existsSync(path.resolve(ctx.cwd, p)),
+        },
       },
       started.state,
     );
@@ -115,6 +122,8 @@ async function fromFile(file: string, opts: CheckOptions, ctx: Context): Promise
         },
         today: localToday(),
         lang: ctx.lang,
+        cwd: ctx.cwd,
+        evidenceCaps: (await import("../../evidence/attach.js")).evidenceCaps({}, ctx.env),
       });
       if (!outcome.ok) {
         ctx.stderr.write(report(outcome.diagnostics));
@@ -188,6 +197,7 @@ async function appliedText(
     }),
     t("answers.applied.rectifications", { count: done.state.rectifications.size }),
   ];
+  if (done.evidenceFiles > 0) lines.push(t("answers.applied.evidence", { count: done.evidenceFiles }));
   if (done.finished) lines.push(ctx.out.green(t("answers.applied.finished")));
   else {
     const shown = done.missing.slice(0, 10).map((s) => s.key);

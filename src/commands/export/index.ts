@@ -14,6 +14,7 @@ const options = () =>
     open: option(z.boolean(), { help: "export.help.open" }),
     since: option(z.string(), { help: "export.help.since", value: "date" }),
     force: option(z.boolean(), { help: "export.help.force" }),
+    withEvidence: option(z.boolean(), { help: "export.help.withEvidence" }),
   });
 export type ExportOptions = OptionsOf<typeof options>;
 
@@ -27,6 +28,7 @@ export const exportCommand = defineCommand({
     "lookback export --all --format csv --force",
     "lookback export --all --template 我的台账模板.yaml",
     "lookback export --unit 南昌县莲塘第一中学 --open --since 2026-09-01",
+    "lookback export --all --with-evidence --out 台账/",
   ],
   handler: async () => (await import("./run.js")).run,
 });

@@ -76,6 +76,7 @@ function render(result: ExportResult, ctx: Context): string {
   const dir = path.relative(ctx.cwd, result.outDir) || ".";
   const lines = [ctx.out.green(t("export.done", { count: result.written.length, dir }))];
   if (result.summary) lines.push(t("export.done.summary", { file: rel(result.summary) }));
+  if (result.evidenceFiles > 0) lines.push(t("export.done.evidence", { count: result.evidenceFiles }));
   return `${lines.join("\n")}\n`;
 }
 
@@ -113,6 +114,7 @@ export async function run(opts: ExportOptions, ctx: Context): Promise<number> {
           today: localToday(),
           view,
           show: display,
+          withEvidence: opts.withEvidence ?? false,
         },
         progress.report,
         store.location,

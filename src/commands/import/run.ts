@@ -10,6 +10,7 @@ import {
   type InvalidAt,
   importAll,
   KINDS,
+  type Kind,
 } from "../../import/index.js";
 import { type Column, renderTable, tableStyle } from "../../util/table.js";
 import { dbLabel, openFor } from "../policies.js";
@@ -92,6 +93,17 @@ function warningLines(report: ImportReport, ctx: Context): string[] {
         lines.push(
           ctx.err.yellow(t("import.warning.clockAhead", { file: f.file, latest: w.latest, days: w.days })),
         );
+      } else if (w.kind === "evidence-refused") {
+        lines.push(
+          ctx.err.yellow(
+            t("import.warning.evidenceRefused", {
+              file: f.file,
+              name: w.name,
+              item: w.item,
+              sha: w.sha256.slice(0, 12),
+            }),
+          ),
+        );
       } else {
         lines.push(
           ctx.err.yellow(
@@ -108,12 +120,15 @@ function renderText(report: ImportReport, ctx: Context, dbLabel: string): string
   const out: string[] = [];
   const ok = report.files.filter((f): f is Extract<FileResult, { ok: true }> => f.ok);
   if (ok.length > 0) {
+    // Evidence is shown when some file carried any (most files of a county carry none).
+    const some = (k: Kind) => k !== "evidence" || cell(report.totals[k]) !== "0";
+    const kinds = KINDS.filter(some);
     const columns: Column[] = [
       { header: t("import.header.file"), keep: 9, min: 16, cut: "start" },
-      ...KINDS.map((k): Column => ({ header: t(`import.header.${k}`), fixed: true, keep: 5 })),
+      ...kinds.map((k): Column => ({ header: t(`import.header.${k}`), fixed: true, keep: 5 })),
     ];
-    const rows = ok.map((f) => [f.file, ...KINDS.map((k) => cell(f.counts[k]))]);
-    if (ok.length > 1) rows.push([t("import.total"), ...KINDS.map((k) => cell(report.totals[k]))]);
+    const rows = ok.map((f) => [f.file, ...kinds.map((k) => cell(f.counts[k]))]);
+    if (ok.length > 1) rows.push([t("import.total"), ...kinds.map((k) => cell(report.totals[k]))]);
     out.push(renderTable(columns, rows, tableStyle(ctx)).trimEnd());
     out.push(ctx.out.dim(t("import.legend")));
   }

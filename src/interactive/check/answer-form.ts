@@ -4,6 +4,7 @@
 // round is continued (its fields offered again) rather than opened twice.
 
 import { opensRectification } from "../../checklist/schema.js";
+import type { EvidenceCaps, PreparedFile } from "../../evidence/attach.js";
 import { type Lang, t } from "../../i18n/index.js";
 import {
   type AnswerField,
@@ -32,6 +33,7 @@ import {
   type Result,
 } from "../../store/types.js";
 import type { Ask } from "../ask/types.js";
+import { askEvidenceFiles } from "./evidence-prompt.js";
 
 export interface FormDeps {
   store: Store;
@@ -42,7 +44,12 @@ export interface FormDeps {
   checklistId: string;
   /** The round (轮次) of this run, for the history notes of continued rectifications. */
   round: number;
+  /** Where typed evidence paths start, and the caps: given, the form asks for evidence files too. */
+  evidence?: { cwd: string; caps: EvidenceCaps; exists: (p: string) => boolean };
 }
+
+/** An answer as the form gives it: with the evidence files to attach once it is stored. */
+export type FormAnswer = AnswerInput & { evidenceFiles?: PreparedFile[] };
 
 /** What the form starts from: the stored answer, its rectification, an earlier round's, a draft. */
 export interface FormSources {
@@ -135,9 +142,9 @@ export async function askAnswer(
   slot: RunItem,
   result: Result,
   src: FormSources,
-): Promise<AnswerInput> {
+): Promise<FormAnswer> {
   const keeper = new DraftKeeper(deps, slot.key, result);
-  let input: AnswerInput;
+  let input: FormAnswer;
   try {
     input = await askFields(deps, slot, result, src, keeper);
   } catch (e) {
@@ -155,7 +162,7 @@ async function askFields(
   result: Result,
   src: FormSources,
   keeper: DraftKeeper,
-): Promise<AnswerInput> {
+): Promise<FormAnswer> {
   const draft = src.draft?.result === result ? src.draft : undefined;
   const text = async (field: TextField, required: boolean, previous: string | null, hint?: string) => {
     const value = await askChecked(
@@ -187,7 +194,8 @@ async function askFields(
     const markDone = await askMarkDone(deps, keeper, src, draft);
     const note = await text("note", false, first(draft?.note, src.prev?.note));
     const evidence = await text("evidence", false, first(draft?.evidence, src.prev?.evidence), evidenceHint);
-    return { ...base, note, evidence, naReason: null, ...(markDone ? { markDone } : {}) };
+    const evidenceFiles = await askFiles(deps);
+    return { ...base, note, evidence, naReason: null, ...(markDone ? { markDone } : {}), ...evidenceFiles };
   }
   const rectification = await askRectification(deps, slot, keeper, src, draft, text);
   const note = await text("note", false, first(draft?.note, src.prev?.note));
@@ -197,6 +205,7 @@ async function askFields(
     first(draft?.evidence, src.prevRect?.evidence, src.prev?.evidence, src.carried?.evidence),
     evidenceHint,
   );
+  const evidenceFiles = await askFiles(deps);
   const continueNote = t("check.carried.continueNote", { round: deps.round, result: resultLabel(result) });
   return {
     ...base,
@@ -205,7 +214,16 @@ async function askFields(
     naReason: null,
     rectification: { ...rectification, evidence },
     continueNote,
+    ...evidenceFiles,
   };
+}
+
+/** The evidence files, after the free-text 佐证材料 (when the check asks for files at all). */
+async function askFiles(deps: FormDeps): Promise<{ evidenceFiles?: PreparedFile[] }> {
+  if (!deps.evidence) return {};
+  const { cwd, caps, exists } = deps.evidence;
+  const files = await askEvidenceFiles(deps.ask, cwd, caps, exists);
+  return files.length > 0 ? { evidenceFiles: files } : {};
 }
 
 /** A pass on an item whose earlier rectification is still open: mark it done (with 完成情况)? */

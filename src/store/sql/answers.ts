@@ -4,6 +4,7 @@ import { opensRectification } from "../../checklist/schema.js";
 import type { AnswerInput, SavedAnswer } from "../port.js";
 import type { Answer, AnswerDraft, DraftPatch, Rectification, RectificationFields, Run } from "../types.js";
 import { marks, type Sql } from "./context.js";
+import { moveToAnswer } from "./evidence.js";
 import { appendHistory } from "./history.js";
 import {
   getRectification,
@@ -212,7 +213,10 @@ async function settleRectification(
   linkedBefore: string | null,
   at: string,
 ): Promise<Outcome> {
-  if (own) await q.tx.run("DELETE FROM rectifications WHERE id = ?", [s(own.id)]);
+  if (own) {
+    await moveToAnswer(q, s(own.id), run.id, input.itemKey);
+    await q.tx.run("DELETE FROM rectifications WHERE id = ?", [s(own.id)]);
+  }
   const none = { rectification: null, continued: false };
   if (input.result !== "pass") return { ...none, linked: null, markedDone: null };
   // Nothing to mark done and nothing linked before: whatever is carried, the answer links none

@@ -8,6 +8,9 @@ import type { SourceData } from "../../import/validate.js";
 import type { Driver, DriverTx } from "../driver.js";
 import type {
   AnswerInput,
+  EvidenceContentInput,
+  EvidenceFilter,
+  NewEvidence,
   ReadTx,
   RectificationChange,
   RectificationFilter,
@@ -20,6 +23,7 @@ import type {
 import type { DraftPatch } from "../types.js";
 import * as answers from "./answers.js";
 import type { Sql } from "./context.js";
+import * as evidence from "./evidence.js";
 import * as history from "./history.js";
 import * as rects from "./rectifications.js";
 import { s } from "./rows.js";
@@ -100,6 +104,18 @@ export class SqlTx implements WriteTx, Sql {
     sets.runSummaries(this.pages, select);
   runKeys = (filter?: RunFilter) => sets.runKeys(this, filter);
   unitRunCounts = (opts?: { withoutRunsOnly?: boolean }) => sets.unitRunCounts(this, opts);
+
+  evidenceContentsPresent = (hashes: readonly string[]) => evidence.evidenceContentsPresent(this, hashes);
+  listEvidence = (filter?: EvidenceFilter) => evidence.listEvidence(this, filter);
+  getEvidence = (id: string) => evidence.getEvidence(this, id);
+  findEvidence = (prefix: string, limit?: number) => evidence.findEvidence(this, prefix, limit);
+  evidenceContent = (hash: string) => evidence.contentPieces((seq) => evidence.contentPiece(this, hash, seq));
+  unitEvidenceBytes = (unitId: string, more?: readonly { hash: string; size: number }[]) =>
+    evidence.unitEvidenceBytes(this, unitId, more);
+  putEvidenceContent = (input: EvidenceContentInput) => evidence.putEvidenceContent(this, input);
+  attachEvidence = (input: NewEvidence) => evidence.attachEvidence(this, input);
+  removeEvidence = (id: string, by: string | null, historyNote?: string | null) =>
+    evidence.removeEvidence(this, id, by, historyNote);
 }
 
 type Reads = Omit<ReadTx, never>;
@@ -160,6 +176,15 @@ export class SqlStore implements Store {
   listHistory = (rectificationId: string) => this.r("listHistory", rectificationId);
   unitRunCounts = (opts?: { withoutRunsOnly?: boolean }) => this.r("unitRunCounts", opts);
   runKeys = (filter?: RunFilter) => this.r("runKeys", filter);
+  evidenceContentsPresent = (hashes: readonly string[]) => this.r("evidenceContentsPresent", hashes);
+  listEvidence = (filter?: EvidenceFilter) => this.r("listEvidence", filter);
+  getEvidence = (id: string) => this.r("getEvidence", id);
+  findEvidence = (prefix: string, limit?: number) => this.r("findEvidence", prefix, limit);
+  unitEvidenceBytes = (unitId: string, more?: readonly { hash: string; size: number }[]) =>
+    this.r("unitEvidenceBytes", unitId, more);
+  // Each piece in a read of its own: a content never changes once stored.
+  evidenceContent = (hash: string) =>
+    evidence.contentPieces((seq) => this.read((tx) => evidence.contentPiece(tx as SqlTx, hash, seq)));
 
   // Each page in a read transaction of its own: between pages the store is free for the loop body.
   private readonly pages: sets.PageReader = (fn) => this.read((tx) => fn(tx as SqlTx));
@@ -184,4 +209,8 @@ export class SqlStore implements Store {
   changeRectification = (id: string, change: RectificationChange) =>
     this.w("changeRectification", id, change);
   mergeSchool = (data: SourceData, opts: SchoolMergeOptions) => this.w("mergeSchool", data, opts);
+  putEvidenceContent = (input: EvidenceContentInput) => this.w("putEvidenceContent", input);
+  attachEvidence = (input: NewEvidence) => this.w("attachEvidence", input);
+  removeEvidence = (id: string, by: string | null, historyNote?: string | null) =>
+    this.w("removeEvidence", id, by, historyNote);
 }

@@ -117,6 +117,10 @@ export async function mergeUnit(q: Sql, fromId: string, intoId: string): Promise
     ).changes;
   const runs = await moved("runs");
   const rectifications = await moved("rectifications");
+  await q.tx.run("UPDATE evidence_files SET unit_id = ?, rev = rev + 1 WHERE unit_id = ?", [
+    into.id,
+    from.id,
+  ]);
   await q.tx.run(
     `INSERT INTO unit_merges (id, from_id, from_name, from_key, from_code, into_id, at, runs, rectifications)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -1028,6 +1028,9 @@ export const zhCN: Record<MessageKey, string> = {
   "import.bad.tooMany": "超过 {max} 个姓名",
   "import.bad.leaderName": "有班子成员姓名为空、过长、含有 @ 或控制字符",
   "import.bad.leaderTwice": "有班子成员重复",
+  "import.bad.memberName": "有督导组成员姓名为空、过长或含有控制字符",
+  "import.bad.memberTwice": "有督导组成员重复",
+  "import.bad.membersWithoutGroup": "有督导组成员，却没有督导组名称",
   "import.bad.missingTable": "缺少该表",
   "import.bad.schema": "不是 lookback 创建的表（是视图，或列、类型、默认值不同）",
   "import.bad.tooManyRows": "超过 {max} 行",
@@ -1144,4 +1147,32 @@ export const zhCN: Record<MessageKey, string> = {
   "store.pg.empty": "PostgreSQL 数据库 {location} 中还没有 lookback 的数据。",
   "store.pg.empty.hint":
     "请先记录内容（`lookback check`、`lookback units add`，或用 `lookback import` 汇总各校的数据库），或检查 URL 中的数据库名。",
+  // The supervision group's round (督导检查).
+  "check.method.hear-report": "听汇报",
+  "check.method.site-visit": "看现场",
+  "check.method.document-check": "查资料",
+  "check.method.unannounced": "暗访",
+  "check.checklistKind.self-check": "自查",
+  "check.checklistKind.inspection": "督导检查",
+  "check.field.inspectionGroup": "督导组",
+  "check.field.inspectors": "督导组成员",
+  "check.field.method": "检查方式",
+  "check.field.tooManyMembers": "督导组成员 {count} 人，超过 {max} 人的上限。",
+  "check.field.membersNone": "请至少填写一名督导组成员。",
+  "check.ask.inspectionGroup": "督导组（如 县教育局第二督导组）",
+  "check.ask.inspectors": "参加检查的督导组成员（多人用 、 或 , 隔开）",
+  "check.new.inspection": "督导组：{group}。",
+  "answers.inspection.notInspection":
+    "检查清单 {checklist} 是自查清单：`inspection`（督导组）只用于督导检查清单（kind: inspection）的答题文件。",
+  "answers.inspection.notInspection.hint": "请删去 `inspection`，或用 `checklist` 指定督导检查清单。",
+  "answers.inspection.groupMissing": "检查清单 {checklist} 是督导检查清单：请在文件中写明由哪个督导组检查。",
+  "answers.inspection.hint":
+    "在文件开头写：inspection: { group: 县教育局第二督导组, members: [王督导, 李督导] }",
+  "answers.method.bad": "“{value}”不是检查方式。",
+  "answers.method.onSelfCheck":
+    "检查清单 {checklist} 是自查清单：答案没有检查方式（`method` 只用于督导检查）。",
+  "answers.method.onSelfCheck.hint": "请删去 `method`。",
+  "answers.method.unexpected": "清单规定本项的检查方式为 {methods}，此处记为 {method}。",
+  "status.header.kind": "类型",
+  "status.header.group": "督导组",
 };

@@ -255,3 +255,15 @@ export const postgresV3 = `
   CREATE INDEX unit_merges_from ON unit_merges(from_id);
   CREATE INDEX unit_merges_key ON unit_merges(from_key);
   `;
+
+// The supervision group's round: the inspection group and its members on runs, the method on
+// answers and drafts (see the SQLite step).
+export const postgresInspection = `
+  ALTER TABLE runs ADD COLUMN inspection_group ${C};
+  ALTER TABLE runs ADD COLUMN inspectors ${C};
+  ALTER TABLE runs ADD CONSTRAINT runs_inspectors_of_group CHECK (inspectors IS NULL OR inspection_group IS NOT NULL);
+  ALTER TABLE answers ADD COLUMN method ${C}
+    CHECK (method IS NULL OR method IN ('hear-report', 'site-visit', 'document-check', 'unannounced'));
+  ALTER TABLE answer_drafts ADD COLUMN method ${C}
+    CHECK (method IS NULL OR method IN ('hear-report', 'site-visit', 'document-check', 'unannounced'));
+  `;

@@ -28,6 +28,8 @@ import type {
   ChecklistSnapshot,
   DraftPatch,
   HistoryEntry,
+  InspectionGroup,
+  InspectionMethod,
   Rectification,
   RectificationFields,
   RectificationStatus,
@@ -45,6 +47,8 @@ export interface AnswerInput {
   note: string | null;
   evidence: string | null;
   naReason: string | null;
+  /** 检查方式 of an inspection run's answer (absent or null: not recorded; a self-check has none). */
+  method?: InspectionMethod | null;
   /** Required for partial/fail; ignored otherwise. */
   rectification?: RectificationFields;
   /**
@@ -85,6 +89,14 @@ export interface UnitName {
   id: string;
   name: string;
   key: string;
+}
+
+/** What updateRun may change of a run. */
+export interface RunPatch {
+  respondent?: string;
+  leaders?: string[];
+  answersFileHash?: string;
+  inspection?: InspectionGroup | null;
 }
 
 export interface RunFilter {
@@ -243,11 +255,10 @@ export interface StoreWrites {
     snapshot: ChecklistSnapshot;
     respondent: string;
     leaders: string[];
+    /** The supervision group of an inspection run (absent or null: a self-check). */
+    inspection?: InspectionGroup | null;
   }): Promise<Run>;
-  updateRun(
-    id: string,
-    patch: { respondent?: string; leaders?: string[]; answersFileHash?: string },
-  ): Promise<Run>;
+  updateRun(id: string, patch: RunPatch): Promise<Run>;
   /** Set an unfinished run aside for run `by`: kept with its answers, never resumed. */
   supersedeRun(id: string, by: string): Promise<Run>;
   finishRun(id: string): Promise<Run>;

@@ -30,7 +30,7 @@ function inspectionFile(unit: string, results: Record<string, string>): string {
   );
   writeFileSync(
     file,
-    `unit: ${unit}\nchecklist: inspection\nrespondent: 督导组王组长\nanswers:\n${lines.join("\n")}\n`,
+    `unit: ${unit}\nchecklist: inspection\nrespondent: 督导组王组长\ninspection: { group: 县教育局第二督导组, members: [王组长, 李督导] }\nanswers:\n${lines.join("\n")}\n`,
   );
   return file;
 }

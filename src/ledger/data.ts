@@ -1,17 +1,19 @@
 // What a ledger shows, gathered from the store for one unit's run: rectification rows in
 // checklist order, every item with its answer, and the counts the county summary needs.
 // No file format here; the xlsx, csv and json writers all read these records.
-import type { Checklist } from "../checklist/schema.js";
+import type { Checklist, ChecklistKind } from "../checklist/schema.js";
 import { briefScore, type ScoreBrief, scoreAnswers } from "../checklist/score.js";
 import { relapsesIn } from "../compare/compare.js";
 import { userError } from "../errors.js";
 import { countFollowUp, foundOn, inView, type LedgerView } from "../rectify/counts.js";
 import { daysOverdue } from "../rectify/overdue.js";
 import { roundsOf } from "../rectify/rounds.js";
+import { checklistKind, methodCounts } from "../run/inspection.js";
 import { looseItemKey, runItems } from "../run/items.js";
 import { snapshotChecklist } from "../run/snapshot.js";
 import type { StoreReads } from "../store/port.js";
-import type { Answer, Rectification, Run, Unit } from "../store/types.js";
+import type { Answer, InspectionMethod, Rectification, Run, Unit } from "../store/types.js";
+import { localDateOf } from "../util/dates.js";
 import type { LedgerLanguage } from "./labels.js";
 
 /** One checklist item (per leader for `per: leader` sections) in checklist order. */
@@ -35,6 +37,8 @@ export interface ChecklistInfo {
   id: string;
   version: string;
   title: string;
+  /** 自查 or 督导检查 (a supervision group's inspection). */
+  kind: ChecklistKind;
 }
 
 /** 整改台账 row: one rectification of the unit, from whichever round found it. */
@@ -129,6 +133,7 @@ export class SnapshotCache {
         id: checklist.id,
         version: checklist.version,
         title: en && checklist.title_en ? checklist.title_en : checklist.title,
+        kind: checklistKind(checklist),
       },
     };
     if (this.cache.size >= this.limit) this.cache.delete(this.cache.keys().next().value as string);
@@ -381,6 +386,45 @@ async function ledgerRows(
   return rows.map(({ pos: _pos, ...row }, i) => ({ ...row, seq: i + 1 }));
 }
 
+/** A unit's latest inspection (督导检查), as 汇总 shows it: who, when, and how the items were checked. */
+export interface InspectionBrief {
+  runId: string;
+  checklist: ChecklistInfo;
+  /** Null for an inspection run made before runs recorded their group. */
+  group: string | null;
+  members: string[];
+  /** The local day it finished (or started, while unfinished). */
+  date: string;
+  methods: Record<InspectionMethod, number>;
+}
+
+/**
+ * Each unit's latest inspection run, by unit id: one read of the runs, then the answers of the
+ * one run per inspected unit (a county has a few inspected units per supervision group).
+ */
+export async function latestInspections(
+  store: StoreReads,
+  snapshots: SnapshotCache,
+): Promise<Map<string, InspectionBrief>> {
+  const latest = new Map<string, { run: Run; checklist: ChecklistInfo }>();
+  for (const run of await store.listRuns()) {
+    const { info } = await snapshots.get(run.checklistHash);
+    if (info.kind === "inspection") latest.set(run.unitId, { run, checklist: info });
+  }
+  const out = new Map<string, InspectionBrief>();
+  for (const [unitId, { run, checklist }] of latest) {
+    out.set(unitId, {
+      runId: run.id,
+      checklist,
+      group: run.inspection?.group ?? null,
+      members: run.inspection?.members ?? [],
+      date: localDateOf(run.finishedAt ?? run.startedAt),
+      methods: methodCounts(await store.listAnswers(run.id)),
+    });
+  }
+  return out;
+}
+
 /** What the summary shows of a run (a Run fits; the export keeps only this per unit). */
 export type RunBrief = Pick<Run, "id" | "status" | "respondent">;
 
@@ -394,6 +438,8 @@ export interface SummaryRow {
   score: ScoreBrief | null;
   /** 排名: by score among the units of the summary (ties share one); null without a score. */
   rank: number | null;
+  /** The unit's latest inspection (督导检查), if it had one. */
+  inspection: InspectionBrief | null;
 }
 
 /** What the summary knows of a unit's run; checklist and counts are null when its ledger could not be built. */
@@ -420,6 +466,7 @@ export function summaryRows(
   units: readonly Unit[],
   lookup: (unit: Unit) => UnitSummary | undefined,
   ranks: ReadonlyMap<string, number> = new Map(),
+  inspections: ReadonlyMap<string, InspectionBrief> = new Map(),
 ): Iterable<SummaryRow> {
   return {
     *[Symbol.iterator]() {
@@ -433,6 +480,7 @@ export function summaryRows(
           counts: s?.counts ?? null,
           score: s?.score ?? null,
           rank: ranks.get(unit.id) ?? null,
+          inspection: inspections.get(unit.id) ?? null,
         };
       }
     },

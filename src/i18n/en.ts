@@ -1266,6 +1266,9 @@ export const en = {
   "answers.method.unexpected": "The checklist checks this item by {methods}; {method} is recorded here.",
   "status.header.kind": "Kind",
   "status.header.group": "Supervision group",
+  "answers.applied.newInspection": "Stored {count} answer(s): new inspection of {unit} by {group} · {title}.",
+  "answers.applied.resumedInspection":
+    "Stored {count} answer(s) in the unfinished inspection of {unit} by {group} · {title}.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1175,4 +1175,7 @@ export const zhCN: Record<MessageKey, string> = {
   "answers.method.unexpected": "清单规定本项的检查方式为 {methods}，此处记为 {method}。",
   "status.header.kind": "类型",
   "status.header.group": "督导组",
+  "answers.applied.newInspection": "已写入 {count} 条答案：{unit} · {title}（{group}新的一次督导检查）。",
+  "answers.applied.resumedInspection":
+    "已写入 {count} 条答案：{unit} · {title}（{group}继续未完成的督导检查）。",
 };

@@ -317,9 +317,21 @@ function slotKeys(
   return keys;
 }
 
+/** Every reference between the rows of a file resolves inside it, and each row keeps lookback's rules. */
 function checkReferences(rows: Record<string, Row[]>, checklists: Map<string, Checklist>): void {
+  const units = checkUnits(rows[UNITS.table]!);
+  const runs = checkRuns(rows[RUNS.table]!, units, checklists);
+  const { answered, links } = checkAnswers(rows[ANSWERS.table]!, runs, checklists);
+  const rects = checkRectifications(rows[RECTIFICATIONS.table]!, runs, answered);
+  checkRounds(rows[RECTIFICATIONS.table]!, rects, links);
+  checkHistory(rows[HISTORY.table]!, rects);
+}
+
+type AnswerLink = { at: Omit<Refusal, "problem">; answer: Row; run: Row };
+
+function checkUnits(unitRows: Row[]): Set<string> {
   const units = new Set<string>();
-  for (const [i, u] of rows[UNITS.table]!.entries()) {
+  for (const [i, u] of unitRows.entries()) {
     const n = normalizeUnitName(u.name as string);
     if (!n.ok)
       fail({
@@ -331,10 +343,15 @@ function checkReferences(rows: Record<string, Row[]>, checklists: Map<string, Ch
       });
     units.add(u.id as string);
   }
+  return units;
+}
+
+/** Runs by id: of a unit of the file, on a snapshot of the file, one unfinished per unit and checklist. */
+function checkRuns(runRows: Row[], units: Set<string>, checklists: Map<string, Checklist>): Map<string, Row> {
   const runs = new Map<string, Row>();
   const open = new Set<string>();
-  for (const r of rows[RUNS.table]!) runs.set(r.id as string, r);
-  for (const [i, r] of rows[RUNS.table]!.entries()) {
+  for (const r of runRows) runs.set(r.id as string, r);
+  for (const [i, r] of runRows.entries()) {
     const at = { table: RUNS.table, row: i + 1, id: r.id as string };
     if (!units.has(r.unit_id as string))
       fail({ ...at, column: "unit_id", problem: { key: "ref", params: { table: UNITS.table } } });
@@ -356,10 +373,19 @@ function checkReferences(rows: Record<string, Row[]>, checklists: Map<string, Ch
       open.add(k);
     }
   }
+  return runs;
+}
+
+/** Answers: of a run of the file, for an item its checklist has, once per run and item. */
+function checkAnswers(
+  answerRows: Row[],
+  runs: Map<string, Row>,
+  checklists: Map<string, Checklist>,
+): { answered: Map<string, string>; links: AnswerLink[] } {
   const slots = new Map<string, Set<string>>();
   const answered = new Map<string, string>();
-  const links: { at: Omit<Refusal, "problem">; answer: Row; run: Row }[] = [];
-  for (const [i, a] of rows[ANSWERS.table]!.entries()) {
+  const links: AnswerLink[] = [];
+  for (const [i, a] of answerRows.entries()) {
     const at = { table: ANSWERS.table, row: i + 1, id: a.id as string };
     const run = runs.get(a.run_id as string);
     if (!run) fail({ ...at, column: "run_id", problem: { key: "ref", params: { table: RUNS.table } } });
@@ -372,9 +398,18 @@ function checkReferences(rows: Record<string, Row[]>, checklists: Map<string, Ch
     answered.set(k, a.result as string);
     links.push({ at, answer: a, run });
   }
+  return { answered, links };
+}
+
+/** Rectifications by id: each opened by a partial or failing answer of its own run, unit and checklist. */
+function checkRectifications(
+  rectRows: Row[],
+  runs: Map<string, Row>,
+  answered: Map<string, string>,
+): Map<string, Row> {
   const rects = new Map<string, Row>();
   const rectKeys = new Set<string>();
-  for (const [i, x] of rows[RECTIFICATIONS.table]!.entries()) {
+  for (const [i, x] of rectRows.entries()) {
     const at = { table: RECTIFICATIONS.table, row: i + 1, id: x.id as string };
     const run = runs.get(x.run_id as string);
     if (!run) fail({ ...at, column: "run_id", problem: { key: "ref", params: { table: RUNS.table } } });
@@ -395,8 +430,11 @@ function checkReferences(rows: Record<string, Row[]>, checklists: Map<string, Ch
       fail({ ...at, column: "checklist_id", problem: { key: "checklistOfRun" } });
     rects.set(x.id as string, x);
   }
-  checkRounds(rows[RECTIFICATIONS.table]!, rects, links);
-  for (const [i, h] of rows[HISTORY.table]!.entries()) {
+  return rects;
+}
+
+function checkHistory(historyRows: Row[], rects: Map<string, Row>): void {
+  for (const [i, h] of historyRows.entries()) {
     if (!rects.has(h.rectification_id as string)) {
       fail({
         table: HISTORY.table,
@@ -414,11 +452,7 @@ function checkReferences(rows: Record<string, Row[]>, checklists: Map<string, Ch
  * not-closed, not-continued rectification per item; an answer's rectification is of its own unit,
  * checklist and item, and a partial or failing answer has one.
  */
-function checkRounds(
-  list: Row[],
-  rects: Map<string, Row>,
-  links: { at: Omit<Refusal, "problem">; answer: Row; run: Row }[],
-): void {
+function checkRounds(list: Row[], rects: Map<string, Row>, links: AnswerLink[]): void {
   const open = new Set<string>();
   for (const [i, x] of list.entries()) {
     const at = { table: RECTIFICATIONS.table, row: i + 1, id: x.id as string };

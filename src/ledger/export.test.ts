@@ -1,6 +1,5 @@
-// Several files are written while the next workbooks are built: what is reported (progress,
-// written, failures) must still come in the units' order, and a failed write leaves no
-// temporary file behind.
+// What is reported (progress, written, failures) comes in the units' order, a failed write
+// stops nothing else, and it leaves no temporary file behind.
 
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,7 +7,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { checklist } from "../../test/fixtures/export/seed.js";
 import { openStore } from "../store/open.js";
-import { exportLedgers, type ProgressEvent } from "./export.js";
+import { exportLedgers, type ProgressEvent, selectTargets } from "./export.js";
 import { loadTemplateOrThrow } from "./template.js";
 
 let dir: string | undefined;
@@ -16,7 +15,7 @@ afterEach(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe("exportLedgers with writes in flight", () => {
+describe("exportLedgers, unit by unit", () => {
   it("reports every unit in order, the failed one included, and leaves no temporary file", async () => {
     dir = mkdtempSync(path.join(tmpdir(), "lookback-export-order-"));
     const store = await openStore(path.join(dir, "t.db"), { intent: "write" });
@@ -83,5 +82,30 @@ describe("exportLedgers with writes in flight", () => {
     expect(done.find((e) => e.kind === "failed")).toMatchObject({ unit: "第5学校" });
     expect(result.summary).toBe("汇总.xlsx");
     expect(readdirSync(out).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+});
+
+describe("selectTargets: --unit finds a unit as every command does", () => {
+  it("by name, by a look-alike of the name, and by its code (单位代码); an unknown one is named", async () => {
+    dir = mkdtempSync(path.join(tmpdir(), "lookback-export-select-"));
+    const store = await openStore(path.join(dir, "t.db"), { intent: "write" });
+    try {
+      const snap = await store.saveSnapshot(checklist("self-check"));
+      const unit = await store.ensureUnit("莲塘第一中学", { code: "3601210001" });
+      const run = await store.createRun({
+        unitId: unit.id,
+        snapshot: snap,
+        respondent: "王老师",
+        leaders: [],
+      });
+      const picked = async (name: string) =>
+        (await selectTargets(store, { units: [name], all: false }, "t.db")).map((s) => s.runId);
+      expect(await picked("莲塘第一中学")).toEqual([run.id]);
+      expect(await picked(" 莲塘第一中学　")).toEqual([run.id]);
+      expect(await picked("3601210001")).toEqual([run.id]);
+      await expect(picked("莲塘第二中学")).rejects.toThrow(/莲塘第二中学/);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -1,6 +1,7 @@
 // Batch export: choose each unit's run, plan every file name, refuse before
 // writing anything when a file exists (unless forced), then write unit by unit through a
 // temporary file and a rename. One unit's failure does not stop the others.
+
 import { lstatSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { link, lstat, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -11,6 +12,7 @@ import type { LedgerView } from "../rectify/counts.js";
 import { crosscheckUnits, rankCrosschecks } from "../run/crosscheck.js";
 import type { StoreReads } from "../store/port.js";
 import type { Run, Unit } from "../store/types.js";
+import { resolveUnit } from "../units/resolve.js";
 import { unknownUnitsError } from "../units/suggest.js";
 import { writeChunksToFile } from "../util/json-stream.js";
 import { OWNER_TAG, removeStale } from "../util/stale.js";
@@ -147,7 +149,8 @@ export async function selectTargets(
   const noRun: string[] = [];
   const out: Selected[] = [];
   for (const name of names) {
-    const unit = (await store.findUnitByName(name)) ?? (await store.findUnitByName(name.normalize("NFC")));
+    // The same lookup as every command's --unit: by name or a look-alike, else by code.
+    const unit = await resolveUnit(store, name.normalize("NFC"));
     if (!unit) {
       unknown.push(name);
       continue;
@@ -282,9 +285,6 @@ export async function writeBytesAtomically(
   }
 }
 
-/** Files being written at once while the next workbooks are built (see exportLedgers). */
-const WRITES_IN_FLIGHT = 4;
-
 const workbookOptions = (tpl: LedgerTemplate) => ({
   language: tpl.language,
   pageFooter: tpl.labels.pageFooter,
@@ -406,11 +406,10 @@ async function buildLedger(
 }
 
 /**
- * Every unit's ledger, one built at a time. Files are written while the next units' workbooks
- * are built: creating files is slow on some disks and would otherwise stall the CPU work. A
- * write takes several file system calls, each going on only when the main thread is free
- * between two units, so a few are kept in flight (at most WRITES_IN_FLIGHT units' bytes:
- * memory stays flat). Outcomes are reported in the units' order, the oldest write first.
+ * Every unit's ledger, one at a time: built, written (through a temporary file and a rename),
+ * reported, then the next. Only one unit's workbook is in memory at once. A plain loop: keeping
+ * up to four writes in flight while the next workbooks were built measured no faster (1,000
+ * units: 10.1–11.1 s with four in flight, 9.4–10.4 s one at a time).
  */
 async function writeLedgers(
   store: StoreReads,
@@ -423,41 +422,18 @@ async function writeLedgers(
   const summaries = new Map<string, UnitSummary>();
   const total = plan.targets.length;
   onProgress({ kind: "start", total });
-  // Each write's outcome, caught at once (never an unhandled rejection), reported in order.
-  const inFlight: { seq: number; target: Target; outcome: Promise<{ error: unknown } | null> }[] = [];
-  const reportOldest = async () => {
-    const { seq, target, outcome } = inFlight.shift()!;
-    const failed = await outcome;
-    if (failed === null) {
-      result.written.push(target.file);
-      onProgress({ kind: "written", n: seq, total, file: target.file });
-      return;
-    }
-    const message = messageOf(failed.error);
-    result.failures.push({ unit: target.unitName, file: target.file, message });
-    onProgress({ kind: "failed", n: seq, total, unit: target.unitName, message });
-  };
   for (const [i, target] of plan.targets.entries()) {
-    let write: Promise<void>;
     try {
       const bytes = await buildLedger(store, snapshots, target, opts, summaries);
-      write = writeBytesAtomically(plan.outDir, target.file, bytes, opts.force);
+      await writeBytesAtomically(plan.outDir, target.file, bytes, opts.force);
+      result.written.push(target.file);
+      onProgress({ kind: "written", n: i + 1, total, file: target.file });
     } catch (e) {
-      write = Promise.reject(e);
+      const message = messageOf(e);
+      result.failures.push({ unit: target.unitName, file: target.file, message });
+      onProgress({ kind: "failed", n: i + 1, total, unit: target.unitName, message });
     }
-    inFlight.push({
-      seq: i + 1,
-      target,
-      outcome: write.then(
-        () => null,
-        (error: unknown) => ({ error }),
-      ),
-    });
-    if (inFlight.length >= WRITES_IN_FLIGHT) await reportOldest();
-    // Building a workbook never leaves the main thread to the event loop: let the writes go on.
-    else await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  while (inFlight.length > 0) await reportOldest();
   return summaries;
 }
 

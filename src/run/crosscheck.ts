@@ -190,6 +190,9 @@ export async function crosscheckUnits(
     }
     return checklists.get(run.checklistHash) ?? null;
   };
+  // Most databases hold no two checklists that verify one another: then there is nothing to
+  // read, and the answers of every run are not streamed just to find that out.
+  if (!(await anyPairInUse(store))) return [];
   const out: UnitCrosscheck[] = [];
   let unit: Unit | undefined;
   let latest = new Map<string, RunDetail>();
@@ -207,6 +210,17 @@ export async function crosscheckUnits(
   }
   await flush();
   return out;
+}
+
+/** Whether any checklist runs were made with verifies another one runs were made with. */
+async function anyPairInUse(store: StoreReads): Promise<boolean> {
+  const inUse: Checklist[] = [];
+  for (const hash of await store.runSnapshotHashes()) {
+    const snap = await store.getSnapshot(hash);
+    const parsed = snap ? snapshotChecklist(snap) : undefined;
+    if (parsed?.ok) inUse.push(parsed.checklist);
+  }
+  return inUse.some((a) => inUse.some((b) => a !== b && pairsBetween(a, b).length > 0));
 }
 
 /** A unit's latest runs, each verifying checklist against each checklist it verifies. */

@@ -197,6 +197,8 @@ export interface StoreReads {
   ): Promise<Run | undefined>;
   /** The checklists that runs exist for (of one unit, when given), by id. */
   runChecklists(unitId?: string): Promise<string[]>;
+  /** The snapshots runs were made with (their hashes, sorted): what checklists are in use, once each. */
+  runSnapshotHashes(): Promise<string[]>;
 
   /** A run's answers, in the order they were first given. */
   listAnswers(runId: string): Promise<Answer[]>;

@@ -128,6 +128,8 @@ interface Ctx {
   ): ReturnType<Store["saveAnswer"]>;
 }
 
+// A group of conformance tests on rounds, one `it` per rule: it is long because the list of
+// rules is; each test inside is short.
 function describeRounds({ store, fx, newRun, answer }: Ctx): void {
   describe("rounds continue the same rectification", () => {
     it("a later fail continues the open one: same id, fields revised, the round noted in the history", async () => {
@@ -409,6 +411,7 @@ function describeRuns({ store, fx, newRun, answer }: Ctx): void {
       expect(await store().runChecklists()).toEqual(["mini"]);
       expect(await store().runChecklists(a.unitId)).toEqual(["mini"]);
       expect(await store().runChecklists("nobody")).toEqual([]);
+      expect(await store().runSnapshotHashes()).toEqual([a.checklistHash]);
     });
 
     it("updateRun and finishRun change what they say; the snapshot is kept once, by content", async () => {
@@ -438,6 +441,8 @@ function describeRuns({ store, fx, newRun, answer }: Ctx): void {
   });
 }
 
+// A group of conformance tests on rectifications, one `it` per rule: it is long because the list of
+// rules is; each test inside is short.
 function describeRectifications({ store, fx, newRun, answer }: Ctx): void {
   describe("rectifications", () => {
     it("a status change is refused when the rectification changed since it was read", async () => {
@@ -635,6 +640,8 @@ async function bulkRuns(fx: StoreFixture, store: Store, n: number): Promise<void
   );
 }
 
+// A group of conformance tests on set-based reads, one `it` per rule: it is long because the list of
+// rules is; each test inside is short.
 function describeSets({ store, fx, newRun, answer }: Ctx): void {
   describe("set-based reads", () => {
     it("iterateRectifications: by unit, checklist and item, with unit, round and short id; filters", async () => {

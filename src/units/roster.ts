@@ -139,29 +139,12 @@ export function parseRoster(cells: readonly (readonly string[])[]): RosterParse 
     if (first < 0) return { ok: false, errors: [{ row: 1, column: null, code: "empty", params: {} }] };
     return { ok: false, errors: [{ row: first + 1, column: null, code: "badHeader", params: {} }] };
   }
-  const header = cells[headerIndex] ?? [];
   const errors: RosterError[] = [];
-  const columnOf: Partial<Record<RosterField, number>> = {};
-  const headings: Record<RosterField, string | null> = { name: null, code: null, township: null, type: null };
-  const ignoredColumns: string[] = [];
-  header.forEach((h, i) => {
-    const field = fieldOf(h);
-    if (!field) {
-      if (clean(h) !== "") ignoredColumns.push(clean(h));
-      return;
-    }
-    if (columnOf[field] !== undefined) {
-      errors.push({
-        row: headerIndex + 1,
-        column: clean(h),
-        code: "duplicateHeading",
-        params: { heading: clean(h) },
-      });
-      return;
-    }
-    columnOf[field] = i;
-    headings[field] = clean(h);
-  });
+  const { columnOf, headings, ignoredColumns } = readHeader(
+    cells[headerIndex] ?? [],
+    headerIndex + 1,
+    errors,
+  );
   const value = (r: readonly string[], f: RosterField): string => {
     const i = columnOf[f];
     return i === undefined ? "" : clean(r[i]);
@@ -213,4 +196,33 @@ export function parseRoster(cells: readonly (readonly string[])[]): RosterParse 
   if (rows.length === 0)
     return { ok: false, errors: [{ row: headerIndex + 1, column: null, code: "empty", params: {} }] };
   return { ok: true, rows, ignoredColumns, headings };
+}
+
+/** Which column holds which field, by its heading; a field headed twice is an error of that row. */
+function readHeader(
+  header: readonly string[],
+  rowNo: number,
+  errors: RosterError[],
+): {
+  columnOf: Partial<Record<RosterField, number>>;
+  headings: Record<RosterField, string | null>;
+  ignoredColumns: string[];
+} {
+  const columnOf: Partial<Record<RosterField, number>> = {};
+  const headings: Record<RosterField, string | null> = { name: null, code: null, township: null, type: null };
+  const ignoredColumns: string[] = [];
+  header.forEach((h, i) => {
+    const field = fieldOf(h);
+    if (!field) {
+      if (clean(h) !== "") ignoredColumns.push(clean(h));
+      return;
+    }
+    if (columnOf[field] !== undefined) {
+      errors.push({ row: rowNo, column: clean(h), code: "duplicateHeading", params: { heading: clean(h) } });
+      return;
+    }
+    columnOf[field] = i;
+    headings[field] = clean(h);
+  });
+  return { columnOf, headings, ignoredColumns };
 }

@@ -362,31 +362,10 @@ function itemInfo(slot: RunItem, c: Palette): string {
 const LIST_MAX = 10;
 
 async function reviewStep(deps: SessionDeps, state: CheckState): Promise<CheckState> {
-  const { ask, lang } = deps;
-  const c = deps.style;
+  const { ask } = deps;
   const open = unanswered(state);
   const missing = missingRequired(state);
-  ask.say("");
-  ask.say(c.bold(c.cyan(t("check.review.title"))));
-  ask.say(summaryLine(state, lang));
-  if (open.length > 0) {
-    ask.say(c.yellow(t("check.review.unanswered", { count: open.length, required: missing.length })));
-    const shown = open.slice(0, LIST_MAX);
-    // Positions right-aligned, titles padded by display width: the texts start in one column.
-    const pos = (s: RunItem) => `${s.index + 1}/${state.slots.length}`;
-    const posWidth = Math.max(...shown.map((s) => pos(s).length));
-    const titleWidth = Math.max(...shown.map((s) => stringWidth(slotTitle(s, lang))));
-    const room = Math.max(20, (deps.columns ?? 80) - posWidth - titleWidth - 10);
-    for (const s of shown) {
-      const mark = s.required ? "" : c.dim(t("check.review.optionalMark"));
-      ask.say(
-        `  ${padDisplay(pos(s), posWidth, "start")}  ${padDisplay(slotTitle(s, lang), titleWidth)} · ${clip(slotText(s, lang), room)}${mark}`,
-      );
-    }
-    if (open.length > LIST_MAX) ask.say(c.dim(t("check.review.more", { count: open.length - LIST_MAX })));
-  } else {
-    ask.say(c.green(t("check.review.allAnswered")));
-  }
+  sayReview(deps, state, open, missing.length);
   const first = open[0];
   const choices: ChoiceEntry<ReviewAction>[] = [
     { value: "finish", name: t("check.review.finish") },
@@ -414,38 +393,82 @@ async function reviewStep(deps: SessionDeps, state: CheckState): Promise<CheckSt
     case "pause":
       return reduce(state, { type: action });
     case "pick": {
-      const pickTitleWidth = Math.max(...state.slots.map((s) => stringWidth(slotTitle(s, lang))));
-      const index = await ask.select<number>({
-        message: t("check.review.pickAsk"),
-        choices: [
-          ...state.slots.map((s) => {
-            const a = state.answers.get(s.key);
-            const no = padDisplay(`${s.index + 1}.`, String(state.slots.length).length + 1, "start");
-            return {
-              value: s.index,
-              name: `${no} ${padDisplay(slotTitle(s, lang), pickTitleWidth)} · ${padDisplay(clip(slotText(s, lang), 36), 36)}  ${a ? c.dim(describeAnswer(a, lang)) : c.yellow(t("check.review.notAnswered"))}`,
-              echo: `${s.index + 1}. ${slotTitle(s, lang)}`,
-            };
-          }),
-          separator(),
-          { value: -1, name: t("check.review.pickCancel"), echo: false as const },
-        ],
-        default: first?.index ?? 0,
-        pageSize: 12,
-      });
+      const index = await pickItem(deps, state, first?.index ?? 0);
       return index < 0 ? state : reduce(state, { type: "goto", index });
     }
-    case "finish": {
-      const firstMissing = missing[0];
-      if (firstMissing) {
-        ask.say(c.yellow(t("check.review.cannotFinish", { count: missing.length })));
-        const go = await ask.confirm({ message: t("check.review.goMissing"), default: true });
-        return go ? reduce(state, { type: "goto", index: firstMissing.index }) : state;
-      }
-      const sure = await ask.confirm({ message: t("check.review.confirmFinish"), default: true });
-      if (!sure) return state;
-      const run = await deps.store.finishRun(state.run.id);
-      return reduce(state, { type: "finished", run });
-    }
+    case "finish":
+      return finishStep(deps, state, missing);
   }
+}
+
+/** The review's summary: how far the run is, and the items still unanswered. */
+function sayReview(deps: SessionDeps, state: CheckState, open: readonly RunItem[], missing: number): void {
+  const { ask, lang } = deps;
+  const c = deps.style;
+  ask.say("");
+  ask.say(c.bold(c.cyan(t("check.review.title"))));
+  ask.say(summaryLine(state, lang));
+  if (open.length === 0) {
+    ask.say(c.green(t("check.review.allAnswered")));
+    return;
+  }
+  ask.say(c.yellow(t("check.review.unanswered", { count: open.length, required: missing })));
+  const shown = open.slice(0, LIST_MAX);
+  // Positions right-aligned, titles padded by display width: the texts start in one column.
+  const pos = (s: RunItem) => `${s.index + 1}/${state.slots.length}`;
+  const posWidth = Math.max(...shown.map((s) => pos(s).length));
+  const titleWidth = Math.max(...shown.map((s) => stringWidth(slotTitle(s, lang))));
+  const room = Math.max(20, (deps.columns ?? 80) - posWidth - titleWidth - 10);
+  for (const s of shown) {
+    const mark = s.required ? "" : c.dim(t("check.review.optionalMark"));
+    ask.say(
+      `  ${padDisplay(pos(s), posWidth, "start")}  ${padDisplay(slotTitle(s, lang), titleWidth)} · ${clip(slotText(s, lang), room)}${mark}`,
+    );
+  }
+  if (open.length > LIST_MAX) ask.say(c.dim(t("check.review.more", { count: open.length - LIST_MAX })));
+}
+
+/** Any item to go to, with its answer so far; -1 when the person cancels. */
+async function pickItem(deps: SessionDeps, state: CheckState, defaultIndex: number): Promise<number> {
+  const { ask, lang } = deps;
+  const c = deps.style;
+  const titleWidth = Math.max(...state.slots.map((s) => stringWidth(slotTitle(s, lang))));
+  return ask.select<number>({
+    message: t("check.review.pickAsk"),
+    choices: [
+      ...state.slots.map((s) => {
+        const a = state.answers.get(s.key);
+        const no = padDisplay(`${s.index + 1}.`, String(state.slots.length).length + 1, "start");
+        return {
+          value: s.index,
+          name: `${no} ${padDisplay(slotTitle(s, lang), titleWidth)} · ${padDisplay(clip(slotText(s, lang), 36), 36)}  ${a ? c.dim(describeAnswer(a, lang)) : c.yellow(t("check.review.notAnswered"))}`,
+          echo: `${s.index + 1}. ${slotTitle(s, lang)}`,
+        };
+      }),
+      separator(),
+      { value: -1, name: t("check.review.pickCancel"), echo: false as const },
+    ],
+    default: defaultIndex,
+    pageSize: 12,
+  });
+}
+
+/** Finishing: refused while a required item is unanswered (offering to go there), else confirmed. */
+async function finishStep(
+  deps: SessionDeps,
+  state: CheckState,
+  missing: readonly RunItem[],
+): Promise<CheckState> {
+  const { ask } = deps;
+  const c = deps.style;
+  const firstMissing = missing[0];
+  if (firstMissing) {
+    ask.say(c.yellow(t("check.review.cannotFinish", { count: missing.length })));
+    const go = await ask.confirm({ message: t("check.review.goMissing"), default: true });
+    return go ? reduce(state, { type: "goto", index: firstMissing.index }) : state;
+  }
+  const sure = await ask.confirm({ message: t("check.review.confirmFinish"), default: true });
+  if (!sure) return state;
+  const run = await deps.store.finishRun(state.run.id);
+  return reduce(state, { type: "finished", run });
 }

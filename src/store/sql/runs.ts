@@ -80,6 +80,13 @@ export async function runChecklists(q: Sql, unitId?: string): Promise<string[]> 
   return rows.map((r) => r.checklist_id);
 }
 
+export async function runSnapshotHashes(q: Sql): Promise<string[]> {
+  const rows = await q.tx.all<{ checklist_hash: string }>(
+    "SELECT DISTINCT checklist_hash FROM runs ORDER BY checklist_hash",
+  );
+  return rows.map((r) => r.checklist_hash);
+}
+
 export interface NewRun {
   id?: string;
   unitId: string;

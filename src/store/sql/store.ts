@@ -68,6 +68,7 @@ export class SqlTx implements WriteTx, Sql {
   latestRun = (unitId: string, checklistId: string, opts?: { unfinishedOnly?: boolean }) =>
     runs.latestRun(this, unitId, checklistId, opts);
   runChecklists = (unitId?: string) => runs.runChecklists(this, unitId);
+  runSnapshotHashes = () => runs.runSnapshotHashes(this);
   createRun = (input: runs.NewRun) => runs.createRun(this, input);
   updateRun = (id: string, patch: RunPatch) => runs.updateRun(this, id, patch);
   supersedeRun = (id: string, by: string) => runs.supersedeRun(this, id, by);
@@ -146,6 +147,7 @@ export class SqlStore implements Store {
   latestRun = (unitId: string, checklistId: string, opts?: { unfinishedOnly?: boolean }) =>
     this.r("latestRun", unitId, checklistId, opts);
   runChecklists = (unitId?: string) => this.r("runChecklists", unitId);
+  runSnapshotHashes = () => this.r("runSnapshotHashes");
   listAnswers = (runId: string) => this.r("listAnswers", runId);
   listDrafts = (runId: string) => this.r("listDrafts", runId);
   listRectifications = (filter?: RectificationFilter) => this.r("listRectifications", filter);

@@ -399,17 +399,24 @@ export interface InspectionBrief {
 }
 
 /**
- * Each unit's latest inspection run, by unit id: one read of the runs, then the answers of the
- * one run per inspected unit (a county has a few inspected units per supervision group).
+ * Each unit's latest inspection run, by unit id: the checklists in use, one read of the runs when
+ * one of them is an inspection, then the answers of the one run per inspected unit.
  */
 export async function latestInspections(
   store: StoreReads,
   snapshots: SnapshotCache,
 ): Promise<Map<string, InspectionBrief>> {
+  // The checklists in use, once each: most databases hold no inspection, and then no run is read.
+  const inspections = new Map<string, ChecklistInfo>();
+  for (const hash of await store.runSnapshotHashes()) {
+    const { info } = await snapshots.get(hash);
+    if (info.kind === "inspection") inspections.set(hash, info);
+  }
   const latest = new Map<string, { run: Run; checklist: ChecklistInfo }>();
+  if (inspections.size === 0) return new Map();
   for (const run of await store.listRuns()) {
-    const { info } = await snapshots.get(run.checklistHash);
-    if (info.kind === "inspection") latest.set(run.unitId, { run, checklist: info });
+    const checklist = inspections.get(run.checklistHash);
+    if (checklist) latest.set(run.unitId, { run, checklist });
   }
   const out = new Map<string, InspectionBrief>();
   for (const [unitId, { run, checklist }] of latest) {

@@ -6,8 +6,10 @@ import { afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest
 import { mini, seedRun } from "../../../test/fixtures/rectify/seed.js";
 import { type Kit, MINI, makeKit, na, pass, problem, session } from "../../../test/helpers/check-kit.js";
 import { rawSql } from "../../../test/helpers/raw-sql.js";
+import { loadChecklistSet } from "../../checklist/load.js";
 import { setLang } from "../../i18n/index.js";
 import { addDays, localToday } from "../../util/dates.js";
+import { draftFields } from "./kept.js";
 
 let kit: Kit;
 beforeAll(() => setLang("en"));
@@ -557,6 +559,47 @@ sections:
       ["a.three", "inspection"],
       ["b.x", "visit"],
     ]);
+  });
+
+  test("the method is kept with the draft the moment it is chosen, and said when the check stops", async () => {
+    await session(kit, ["县教育局第二督导组", "王督导", "fail", "site-visit"], OPTS);
+    const store = await kit.open();
+    try {
+      const run = (await store.listRuns())[0]!;
+      const drafts = await store.listDrafts(run.id);
+      expect(drafts.map((d) => [d.itemKey, d.result, d.method])).toEqual([["a.one", "fail", "site-visit"]]);
+      expect(draftFields(drafts[0]!)).toEqual(["Method"]);
+    } finally {
+      await store.close();
+    }
+    // Resumed, the draft's method is offered again.
+    const { ask } = await session(kit, ["resume"], OPTS);
+    const method = ask.transcript.find((e) => e.kind === "select" && e.message === "Method");
+    expect(method?.default).toBe("site-visit");
+  });
+
+  test("an inspection run started without its group (an earlier version) asks for it when resumed", async () => {
+    const store = await kit.open();
+    try {
+      const unit = await store.ensureUnit("莲塘一小");
+      const loaded = loadChecklistSet({ checklistsDir: kit.checklistsDir, cwd: kit.dir }).checklists.find(
+        (c) => c.checklist.id === "mini-insp",
+      )!;
+      await store.createRun({
+        unitId: unit.id,
+        snapshot: await store.saveSnapshot(loaded),
+        respondent: "王督导",
+        leaders: [],
+      });
+    } finally {
+      await store.close();
+    }
+    const { ask } = await session(kit, ["第三督导组", "赵督导"], OPTS);
+    expect(ask.transcript.filter((e) => e.kind === "input").map((e) => e.message)).toEqual([
+      "Supervision group (e.g. 县教育局第二督导组)",
+      "Members of the group who inspect (several separated by , or 、)",
+    ]);
+    expect((await answersOf(kit)).runs[0]?.inspection).toEqual({ group: "第三督导组", members: ["赵督导"] });
   });
 
   test("the next run offers the group of the last inspection; a self-check asks neither", async () => {

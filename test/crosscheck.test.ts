@@ -119,7 +119,12 @@ describe("lookback crosscheck", () => {
       inspection: "pass",
       agreement: "understated",
     });
-    expect(data.units[0].inspection).toMatchObject({ checklistId: "inspection", respondent: "督导组王组长" });
+    expect(data.units[0].inspection).toMatchObject({
+      checklistId: "inspection",
+      respondent: "督导组王组长",
+      group: { group: "县教育局第二督导组", members: ["王组长", "李督导"] },
+    });
+    expect(data.units[0].self.group).toBeNull();
   });
 
   it("--unit: the unit's pairs, overstated first, in words", () => {

@@ -1,8 +1,10 @@
 // Reading and checking an answers file completely before anything is written:
 // every problem is a diagnostic with file:line:col, like `validate`'s.
+
 import * as z from "zod/mini";
 import type { ChecklistSet } from "../checklist/load.js";
 import type { Checklist, LoadedChecklist } from "../checklist/schema.js";
+import { opensRectification } from "../checklist/schema.js";
 import { type Lang, localized, t } from "../i18n/index.js";
 import { LIMITS } from "../input/limits.js";
 import { roundsOf } from "../rectify/rounds.js";
@@ -13,7 +15,6 @@ import {
   checkMembers,
   checkName,
   defaultKind,
-  opensRectification,
   optionalText,
   parseKind,
   parseOrigin,

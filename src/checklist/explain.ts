@@ -4,7 +4,7 @@
 // prints it as text or as JSON.
 import { type Place, positionOf } from "./place.js";
 import type { ChainLink, Checklist, LoadedChecklist } from "./schema.js";
-import { type ScoringRule, scoringRule } from "./score.js";
+import { type ScoringRule, scoringRule } from "./scoring.js";
 import type { ResolvedItem, ResolvedSection } from "./tailor.js";
 
 /** Where something was written: checklist id, file (absolute) and line. */

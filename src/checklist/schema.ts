@@ -26,6 +26,8 @@ const percent = (what: string) => z.number().check(z.minimum(0), z.maximum(100),
 /** The answer scale shared by every checklist: 符合 / 基本符合 / 不符合 / 不适用. */
 export const RESULTS = ["pass", "partial", "fail", "na"] as const;
 export type Result = (typeof RESULTS)[number];
+/** 基本符合 and 不符合 are problems: each opens (or continues) a rectification. */
+export const opensRectification = (r: Result): boolean => r === "partial" || r === "fail";
 
 const ITEM_FIELDS = {
   id: id("Item id, unique in its section; the full id is `section.item`"),

@@ -6,11 +6,6 @@ import { parseStatus } from "../rectify/status.js";
 
 export const LANGS = ["zh", "zh-CN", "en"] as const;
 
-/** An option taking one of a few words. */
-export function choiceOption(flags: string, description: string, choices: readonly string[]): Option {
-  return new Option(flags, description).choices(choices);
-}
-
 /** Rectification statuses, as codes or the ledger's words; with `list`, several separated by commas. */
 export function statusOption(flags: string, description: string, opts: { list: boolean }): Option {
   const check = (value: string) => {

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { closeRect, mini, seedRun, tempDb } from "../../test/fixtures/rectify/seed.js";
-import { followUpSummary } from "../rectify/summary.js";
 import type { Store } from "../store/port.js";
 import { classify, compareAll, compareLatest, relapsesFor, relapsesIn } from "./compare.js";
 
@@ -207,58 +206,5 @@ describe("relapses (反弹)", () => {
     const only = await seedRun(store, { unit: "U", loaded: mini(1), answers: { "a.one": "fail" } });
     await closeRect(store, only.rects.get("a.one")!.id);
     expect(await relapsesIn(store, only.run)).toEqual([]);
-  });
-});
-
-describe("followUpSummary", () => {
-  it("counts statuses, overdue by the given day, and the relapses of the latest run", async () => {
-    ({ store } = await tempDb());
-    const first = await seedRun(store, {
-      unit: "U",
-      loaded: mini(1),
-      answers: { "a.one": "fail", "a.two": { result: "fail", rect: { deadline: "2026-11-26" } } },
-    });
-    await closeRect(store, first.rects.get("a.one")!.id);
-    const second = await seedRun(store, {
-      unit: "U",
-      loaded: mini(1),
-      answers: {
-        "a.one": { result: "fail", rect: { deadline: "2026-11-27" } },
-        "a.two": { result: "partial", rect: { deadline: "2026-11-20" } },
-      },
-    });
-    await store.changeRectification(second.rects.get("a.two")!.id, {
-      toStatus: "in-progress",
-      by: null,
-      note: null,
-    });
-    const unit = (await store.findUnitByName("U"))!;
-    // a.one: closed, then found again (a relapse: a new rectification); a.two: still failing, so
-    // the second round continued the first round's rectification (deadline now 11-20) instead of
-    // opening a duplicate.
-    expect(await followUpSummary(store, { unitId: unit.id }, "2026-11-27")).toEqual({
-      total: 3,
-      open: 1,
-      inProgress: 1,
-      done: 0,
-      closed: 1,
-      overdue: 1,
-      relapses: 1,
-    });
-    // A round counts what it found: the rounds of a unit add up to its ledger.
-    expect(await followUpSummary(store, { runId: second.run.id }, "2026-11-27")).toEqual({
-      total: 1,
-      open: 1,
-      inProgress: 0,
-      done: 0,
-      closed: 0,
-      overdue: 0,
-      relapses: 1,
-    });
-    expect(await followUpSummary(store, { runId: first.run.id }, "2026-11-27")).toMatchObject({
-      total: 2,
-      overdue: 1,
-    });
-    expect((await followUpSummary(store, { runId: first.run.id }, "2026-11-20")).overdue).toBe(0);
   });
 });

@@ -5,6 +5,7 @@
 // its parent) are runs of one line of look-backs, the one whose chain starts at the same
 // checklist. Item ids do not change through `extends`, so the items both have compare as
 // usual, the child's own items show as new and the ones it removed as removed.
+import { opensRectification } from "../checklist/schema.js";
 import { looseItemKey } from "../run/items.js";
 import { type SnapshotItem, SnapshotReader } from "../run/snapshot-items.js";
 import type { RunDetail, StoreReads } from "../store/port.js";
@@ -83,7 +84,7 @@ export interface Comparison {
   counts: Record<Change, number> & { relapses: number };
 }
 
-const isProblem = (r: Result): boolean => r === "partial" || r === "fail";
+const isProblem = opensRectification;
 
 export function classify(
   previous: Result | null,

@@ -12,10 +12,6 @@ export function setLang(lang: Lang): void {
   current = lang;
 }
 
-export function getLang(): Lang {
-  return current;
-}
-
 /** Map any locale string (zh_CN.UTF-8, zh-TW, en_US, C) to a supported language. */
 export function normalizeLang(value: string | undefined): Lang | undefined {
   if (!value) return undefined;

@@ -13,7 +13,9 @@
 // No timestamp of the sender decides anything: history keeps the order it arrives in (seq,
 // given here), and "newer" means "changed by the sender since the last import", by revision and
 // content.
+
 import { randomUUID } from "node:crypto";
+import { opensRectification, type Result } from "../checklist/schema.js";
 import { isLookbackError } from "../errors.js";
 import type { Dialect, DriverTx, Violation } from "../store/driver.js";
 import { normalizeUnitName, unitKey } from "../units/identity.js";
@@ -409,7 +411,7 @@ function mergeRect(st: FileState, run: Row, local: Map<string, Row>, x: Row): vo
   const id = (mine?.id as string) ?? (x.id as string);
   const result = st.results.get(itemOf(run.id, x.item_key));
   // A problem stands only beside a partial or failing answer (as when it was written).
-  if (!mine && result !== "partial" && result !== "fail") {
+  if (!mine && !opensRectification(result as Result)) {
     st.counts.rectifications.unchanged++;
     return;
   }

@@ -7,10 +7,12 @@
 //
 // Only sqlite_master and the tables named in spec.ts are ever read; views and triggers in the
 // file are never queried, and nothing is ever written to it.
+
 import { createHash } from "node:crypto";
 import Database from "better-sqlite3";
 import { checklistFromText } from "../checklist/load.js";
 import type { Checklist } from "../checklist/schema.js";
+import { opensRectification, type Result } from "../checklist/schema.js";
 import { LIMITS } from "../input/limits.js";
 import { runItems } from "../run/items.js";
 import type { Db } from "../store/db.js";
@@ -282,7 +284,7 @@ function deriveRounds(rows: Record<string, Row[]>): void {
   for (const x of rects) x.checklist_id = (runs.get(x.run_id as string)?.checklist_id as string) ?? null;
   const byRunItem = new Map(rects.map((x) => [`${x.run_id}\u0000${x.item_key}`, x.id as string]));
   for (const a of rows[ANSWERS.table]!) {
-    if (a.result === "partial" || a.result === "fail") {
+    if (opensRectification(a.result as Result)) {
       a.rectification_id = byRunItem.get(`${a.run_id}\u0000${a.item_key}`) ?? null;
     }
   }
@@ -417,7 +419,7 @@ function checkRectifications(
     const k = `${x.run_id}\u0000${x.item_key}`;
     // Lookback opens a rectification for a partial or failing answer of the same run and item only.
     const result = answered.get(k);
-    if (result !== "partial" && result !== "fail")
+    if (result === undefined || !opensRectification(result as Result))
       fail({ ...at, column: "item_key", problem: { key: "noFailingAnswer" } });
     if (rectKeys.has(k)) fail({ ...at, column: "item_key", problem: { key: "duplicate" } });
     rectKeys.add(k);
@@ -471,7 +473,7 @@ function checkRounds(list: Row[], rects: Map<string, Row>, links: AnswerLink[]):
   for (const { at, answer, run } of links) {
     const id = answer.rectification_id as string | null;
     if (id === null) {
-      if (answer.result === "partial" || answer.result === "fail")
+      if (opensRectification(answer.result as Result))
         fail({ ...at, column: "rectification_id", problem: { key: "noRectification" } });
       continue;
     }

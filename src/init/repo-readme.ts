@@ -1,5 +1,6 @@
 // The README that `lookback init` writes into a bureau's checklist repository. It is a
 // document for the activity office's clerk, in Chinese whatever --lang says, like the checklists.
+// repoReadme is long because it is that document, one template literal; the code in it is a few lines.
 
 export function repoReadme(opts: {
   version: string;

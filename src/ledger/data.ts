@@ -2,7 +2,6 @@
 // checklist order, every item with its answer, and the counts the county summary needs.
 // No file format here; the xlsx, csv and json writers all read these records.
 import type { Checklist, ChecklistKind } from "../checklist/schema.js";
-import { briefScore, type ScoreBrief, scoreAnswers } from "../checklist/score.js";
 import { relapsesIn } from "../compare/compare.js";
 import { userError } from "../errors.js";
 import { countFollowUp, foundOn, inView, type LedgerView } from "../rectify/counts.js";
@@ -10,6 +9,7 @@ import { daysOverdue } from "../rectify/overdue.js";
 import { roundsOf } from "../rectify/rounds.js";
 import { checklistKind, methodCounts } from "../run/inspection.js";
 import { looseItemKey, runItems } from "../run/items.js";
+import { briefScore, type ScoreBrief, scoreAnswers } from "../run/score.js";
 import { snapshotChecklist } from "../run/snapshot.js";
 import type { StoreReads } from "../store/port.js";
 import type { Answer, InspectionMethod, Rectification, Run, Unit } from "../store/types.js";

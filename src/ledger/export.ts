@@ -5,11 +5,11 @@
 import { lstatSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { link, lstat, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { ranksByScore } from "../checklist/score.js";
 import { usageError, userError } from "../errors.js";
 import { t } from "../i18n/index.js";
 import type { LedgerView } from "../rectify/counts.js";
 import { crosscheckUnits, rankCrosschecks } from "../run/crosscheck.js";
+import { ranksByScore } from "../run/score.js";
 import type { StoreReads } from "../store/port.js";
 import type { Run, Unit } from "../store/types.js";
 import { resolveUnit } from "../units/resolve.js";

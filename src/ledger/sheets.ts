@@ -1,8 +1,8 @@
 // Ledger data + template → the sheet models the xlsx writer lays out (templates/ledger.yaml
 // is the default layout).
 
-import { scoreWords } from "../checklist/score.js";
 import type { LedgerView } from "../rectify/counts.js";
+import { scoreWords } from "../run/score.js";
 import { type Cell, detailCell, ledgerCell, ledgerContext, summaryCell, totalCells } from "./cells.js";
 import type { LedgerData, SummaryRow, UnitCounts } from "./data.js";
 import type { ColumnSpec, LedgerTemplate, SheetSpec } from "./template.js";

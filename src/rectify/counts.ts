@@ -1,7 +1,7 @@
 // The one rule for what a unit's ledger holds and how it is counted. The ledgers (xlsx, csv,
 // json), 汇总, `status` and `rectify list` all select and count through here, so that their
 // figures are the same for the same unit and filter.
-import type { Rectification, RectificationStatus } from "../store/types.js";
+import type { Rectification } from "../store/types.js";
 import { isOverdue, localDateOf } from "../util/dates.js";
 
 /** open 未整改 · inProgress 整改中 · done 已完成 · closed 已销号 · overdue 逾期 (of those not done). */
@@ -21,8 +21,6 @@ export interface LedgerView {
   /** Only problems found on or after this local calendar date (YYYY-MM-DD). */
   since?: string;
 }
-
-export const NOT_CLOSED: readonly RectificationStatus[] = ["open", "in-progress", "done"];
 
 /**
  * A ledger row: every rectification of the unit, whatever round found it and whatever its
@@ -61,4 +59,10 @@ export function countFollowUp(rects: Iterable<Rectification>, today: string): Fo
     if (isOverdue(r, today)) c.overdue++;
   }
   return c;
+}
+
+/** Follow-up figures (跟踪问效) with the relapses they show. */
+export interface FollowUpSummary extends FollowUpCounts {
+  /** Closed rectifications of earlier runs whose item fails again (反弹). */
+  relapses: number;
 }

@@ -15,19 +15,5 @@ export function lateText(daysOverdue: number | null): string {
   return daysOverdue === null ? "" : t("rectify.late", { days: daysOverdue });
 }
 
-const pad = (n: number) => String(n).padStart(2, "0");
-
-/** An instant as the local date and minute, e.g. for history entries: 2026-11-27 14:05. */
-export function localDateTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
-/** The local date of an instant (YYYY-MM-DD). */
-export function localDate(iso: string): string {
-  return localDateTime(iso).slice(0, 10);
-}
-
 export const orDash = (s: string | null | undefined): string =>
   s === null || s === undefined || s === "" ? "—" : s;

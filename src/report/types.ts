@@ -2,7 +2,7 @@
 // data module fills them from the store, the renderers (docx, html) only lay them out.
 // Nothing here is computed from anything else, so a renderer can never disagree with the
 // database about a count.
-import type { FollowUpSummary } from "../rectify/summary.js";
+import type { FollowUpSummary } from "../rectify/counts.js";
 import type { RectificationStatus, RunStatus } from "../store/types.js";
 
 export type ReportLanguage = "zh-CN" | "en";

@@ -1,6 +1,6 @@
 // What a valid answer is, field by field. The same checks serve the person at
 // the prompt (one field at a time) and the answers file (all at once, with positions).
-import { RESULTS, type Result } from "../checklist/schema.js";
+import { opensRectification, RESULTS, type Result } from "../checklist/schema.js";
 import { type Lang, type MessageKey, t } from "../i18n/index.js";
 import { LIMITS } from "../input/limits.js";
 import {
@@ -85,8 +85,6 @@ export function allowedKinds(): string {
 export function allowedOrigins(): string {
   return RECTIFICATION_ORIGINS.map((o) => `${o} (${originLabel(o, "zh-CN")})`).join(", ");
 }
-
-export const opensRectification = (r: Result): boolean => r === "partial" || r === "fail";
 
 /** 整改类型 by default: with a deadline it is 限期整改, else 立行立改. */
 export function defaultKind(deadline: string | null): RectificationKind {

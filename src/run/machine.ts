@@ -1,7 +1,9 @@
 // The check flow as a pure state machine: where the person is (cursor), what is
 // answered, and the moves between items. It never prompts and never writes; the driver
 // (session.ts) asks through `Ask`, commits through the store, then feeds the facts in.
+
 import type { Result } from "../checklist/schema.js";
+import { opensRectification } from "../checklist/schema.js";
 import type { Answer, AnswerDraft, Rectification, Run } from "../store/types.js";
 import type { RunItem } from "./items.js";
 
@@ -104,7 +106,7 @@ export function initialState(
   const linked = new Set(answers.map((a) => a.rectificationId).filter((id) => id !== null));
   const isProblem = (key: string) => {
     const r = byKey.get(key)?.result;
-    return r === "partial" || r === "fail";
+    return r !== undefined && opensRectification(r);
   };
   const rects = new Map(
     rectifications

@@ -1,14 +1,13 @@
-// One status row per run (`lookback status`): progress, results, open rectifications. Kept apart
-// from the command so that other reports (overdue, relapse) can extend the row.
+// One status row per run (`lookback status`): progress, results, scores, rectifications and
+// relapses, as data (the command prints it as a table or as JSON).
 
 import type { Checklist, ChecklistKind, Result } from "../checklist/schema.js";
-import { briefScore, scoreAnswers } from "../checklist/score.js";
 import { relapsesAgainst } from "../compare/compare.js";
 import { countFollowUp, type FollowUpCounts } from "../rectify/counts.js";
-import { followUpSummary } from "../rectify/summary.js";
 import { checklistKind, methodCounts } from "../run/inspection.js";
 import { runItems } from "../run/items.js";
 import { answeredCount, countResults, initialState, missingRequired } from "../run/machine.js";
+import { briefScore, scoreAnswers } from "../run/score.js";
 import { checklistOfRun } from "../run/snapshot.js";
 import type { StoreReads } from "../store/port.js";
 import {
@@ -64,18 +63,6 @@ export interface StatusRow {
   startedAt: string;
   finishedAt: string | null;
   updatedAt: string;
-}
-
-export async function statusRow(
-  store: StoreReads,
-  run: Run,
-  unit: Pick<Unit, "id" | "name">,
-  today: string = localToday(),
-): Promise<StatusRow> {
-  const checklist = await checklistOfRun(store, run);
-  const answers = await store.listAnswers(run.id);
-  const { relapses, ...followUp } = await followUpSummary(store, { runId: run.id }, today);
-  return rowOf(checklist, run, unit, answers, followUp, relapses);
 }
 
 function rowOf(

@@ -327,6 +327,19 @@ export const steps: readonly MigrationStep[] = [
   `,
     postgres: postgresV3,
   },
+  // 4 → run order is the order runs were stored in, not their start time (a school's clock may be
+  // wrong or may have been put right between two rounds): the index the per-unit reads need
+  // follows (SQLite keeps the rowid at the end of every index; PostgreSQL names row_order).
+  {
+    sqlite: `
+  DROP INDEX runs_unit;
+  CREATE INDEX runs_unit_order ON runs(unit_id, checklist_id);
+  `,
+    postgres: `
+  DROP INDEX runs_unit;
+  CREATE INDEX runs_unit_order ON runs(unit_id, checklist_id, row_order);
+  `,
+  },
   // → the supervision group's round (see inspectionStep).
   inspectionStep,
 ];

@@ -187,7 +187,10 @@ export interface StoreReads {
   getSnapshot(hash: string): Promise<ChecklistSnapshot | undefined>;
 
   getRun(id: string): Promise<Run | undefined>;
-  /** Runs in run order: by start time, then the order they were stored in. */
+  /**
+   * Runs in run order: the order this database stored them in (an imported file's runs in the
+   * sender's order), never by their start times, which another machine's clock wrote.
+   */
   listRuns(filter?: RunFilter): Promise<Run[]>;
   /** The unit's latest run of a checklist (run order), optionally only an unfinished one; never one set aside. */
   latestRun(

@@ -1,7 +1,7 @@
 // The store's behaviour, written once against the port and run against every engine:
-// `describeStore("SQLite", makeSqliteFixture)` here, the same with a PostgreSQL fixture in the
-// PostgreSQL tests. Each test gets a fresh, empty database from the factory. Not shipped (the
-// build leaves it out): it needs vitest.
+// src/store/sql/store.test.ts runs it on SQLite, src/store/pg/store.test.ts on PostgreSQL.
+// Each test gets a fresh, empty database from the factory. Not shipped (the build leaves it
+// out): it needs vitest.
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadChecklistSet } from "../checklist/load.js";
@@ -401,11 +401,12 @@ function describeRuns({ store, fx, newRun, answer }: Ctx): void {
       expect(await store().listAnswers(first.id)).toHaveLength(1);
     });
 
-    it("runs are listed by start time, filtered by unit and checklist; runChecklists names their checklists", async () => {
+    it("runs are listed in the order they were stored, whatever clock wrote their start times; filtered by unit and checklist", async () => {
       const a = await newRun("甲校");
       const b = await newRun("乙校");
+      // A machine whose clock was years behind: its start time changes nothing in the order.
       await fx().sql("UPDATE runs SET started_at = '2020-01-01T00:00:00.000Z' WHERE id = ?", [b.id]);
-      expect((await store().listRuns()).map((r) => r.id)).toEqual([b.id, a.id]);
+      expect((await store().listRuns()).map((r) => r.id)).toEqual([a.id, b.id]);
       expect((await store().listRuns({ unitId: a.unitId })).map((r) => r.id)).toEqual([a.id]);
       expect(await store().listRuns({ checklistId: "other" })).toEqual([]);
       expect(await store().runChecklists()).toEqual(["mini"]);
@@ -735,6 +736,29 @@ function describeSets({ store, fx, newRun, answer }: Ctx): void {
       const all = await collect(store().runDetails({ includeSetAside: true }));
       expect(all.find((d) => d.run.id === aside.id)).toMatchObject({ round: null, unit: { name: "甲校" } });
       expect((await collect(store().runDetails({ unitId: aside.unitId }))).length).toBe(0);
+    });
+
+    it("a school's clock put right between two rounds: the second round is still round 2, and the latest", async () => {
+      const first = await newRun("乙校");
+      const found = (await answer(first, "fail", { itemKey: "a.one" })).rectification!;
+      await store().changeRectification(found.id, { toStatus: "closed", by: "督导组", note: null });
+      await store().finishRun(first.id);
+      const second = await newRun("乙校");
+      // Round 1 was started while the school's clock read 2030; round 2 after it was set right.
+      await fx().sql("UPDATE runs SET started_at = '2030-06-01T00:00:00.000Z' WHERE id = ?", [first.id]);
+      expect((await store().latestRun(second.unitId, "mini"))?.id).toBe(second.id);
+      expect((await store().listRuns({ unitId: second.unitId })).map((r) => r.id)).toEqual([
+        first.id,
+        second.id,
+      ]);
+      const details = await collect(store().runDetails({ unitId: second.unitId }));
+      expect(details.map((d) => [d.run.id, d.round])).toEqual([
+        [first.id, 1],
+        [second.id, 2],
+      ]);
+      expect(details[1]?.closedEarlier.map((r) => r.id)).toEqual([found.id]);
+      const rows = await collect(store().iterateRectifications({ unitId: second.unitId }));
+      expect(rows.map((r) => r.round)).toEqual([1]);
     });
 
     it("runDetails reads page after page; the loop body may use the store between runs", async () => {

@@ -14,6 +14,16 @@ export function localDateOf(iso: string): string {
   return localToday(new Date(iso));
 }
 
+/**
+ * An instant as the local date and minute, the way a clerk reads it: 2026-11-27 14:03. A value
+ * that is not an instant (a damaged row) is shown as it is rather than as "NaN".
+ */
+export function localDateTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${localToday(d)} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
 export function isValidDate(y: number, m: number, d: number): boolean {
   if (m < 1 || m > 12 || d < 1 || y < 1900 || y > 9999) return false;
   const dt = new Date(Date.UTC(y, m - 1, d));

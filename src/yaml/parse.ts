@@ -704,6 +704,29 @@ export function parseYaml(source: SourceText): {
     return { diagnostics: [diag(file, { line: 1, col: 1 }, "empty", t("diag.empty"), t("diag.empty.hint"))] };
   }
   const parsed: ParsedYaml = { doc: first, lines, source };
+  const diagnostics = syntaxDiagnostics(meaningful, lines, source);
+  if (diagnostics.length > 0) return { parsed, diagnostics: capDiagnostics(file, diagnostics) };
+  const second = meaningful[1];
+  if (second) {
+    const at = lines.linePos(second.range[0]);
+    return {
+      parsed,
+      diagnostics: [diag(file, at, "multiple-documents", t("diag.multiDoc"), t("diag.multiDoc.hint"))],
+    };
+  }
+  const value = documentValue(first, lines, file);
+  if (!value.ok) return { parsed, diagnostics: [value.diagnostic] };
+  if (tooManyKeys(value.value)) return { parsed, diagnostics: [keysDiagnostic(file)] };
+  return { parsed, value: value.value, diagnostics: [] };
+}
+
+/** Syntax errors (the first of each line: one broken line often cascades) and duplicate keys, by position. */
+function syntaxDiagnostics(
+  meaningful: readonly Document.Parsed[],
+  lines: LineCounter,
+  source: SourceText,
+): Diagnostic[] {
+  const file = source.file;
   const diagnostics: Diagnostic[] = [];
   const linesWithError = new Set<number>();
   const max = LIMITS.diagnosticsPerFile;
@@ -711,7 +734,6 @@ export function parseYaml(source: SourceText): {
     for (const err of doc.errors) {
       if (diagnostics.length > max) break;
       const pos = lines.linePos(err.pos[0]);
-      // One broken line often yields a cascade of errors; the first says what to fix.
       if (linesWithError.has(pos.line)) continue;
       linesWithError.add(pos.line);
       if (err.code === "MISSING_CHAR" && /quote/i.test(err.message)) {
@@ -722,68 +744,42 @@ export function parseYaml(source: SourceText): {
     for (const d of duplicateKeys(doc, lines, max + 1)) {
       const pos = lines.linePos(d.offset);
       if (linesWithError.has(pos.line)) continue;
-      diagnostics.push(
-        diag(
-          file,
-          pos,
-          "duplicate-key",
-          t("diag.duplicateKey.first", { key: d.key, line: d.firstLine }),
-          t("diag.duplicateKey.hint"),
-        ),
-      );
+      const message = t("diag.duplicateKey.first", { key: d.key, line: d.firstLine });
+      diagnostics.push(diag(file, pos, "duplicate-key", message, t("diag.duplicateKey.hint")));
     }
   }
-  if (diagnostics.length > 0) {
-    diagnostics.sort((a, b) => a.line - b.line || a.col - b.col);
-    return { parsed, diagnostics: capDiagnostics(file, diagnostics) };
-  }
-  const second = meaningful[1];
-  if (second) {
-    return {
-      parsed,
-      diagnostics: [
-        diag(
-          file,
-          lines.linePos(second.range[0]),
-          "multiple-documents",
-          t("diag.multiDoc"),
-          t("diag.multiDoc.hint"),
-        ),
-      ],
-    };
-  }
+  return diagnostics.sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
+/** The document as a value; an alias bomb or an alias to nothing is a diagnostic at the alias. */
+function documentValue(
+  doc: Document.Parsed,
+  lines: LineCounter,
+  file: string,
+): { ok: true; value: unknown } | { ok: false; diagnostic: Diagnostic } {
   try {
-    const value: unknown = first.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    if (tooManyKeys(value)) return { parsed, diagnostics: [keysDiagnostic(file)] };
-    return { parsed, value, diagnostics };
+    return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     if (/excessive alias count/i.test(message)) {
-      const pos = lines.linePos(aliasOffset(first) ?? 0);
+      const pos = lines.linePos(aliasOffset(doc) ?? 0);
       return {
-        parsed,
-        diagnostics: [diag(file, pos, "alias-bomb", t("diag.aliasBomb"), t("diag.aliasBomb.hint"))],
+        ok: false,
+        diagnostic: diag(file, pos, "alias-bomb", t("diag.aliasBomb"), t("diag.aliasBomb.hint")),
       };
     }
     const unresolved = /^Unresolved alias.*: (.+)$/.exec(message)?.[1];
     if (unresolved !== undefined) {
-      const pos = lines.linePos(aliasOffset(first, unresolved) ?? 0);
+      const pos = lines.linePos(aliasOffset(doc, unresolved) ?? 0);
+      const text = t("diag.unknownAlias", { name: unresolved });
       return {
-        parsed,
-        diagnostics: [
-          diag(
-            file,
-            pos,
-            "unknown-alias",
-            t("diag.unknownAlias", { name: unresolved }),
-            t("diag.unknownAlias.hint", { name: unresolved }),
-          ),
-        ],
+        ok: false,
+        diagnostic: diag(file, pos, "unknown-alias", text, t("diag.unknownAlias.hint", { name: unresolved })),
       };
     }
     return {
-      parsed,
-      diagnostics: [diag(file, { line: 1, col: 1 }, "yaml-syntax", t("diag.syntax", { message }))],
+      ok: false,
+      diagnostic: diag(file, { line: 1, col: 1 }, "yaml-syntax", t("diag.syntax", { message })),
     };
   }
 }

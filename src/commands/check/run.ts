@@ -7,7 +7,7 @@ import type { Context } from "../../context.js";
 import { LookbackError, usageError, userError } from "../../errors.js";
 import { localized, t } from "../../i18n/index.js";
 import type { Store, StoreReads } from "../../store/port.js";
-import { localToday } from "../../util/dates.js";
+import { localDateTime, localToday } from "../../util/dates.js";
 import { existingPath } from "../paths.js";
 import { openFor } from "../policies.js";
 import type { CheckOptions } from "./index.js";
@@ -45,6 +45,8 @@ export async function run(opts: CheckOptions, ctx: Context): Promise<number> {
     // A wrong flag is reported before the first question, not after it.
     const early = opts.checklist === undefined ? undefined : await loadSet(ctx);
     if (early && opts.checklist !== undefined) await checkChecklistFlag(store, early, opts.checklist);
+    // The prompts draw on the terminal itself (process.stdout, a TTY here: ctx.interactive), not on
+    // ctx.stdout, which may be any stream; the same for the width, read live as the window resizes.
     const ask = new InquirerAsk({ output: process.stdout, style: ctx.out });
     const unitName = await chooseUnit(store, ask, opts.unit, opts.newUnit ?? false);
     const [{ startInteractive }, { runSession }, set] = await Promise.all([
@@ -158,7 +160,6 @@ async function appliedText(
 ): Promise<string> {
   const title = localized(plan.checklist.title, plan.checklist.title_en, ctx.lang);
   if (done.kind === "already-applied") {
-    const { localDateTime } = await import("../../interactive/check/session.js");
     return `${ctx.out.green(
       t("answers.alreadyApplied", {
         unit: done.unit.name,

@@ -9,7 +9,8 @@ import {
 } from "../../compare/compare.js";
 import type { Context } from "../../context.js";
 import { localized, type MessageKey, t } from "../../i18n/index.js";
-import { localDate, orDash, resultText } from "../../rectify/format.js";
+import { orDash, resultText } from "../../rectify/format.js";
+import { localDateOf } from "../../util/dates.js";
 import { type Column, renderTable } from "../../util/table.js";
 import { paragraph } from "../../util/width.js";
 import { JsonList, requireRunChecklist, requireUnit, withStore, writeJsonDocument } from "../policies.js";
@@ -20,7 +21,7 @@ const LISTED: readonly Change[] = ["regressed", "still-failing", "fixed", "new",
 
 function runLine(ref: RunRef): string {
   return t("compare.run", {
-    date: localDate(ref.startedAt),
+    date: localDateOf(ref.startedAt),
     status: t(ref.status === "complete" ? "compare.runComplete" : "compare.runInProgress"),
     version: ref.checklistVersion,
   });

@@ -5,7 +5,7 @@ import { usageError, userError } from "../../errors.js";
 import { localized, type MessageKey, t } from "../../i18n/index.js";
 import type { Ask } from "../../interactive/ask/types.js";
 import { walkQueue, walkRectifications } from "../../interactive/rectify-walk.js";
-import { kindText, lateText, localDateTime, orDash, originText, statusText } from "../../rectify/format.js";
+import { kindText, lateText, orDash, originText, statusText } from "../../rectify/format.js";
 import { lookupRectification, uniquePrefixes } from "../../rectify/ids.js";
 import {
   type ListFilter,
@@ -21,7 +21,7 @@ import { checkName, checkText } from "../../run/fields.js";
 import { SnapshotReader } from "../../run/snapshot-items.js";
 import type { Store, StoreReads } from "../../store/port.js";
 import type { HistoryEntry, RectificationStatus, Run } from "../../store/types.js";
-import { localToday } from "../../util/dates.js";
+import { localDateTime, localToday } from "../../util/dates.js";
 import { type Cell, type Column, renderFields, renderTable, tableStyle } from "../../util/table.js";
 import { paragraph } from "../../util/width.js";
 import {
@@ -352,7 +352,7 @@ function card(v: RectificationView, pos: { index: number; total: number }, ctx: 
   ].join("\n");
 }
 
-/** The prompts of a person at the terminal; inquirer is loaded only here. */
+/** The prompts of a person at the terminal (process.stdout itself: prompts draw on a TTY); inquirer is loaded only here. */
 async function terminalAsk(): Promise<Ask> {
   const { InquirerAsk } = await import("../../interactive/ask/inquirer.js");
   return new InquirerAsk({ output: process.stdout });

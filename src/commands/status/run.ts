@@ -2,11 +2,11 @@
 
 import type { Context } from "../../context.js";
 import { localized, type MessageKey, t } from "../../i18n/index.js";
-import { localDateTime } from "../../interactive/check/session.js";
 import { kindLabel } from "../../run/inspection.js";
 import { type StatusRow, statusRows } from "../../status/rows.js";
 import type { Unit } from "../../store/types.js";
 import { unitsWithoutRuns } from "../../units/coverage.js";
+import { localDateTime } from "../../util/dates.js";
 import { type Cell, type Column, renderTable, tableStyle } from "../../util/table.js";
 import { paragraph } from "../../util/width.js";
 import { dbLabel, JsonList, requireUnit, withStore, writeJsonDocument } from "../policies.js";
@@ -68,7 +68,7 @@ export function renderStatusTable(rows: StatusRow[], ctx: Context, notStarted: r
         ? { text: t("status.setAside"), style: ctx.out.dim }
         : { text: t("status.inProgress"), style: ctx.out.yellow },
     localDateTime(r.startedAt),
-    localDateTime(r.finishedAt),
+    r.finishedAt ? localDateTime(r.finishedAt) : "-",
   ]);
   // Roster units without any run (未开展): the bureau sees who is missing.
   const all = statusColumns();

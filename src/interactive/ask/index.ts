@@ -1,5 +1,5 @@
 // The prompt adapter (see types.ts). The inquirer implementation is imported on its own
-// (src/ask/inquirer.ts) so that tests and the answers-file path never load a terminal UI.
+// (./inquirer.ts) so that tests and the answers-file path never load a terminal UI.
 export {
   ExitPromptError,
   INTERRUPT,

@@ -3,7 +3,7 @@
 // loses nothing typed, and the next `check` offers it back. A problem still open from an earlier
 // round is continued (its fields offered again) rather than opened twice.
 
-import type { Checklist } from "../../checklist/schema.js";
+import { type Checklist, opensRectification } from "../../checklist/schema.js";
 import { type Lang, t } from "../../i18n/index.js";
 import {
   type AnswerField,
@@ -13,7 +13,6 @@ import {
   checkText,
   fieldLabel,
   kindLabel,
-  opensRectification,
   originLabel,
   resultLabel,
 } from "../../run/fields.js";

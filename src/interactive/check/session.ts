@@ -77,15 +77,6 @@ export function slotText(slot: RunItem, lang: Lang): string {
   return localized(slot.item.text, slot.item.text_en, lang);
 }
 
-const pad2 = (n: number) => String(n).padStart(2, "0");
-
-/** An instant as the local date and minute, the way a clerk reads it: 2026-11-27 14:03. */
-export function localDateTime(iso: string | null): string {
-  if (!iso) return "-";
-  const d = new Date(iso);
-  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
-}
-
 export function describeAnswer(a: Answer, lang: Lang): string {
   const extra = a.result === "na" ? a.naReason : a.note;
   return extra

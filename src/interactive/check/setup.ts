@@ -15,8 +15,8 @@ import { checklistOfRun } from "../../run/snapshot.js";
 import { RunAlreadyOpen, type Store, type StoreReads } from "../../store/port.js";
 import type { InspectionGroup, Run, Unit } from "../../store/types.js";
 import type { Palette } from "../../util/color.js";
+import { localDateTime } from "../../util/dates.js";
 import type { Ask, Choice } from "../ask/types.js";
-import { localDateTime } from "./session.js";
 import { askName } from "./unit.js";
 
 export interface StartOptions {

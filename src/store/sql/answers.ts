@@ -1,5 +1,6 @@
 // Answers and drafts in portable SQL. saveAnswer is one write: the answer, the rectification it
 // opens, continues, drops or marks done, the history of that, and the draft it replaces.
+import { opensRectification } from "../../checklist/schema.js";
 import type { AnswerInput, SavedAnswer } from "../port.js";
 import type { Answer, AnswerDraft, DraftPatch, Rectification, RectificationFields, Run } from "../types.js";
 import { marks, type Sql } from "./context.js";
@@ -54,7 +55,7 @@ export async function saveAnswer(q: Sql, runId: string, input: AnswerInput): Pro
   if (!run) throw new Error(`run ${runId} not found`);
   // A finished run is the record handed in: its answers no longer change.
   if (run.status === "complete") throw new Error(`run ${runId} is complete; its answers cannot change`);
-  const opens = input.result === "partial" || input.result === "fail";
+  const opens = opensRectification(input.result);
   // Never store a problem without its rectification: that is what the ledger is for.
   if (opens && !input.rectification) {
     throw new Error(`answer ${input.itemKey}: a ${input.result} answer needs its rectification`);

@@ -48,10 +48,7 @@ export async function listRuns(q: Sql, filter: RunFilter = {}): Promise<Run[]> {
     ],
     [filter.includeSetAside !== true && NOT_SET_ASIDE],
   );
-  const rows = await q.tx.all(
-    `SELECT * FROM runs ${where} ORDER BY started_at, ${q.dialect.rowOrder}`,
-    params,
-  );
+  const rows = await q.tx.all(`SELECT * FROM runs ${where} ORDER BY ${q.dialect.rowOrder}`, params);
   return rows.map(toRun);
 }
 
@@ -65,7 +62,7 @@ export async function latestRun(
   const r = await q.tx.get(
     `SELECT * FROM runs WHERE unit_id = ? AND checklist_id = ? AND ${NOT_SET_ASIDE}
        ${opts.unfinishedOnly ? "AND status = 'in-progress'" : ""}
-     ORDER BY started_at DESC, ${order} DESC LIMIT 1`,
+     ORDER BY ${order} DESC LIMIT 1`,
     [unitId, checklistId],
   );
   return r && toRun(r);

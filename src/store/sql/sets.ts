@@ -39,7 +39,7 @@ function roundOf(q: Sql, r: string): string {
   return `CASE WHEN ${r}.id IS NULL OR (${r}.status = 'in-progress' AND ${r}.superseded_by IS NOT NULL) THEN NULL
     ELSE (SELECT count(*) FROM runs e WHERE e.unit_id = ${r}.unit_id AND e.checklist_id = ${r}.checklist_id
       AND NOT (e.status = 'in-progress' AND e.superseded_by IS NOT NULL)
-      AND (e.started_at < ${r}.started_at OR (e.started_at = ${r}.started_at AND e.${o} <= ${r}.${o}))) END`;
+      AND e.${o} <= ${r}.${o}) END`;
 }
 
 const roundValue = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -134,11 +134,11 @@ async function runPage(q: Sql, filter: RunFilter, after: SqlKey | null): Promise
     // Unqualified columns are the outer table's here (the only one of the FROM).
     [filter.includeSetAside !== true && NOT_SET_ASIDE],
   );
-  const keyset = `(r.unit_id, r.checklist_id, r.started_at, r.${o}) > (?, ?, ?, ?)`;
+  const keyset = `(r.unit_id, r.checklist_id, r.${o}) > (?, ?, ?)`;
   const where = after === null ? base.where : `${base.where ? `${base.where} AND` : "WHERE"} ${keyset}`;
   const rows = await q.tx.all(
     `SELECT r.*, r.${o} AS row_key, ${roundOf(q, "r")} AS run_round FROM runs r ${where}
-     ORDER BY r.unit_id, r.checklist_id, r.started_at, r.${o} LIMIT ${RUN_PAGE}`,
+     ORDER BY r.unit_id, r.checklist_id, r.${o} LIMIT ${RUN_PAGE}`,
     [...base.params, ...(after ?? [])],
   );
   if (rows.length === 0) return { items: [], last: null };
@@ -182,7 +182,7 @@ async function runPage(q: Sql, filter: RunFilter, after: SqlKey | null): Promise
   const lastRow = rows.length === RUN_PAGE ? rows[rows.length - 1] : undefined;
   return {
     items,
-    last: lastRow ? keyOf(lastRow, ["unit_id", "checklist_id", "started_at", "row_key"]) : null,
+    last: lastRow ? keyOf(lastRow, ["unit_id", "checklist_id", "row_key"]) : null,
   };
 }
 

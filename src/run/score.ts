@@ -18,34 +18,9 @@
 // Scores are rounded to two decimals; grades and pass marks are decided on the rounded figure,
 // the one people see.
 
-import { itemKey, parseItemKey } from "../run/items.js";
-import type { Checklist, Grade, Result, Section } from "./schema.js";
-
-export const DEFAULT_PARTIAL = 0.5;
-
-/** lookback's own bands, for a checklist that sets none (the notice sets none). */
-export const DEFAULT_GRADES: readonly Grade[] = [
-  { min: 90, label: "好", label_en: "Good" },
-  { min: 80, label: "较好", label_en: "Fairly good" },
-  { min: 60, label: "一般", label_en: "Fair" },
-  { min: 0, label: "差", label_en: "Poor" },
-];
-
-/** A checklist's scoring rule with the defaults filled in; grades highest first. */
-export interface ScoringRule {
-  partial: number;
-  pass: number | null;
-  grades: Grade[];
-}
-
-export function scoringRule(checklist: Pick<Checklist, "scoring">): ScoringRule {
-  const s = checklist.scoring;
-  return {
-    partial: s?.partial ?? DEFAULT_PARTIAL,
-    pass: s?.pass ?? null,
-    grades: [...(s?.grades ?? DEFAULT_GRADES)].sort((a, b) => b.min - a.min),
-  };
-}
+import type { Checklist, Grade, Result, Section } from "../checklist/schema.js";
+import { type ScoringRule, scoringRule } from "../checklist/scoring.js";
+import { type RunItem, runItems } from "./items.js";
 
 /** An answer as the store keeps it: `section.item`, or `section.item@leader` in a per-leader section. */
 export interface ScoredAnswer {
@@ -102,30 +77,23 @@ function credit(result: Result, rule: ScoringRule): number | undefined {
   return undefined;
 }
 
-/** The leaders who answered a per-leader section, when the caller does not know the run's. */
-function leadersIn(section: Section, answers: ReadonlyMap<string, Result>): string[] {
-  const out = new Set<string>();
-  for (const key of answers.keys()) {
-    const parts = parseItemKey(key);
-    if (parts?.leader != null && parts.sectionId === section.id) out.add(parts.leader);
-  }
-  return [...out].sort();
-}
-
+/**
+ * A section's score: each item earns the mean credit of its answers (one per leader in a
+ * per-leader section), weighted; 不适用 and unanswered items are left out of the denominator.
+ */
 function scoreSection(
   section: Section,
+  runItemsOf: (itemId: string) => readonly RunItem[],
   answers: ReadonlyMap<string, Result>,
-  leaders: readonly string[] | undefined,
   rule: ScoringRule,
 ): SectionScore {
   const counts: ResultCounts = { pass: 0, partial: 0, fail: 0, na: 0, unanswered: 0 };
-  const slots = section.per === "leader" ? (leaders ?? leadersIn(section, answers)) : [null];
   let earned = 0;
   let possible = 0;
   for (const item of section.items) {
     const credits: number[] = [];
-    for (const leader of slots) {
-      const result = answers.get(itemKey(section.id, item.id, leader));
+    for (const slot of runItemsOf(item.id)) {
+      const result = answers.get(slot.key);
       counts[result ?? "unanswered"]++;
       const c = result === undefined ? undefined : credit(result, rule);
       if (c !== undefined) credits.push(c);
@@ -156,12 +124,20 @@ function scoreSection(
 export function scoreAnswers(
   checklist: Checklist,
   answers: Iterable<ScoredAnswer>,
-  leaders?: readonly string[],
+  leaders: readonly string[],
 ): RunScore {
   const rule = scoringRule(checklist);
   const byKey = new Map<string, Result>();
   for (const a of answers) byKey.set(a.itemKey, a.result);
-  const sections = checklist.sections.map((s) => scoreSection(s, byKey, leaders, rule));
+  // The run's items, from the one model of them (a per-leader section once per leader).
+  const slots = new Map<string, RunItem[]>();
+  for (const slot of runItems(checklist, leaders)) {
+    const k = `${slot.section.id}\u0000${slot.item.id}`;
+    slots.set(k, [...(slots.get(k) ?? []), slot]);
+  }
+  const sections = checklist.sections.map((s) =>
+    scoreSection(s, (itemId) => slots.get(`${s.id}\u0000${itemId}`) ?? [], byKey, rule),
+  );
   const sectionWeighted = checklist.sections.every((s) => s.weight !== undefined);
   let total: number | null = null;
   if (sectionWeighted) {

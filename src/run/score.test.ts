@@ -2,18 +2,10 @@
 // sections, section weights against pooled items, pass marks and grade boundaries.
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadChecklistFile } from "./load.js";
-import type { Checklist, Result } from "./schema.js";
-import {
-  DEFAULT_GRADES,
-  gradeFor,
-  ranksByScore,
-  roundScore,
-  type ScoredAnswer,
-  scoreAnswers,
-  scoreWords,
-  scoringRule,
-} from "./score.js";
+import { loadChecklistFile } from "../checklist/load.js";
+import type { Checklist, Result } from "../checklist/schema.js";
+import { DEFAULT_GRADES, scoringRule } from "../checklist/scoring.js";
+import { gradeFor, ranksByScore, roundScore, type ScoredAnswer, scoreAnswers, scoreWords } from "./score.js";
 
 const load = (file: string): Checklist => {
   const r = loadChecklistFile(path.resolve(file));
@@ -36,6 +28,7 @@ describe("a checklist with weights, section weights, a pass mark and its own gra
         "b.four": "fail",
         "b.five": "partial",
       }),
+      [],
     );
     expect(s.sections.map((x) => [x.id, x.score, x.weight, x.earned, x.possible])).toEqual([
       ["a", 90, 60, 3.6, 4],
@@ -55,6 +48,7 @@ describe("a checklist with weights, section weights, a pass mark and its own gra
     const s = scoreAnswers(
       weighted,
       answers({ "a.one": "na", "a.two": "na", "a.three": "na", "b.four": "pass", "b.five": "partial" }),
+      [],
     );
     expect(s.sections[0]?.score).toBeNull();
     expect(s.score).toBe(80);
@@ -64,12 +58,12 @@ describe("a checklist with weights, section weights, a pass mark and its own gra
 
   it("everything 符合: 100, the top grade, passed", () => {
     const all = weighted.sections.flatMap((x) => x.items.map((i) => [`${x.id}.${i.id}`, "pass"] as const));
-    const s = scoreAnswers(weighted, answers(Object.fromEntries(all)));
+    const s = scoreAnswers(weighted, answers(Object.fromEntries(all)), []);
     expect([s.score, s.grade?.label, s.passed]).toEqual([100, "好", true]);
   });
 
   it("no answer yet: no score, no grade, no verdict; every slot unanswered", () => {
-    const s = scoreAnswers(weighted, []);
+    const s = scoreAnswers(weighted, [], []);
     expect([s.score, s.grade, s.passed]).toEqual([null, null, null]);
     expect(s.sections.map((x) => x.counts.unanswered)).toEqual([3, 2]);
   });
@@ -103,9 +97,22 @@ describe("the defaults: no weights, no scoring block", () => {
     expect(s.passed).toBeNull();
   });
 
-  it("without the run's leaders, takes those the answers name", () => {
-    const s = scoreAnswers(base, answers({ "lead.x@张书记": "pass", "lead.x@李校长": "partial" }));
-    expect(s.sections[2]).toMatchObject({ score: 75, counts: { pass: 1, partial: 1, unanswered: 0 } });
+  it("a per-leader section counts the run's leaders only: an answer naming someone else is not scored", () => {
+    const s = scoreAnswers(
+      base,
+      answers({ "lead.x@张书记": "pass", "lead.x@李校长": "partial", "lead.x@外人": "fail" }),
+      ["张书记", "李校长"],
+    );
+    expect(s.sections[2]).toMatchObject({
+      score: 75,
+      counts: { pass: 1, partial: 1, fail: 0, unanswered: 0 },
+    });
+  });
+
+  it("a per-leader section of a run without leaders has no items, so no score (as in the check and the ledger)", () => {
+    const s = scoreAnswers(base, answers({ "a.one": "pass" }), []);
+    expect(s.sections[2]).toMatchObject({ score: null, possible: 0, counts: { unanswered: 0 } });
+    expect(s.score).toBe(100);
   });
 });
 
@@ -162,11 +169,11 @@ describe("grades and rounding", () => {
         },
       ],
     };
-    const s = scoreAnswers(c, answers({ "s.a": "pass", "s.b": "fail" }));
+    const s = scoreAnswers(c, answers({ "s.a": "pass", "s.b": "fail" }), []);
     expect(s.score).toBe(90);
     expect(s.grade?.label).toBe("好");
     // (17999 + 2001 × 0.5) / 20000 = 94.9975, read 95
-    expect(scoreAnswers(c, answers({ "s.a": "pass", "s.b": "partial" })).score).toBe(95);
+    expect(scoreAnswers(c, answers({ "s.a": "pass", "s.b": "partial" }), []).score).toBe(95);
   });
 });
 

@@ -15,8 +15,8 @@ import os from "node:os";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isOverdue } from "../src/rectify/overdue.js";
 import { openStore } from "../src/store/open.js";
-import { isOverdue } from "../src/util/dates.js";
 import {
   CLOSED_ON,
   checklist,

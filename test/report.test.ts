@@ -6,9 +6,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isOverdue } from "../src/rectify/overdue.js";
 import { openStore } from "../src/store/open.js";
 import type { Rectification } from "../src/store/types.js";
-import { isOverdue } from "../src/util/dates.js";
 import { checklist, seedCounty, UNIT_A, UNIT_B, UNIT_C } from "./fixtures/export/seed.js";
 import { hasPythonDocx, readDocx } from "./helpers/readers.js";
 import { dump } from "./helpers/school.js";

@@ -386,6 +386,11 @@ export const en = {
   "export.existsNow": "the file was created by someone else meanwhile; it was not overwritten",
   "export.vanished": "its record was removed from the database during the export",
   "export.snapshotMissing": "the checklist its run used (snapshot {hash}) is missing from the database",
+  "run.snapshotMissing":
+    "The checklist run {run} started with (snapshot {hash}) is missing from the database.",
+  "run.snapshotInvalid": "The checklist run {run} started with (snapshot {hash}) cannot be read: {message}",
+  "run.snapshot.hint":
+    "The database was changed outside lookback. Restore it from a copy, or import the unit's own file again.",
   "export.snapshotInvalid": "the checklist its run used (snapshot {hash}) cannot be read: {message}",
   "export.template.invalid": "The ledger template {file} has errors; nothing was exported:",
   "export.template.invalid.hint":

@@ -10,7 +10,7 @@ import { roundsOf } from "../rectify/rounds.js";
 import { checklistKind, methodCounts } from "../run/inspection.js";
 import { looseItemKey, runItems } from "../run/items.js";
 import { briefScore, type ScoreBrief, scoreAnswers } from "../run/score.js";
-import { snapshotChecklist } from "../run/snapshot.js";
+import { readSnapshot } from "../run/snapshot.js";
 import type { StoreReads } from "../store/port.js";
 import type { Answer, InspectionMethod, Rectification, Run, Unit } from "../store/types.js";
 import { localDateOf } from "../util/dates.js";
@@ -119,12 +119,12 @@ export class SnapshotCache {
   async get(hash: string): Promise<IndexedChecklist> {
     const hit = this.cache.get(hash);
     if (hit) return hit;
-    const snap = await this.store.getSnapshot(hash);
-    if (!snap) throw userError("export.snapshotMissing", { hash: hash.slice(0, 12) });
-    // It was valid when stored; checked again so that a damaged row names itself.
-    const parsed = snapshotChecklist(snap);
+    // It was valid when stored; checked again so that a damaged row names itself in the unit's line.
+    const parsed = await readSnapshot(this.store, hash);
     if (!parsed.ok)
-      throw userError("export.snapshotInvalid", { hash: hash.slice(0, 12), message: parsed.message });
+      throw parsed.missing
+        ? userError("export.snapshotMissing", { hash: hash.slice(0, 12) })
+        : userError("export.snapshotInvalid", { hash: hash.slice(0, 12), message: parsed.message });
     const { checklist } = parsed;
     const en = this.language === "en";
     const entry: IndexedChecklist = {

@@ -2,7 +2,8 @@
 // json), 汇总, `status` and `rectify list` all select and count through here, so that their
 // figures are the same for the same unit and filter.
 import type { Rectification } from "../store/types.js";
-import { isOverdue, localDateOf } from "../util/dates.js";
+import { localDateOf } from "../util/dates.js";
+import { isOverdue } from "./overdue.js";
 
 /** open 未整改 · inProgress 整改中 · done 已完成 · closed 已销号 · overdue 逾期 (of those not done). */
 export interface FollowUpCounts {

@@ -1,13 +1,16 @@
 // Deadlines by the local calendar (整改时限): every function takes `today` as a YYYY-MM-DD
 // string, computed once by the caller with localToday(), so that the answer never depends on
 // the hour or on when in a run the check happens.
-import { addDays, isOverdue } from "../util/dates.js";
-
-export { isOverdue };
+import { addDays } from "../util/dates.js";
 
 interface Dated {
   deadline: string | null;
   status: string;
+}
+
+/** Overdue (逾期): the deadline has passed and the item is not done or closed. A deadline of today is not overdue. */
+export function isOverdue(r: { deadline: string | null; status: string }, today: string): boolean {
+  return r.deadline !== null && r.deadline < today && r.status !== "done" && r.status !== "closed";
 }
 
 /** Whole calendar days between two YYYY-MM-DD dates (b − a). */

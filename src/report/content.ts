@@ -144,7 +144,8 @@ function sectionTable(sections: readonly SectionTally[], w: Words, withTotal: bo
   };
 }
 
-function statusLabel(p: Problem, w: Words): string {
+/** A problem's status with its marks (逾期 N 天, 反弹), as the briefing's table shows it. */
+function markedStatus(p: Problem, w: Words): string {
   const marks = [
     ...(p.overdueDays !== null ? [w.overdueDays(p.overdueDays)] : []),
     ...(p.relapse ? [w.relapseMark] : []),
@@ -259,7 +260,7 @@ function unitProblems(b: UnitBriefing, w: Words): Block[] {
         p.measure,
         p.owner,
         p.deadline ?? "",
-        statusLabel(p, w),
+        markedStatus(p, w),
       ]),
     });
   });

@@ -7,7 +7,7 @@ import type { Checklist } from "../checklist/schema.js";
 import type { RunDetail, StoreReads } from "../store/port.js";
 import type { Result, Run, Unit } from "../store/types.js";
 import { parseItemKey } from "./items.js";
-import { snapshotChecklist } from "./snapshot.js";
+import { readSnapshot } from "./snapshot.js";
 
 /**
  * - overstated: the unit rated itself better than the inspectors found (符合 against 不符合);
@@ -187,9 +187,8 @@ export async function crosscheckUnits(
   const checklists = new Map<string, Checklist | null>();
   const checklistOf = async (run: Run) => {
     if (!checklists.has(run.checklistHash)) {
-      const snap = await store.getSnapshot(run.checklistHash);
-      const parsed = snap ? snapshotChecklist(snap) : undefined;
-      checklists.set(run.checklistHash, parsed?.ok ? parsed.checklist : null);
+      const read = await readSnapshot(store, run.checklistHash);
+      checklists.set(run.checklistHash, read.ok ? read.checklist : null);
     }
     return checklists.get(run.checklistHash) ?? null;
   };
@@ -219,9 +218,8 @@ export async function crosscheckUnits(
 async function anyPairInUse(store: StoreReads): Promise<boolean> {
   const inUse: Checklist[] = [];
   for (const hash of await store.runSnapshotHashes()) {
-    const snap = await store.getSnapshot(hash);
-    const parsed = snap ? snapshotChecklist(snap) : undefined;
-    if (parsed?.ok) inUse.push(parsed.checklist);
+    const read = await readSnapshot(store, hash);
+    if (read.ok) inUse.push(read.checklist);
   }
   return inUse.some((a) => inUse.some((b) => a !== b && pairsBetween(a, b).length > 0));
 }

@@ -4,7 +4,7 @@ import type { Checklist } from "../checklist/schema.js";
 import type { StoreReads } from "../store/port.js";
 import type { Run } from "../store/types.js";
 import { runItems } from "./items.js";
-import { snapshotChecklist } from "./snapshot.js";
+import { readSnapshot } from "./snapshot.js";
 
 export interface SnapshotItem {
   /** `section.item` or `section.item@leader` */
@@ -18,6 +18,9 @@ export interface SnapshotItem {
   textEn: string | null;
 }
 
+/** Checklist versions and sets of leaders kept: a county's runs share a handful of each. */
+const CACHE_LIMIT = 64;
+
 /** Parses each snapshot once per process: many units share the same checklist version. */
 export class SnapshotReader {
   private readonly cache = new Map<string, Promise<Checklist | null>>();
@@ -28,10 +31,9 @@ export class SnapshotReader {
   checklist(hash: string): Promise<Checklist | null> {
     let hit = this.cache.get(hash);
     if (!hit) {
-      hit = this.store.getSnapshot(hash).then((snap) => {
-        const parsed = snap ? snapshotChecklist(snap) : undefined;
-        return parsed?.ok ? parsed.checklist : null;
-      });
+      // A missing or damaged snapshot has no items to compare: its run is compared as empty.
+      hit = readSnapshot(this.store, hash).then((read) => (read.ok ? read.checklist : null));
+      if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
       this.cache.set(hash, hit);
     }
     return hit;
@@ -56,6 +58,8 @@ export class SnapshotReader {
     const cached = this.itemCache.get(key);
     if (cached) return cached;
     const items = this.build(run, await this.checklist(run.checklistHash));
+    if (this.itemCache.size >= CACHE_LIMIT)
+      this.itemCache.delete(this.itemCache.keys().next().value as string);
     this.itemCache.set(key, items);
     return items;
   }

@@ -62,11 +62,3 @@ export function parseDate(input: string, opts: { today?: string; notBefore?: str
   if (opts.notBefore && date < opts.notBefore) return { ok: false, reason: "past" };
   return { ok: true, date };
 }
-
-/** Overdue (逾期): the deadline has passed and the item is not done or closed. A deadline of today is not overdue. */
-export function isOverdue(
-  r: { deadline: string | null; status: string },
-  today: string = localToday(),
-): boolean {
-  return r.deadline !== null && r.deadline < today && r.status !== "done" && r.status !== "closed";
-}

@@ -195,11 +195,20 @@ export async function crosscheckUnits(
   // Most databases hold no two checklists that verify one another: then there is nothing to
   // read, and the answers of every run are not streamed just to find that out.
   if (!(await anyPairInUse(store))) return [];
+  // The pairs of two checklist versions, found once: a county's units share a handful.
+  const links = new Map<Checklist, Map<Checklist, Link[]>>();
+  const linksOf = (verifying: Checklist, verified: Checklist): Link[] => {
+    const row = links.get(verifying) ?? new Map<Checklist, Link[]>();
+    links.set(verifying, row);
+    let found = row.get(verified);
+    if (!found) row.set(verified, (found = pairsBetween(verifying, verified)));
+    return found;
+  };
   const out: UnitCrosscheck[] = [];
   let unit: Unit | undefined;
   let latest = new Map<string, RunDetail>();
   const flush = async () => {
-    if (unit) out.push(...(await unitCrosschecks(unit, [...latest.values()], checklistOf)));
+    if (unit) out.push(...(await unitCrosschecks(unit, [...latest.values()], checklistOf, linksOf)));
   };
   for await (const detail of store.runDetails(filter.unitId ? { unitId: filter.unitId } : {})) {
     if (detail.round === null) continue; // set aside: replaced by a newer run, never resumed
@@ -213,6 +222,8 @@ export async function crosscheckUnits(
   await flush();
   return out;
 }
+
+type Link = { from: string; to: string };
 
 /** Whether any checklist runs were made with verifies another one runs were made with. */
 async function anyPairInUse(store: StoreReads): Promise<boolean> {
@@ -229,6 +240,7 @@ async function unitCrosschecks(
   unit: Unit,
   runs: readonly RunDetail[],
   checklistOf: (run: Run) => Promise<Checklist | null>,
+  linksOf: (verifying: Checklist, verified: Checklist) => Link[],
 ): Promise<UnitCrosscheck[]> {
   const read: { detail: RunDetail; checklist: Checklist }[] = [];
   for (const detail of runs) {
@@ -240,7 +252,7 @@ async function unitCrosschecks(
     for (const b of read) {
       if (a === b) continue;
       // Checklists that do not verify one another are not held against each other at all.
-      const links = pairsBetween(a.checklist, b.checklist);
+      const links = linksOf(a.checklist, b.checklist);
       if (links.length === 0) continue;
       const pairs = crossPairs(
         { checklist: a.checklist, answers: a.detail.answers },

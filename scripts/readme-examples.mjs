@@ -144,6 +144,12 @@ function fixtures(lang) {
   return {
     "answers.yaml": answers,
     "回答文件.yaml": answers,
+    // The supervision group's answers file of the README's inspection section.
+    "inspection.yaml": (dest) => {
+      const readme = readFileSync(path.join(root, "README.md"), "utf8");
+      const start = readme.indexOf("```yaml\nunit: 南昌县莲塘第一中学\nchecklist: inspection");
+      writeFileSync(dest, readme.slice(start + 8, readme.indexOf("```", start + 8)));
+    },
     "gbk.yaml": (dest) => copyFileSync(path.join(root, "test", "fixtures", "checklists", "gbk.yaml"), dest),
     // A copy of the self-check with a typo: `tittle:` for `title:`.
     草稿: (dest) => {

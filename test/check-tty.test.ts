@@ -27,9 +27,9 @@ async function waitFor(text: string | RegExp, ms = 20_000): Promise<string> {
   }
 }
 
-function start(unit = "莲塘一小"): void {
+function start(unit = "莲塘一小", checklist = "mini"): void {
   // `exec`-free: the shell stays the pane's process, lookback is its child (killed by pid below).
-  const cmd = `${process.execPath} ${BIN} --db lookback.db check --unit ${unit} --checklist mini --respondent 张老师; echo "EXIT=$?"; sleep 60`;
+  const cmd = `${process.execPath} ${BIN} --db lookback.db check --unit ${unit} --checklist ${checklist} --respondent 张老师; echo "EXIT=$?"; sleep 60`;
   tmux("kill-session", "-t", "s");
   const r = tmux(
     "new-session",
@@ -254,6 +254,74 @@ describe.skipIf(!hasTmux)("lookback check in a terminal", () => {
     const raw = new Database(path.join(dir, "lookback.db"), { readonly: true });
     try {
       expect(raw.prepare("SELECT name FROM units").all()).toEqual([{ name: "南昌县莲塘第一中学" }]);
+    } finally {
+      raw.close();
+    }
+  });
+});
+
+describe.skipIf(!hasTmux)("an inspection in a terminal (督导检查)", () => {
+  it("asks the group and its members, then each item's method, the previous one offered where the item allows it", async () => {
+    writeFileSync(
+      path.join(dir, "checklists", "mini-insp.yaml"),
+      `id: mini-insp
+version: "1"
+title: 督导小清单
+title_en: Mini inspection
+source: 测试
+kind: inspection
+sections:
+  - id: a
+    title: 明察
+    title_en: Announced
+    items:
+      - { id: one, text: 方案, text_en: Is there a plan?, method: [听汇报, 查资料] }
+      - { id: two, text: 台账, text_en: Is the ledger complete?, method: [查资料, 看现场] }
+      - { id: three, text: 现场, text_en: Is the site in order?, method: [看现场] }
+`,
+    );
+    start("莲塘一小", "mini-insp");
+    await waitFor("? Supervision group");
+    keys("县教育局第二督导组", "Enter");
+    await waitFor("? Members of the group who inspect");
+    keys("王督导、李督导", "Enter");
+    await waitFor("Inspection by 县教育局第二督导组 (王督导, 李督导).");
+    await waitFor(/❯ Meets\s*\n\s+Partly meets/);
+    keys("Enter");
+    // The item's first method is offered; 查资料 is two down.
+    await waitFor(/\? Method[^\n]*\n\s*❯ Hearing the report\s*\n\s+Site visit\s*\n\s+Checking the files/);
+    keys("Down", "Down", "Enter");
+    await waitFor("✔ Method Checking the files");
+    await waitFor("Note (may be left empty)");
+    keys("Enter");
+    await waitFor("? Evidence");
+    keys("Enter");
+    await waitFor("Is the ledger complete?");
+    await waitFor(/❯ Meets\s*\n\s+Partly meets/);
+    keys("Enter");
+    // 查资料 again: this item allows it, so the previous item's method is offered first.
+    await waitFor(/\? Method[^\n]*\n(\s+\S.*\n){0,3}\s*❯ Checking the files/);
+    keys("Enter");
+    await waitFor("Note (may be left empty)");
+    keys("Enter");
+    await waitFor("? Evidence");
+    keys("Enter");
+    await waitFor("Is the site in order?");
+    await waitFor(/❯ Meets\s*\n\s+Partly meets/);
+    keys("Enter");
+    // 看现场 only: the previous 查资料 does not fit this item.
+    await waitFor(/\? Method[^\n]*\n(\s+\S.*\n){0,3}\s*❯ Site visit/);
+    keys("C-c");
+    expect(await waitFor("EXIT=")).toContain("EXIT=130");
+    const raw = new Database(path.join(dir, "lookback.db"), { readonly: true });
+    try {
+      expect(raw.prepare("SELECT inspection_group, inspectors FROM runs").all()).toEqual([
+        { inspection_group: "县教育局第二督导组", inspectors: '["王督导","李督导"]' },
+      ]);
+      expect(raw.prepare("SELECT item_key, method FROM answers ORDER BY item_key").all()).toEqual([
+        { item_key: "a.one", method: "document-check" },
+        { item_key: "a.two", method: "document-check" },
+      ]);
     } finally {
       raw.close();
     }

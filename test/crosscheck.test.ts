@@ -30,7 +30,7 @@ function inspectionFile(unit: string, results: Record<string, string>): string {
   );
   writeFileSync(
     file,
-    `unit: ${unit}\nchecklist: inspection\nrespondent: 督导组王组长\nanswers:\n${lines.join("\n")}\n`,
+    `unit: ${unit}\nchecklist: inspection\nrespondent: 督导组王组长\ninspection: { group: 县教育局第二督导组, members: [王组长, 李督导] }\nanswers:\n${lines.join("\n")}\n`,
   );
   return file;
 }
@@ -119,7 +119,12 @@ describe("lookback crosscheck", () => {
       inspection: "pass",
       agreement: "understated",
     });
-    expect(data.units[0].inspection).toMatchObject({ checklistId: "inspection", respondent: "督导组王组长" });
+    expect(data.units[0].inspection).toMatchObject({
+      checklistId: "inspection",
+      respondent: "督导组王组长",
+      group: { group: "县教育局第二督导组", members: ["王组长", "李督导"] },
+    });
+    expect(data.units[0].self.group).toBeNull();
   });
 
   it("--unit: the unit's pairs, overstated first, in words", () => {

@@ -344,7 +344,12 @@ describe("csv and json", () => {
     expect(doc.rounds).toBe(1);
     expect(doc.view).toEqual({ open: false, since: null });
     expect(doc.unit.name).toBe(UNIT_A);
-    expect(doc.run.checklist).toEqual({ id: "self-check", version: "1.0.0", title: "第一环节“回头看”自查" });
+    expect(doc.run.checklist).toEqual({
+      id: "self-check",
+      version: "1.0.0",
+      title: "第一环节“回头看”自查",
+      kind: "self-check",
+    });
     expect(doc.rectifications.map((x: { owner: string }) => x.owner)).toEqual(seeded.map((s) => s.owner));
     expect(doc.rectifications.map((x: { overdue: boolean }) => x.overdue)).toEqual(
       seeded.map((s) => s.overdue),

@@ -93,8 +93,13 @@ async function write(store: WriteTx, plan: AnswersPlan): Promise<ApplyOutcome> {
     unit = target.unit;
     run = target.run;
     const leadersChanged = plan.leaders.join("\u0000") !== run.leaders.join("\u0000");
-    if (leadersChanged || plan.respondent !== run.respondent) {
-      run = await store.updateRun(run.id, { respondent: plan.respondent, leaders: plan.leaders });
+    const groupChanged = JSON.stringify(plan.inspection) !== JSON.stringify(run.inspection);
+    if (leadersChanged || groupChanged || plan.respondent !== run.respondent) {
+      run = await store.updateRun(run.id, {
+        respondent: plan.respondent,
+        leaders: plan.leaders,
+        inspection: plan.inspection,
+      });
     }
   } else {
     if (!plan.loaded) throw new Error("a new run needs a loaded checklist");
@@ -103,6 +108,7 @@ async function write(store: WriteTx, plan: AnswersPlan): Promise<ApplyOutcome> {
       loaded: plan.loaded,
       respondent: plan.respondent,
       leaders: plan.leaders,
+      inspection: plan.inspection,
       ...(target.replacing ? { replacing: target.replacing } : {}),
     }));
   }

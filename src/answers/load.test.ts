@@ -286,3 +286,164 @@ describe("applying", () => {
     }
   });
 });
+
+describe("an inspection's answers file (督导检查)", () => {
+  const top = `unit: 莲塘一小
+checklist: inspection
+respondent: 王督导
+`;
+  const group = `inspection:
+  group: 县教育局第二督导组
+  members: [王督导, 李督导]
+  method: 查资料
+`;
+  const rect = "{ problem: 问题, measure: 措施, owner: 刘主任 }";
+
+  test("the group and its members; each answer's method, else the file's, else the item's only one; origins follow", async () => {
+    const out = await plan(`${top}${group}answers:
+  announced.lookback-done: pass
+  announced.mobilization: { result: pass, method: 看现场 }
+  announced.study: { result: fail, method: hear-report, rectification: ${rect} }
+  unannounced.cadre-style:
+    result: partial
+    rectification: ${rect}
+  unannounced.window-staff: { result: fail, method: Unannounced visit, rectification: ${rect} }
+`);
+    if (!out.ok) throw new Error(JSON.stringify(out.diagnostics, null, 2));
+    expect(out.plan.inspection).toEqual({ group: "县教育局第二督导组", members: ["王督导", "李督导"] });
+    expect(out.plan.inputs.map((i) => [i.itemKey, i.method, i.rectification?.origin ?? null])).toEqual([
+      ["announced.lookback-done", "document-check", null],
+      ["announced.mobilization", "site-visit", null],
+      ["announced.study", "hear-report", "inspection"],
+      // The file's 查资料 is not a method of this item: recorded, with a warning.
+      ["unannounced.cadre-style", "document-check", "inspection"],
+      ["unannounced.window-staff", "unannounced", "visit"],
+    ]);
+    expect(out.plan.warnings.map((w) => `${w.line}:${w.col} ${w.code}`)).toEqual(["12:3 unexpected-method"]);
+  });
+
+  test("without a file default, an item the checklist checks one way only gets that method; a finding of 暗访 is 暗访", async () => {
+    const out = await plan(`${top}inspection: { group: 第二督导组, members: 王督导、李督导 }
+answers:
+  announced.materials: pass
+  announced.study: { result: fail, rectification: ${rect} }
+  unannounced.cadre-style: { result: fail, rectification: ${rect} }
+`);
+    if (!out.ok) throw new Error(JSON.stringify(out.diagnostics, null, 2));
+    expect(out.plan.inspection?.members).toEqual(["王督导", "李督导"]);
+    expect(out.plan.inputs.map((i) => [i.method, i.rectification?.origin ?? null])).toEqual([
+      ["document-check", null],
+      [null, "inspection"],
+      ["unannounced", "visit"],
+    ]);
+  });
+
+  test("an unknown method, with a did-you-mean; the group missing; members missing or twice", async () => {
+    expect(
+      await problems(`${top}inspection:
+  group: 县教育局第二督导组
+  members: [王督导]
+  method: site-vist
+answers:
+  announced.study: { result: pass, method: 暗方 }
+`),
+    ).toEqual(["7:11 bad-method"]);
+    const hints = await plan(`${top}inspection: { group: g, members: [m], method: site-vist }
+answers:
+  announced.study: pass
+`);
+    expect(!hints.ok && hints.diagnostics.map((d) => d.hint)).toEqual(["Did you mean `site-visit`?"]);
+    const own = await plan(`${top}inspection: { group: g, members: [m] }
+answers:
+  announced.study: { result: pass, method: 暗方 }
+  announced.opinions: { result: pass, method: phone }
+`);
+    expect(!own.ok && own.diagnostics.map((d) => `${d.line}:${d.col} ${d.code} ${d.hint}`)).toEqual([
+      "6:44 bad-method Did you mean `暗访`?",
+      "7:47 bad-method Allowed values: hear-report (听汇报), site-visit (看现场), document-check (查资料), unannounced (暗访).",
+    ]);
+    const missing = await plan(`${top}answers:\n  announced.study: pass\n`);
+    expect(!missing.ok && missing.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      [
+        "missing-inspection",
+        "Checklist inspection is an inspection: the file must say which supervision group inspected.",
+      ],
+    ]);
+    expect(
+      await problems(`${top}inspection: { members: [王督导] }\nanswers:\n  announced.study: pass\n`),
+    ).toEqual(["4:1 missing-inspection"]);
+    expect(
+      await problems(`${top}inspection: { group: 第二督导组 }\nanswers:\n  announced.study: pass\n`),
+    ).toEqual(["4:1 no-members"]);
+    expect(
+      await problems(
+        `${top}inspection: { group: 第二督导组, members: [王督导, 王督导] }\nanswers:\n  announced.study: pass\n`,
+      ),
+    ).toEqual(["4:38 duplicate-member"]);
+  });
+
+  test("a self-check's file has no group and no method", async () => {
+    expect(
+      await problems(`${head}  a.one: { result: pass, method: 查资料 }
+  a.two: pass
+`),
+    ).toEqual(["6:26 method-on-self-check"]);
+    expect(
+      await problems(`unit: 莲塘一小
+checklist: mini
+respondent: 张老师
+leaders: [李书记]
+inspection: { group: 第二督导组, members: [王督导] }
+answers:
+  a.one: pass
+`),
+    ).toEqual(["5:1 not-inspection"]);
+  });
+
+  describe("applied", () => {
+    let kit: Kit;
+    beforeEach(async () => {
+      kit = makeKit();
+    });
+    afterEach(() => kit.cleanup());
+
+    test("the run keeps the group, the answers their methods; a later file may name another group", async () => {
+      const store = await kit.open();
+      try {
+        const first = await plan(`${top}${group}answers:\n  announced.lookback-done: pass\n`, { store });
+        if (!first.ok) throw new Error(JSON.stringify(first.diagnostics));
+        const done = await applyPlan(store, first.plan);
+        expect(done.run.inspection).toEqual({ group: "县教育局第二督导组", members: ["王督导", "李督导"] });
+        expect((await store.listAnswers(done.run.id))[0]?.method).toBe("document-check");
+        // The run is not finished: the next file continues it without naming the group again…
+        const next = await plan(
+          `${top}answers:\n  unannounced.cadre-style: { result: fail, rectification: ${rect} }\n`,
+          {
+            store,
+          },
+        );
+        if (!next.ok) throw new Error(JSON.stringify(next.diagnostics));
+        expect(next.plan.inspection?.group).toBe("县教育局第二督导组");
+        await applyPlan(store, next.plan);
+        expect(await store.listRectifications({ runId: done.run.id })).toMatchObject([
+          { itemKey: "unannounced.cadre-style", origin: "visit" },
+        ]);
+        // …or with other members, which replace the run's.
+        const third = await plan(
+          `${top}inspection: { members: [赵督导] }\nanswers:\n  announced.study: pass\n`,
+          {
+            store,
+          },
+        );
+        if (!third.ok) throw new Error(JSON.stringify(third.diagnostics));
+        await applyPlan(store, third.plan);
+        expect((await store.getRun(done.run.id))?.inspection).toEqual({
+          group: "县教育局第二督导组",
+          members: ["赵督导"],
+        });
+      } finally {
+        await store.close();
+      }
+    });
+  });
+});

@@ -14,9 +14,9 @@ import {
   type AnswerField,
   allowedResults,
   checkLeaders,
+  checkMembers,
   checkName,
   defaultKind,
-  defaultOrigin,
   optionalText,
   parseKind,
   parseOrigin,
@@ -25,12 +25,29 @@ import {
   resultLabel,
   validateDraft,
 } from "../run/fields.js";
+import {
+  allowedMethods,
+  defaultOrigin,
+  impliedMethod,
+  isInspection,
+  itemMethods,
+  methodLabel,
+  parseMethod,
+} from "../run/inspection.js";
 import { parseItemKey, perLeaderSections, type RunItem, runItems } from "../run/items.js";
 import { mergeLeaders, splitNames } from "../run/leaders.js";
 import { findResumable } from "../run/runs.js";
 import { checklistOfRun } from "../run/snapshot.js";
 import type { AnswerInput, StoreReads } from "../store/port.js";
-import type { Rectification, Result, Run, Unit } from "../store/types.js";
+import {
+  INSPECTION_METHODS,
+  type InspectionGroup,
+  type InspectionMethod,
+  type Rectification,
+  type Result,
+  type Run,
+  type Unit,
+} from "../store/types.js";
 import { resolveUnitName } from "../units/resolve.js";
 import { parseDate } from "../util/dates.js";
 import { closest } from "../util/similar.js";
@@ -73,6 +90,8 @@ export interface AnswersPlan {
   loaded: LoadedChecklist | null;
   respondent: string;
   leaders: string[];
+  /** The supervision group of an inspection run (null for a self-check). */
+  inspection: InspectionGroup | null;
   slots: RunItem[];
   inputs: AnswerInput[];
   /** Evidence files named by `evidence_files:`, checked and hashed, to attach with their answers. */
@@ -166,6 +185,9 @@ interface PlanHead {
   loaded: LoadedChecklist | null;
   respondent: string;
   leaders: string[];
+  inspection: InspectionGroup | null;
+  /** `inspection.method`: the method of every answer that names none. */
+  defaultMethod: InspectionMethod | null;
 }
 
 export async function planAnswers(source: SourceText, deps: PlanDeps): Promise<PlanOutcome> {
@@ -195,7 +217,7 @@ export async function planAnswers(source: SourceText, deps: PlanDeps): Promise<P
     if (input) inputs.push(input);
   }
   if (rep.errors.length > 0) return { ok: false, diagnostics: capDiagnostics(source.file, rep.errors) };
-  const { storedName, respondent, ...rest } = head;
+  const { storedName, respondent, defaultMethod: _default, ...rest } = head;
   return {
     ok: true,
     plan: {
@@ -250,8 +272,93 @@ async function planHead(rep: Reporter, deps: PlanDeps): Promise<PlanHead | undef
   }
   const respondent = respondentOf(rep, respondentGiven, resume);
   const leaders = leadersOf(rep, deps.lang, checklist, resume);
-  if (!leaders || !checklist || storedName === undefined || respondent === undefined) return undefined;
-  return { storedName, checklistId, checklist, resume, loaded, respondent, leaders };
+  const group = checklist ? inspectionOf(rep, checklist, resume) : undefined;
+  if (!leaders || !checklist || !group || storedName === undefined || respondent === undefined)
+    return undefined;
+  return { storedName, checklistId, checklist, resume, loaded, respondent, leaders, ...group };
+}
+
+/**
+ * The supervision group of an inspection run: the file's, else the resumed run's; required for
+ * an inspection checklist, refused for a self-check. Undefined (reported) when wrong.
+ */
+function inspectionOf(
+  rep: Reporter,
+  checklist: Checklist,
+  resume: { run: Run } | null,
+): { inspection: InspectionGroup | null; defaultMethod: InspectionMethod | null } | undefined {
+  const block = rep.doc.inspection ?? null;
+  if (!isInspection(checklist)) {
+    if (block === null) return { inspection: null, defaultMethod: null };
+    rep.at(
+      ["inspection"],
+      "not-inspection",
+      t("answers.inspection.notInspection", { checklist: checklist.id }),
+      t("answers.inspection.notInspection.hint"),
+      "key",
+    );
+    return undefined;
+  }
+  const was = resume?.run.inspection ?? null;
+  const groupGiven = optionalText(block?.group);
+  if (groupGiven === null && was === null) {
+    rep.at(
+      block ? ["inspection"] : [],
+      "missing-inspection",
+      t("answers.inspection.groupMissing", { checklist: checklist.id }),
+      t("answers.inspection.hint"),
+      "key",
+    );
+    return undefined;
+  }
+  let ok = true;
+  const group = groupGiven ?? was!.group;
+  if (groupGiven !== null) {
+    const c = checkName(groupGiven, "inspectionGroup");
+    if (!c.ok) {
+      rep.at(["inspection", "group"], c.code, c.message);
+      ok = false;
+    }
+  }
+  const raw = block?.members;
+  const given = raw === undefined || raw === null ? null : Array.isArray(raw) ? raw : splitNames(raw);
+  const members = checkMembers(given ?? was?.members ?? []);
+  if (!members.ok) {
+    rep.at(
+      raw !== undefined && raw !== null ? ["inspection", "members"] : block ? ["inspection"] : [],
+      members.code,
+      members.message,
+      t("answers.inspection.hint"),
+      raw !== undefined && raw !== null ? "value" : "key",
+    );
+    ok = false;
+  }
+  const defaultMethod = methodOf(rep, ["inspection", "method"], block?.method);
+  if (!ok || defaultMethod === undefined || !members.ok) return undefined;
+  return { inspection: { group: group.trim(), members: members.value }, defaultMethod };
+}
+
+/** A method as written (null when not given); undefined (reported, with a did-you-mean) when unknown. */
+function methodOf(
+  rep: Reporter,
+  path: Path,
+  raw: string | null | undefined,
+): InspectionMethod | null | undefined {
+  const text = optionalText(raw);
+  if (text === null) return null;
+  const m = parseMethod(text);
+  if (m) return m;
+  const spellings = INSPECTION_METHODS.flatMap((x) => [x, methodLabel(x, "zh-CN"), methodLabel(x, "en")]);
+  const suggestion = closest(text, spellings);
+  rep.at(
+    path,
+    "bad-method",
+    t("answers.method.bad", { value: text }),
+    suggestion
+      ? t("diag.unknownKey.didYouMean", { suggestion })
+      : t("diag.badValue.hint", { allowed: allowedMethods() }),
+  );
+  return undefined;
 }
 
 /** The stored form of the unit's name (a look-alike of a known unit is that unit), checked. */
@@ -380,6 +487,8 @@ function planEntry(ctx: EntryContext, key: string, raw: unknown): AnswerInput | 
   const read = readEntry(rep, key, raw);
   if (!read) return undefined;
   const { entry, result, resultText } = read;
+  const method = answerMethod(ctx, slot, entry);
+  if (method === undefined) return undefined;
   const r = entry.rectification ?? null;
   const evidence = optionalText(entry.evidence);
   // A problem still open from an earlier round is continued: what the block leaves out stays.
@@ -426,8 +535,9 @@ function planEntry(ctx: EntryContext, key: string, raw: unknown): AnswerInput | 
     evidence,
     naReason: result === "na" ? optionalText(entry.na_reason) : null,
   };
+  if (head.inspection) input.method = method;
   if (opensRectification(result) && rect) {
-    input.rectification = storedRectification(rect, head.checklistId, slot, ctx.today);
+    input.rectification = storedRectification(rect, head.checklist, slot, method, ctx.today);
     if (was)
       input.continueNote = t("check.carried.continueNote", { round: ctx.round, result: resultLabel(result) });
   }
@@ -460,6 +570,45 @@ function planEntryEvidence(
     const files = planEvidence(paths, where, ctx.evidenceDir, ctx.caps, report);
     if (files.length > 0) ctx.evidence.push({ itemKey, on, files });
   }
+}
+
+/**
+ * 检查方式 of one answer: its own `method`, else the file's `inspection.method`, else the one
+ * method the checklist gives for the item, else none (null). A self-check's answer has none;
+ * undefined (reported) when wrong.
+ */
+function answerMethod(
+  ctx: EntryContext,
+  slot: RunItem,
+  entry: AnswerEntry,
+): InspectionMethod | null | undefined {
+  const { rep, head } = ctx;
+  const path: Path = ["answers", slot.key, "method"];
+  if (!head.inspection) {
+    if (optionalText(entry.method) === null) return null;
+    rep.at(
+      path,
+      "method-on-self-check",
+      t("answers.method.onSelfCheck", { checklist: head.checklist.id }),
+      t("answers.method.onSelfCheck.hint"),
+      "key",
+    );
+    return undefined;
+  }
+  const own = methodOf(rep, path, entry.method);
+  if (own === undefined) return undefined;
+  const method = own ?? head.defaultMethod ?? impliedMethod(slot.item);
+  const allowed = itemMethods(slot.item);
+  if (method !== null && allowed.length > 0 && !allowed.includes(method))
+    rep.warn(
+      own !== null ? path : ["answers", slot.key],
+      "unexpected-method",
+      t("answers.method.unexpected", {
+        methods: allowed.map((m) => methodLabel(m)).join("、"),
+        method: methodLabel(method),
+      }),
+    );
+  return method;
 }
 
 /** An answer's entry (shorthand `key: 符合`, or a block) with its result; undefined (reported) when wrong. */
@@ -568,8 +717,9 @@ function reportProblems(rep: Reporter, base: Path, problems: ReturnType<typeof v
 /** A checked rectification block as the store keeps it: dates resolved, kind and origin defaulted. */
 function storedRectification(
   rect: RectDraft,
-  checklistId: string,
+  checklist: Checklist,
   slot: RunItem,
+  method: InspectionMethod | null,
   today: string,
 ): NonNullable<AnswerInput["rectification"]> {
   const deadline = rect.deadline ? (deadlineOf(rect.deadline, today) ?? null) : null;
@@ -581,7 +731,9 @@ function storedRectification(
     department: optionalText(rect.department),
     deadline,
     kind: (rect.kind ? parseKind(rect.kind) : undefined) ?? defaultKind(deadline),
-    origin: (rect.origin ? parseOrigin(rect.origin) : undefined) ?? defaultOrigin(checklistId, slot.item),
+    // An unannounced visit's finding is 暗访, any other inspection's 明察, unless the block says otherwise.
+    origin:
+      (rect.origin ? parseOrigin(rect.origin) : undefined) ?? defaultOrigin(checklist, slot.item, method),
     evidence: rect.evidence ?? null,
   };
 }

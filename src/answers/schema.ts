@@ -54,17 +54,36 @@ export const AnswerEntrySchema = z
       "For pass: 完成情况 of the item's rectification still open from an earlier round, which is then marked done (已完成)",
     ),
     rectification: z.optional(z.nullable(RectificationEntrySchema)),
+    method: text(
+      "检查方式 of an inspection: hear-report 听汇报, site-visit 看现场, document-check 查资料, unannounced 暗访 (default: the file's `inspection.method`)",
+    ),
   })
   .check(z.describe("One answer"));
+
+const names = (what: string) =>
+  z.optional(z.nullable(z.union([z.array(z.string()), z.string()]))).check(z.describe(what));
+
+export const InspectionEntrySchema = z
+  .strictObject({
+    group: text("督导组 that inspected, e.g. 县教育局第二督导组 (required for a new inspection run)"),
+    members: names("督导组成员 who inspected: a list, or one line separated by , or 、"),
+    method: text(
+      "The 检查方式 of every answer that gives none: hear-report 听汇报, site-visit 看现场, document-check 查资料, unannounced 暗访",
+    ),
+  })
+  .check(
+    z.describe(
+      "For an inspection checklist (kind: inspection) only: the supervision group (督导组) that inspected the unit",
+    ),
+  );
 
 export const AnswersFileSchema = z
   .strictObject({
     unit: nonEmpty("填报单位 (or --unit)"),
     checklist: nonEmpty("Checklist id (or --checklist; default self-check)"),
     respondent: nonEmpty("填报人 (or --respondent)"),
-    leaders: z
-      .optional(z.nullable(z.union([z.array(z.string()), z.string()])))
-      .check(z.describe("班子成员 for per-leader sections: a list, or one line separated by , or 、")),
+    leaders: names("班子成员 for per-leader sections: a list, or one line separated by , or 、"),
+    inspection: z.optional(z.nullable(InspectionEntrySchema)),
     answers: z
       .nullable(z.record(z.string(), z.unknown()))
       .check(

@@ -143,6 +143,21 @@ const CHECKLIST_HEAD = {
 };
 const TITLE = text("Checklist title in Chinese");
 const SOURCE = text("The document this checklist implements (title and issuer)");
+/**
+ * Who answers the checklist: the unit itself (自查, the default) or a supervision group (督导组)
+ * inspecting it, whose run records the group, its members and the method used on each item.
+ */
+export const CHECKLIST_KINDS = ["self-check", "inspection"] as const;
+export type ChecklistKind = (typeof CHECKLIST_KINDS)[number];
+const KIND = z.optional(
+  z
+    .enum(CHECKLIST_KINDS)
+    .check(
+      z.describe(
+        "`self-check` (自查, the default): the unit answers it; `inspection` (督导检查): a supervision group (督导组) answers it about the unit, recording its members and the method used on each item",
+      ),
+    ),
+);
 const CHECKLIST_TEXTS = {
   title_en: z.optional(text("Checklist title in English")),
   description: z.optional(text("What the checklist is for")),
@@ -160,6 +175,7 @@ export const ChecklistSchema = z
     title_en: CHECKLIST_TEXTS.title_en,
     source: SOURCE,
     description: CHECKLIST_TEXTS.description,
+    kind: KIND,
     // Written by lookback only, in the resolved checklist a run stores: what it was made from.
     lineage: z.optional(z.array(LineageSchema)),
     scoring: z.optional(ScoringSchema),
@@ -267,6 +283,7 @@ export const PlainFileSchema = z
     title_en: CHECKLIST_TEXTS.title_en,
     source: SOURCE,
     description: CHECKLIST_TEXTS.description,
+    kind: KIND,
     scoring: z.optional(ScoringSchema),
     rectify: z.optional(RectifyRulesSchema),
     remove: TAILORING.remove,
@@ -287,6 +304,7 @@ function buildChildFileSchema() {
         text("The document this checklist implements (title and issuer; required unless it extends another)"),
       ),
       description: CHECKLIST_TEXTS.description,
+      kind: KIND,
       scoring: z.optional(ScoringSchema),
       rectify: z.optional(RectifyRulesSchema),
       remove: TAILORING.remove,

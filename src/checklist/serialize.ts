@@ -108,6 +108,7 @@ export function serializeChecklist(c: Checklist): string {
       ["title_en", c.title_en],
       ["source", c.source],
       ["description", c.description],
+      ["kind", c.kind],
       [
         "lineage",
         c.lineage?.map((l) =>

@@ -55,7 +55,7 @@ export interface Removal {
 export type Head = Omit<Checklist, "sections" | "lineage">;
 
 /** The head fields a child may leave to its parent; `scoring` is merged key by key. */
-const INHERITED = ["title", "title_en", "source", "description"] as const;
+const INHERITED = ["title", "title_en", "source", "description", "kind"] as const;
 const SCORING_KEYS = ["partial", "pass", "grades"] as const;
 
 export interface Resolution {
@@ -184,13 +184,13 @@ export function applyChild(
   return ok ? { resolution: w.res, diagnostics: w.diagnostics } : { diagnostics: w.diagnostics };
 }
 
-/** Title, source, description and scoring: the child's where it gives them, else the parent's. */
+/** Title, source, description, kind and scoring: the child's where it gives them, else the parent's. */
 function applyHead(w: Work): void {
   const v = w.child.value;
   for (const f of INHERITED) {
     const value = v[f];
     if (value === undefined) continue;
-    w.res.head[f] = value;
+    Object.assign(w.res.head, { [f]: value });
     w.res.headFrom[f] = at(w, f);
   }
   if (v.title !== undefined && v.title_en === undefined) {

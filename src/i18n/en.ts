@@ -1131,6 +1131,9 @@ export const en = {
   "import.bad.tooMany": "more than {max} names",
   "import.bad.leaderName": "a leader's name is empty, too long, holds @ or control characters",
   "import.bad.leaderTwice": "a leader is named twice",
+  "import.bad.memberName": "a member's name is empty, too long, or holds control characters",
+  "import.bad.memberTwice": "a member of the supervision group is named twice",
+  "import.bad.membersWithoutGroup": "members of a supervision group without the group's name",
   "import.bad.missingTable": "the table is missing",
   "import.bad.schema": "not the table lookback creates (a view, or other columns, types or defaults)",
   "import.bad.tooManyRows": "more than {max} rows",
@@ -1329,6 +1332,39 @@ export const en = {
   "evidence.col.size": "size",
   "evidence.col.type": "type",
   "evidence.col.added": "added",
+  // The supervision group's round (督导检查).
+  "check.method.hear-report": "Hearing the report",
+  "check.method.site-visit": "Site visit",
+  "check.method.document-check": "Checking the files",
+  "check.method.unannounced": "Unannounced visit",
+  "check.checklistKind.self-check": "Self-check",
+  "check.checklistKind.inspection": "Inspection",
+  "check.field.inspectionGroup": "Supervision group",
+  "check.field.inspectors": "Members of the group",
+  "check.field.method": "Method",
+  "check.field.tooManyMembers": "{count} members is more than the limit of {max}.",
+  "check.field.membersNone": "Name at least one member of the supervision group.",
+  "check.ask.inspectionGroup": "Supervision group (e.g. 县教育局第二督导组)",
+  "check.ask.inspectors": "Members of the group who inspect (several separated by , or 、)",
+  "check.new.inspection": "Inspection by {group}.",
+  "answers.inspection.notInspection":
+    "Checklist {checklist} is a self-check: `inspection` (the supervision group) belongs only in the answers of an inspection checklist (kind: inspection).",
+  "answers.inspection.notInspection.hint":
+    "Remove `inspection`, or name an inspection checklist with `checklist`.",
+  "answers.inspection.groupMissing":
+    "Checklist {checklist} is an inspection: the file must say which supervision group inspected.",
+  "answers.inspection.hint":
+    "Add at the top: inspection: { group: 县教育局第二督导组, members: [王督导, 李督导] }",
+  "answers.method.bad": "“{value}” is not a method of inspection.",
+  "answers.method.onSelfCheck":
+    "Checklist {checklist} is a self-check: its answers have no `method` (the method is what inspectors record).",
+  "answers.method.onSelfCheck.hint": "Remove `method`.",
+  "answers.method.unexpected": "The checklist checks this item by {methods}; {method} is recorded here.",
+  "status.header.kind": "Kind",
+  "status.header.group": "Supervision group",
+  "answers.applied.newInspection": "Stored {count} answer(s): new inspection of {unit} by {group} · {title}.",
+  "answers.applied.resumedInspection":
+    "Stored {count} answer(s) in the unfinished inspection of {unit} by {group} · {title}.",
 } as const;
 
 export type MessageKey = keyof typeof en;

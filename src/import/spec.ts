@@ -7,8 +7,13 @@
 
 import { RESULTS } from "../checklist/schema.js";
 import { LIMITS } from "../input/limits.js";
-import { SINCE_EVIDENCE } from "../store/migrations.js";
-import { RECTIFICATION_KINDS, RECTIFICATION_ORIGINS, RECTIFICATION_STATUSES } from "../store/types.js";
+import { SCHEMA_INSPECTION, SINCE_EVIDENCE } from "../store/migrations.js";
+import {
+  INSPECTION_METHODS,
+  RECTIFICATION_KINDS,
+  RECTIFICATION_ORIGINS,
+  RECTIFICATION_STATUSES,
+} from "../store/types.js";
 
 /** Why a value is refused: a catalog key under `import.bad.` and its parameters. */
 export interface ValueProblem {
@@ -124,7 +129,12 @@ const name = text(LIMITS.nameChars, { oneLine: true, nonEmpty: true });
 const freeText = text(LIMITS.textChars);
 
 /** 班子成员 as lookback stores them: a JSON array of distinct names without `@`. */
-const leadersJson: Check = (v) => {
+const leadersJson: Check = (v) => namesJson(v, { at: false, name: "leaderName", twice: "leaderTwice" });
+
+/** 督导组成员 as lookback stores them: a JSON array of distinct names. */
+const membersJson: Check = (v) => namesJson(v, { at: true, name: "memberName", twice: "memberTwice" });
+
+function namesJson(v: unknown, opts: { at: boolean; name: string; twice: string }): ValueProblem | undefined {
   const bad = text((LIMITS.nameChars + 3) * LIMITS.leaders + 2)(v);
   if (bad) return bad;
   let parsed: unknown;
@@ -136,10 +146,10 @@ const leadersJson: Check = (v) => {
   if (!Array.isArray(parsed)) return problem("json");
   if (parsed.length > LIMITS.leaders) return problem("tooMany", { max: LIMITS.leaders });
   for (const n of parsed) {
-    if (name(n) !== undefined || (n as string).includes("@")) return problem("leaderName");
+    if (name(n) !== undefined || (!opts.at && (n as string).includes("@"))) return problem(opts.name);
   }
-  return new Set(parsed).size === parsed.length ? undefined : problem("leaderTwice");
-};
+  return new Set(parsed).size === parsed.length ? undefined : problem(opts.twice);
+}
 
 // --- the tables ----------------------------------------------------------------------------
 
@@ -148,6 +158,8 @@ const SINCE_ORIGIN = 1;
 export const SINCE_ROUNDS = 2;
 /** The schema version that added revisions, set-aside runs and merge bases. */
 export const SINCE_MERGE = 3;
+/** The schema version that added the supervision group of a run and the method of an answer. */
+export const SINCE_INSPECTION = SCHEMA_INSPECTION;
 
 const col = (c: Omit<ColumnSpec, "since"> & { since?: number }): ColumnSpec => ({
   since: SINCE_ORIGIN,
@@ -235,6 +247,21 @@ export const RUNS: TableSpec = {
       since: SINCE_MERGE,
       fallback: null,
     }),
+    // 督导组 and its members: one value of the run (taken or kept together).
+    col({
+      name: "inspection_group",
+      check: nullable(name),
+      merge: "group:inspection",
+      since: SINCE_INSPECTION,
+      fallback: null,
+    }),
+    col({
+      name: "inspectors",
+      check: nullable(membersJson),
+      merge: "group:inspection",
+      since: SINCE_INSPECTION,
+      fallback: null,
+    }),
   ],
 };
 
@@ -258,6 +285,14 @@ export const ANSWERS: TableSpec = {
       check: nullable(id),
       merge: "group:answer",
       since: SINCE_ROUNDS,
+      fallback: null,
+    }),
+    // 检查方式 of an inspection run's answer.
+    col({
+      name: "method",
+      check: nullable(oneOf(INSPECTION_METHODS)),
+      merge: "group:answer",
+      since: SINCE_INSPECTION,
       fallback: null,
     }),
     col({ name: "answered_at", check: instant, merge: "created" }),

@@ -379,6 +379,8 @@ function checkRuns(runRows: Row[], units: Set<string>, checklists: Map<string, C
       fail({ ...at, column: "checklist_id", problem: { key: "snapshotMismatch" } });
     if ((r.status === "complete") !== (r.finished_at !== null))
       fail({ ...at, column: "finished_at", problem: { key: "finished" } });
+    if (r.inspectors !== null && r.inspection_group === null)
+      fail({ ...at, column: "inspectors", problem: { key: "membersWithoutGroup" } });
     const by = r.superseded_by as string | null;
     if (by !== null && (by === r.id || !runs.has(by)))
       fail({ ...at, column: "superseded_by", problem: { key: "ref", params: { table: RUNS.table } } });

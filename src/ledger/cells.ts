@@ -1,7 +1,8 @@
 // Field → cell value, once for every writer: xlsx turns `date` into a real Excel date and
 // `rate` into a percentage, csv and json write them as text or numbers.
+import type { InspectionMethod } from "../store/types.js";
 import { localDateOf } from "../util/dates.js";
-import type { DetailRow, LedgerRow, SummaryRow, UnitCounts } from "./data.js";
+import type { DetailRow, InspectionBrief, LedgerRow, SummaryRow, UnitCounts } from "./data.js";
 import { completionRate } from "./data.js";
 import type { EvidenceCellLink } from "./evidence.js";
 import type { Labels, LedgerLanguage } from "./labels.js";
@@ -130,7 +131,20 @@ export function detailCell(field: DetailField, row: DetailRow, labels: Labels): 
       return a?.naReason ?? null;
     case "answered_at":
       return a ? calendarDate(a.answeredAt) : null;
+    case "method":
+      return a?.method ? labels.method[a.method] : null;
   }
+}
+
+/** 最近督导检查: `县教育局第二督导组 2026-12-02（听汇报 3、暗访 4）`, the methods used and how often. */
+export function inspectionText(i: InspectionBrief, labels: Labels, language: LedgerLanguage): string {
+  const zh = language === "zh-CN";
+  const used = (Object.entries(i.methods) as [InspectionMethod, number][])
+    .filter(([, n]) => n > 0)
+    .map(([m, n]) => `${labels.method[m]} ${n}`);
+  const head = `${i.group ?? labels.checklistKind.inspection} ${i.date}`;
+  if (used.length === 0) return head;
+  return zh ? `${head}（${used.join("、")}）` : `${head} (${used.join(", ")})`;
 }
 
 const COUNT_FIELDS: Partial<Record<SummaryField, keyof UnitCounts>> = {
@@ -194,6 +208,10 @@ export function summaryCell(
       return (language === "en" ? (row.score?.gradeEn ?? row.score?.grade) : row.score?.grade) ?? null;
     case "rank":
       return row.rank;
+    case "run_kind":
+      return row.checklist ? labels.checklistKind[row.checklist.kind] : null;
+    case "inspection":
+      return row.inspection ? inspectionText(row.inspection, labels, language) : null;
     default:
       return null;
   }

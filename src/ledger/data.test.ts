@@ -29,7 +29,7 @@ describe("the county summary rows", () => {
     };
     const done: UnitSummary = {
       run: { id: "r1", status: "complete", respondent: "王老师" },
-      checklist: { id: "self-check", version: "1.0.0", title: "第一环节“回头看”自查" },
+      checklist: { id: "self-check", version: "1.0.0", title: "第一环节“回头看”自查", kind: "self-check" },
       counts,
       score: { score: 86.5, grade: "较好", gradeEn: "Fairly good", passed: null },
     };

@@ -1,18 +1,19 @@
 // What a ledger shows, gathered from the store for one unit's run: rectification rows in
 // checklist order, every item with its answer, and the counts the county summary needs.
 // No file format here; the xlsx, csv and json writers all read these records.
-
-import type { Checklist } from "../checklist/schema.js";
+import type { Checklist, ChecklistKind } from "../checklist/schema.js";
 import { relapsesIn } from "../compare/compare.js";
 import { userError } from "../errors.js";
 import { countFollowUp, foundOn, inView, type LedgerView } from "../rectify/counts.js";
 import { daysOverdue } from "../rectify/overdue.js";
 import { roundsOf } from "../rectify/rounds.js";
+import { checklistKind, methodCounts } from "../run/inspection.js";
 import { looseItemKey, runItems } from "../run/items.js";
 import { briefScore, type ScoreBrief, scoreAnswers } from "../run/score.js";
 import { readSnapshot } from "../run/snapshot.js";
 import type { StoreReads } from "../store/port.js";
-import type { Answer, Rectification, Run, Unit } from "../store/types.js";
+import type { Answer, InspectionMethod, Rectification, Run, Unit } from "../store/types.js";
+import { localDateOf } from "../util/dates.js";
 import type { EvidenceCellLink } from "./evidence.js";
 import type { LedgerLanguage } from "./labels.js";
 
@@ -37,6 +38,8 @@ export interface ChecklistInfo {
   id: string;
   version: string;
   title: string;
+  /** 自查 or 督导检查 (a supervision group's inspection). */
+  kind: ChecklistKind;
 }
 
 /** 整改台账 row: one rectification of the unit, from whichever round found it. */
@@ -135,6 +138,7 @@ export class SnapshotCache {
         id: checklist.id,
         version: checklist.version,
         title: en && checklist.title_en ? checklist.title_en : checklist.title,
+        kind: checklistKind(checklist),
       },
     };
     if (this.cache.size >= this.limit) this.cache.delete(this.cache.keys().next().value as string);
@@ -387,6 +391,52 @@ async function ledgerRows(
   return rows.map(({ pos: _pos, ...row }, i) => ({ ...row, seq: i + 1 }));
 }
 
+/** A unit's latest inspection (督导检查), as 汇总 shows it: who, when, and how the items were checked. */
+export interface InspectionBrief {
+  runId: string;
+  checklist: ChecklistInfo;
+  /** Null for an inspection run made before runs recorded their group. */
+  group: string | null;
+  members: string[];
+  /** The local day it finished (or started, while unfinished). */
+  date: string;
+  methods: Record<InspectionMethod, number>;
+}
+
+/**
+ * Each unit's latest inspection run, by unit id: the checklists in use, one read of the runs when
+ * one of them is an inspection, then the answers of the one run per inspected unit.
+ */
+export async function latestInspections(
+  store: StoreReads,
+  snapshots: SnapshotCache,
+): Promise<Map<string, InspectionBrief>> {
+  // The checklists in use, once each: most databases hold no inspection, and then no run is read.
+  const inspections = new Map<string, ChecklistInfo>();
+  for (const hash of await store.runSnapshotHashes()) {
+    const { info } = await snapshots.get(hash);
+    if (info.kind === "inspection") inspections.set(hash, info);
+  }
+  const latest = new Map<string, { run: Run; checklist: ChecklistInfo }>();
+  if (inspections.size === 0) return new Map();
+  for (const run of await store.listRuns()) {
+    const checklist = inspections.get(run.checklistHash);
+    if (checklist) latest.set(run.unitId, { run, checklist });
+  }
+  const out = new Map<string, InspectionBrief>();
+  for (const [unitId, { run, checklist }] of latest) {
+    out.set(unitId, {
+      runId: run.id,
+      checklist,
+      group: run.inspection?.group ?? null,
+      members: run.inspection?.members ?? [],
+      date: localDateOf(run.finishedAt ?? run.startedAt),
+      methods: methodCounts(await store.listAnswers(run.id)),
+    });
+  }
+  return out;
+}
+
 /** What the summary shows of a run (a Run fits; the export keeps only this per unit). */
 export type RunBrief = Pick<Run, "id" | "status" | "respondent">;
 
@@ -400,6 +450,8 @@ export interface SummaryRow {
   score: ScoreBrief | null;
   /** 排名: by score among the units of the summary (ties share one); null without a score. */
   rank: number | null;
+  /** The unit's latest inspection (督导检查), if it had one. */
+  inspection: InspectionBrief | null;
 }
 
 /** What the summary knows of a unit's run; checklist and counts are null when its ledger could not be built. */
@@ -426,6 +478,7 @@ export function summaryRows(
   units: readonly Unit[],
   lookup: (unit: Unit) => UnitSummary | undefined,
   ranks: ReadonlyMap<string, number> = new Map(),
+  inspections: ReadonlyMap<string, InspectionBrief> = new Map(),
 ): Iterable<SummaryRow> {
   return {
     *[Symbol.iterator]() {
@@ -439,6 +492,7 @@ export function summaryRows(
           counts: s?.counts ?? null,
           score: s?.score ?? null,
           rank: ranks.get(unit.id) ?? null,
+          inspection: inspections.get(unit.id) ?? null,
         };
       }
     },

@@ -20,6 +20,7 @@ import { crosscheckSheet } from "./crosscheck-sheet.js";
 import {
   buildLedgerData,
   type LedgerData,
+  latestInspections,
   SnapshotCache,
   sumCounts,
   summaryRows,
@@ -483,7 +484,8 @@ async function writeSummary(
   const name = plan.summaryName!;
   const units = await store.listUnits();
   const ranks = ranksByScore([...summaries].map(([id, s]) => [id, s.score?.score ?? null]));
-  const rows = summaryRows(units, (u) => summaries.get(u.id), ranks);
+  const inspections = await latestInspections(store, new SnapshotCache(store, opts.template.language));
+  const rows = summaryRows(units, (u) => summaries.get(u.id), ranks, inspections);
   const totals = sumCounts(rows);
   const tpl = opts.template;
   const content: Content =

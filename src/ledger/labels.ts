@@ -1,7 +1,9 @@
 // The words written into ledger cells (status, type, source, result). They follow the
 // template's language, not the UI language: a county's ledgers are official documents in
 // Chinese even when a clerk runs lookback with --lang en.
+import type { ChecklistKind } from "../checklist/schema.js";
 import type {
+  InspectionMethod,
   RectificationKind,
   RectificationOrigin,
   RectificationStatus,
@@ -35,6 +37,12 @@ export interface Labels {
   relapse: string;
   /** Printed page footer (Excel header/footer codes: &P page, &N pages). */
   pageFooter: string;
+  /** 检查方式 of an inspection's answer. */
+  method: Record<InspectionMethod, string>;
+  /** 自查 or 督导检查: who answered the run's checklist. */
+  checklistKind: Record<ChecklistKind, string>;
+  /** The info row of an inspection's ledger: {group} and {members} (督导组 and its members). */
+  inspection: string;
 }
 
 export const DEFAULT_LABELS: Record<LedgerLanguage, Labels> = {
@@ -53,6 +61,14 @@ export const DEFAULT_LABELS: Record<LedgerLanguage, Labels> = {
     viewSince: "仅列 {date} 以来发现的问题",
     relapse: "反弹：该项曾于 {closedAt} 由 {closedBy} 销号",
     pageFooter: "第 &P 页，共 &N 页",
+    method: {
+      "hear-report": "听汇报",
+      "site-visit": "看现场",
+      "document-check": "查资料",
+      unannounced: "暗访",
+    },
+    checklistKind: { "self-check": "自查", inspection: "督导检查" },
+    inspection: "督导组：{group}（成员：{members}）",
   },
   en: {
     status: { open: "Open", "in-progress": "In progress", done: "Done", closed: "Closed" },
@@ -74,5 +90,13 @@ export const DEFAULT_LABELS: Record<LedgerLanguage, Labels> = {
     viewSince: "Only problems found since {date}",
     relapse: "Relapse: closed off on {closedAt} by {closedBy}",
     pageFooter: "Page &P of &N",
+    method: {
+      "hear-report": "Hearing the report",
+      "site-visit": "Site visit",
+      "document-check": "Checking the files",
+      unannounced: "Unannounced visit",
+    },
+    checklistKind: { "self-check": "Self-check", inspection: "Inspection" },
+    inspection: "Supervision group: {group} (members: {members})",
   },
 };

@@ -49,6 +49,14 @@ export function viewText(data: Pick<LedgerData, "view">, tpl: LedgerTemplate): s
   return parts.length === 0 ? null : parts.join(tpl.language === "zh-CN" ? "，" : ", ");
 }
 
+/** 督导组 and its members, for the info row of an inspection's ledger (null for a self-check). */
+export function inspectionInfo(data: LedgerData, tpl: LedgerTemplate): string | null {
+  const g = data.run.inspection;
+  if (!g) return null;
+  const sep = tpl.language === "zh-CN" ? "、" : ", ";
+  return fill(tpl.labels.inspection, { group: g.group, members: g.members.join(sep) || "—" });
+}
+
 /** Sheet 整改台账 and sheet 自查明细 of one unit. */
 export function ledgerSheets(data: LedgerData, tpl: LedgerTemplate): SheetModel[] {
   const values = unitValues(data, tpl);
@@ -56,7 +64,8 @@ export function ledgerSheets(data: LedgerData, tpl: LedgerTemplate): SheetModel[
   const lcols = columnsFor(tpl.ledger.columns, "xlsx");
   const ctx = ledgerContext(lcols.map((c) => c.field));
   const statusCol = lcols.findIndex((c) => c.field === "status");
-  const info = [infoLine(tpl.ledger, values, tpl), viewText(data, tpl)].filter(
+  const group = inspectionInfo(data, tpl);
+  const info = [infoLine(tpl.ledger, values, tpl), group, viewText(data, tpl)].filter(
     (p): p is string => p !== null,
   );
   const ledger: SheetModel = {
@@ -70,11 +79,13 @@ export function ledgerSheets(data: LedgerData, tpl: LedgerTemplate): SheetModel[
     marked: (i) => data.rows[i]?.overdue === true,
     ...(statusCol >= 0 ? { list: { col: statusCol, values: Object.values(L.status) } } : {}),
   };
-  const dcols = columnsFor(tpl.details.columns, "xlsx");
+  // 检查方式 is an inspection's: a self-check's sheet has no such column.
+  const inspection = data.checklist.kind === "inspection";
+  const dcols = columnsFor(tpl.details.columns, "xlsx").filter((c) => inspection || c.field !== "method");
   const details: SheetModel = {
     name: tpl.details.sheet,
     title: fill(tpl.details.title, values),
-    info: null,
+    info: group,
     columns: columnModels(dcols),
     rows: data.details.map((row) => dcols.map((c) => detailCell(c.field, row, L))),
     rowCount: data.details.length,

@@ -53,6 +53,8 @@ export const DETAIL_FIELDS = [
   "evidence",
   "na_reason",
   "answered_at",
+  // 检查方式: an inspection's only (the column is left out of a self-check's sheet).
+  "method",
 ] as const;
 export type DetailField = (typeof DETAIL_FIELDS)[number];
 
@@ -83,6 +85,9 @@ export const SUMMARY_FIELDS = [
   "score",
   "grade",
   "rank",
+  // 检查类型 of the row's run (自查 / 督导检查), and the unit's latest inspection: group, date, methods.
+  "run_kind",
+  "inspection",
 ] as const;
 export type SummaryField = (typeof SUMMARY_FIELDS)[number];
 
@@ -177,6 +182,9 @@ export const TemplateSchema = z.strictObject({
       origin: labelMap(["self-check", "inspection", "visit", "public"]),
       result: labelMap(["pass", "partial", "fail", "na", "unanswered"]),
       run_status: labelMap(["in-progress", "complete", "none"]),
+      method: labelMap(["hear-report", "site-visit", "document-check", "unannounced"]),
+      checklist_kind: labelMap(["self-check", "inspection"]),
+      inspection: z.optional(text("Info row of an inspection's ledger; {group} and {members} are replaced")),
       overdue: z.optional(text("Word written in the overdue column")),
       overdue_days: z.optional(text("Overdue in words in 备注 and the overdue column; {days} is replaced")),
       round: z.optional(text("发现轮次; {n} is replaced by the round")),
@@ -271,6 +279,9 @@ function resolve(file: string, tf: TemplateFile): LedgerTemplate {
     viewSince: base.viewSince,
     relapse: l.relapse ?? base.relapse,
     pageFooter: base.pageFooter,
+    method: { ...base.method, ...l.method },
+    checklistKind: { ...base.checklistKind, ...l.checklist_kind },
+    inspection: l.inspection ?? base.inspection,
   };
   const infoOf = (zh: string[] | undefined, english: string[] | undefined) =>
     en && english ? english : (zh ?? []);

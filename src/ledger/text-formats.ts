@@ -3,7 +3,7 @@
 // whole ledger as data, stable and documented (format "lookback-ledger", version 1).
 import { JsonList, jsonChunks } from "../util/json-stream.js";
 import type { Cell } from "./cells.js";
-import { cellText, ledgerCell, ledgerContext, remarkOf, summaryCell } from "./cells.js";
+import { cellText, inspectionText, ledgerCell, ledgerContext, remarkOf, summaryCell } from "./cells.js";
 import type { LedgerData, SummaryRow, UnitCounts } from "./data.js";
 import { completionRate } from "./data.js";
 import { columnsFor, type LedgerTemplate } from "./template.js";
@@ -82,6 +82,10 @@ export function ledgerJson(data: LedgerData, tpl: LedgerTemplate): string {
       checklist: data.checklist,
       respondent: data.run.respondent,
       leaders: data.run.leaders,
+      kind: data.checklist.kind,
+      kindLabel: L.checklistKind[data.checklist.kind],
+      // 督导组 and its members: null for a self-check.
+      inspection: data.run.inspection,
       status: data.run.status,
       startedAt: data.run.startedAt,
       finishedAt: data.run.finishedAt,
@@ -138,6 +142,8 @@ export function ledgerJson(data: LedgerData, tpl: LedgerTemplate): string {
       evidence: d.answer?.evidence ?? null,
       evidenceFiles: d.evidenceFiles?.files ?? [],
       naReason: d.answer?.naReason ?? null,
+      method: d.answer?.method ?? null,
+      methodLabel: d.answer?.method ? L.method[d.answer.method] : null,
       answeredAt: d.answer?.answeredAt ?? null,
     })),
   };
@@ -167,6 +173,18 @@ export function summaryJson(
         counts: r.counts ? countsJson(r.counts) : null,
         score: r.score,
         rank: r.rank,
+        // The unit's latest inspection (督导检查): who, when, how often each method was used.
+        inspection: r.inspection
+          ? {
+              runId: r.inspection.runId,
+              checklist: r.inspection.checklist,
+              group: r.inspection.group,
+              members: r.inspection.members,
+              date: r.inspection.date,
+              methods: r.inspection.methods,
+              text: inspectionText(r.inspection, tpl.labels, tpl.language),
+            }
+          : null,
       };
     }
   }

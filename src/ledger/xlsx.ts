@@ -370,7 +370,9 @@ class RowWriter {
   /** One text across every column: the title, the information line, "nothing to list". */
   merged(text: string, kind: "title" | "info" | "empty", height: number): void {
     const row = this.ws.getRow(this.next);
-    row.height = height;
+    // A line too long for the sheet's width wraps (an inspection's info names its group too).
+    const total = this.widths.reduce((sum, w) => sum + w, 0);
+    row.height = kind === "info" ? Math.max(height, rowHeight([text], [total], [true]) ?? 0) : height;
     const c = row.getCell(1);
     c.value = cleanText(text);
     c.style = this.styles.get({ kind });

@@ -151,6 +151,8 @@ export interface CrossRun {
   finishedAt: string | null;
   /** Who answered: the school's respondent, or the supervision group's leader. */
   respondent: string;
+  /** The supervision group (督导组) and its members of an inspection; null for a self-check. */
+  group: Run["inspection"];
 }
 
 /** One unit's latest inspection held against its latest self-check. */
@@ -170,6 +172,7 @@ const crossRun = (run: Run): CrossRun => ({
   startedAt: run.startedAt,
   finishedAt: run.finishedAt,
   respondent: run.respondent,
+  group: run.inspection,
 });
 
 /**

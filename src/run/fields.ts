@@ -1,6 +1,6 @@
 // What a valid answer is, field by field. The same checks serve the person at
 // the prompt (one field at a time) and the answers file (all at once, with positions).
-import { type Item, opensRectification, RESULTS, type Result } from "../checklist/schema.js";
+import { opensRectification, RESULTS, type Result } from "../checklist/schema.js";
 import { type Lang, type MessageKey, t } from "../i18n/index.js";
 import { LIMITS } from "../input/limits.js";
 import {
@@ -38,7 +38,10 @@ export type RectField = (typeof RECT_FIELDS)[number];
 /** `progress` is 完成情况, written when a pass marks an earlier round's rectification done. */
 export type AnswerField = "result" | "note" | "evidence" | "naReason" | "progress" | RectField;
 
-export function fieldLabel(field: AnswerField | "unit" | "respondent" | "leaders", lang?: Lang): string {
+export function fieldLabel(
+  field: AnswerField | "unit" | "respondent" | "leaders" | "inspectionGroup" | "inspectors" | "method",
+  lang?: Lang,
+): string {
   return t(`check.field.${field}` as MessageKey, {}, lang);
 }
 
@@ -81,16 +84,6 @@ export function allowedKinds(): string {
 }
 export function allowedOrigins(): string {
   return RECTIFICATION_ORIGINS.map((o) => `${o} (${originLabel(o, "zh-CN")})`).join(", ");
-}
-
-/**
- * 问题来源 by default: a finding of a supervision group's unannounced visit (暗访) is `visit`,
- * any other finding of the inspection checklist is `inspection`, everything else `self-check`.
- */
-export function defaultOrigin(checklistId: string, item: Item): RectificationOrigin {
-  if (item.method?.some((m) => m.includes("暗访"))) return "visit";
-  if (checklistId === "inspection" || checklistId.startsWith("inspection-")) return "inspection";
-  return "self-check";
 }
 
 /** 整改类型 by default: with a deadline it is 限期整改, else 立行立改. */
@@ -138,7 +131,10 @@ export function checkUnitName(raw: string): Check<string> {
 }
 
 /** A person's or a unit's name: required, one line, not too long. */
-export function checkName(raw: string, field: "unit" | "respondent" | "leaders" | "owner"): Check<string> {
+export function checkName(
+  raw: string,
+  field: "unit" | "respondent" | "leaders" | "owner" | "inspectionGroup" | "inspectors",
+): Check<string> {
   if (field === "unit") return checkUnitName(raw);
   const v = raw.trim();
   if (v === "") return bad(t("check.field.required", { field: fieldLabel(field) }), "missing-field");
@@ -285,4 +281,23 @@ export function validateDraft(
     if (!deadline.ok) problems.push({ field: "deadline", message: deadline.message, code: deadline.code });
   }
   return problems;
+}
+
+/** 督导组成员: at least one, each a name, none twice, no more than a leading group may have. */
+export function checkMembers(names: readonly string[]): Check<string[]> {
+  if (names.length > LIMITS.leaders)
+    return bad(
+      t("check.field.tooManyMembers", { count: names.length, max: LIMITS.leaders }),
+      "too-many-members",
+    );
+  const out: string[] = [];
+  for (const n of names) {
+    const c = checkName(n, "inspectors");
+    if (!c.ok) return c;
+    if (out.includes(c.value))
+      return bad(t("check.field.leaderTwice", { name: c.value }), "duplicate-member");
+    out.push(c.value);
+  }
+  if (out.length === 0) return bad(t("check.field.membersNone"), "no-members");
+  return ok(out);
 }

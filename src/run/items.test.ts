@@ -71,6 +71,7 @@ function runWith(leaders: string[]): Run {
     finishedAt: null,
     supersededBy: null,
     answersFileHash: null,
+    inspection: null,
     updatedAt: "2026-11-27T00:00:00.000Z",
   };
 }

@@ -46,6 +46,7 @@ const run: Run = {
   finishedAt: null,
   supersededBy: null,
   answersFileHash: null,
+  inspection: null,
   updatedAt: "2026-11-27T00:00:00.000Z",
 };
 
@@ -61,6 +62,7 @@ function answer(itemKey: string, result: Answer["result"] = "pass"): Answer {
     leader: null,
     result,
     rectificationId: null,
+    method: null,
     note: null,
     evidence: null,
     naReason: null,

@@ -4,7 +4,7 @@ import { randomUUID as newId } from "node:crypto";
 import type { LoadedChecklist } from "../checklist/schema.js";
 import { roundsOf } from "../rectify/rounds.js";
 import type { StoreReads, WriteTx } from "../store/port.js";
-import type { Run, Unit } from "../store/types.js";
+import type { InspectionGroup, Run, Unit } from "../store/types.js";
 import { runItems } from "./items.js";
 import { type CheckState, initialState } from "./machine.js";
 import { checklistOfRun } from "./snapshot.js";
@@ -35,6 +35,8 @@ export async function startRun(
     loaded: LoadedChecklist;
     respondent: string;
     leaders: string[];
+    /** The supervision group of an inspection run. */
+    inspection?: InspectionGroup | null;
     replacing?: Run;
   },
 ): Promise<{ unit: Unit; run: Run }> {
@@ -48,6 +50,7 @@ export async function startRun(
     snapshot,
     respondent: input.respondent,
     leaders: input.leaders,
+    inspection: input.inspection ?? null,
   });
   return { unit, run };
 }

@@ -1,15 +1,16 @@
 // One status row per run (`lookback status`): progress, results, scores, rectifications and
 // relapses, as data (the command prints it as a table or as JSON).
 
-import type { Checklist, Result } from "../checklist/schema.js";
+import type { Checklist, ChecklistKind, Result } from "../checklist/schema.js";
 import { relapsesAgainst } from "../compare/compare.js";
 import { countFollowUp, type FollowUpCounts } from "../rectify/counts.js";
+import { checklistKind, methodCounts } from "../run/inspection.js";
 import { type RunItem, runItems } from "../run/items.js";
 import { answeredCount, countResults, missingRequired } from "../run/machine.js";
 import { briefScore, scoreAnswers } from "../run/score.js";
 import { checklistOfRun } from "../run/snapshot.js";
 import type { AnswerResult, StoreReads } from "../store/port.js";
-import { isSetAside, type Run, type RunStatus, type Unit } from "../store/types.js";
+import { type InspectionMethod, isSetAside, type Run, type RunStatus, type Unit } from "../store/types.js";
 import { compareZh } from "../util/collate.js";
 import { localToday } from "../util/dates.js";
 
@@ -19,6 +20,14 @@ export interface StatusRow {
   checklist: { id: string; version: string; title: string; titleEn: string | null; hash: string };
   respondent: string;
   leaders: string[];
+  /** 自查 (the unit's own) or 督导检查 (a supervision group's), by the run's checklist. */
+  kind: ChecklistKind;
+  /** An inspection's group, its members and how many answers used each method (检查方式). */
+  inspection: {
+    group: string | null;
+    members: string[];
+    methods: Record<InspectionMethod, number>;
+  } | null;
   status: RunStatus;
   /** Unfinished and set aside for another run (check --new): kept, never resumed. */
   setAside: boolean;
@@ -72,6 +81,7 @@ function rowOf(
     },
     respondent: run.respondent,
     leaders: run.leaders,
+    ...kindOf(checklist, run, answers),
     status: run.status,
     setAside: isSetAside(run),
     answered: answeredCount(state),
@@ -88,6 +98,25 @@ function rowOf(
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     updatedAt: run.updatedAt,
+  };
+}
+
+/** A run's kind and, for an inspection, who inspected and by which methods. */
+function kindOf(
+  checklist: Checklist,
+  run: Run,
+  answers: readonly AnswerResult[],
+): Pick<StatusRow, "kind" | "inspection"> {
+  const kind = checklistKind(checklist);
+  if (kind !== "inspection") return { kind, inspection: null };
+  return {
+    kind,
+    inspection: {
+      // An inspection run made before runs recorded their group has none.
+      group: run.inspection?.group ?? null,
+      members: run.inspection?.members ?? [],
+      methods: methodCounts(answers),
+    },
   };
 }
 

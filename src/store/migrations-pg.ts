@@ -292,3 +292,15 @@ export const postgresEvidence = `
   CREATE INDEX evidence_files_rectification ON evidence_files(rectification_id);
   CREATE INDEX evidence_files_hash ON evidence_files(hash);
   `;
+
+// The supervision group's round: the inspection group and its members on runs, the method on
+// answers and drafts (see the SQLite step).
+export const postgresInspection = `
+  ALTER TABLE runs ADD COLUMN inspection_group ${C};
+  ALTER TABLE runs ADD COLUMN inspectors ${C};
+  ALTER TABLE runs ADD CONSTRAINT runs_inspectors_of_group CHECK (inspectors IS NULL OR inspection_group IS NOT NULL);
+  ALTER TABLE answers ADD COLUMN method ${C}
+    CHECK (method IS NULL OR method IN ('hear-report', 'site-visit', 'document-check', 'unannounced'));
+  ALTER TABLE answer_drafts ADD COLUMN method ${C}
+    CHECK (method IS NULL OR method IN ('hear-report', 'site-visit', 'document-check', 'unannounced'));
+  `;

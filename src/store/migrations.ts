@@ -4,7 +4,7 @@
 // migrations-pg.ts, with the dialect differences it lists). Never edit a step that has shipped
 // (either text); add a new one.
 import type { Engine } from "./driver.js";
-import { postgresEvidence, postgresV1, postgresV2, postgresV3 } from "./migrations-pg.js";
+import { postgresEvidence, postgresInspection, postgresV1, postgresV2, postgresV3 } from "./migrations-pg.js";
 
 export type MigrationStep = string | { readonly sqlite: string; readonly postgres: string };
 
@@ -49,6 +49,23 @@ const evidenceStep: MigrationStep = {
   CREATE INDEX evidence_files_hash ON evidence_files(hash);
   `,
   postgres: postgresEvidence,
+};
+
+// The supervision group's round (督导检查): a run records the group that inspected (NULL for a
+// self-check) and its members, an answer the method the inspectors used on the item (and a draft
+// the method chosen so far). Members are a JSON array of names like `leaders`: always read and
+// written with the run as a whole, never looked up by member, and merged by import as one value
+// of the run (a child table would need an identity, a revision and a merge rule of its own).
+const inspectionStep: MigrationStep = {
+  sqlite: `
+  ALTER TABLE runs ADD COLUMN inspection_group TEXT;
+  ALTER TABLE runs ADD COLUMN inspectors TEXT CHECK (inspectors IS NULL OR inspection_group IS NOT NULL);
+  ALTER TABLE answers ADD COLUMN method TEXT
+    CHECK (method IS NULL OR method IN ('hear-report', 'site-visit', 'document-check', 'unannounced'));
+  ALTER TABLE answer_drafts ADD COLUMN method TEXT
+    CHECK (method IS NULL OR method IN ('hear-report', 'site-visit', 'document-check', 'unannounced'));
+  `,
+  postgres: postgresInspection,
 };
 
 export const steps: readonly MigrationStep[] = [
@@ -367,7 +384,12 @@ export const steps: readonly MigrationStep[] = [
   `,
   },
   evidenceStep,
+  // → the supervision group's round (see inspectionStep).
+  inspectionStep,
 ];
+
+/** The schema version that added the inspection group and methods (older files lack them). */
+export const SCHEMA_INSPECTION = steps.indexOf(inspectionStep) + 1;
 
 /** A step's text for one engine. */
 export function stepSql(step: MigrationStep, engine: Engine): string {

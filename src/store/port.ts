@@ -30,6 +30,8 @@ import type {
   EvidenceFile,
   EvidenceTarget,
   HistoryEntry,
+  InspectionGroup,
+  InspectionMethod,
   Rectification,
   RectificationFields,
   RectificationStatus,
@@ -47,6 +49,8 @@ export interface AnswerInput {
   note: string | null;
   evidence: string | null;
   naReason: string | null;
+  /** 检查方式 of an inspection run's answer (absent or null: not recorded; a self-check has none). */
+  method?: InspectionMethod | null;
   /** Required for partial/fail; ignored otherwise. */
   rectification?: RectificationFields;
   /**
@@ -87,6 +91,14 @@ export interface UnitName {
   id: string;
   name: string;
   key: string;
+}
+
+/** What updateRun may change of a run. */
+export interface RunPatch {
+  respondent?: string;
+  leaders?: string[];
+  answersFileHash?: string;
+  inspection?: InspectionGroup | null;
 }
 
 export interface RunFilter {
@@ -138,7 +150,7 @@ export interface RunDetail {
 }
 
 /** Of an answer, what counts, scores and relapses need. */
-export type AnswerResult = Pick<Answer, "itemKey" | "result" | "rectificationId">;
+export type AnswerResult = Pick<Answer, "itemKey" | "result" | "rectificationId" | "method">;
 
 /** Of a rectification, what the follow-up counts need (status, overdue, on the ledger). */
 export type RectificationState = Pick<Rectification, "status" | "deadline" | "continuedBy">;
@@ -342,11 +354,10 @@ export interface StoreWrites {
     snapshot: ChecklistSnapshot;
     respondent: string;
     leaders: string[];
+    /** The supervision group of an inspection run (absent or null: a self-check). */
+    inspection?: InspectionGroup | null;
   }): Promise<Run>;
-  updateRun(
-    id: string,
-    patch: { respondent?: string; leaders?: string[]; answersFileHash?: string },
-  ): Promise<Run>;
+  updateRun(id: string, patch: RunPatch): Promise<Run>;
   /** Set an unfinished run aside for run `by`: kept with its answers, never resumed. */
   supersedeRun(id: string, by: string): Promise<Run>;
   finishRun(id: string): Promise<Run>;

@@ -113,6 +113,7 @@ export function describeStore(
     describeTransactions(ctx);
     describeSets(ctx);
     describeEvidence(ctx);
+    describeInspection(ctx);
   });
 }
 
@@ -889,6 +890,77 @@ function describeSets({ store, fx, newRun, answer }: StoreCtx): void {
         ["乙校", 2, 1],
         ["甲校", 0, 0],
       ]);
+    });
+  });
+}
+
+function describeInspection({ store, fx, newRun, answer }: StoreCtx): void {
+  describe("inspection runs (督导检查)", () => {
+    const group = { group: "县教育局第二督导组", members: ["王督导", "李督导"] };
+    const inspectionRun = async () => {
+      const unit = await store().ensureUnit("莲塘一小");
+      return store().createRun({
+        unitId: unit.id,
+        snapshot: await store().saveSnapshot(miniChecklist()),
+        respondent: "王督导",
+        leaders: [],
+        inspection: group,
+      });
+    };
+
+    it("a run keeps its group and members; a self-check has none", async () => {
+      const run = await inspectionRun();
+      expect(run.inspection).toEqual(group);
+      expect((await store().getRun(run.id))?.inspection).toEqual(group);
+      const self = await newRun("塘南中学");
+      expect((await store().getRun(self.id))?.inspection).toBeNull();
+      const changed = await store().updateRun(run.id, { inspection: { group: "第三督导组", members: [] } });
+      expect(changed.inspection).toEqual({ group: "第三督导组", members: [] });
+      expect((await store().listRuns({ unitId: run.unitId }))[0]?.inspection).toEqual({
+        group: "第三督导组",
+        members: [],
+      });
+      // Changing the respondent leaves the group as it is.
+      await store().updateRun(run.id, { respondent: "李督导" });
+      expect((await store().getRun(run.id))?.inspection?.group).toBe("第三督导组");
+    });
+
+    it("an answer keeps its method, revised with the answer; runDetails reads both", async () => {
+      const run = await inspectionRun();
+      await answer(run, "pass", { method: "document-check" });
+      await answer(run, "fail", {
+        itemKey: "a.two",
+        method: "unannounced",
+        rectification: fields("窗口人员态度生硬", { origin: "visit" }),
+      });
+      expect((await store().listAnswers(run.id)).map((a) => [a.itemKey, a.method])).toEqual([
+        ["a.one", "document-check"],
+        ["a.two", "unannounced"],
+      ]);
+      await answer(run, "pass", { method: "site-visit" });
+      await answer(run, "na", { itemKey: "a.three" });
+      const details = [];
+      for await (const d of store().runDetails({ unitId: run.unitId })) details.push(d);
+      expect(details[0]?.run.inspection).toEqual(group);
+      expect(details[0]?.answers.map((a) => a.method)).toEqual(["site-visit", "unannounced", null]);
+      expect(details[0]?.rectifications.map((r) => r.origin)).toEqual(["visit"]);
+    });
+
+    it("a draft keeps the method chosen", async () => {
+      const run = await inspectionRun();
+      await store().saveDraft(run.id, "a.one", { result: "fail", method: "hear-report" });
+      expect((await store().listDrafts(run.id))[0]).toMatchObject({ method: "hear-report", problem: null });
+    });
+
+    it("the database refuses a method it does not know, and members without a group", async () => {
+      const run = await inspectionRun();
+      await answer(run, "pass");
+      expect(
+        await rejection(fx().sql("UPDATE answers SET method = 'phone-call' WHERE run_id = ?", [run.id])),
+      ).toBeInstanceOf(Error);
+      expect(
+        await rejection(fx().sql("UPDATE runs SET inspection_group = NULL WHERE id = ?", [run.id])),
+      ).toBeInstanceOf(Error);
     });
   });
 }

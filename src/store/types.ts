@@ -37,7 +37,22 @@ export interface Run {
   supersededBy: string | null;
   /** sha256 of the answers file that last wrote to this run, if one did. */
   answersFileHash: string | null;
+  /** The supervision group of an inspection run (督导检查); null for a self-check. */
+  inspection: InspectionGroup | null;
 }
+
+/** 督导组: the supervision group that made an inspection run, and its members (督导组成员), in order. */
+export interface InspectionGroup {
+  group: string;
+  members: string[];
+}
+
+/**
+ * How an inspection item was checked (检查方式): 听汇报 hear the report, 看现场 see on site, 查资料
+ * check the files (明察, announced), 暗访 an unannounced visit.
+ */
+export const INSPECTION_METHODS = ["hear-report", "site-visit", "document-check", "unannounced"] as const;
+export type InspectionMethod = (typeof INSPECTION_METHODS)[number];
 
 /** An unfinished run that another run replaced: kept with its answers, never resumed. */
 export const isSetAside = (run: Pick<Run, "status" | "supersededBy">): boolean =>
@@ -58,6 +73,8 @@ export interface Answer {
   naReason: string | null;
   /** The rectification this answer opened or continued (partial/fail), or marked done (pass). */
   rectificationId: string | null;
+  /** How the inspectors checked the item (检查方式); null in a self-check, or when not recorded. */
+  method: InspectionMethod | null;
   answeredAt: string;
   updatedAt: string;
 }
@@ -137,6 +154,8 @@ export interface AnswerDraft {
   deadline: string | null;
   kind: RectificationKind | null;
   origin: RectificationOrigin | null;
+  /** 检查方式 of an inspection item, once chosen. */
+  method: InspectionMethod | null;
   /** For a pass answer on an item whose rectification is still open: mark it done? */
   markDone: boolean | null;
   /** 完成情况 written when marking it done. */

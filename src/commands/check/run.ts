@@ -182,12 +182,20 @@ async function appliedText(
     import("../../run/fields.js"),
   ]);
   const counts = countResults(done.state);
+  const group = done.run.inspection?.group;
   const lines = [
-    t(done.resumed ? "answers.applied.resumed" : "answers.applied.new", {
-      count: done.saved,
-      unit: done.unit.name,
-      title,
-    }),
+    group
+      ? t(done.resumed ? "answers.applied.resumedInspection" : "answers.applied.newInspection", {
+          count: done.saved,
+          unit: done.unit.name,
+          title,
+          group,
+        })
+      : t(done.resumed ? "answers.applied.resumed" : "answers.applied.new", {
+          count: done.saved,
+          unit: done.unit.name,
+          title,
+        }),
     t("check.summary.line", {
       answered: done.state.answers.size,
       total: done.state.slots.length,

@@ -72,7 +72,8 @@ const runText = (r: CrossRun) =>
     checklist: r.checklistId,
     version: r.checklistVersion,
     date: localDateOf(r.finishedAt ?? r.startedAt),
-    who: r.respondent,
+    // An inspection is the supervision group's: its name before the one who entered it.
+    who: r.group ? `${r.group.group} ${r.respondent}` : r.respondent,
   });
 
 function countsLine(c: AgreementCounts): string {

@@ -2,6 +2,7 @@
 
 import type { Context } from "../../context.js";
 import { localized, type MessageKey, t } from "../../i18n/index.js";
+import { kindLabel } from "../../run/inspection.js";
 import { iterateStatusRows, type StatusRow } from "../../status/rows.js";
 import type { StoreReads } from "../../store/port.js";
 import type { Unit } from "../../store/types.js";
@@ -27,6 +28,8 @@ function statusColumns(): Column[] {
   return [
     { header: t("status.header.unit"), keep: 9, min: 12, cut: "middle" },
     { header: t("status.header.checklist"), keep: 5, min: 10 },
+    { header: t("status.header.kind"), fixed: true, keep: 7 },
+    { header: t("status.header.group"), keep: 2, min: 8, optional: true },
     { header: t("status.header.version"), fixed: true, keep: 1, optional: true },
     { header: t("status.header.progress"), fixed: true, keep: 9, align: "right" },
     count("status.header.pass", 2, true),
@@ -48,6 +51,8 @@ export function renderStatusTable(rows: StatusRow[], ctx: Context, notStarted: r
   const body: Cell[][] = rows.map((r) => [
     r.unit.name,
     localized(r.checklist.title, r.checklist.titleEn ?? undefined),
+    kindLabel(r.kind),
+    r.inspection?.group ?? "",
     r.checklist.version,
     `${r.answered}/${r.total}`,
     String(r.counts.pass),
@@ -67,7 +72,13 @@ export function renderStatusTable(rows: StatusRow[], ctx: Context, notStarted: r
     r.finishedAt ? localDateTime(r.finishedAt) : "-",
   ]);
   // Roster units without any run (未开展): the bureau sees who is missing.
-  const columns = statusColumns();
+  const all = statusColumns();
+  // 类型 and 督导组 tell a supervision group's runs from the units' own: shown once there is one.
+  const inspected = rows.some((r) => r.kind === "inspection");
+  const hidden = inspected ? [] : [t("status.header.kind"), t("status.header.group")];
+  const shown = all.map((c) => !hidden.includes(c.header));
+  const columns = all.filter((_, i) => shown[i]);
+  for (const [n, cells] of body.entries()) body[n] = cells.filter((_, i) => shown[i]);
   const statusColumn = columns.findIndex((c) => c.header === t("status.header.status"));
   for (const u of notStarted) {
     body.push(

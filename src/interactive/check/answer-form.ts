@@ -3,7 +3,7 @@
 // loses nothing typed, and the next `check` offers it back. A problem still open from an earlier
 // round is continued (its fields offered again) rather than opened twice.
 
-import { opensRectification } from "../../checklist/schema.js";
+import { type Checklist, opensRectification } from "../../checklist/schema.js";
 import type { EvidenceCaps, PreparedFile } from "../../evidence/attach.js";
 import { type Lang, t } from "../../i18n/index.js";
 import {
@@ -12,12 +12,12 @@ import {
   checkDeadline,
   checkName,
   checkText,
-  defaultOrigin,
   fieldLabel,
   kindLabel,
   originLabel,
   resultLabel,
 } from "../../run/fields.js";
+import { defaultOrigin, isInspection, methodLabel, suggestedMethod } from "../../run/inspection.js";
 import type { RunItem } from "../../run/items.js";
 import type { AnswerInput, Store } from "../../store/port.js";
 import {
@@ -25,6 +25,8 @@ import {
   type AnswerDraft,
   type DraftField,
   type DraftPatch,
+  INSPECTION_METHODS,
+  type InspectionMethod,
   RECTIFICATION_KINDS,
   RECTIFICATION_ORIGINS,
   type Rectification,
@@ -46,6 +48,10 @@ export interface FormDeps {
   round: number;
   /** Where typed evidence paths start, and the caps: given, the form asks for evidence files too. */
   evidence?: { cwd: string; caps: EvidenceCaps; exists: (p: string) => boolean };
+  /** The run's checklist: an inspection's answers record the method (检查方式). */
+  checklist?: Pick<Checklist, "id" | "kind">;
+  /** The method of the item answered before this one (the default of the next). */
+  previousMethod?: InspectionMethod | null;
 }
 
 /** An answer as the form gives it: with the evidence files to attach once it is stored. */
@@ -175,12 +181,14 @@ async function askFields(
     keeper.set({ [field]: value ?? "" });
     return value;
   };
+  const method = await askMethod(deps, slot, keeper, src, draft);
   const base = {
     itemKey: slot.key,
     sectionId: slot.section.id,
     itemId: slot.item.id,
     leader: slot.leader,
     result,
+    ...(method !== undefined ? { method } : {}),
   };
   const evidenceHint = slot.item.evidence
     ? t("check.ask.evidenceHint", { evidence: slot.item.evidence })
@@ -197,7 +205,7 @@ async function askFields(
     const evidenceFiles = await askFiles(deps);
     return { ...base, note, evidence, naReason: null, ...(markDone ? { markDone } : {}), ...evidenceFiles };
   }
-  const rectification = await askRectification(deps, slot, keeper, src, draft, text);
+  const rectification = await askRectification(deps, slot, keeper, src, draft, text, method ?? null);
   const note = await text("note", false, first(draft?.note, src.prev?.note));
   const evidence = await text(
     "evidence",
@@ -224,6 +232,31 @@ async function askFiles(deps: FormDeps): Promise<{ evidenceFiles?: PreparedFile[
   const { cwd, caps, exists } = deps.evidence;
   const files = await askEvidenceFiles(deps.ask, cwd, caps, exists);
   return files.length > 0 ? { evidenceFiles: files } : {};
+}
+
+/**
+ * 检查方式 of an inspection's answer (undefined in a self-check): the one chosen before for this
+ * item, else the previous item's when the checklist allows it here, else the item's first.
+ */
+async function askMethod(
+  deps: FormDeps,
+  slot: RunItem,
+  keeper: DraftKeeper,
+  src: FormSources,
+  draft: AnswerDraft | undefined,
+): Promise<InspectionMethod | undefined> {
+  if (!deps.checklist || !isInspection(deps.checklist)) return undefined;
+  const method = await deps.ask.select<InspectionMethod>({
+    message: fieldLabel("method"),
+    choices: INSPECTION_METHODS.map((m) => ({ value: m, name: methodLabel(m, deps.lang) })),
+    default:
+      draft?.method ??
+      src.prev?.method ??
+      suggestedMethod(slot.item, deps.previousMethod ?? null) ??
+      INSPECTION_METHODS[0],
+  });
+  keeper.set({ method });
+  return method;
 }
 
 /** A pass on an item whose earlier rectification is still open: mark it done (with 完成情况)? */
@@ -264,6 +297,7 @@ async function askRectification(
   src: FormSources,
   draft: AnswerDraft | undefined,
   text: AskText,
+  method: InspectionMethod | null,
 ) {
   const { ask, lang } = deps;
   // What this run said before, else what the earlier round's rectification says.
@@ -308,7 +342,11 @@ async function askRectification(
   const origin = await ask.select<RectificationOrigin>({
     message: fieldLabel("origin"),
     choices: RECTIFICATION_ORIGINS.map((o) => ({ value: o, name: originLabel(o, lang) })),
-    default: draft?.origin ?? was?.origin ?? defaultOrigin(deps.checklistId, slot.item),
+    // An unannounced visit's finding is 暗访, any other inspection's 明察 (see defaultOrigin).
+    default:
+      draft?.origin ??
+      was?.origin ??
+      defaultOrigin(deps.checklist ?? { id: deps.checklistId }, slot.item, method),
   });
   keeper.set({ origin });
   return { problem, measure, owner, leaderInCharge, department, deadline, kind, origin };

@@ -9,6 +9,8 @@ import { type AnswerDraft, DRAFT_TEXT_FIELDS, type Run } from "../../store/types
 /** The fields a draft holds, in the order they are asked, with the cut-off one marked. */
 export function draftFields(d: AnswerDraft): string[] {
   const out: string[] = [];
+  // An inspection asks the method first, right after the result.
+  if (d.method !== null) out.push(fieldLabel("method"));
   if (d.markDone !== null) out.push(t(d.markDone ? "check.kept.markDone" : "check.kept.notMarkDone"));
   for (const f of DRAFT_TEXT_FIELDS) {
     if (d[f] === null) continue;

@@ -6,8 +6,10 @@ import { afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest
 import { mini, seedRun } from "../../../test/fixtures/rectify/seed.js";
 import { type Kit, MINI, makeKit, na, pass, problem, session } from "../../../test/helpers/check-kit.js";
 import { rawSql } from "../../../test/helpers/raw-sql.js";
+import { loadChecklistSet } from "../../checklist/load.js";
 import { setLang } from "../../i18n/index.js";
 import { addDays, localToday } from "../../util/dates.js";
+import { draftFields } from "./kept.js";
 
 let kit: Kit;
 beforeAll(() => setLang("en"));
@@ -356,7 +358,10 @@ describe("every field is checked before it is stored", () => {
       "inspection",
       "",
       "第一督导组",
+      "县教育局第一督导组",
+      "王督导、李督导",
       "fail",
+      "hear-report",
       "动员不充分",
       "再次动员",
       "校长",
@@ -456,5 +461,160 @@ describe("the walk goes forward", () => {
     const { ask } = await session(kit, [LEADERS, "info", ...pass()], MINI);
     const selects = ask.transcript.filter((e) => e.kind === "select" && e.message === "Result");
     expect(selects.map((e) => e.echo)).toEqual([null, "Meets", undefined]);
+  });
+});
+
+describe("an inspection run (督导检查)", () => {
+  const CHECKLIST = `id: mini-insp
+version: "1"
+title: 督导小清单
+title_en: Mini inspection
+source: 测试
+kind: inspection
+sections:
+  - id: a
+    title: 明察
+    title_en: Announced
+    items:
+      - { id: one, text: 方案, text_en: Plan, method: [听汇报, 查资料] }
+      - { id: two, text: 现场, text_en: Site, method: [看现场] }
+      - { id: three, text: 台账, text_en: Ledger, method: [查资料] }
+  - id: b
+    title: 暗访
+    title_en: Unannounced
+    items:
+      - { id: x, text: 作风, text_en: Conduct, method: [暗访, 上门走访] }
+`;
+  const OPTS = { unit: "莲塘一小", checklist: "mini-insp", respondent: "王督导" };
+  beforeEach(() => writeFileSync(path.join(kit.checklistsDir, "mini-insp.yaml"), CHECKLIST));
+
+  test("asks the group and its members, then the method of each item, the previous one offered where it fits", async () => {
+    const steps = [
+      "",
+      "县教育局第二督导组",
+      "",
+      "王督导、王督导",
+      "王督导、李督导",
+      ...["pass", "document-check", "", ""],
+      ...["pass", "site-visit", "", ""],
+      ...[
+        "partial",
+        "document-check",
+        "台账不全",
+        "补齐台账",
+        "刘主任",
+        "",
+        "",
+        "immediate",
+        "",
+        "inspection",
+        "",
+        "",
+      ],
+      ...[
+        "fail",
+        "unannounced",
+        "窗口态度生硬",
+        "整改作风",
+        "赵主任",
+        "",
+        "",
+        "immediate",
+        "",
+        "visit",
+        "",
+        "",
+      ],
+    ];
+    // The script ends at the review of the finished walk.
+    const { ask } = await session(kit, steps, OPTS);
+    expect(ask.transcript.filter((e) => e.error).map((e) => e.error)).toEqual([
+      "Supervision group is required.",
+      "Name at least one member of the supervision group.",
+      "王督导 is named twice.",
+    ]);
+    expect(ask.output).toContain("Inspection by 县教育局第二督导组 (王督导, 李督导).");
+    const methods = ask.transcript.filter((e) => e.kind === "select" && e.message === "Method");
+    // one: its first method; two: 查资料 is not its method, so 看现场; three: back to 查资料 (its only
+    // one); x: 暗访 (the item's), not the previous 查资料.
+    expect(methods.map((e) => e.default)).toEqual([
+      "hear-report",
+      "site-visit",
+      "document-check",
+      "unannounced",
+    ]);
+    const origins = ask.transcript.filter(
+      (e) => e.kind === "select" && e.message === "Source of the problem",
+    );
+    expect(origins.map((e) => e.default)).toEqual(["inspection", "visit"]);
+    const { runs, answers, rects } = await answersOf(kit);
+    expect(runs[0]?.inspection).toEqual({ group: "县教育局第二督导组", members: ["王督导", "李督导"] });
+    expect(answers.map((a) => [a.itemKey, a.method])).toEqual([
+      ["a.one", "document-check"],
+      ["a.two", "site-visit"],
+      ["a.three", "document-check"],
+      ["b.x", "unannounced"],
+    ]);
+    expect(rects.map((r) => [r.itemKey, r.origin])).toEqual([
+      ["a.three", "inspection"],
+      ["b.x", "visit"],
+    ]);
+  });
+
+  test("the method is kept with the draft the moment it is chosen, and said when the check stops", async () => {
+    await session(kit, ["县教育局第二督导组", "王督导", "fail", "site-visit"], OPTS);
+    const store = await kit.open();
+    try {
+      const run = (await store.listRuns())[0]!;
+      const drafts = await store.listDrafts(run.id);
+      expect(drafts.map((d) => [d.itemKey, d.result, d.method])).toEqual([["a.one", "fail", "site-visit"]]);
+      expect(draftFields(drafts[0]!)).toEqual(["Method"]);
+    } finally {
+      await store.close();
+    }
+    // Resumed, the draft's method is offered again.
+    const { ask } = await session(kit, ["resume"], OPTS);
+    const method = ask.transcript.find((e) => e.kind === "select" && e.message === "Method");
+    expect(method?.default).toBe("site-visit");
+  });
+
+  test("an inspection run started without its group (an earlier version) asks for it when resumed", async () => {
+    const store = await kit.open();
+    try {
+      const unit = await store.ensureUnit("莲塘一小");
+      const loaded = loadChecklistSet({ checklistsDir: kit.checklistsDir, cwd: kit.dir }).checklists.find(
+        (c) => c.checklist.id === "mini-insp",
+      )!;
+      await store.createRun({
+        unitId: unit.id,
+        snapshot: await store.saveSnapshot(loaded),
+        respondent: "王督导",
+        leaders: [],
+      });
+    } finally {
+      await store.close();
+    }
+    const { ask } = await session(kit, ["第三督导组", "赵督导"], OPTS);
+    expect(ask.transcript.filter((e) => e.kind === "input").map((e) => e.message)).toEqual([
+      "Supervision group (e.g. 县教育局第二督导组)",
+      "Members of the group who inspect (several separated by , or 、)",
+    ]);
+    expect((await answersOf(kit)).runs[0]?.inspection).toEqual({ group: "第三督导组", members: ["赵督导"] });
+  });
+
+  test("the next run offers the group of the last inspection; a self-check asks neither", async () => {
+    await session(kit, ["县教育局第二督导组", "王督导、李督导"], OPTS);
+    const { ask } = await session(kit, ["", ""], { ...OPTS, unit: "塘南中学" });
+    const inputs = ask.transcript.filter((e) => e.kind === "input").slice(0, 2);
+    expect(inputs.map((e) => e.default)).toEqual(["县教育局第二督导组", "王督导、李督导"]);
+    const self = await session(kit, [LEADERS, ...pass()], { ...MINI, unit: "向塘中学" });
+    expect(
+      self.ask.transcript.some((e) => e.message === "Method" || e.message.startsWith("Supervision")),
+    ).toBe(false);
+    expect((await answersOf(kit)).runs.map((r) => r.inspection?.group ?? null)).toEqual([
+      "县教育局第二督导组",
+      "县教育局第二督导组",
+      null,
+    ]);
   });
 });

@@ -291,6 +291,16 @@ async function itemStep(deps: SessionDeps, state: CheckState): Promise<CheckStat
   }
 }
 
+/** The method recorded for the nearest item before `slot` that has one (an inspection's default). */
+function previousMethod(state: CheckState, slot: RunItem): Answer["method"] {
+  for (let i = slot.index - 1; i >= 0; i--) {
+    const before = state.slots[i];
+    const m = before ? state.answers.get(before.key)?.method : undefined;
+    if (m) return m;
+  }
+  return null;
+}
+
 async function answerItem(
   deps: SessionDeps,
   state: CheckState,
@@ -309,6 +319,8 @@ async function answerItem(
       checklistId: state.run.checklistId,
       round: state.round,
       ...(deps.evidence ? { evidence: deps.evidence } : {}),
+      checklist: deps.checklist,
+      previousMethod: previousMethod(state, slot),
     },
     slot,
     result,

@@ -5,14 +5,15 @@ import type { ChecklistSet } from "../../checklist/load.js";
 import type { Checklist, LoadedChecklist } from "../../checklist/schema.js";
 import { usageError } from "../../errors.js";
 import { type Lang, localized, t } from "../../i18n/index.js";
-import { checkLeaders, checkName } from "../../run/fields.js";
+import { checkLeaders, checkMembers, checkName } from "../../run/fields.js";
+import { groupText, isInspection } from "../../run/inspection.js";
 import { perLeaderSections, runItems } from "../../run/items.js";
 import { splitNames } from "../../run/leaders.js";
 import { answeredCount, type CheckState } from "../../run/machine.js";
 import { findResumable, loadState, startRun } from "../../run/runs.js";
 import { checklistOfRun } from "../../run/snapshot.js";
 import { RunAlreadyOpen, type Store, type StoreReads } from "../../store/port.js";
-import type { Run, Unit } from "../../store/types.js";
+import type { InspectionGroup, Run, Unit } from "../../store/types.js";
 import type { Palette } from "../../util/color.js";
 import { localDateTime } from "../../util/dates.js";
 import type { Ask, Choice } from "../ask/types.js";
@@ -126,6 +127,31 @@ export async function askLeaders(
   return leaders;
 }
 
+/** 督导组 and its members (an inspection run): the group's name, then who of it inspects. */
+export async function askInspection(ask: Ask, previous: InspectionGroup | null): Promise<InspectionGroup> {
+  const group = await askName(ask, t("check.ask.inspectionGroup"), "inspectionGroup", previous?.group);
+  const raw = await ask.input({
+    message: t("check.ask.inspectors"),
+    ...(previous && previous.members.length > 0 ? { default: previous.members.join("、") } : {}),
+    validate: (v) => {
+      const c = checkMembers(splitNames(v));
+      return c.ok ? true : c.message;
+    },
+  });
+  const members = checkMembers(splitNames(raw));
+  return { group, members: members.ok ? members.value : splitNames(raw) };
+}
+
+/** The group of the latest inspection of this checklist, the one most likely to inspect next. */
+async function lastGroup(store: StoreReads, checklistId: string): Promise<InspectionGroup | null> {
+  const runs = await store.listRuns({ checklistId });
+  for (let i = runs.length - 1; i >= 0; i--) {
+    const g = runs[i]!.inspection;
+    if (g) return g;
+  }
+  return null;
+}
+
 /** Resume `run`: the respondent given with --respondent, and where the person left off. */
 async function resume(
   deps: StartDeps,
@@ -142,6 +168,11 @@ async function resume(
     if (r.value !== run.respondent) run = await store.updateRun(run.id, { respondent: r.value });
   }
   const checklist = await checklistOfRun(store, run);
+  // An inspection run started before runs recorded their group: asked now.
+  if (isInspection(checklist) && run.inspection === null) {
+    const inspection = await askInspection(ask, await lastGroup(store, run.checklistId));
+    run = await store.updateRun(run.id, { inspection });
+  }
   const state = await loadState(store, run);
   if (loaded && loaded.hash !== run.checklistHash) {
     ask.say(c.yellow(t("check.resume.snapshot", { version: run.checklistVersion })));
@@ -191,6 +222,9 @@ export async function startInteractive(
   } else {
     respondent = await askName(ask, t("check.ask.respondent"), "respondent", last?.respondent);
   }
+  const inspection = isInspection(loaded.checklist)
+    ? await askInspection(ask, await lastGroup(store, id))
+    : null;
   const perLeader = perLeaderSections(loaded.checklist)[0];
   const leaders = perLeader
     ? await askLeaders(ask, localized(perLeader.title, perLeader.title_en, lang), last?.leaders ?? [])
@@ -203,6 +237,7 @@ export async function startInteractive(
         loaded,
         respondent,
         leaders,
+        inspection,
         ...(open ? { replacing: open.run } : {}),
       }),
     );
@@ -213,6 +248,7 @@ export async function startInteractive(
     return resume(deps, opts, { unit: (await store.getUnit(e.open.unitId))!, run: e.open }, loaded);
   }
   const slots = runItems(loaded.checklist, leaders);
+  if (inspection) ask.say(c.dim(t("check.new.inspection", { group: groupText(inspection, lang) })));
   if (perLeader) {
     const section = localized(perLeader.title, perLeader.title_en, lang);
     ask.say(c.dim(t("check.new.leaders", { leaders: leaders.join("、"), count: leaders.length, section })));

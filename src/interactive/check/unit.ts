@@ -13,7 +13,7 @@ const NEW_UNIT = "\u0000new";
 export async function askName(
   ask: Ask,
   message: string,
-  field: "unit" | "respondent",
+  field: "unit" | "respondent" | "inspectionGroup",
   def?: string,
 ): Promise<string> {
   const raw = await ask.input({

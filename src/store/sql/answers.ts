@@ -84,6 +84,7 @@ export async function saveAnswer(q: Sql, runId: string, input: AnswerInput): Pro
     evidence: input.evidence,
     naReason: input.naReason,
     rectificationId: outcome.linked,
+    method: input.method ?? null,
     answeredAt: prev ? s(prev.answered_at) : at,
     updatedAt: at,
   };
@@ -101,17 +102,17 @@ export async function saveAnswer(q: Sql, runId: string, input: AnswerInput): Pro
 async function writeAnswer(q: Sql, a: Answer, exists: boolean): Promise<void> {
   if (exists) {
     await q.tx.run(
-      `UPDATE answers SET result = ?, note = ?, evidence = ?, na_reason = ?, rectification_id = ?, updated_at = ?,
-         rev = rev + 1
+      `UPDATE answers SET result = ?, note = ?, evidence = ?, na_reason = ?, rectification_id = ?, method = ?,
+         updated_at = ?, rev = rev + 1
        WHERE id = ?`,
-      [a.result, a.note, a.evidence, a.naReason, a.rectificationId, a.updatedAt, a.id],
+      [a.result, a.note, a.evidence, a.naReason, a.rectificationId, a.method, a.updatedAt, a.id],
     );
     return;
   }
   await q.tx.run(
     `INSERT INTO answers (id, run_id, item_key, section_id, item_id, leader, result, note, evidence, na_reason,
-       rectification_id, answered_at, updated_at, rev)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+       rectification_id, method, answered_at, updated_at, rev)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
     [
       a.id,
       a.runId,
@@ -124,6 +125,7 @@ async function writeAnswer(q: Sql, a: Answer, exists: boolean): Promise<void> {
       a.evidence,
       a.naReason,
       a.rectificationId,
+      a.method,
       a.answeredAt,
       a.updatedAt,
     ],

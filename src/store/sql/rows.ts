@@ -7,6 +7,8 @@ import type {
   AnswerDraft,
   ChecklistSnapshot,
   HistoryEntry,
+  InspectionGroup,
+  InspectionMethod,
   Rectification,
   RectificationStatus,
   Result,
@@ -48,7 +50,21 @@ export function toRun(r: Row): Run {
     updatedAt: s(r.updated_at),
     supersededBy: sn(r.superseded_by),
     answersFileHash: sn(r.answers_file_hash),
+    inspection: inspectionOf(r),
   };
+}
+
+/** A run's supervision group: its name and the JSON array of its members (NULL for a self-check). */
+function inspectionOf(r: Row): InspectionGroup | null {
+  const group = sn(r.inspection_group);
+  if (group === null) return null;
+  const members = sn(r.inspectors);
+  return { group, members: members === null ? [] : (JSON.parse(members) as string[]) };
+}
+
+/** The columns of a run's supervision group. */
+export function inspectionColumns(g: InspectionGroup | null | undefined): [string | null, string | null] {
+  return g ? [g.group, JSON.stringify(g.members)] : [null, null];
 }
 
 export function toAnswer(r: Row): Answer {
@@ -64,6 +80,7 @@ export function toAnswer(r: Row): Answer {
     evidence: sn(r.evidence),
     naReason: sn(r.na_reason),
     rectificationId: sn(r.rectification_id),
+    method: sn(r.method) as InspectionMethod | null,
     answeredAt: s(r.answered_at),
     updatedAt: s(r.updated_at),
   };
@@ -110,6 +127,7 @@ export const DRAFT_COLUMNS = {
   deadline: "deadline",
   kind: "kind",
   origin: "origin",
+  method: "method",
   markDone: "mark_done",
   progress: "progress",
   partialField: "partial_field",
@@ -139,6 +157,7 @@ export function toDraft(r: Row): AnswerDraft {
     deadline: sn(r.deadline),
     kind: sn(r.kind) as AnswerDraft["kind"],
     origin: sn(r.origin) as AnswerDraft["origin"],
+    method: sn(r.method) as InspectionMethod | null,
     markDone: r.mark_done === null || r.mark_done === undefined ? null : r.mark_done === "yes",
     progress: sn(r.progress),
     partialField: camel as AnswerDraft["partialField"],

@@ -2,10 +2,10 @@
 // per unit and checklist (index runs_one_open): createRun turns that index's refusal into
 // RunAlreadyOpen, on both engines.
 import type { LoadedChecklist } from "../../checklist/schema.js";
-import { RunAlreadyOpen, type RunFilter } from "../port.js";
-import type { ChecklistSnapshot, Run } from "../types.js";
+import { RunAlreadyOpen, type RunFilter, type RunPatch } from "../port.js";
+import type { ChecklistSnapshot, InspectionGroup, Run } from "../types.js";
 import { type Sql, whereEqual } from "./context.js";
-import { newId, nowIso, toRun, toSnapshot } from "./rows.js";
+import { inspectionColumns, newId, nowIso, toRun, toSnapshot } from "./rows.js";
 
 /** Not an unfinished run that another replaced (see isSetAside). */
 export const NOT_SET_ASIDE = "NOT (status = 'in-progress' AND superseded_by IS NOT NULL)";
@@ -90,6 +90,7 @@ export interface NewRun {
   snapshot: ChecklistSnapshot;
   respondent: string;
   leaders: string[];
+  inspection?: InspectionGroup | null;
 }
 
 export async function createRun(q: Sql, input: NewRun): Promise<Run> {
@@ -108,14 +109,15 @@ export async function createRun(q: Sql, input: NewRun): Promise<Run> {
     updatedAt: at,
     supersededBy: null,
     answersFileHash: null,
+    inspection: input.inspection ?? null,
   };
   try {
     // In a savepoint: after a refused statement PostgreSQL accepts no other until it is undone.
     await q.tx.savepoint((sp) =>
       sp.run(
         `INSERT INTO runs (id, unit_id, checklist_hash, checklist_id, checklist_version, respondent, leaders,
-           status, started_at, finished_at, updated_at, rev)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'in-progress', ?, NULL, ?, 1)`,
+           status, started_at, finished_at, updated_at, rev, inspection_group, inspectors)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'in-progress', ?, NULL, ?, 1, ?, ?)`,
         [
           run.id,
           run.unitId,
@@ -126,6 +128,7 @@ export async function createRun(q: Sql, input: NewRun): Promise<Run> {
           JSON.stringify(run.leaders),
           at,
           at,
+          ...inspectionColumns(run.inspection),
         ],
       ),
     );
@@ -165,17 +168,21 @@ export async function finishRun(q: Sql, id: string): Promise<Run> {
   return changedRun(q, id);
 }
 
-export async function updateRun(
-  q: Sql,
-  id: string,
-  patch: { respondent?: string; leaders?: string[]; answersFileHash?: string },
-): Promise<Run> {
+export async function updateRun(q: Sql, id: string, patch: RunPatch): Promise<Run> {
   const run = await getRun(q, id, true);
   if (!run) throw new Error(`run ${id} not found`);
   const next = { ...run, ...patch, updatedAt: nowIso() };
   await q.tx.run(
-    "UPDATE runs SET respondent = ?, leaders = ?, answers_file_hash = ?, updated_at = ?, rev = rev + 1 WHERE id = ?",
-    [next.respondent, JSON.stringify(next.leaders), next.answersFileHash, next.updatedAt, id],
+    `UPDATE runs SET respondent = ?, leaders = ?, answers_file_hash = ?, inspection_group = ?, inspectors = ?,
+       updated_at = ?, rev = rev + 1 WHERE id = ?`,
+    [
+      next.respondent,
+      JSON.stringify(next.leaders),
+      next.answersFileHash,
+      ...inspectionColumns(next.inspection),
+      next.updatedAt,
+      id,
+    ],
   );
   return next;
 }

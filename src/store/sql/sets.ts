@@ -10,7 +10,7 @@ import type {
   RunSummary,
   UnitRunCount,
 } from "../port.js";
-import type { Rectification, RectificationStatus, Result, Run } from "../types.js";
+import type { InspectionMethod, Rectification, RectificationStatus, Result, Run } from "../types.js";
 import { marks, type Sql, whereEqual } from "./context.js";
 import { type Row, s, sn, toAnswer, toRectification, toRun, toUnit } from "./rows.js";
 import { NOT_SET_ASIDE } from "./runs.js";
@@ -288,7 +288,7 @@ export function runDetails(read: PageReader, filter: RunFilter = {}): AsyncItera
 function summaryColumns(q: Sql): string {
   const agg = q.dialect.jsonArrayAgg;
   const answers = agg(
-    ["a.item_key", "a.result", "a.rectification_id"],
+    ["a.item_key", "a.result", "a.rectification_id", "a.method"],
     `a.answered_at, a.${q.dialect.rowOrder}`,
   );
   return `, (SELECT u.name FROM units u WHERE u.id = r.unit_id) AS unit_name,
@@ -306,10 +306,11 @@ async function summariesOf(q: Sql, rows: readonly Row[]): Promise<RunSummary[]> 
       run,
       unit: { id: run.unitId, name: sn(row.unit_name) ?? run.unitId, code: sn(row.unit_code) },
       round,
-      answers: tuples(row.answer_results).map(([itemKey, result, rectificationId]) => ({
+      answers: tuples(row.answer_results).map(([itemKey, result, rectificationId, method]) => ({
         itemKey: itemKey as string,
         result: result as Result,
         rectificationId: (rectificationId ?? null) as string | null,
+        method: (method ?? null) as InspectionMethod | null,
       })),
       rectifications: tuples(row.found_states).map(([status, deadline, continuedBy]) => ({
         status: status as RectificationStatus,

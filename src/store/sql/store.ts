@@ -16,6 +16,7 @@ import type {
   RectificationFilter,
   RectificationQuery,
   RunFilter,
+  RunPatch,
   Store,
   UnitFields,
   WriteTx,
@@ -73,8 +74,7 @@ export class SqlTx implements WriteTx, Sql {
   runChecklists = (unitId?: string) => runs.runChecklists(this, unitId);
   runSnapshotHashes = () => runs.runSnapshotHashes(this);
   createRun = (input: runs.NewRun) => runs.createRun(this, input);
-  updateRun = (id: string, patch: { respondent?: string; leaders?: string[]; answersFileHash?: string }) =>
-    runs.updateRun(this, id, patch);
+  updateRun = (id: string, patch: RunPatch) => runs.updateRun(this, id, patch);
   supersedeRun = (id: string, by: string) => runs.supersedeRun(this, id, by);
   finishRun = (id: string) => runs.finishRun(this, id);
 
@@ -198,8 +198,7 @@ export class SqlStore implements Store {
   mergeUnit = (fromId: string, intoId: string) => this.w("mergeUnit", fromId, intoId);
   saveSnapshot = (loaded: LoadedChecklist) => this.w("saveSnapshot", loaded);
   createRun = (input: runs.NewRun) => this.w("createRun", input);
-  updateRun = (id: string, patch: { respondent?: string; leaders?: string[]; answersFileHash?: string }) =>
-    this.w("updateRun", id, patch);
+  updateRun = (id: string, patch: RunPatch) => this.w("updateRun", id, patch);
   supersedeRun = (id: string, by: string) => this.w("supersedeRun", id, by);
   finishRun = (id: string) => this.w("finishRun", id);
   saveAnswer = (runId: string, input: AnswerInput) => this.w("saveAnswer", runId, input);

@@ -201,7 +201,10 @@ export async function crosscheckUnits(
     const row = links.get(verifying) ?? new Map<Checklist, Link[]>();
     links.set(verifying, row);
     let found = row.get(verified);
-    if (!found) row.set(verified, (found = pairsBetween(verifying, verified)));
+    if (!found) {
+      found = pairsBetween(verifying, verified);
+      row.set(verified, found);
+    }
     return found;
   };
   const out: UnitCrosscheck[] = [];

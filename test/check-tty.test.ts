@@ -296,6 +296,8 @@ sections:
     keys("Enter");
     await waitFor("? Evidence");
     keys("Enter");
+    await waitFor("? 佐证材料 files");
+    keys("Enter");
     await waitFor("Is the ledger complete?");
     await waitFor(/❯ Meets\s*\n\s+Partly meets/);
     keys("Enter");
@@ -305,6 +307,8 @@ sections:
     await waitFor("Note (may be left empty)");
     keys("Enter");
     await waitFor("? Evidence");
+    keys("Enter");
+    await waitFor("? 佐证材料 files");
     keys("Enter");
     await waitFor("Is the site in order?");
     await waitFor(/❯ Meets\s*\n\s+Partly meets/);

@@ -813,6 +813,7 @@ function describeSets({ store, fx, newRun, answer }: StoreCtx): void {
             itemKey: a.itemKey,
             result: a.result,
             rectificationId: a.rectificationId,
+            method: a.method,
           })),
         );
         expect(sum.rectifications.map(state).sort()).toEqual(d.rectifications.map(state).sort());

@@ -18,7 +18,7 @@ import {
 } from "node:fs";
 import path from "node:path";
 import { LIMITS } from "../input/limits.js";
-import type { FileKind } from "../input/read.js";
+import { type FileKind, fileKindOf } from "../input/read.js";
 import { EVIDENCE_CHUNK_BYTES } from "../store/port.js";
 import { sniffMediaType } from "./media.js";
 
@@ -72,14 +72,6 @@ export class EvidenceChanged extends Error {
 // (checked first) is what refuses a link.
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
-function kindOf(st: Stats): FileKind {
-  if (st.isDirectory()) return "directory";
-  if (st.isFIFO()) return "fifo";
-  if (st.isSocket()) return "socket";
-  if (st.isCharacterDevice() || st.isBlockDevice()) return "device";
-  return "other";
-}
-
 /** Files no one means to attach: the desktop's own bookkeeping. */
 const IGNORED = /^(?:\..*|Thumbs\.db|desktop\.ini|~\$.*)$/i;
 /** Folders inside folders, at most this deep. */
@@ -131,7 +123,7 @@ export function collectFiles(
     }
     if (st.isSymbolicLink()) problems.push({ kind: "symlink", shown });
     else if (st.isDirectory() && (!inFolder || depth <= MAX_DEPTH)) walk(file, shown, inFolder ? depth : 0);
-    else if (!st.isFile()) problems.push({ kind: "not-regular", shown, fileKind: kindOf(st) });
+    else if (!st.isFile()) problems.push({ kind: "not-regular", shown, fileKind: fileKindOf(st) });
     else add(file, shown, st);
   };
   for (const arg of args) visit(path.resolve(base, arg), arg, 0, false);
@@ -157,7 +149,7 @@ function openChecked(file: string, shown: string, caps: EvidenceCaps): Opened {
     closeSync(fd);
     return { ok: false, problem };
   };
-  if (!st.isFile()) return refuse({ kind: "not-regular", shown, fileKind: kindOf(st) });
+  if (!st.isFile()) return refuse({ kind: "not-regular", shown, fileKind: fileKindOf(st) });
   if (st.size > caps.fileBytes)
     return refuse({ kind: "too-large", shown, size: st.size, cap: caps.fileBytes });
   if (st.size === 0) return refuse({ kind: "empty", shown });

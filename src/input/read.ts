@@ -27,7 +27,8 @@ export type BoundedRead = { ok: true; bytes: Buffer } | { ok: false; refusal: Re
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 const CHUNK = 64 * 1024;
 
-function kindOf(st: Stats): FileKind {
+/** What a path that is not a regular file is, as messages name it. */
+export function fileKindOf(st: Stats): FileKind {
   if (st.isDirectory()) return "directory";
   if (st.isFIFO()) return "fifo";
   if (st.isSocket()) return "socket";
@@ -43,7 +44,7 @@ function errnoRefusal(e: unknown, file?: string): ReadRefusal {
   // A socket (or a device without a driver) cannot even be opened: say what it is.
   if (err.code === "ENXIO" && file !== undefined) {
     try {
-      return { kind: "not-regular", fileKind: kindOf(statSync(file)) };
+      return { kind: "not-regular", fileKind: fileKindOf(statSync(file)) };
     } catch {
       return { kind: "unreadable", message };
     }
@@ -68,7 +69,7 @@ export function openRegular(
     const st = fstatSync(fd);
     if (!st.isFile()) {
       closeSync(fd);
-      return { ok: false, refusal: { kind: "not-regular", fileKind: kindOf(st) } };
+      return { ok: false, refusal: { kind: "not-regular", fileKind: fileKindOf(st) } };
     }
     return { ok: true, fd, size: st.size };
   } catch (e) {

@@ -202,7 +202,7 @@ export interface RectificationChange {
   expectedRev?: number;
 }
 
-/** Evidence files to list: any of the given (all when none), oldest first. */
+/** Evidence files to list: those matching each filter given (every file when none), oldest first. */
 export interface EvidenceFilter {
   unitId?: string;
   runId?: string;

@@ -11,7 +11,7 @@ import { resolveUnit } from "../units/resolve.js";
 import { unknownUnitsError } from "../units/suggest.js";
 import { jsonChunks, writeChunks } from "../util/json-stream.js";
 
-export { JsonList } from "../util/json-stream.js";
+export { JsonLater, JsonList } from "../util/json-stream.js";
 
 /**
  * What a command does with the database:

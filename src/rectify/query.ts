@@ -27,25 +27,6 @@ export interface RectificationView extends Rectification {
   daysOverdue: number | null;
 }
 
-const STATUS_ORDER: Record<RectificationStatus, number> = { open: 0, "in-progress": 1, done: 2, closed: 3 };
-
-/** Late first (the latest first), then by status and nearest deadline; no deadline last. */
-export function compareViews(a: RectificationView, b: RectificationView): number {
-  if (a.overdue !== b.overdue) return a.overdue ? -1 : 1;
-  if (a.overdue && b.overdue && a.daysOverdue !== b.daysOverdue)
-    return (b.daysOverdue ?? 0) - (a.daysOverdue ?? 0);
-  const done = (r: RectificationView) => (r.status === "done" || r.status === "closed" ? 1 : 0);
-  if (done(a) !== done(b)) return done(a) - done(b);
-  if (a.status !== b.status && done(a) === 1) return STATUS_ORDER[a.status] - STATUS_ORDER[b.status];
-  if (a.deadline !== b.deadline) {
-    if (a.deadline === null) return 1;
-    if (b.deadline === null) return -1;
-    return a.deadline < b.deadline ? -1 : 1;
-  }
-  if (a.unit.name !== b.unit.name) return a.unit.name < b.unit.name ? -1 : 1;
-  return a.itemKey < b.itemKey ? -1 : a.itemKey > b.itemKey ? 1 : 0;
-}
-
 /** Decorate rectifications with what lists show; short ids are unique across the whole database. */
 export async function toViews(
   store: StoreReads,
@@ -98,33 +79,44 @@ export function matches(r: Rectification, filter: ListFilter, today: string): bo
 }
 
 /**
- * The rectifications a list shows, late first: streamed from the store with their unit, round
- * and short id (a fixed few queries per page of rows), the unit, checklist, statuses and
- * lateness filtered by the database, the rest of the view here.
+ * The rectifications a list shows, late first (the store's `urgentOn` order: overdue, longest
+ * first; then to do by deadline; then done, then closed), streamed with their unit, round and
+ * short id. The unit, checklist, statuses and lateness are filtered by the database, the rest
+ * here. Inside read(tx => …) nothing is held: a province's list streams.
  */
-export async function listRectificationViews(
+export async function* iterateRectificationViews(
   store: StoreReads,
   filter: ListFilter,
   today: string,
-): Promise<RectificationView[]> {
+): AsyncGenerator<RectificationView> {
   const rows = store.iterateRectifications({
     ...(filter.unitId ? { unitId: filter.unitId } : {}),
     ...(filter.checklistId !== undefined ? { checklistId: filter.checklistId } : {}),
     ...(filter.statuses && filter.statuses.length > 0 ? { statuses: filter.statuses } : {}),
     ...(filter.overdue ? { overdueOn: today } : {}),
     ledgerOnly: true,
+    urgentOn: today,
   });
-  const out: RectificationView[] = [];
   for await (const r of rows) {
     if (!matches(r, filter, today)) continue;
     const late = daysOverdue(r, today);
-    // Filled in place (each row is a fresh object of its page): a copy per row showed in the profile.
+    // Filled in place (each row is a fresh object): a copy per row showed in the profile.
     const view = r as RectificationView;
     view.overdue = late !== null;
     view.daysOverdue = late;
-    out.push(view);
+    yield view;
   }
-  return out.sort(compareViews);
+}
+
+/** The same, as a list (a table sizes its columns from every row; the walk needs its queue). */
+export async function listRectificationViews(
+  store: StoreReads,
+  filter: ListFilter,
+  today: string,
+): Promise<RectificationView[]> {
+  const out: RectificationView[] = [];
+  for await (const v of iterateRectificationViews(store, filter, today)) out.push(v);
+  return out;
 }
 
 /** The stable JSON shape of one rectification (`rectify list --json`, `rectify show --json`). */

@@ -124,6 +124,13 @@ export interface RectificationQuery extends RectificationFilter {
   overdueOn?: string;
   /** Leave out rectifications continued by another (part of that one's story, not ledger rows). */
   ledgerOnly?: boolean;
+  /**
+   * In the order a list shows them, urgent first, as of this local date (YYYY-MM-DD): overdue
+   * (the longest overdue first), then still to do by deadline, then done, then closed (no
+   * deadline last in each); then by unit name and item key (code point order), then the store's
+   * order. Read by one statement the engine sorts (it streams inside read(tx => …)).
+   */
+  urgentOn?: string;
 }
 
 /** A rectification as lists and ledgers show it: with its unit, round and short id. */
@@ -293,7 +300,8 @@ export interface StoreReads {
 
   /**
    * Rectifications with their unit, round and short id, streamed (pages of rows): by unit id,
-   * checklist, item key, then the order they were stored in (a unit's rows come together).
+   * checklist, item key, then the order they were stored in (a unit's rows come together); with
+   * `urgentOn`, in a list's order (see there).
    */
   iterateRectifications(query?: RectificationQuery): AsyncIterable<RectificationRow>;
   /**

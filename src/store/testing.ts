@@ -7,7 +7,13 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadChecklistSet } from "../checklist/load.js";
 import type { LoadedChecklist } from "../checklist/schema.js";
 import type { Params } from "./driver.js";
-import { type AnswerInput, RectificationChanged, RunAlreadyOpen, type Store } from "./port.js";
+import {
+  type AnswerInput,
+  RectificationChanged,
+  type RectificationRow,
+  RunAlreadyOpen,
+  type Store,
+} from "./port.js";
 import { describeEvidence } from "./testing-evidence.js";
 import type { RectificationFields, Run } from "./types.js";
 
@@ -711,6 +717,62 @@ function describeSets({ store, fx, newRun, answer }: StoreCtx): void {
       const ledger = await collect(store().iterateRectifications({ ledgerOnly: true, unitId: "unit-2" }));
       expect(ledger.map((r) => r.id)).not.toContain("r-1");
       expect(ledger).toHaveLength(834 - 1);
+    });
+
+    it("iterateRectifications with urgentOn: overdue (longest first), to do, done, closed; then unit and item; streamed in read(tx)", async () => {
+      await bulkRuns(fx(), store(), 3);
+      // A unit name past the BMP (U+20000) sorts after one in U+FF00s by code point, before it by
+      // UTF-16 unit: the engines' order is the code point one.
+      await fx().sql(
+        "UPDATE units SET name = CASE id WHEN 'unit-1' THEN '\u{20000}校' WHEN 'unit-2' THEN '\uFF21校' ELSE '乙校' END",
+      );
+      const statuses = ["open", "in-progress", "done", "closed"];
+      const deadlines = ["2026-01-10", "2026-02-01", null, "2026-08-01", "2026-01-10"];
+      const values: string[] = [];
+      const params: (string | null)[] = [];
+      for (let i = 0; i < 40; i++) {
+        values.push("(?, ?, ?, 'mini', ?, 'p', 'm', 'o', ?, 'deadline', 'self-check', ?, 'x', 'x')");
+        const unit = 1 + (i % 3);
+        params.push(`r-${String(i).padStart(2, "0")}`, `run-${unit}`, `unit-${unit}`, `k${(i * 17) % 40}`);
+        params.push(deadlines[i % 5] ?? null, statuses[(i * 7) % 4] ?? "open");
+      }
+      await fx().sql(
+        `INSERT INTO rectifications (id, run_id, unit_id, checklist_id, item_key, problem, measure, owner, deadline,
+           kind, origin, status, created_at, updated_at) VALUES ${values.join(", ")}`,
+        params,
+      );
+      const today = "2026-03-01";
+      const group = (r: RectificationRow) => {
+        const todo = r.status === "open" || r.status === "in-progress";
+        if (todo && r.deadline !== null && r.deadline < today) return 0;
+        return todo ? 1 : r.status === "done" ? 2 : 3;
+      };
+      const codePoints = (a: string, b: string) => {
+        const x = [...a].map((c) => c.codePointAt(0) ?? 0);
+        const y = [...b].map((c) => c.codePointAt(0) ?? 0);
+        for (let i = 0; i < Math.min(x.length, y.length); i++)
+          if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
+        return x.length - y.length;
+      };
+      const byStore = await collect(store().iterateRectifications());
+      const expected = [...byStore].sort(
+        (a, b) =>
+          group(a) - group(b) ||
+          Number(a.deadline === null) - Number(b.deadline === null) ||
+          (a.deadline ?? "").localeCompare(b.deadline ?? "") ||
+          codePoints(a.unit.name, b.unit.name) ||
+          codePoints(a.itemKey, b.itemKey),
+      );
+      const inTx = await store().read((tx) => collect(tx.iterateRectifications({ urgentOn: today })));
+      expect(inTx.map((r) => r.id)).toEqual(expected.map((r) => r.id));
+      expect(inTx[0]).toMatchObject({
+        status: expect.stringMatching(/open|in-progress/),
+        deadline: "2026-01-10",
+      });
+      expect(inTx.find((r) => r.unitId === "unit-1")?.unit.name).toBe("\u{20000}校");
+      const outside = await collect(store().iterateRectifications({ urgentOn: today, statuses: ["done"] }));
+      expect(outside.map((r) => r.id)).toEqual(expected.filter((r) => r.status === "done").map((r) => r.id));
+      for (const r of inTx) expect(r.shortId).toBe(byStore.find((b) => b.id === r.id)?.shortId);
     });
 
     it("runDetails: each run with unit, round, answers, its rectifications and the closed ones of earlier rounds", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { JsonList, jsonChunks } from "./json-stream.js";
+import { JsonLater, JsonList, jsonChunks } from "./json-stream.js";
 
 async function text(doc: Record<string, unknown>): Promise<string> {
   let out = "";
@@ -24,6 +24,23 @@ const item = (i: number) => ({
 });
 
 describe("jsonChunks", () => {
+  it("writes a JsonLater after the list before it has been read to the end (a count)", async () => {
+    let count = 0;
+    async function* counted() {
+      for (let i = 0; i < 150; i++) {
+        count++;
+        yield item(i);
+      }
+    }
+    const out = await text({
+      today: "2026-12-01",
+      list: new JsonList(counted()),
+      count: new JsonLater(() => count),
+    });
+    const items = Array.from({ length: 150 }, (_, i) => item(i));
+    expect(out).toBe(expected({ today: "2026-12-01", list: new JsonList(items), count: 150 }));
+  });
+
   it.each([0, 1, 99, 100, 101, 250])(
     "writes a list of %i items exactly as JSON.stringify(doc, null, 2)",
     async (n) => {

@@ -8,6 +8,14 @@ export class JsonList {
   constructor(readonly items: Iterable<unknown> | AsyncIterable<unknown>) {}
 }
 
+/**
+ * A value known only once the lists before it have been written (how many items they had): its
+ * key comes after them in the document.
+ */
+export class JsonLater {
+  constructor(readonly value: () => unknown) {}
+}
+
 const indent = (json: string, pad: string): string => json.replaceAll("\n", `\n${pad}`);
 
 /** Items stringified together: one native call per batch, not one (and a re-indent) per item. */
@@ -48,7 +56,10 @@ export async function* jsonChunks(doc: Record<string, unknown>): AsyncGenerator<
     yield `${first ? "{\n" : ",\n"}  ${JSON.stringify(key)}: `;
     first = false;
     if (value instanceof JsonList) yield* listChunks(value.items);
-    else yield indent(JSON.stringify(value, null, 2) ?? "null", "  ");
+    else {
+      const v = value instanceof JsonLater ? value.value() : value;
+      yield indent(JSON.stringify(v, null, 2) ?? "null", "  ");
+    }
   }
   yield first ? "{}\n" : "\n}\n";
 }

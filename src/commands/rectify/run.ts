@@ -8,6 +8,7 @@ import { walkQueue, walkRectifications } from "../../interactive/rectify-walk.js
 import { kindText, lateText, orDash, originText, statusText } from "../../rectify/format.js";
 import { lookupRectification, uniquePrefixes } from "../../rectify/ids.js";
 import {
+  iterateRectificationViews,
   type ListFilter,
   listRectificationViews,
   type RectificationView,
@@ -19,13 +20,14 @@ import { describeRefusal, statusLabel, updateRectification } from "../../rectify
 import { parseLedgerView } from "../../rectify/view-options.js";
 import { checkName, checkText } from "../../run/fields.js";
 import { SnapshotReader } from "../../run/snapshot-items.js";
-import type { Store, StoreReads } from "../../store/port.js";
+import type { StoreReads } from "../../store/port.js";
 import type { HistoryEntry, RectificationStatus, Run } from "../../store/types.js";
 import { localDateTime, localToday } from "../../util/dates.js";
 import { type Cell, type Column, renderFields, renderTable, tableStyle } from "../../util/table.js";
 import { paragraph } from "../../util/width.js";
 import {
   dbLabel,
+  JsonLater,
   JsonList,
   openFor,
   requireRunChecklist,
@@ -50,8 +52,12 @@ function parseStatuses(raw: string): RectificationStatus[] {
 const badStatus = (value: string) =>
   usageError("rectify.badStatus", { value }, { hintKey: "rectify.badStatus.hint" });
 
-async function unitFilter(store: Store, name: string | undefined): Promise<string | undefined> {
-  return name === undefined ? undefined : (await requireUnit(store, name, store.location)).id;
+async function unitFilter(
+  store: StoreReads,
+  name: string | undefined,
+  db: string,
+): Promise<string | undefined> {
+  return name === undefined ? undefined : (await requireUnit(store, name, db)).id;
 }
 
 /** The id as typed → the rectification, or exit 2 naming the candidates. */
@@ -77,9 +83,9 @@ async function resolveId(store: StoreReads, input: string) {
 
 // ── list ────────────────────────────────────────────────────────────────────────────────────
 
-async function parseFilter(store: Store, opts: ListOptions): Promise<ListFilter> {
+async function parseFilter(store: StoreReads, opts: ListOptions, db: string): Promise<ListFilter> {
   const filter: ListFilter = parseLedgerView(opts);
-  const unitId = await unitFilter(store, opts.unit);
+  const unitId = await unitFilter(store, opts.unit, db);
   if (unitId) filter.unitId = unitId;
   if (opts.checklist !== undefined) {
     filter.checklistId = opts.checklist.trim();
@@ -137,18 +143,26 @@ function summaryLine(views: readonly RectificationView[]): string {
 
 export async function runList(opts: ListOptions, ctx: Context): Promise<number> {
   const today = localToday();
-  const views = await withStore(ctx, "read", async (store) =>
-    listRectificationViews(store, await parseFilter(store, opts), today),
+  const views = await withStore(ctx, "read", (store) =>
+    store.read(async (tx) => {
+      const filter = await parseFilter(tx, opts, store.location);
+      if (!opts.json) return listRectificationViews(tx, filter, today);
+      // --json is written as the rows are read, inside the one read transaction (a province's
+      // list is never held): the count follows the list.
+      let count = 0;
+      const rectifications = new JsonList(
+        (async function* () {
+          for await (const v of iterateRectificationViews(tx, filter, today)) {
+            count++;
+            yield viewJson(v);
+          }
+        })(),
+      );
+      await writeJsonDocument(ctx, { today, rectifications, count: new JsonLater(() => count) });
+      return null;
+    }),
   );
-  if (opts.json) {
-    const rectifications = new JsonList(
-      (function* () {
-        for (const v of views) yield viewJson(v);
-      })(),
-    );
-    await writeJsonDocument(ctx, { today, count: views.length, rectifications });
-    return 0;
-  }
+  if (views === null) return 0;
   if (views.length === 0) {
     ctx.stdout.write(`${paragraph(t("rectify.none", { db: dbLabel(ctx) }), ctx.width)}\n`);
     return 0;
@@ -364,7 +378,7 @@ export async function runWalk(opts: WalkOptions, ctx: Context): Promise<number> 
   const store = await openFor(ctx, "update");
   try {
     const filter: ListFilter = {};
-    const unitId = await unitFilter(store, opts.unit);
+    const unitId = await unitFilter(store, opts.unit, store.location);
     if (unitId) filter.unitId = unitId;
     const queue = walkQueue(await listRectificationViews(store, filter, today));
     if (queue.length === 0) {

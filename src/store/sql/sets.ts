@@ -1,6 +1,8 @@
 // Set-based reads: what status, rectify list, the ledger and 汇总 need, read a page at a time by
 // keyset (the last row's key, never OFFSET), in a fixed few statements per page, so that
 // neither the number of statements nor the memory grows with the number of units.
+
+import type { Params } from "../driver.js";
 import type {
   RectificationQuery,
   RectificationRow,
@@ -109,6 +111,26 @@ function rectificationConditions(query: RectificationQuery): { where: string; pa
   };
 }
 
+/** A rectification's row with its unit, short id (from its neighbours by id) and round. */
+function rectificationColumns(q: Sql): string {
+  return `x.*, x.${q.dialect.rowOrder} AS row_key, u.name AS unit_name, u.code AS unit_code,
+       (SELECT max(p.id) FROM rectifications p WHERE p.id < x.id) AS prev_id,
+       (SELECT min(n.id) FROM rectifications n WHERE n.id > x.id) AS next_id,
+       ${roundOf(q, "rr")} AS run_round
+     FROM rectifications x
+     LEFT JOIN units u ON u.id = x.unit_id
+     LEFT JOIN runs rr ON rr.id = x.run_id`;
+}
+
+function toRectificationRow(r: Row): RectificationRow {
+  // Filled in place: a copy per row of 90,000 showed in the profile.
+  const row = toRectification(r) as RectificationRow;
+  row.shortId = shortIdOf(row.id, sn(r.prev_id), sn(r.next_id));
+  row.unit = { id: row.unitId, name: sn(r.unit_name) ?? row.unitId, code: sn(r.unit_code) };
+  row.round = roundValue(r.run_round);
+  return row;
+}
+
 async function rectificationPage(
   q: Sql,
   query: RectificationQuery,
@@ -119,26 +141,12 @@ async function rectificationPage(
   const keyset = `(x.unit_id, x.checklist_id, x.item_key, x.${o}) > (?, ?, ?, ?)`;
   const where = after === null ? base.where : `${base.where ? `${base.where} AND` : "WHERE"} ${keyset}`;
   const rows = await q.tx.all(
-    `SELECT x.*, x.${o} AS row_key, u.name AS unit_name, u.code AS unit_code,
-       (SELECT max(p.id) FROM rectifications p WHERE p.id < x.id) AS prev_id,
-       (SELECT min(n.id) FROM rectifications n WHERE n.id > x.id) AS next_id,
-       ${roundOf(q, "rr")} AS run_round
-     FROM rectifications x
-     LEFT JOIN units u ON u.id = x.unit_id
-     LEFT JOIN runs rr ON rr.id = x.run_id
-     ${where}
+    `SELECT ${rectificationColumns(q)} ${where}
      ORDER BY x.unit_id, x.checklist_id, x.item_key, x.${o}
      LIMIT ${RECTIFICATION_PAGE}`,
     [...base.params, ...(after ?? [])],
   );
-  const items = rows.map((r) => {
-    // Filled in place: a copy per row of 90,000 showed in the profile.
-    const row = toRectification(r) as RectificationRow;
-    row.shortId = shortIdOf(row.id, sn(r.prev_id), sn(r.next_id));
-    row.unit = { id: row.unitId, name: sn(r.unit_name) ?? row.unitId, code: sn(r.unit_code) };
-    row.round = roundValue(r.run_round);
-    return row;
-  });
+  const items = rows.map(toRectificationRow);
   const lastRow = rows.length === RECTIFICATION_PAGE ? rows[rows.length - 1] : undefined;
   return { items, last: lastRow ? keyOf(lastRow, ["unit_id", "checklist_id", "item_key", "row_key"]) : null };
 }
@@ -146,11 +154,46 @@ async function rectificationPage(
 const keyOf = (r: Row, columns: readonly string[]): SqlKey =>
   columns.map((c) => r[c] as string | number | null);
 
-export function iterateRectifications(
+/**
+ * The list's order (RectificationQuery.urgentOn) as one statement: the engine sorts (spilling to
+ * disk past its memory), and the rows stream out, so a province's list is never held here.
+ */
+function urgentStatement(q: Sql, query: RectificationQuery, today: string): { sql: string; params: Params } {
+  const base = rectificationConditions(query);
+  const todo = "x.status IN ('open', 'in-progress')";
+  const urgency = `CASE WHEN ${todo} AND x.deadline IS NOT NULL AND x.deadline < ? THEN 0
+       WHEN ${todo} THEN 1 WHEN x.status = 'done' THEN 2 ELSE 3 END`;
+  return {
+    sql: `SELECT ${rectificationColumns(q)} ${base.where}
+     ORDER BY ${urgency}, x.deadline IS NULL, x.deadline, coalesce(u.name, x.unit_id), x.item_key,
+       x.unit_id, x.checklist_id, x.${q.dialect.rowOrder}`,
+    params: [...base.params, today],
+  };
+}
+
+/**
+ * Rectifications in the store's order (pages by keyset), or with `urgentOn` in a list's order:
+ * streamed in `streamIn` (the caller's transaction), else read in one go in a read of its own.
+ */
+export async function* iterateRectifications(
   read: PageReader,
   query: RectificationQuery = {},
-): AsyncIterable<RectificationRow> {
-  return paged(read, (q, after) => rectificationPage(q, query, after));
+  streamIn?: Sql,
+): AsyncGenerator<RectificationRow> {
+  const today = query.urgentOn;
+  if (today === undefined) {
+    yield* paged(read, (q, after) => rectificationPage(q, query, after));
+    return;
+  }
+  if (streamIn) {
+    const { sql, params } = urgentStatement(streamIn, query, today);
+    for await (const r of streamIn.tx.iterate(sql, params)) yield toRectificationRow(r);
+    return;
+  }
+  yield* await read(async (q) => {
+    const { sql, params } = urgentStatement(q, query, today);
+    return (await q.tx.all(sql, params)).map(toRectificationRow);
+  });
 }
 
 /** One page of runs (the filter's, in runDetails' order), each with its round and `extra` columns. */

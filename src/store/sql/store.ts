@@ -98,7 +98,7 @@ export class SqlTx implements WriteTx, Sql {
 
   // Every page in this transaction.
   private readonly pages: sets.PageReader = (fn) => fn(this);
-  iterateRectifications = (query?: RectificationQuery) => sets.iterateRectifications(this.pages, query);
+  iterateRectifications = (query?: RectificationQuery) => sets.iterateRectifications(this.pages, query, this);
   runDetails = (filter?: RunFilter) => sets.runDetails(this.pages, filter);
   runSummaries = (select?: RunFilter | { runIds: readonly string[] }) =>
     sets.runSummaries(this.pages, select);

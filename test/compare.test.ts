@@ -117,4 +117,24 @@ describe("compare", () => {
     expect(unknownList.code, unknownList.stderr).toBe(2);
     expect(unknownList.stderr).toContain("runs exist for: mini");
   });
+
+  // Last: it changes the database. A school's clock read 2030 during its first round, then was
+  // put right: the second round still compares against the first, and status lists them so.
+  it("a clock put right between rounds: the later round is still the current one", async () => {
+    const { default: Database } = await import("better-sqlite3");
+    const raw = new Database(db);
+    const first = raw
+      .prepare("SELECT id FROM runs WHERE id <> ? AND unit_id = (SELECT unit_id FROM runs WHERE id = ?)")
+      .get(ids.secondRun, ids.secondRun) as { id: string };
+    raw.prepare("UPDATE runs SET started_at = '2030-06-01T08:00:00.000Z' WHERE id = ?").run(first.id);
+    raw.close();
+    const r = cli(["compare", "--unit", "莲塘第一小学", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const c = (JSON.parse(r.stdout) as { comparisons: Comparison[] }).comparisons[0];
+    expect([c?.previous.id, c?.current.id]).toEqual([first.id, ids.secondRun]);
+    const status = JSON.parse(cli(["status", "--unit", "莲塘第一小学", "--json"]).stdout) as {
+      runs: { runId: string }[];
+    };
+    expect(status.runs.map((x) => x.runId)).toEqual([first.id, ids.secondRun]);
+  });
 });

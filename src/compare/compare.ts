@@ -375,8 +375,9 @@ async function compareUnit(
 ): Promise<{ name: string; root: string; comparison: Comparison }[]> {
   const unit = scope.unit ?? details.unit;
   // All runs, even with --checklist: a run of its parent or child may be the one to compare with.
-  // In run order (by start time) across the unit's checklists.
-  const runs = details.runs.map((d) => d.run).sort((a, b) => byStart(a, b));
+  // In the order they were stored across the unit's checklists (not by start time: a school's
+  // clock put right between two rounds would swap them).
+  const runs = [...details.runs].sort((a, b) => a.stored - b.stored).map((d) => d.run);
   const answers = new Map(details.runs.map((d) => [d.run.id, d.answers]));
   // Relapses need only the closed ones of the rectifications the unit's runs found.
   const rects = details.closed;
@@ -395,6 +396,3 @@ async function compareUnit(
   }
   return out;
 }
-
-const byStart = (a: Run, b: Run): number =>
-  a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : 0;

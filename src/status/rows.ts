@@ -121,7 +121,7 @@ function kindOf(
 }
 
 /**
- * Every run (of one unit, when given), by unit name then start time, streamed: the order is
+ * Every run (of one unit, when given), by unit name then the order runs were stored in, streamed: the order is
  * worked out first from a few bytes per run, then the runs are read a page at a time in it
  * (the few columns of their answers and rectifications the figures need, aggregated in the
  * database), so that memory does not grow with the rows. Checklists are parsed once per version
@@ -136,10 +136,9 @@ export async function* iterateStatusRows(
     ...(filter.unitId ? { unitId: filter.unitId } : {}),
     includeSetAside: true,
   });
-  // Stable: runs of one unit started at the same moment keep the store's order.
-  keys.sort((a, b) =>
-    a.unitName === b.unitName ? a.startedAt.localeCompare(b.startedAt) : compareZh(a.unitName, b.unitName),
-  );
+  // A unit's runs in the order they were stored (not by start time: a school's clock put right
+  // between two rounds would swap them).
+  keys.sort((a, b) => (a.unitName === b.unitName ? a.stored - b.stored : compareZh(a.unitName, b.unitName)));
   const slotsOf = new Map<string, readonly RunItem[]>();
   for await (const d of store.runSummaries({ runIds: keys.map((k) => k.runId) })) {
     const checklist = await checklistOfRun(store, d.run);

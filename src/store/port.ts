@@ -148,6 +148,11 @@ export interface RunDetail {
   unit: Unit;
   /** The run's round (1 for the unit's first run of the checklist); null for a run set aside. */
   round: number | null;
+  /**
+   * Its place in the order runs were stored in (a later run, a larger number, across checklists):
+   * what says which of two runs came first, whatever the clocks that stamped them said.
+   */
+  stored: number;
   /** In the order first given. */
   answers: Answer[];
   /** The rectifications this run found (by the day found, item key, id), continued later or not. */
@@ -171,6 +176,8 @@ export interface RunSummary {
   unit: Pick<Unit, "id" | "name" | "code">;
   /** As RunDetail.round. */
   round: number | null;
+  /** As RunDetail.stored. */
+  stored: number;
   /** Every answer of the run, in the order first given (as RunDetail.answers). */
   answers: AnswerResult[];
   /** The rectifications this run found, in no set order. */
@@ -185,6 +192,8 @@ export interface RunKey {
   /** Its unit's name (the unit id, if the unit is gone). */
   unitName: string;
   startedAt: string;
+  /** As RunDetail.stored. */
+  stored: number;
 }
 
 /** A unit of the roster and how far it has got (已开展 / 未开展). */

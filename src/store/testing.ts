@@ -823,6 +823,15 @@ function describeSets({ store, fx, newRun, answer }: StoreCtx): void {
       expect(details[1]?.closedEarlier.map((r) => r.id)).toEqual([found.id]);
       const rows = await collect(store().iterateRectifications({ unitId: second.unitId }));
       expect(rows.map((r) => r.round)).toEqual([1]);
+      // What says which came first across checklists too: the order stored, not the clock.
+      const [d1, d2] = details;
+      expect(d1 && d2 && d1.stored < d2.stored).toBe(true);
+      const summaries = await collect(store().runSummaries({ unitId: second.unitId }));
+      expect(summaries.map((d) => d.stored)).toEqual(details.map((d) => d.stored));
+      const keys = await store().runKeys({ unitId: second.unitId });
+      expect(keys.map((k) => k.stored)).toEqual(details.map((d) => d.stored));
+      const byIds = await collect(store().runSummaries({ runIds: [second.id, first.id] }));
+      expect(byIds.map((d) => d.stored)).toEqual([d2?.stored, d1?.stored]);
     });
 
     it("runDetails reads page after page; the loop body may use the store between runs", async () => {
@@ -906,6 +915,7 @@ function describeSets({ store, fx, newRun, answer }: StoreCtx): void {
         runId: d.run.id,
         unitName: d.unit.name,
         startedAt: d.run.startedAt,
+        stored: d.stored,
       }));
       expect(await store().runKeys({ includeSetAside: true })).toEqual(order);
       expect((await store().runKeys()).map((k) => k.runId).sort()).toEqual([a.id, b.id].sort());

@@ -280,6 +280,7 @@ async function runPage(q: Sql, filter: RunFilter, after: SqlKey | null): Promise
       run,
       unit: units.get(run.unitId) ?? { ...MISSING_UNIT, id: run.unitId, name: run.unitId },
       round,
+      stored: Number(row.row_key),
       answers: answers.get(run.id) ?? [],
       rectifications: found.get(run.id) ?? [],
       closedEarlier: closedEarlier(run, round),
@@ -349,6 +350,7 @@ async function summariesOf(q: Sql, rows: readonly Row[]): Promise<RunSummary[]> 
       run,
       unit: { id: run.unitId, name: sn(row.unit_name) ?? run.unitId, code: sn(row.unit_code) },
       round,
+      stored: Number(row.row_key),
       answers: tuples(row.answer_results).map(([itemKey, result, rectificationId, method]) => ({
         itemKey: itemKey as string,
         result: result as Result,
@@ -380,7 +382,8 @@ async function summaryPageOf(
   const ids = runIds.slice(from, from + SUMMARY_PAGE);
   if (ids.length === 0) return { items: [], last: null };
   const found = await q.tx.all(
-    `SELECT r.*, ${roundOf(q, "r")} AS run_round${summaryColumns(q)} FROM runs r WHERE r.id IN (${marks(ids.length)})`,
+    `SELECT r.*, r.${q.dialect.rowOrder} AS row_key, ${roundOf(q, "r")} AS run_round${summaryColumns(q)}
+     FROM runs r WHERE r.id IN (${marks(ids.length)})`,
     ids,
   );
   const byId = new Map(found.map((r) => [s(r.id), r]));
@@ -414,7 +417,8 @@ export async function runKeys(q: Sql, filter: RunFilter = {}): Promise<RunKey[]>
     [filter.includeSetAside !== true && NOT_SET_ASIDE],
   );
   const rows = await q.tx.all(
-    `SELECT r.id, r.unit_id, r.started_at, (SELECT u.name FROM units u WHERE u.id = r.unit_id) AS unit_name FROM runs r
+    `SELECT r.id, r.unit_id, r.started_at, r.${q.dialect.rowOrder} AS row_key,
+       (SELECT u.name FROM units u WHERE u.id = r.unit_id) AS unit_name FROM runs r
      ${base.where} ORDER BY r.unit_id, r.checklist_id, r.${q.dialect.rowOrder}`,
     base.params,
   );
@@ -422,6 +426,7 @@ export async function runKeys(q: Sql, filter: RunFilter = {}): Promise<RunKey[]>
     runId: s(r.id),
     unitName: sn(r.unit_name) ?? s(r.unit_id),
     startedAt: s(r.started_at),
+    stored: Number(r.row_key),
   }));
 }
 

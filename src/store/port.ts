@@ -191,9 +191,13 @@ export interface RunKey {
   runId: string;
   /** Its unit's name (the unit id, if the unit is gone). */
   unitName: string;
-  startedAt: string;
   /** As RunDetail.stored. */
   stored: number;
+}
+
+export interface UnitRunCountQuery {
+  withoutRunsOnly?: boolean;
+  unitIds?: readonly string[];
 }
 
 /** A unit of the roster and how far it has got (已开展 / 未开展). */
@@ -327,9 +331,10 @@ export interface StoreReads {
   runKeys(filter?: RunFilter): Promise<RunKey[]>;
   /**
    * Every unit with how many runs it has, by name (code point order). One query. With
-   * `withoutRunsOnly`, only the units whose count of runs is 0 (未开展), picked by the database.
+   * `withoutRunsOnly`, only the units whose count of runs is 0 (未开展), picked by the database;
+   * with `unitIds`, only these units (a page of a list sorted by unitNames).
    */
-  unitRunCounts(opts?: { withoutRunsOnly?: boolean }): Promise<UnitRunCount[]>;
+  unitRunCounts(opts?: UnitRunCountQuery): Promise<UnitRunCount[]>;
 
   // 佐证材料 (evidence files).
 

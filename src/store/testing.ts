@@ -905,7 +905,7 @@ function describeSets({ store, fx, newRun, answer }: StoreCtx): void {
       expect((await collect(store().runSummaries())).map((d) => d.run.id)).not.toContain(aside.id);
     });
 
-    it("runKeys: the runs of runDetails in its order, with their unit's name and start", async () => {
+    it("runKeys: the runs of runDetails in its order, with their unit's name and place in the stored order", async () => {
       const a = await newRun("乙校");
       await store().finishRun(a.id);
       const b = await newRun("乙校");
@@ -914,7 +914,6 @@ function describeSets({ store, fx, newRun, answer }: StoreCtx): void {
       const order = (await collect(store().runDetails({ includeSetAside: true }))).map((d) => ({
         runId: d.run.id,
         unitName: d.unit.name,
-        startedAt: d.run.startedAt,
         stored: d.stored,
       }));
       expect(await store().runKeys({ includeSetAside: true })).toEqual(order);
@@ -963,6 +962,20 @@ function describeSets({ store, fx, newRun, answer }: StoreCtx): void {
         ["乙校", 2, 1],
         ["甲校", 0, 0],
       ]);
+    });
+
+    it("unitRunCounts of unitIds: those units only, past one statement's worth of ids", async () => {
+      await bulkRuns(fx(), store(), 700);
+      await store().ensureUnit("无运行校");
+      const ids = (await store().unitNames()).map((u) => u.id).reverse();
+      const counts = await store().unitRunCounts({ unitIds: ids });
+      expect(counts).toHaveLength(701);
+      expect(new Set(counts.map((c) => c.unit.id))).toEqual(new Set(ids));
+      expect(counts.filter((c) => c.runs === 1)).toHaveLength(700);
+      const some = await store().unitRunCounts({ unitIds: ["unit-7", "unit-1", "no-such-unit"] });
+      expect(some.map((c) => c.unit.name)).toEqual(["单位1", "单位7"]);
+      const none = await store().unitRunCounts({ unitIds: ids, withoutRunsOnly: true });
+      expect(none.map((c) => c.unit.name)).toEqual(["无运行校"]);
     });
   });
 }

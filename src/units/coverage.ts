@@ -12,12 +12,35 @@ export interface UnitCoverage {
   hasRun: boolean;
 }
 
-/** Every unit, by name as Chinese readers sort it (pinyin, like `status`), with how many runs it has. */
+/** How many units are read at a time, in the list's order. */
+const COVERAGE_PAGE = 500;
+
+/**
+ * Every unit, by name as Chinese readers sort it (pinyin, like `status`), with how many runs it
+ * has: the order is worked out from each unit's id and name, then the units and their counts are
+ * read a page at a time in it (a query per page, not per unit), so that a province's roster is
+ * never held whole.
+ */
+export async function* iterateRosterCoverage(store: StoreReads): AsyncGenerator<UnitCoverage> {
+  // Names the collator ranks equal keep code point order, as the database gave them before.
+  const byName = (a: { name: string }, b: { name: string }) =>
+    compareZh(a.name, b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const order = (await store.unitNames()).sort(byName).map((u) => u.id);
+  for (let i = 0; i < order.length; i += COVERAGE_PAGE) {
+    const ids = order.slice(i, i + COVERAGE_PAGE);
+    const counts = new Map((await store.unitRunCounts({ unitIds: ids })).map((c) => [c.unit.id, c]));
+    for (const id of ids) {
+      const c = counts.get(id);
+      if (c) yield { unit: c.unit, runs: c.runs, completeRuns: c.completeRuns, hasRun: c.runs > 0 };
+    }
+  }
+}
+
+/** The same, as a list (a table sizes its columns from every row). */
 export async function rosterCoverage(store: StoreReads): Promise<UnitCoverage[]> {
-  // One query for every unit and its counts, not one per unit.
-  return (await store.unitRunCounts())
-    .sort((a, b) => compareZh(a.unit.name, b.unit.name))
-    .map((c) => ({ unit: c.unit, runs: c.runs, completeRuns: c.completeRuns, hasRun: c.runs > 0 }));
+  const out: UnitCoverage[] = [];
+  for await (const c of iterateRosterCoverage(store)) out.push(c);
+  return out;
 }
 
 /** The units of the roster that have not started (未开展). */

@@ -5,13 +5,13 @@ import { usageError } from "../../errors.js";
 import { t } from "../../i18n/index.js";
 import { checkUnitName } from "../../run/fields.js";
 import { applyPlan, planRoster, type RosterResult } from "../../units/apply.js";
-import { rosterCoverage } from "../../units/coverage.js";
+import { iterateRosterCoverage, rosterCoverage } from "../../units/coverage.js";
 import { unitKey } from "../../units/identity.js";
 import { readRoster } from "../../units/read.js";
 import type { RosterError, RosterRow } from "../../units/roster.js";
 import { type Cell, type Column, renderTable, tableStyle } from "../../util/table.js";
 import { paragraph } from "../../util/width.js";
-import { dbLabel, JsonList, requireUnit, withStore, writeJsonDocument } from "../policies.js";
+import { dbLabel, JsonLater, JsonList, requireUnit, withStore, writeJsonDocument } from "../policies.js";
 import type { AddOptions, ImportRosterOptions, JsonOptions } from "./index.js";
 
 function errorLine(e: RosterError): string {
@@ -27,22 +27,39 @@ function unitJson(u: RosterResult["units"][number]) {
 }
 
 export async function list(opts: JsonOptions, ctx: Context): Promise<number> {
-  const coverage = await withStore(ctx, "read", rosterCoverage);
+  const coverage = await withStore(ctx, "read", (store) =>
+    store.read(async (tx) => {
+      if (!opts.json) return rosterCoverage(tx);
+      // --json is written as the units are read (one read transaction): the totals follow them.
+      let total = 0;
+      let missing = 0;
+      async function* units() {
+        for await (const c of iterateRosterCoverage(tx)) {
+          total++;
+          if (!c.hasRun) missing++;
+          const { id, name, code, township, type } = c.unit;
+          yield {
+            id,
+            name,
+            code,
+            township,
+            type,
+            runs: c.runs,
+            completeRuns: c.completeRuns,
+            hasRun: c.hasRun,
+          };
+        }
+      }
+      await writeJsonDocument(ctx, {
+        units: new JsonList(units()),
+        total: new JsonLater(() => total),
+        withoutRuns: new JsonLater(() => missing),
+      });
+      return null;
+    }),
+  );
+  if (coverage === null) return 0;
   const missing = coverage.filter((c) => !c.hasRun).length;
-  if (opts.json) {
-    const units = coverage.map((c) => ({
-      id: c.unit.id,
-      name: c.unit.name,
-      code: c.unit.code,
-      township: c.unit.township,
-      type: c.unit.type,
-      runs: c.runs,
-      completeRuns: c.completeRuns,
-      hasRun: c.hasRun,
-    }));
-    await writeJsonDocument(ctx, { units: new JsonList(units), total: units.length, withoutRuns: missing });
-    return 0;
-  }
   if (coverage.length === 0) {
     ctx.stdout.write(`${paragraph(t("units.none", { db: dbLabel(ctx) }), ctx.width)}\n`);
     return 0;

@@ -11,9 +11,10 @@ import type {
   RunKey,
   RunSummary,
   UnitRunCount,
+  UnitRunCountQuery,
 } from "../port.js";
 import type { InspectionMethod, Rectification, RectificationStatus, Result, Run } from "../types.js";
-import { marks, type Sql, whereEqual } from "./context.js";
+import { chunks, marks, type Sql, whereEqual } from "./context.js";
 import { type Row, s, sn, toAnswer, toRectification, toRun, toUnit } from "./rows.js";
 import { NOT_SET_ASIDE } from "./runs.js";
 
@@ -416,30 +417,35 @@ export async function runKeys(q: Sql, filter: RunFilter = {}): Promise<RunKey[]>
     ],
     [filter.includeSetAside !== true && NOT_SET_ASIDE],
   );
-  const rows = await q.tx.all(
-    `SELECT r.id, r.unit_id, r.started_at, r.${q.dialect.rowOrder} AS row_key,
-       (SELECT u.name FROM units u WHERE u.id = r.unit_id) AS unit_name FROM runs r
+  // Streamed into the keys: a province's rows are never held twice.
+  const keys: RunKey[] = [];
+  for await (const r of q.tx.iterate(
+    `SELECT r.id, r.${q.dialect.rowOrder} AS row_key, coalesce(u.name, r.unit_id) AS unit_name
+     FROM runs r LEFT JOIN units u ON u.id = r.unit_id
      ${base.where} ORDER BY r.unit_id, r.checklist_id, r.${q.dialect.rowOrder}`,
     base.params,
-  );
-  return rows.map((r) => ({
-    runId: s(r.id),
-    unitName: sn(r.unit_name) ?? s(r.unit_id),
-    startedAt: s(r.started_at),
-    stored: Number(r.row_key),
-  }));
+  ))
+    keys.push({ runId: s(r.id), unitName: s(r.unit_name), stored: Number(r.row_key) });
+  return keys;
 }
 
-export async function unitRunCounts(
-  q: Sql,
-  opts: { withoutRunsOnly?: boolean } = {},
-): Promise<UnitRunCount[]> {
+export async function unitRunCounts(q: Sql, opts: UnitRunCountQuery = {}): Promise<UnitRunCount[]> {
   const counted = `SELECT count(*) FROM runs r WHERE r.unit_id = u.id AND ${NOT_SET_ASIDE}`;
-  const rows = await q.tx.all(
-    `SELECT u.*, (${counted}) AS run_count,
-       (SELECT count(*) FROM runs r WHERE r.unit_id = u.id AND r.status = 'complete') AS complete_count
-     FROM units u ${opts.withoutRunsOnly === true ? `WHERE (${counted}) = 0` : ""} ORDER BY u.name`,
-  );
+  const select = (where: string[], params: Params) =>
+    q.tx.all(
+      `SELECT u.*, (${counted}) AS run_count,
+         (SELECT count(*) FROM runs r WHERE r.unit_id = u.id AND r.status = 'complete') AS complete_count
+       FROM units u ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY u.name`,
+      params,
+    );
+  const where = opts.withoutRunsOnly === true ? [`(${counted}) = 0`] : [];
+  let rows: Row[];
+  if (opts.unitIds === undefined) rows = await select(where, []);
+  else {
+    rows = [];
+    for (const ids of chunks(opts.unitIds, 1, q.dialect))
+      rows.push(...(await select([...where, `u.id IN (${marks(ids.length)})`], ids)));
+  }
   return rows.map((r) => ({
     unit: toUnit(r),
     runs: Number(r.run_count),

@@ -19,6 +19,7 @@ import type {
   RunPatch,
   Store,
   UnitFields,
+  UnitRunCountQuery,
   WriteTx,
 } from "../port.js";
 import type { DraftPatch } from "../types.js";
@@ -103,7 +104,7 @@ export class SqlTx implements WriteTx, Sql {
   runSummaries = (select?: RunFilter | { runIds: readonly string[] }) =>
     sets.runSummaries(this.pages, select);
   runKeys = (filter?: RunFilter) => sets.runKeys(this, filter);
-  unitRunCounts = (opts?: { withoutRunsOnly?: boolean }) => sets.unitRunCounts(this, opts);
+  unitRunCounts = (opts?: UnitRunCountQuery) => sets.unitRunCounts(this, opts);
 
   evidenceContentsPresent = (hashes: readonly string[]) => evidence.evidenceContentsPresent(this, hashes);
   listEvidence = (filter?: EvidenceFilter) => evidence.listEvidence(this, filter);
@@ -174,7 +175,7 @@ export class SqlStore implements Store {
   findRectifications = (prefix: string, limit?: number) => this.r("findRectifications", prefix, limit);
   shortIds = (ids: readonly string[]) => this.r("shortIds", ids);
   listHistory = (rectificationId: string) => this.r("listHistory", rectificationId);
-  unitRunCounts = (opts?: { withoutRunsOnly?: boolean }) => this.r("unitRunCounts", opts);
+  unitRunCounts = (opts?: UnitRunCountQuery) => this.r("unitRunCounts", opts);
   runKeys = (filter?: RunFilter) => this.r("runKeys", filter);
   evidenceContentsPresent = (hashes: readonly string[]) => this.r("evidenceContentsPresent", hashes);
   listEvidence = (filter?: EvidenceFilter) => this.r("listEvidence", filter);

@@ -7,7 +7,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LookbackError } from "../../errors.js";
-import { APPLICATION_ID, SCHEMA_VERSION } from "../db.js";
+import { APPLICATION_ID, READ_CACHE_KIB, SCHEMA_VERSION } from "../db.js";
 import type { Driver } from "../driver.js";
 import { openSqliteDriver } from "./driver.js";
 
@@ -67,6 +67,15 @@ describe("opening", () => {
     expect(await again.get("PRAGMA synchronous")).toEqual({ synchronous: 2 });
     expect(await again.get("PRAGMA foreign_keys")).toEqual({ foreign_keys: 1 });
     expect(Number((await again.get<{ timeout: number }>("PRAGMA busy_timeout"))?.timeout)).toBeGreaterThan(0);
+  });
+
+  it("gives a reading connection a small page cache and a writing one SQLite's default", async () => {
+    await (await open()).close();
+    const reading = await open("read");
+    expect(await reading.get("PRAGMA cache_size")).toEqual({ cache_size: READ_CACHE_KIB });
+    await reading.close();
+    const writing = await open("write");
+    expect(await writing.get("PRAGMA cache_size")).toEqual({ cache_size: -16000 });
   });
 
   it("intent read refuses a missing file (db.missing, exit 2) and creates nothing", async () => {

@@ -1,15 +1,18 @@
-// Import of a county: 300 schools' databases of one full run each into one database,
+// Import of a province's mail: 1,000 schools' databases (LOOKBACK_BENCH_SCHOOLS changes it) of
+// one full run each into one database,
 // against plain SQL doing the same merge (ATTACH + INSERT … SELECT … ON CONFLICT, one
 // transaction per file, same durability: WAL, synchronous=FULL) through better-sqlite3.
 // Ours does more per file (a private in-memory copy, identity and quick_check, unit matching
 // by code/name, counts, staging): the target is to stay within 2× of the bare SQL.
 // With LOOKBACK_TEST_PG, the same files are also imported into a PostgreSQL database, against
 // hand-written SQL on the same server (each file's rows as multi-row upserts, one transaction).
+// Memory: peak RSS of `lookback import` of every file against a tenth of them (flat in the number
+// of files: each file is merged and let go before the next).
 // The school files are in WAL mode, as lookback leaves them; BENCH_ROLLBACK=1 clones them in
 // rollback-journal mode instead, which makes the baseline's ATTACH cheaper (no -wal/-shm).
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -18,7 +21,7 @@ import { bin, figure, median, root } from "./util.mjs";
 
 export const name = "import";
 
-const SCHOOLS = 300;
+const SCHOOLS = Number(process.env.LOOKBACK_BENCH_SCHOOLS) || 1000;
 const ROUNDS = 3;
 
 async function dist(rel) {
@@ -87,7 +90,7 @@ export async function template(file) {
 export function clone(templateFile, folder) {
   mkdirSync(folder, { recursive: true });
   for (let i = 0; i < SCHOOLS; i++) {
-    const file = path.join(folder, `school-${String(i).padStart(3, "0")}.db`);
+    const file = path.join(folder, `school-${String(i).padStart(5, "0")}.db`);
     copyFileSync(templateFile, file);
     const db = new Database(file);
     db.pragma("foreign_keys = OFF");
@@ -285,6 +288,41 @@ async function pgFigure(files) {
   ];
 }
 
+/** Peak RSS (MB) of `lookback import FOLDER` into a new database (the child reports its own). */
+async function importRss(dir, folder, tag) {
+  const target = path.join(dir, `rss-${tag}.db`);
+  await emptyTarget(target);
+  const rssFile = path.join(dir, `rss-${tag}.json`);
+  const r = spawnSync(
+    process.execPath,
+    ["--import", path.join(root, "bench", "rss-hook.mjs"), bin, "--db", target, "import", folder, "--json"],
+    { env: { ...process.env, LOOKBACK_BENCH_RSS_FILE: rssFile }, stdio: "ignore" },
+  );
+  if (r.status !== 0) throw new Error(`lookback import (${tag}) exited ${r.status}`);
+  return JSON.parse(readFileSync(rssFile, "utf8")).maxRSS / 1024;
+}
+
+/** Peak RSS of importing every file against a tenth of them (median of three each). */
+async function rssFigure(dir, files) {
+  const tenth = path.join(dir, "tenth");
+  mkdirSync(tenth);
+  const few = files.slice(0, Math.max(1, Math.floor(files.length / 10)));
+  for (const f of few) copyFileSync(f, path.join(tenth, path.basename(f)));
+  const all = [];
+  const some = [];
+  for (let i = 0; i < 3; i++) {
+    all.push(await importRss(dir, path.dirname(files[0]), `all${i}`));
+    some.push(await importRss(dir, tenth, `tenth${i}`));
+  }
+  return figure(
+    `import peak RSS, ${files.length} vs ${few.length} school files (CLI)`,
+    median(all),
+    median(some),
+    "MB",
+    1.5,
+  );
+}
+
 function rows(target) {
   const db = new Database(target, { readonly: true });
   const n = (t) => db.prepare(`SELECT count(*) AS n FROM ${t}`).get().n;
@@ -326,6 +364,7 @@ export async function run() {
     return [
       figure(`import ${SCHOOLS} school files, in process`, median(times.ours), base, "ms", 2),
       figure(`import ${SCHOOLS} school files, CLI end to end`, median(times.cli), base, "ms", 2),
+      await rssFigure(dir, files),
       ...(await pgFigure(files)),
     ];
   } finally {

@@ -87,9 +87,10 @@ export async function template(file) {
 }
 
 /** Copies of the template under new ids and names: quick, and each a valid school file. */
-export function clone(templateFile, folder) {
+/** `count` schools' files made from the template, each its own unit, ids and database id. */
+export function clone(templateFile, folder, count = SCHOOLS, prefix = "第") {
   mkdirSync(folder, { recursive: true });
-  for (let i = 0; i < SCHOOLS; i++) {
+  for (let i = 0; i < count; i++) {
     const file = path.join(folder, `school-${String(i).padStart(5, "0")}.db`);
     copyFileSync(templateFile, file);
     const db = new Database(file);
@@ -100,8 +101,8 @@ export function clone(templateFile, folder) {
     db.transaction(() => {
       db.prepare(`UPDATE units SET id = ${re("id")}, name = @name, code = @code, name_key = @name`).run({
         sfx,
-        name: `第${i}学校`,
-        code: `3601${String(i).padStart(6, "0")}`,
+        name: `${prefix}${i}学校`,
+        code: prefix === "第" ? `3601${String(i).padStart(6, "0")}` : null,
       });
       db.prepare(`UPDATE runs SET id = ${re("id")}, unit_id = ${re("unit_id")}`).run({ sfx });
       // (NULL stays NULL: substr(NULL) || x is NULL.)

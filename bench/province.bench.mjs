@@ -5,7 +5,9 @@
 // - `status --json` and `rectify list --overdue --json` (the CLI, a process) against a bare
 //   script doing the same read with hand-written SQL and printing the same JSON;
 // - a command about one unit (`status --unit … --json`) at 30,000 units against 1,000;
-// - peak RSS of `status --json` at 30,000 units against 1,000 (memory flat in units);
+// - peak RSS of `status --json`, `rectify list --overdue --json` and `units --json` at 30,000
+//   units against 1,000 (memory flat in units);
+// - `import` of one school's file into the province against the county;
 // - on PostgreSQL, one interactive answer (saveAnswer through the store, a round trip per
 //   statement) against a bare INSERT … ON CONFLICT on a pooled connection.
 // The PostgreSQL part needs LOOKBACK_TEST_PG (scripts/pg-server.sh start) and is skipped, with a
@@ -261,18 +263,46 @@ async function figuresOf(engine, big, small, dir) {
       1.5,
     ),
   );
-  const rssBig = peakRss(dir, ["--db", big, "status", "--json"]);
-  const rssSmall = peakRss(dir, ["--db", small, "status", "--json"]);
-  out.push(
-    figure(
-      `province ${engine}: status --json peak RSS, ${UNITS} vs ${SMALL} units`,
-      rssBig,
-      rssSmall,
-      "MB",
-      1.5,
-    ),
-  );
+  for (const args of [["status", "--json"], ["rectify", "list", "--overdue", "--json"], ["units", "--json"]]) {
+    const rss = (db) => median([0, 1, 2].map(() => peakRss(dir, ["--db", db, ...args])));
+    out.push(
+      figure(
+        `province ${engine}: ${args.join(" ")} peak RSS, ${UNITS} vs ${SMALL} units`,
+        rss(big),
+        rss(small),
+        "MB",
+        1.5,
+      ),
+    );
+  }
+  out.push(await importOne(engine, big, small, dir));
   return out;
+}
+
+/**
+ * `lookback import` of one school's file (a new unit, a full run) into the province against the
+ * county: a command about one unit costs the same whatever the number of units. Each import
+ * takes a school not seen before, so that every one merges its rows.
+ */
+async function importOne(engine, big, small, dir) {
+  const { template, clone } = await import("./import.bench.mjs");
+  const schoolTemplate = path.join(dir, `school-${engine}.db`);
+  await template(schoolTemplate);
+  const files = clone(schoolTemplate, path.join(dir, `schools-${engine}`), 2 * (ROUNDS + 1), "新建");
+  const times = { [big]: [], [small]: [] };
+  files.forEach((file, i) => {
+    const db = i % 2 ? small : big;
+    const t0 = process.hrtime.bigint();
+    cli(["--db", db, "import", file, "--json"]);
+    if (i >= 2) times[db].push(Number(process.hrtime.bigint() - t0) / 1e6);
+  });
+  return figure(
+    `province ${engine}: import one school file, ${UNITS} vs ${SMALL} units`,
+    median(times[big]),
+    median(times[small]),
+    "ms",
+    1.5,
+  );
 }
 
 /** One interactive answer on PostgreSQL: saveAnswer through the store, against a bare upsert. */

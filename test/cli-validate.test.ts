@@ -279,20 +279,27 @@ describe("errors", () => {
 });
 
 describe("list", () => {
-  it("shows id, version, title, sections, items and where each was loaded from", () => {
+  it("shows id, version, title, kind, sections, items and where each was loaded from", () => {
     const r = run(["list"], { COLUMNS: "200" });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
     const lines = r.stdout.trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^ID\s+Version\s+Title\s+Sections\s+Items\s+Loaded from$/);
+    expect(lines[0]).toMatch(/^ID\s+Version\s+Title\s+Kind\s+Sections\s+Items\s+Loaded from$/);
     expect(lines.slice(1).map((l) => l.split(/\s{2,}/)[0])).toEqual([
       "inspection",
       "self-check",
       "standards",
     ]);
     expect(r.stdout).toMatch(
-      /self-check\s+1\.0\.0\s+Look-back self-check of the first phase\s+4\s+22\s+built-in \(self-check\.yaml\)/,
+      /self-check\s+1\.0\.0\s+Look-back self-check of the first phase\s+Self-check\s+4\s+22\s+built-in \(self-check\.yaml\)/,
     );
+    expect(r.stdout).toMatch(/^inspection\s+1\.2\.0\s+.+\s+Inspection\s+3\s+20\s+built-in/m);
+  });
+
+  it("show names the checklist's kind in its first line, and --json has it", () => {
+    expect(run(["show", "inspection"]).stdout.split("\n")[0]).toMatch(/^inspection 1\.2\.0 \(Inspection\) {2}Special/);
+    expect(run(["--lang", "zh", "show", "self-check"]).stdout.split("\n")[0]).toMatch(/^self-check 1\.0\.0（自查） {2}第一环节/);
+    expect(JSON.parse(run(["show", "self-check", "--json"]).stdout).kind).toBe("self-check");
   });
 
   it("--json gives the same data for programs", () => {
@@ -307,17 +314,19 @@ describe("list", () => {
       items: 22,
       perLeaderSections: ["six-checks"],
       builtin: true,
+      kind: "self-check",
     });
+    expect(data.checklists.find((c: { id: string }) => c.id === "inspection").kind).toBe("inspection");
     expect(data.errors).toBe(0);
   });
 
   it("shows Chinese titles in Chinese and includes a bureau's own checklists", () => {
     const r = run(["--lang", "zh", "--checklists", "good", "list"], { COLUMNS: "200" });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^编号\s+版本\s+标题\s+环节\s+项目\s+加载自/);
-    expect(r.stdout).toMatch(/fixture-valid\s+1\.0\.0\s+测试清单\s+1\s+1\s+good[/\\]valid\.yaml/);
+    expect(r.stdout).toMatch(/^编号\s+版本\s+标题\s+类别\s+环节\s+项目\s+加载自/);
+    expect(r.stdout).toMatch(/fixture-valid\s+1\.0\.0\s+测试清单\s+自查\s+1\s+1\s+good[/\\]valid\.yaml/);
     expect(r.stdout).toMatch(
-      /self-check\s+1\.0\.0\s+第一环节“回头看”自查\s+4\s+22\s+内置（self-check\.yaml）/,
+      /self-check\s+1\.0\.0\s+第一环节“回头看”自查\s+自查\s+4\s+22\s+内置（self-check\.yaml）/,
     );
   });
 

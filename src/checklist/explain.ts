@@ -2,8 +2,10 @@
 // section and item marked with the checklist and file (and line) it comes from, what later
 // checklists of the chain changed or moved, and what they removed. Data only: the command
 // prints it as text or as JSON.
+
+import { checklistKind } from "../run/inspection.js";
 import { type Place, positionOf } from "./place.js";
-import type { ChainLink, Checklist, LoadedChecklist } from "./schema.js";
+import type { ChainLink, Checklist, ChecklistKind, LoadedChecklist } from "./schema.js";
 import { type ScoringRule, scoringRule } from "./scoring.js";
 import type { ResolvedItem, ResolvedSection } from "./tailor.js";
 
@@ -42,6 +44,8 @@ export interface ExplainedChecklist {
   version: string;
   title: string;
   title_en: string | null;
+  /** Who answers it: the unit itself (自查) or a supervision group about a unit (督查). */
+  kind: ChecklistKind;
   /** The checklist first, then the one it extends, and so on. */
   chain: ChainLink[];
   /** The rule its scores are computed by, defaults filled in. */
@@ -77,6 +81,7 @@ export function explain(loaded: LoadedChecklist): ExplainedChecklist {
     version: c.version,
     title: c.title,
     title_en: c.title_en ?? null,
+    kind: checklistKind(c),
     chain: res.chain,
     scoring: { ...scoringRule(c), sectionWeighted: c.sections.every((s) => s.weight !== undefined) },
     sections: res.sections.map((s) => ({

@@ -5,6 +5,7 @@ import { loadChecklistSet } from "../../checklist/load.js";
 import { type ChainLink, itemCount } from "../../checklist/schema.js";
 import type { Context } from "../../context.js";
 import { localized, type MessageKey, t } from "../../i18n/index.js";
+import { checklistKind } from "../../run/inspection.js";
 import { type Column, renderTable, tableStyle } from "../../util/table.js";
 import type { ListOptions } from "./index.js";
 
@@ -20,6 +21,8 @@ export async function run(opts: ListOptions, ctx: Context): Promise<number> {
     version: l.checklist.version,
     title: l.checklist.title,
     title_en: l.checklist.title_en ?? null,
+    // Who answers it: the unit itself (自查) or a supervision group about a unit (督查).
+    kind: checklistKind(l.checklist),
     sections: l.checklist.sections.length,
     items: itemCount(l.checklist),
     perLeaderSections: l.checklist.sections.filter((s) => s.per === "leader").map((s) => s.id),
@@ -40,6 +43,7 @@ export async function run(opts: ListOptions, ctx: Context): Promise<number> {
       { header: header("id"), keep: 9, min: 10 },
       { header: header("version"), fixed: true, keep: 3, optional: true },
       { header: header("title"), keep: 6, min: 12 },
+      { header: header("kind"), keep: 4, optional: true },
       { header: header("sections"), fixed: true, keep: 1, optional: true, align: "right" },
       { header: header("items"), fixed: true, keep: 7, align: "right" },
       ...(tailored ? [{ header: header("extends"), keep: 8, min: 10 }] : []),
@@ -49,6 +53,7 @@ export async function run(opts: ListOptions, ctx: Context): Promise<number> {
       r.id,
       r.version,
       localized(r.title, r.title_en ?? undefined),
+      t(`checklist.kind.${r.kind}`),
       String(r.sections),
       String(r.items),
       ...(tailored ? [chainText(r.extends) || "—"] : []),

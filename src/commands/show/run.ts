@@ -52,7 +52,9 @@ const fileText = (link: Pick<ChainLink, "file" | "builtin">, ctx: Context) =>
 
 function headLines(data: ExplainedChecklist, ctx: Layout): string[] {
   const c = ctx.out;
-  const lines = [c.bold(`${data.id} ${data.version}  ${localized(data.title, data.title_en ?? undefined)}`)];
+  const kind = t(`checklist.kind.${data.kind}`);
+  const title = localized(data.title, data.title_en ?? undefined);
+  const lines = [c.bold(t("show.head", { id: data.id, version: data.version, kind, title }))];
   if (data.chain.length > 1) {
     const parents = data.chain.slice(1).map((l) => `${l.id} ${l.version}`);
     lines.push(t("show.extends", { chain: parents.join(" ← ") }), t("show.files"));

@@ -202,8 +202,80 @@ describe("attaching", () => {
     const id = checkUnit("莲塘一小");
     const r = lookback(["--checklists", "cl", "evidence", "add", id, "photos", "--max-unit-mb", "0.005"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/莲塘一小 would hold 0 MB of evidence, over the 0 MB limit for one unit/);
+    expect(r.stderr).toMatch(
+      /莲塘一小 holds 0 MB of evidence; with these 2 file\(s\) it would hold 0 MB, over/,
+    );
   });
+
+  it("the unit's cap is checked before a byte is stored; a content the unit holds counts once", () => {
+    const id = checkUnit("莲塘一小");
+    const MB = 1024 * 1024;
+    const pattern = (n: number, seed: number) => Buffer.alloc(n, seed);
+    writeFileSync(path.join(dir, "录像1.bin"), pattern(1.5 * MB, 1));
+    writeFileSync(path.join(dir, "照片.bin"), pattern(0.3 * MB, 2));
+    writeFileSync(path.join(dir, "录像2.bin"), pattern(3 * MB, 3));
+    const cap = ["--max-unit-mb", "2"];
+    expect(run(["evidence", "add", id, "录像1.bin", ...cap]).code).toBe(0);
+    // 1.5 MB held + 1.5 + 0.3 by their sizes is over 2 MB, but the first is held already: 1.8 MB.
+    const again = run(["evidence", "add", "a.two", "--unit", "莲塘一小", "录像1.bin", "照片.bin", ...cap]);
+    expect(again.code, again.stderr).toBe(0);
+    const before = json<Listed>(["evidence", "list"]);
+    expect(before.count).toBe(3);
+    const r = run(["evidence", "add", "a.three", "--unit", "莲塘一小", "录像2.bin", ...cap]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "error: Nothing was attached: 莲塘一小 holds 1.8 MB of evidence; with these 1 file(s) it would hold 4.8 MB, over the 2 MB limit for one unit.",
+    );
+    expect(r.stderr).toContain("--max-unit-mb or LOOKBACK_EVIDENCE_MAX_UNIT_MB");
+    expect(json<Listed>(["evidence", "list"])).toEqual(before);
+    const env = lookback([
+      "--checklists",
+      "cl",
+      "evidence",
+      "add",
+      "a.three",
+      "--unit",
+      "莲塘一小",
+      "录像2.bin",
+    ]);
+    expect(env.code, env.stderr).toBe(0);
+  });
+
+  it.skipIf(!hasStrace)(
+    "a file over the unit's cap by its size is refused without being read (strace -y)",
+    () => {
+      const id = checkUnit("莲塘一小");
+      writeFileSync(path.join(dir, "held.bin"), Buffer.alloc(700_000, 1));
+      writeFileSync(path.join(dir, "over.bin"), Buffer.alloc(1_500_000, 2));
+      expect(run(["evidence", "add", id, "held.bin", "--max-unit-mb", "1"]).code).toBe(0);
+      const traced = spawnSync(
+        "strace",
+        ["-f", "-y", "-e", "trace=openat,read,pread64", "-o", path.join(dir, "trace")].concat(
+          [process.execPath, "bin/lookback.js", "--db", db, "--checklists", path.join(dir, "cl")],
+          [
+            "evidence",
+            "add",
+            id,
+            path.join(dir, "over.bin"),
+            path.join(dir, "held.bin"),
+            "--max-unit-mb",
+            "1",
+          ],
+        ),
+        { encoding: "utf8", env: { ...process.env, LOOKBACK_LANG: "en" } },
+      );
+      expect(traced.status, traced.stderr).toBe(2);
+      expect(traced.stderr).toContain(
+        "莲塘一小 holds 0.7 MB of evidence; with these 2 file(s) it would hold 2.1 MB",
+      );
+      const trace = readFileSync(path.join(dir, "trace"), "utf8").split("\n");
+      expect(trace.some((l) => l.includes("openat(") && l.includes("over.bin"))).toBe(true);
+      expect(trace.filter((l) => /\bp?read(64)?\(\d+</.test(l) && l.includes("over.bin>"))).toEqual([]);
+      // held.bin has the size of a content held: it is read, to know it is that content.
+      expect(trace.some((l) => /\bp?read(64)?\(\d+</.test(l) && l.includes("held.bin>"))).toBe(true);
+      expect(json<Listed>(["evidence", "list"]).count).toBe(1);
+    },
+  );
 
   it("removing keeps the file in the history", () => {
     const id = checkUnit("莲塘一小");

@@ -1294,7 +1294,7 @@ export const en = {
   "evidence.refused.hint":
     "Name the files themselves (a copy, not a link), each within the limit; a larger limit: --max-file-mb or LOOKBACK_EVIDENCE_MAX_FILE_MB.",
   "evidence.unitCap":
-    "Nothing was attached: with these {count} file(s) {unit} would hold {total} MB of evidence, over the {cap} MB limit for one unit.",
+    "Nothing was attached: {unit} holds {current} MB of evidence; with these {count} file(s) it would hold {total} MB, over the {cap} MB limit for one unit.",
   "evidence.unitCap.hint":
     "Remove files no longer needed (`lookback evidence remove`), attach smaller copies (a scan at a lower resolution), or raise the limit: --max-unit-mb or LOOKBACK_EVIDENCE_MAX_UNIT_MB.",
   "evidence.changed": "Nothing was attached: {file} changed while it was being read.",

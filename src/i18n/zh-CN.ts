@@ -1200,7 +1200,7 @@ export const zhCN: Record<MessageKey, string> = {
   "evidence.refused.hint":
     "请给出文件本身（复制件，而非链接），且每个不超过上限；需要更大上限时用 --max-file-mb 或 LOOKBACK_EVIDENCE_MAX_FILE_MB。",
   "evidence.unitCap":
-    "未附加任何文件：加上这 {count} 个文件，{unit} 的佐证材料将达 {total} MB，超过单个单位 {cap} MB 的上限。",
+    "未附加任何文件：{unit} 已有佐证材料 {current} MB，加上这 {count} 个文件将达 {total} MB，超过单个单位 {cap} MB 的上限。",
   "evidence.unitCap.hint":
     "移除不再需要的文件（`lookback evidence remove`），附加较小的副本（如降低扫描分辨率），或提高上限：--max-unit-mb 或 LOOKBACK_EVIDENCE_MAX_UNIT_MB。",
   "evidence.changed": "未附加任何文件：读取 {file} 的过程中它被改动了。",

@@ -351,6 +351,11 @@ export interface StoreReads {
    * change once stored).
    */
   evidenceContent(hash: string): AsyncIterable<Buffer>;
+  /**
+   * The distinct contents a unit's attachments (not removed) hold: sha256 → size. What a unit
+   * already holds is counted once towards its cap, however many files are attached again.
+   */
+  unitEvidenceContents(unitId: string): Promise<Map<string, number>>;
   /** Bytes of the distinct contents a unit's attachments (not removed) hold, with `more` counted in. */
   unitEvidenceBytes(unitId: string, more?: readonly { hash: string; size: number }[]): Promise<number>;
 }

@@ -109,6 +109,44 @@ export function describeEvidence({ store, newRun, answer }: StoreCtx): void {
       expect((await store().findEvidence(onAnswer.id.slice(0, 6))).map((f) => f.id)).toContain(onAnswer.id);
     });
 
+    it("a unit's contents by hash: each once, removed files and other units left out", async () => {
+      const run = await newRun("莲塘一小");
+      const other = await newRun("莲塘二小");
+      const a = await answer(run, "pass");
+      const b = await answer(run, "pass", { itemKey: "a.two" });
+      const elsewhere = await answer(other, "pass");
+      const photo = bytes(2000, 11);
+      const minutes = bytes(700, 12);
+      const gone = bytes(300, 13);
+      for (const c of [photo, minutes, gone]) await put(c);
+      expect(await store().unitEvidenceContents(run.unitId)).toEqual(new Map());
+      await attach({ answerId: a.answer.id }, photo, "签到表.jpg");
+      await attach({ answerId: b.answer.id }, photo, "签到表-副本.jpg");
+      await attach({ answerId: b.answer.id }, minutes, "会议记录.pdf");
+      const removed = await attach({ answerId: a.answer.id }, gone, "旧.jpg");
+      await store().removeEvidence(removed.id, null);
+      await attach({ answerId: elsewhere.answer.id }, gone, "别校.jpg");
+      const held = new Map([
+        [sha(photo), 2000],
+        [sha(minutes), 700],
+      ]);
+      expect(await store().unitEvidenceContents(run.unitId)).toEqual(held);
+      // Inside a write transaction too: what this transaction attached is counted.
+      const inTx = await store().write(async (tx) => {
+        await tx.attachEvidence({
+          target: { answerId: a.answer.id },
+          hash: sha(gone),
+          name: "又.jpg",
+          size: gone.length,
+          mediaType: "image/jpeg",
+          by: null,
+        });
+        return tx.unitEvidenceContents(run.unitId);
+      });
+      expect(inTx).toEqual(new Map([...held, [sha(gone), 300]]));
+      expect(await store().unitEvidenceContents(other.unitId)).toEqual(new Map([[sha(gone), 300]]));
+    });
+
     it("a rectification dropped (its answer revised to pass) leaves its files on the answer", async () => {
       const run = await newRun();
       const failed = await answer(run, "fail");

@@ -111,6 +111,7 @@ export class SqlTx implements WriteTx, Sql {
   getEvidence = (id: string) => evidence.getEvidence(this, id);
   findEvidence = (prefix: string, limit?: number) => evidence.findEvidence(this, prefix, limit);
   evidenceContent = (hash: string) => evidence.contentPieces((seq) => evidence.contentPiece(this, hash, seq));
+  unitEvidenceContents = (unitId: string) => evidence.unitEvidenceContents(this, unitId);
   unitEvidenceBytes = (unitId: string, more?: readonly { hash: string; size: number }[]) =>
     evidence.unitEvidenceBytes(this, unitId, more);
   putEvidenceContent = (input: EvidenceContentInput) => evidence.putEvidenceContent(this, input);
@@ -181,6 +182,7 @@ export class SqlStore implements Store {
   listEvidence = (filter?: EvidenceFilter) => this.r("listEvidence", filter);
   getEvidence = (id: string) => this.r("getEvidence", id);
   findEvidence = (prefix: string, limit?: number) => this.r("findEvidence", prefix, limit);
+  unitEvidenceContents = (unitId: string) => this.r("unitEvidenceContents", unitId);
   unitEvidenceBytes = (unitId: string, more?: readonly { hash: string; size: number }[]) =>
     this.r("unitEvidenceBytes", unitId, more);
   // Each piece in a read of its own: a content never changes once stored.

@@ -5,7 +5,7 @@
 import { usageError } from "../errors.js";
 import { t } from "../i18n/index.js";
 import { LIMITS, megabytes } from "../input/limits.js";
-import type { WriteTx } from "../store/port.js";
+import { EvidenceContentMismatch, type WriteTx } from "../store/port.js";
 import type { EvidenceFile, EvidenceTarget } from "../store/types.js";
 import {
   type CheckedFile,
@@ -15,6 +15,7 @@ import {
   EvidenceChanged,
   type FileProblem,
   prepareFile,
+  type ReadContent,
   readContent,
 } from "./files.js";
 import { formatSize } from "./format.js";
@@ -149,6 +150,16 @@ function hashChecked(f: CheckedFile): CheckedFile {
   return p;
 }
 
+/** Store one file's content; pieces that are not what was checked (changed since) are said by its name. */
+async function putContent(tx: WriteTx, f: CheckedFile, content: ReadContent): Promise<boolean> {
+  try {
+    return await tx.putEvidenceContent({ hash: content.hash, size: f.size, chunks: content.chunks });
+  } catch (e) {
+    if (e instanceof EvidenceContentMismatch) throw new EvidenceChanged(f.shown);
+    throw e;
+  }
+}
+
 export interface Attached {
   files: EvidenceFile[];
   /** Contents stored now (the others were held already: the same file attached before). */
@@ -183,8 +194,7 @@ export async function attachFiles(
   const checked = await checkUnitCapBefore(tx, unit, files, caps);
   for (const [i, f] of checked.files.entries()) {
     const content = readContent(f);
-    if (await tx.putEvidenceContent({ hash: content.hash, size: f.size, chunks: content.chunks }))
-      out.stored++;
+    if (await putContent(tx, f, content)) out.stored++;
     out.files.push(
       await tx.attachEvidence({
         target,

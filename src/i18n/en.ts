@@ -881,7 +881,9 @@ export const en = {
   "check.evidenceFiles.more": " (and {count} more)",
   "check.evidenceFiles.attached": "Attached {count} evidence file(s).",
   "check.evidenceFiles.notAttached":
-    "The files were not attached (the answer is kept): {message} Attach them later: lookback evidence add.",
+    "The files were not attached, and the answer is not saved yet: {message} Type the files again (fewer or smaller ones), or press Enter alone to save the answer without them.",
+  "check.evidenceFiles.savedWithout":
+    "The answer is saved without files; attach them later with lookback evidence add.",
   "check.ask.evidenceHint": "suggested: {evidence}",
   "check.ask.hintOpen": " (",
   "check.ask.hintClose": ")",

@@ -825,7 +825,8 @@ export const zhCN: Record<MessageKey, string> = {
   "check.evidenceFiles.more": "（另有 {count} 处）",
   "check.evidenceFiles.attached": "已附加佐证材料文件 {count} 个。",
   "check.evidenceFiles.notAttached":
-    "文件未附加（回答已保存）：{message} 可稍后用 lookback evidence add 附加。",
+    "文件未附加，回答也尚未保存：{message} 请重新输入文件（少一些或小一些），或直接回车，只保存回答、不附文件。",
+  "check.evidenceFiles.savedWithout": "回答已保存，未附文件；可稍后用 lookback evidence add 附加。",
   "check.ask.evidenceHint": "建议：{evidence}",
   "check.ask.hintOpen": "（",
   "check.ask.hintClose": "）",

@@ -289,6 +289,105 @@ describe("attaching", () => {
   });
 });
 
+describe("extract", () => {
+  const bytesOf = (n: number, seed: number) => {
+    const b = Buffer.allocUnsafe(n);
+    let x = seed;
+    for (let i = 0; i < n; i++) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      b[i] = x >>> 24;
+    }
+    return b;
+  };
+  const leftovers = (folder: string) => readdirSync(folder).filter((n) => n.endsWith(".tmp"));
+
+  it("writes a stored file back byte for byte: by id start (its name made safe, here) or by sha256 (--out, --json)", () => {
+    const id = checkUnit("莲塘一小");
+    const big = bytesOf(2.5 * 1024 * 1024 + 7, 5);
+    writeFileSync(path.join(dir, "CON.mp4"), big);
+    expect(run(["evidence", "add", id, "CON.mp4", "photos/签到表.jpg"]).code).toBe(0);
+    const files = json<Listed>(["evidence", "list"]).files;
+    const video = files.find((f) => f.name === "CON.mp4")!;
+    mkdirSync(path.join(dir, "out"));
+    const r = lookback(["evidence", "extract", video.id.slice(0, 8)], "en");
+    expect(r.code, r.stderr).toBe(0);
+    // CON is a device name on Windows: written as _CON.mp4.
+    expect(r.stdout).toContain(
+      `Wrote _CON.mp4 (2.5 MB, sha256 ${video.sha256.slice(0, 12)}), evidence ${video.id.slice(0, 8)}`,
+    );
+    expect(readFileSync(path.join(dir, "_CON.mp4")).equals(big)).toBe(true);
+    const photo = files.find((f) => f.name === "签到表.jpg")!;
+    const out = json<{ path: string; sha256: string; size: number }>([
+      "evidence",
+      "extract",
+      photo.sha256,
+      "--out",
+      "out",
+    ]);
+    expect(out).toEqual({
+      path: path.join(dir, "out", "签到表.jpg"),
+      sha256: photo.sha256,
+      size: JPEG.length,
+    });
+    expect(readFileSync(out.path).equals(JPEG)).toBe(true);
+    const named = run(["evidence", "extract", photo.id, "--out", "out/收回.jpg"]);
+    expect(named.code, named.stderr).toBe(0);
+    expect(readFileSync(path.join(dir, "out", "收回.jpg")).equals(JPEG)).toBe(true);
+    expect(leftovers(path.join(dir, "out"))).toEqual([]);
+  });
+
+  it("never writes over a file there, nor into a folder that is missing; exit 2 naming it", () => {
+    const id = checkUnit("莲塘一小");
+    expect(run(["evidence", "add", id, "photos/签到表.jpg"]).code).toBe(0);
+    const [file] = json<Listed>(["evidence", "list"]).files;
+    writeFileSync(path.join(dir, "签到表.jpg"), "mine");
+    const r = run(["evidence", "extract", file!.id.slice(0, 8)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`error: ${path.join(dir, "签到表.jpg")} exists already; nothing was written.`);
+    expect(r.stderr).toContain("--out PATH");
+    expect(readFileSync(path.join(dir, "签到表.jpg"), "utf8")).toBe("mine");
+    const missing = run(["evidence", "extract", file!.id.slice(0, 8), "--out", "没有/x.jpg"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(
+      `The folder ${path.join(dir, "没有")} does not exist; nothing was written.`,
+    );
+    expect(leftovers(dir)).toEqual([]);
+  });
+
+  it("an unknown id, an id start shared by several files, a damaged content: each said, nothing written", () => {
+    const id = checkUnit("莲塘一小");
+    const many = path.join(dir, "many");
+    mkdirSync(many);
+    // 17 files: two of them share the first digit of their ids (16 digits).
+    for (let i = 0; i < 17; i++) writeFileSync(path.join(many, `${i}.pdf`), bytesOf(100, i + 1));
+    expect(run(["evidence", "add", id, "many"]).code).toBe(0);
+    const files = json<Listed>(["evidence", "list"]).files;
+    const unknown = run(["evidence", "extract", "ffffffff-0000"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("No evidence file with the id `ffffffff-0000`.");
+    expect(unknown.stderr).toContain("`lookback evidence list` shows each file's id.");
+    const first = [...new Set(files.map((f) => f.id[0]!))].find(
+      (c) => files.filter((f) => f.id.startsWith(c)).length > 1,
+    )!;
+    const count = files.filter((f) => f.id.startsWith(first)).length;
+    const ambiguous = run(["evidence", "extract", first]);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toContain(
+      `\`${first}\` is the start of ${count} evidence files' ids; type more of it.`,
+    );
+    const raw = new Database(db);
+    raw
+      .prepare("UPDATE evidence_chunks SET data = ? WHERE hash = ?")
+      .run(Buffer.alloc(100), files[0]!.sha256);
+    raw.close();
+    const damaged = run(["evidence", "extract", files[0]!.id, "--out", "damaged.pdf"]);
+    expect(damaged.code).toBe(1);
+    expect(damaged.stderr).toContain(`Evidence ${files[0]!.id.slice(0, 8)} is damaged in the database`);
+    expect(existsSync(path.join(dir, "damaged.pdf"))).toBe(false);
+    expect(leftovers(dir)).toEqual([]);
+  });
+});
+
 describe("the answers file", () => {
   it("evidence_files are checked before anything is stored, each problem at its line", () => {
     const file = path.join(dir, "answers.yaml");

@@ -1264,7 +1264,7 @@ export const en = {
   "store.pg.empty": "The PostgreSQL database {location} holds no lookback data yet.",
   "store.pg.empty.hint":
     "Record something first (`lookback check`, `lookback units add` or `lookback import` of the schools' files), or check the database name in the URL.",
-  "evidence.help.cmd": "佐证材料 as files: attach to an answer or a rectification, list, remove",
+  "evidence.help.cmd": "佐证材料 as files: attach to an answer or a rectification, list, remove, write out",
   "evidence.help.add": "attach files (or every file of a folder) to a rectification or an item's answer",
   "evidence.help.list": "list the evidence files (of a unit, an item's answer or a rectification)",
   "evidence.help.remove": "remove an evidence file (kept in the history, shown with --removed)",
@@ -1321,6 +1321,17 @@ export const en = {
   "evidence.deduplicated": "{count} of them were held already (the same content is kept once).",
   "evidence.removed":
     "Removed {name} ({id}) from {place}; it stays in the history (`lookback evidence list --removed`).",
+  "evidence.help.extract": "write one stored evidence file out, checked against its sha256",
+  "evidence.help.extractId": "the file's id (or its start, as `evidence list` shows it), or its full sha256",
+  "evidence.help.out": "where to write it: a file name, or a folder (default: its own name, here)",
+  "evidence.extracted": "Wrote {path} ({size}, sha256 {hash}), evidence {id} of {place}.",
+  "evidence.extract.exists": "{path} exists already; nothing was written.",
+  "evidence.extract.exists.hint":
+    "Name another file with --out PATH (or a folder to write it in), or move that one away.",
+  "evidence.extract.noFolder": "The folder {folder} does not exist; nothing was written.",
+  "evidence.extract.noFolder.hint": "Create it first, or name a folder that exists with --out.",
+  "evidence.extract.damaged":
+    "Evidence {id} is damaged in the database: its content ({size} bytes, sha256 {actual}) does not match its hash {hash}; nothing was written.",
   "evidence.history.added": "佐证材料 added / 附加佐证材料 ({size}): {name}",
   "evidence.history.removed": "佐证材料 removed: {name} / evidence removed",
   "evidence.none": "No evidence files in {db}.",

@@ -1171,7 +1171,7 @@ export const zhCN: Record<MessageKey, string> = {
   "store.pg.empty": "PostgreSQL 数据库 {location} 中还没有 lookback 的数据。",
   "store.pg.empty.hint":
     "请先记录内容（`lookback check`、`lookback units add`，或用 `lookback import` 汇总各校的数据库），或检查 URL 中的数据库名。",
-  "evidence.help.cmd": "佐证材料文件：附加到答案或整改事项、列出、移除",
+  "evidence.help.cmd": "佐证材料文件：附加到答案或整改事项、列出、移除、写出",
   "evidence.help.add": "把文件（或一个文件夹中的全部文件）附加到整改事项或某一项的答案",
   "evidence.help.list": "列出佐证材料文件（某单位、某项答案或某整改事项的）",
   "evidence.help.remove": "移除一个佐证材料文件（历史中保留，--removed 可见）",
@@ -1226,6 +1226,16 @@ export const zhCN: Record<MessageKey, string> = {
   "evidence.deduplicated": "其中 {count} 个内容已存有（相同内容只保存一份）。",
   "evidence.removed":
     "已从 {place} 移除 {name}（{id}）；历史中仍保留（`lookback evidence list --removed`）。",
+  "evidence.help.extract": "把一个已保存的佐证材料文件写出来（按 sha256 校验）",
+  "evidence.help.extractId": "文件编号（或 `evidence list` 显示的编号开头），或完整的 sha256",
+  "evidence.help.out": "写到哪里：一个文件名，或一个文件夹（默认：当前文件夹，用原文件名）",
+  "evidence.extracted": "已写出 {path}（{size}，sha256 {hash}），即 {place} 的佐证材料 {id}。",
+  "evidence.extract.exists": "{path} 已存在；未写出任何文件。",
+  "evidence.extract.exists.hint": "请用 --out 路径 另选文件名（或写入的文件夹），或先移走该文件。",
+  "evidence.extract.noFolder": "文件夹 {folder} 不存在；未写出任何文件。",
+  "evidence.extract.noFolder.hint": "请先建立该文件夹，或用 --out 指定一个已有的文件夹。",
+  "evidence.extract.damaged":
+    "数据库中的佐证材料 {id} 已损坏：其内容（{size} 字节，sha256 {actual}）与记录的 {hash} 不符；未写出任何文件。",
   "evidence.history.added": "佐证材料 added / 附加佐证材料 ({size}): {name}",
   "evidence.history.removed": "佐证材料 removed: {name} / 移除佐证材料",
   "evidence.none": "{db} 中没有佐证材料文件。",

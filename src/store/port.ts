@@ -228,6 +228,8 @@ export interface EvidenceFilter {
   runId?: string;
   answerId?: string;
   rectificationId?: string;
+  /** The attachments of one content (sha256). */
+  hash?: string;
   /** Removed files too (kept with who removed them). */
   includeRemoved?: boolean;
 }

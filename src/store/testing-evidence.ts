@@ -96,6 +96,11 @@ export function describeEvidence({ store, newRun, answer }: StoreCtx): void {
         "CON.jpg",
       ]);
       expect((await store().listEvidence({ rectificationId: failed.rectification!.id })).length).toBe(1);
+      expect((await store().listEvidence({ hash: sha(photo) })).map((f) => f.id)).toEqual([
+        onRect.id,
+        onAnswer.id,
+      ]);
+      expect(await store().listEvidence({ hash: "0".repeat(64) })).toEqual([]);
       // The same content twice counts once towards the unit's cap.
       expect(await store().unitEvidenceBytes(run.unitId)).toBe(2000);
       expect(await store().unitEvidenceBytes(run.unitId, [{ hash: "f".repeat(64), size: 10 }])).toBe(2010);

@@ -63,6 +63,7 @@ export async function listEvidence(q: Sql, filter: EvidenceFilter = {}): Promise
       ["coalesce(a.run_id, r.run_id)", filter.runId],
       ["f.answer_id", filter.answerId],
       ["f.rectification_id", filter.rectificationId],
+      ["f.hash", filter.hash],
     ],
     [filter.includeRemoved !== true && "f.removed_at IS NULL"],
   );

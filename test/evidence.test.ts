@@ -289,6 +289,54 @@ describe("attaching", () => {
   });
 });
 
+describe("add --run", () => {
+  it("attaches to the item's answer in the run named (its id or start), not only the latest; a wrong run is said", () => {
+    const rect = checkUnit("莲塘一小");
+    const again = run(["check", "--answers", path.join(dir, "莲塘一小.yaml"), "--new"]);
+    expect(again.code, again.stderr).toBe(0);
+    checkUnit("莲塘二小");
+    const runs = json<{ runs: { runId: string; unit: string }[] }>(["status", "--unit", "莲塘一小"]).runs;
+    expect(runs).toHaveLength(2);
+    const [first, latest] = runs.map((r) => r.runId);
+    const r = run(["evidence", "add", "a.two", "--run", first!.slice(0, 8), "photos/签到表.jpg", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const added = JSON.parse(r.stdout) as { unit: string; files: { answerId: string }[] };
+    expect(added.unit).toBe("莲塘一小");
+    const plain = run(["evidence", "add", "a.two", "--unit", "莲塘一小", "photos/会议记录.pdf", "--json"]);
+    expect(plain.code, plain.stderr).toBe(0);
+    const latestAnswer = (JSON.parse(plain.stdout) as { files: { answerId: string }[] }).files[0]!.answerId;
+    const raw = new Database(db, { readonly: true });
+    const runOf = (answerId: string) =>
+      (raw.prepare("SELECT run_id FROM answers WHERE id = ?").get(answerId) as { run_id: string }).run_id;
+    expect(runOf(added.files[0]!.answerId)).toBe(first);
+    expect(runOf(latestAnswer)).toBe(latest);
+    raw.close();
+
+    const unknown = run(["evidence", "add", "a.two", "--run", "ffffffff", "photos/签到表.jpg"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("No run with the id `ffffffff`.");
+    expect(unknown.stderr).toContain("`lookback status --json` shows each run's runId");
+    const other = run([
+      "evidence",
+      "add",
+      "a.two",
+      "--run",
+      first!,
+      "--unit",
+      "莲塘二小",
+      "photos/签到表.jpg",
+    ]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain(
+      `Run ${first!.slice(0, 8)} is 莲塘一小's run of mini, not the --unit or --checklist given.`,
+    );
+    const onRect = run(["evidence", "add", rect, "--run", first!, "photos/签到表.jpg"]);
+    expect(onRect.code).toBe(2);
+    expect(onRect.stderr).toContain(`--run goes with an item (such as study.film); \`${rect}\` is not one.`);
+    expect(json<Listed>(["evidence", "list"]).count).toBe(2);
+  });
+});
+
 describe("extract", () => {
   const bytesOf = (n: number, seed: number) => {
     const b = Buffer.allocUnsafe(n);

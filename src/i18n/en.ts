@@ -1321,6 +1321,15 @@ export const en = {
   "evidence.deduplicated": "{count} of them were held already (the same content is kept once).",
   "evidence.removed":
     "Removed {name} ({id}) from {place}; it stays in the history (`lookback evidence list --removed`).",
+  "evidence.help.run":
+    "attach to the item's answer in this run (its id or start: runId of `lookback status --json`), not the latest",
+  "evidence.run.unknown": "No run with the id `{run}`.",
+  "evidence.run.unknown.hint":
+    "`lookback status --json` shows each run's runId (the first 8 characters are enough).",
+  "evidence.run.ambiguous": "`{run}` is the start of {count} runs' ids; type more of it.",
+  "evidence.run.mismatch": "Run {run} is {unit}'s run of {checklist}, not the --unit or --checklist given.",
+  "evidence.run.notItem": "--run goes with an item (such as study.film); `{target}` is not one.",
+  "evidence.notAnsweredInRun": "{item} is not answered in run {run} ({checklist}) of {unit}.",
   "evidence.help.extract": "write one stored evidence file out, checked against its sha256",
   "evidence.help.extractId": "the file's id (or its start, as `evidence list` shows it), or its full sha256",
   "evidence.help.out": "where to write it: a file name, or a folder (default: its own name, here)",

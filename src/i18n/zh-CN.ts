@@ -1226,6 +1226,14 @@ export const zhCN: Record<MessageKey, string> = {
   "evidence.deduplicated": "其中 {count} 个内容已存有（相同内容只保存一份）。",
   "evidence.removed":
     "已从 {place} 移除 {name}（{id}）；历史中仍保留（`lookback evidence list --removed`）。",
+  "evidence.help.run":
+    "附加到这一次自查中该项的回答（自查编号或其开头：`lookback status --json` 中的 runId），而非最近一次",
+  "evidence.run.unknown": "没有编号为 `{run}` 的自查。",
+  "evidence.run.unknown.hint": "`lookback status --json` 会显示每次自查的 runId（前 8 位即可）。",
+  "evidence.run.ambiguous": "有 {count} 次自查的编号以 `{run}` 开头，请多输入几位。",
+  "evidence.run.mismatch": "自查 {run} 是 {unit} 的 {checklist} 自查，与所给的 --unit 或 --checklist 不符。",
+  "evidence.run.notItem": "--run 要与检查项（如 study.film）一起用；`{target}` 不是检查项。",
+  "evidence.notAnsweredInRun": "{unit} 的自查 {run}（{checklist}）中还没有回答 {item}。",
   "evidence.help.extract": "把一个已保存的佐证材料文件写出来（按 sha256 校验）",
   "evidence.help.extractId": "文件编号（或 `evidence list` 显示的编号开头），或完整的 sha256",
   "evidence.help.out": "写到哪里：一个文件名，或一个文件夹（默认：当前文件夹，用原文件名）",

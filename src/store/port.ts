@@ -275,6 +275,8 @@ export interface StoreReads {
   getSnapshot(hash: string): Promise<ChecklistSnapshot | undefined>;
 
   getRun(id: string): Promise<Run | undefined>;
+  /** Runs whose id starts with `prefix` (typed by a person), by id, set aside or not; at most `limit` (20). */
+  findRuns(prefix: string, limit?: number): Promise<Run[]>;
   /**
    * Runs in run order: the order this database stored them in (an imported file's runs in the
    * sender's order), never by their start times, which another machine's clock wrote.

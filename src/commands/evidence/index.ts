@@ -12,6 +12,7 @@ const addOptions = () =>
     unit: unit(),
     checklist: checklist(),
     by: by(),
+    run: option(z.string(), { help: "evidence.help.run", value: "run-id" }),
     maxFileMb: option(z.string(), { help: "evidence.help.maxFileMb", value: "mb" }),
     maxUnitMb: option(z.string(), { help: "evidence.help.maxUnitMb", value: "mb" }),
     json: jsonOption(),
@@ -48,6 +49,7 @@ const add = defineCommand({
   examples: [
     "lookback evidence add 3f2a9c1e 签到表.jpg 会议记录.pdf --by 张三",
     "lookback evidence add study.film --unit 莲塘一小 照片/",
+    "lookback evidence add study.film --run eb50dca6 签到表.jpg",
   ],
   handler: async () => (await import("./run.js")).runAdd,
 });

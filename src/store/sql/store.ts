@@ -69,6 +69,7 @@ export class SqlTx implements WriteTx, Sql {
   getSnapshot = (hash: string) => runs.getSnapshot(this, hash);
   saveSnapshot = (loaded: LoadedChecklist) => runs.saveSnapshot(this, loaded);
   getRun = (id: string) => runs.getRun(this, id);
+  findRuns = (prefix: string, limit?: number) => runs.findRuns(this, prefix, limit);
   listRuns = (filter?: RunFilter) => runs.listRuns(this, filter);
   latestRun = (unitId: string, checklistId: string, opts?: { unfinishedOnly?: boolean }) =>
     runs.latestRun(this, unitId, checklistId, opts);
@@ -164,6 +165,7 @@ export class SqlStore implements Store {
   mergedInto = (fromId: string, fromName: string) => this.r("mergedInto", fromId, fromName);
   getSnapshot = (hash: string) => this.r("getSnapshot", hash);
   getRun = (id: string) => this.r("getRun", id);
+  findRuns = (prefix: string, limit?: number) => this.r("findRuns", prefix, limit);
   listRuns = (filter?: RunFilter) => this.r("listRuns", filter);
   latestRun = (unitId: string, checklistId: string, opts?: { unfinishedOnly?: boolean }) =>
     this.r("latestRun", unitId, checklistId, opts);

@@ -399,6 +399,11 @@ describe("extract", () => {
     expect(missing.stderr).toContain(
       `The folder ${path.join(dir, "没有")} does not exist; nothing was written.`,
     );
+    // A folder meant (the trailing slash), not there: said, and no file named 收回 written.
+    const folder = run(["evidence", "extract", file!.id.slice(0, 8), "--out", "收回/"]);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain(`The folder ${path.join(dir, "收回")} does not exist`);
+    expect(existsSync(path.join(dir, "收回"))).toBe(false);
     expect(leftovers(dir)).toEqual([]);
   });
 

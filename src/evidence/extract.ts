@@ -19,7 +19,9 @@ export function extractTarget(
   const safe = uniqueEntryNames([file.name])[0] ?? "evidence";
   if (out === undefined || out.trim() === "") return path.join(cwd, safe);
   const given = path.resolve(cwd, out.trim());
-  if (existsSync(given) && statSync(given).isDirectory()) return path.join(given, safe);
+  // `收回/` means a folder, there or not (extractTo says when it is missing), never a file named 收回.
+  if (/[\\/]$/.test(out.trim()) || (existsSync(given) && statSync(given).isDirectory()))
+    return path.join(given, safe);
   return given;
 }
 

@@ -228,6 +228,16 @@ describe("attaching", () => {
     );
     expect(r.stderr).toContain("--max-unit-mb or LOOKBACK_EVIDENCE_MAX_UNIT_MB");
     expect(json<Listed>(["evidence", "list"])).toEqual(before);
+    // Over a lower cap, the unit still takes a content it holds (nothing grows), and nothing new.
+    const lower = ["--max-unit-mb", "1"];
+    const held = run(["evidence", "add", "a.three", "--unit", "莲塘一小", "录像1.bin", ...lower]);
+    expect(held.code, held.stderr).toBe(0);
+    expect(held.stdout).toContain("1 of them were held already");
+    const more = run(["evidence", "add", "a.three", "--unit", "莲塘一小", "照片.bin", "录像2.bin", ...lower]);
+    expect(more.code).toBe(2);
+    expect(more.stderr).toContain(
+      "莲塘一小 holds 1.8 MB of evidence; with these 2 file(s) it would hold 4.8 MB",
+    );
     const env = lookback([
       "--checklists",
       "cl",

@@ -129,15 +129,19 @@ async function checkUnitCapBefore(
   const held = await tx.unitEvidenceContents(unit.id);
   let current = 0;
   for (const size of held.values()) current += size;
-  if (current + addedBytes(held, files) <= caps.unitBytes) return { files, current };
+  const upper = addedBytes(held, files);
+  if (upper === 0 || current + upper <= caps.unitBytes) return { files, current };
   // Two contents of different sizes differ: only a file whose size the unit (or another file
   // here) has can be one held already, and only those are read to know.
   const sizes = new Map<number, number>();
   for (const size of held.values()) sizes.set(size, 2);
   for (const f of files) sizes.set(f.size, (sizes.get(f.size) ?? 0) + 1);
   const hashed = files.map((f) => ((sizes.get(f.size) ?? 0) > 1 ? hashChecked(f) : f));
-  const total = current + addedBytes(held, hashed);
-  if (total > caps.unitBytes) throw unitCapError(unit, current, total, files.length, caps.unitBytes);
+  const added = addedBytes(held, hashed);
+  // A unit over a cap lowered since may still take a content it holds: the cap bounds growth.
+  const total = current + added;
+  if (added > 0 && total > caps.unitBytes)
+    throw unitCapError(unit, current, total, files.length, caps.unitBytes);
   return { files: hashed, current };
 }
 
@@ -210,6 +214,7 @@ export async function attachFiles(
   }
   // Counted again, exactly, in the same transaction: another writer may have attached meanwhile.
   const total = await tx.unitEvidenceBytes(unit.id);
-  if (total > caps.unitBytes) throw unitCapError(unit, checked.current, total, files.length, caps.unitBytes);
+  if (total > caps.unitBytes && total > checked.current)
+    throw unitCapError(unit, checked.current, total, files.length, caps.unitBytes);
   return out;
 }

@@ -1,7 +1,7 @@
 // `lookback check` in a real terminal (tmux): the prompts a person sees, Ctrl-C with
 // exit 130 keeping what was answered, and the resume. Skipped when tmux is missing.
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -27,7 +27,7 @@ async function waitFor(text: string | RegExp, ms = 20_000): Promise<string> {
   }
 }
 
-function start(unit = "莲塘一小", checklist = "mini"): void {
+function start(unit = "莲塘一小", checklist = "mini", env: string[] = []): void {
   // `exec`-free: the shell stays the pane's process, lookback is its child (killed by pid below).
   const cmd = `${process.execPath} ${BIN} --db lookback.db check --unit ${unit} --checklist ${checklist} --respondent 张老师; echo "EXIT=$?"; sleep 60`;
   tmux("kill-session", "-t", "s");
@@ -44,6 +44,7 @@ function start(unit = "莲塘一小", checklist = "mini"): void {
     dir,
     "-e",
     "LOOKBACK_LANG=en",
+    ...env.flatMap((e) => ["-e", e]),
     cmd,
   );
   if (r.status !== 0) throw new Error(r.stderr);
@@ -111,6 +112,71 @@ describe.skipIf(!hasTmux)("lookback check in a terminal", () => {
       "Saved (1/7 answered). To continue: lookback check --unit 莲塘一小 --checklist mini",
     );
     expect(paused).toContain("EXIT=0");
+  });
+
+  it("stores an answer and its files together; files refused are said, asked again, and the answer is never lost", async () => {
+    const jpeg = (fill: number) =>
+      Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(150_000, fill)]);
+    writeFileSync(path.join(dir, "签到表.jpg"), jpeg(1));
+    writeFileSync(path.join(dir, "会议记录.jpg"), jpeg(2));
+    symlinkSync("/etc/passwd", path.join(dir, "链接.jpg"));
+    // A unit holds at most 0.2 MB here: the first file fits, the second one does not.
+    start("莲塘一小", "mini", ["LOOKBACK_EVIDENCE_MAX_UNIT_MB=0.2"]);
+    await waitFor("Leading cadres");
+    keys("李书记、王校长", "Enter");
+    await waitFor(/❯ Meets\s*\n\s+Partly meets/);
+    keys("Enter");
+    for (const prompt of ["Note (may be left empty)", "Evidence"]) {
+      await waitFor(`? ${prompt}`);
+      keys("Enter");
+    }
+    await waitFor("? 佐证材料 files");
+    keys("链接.jpg", "Enter");
+    await waitFor("链接.jpg is a symbolic link");
+    keys("C-u", "签到表.jpg", "Enter");
+    await waitFor("Attached 1 evidence file(s).");
+    await waitFor("Prescribed material studied?");
+    keys("Enter");
+    for (const prompt of ["Note (may be left empty)", "Evidence"]) {
+      await waitFor(`? ${prompt}`);
+      keys(prompt === "Evidence" ? "会议记录" : "", "Enter");
+    }
+    await waitFor("? 佐证材料 files");
+    keys("会议记录.jpg", "Enter");
+    const refused = await waitFor("press Enter alone to save the answer without them.");
+    expect(refused).toContain(
+      "The files were not attached, and the answer is not saved yet: Nothing was attached: 莲塘一小 holds 0.1 MB of evidence; with these 1 file(s) it would hold 0.3 MB, over the 0.2 MB limit for one unit.",
+    );
+    expect(refused).toContain("--max-unit-mb or LOOKBACK_EVIDENCE_MAX_UNIT_MB");
+    const stored = () => {
+      const raw = new Database(path.join(dir, "lookback.db"), { readonly: true });
+      try {
+        return {
+          answers: raw.prepare("SELECT item_key, evidence FROM answers ORDER BY item_key").all(),
+          files: raw.prepare("SELECT name FROM evidence_files").all(),
+        };
+      } finally {
+        raw.close();
+      }
+    };
+    // Neither the answer nor its file is stored yet: one transaction, refused whole.
+    expect(stored()).toEqual({
+      answers: [{ item_key: "a.one", evidence: null }],
+      files: [{ name: "签到表.jpg" }],
+    });
+    await waitFor("? 佐证材料 files");
+    keys("Enter");
+    await waitFor("The answer is saved without files; attach them later with lookback evidence add.");
+    await waitFor("Study · 3/7");
+    keys("C-c");
+    expect(await waitFor("EXIT=")).toContain("Stopped. 2/7 answers are saved");
+    expect(stored()).toEqual({
+      answers: [
+        { item_key: "a.one", evidence: null },
+        { item_key: "a.two", evidence: "会议记录" },
+      ],
+      files: [{ name: "签到表.jpg" }],
+    });
   });
 
   it("keeps every field the moment it is entered: kill -9 and Ctrl-C between and inside fields lose nothing typed", async () => {

@@ -202,8 +202,90 @@ describe("attaching", () => {
     const id = checkUnit("莲塘一小");
     const r = lookback(["--checklists", "cl", "evidence", "add", id, "photos", "--max-unit-mb", "0.005"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/莲塘一小 would hold 0 MB of evidence, over the 0 MB limit for one unit/);
+    expect(r.stderr).toMatch(
+      /莲塘一小 holds 0 MB of evidence; with these 2 file\(s\) it would hold 0 MB, over/,
+    );
   });
+
+  it("the unit's cap is checked before a byte is stored; a content the unit holds counts once", () => {
+    const id = checkUnit("莲塘一小");
+    const MB = 1024 * 1024;
+    const pattern = (n: number, seed: number) => Buffer.alloc(n, seed);
+    writeFileSync(path.join(dir, "录像1.bin"), pattern(1.5 * MB, 1));
+    writeFileSync(path.join(dir, "照片.bin"), pattern(0.3 * MB, 2));
+    writeFileSync(path.join(dir, "录像2.bin"), pattern(3 * MB, 3));
+    const cap = ["--max-unit-mb", "2"];
+    expect(run(["evidence", "add", id, "录像1.bin", ...cap]).code).toBe(0);
+    // 1.5 MB held + 1.5 + 0.3 by their sizes is over 2 MB, but the first is held already: 1.8 MB.
+    const again = run(["evidence", "add", "a.two", "--unit", "莲塘一小", "录像1.bin", "照片.bin", ...cap]);
+    expect(again.code, again.stderr).toBe(0);
+    const before = json<Listed>(["evidence", "list"]);
+    expect(before.count).toBe(3);
+    const r = run(["evidence", "add", "a.three", "--unit", "莲塘一小", "录像2.bin", ...cap]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "error: Nothing was attached: 莲塘一小 holds 1.8 MB of evidence; with these 1 file(s) it would hold 4.8 MB, over the 2 MB limit for one unit.",
+    );
+    expect(r.stderr).toContain("--max-unit-mb or LOOKBACK_EVIDENCE_MAX_UNIT_MB");
+    expect(json<Listed>(["evidence", "list"])).toEqual(before);
+    // Over a lower cap, the unit still takes a content it holds (nothing grows), and nothing new.
+    const lower = ["--max-unit-mb", "1"];
+    const held = run(["evidence", "add", "a.three", "--unit", "莲塘一小", "录像1.bin", ...lower]);
+    expect(held.code, held.stderr).toBe(0);
+    expect(held.stdout).toContain("1 of them were held already");
+    const more = run(["evidence", "add", "a.three", "--unit", "莲塘一小", "照片.bin", "录像2.bin", ...lower]);
+    expect(more.code).toBe(2);
+    expect(more.stderr).toContain(
+      "莲塘一小 holds 1.8 MB of evidence; with these 2 file(s) it would hold 4.8 MB",
+    );
+    const env = lookback([
+      "--checklists",
+      "cl",
+      "evidence",
+      "add",
+      "a.three",
+      "--unit",
+      "莲塘一小",
+      "录像2.bin",
+    ]);
+    expect(env.code, env.stderr).toBe(0);
+  });
+
+  it.skipIf(!hasStrace)(
+    "a file over the unit's cap by its size is refused without being read (strace -y)",
+    () => {
+      const id = checkUnit("莲塘一小");
+      writeFileSync(path.join(dir, "held.bin"), Buffer.alloc(700_000, 1));
+      writeFileSync(path.join(dir, "over.bin"), Buffer.alloc(1_500_000, 2));
+      expect(run(["evidence", "add", id, "held.bin", "--max-unit-mb", "1"]).code).toBe(0);
+      const traced = spawnSync(
+        "strace",
+        ["-f", "-y", "-e", "trace=openat,read,pread64", "-o", path.join(dir, "trace")].concat(
+          [process.execPath, "bin/lookback.js", "--db", db, "--checklists", path.join(dir, "cl")],
+          [
+            "evidence",
+            "add",
+            id,
+            path.join(dir, "over.bin"),
+            path.join(dir, "held.bin"),
+            "--max-unit-mb",
+            "1",
+          ],
+        ),
+        { encoding: "utf8", env: { ...process.env, LOOKBACK_LANG: "en" } },
+      );
+      expect(traced.status, traced.stderr).toBe(2);
+      expect(traced.stderr).toContain(
+        "莲塘一小 holds 0.7 MB of evidence; with these 2 file(s) it would hold 2.1 MB",
+      );
+      const trace = readFileSync(path.join(dir, "trace"), "utf8").split("\n");
+      expect(trace.some((l) => l.includes("openat(") && l.includes("over.bin"))).toBe(true);
+      expect(trace.filter((l) => /\bp?read(64)?\(\d+</.test(l) && l.includes("over.bin>"))).toEqual([]);
+      // held.bin has the size of a content held: it is read, to know it is that content.
+      expect(trace.some((l) => /\bp?read(64)?\(\d+</.test(l) && l.includes("held.bin>"))).toBe(true);
+      expect(json<Listed>(["evidence", "list"]).count).toBe(1);
+    },
+  );
 
   it("removing keeps the file in the history", () => {
     const id = checkUnit("莲塘一小");
@@ -214,6 +296,158 @@ describe("attaching", () => {
     expect(json<Listed>(["evidence", "list"]).count).toBe(0);
     expect(json<Listed>(["evidence", "list", "--removed"]).count).toBe(1);
     expect(run(["rectify", "show", id]).stdout).toContain("佐证材料 removed: 签到表.jpg");
+  });
+});
+
+describe("add --run", () => {
+  it("attaches to the item's answer in the run named (its id or start), not only the latest; a wrong run is said", () => {
+    const rect = checkUnit("莲塘一小");
+    const again = run(["check", "--answers", path.join(dir, "莲塘一小.yaml"), "--new"]);
+    expect(again.code, again.stderr).toBe(0);
+    checkUnit("莲塘二小");
+    const runs = json<{ runs: { runId: string; unit: string }[] }>(["status", "--unit", "莲塘一小"]).runs;
+    expect(runs).toHaveLength(2);
+    const [first, latest] = runs.map((r) => r.runId);
+    const r = run(["evidence", "add", "a.two", "--run", first!.slice(0, 8), "photos/签到表.jpg", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const added = JSON.parse(r.stdout) as { unit: string; files: { answerId: string }[] };
+    expect(added.unit).toBe("莲塘一小");
+    const plain = run(["evidence", "add", "a.two", "--unit", "莲塘一小", "photos/会议记录.pdf", "--json"]);
+    expect(plain.code, plain.stderr).toBe(0);
+    const latestAnswer = (JSON.parse(plain.stdout) as { files: { answerId: string }[] }).files[0]!.answerId;
+    const raw = new Database(db, { readonly: true });
+    const runOf = (answerId: string) =>
+      (raw.prepare("SELECT run_id FROM answers WHERE id = ?").get(answerId) as { run_id: string }).run_id;
+    expect(runOf(added.files[0]!.answerId)).toBe(first);
+    expect(runOf(latestAnswer)).toBe(latest);
+    raw.close();
+
+    const unknown = run(["evidence", "add", "a.two", "--run", "ffffffff", "photos/签到表.jpg"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("No run with the id `ffffffff`.");
+    expect(unknown.stderr).toContain("`lookback status --json` shows each run's runId");
+    const other = run([
+      "evidence",
+      "add",
+      "a.two",
+      "--run",
+      first!,
+      "--unit",
+      "莲塘二小",
+      "photos/签到表.jpg",
+    ]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain(
+      `Run ${first!.slice(0, 8)} is 莲塘一小's run of mini, not the --unit or --checklist given.`,
+    );
+    const onRect = run(["evidence", "add", rect, "--run", first!, "photos/签到表.jpg"]);
+    expect(onRect.code).toBe(2);
+    expect(onRect.stderr).toContain(`--run goes with an item (such as study.film); \`${rect}\` is not one.`);
+    expect(json<Listed>(["evidence", "list"]).count).toBe(2);
+  });
+});
+
+describe("extract", () => {
+  const bytesOf = (n: number, seed: number) => {
+    const b = Buffer.allocUnsafe(n);
+    let x = seed;
+    for (let i = 0; i < n; i++) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      b[i] = x >>> 24;
+    }
+    return b;
+  };
+  const leftovers = (folder: string) => readdirSync(folder).filter((n) => n.endsWith(".tmp"));
+
+  it("writes a stored file back byte for byte: by id start (its name made safe, here) or by sha256 (--out, --json)", () => {
+    const id = checkUnit("莲塘一小");
+    const big = bytesOf(2.5 * 1024 * 1024 + 7, 5);
+    writeFileSync(path.join(dir, "CON.mp4"), big);
+    expect(run(["evidence", "add", id, "CON.mp4", "photos/签到表.jpg"]).code).toBe(0);
+    const files = json<Listed>(["evidence", "list"]).files;
+    const video = files.find((f) => f.name === "CON.mp4")!;
+    mkdirSync(path.join(dir, "out"));
+    const r = lookback(["evidence", "extract", video.id.slice(0, 8)], "en");
+    expect(r.code, r.stderr).toBe(0);
+    // CON is a device name on Windows: written as _CON.mp4.
+    expect(r.stdout).toContain(
+      `Wrote _CON.mp4 (2.5 MB, sha256 ${video.sha256.slice(0, 12)}), evidence ${video.id.slice(0, 8)}`,
+    );
+    expect(readFileSync(path.join(dir, "_CON.mp4")).equals(big)).toBe(true);
+    const photo = files.find((f) => f.name === "签到表.jpg")!;
+    const out = json<{ path: string; sha256: string; size: number }>([
+      "evidence",
+      "extract",
+      photo.sha256,
+      "--out",
+      "out",
+    ]);
+    expect(out).toEqual({
+      path: path.join(dir, "out", "签到表.jpg"),
+      sha256: photo.sha256,
+      size: JPEG.length,
+    });
+    expect(readFileSync(out.path).equals(JPEG)).toBe(true);
+    const named = run(["evidence", "extract", photo.id, "--out", "out/收回.jpg"]);
+    expect(named.code, named.stderr).toBe(0);
+    expect(readFileSync(path.join(dir, "out", "收回.jpg")).equals(JPEG)).toBe(true);
+    expect(leftovers(path.join(dir, "out"))).toEqual([]);
+  });
+
+  it("never writes over a file there, nor into a folder that is missing; exit 2 naming it", () => {
+    const id = checkUnit("莲塘一小");
+    expect(run(["evidence", "add", id, "photos/签到表.jpg"]).code).toBe(0);
+    const [file] = json<Listed>(["evidence", "list"]).files;
+    writeFileSync(path.join(dir, "签到表.jpg"), "mine");
+    const r = run(["evidence", "extract", file!.id.slice(0, 8)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`error: ${path.join(dir, "签到表.jpg")} exists already; nothing was written.`);
+    expect(r.stderr).toContain("--out PATH");
+    expect(readFileSync(path.join(dir, "签到表.jpg"), "utf8")).toBe("mine");
+    const missing = run(["evidence", "extract", file!.id.slice(0, 8), "--out", "没有/x.jpg"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(
+      `The folder ${path.join(dir, "没有")} does not exist; nothing was written.`,
+    );
+    // A folder meant (the trailing slash), not there: said, and no file named 收回 written.
+    const folder = run(["evidence", "extract", file!.id.slice(0, 8), "--out", "收回/"]);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain(`The folder ${path.join(dir, "收回")} does not exist`);
+    expect(existsSync(path.join(dir, "收回"))).toBe(false);
+    expect(leftovers(dir)).toEqual([]);
+  });
+
+  it("an unknown id, an id start shared by several files, a damaged content: each said, nothing written", () => {
+    const id = checkUnit("莲塘一小");
+    const many = path.join(dir, "many");
+    mkdirSync(many);
+    // 17 files: two of them share the first digit of their ids (16 digits).
+    for (let i = 0; i < 17; i++) writeFileSync(path.join(many, `${i}.pdf`), bytesOf(100, i + 1));
+    expect(run(["evidence", "add", id, "many"]).code).toBe(0);
+    const files = json<Listed>(["evidence", "list"]).files;
+    const unknown = run(["evidence", "extract", "ffffffff-0000"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("No evidence file with the id `ffffffff-0000`.");
+    expect(unknown.stderr).toContain("`lookback evidence list` shows each file's id.");
+    const first = [...new Set(files.map((f) => f.id[0]!))].find(
+      (c) => files.filter((f) => f.id.startsWith(c)).length > 1,
+    )!;
+    const count = files.filter((f) => f.id.startsWith(first)).length;
+    const ambiguous = run(["evidence", "extract", first]);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toContain(
+      `\`${first}\` is the start of ${count} evidence files' ids; type more of it.`,
+    );
+    const raw = new Database(db);
+    raw
+      .prepare("UPDATE evidence_chunks SET data = ? WHERE hash = ?")
+      .run(Buffer.alloc(100), files[0]!.sha256);
+    raw.close();
+    const damaged = run(["evidence", "extract", files[0]!.id, "--out", "damaged.pdf"]);
+    expect(damaged.code).toBe(1);
+    expect(damaged.stderr).toContain(`Evidence ${files[0]!.id.slice(0, 8)} is damaged in the database`);
+    expect(existsSync(path.join(dir, "damaged.pdf"))).toBe(false);
+    expect(leftovers(dir)).toEqual([]);
   });
 });
 

@@ -48,6 +48,7 @@ const USES: Record<string, Use> = {
   "lookback evidence list": { db: "reads", nothing: 0 },
   "lookback evidence add": { db: "reads", args: () => ["abcd1234", photo] },
   "lookback evidence remove": { db: "reads", args: () => ["abcd1234"] },
+  "lookback evidence extract": { db: "reads", args: () => ["abcd1234"] },
   "lookback compare": { db: "reads", nothing: 0 },
   "lookback crosscheck": { db: "reads", args: () => ["--all"], nothing: 0 },
   "lookback status": { db: "reads", nothing: 0 },

@@ -5,14 +5,17 @@
 import { usageError } from "../errors.js";
 import { t } from "../i18n/index.js";
 import { LIMITS, megabytes } from "../input/limits.js";
-import type { WriteTx } from "../store/port.js";
+import { EvidenceContentMismatch, type WriteTx } from "../store/port.js";
 import type { EvidenceFile, EvidenceTarget } from "../store/types.js";
 import {
   type CheckedFile,
   checkFile,
   collectFiles,
   type EvidenceCaps,
+  EvidenceChanged,
   type FileProblem,
+  prepareFile,
+  type ReadContent,
   readContent,
 } from "./files.js";
 import { formatSize } from "./format.js";
@@ -91,20 +94,74 @@ export function checkFiles(args: readonly string[], base: string, caps: Evidence
   return prepared;
 }
 
-/** The unit's cap, once the files are stored (a content the unit already holds counted once). */
-async function checkUnitCap(
-  tx: Pick<WriteTx, "unitEvidenceBytes">,
-  unit: { id: string; name: string },
-  count: number,
-  caps: EvidenceCaps,
-): Promise<void> {
-  const total = await tx.unitEvidenceBytes(unit.id);
-  if (total <= caps.unitBytes) return;
-  throw usageError(
+function unitCapError(unit: { name: string }, current: number, total: number, count: number, cap: number) {
+  return usageError(
     "evidence.unitCap",
-    { unit: unit.name, total: megabytes(total), cap: megabytes(caps.unitBytes), count },
+    { unit: unit.name, current: megabytes(current), total: megabytes(total), cap: megabytes(cap), count },
     { hintKey: "evidence.unitCap.hint" },
   );
+}
+
+/** Bytes the files add to a unit holding `held`: each content it lacks, once (a file not hashed yet by its size). */
+function addedBytes(held: ReadonlyMap<string, number>, files: readonly CheckedFile[]): number {
+  const seen = new Set<string>();
+  let added = 0;
+  for (const f of files) {
+    if (f.hash !== undefined && (held.has(f.hash) || seen.has(f.hash))) continue;
+    if (f.hash !== undefined) seen.add(f.hash);
+    added += f.size;
+  }
+  return added;
+}
+
+/**
+ * The unit's cap, before one byte is stored: what the unit holds (by hash) plus the files' sizes
+ * (stat). Only when that passes the cap are the files that may hold a content already there read
+ * to hash them, so that it is not counted twice; over the cap still, nothing is stored and
+ * the error says the unit, its total and the cap. The files come back hashed when they were.
+ */
+async function checkUnitCapBefore(
+  tx: Pick<WriteTx, "unitEvidenceContents">,
+  unit: { id: string; name: string },
+  files: readonly CheckedFile[],
+  caps: EvidenceCaps,
+): Promise<{ files: readonly CheckedFile[]; current: number }> {
+  const held = await tx.unitEvidenceContents(unit.id);
+  let current = 0;
+  for (const size of held.values()) current += size;
+  const upper = addedBytes(held, files);
+  if (upper === 0 || current + upper <= caps.unitBytes) return { files, current };
+  // Two contents of different sizes differ: only a file whose size the unit (or another file
+  // here) has can be one held already, and only those are read to know.
+  const sizes = new Map<number, number>();
+  for (const size of held.values()) sizes.set(size, 2);
+  for (const f of files) sizes.set(f.size, (sizes.get(f.size) ?? 0) + 1);
+  const hashed = files.map((f) => ((sizes.get(f.size) ?? 0) > 1 ? hashChecked(f) : f));
+  const added = addedBytes(held, hashed);
+  // A unit over a cap lowered since may still take a content it holds: the cap bounds growth.
+  const total = current + added;
+  if (added > 0 && total > caps.unitBytes)
+    throw unitCapError(unit, current, total, files.length, caps.unitBytes);
+  return { files: hashed, current };
+}
+
+/** A checked file hashed (read once, nothing kept); one changed since it was checked throws EvidenceChanged. */
+function hashChecked(f: CheckedFile): CheckedFile {
+  if (f.hash !== undefined) return f;
+  const p = prepareFile(f.file, f.shown, { fileBytes: f.size, unitBytes: Number.MAX_SAFE_INTEGER });
+  if ("kind" in p || p.size !== f.size || p.dev !== f.dev || p.ino !== f.ino)
+    throw new EvidenceChanged(f.shown);
+  return p;
+}
+
+/** Store one file's content; pieces that are not what was checked (changed since) are said by its name. */
+async function putContent(tx: WriteTx, f: CheckedFile, content: ReadContent): Promise<boolean> {
+  try {
+    return await tx.putEvidenceContent({ hash: content.hash, size: f.size, chunks: content.chunks });
+  } catch (e) {
+    if (e instanceof EvidenceContentMismatch) throw new EvidenceChanged(f.shown);
+    throw e;
+  }
 }
 
 export interface Attached {
@@ -123,8 +180,9 @@ function addedNote(files: readonly { name: string; size: number }[]): string {
 
 /**
  * Store and attach every file to `target` of `unit`, in `tx`: each read once (twice when larger
- * than one piece), its content stored once by hash. Past the unit's cap (counted exactly, once
- * stored) it throws, and the caller's transaction keeps nothing of it. One history entry names
+ * than one piece), its content stored once by hash. Past the unit's cap (checked before anything
+ * is stored, and counted again exactly once stored) it throws, and the caller's transaction
+ * keeps nothing of it. One history entry names
  * the files when they prove a rectification.
  */
 export async function attachFiles(
@@ -137,10 +195,10 @@ export async function attachFiles(
 ): Promise<Attached> {
   const out: Attached = { files: [], stored: 0 };
   const note = addedNote(files);
-  for (const [i, f] of files.entries()) {
+  const checked = await checkUnitCapBefore(tx, unit, files, caps);
+  for (const [i, f] of checked.files.entries()) {
     const content = readContent(f);
-    if (await tx.putEvidenceContent({ hash: content.hash, size: f.size, chunks: content.chunks }))
-      out.stored++;
+    if (await putContent(tx, f, content)) out.stored++;
     out.files.push(
       await tx.attachEvidence({
         target,
@@ -154,6 +212,9 @@ export async function attachFiles(
       }),
     );
   }
-  await checkUnitCap(tx, unit, files.length, caps);
+  // Counted again, exactly, in the same transaction: another writer may have attached meanwhile.
+  const total = await tx.unitEvidenceBytes(unit.id);
+  if (total > caps.unitBytes && total > checked.current)
+    throw unitCapError(unit, checked.current, total, files.length, caps.unitBytes);
   return out;
 }

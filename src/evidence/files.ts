@@ -2,9 +2,9 @@
 // ordinary files inside a folder given. A symbolic link is never followed (the path itself is
 // refused: a link to /etc/passwd attaches nothing), a device, FIFO or socket is refused without
 // being opened for a read that could block, and a file over the cap is refused by its size
-// before one byte of it is read (a 2 GB sparse file costs one fstat). Every file is checked, and
-// hashed, before anything is stored; its content is then read again, piece by piece, from the
-// same file (same device and inode), and the store checks the pieces against the hash.
+// before one byte of it is read (a 2 GB sparse file costs one fstat). Every file is checked
+// before anything is stored; its content is then read, piece by piece, from the same file (same
+// device, inode and size), and the store checks the pieces against the hash.
 import { createHash } from "node:crypto";
 import {
   closeSync,
@@ -212,11 +212,17 @@ function reopen(f: CheckedFile): number {
 }
 
 /**
- * A checked file read to be stored: one piece (most photos and scans) is read once, hashed and
- * handed over as it is; a larger file is hashed first, then read again piece by piece as it is
- * stored (the store re-hashes what it writes).
+ * A checked file read to be stored, each byte read once here and hashed once: a file hashed
+ * already (when it was checked, or for the unit's cap) is read piece by piece as it is stored,
+ * and not at all when the database holds its content (the store checks the pieces against the
+ * hash); one piece (most photos and scans) is read once, hashed and handed over as it is; a
+ * larger file not hashed yet is hashed first, then read again as it is stored (its hash is the
+ * key it is stored under).
  */
 export function readContent(f: CheckedFile): ReadContent {
+  const mediaType = (f as Partial<PreparedFile>).mediaType;
+  if (f.hash !== undefined && mediaType !== undefined)
+    return { hash: f.hash, mediaType, chunks: contentOf(f) };
   if (f.size <= EVIDENCE_CHUNK_BYTES) {
     const fd = reopen(f);
     try {
@@ -234,10 +240,6 @@ export function readContent(f: CheckedFile): ReadContent {
       closeSync(fd);
     }
   }
-  // Hashed already when it was checked (an answers file): the store checks the pieces against it.
-  const mediaType = (f as Partial<PreparedFile>).mediaType;
-  if (f.hash !== undefined && mediaType !== undefined)
-    return { hash: f.hash, mediaType, chunks: contentOf(f) };
   const prepared = prepareFile(f.file, f.shown, { fileBytes: f.size, unitBytes: Number.MAX_SAFE_INTEGER });
   if ("kind" in prepared || prepared.size !== f.size || prepared.dev !== f.dev || prepared.ino !== f.ino)
     throw new EvidenceChanged(f.shown);

@@ -1,6 +1,6 @@
 // What a person names as the place evidence goes: a rectification (its short id, as `rectify
 // list` shows it) or an item (`section.item`, `section.item@leader`) of a unit's latest run of a
-// checklist, i.e. that item's answer.
+// checklist (or of the run --run names), i.e. that item's answer.
 import { usageError } from "../errors.js";
 import { t } from "../i18n/index.js";
 import { lookupRectification } from "../rectify/ids.js";
@@ -41,6 +41,44 @@ export async function checkChecklist(store: StoreReads, checklist: string | unde
   );
 }
 
+/** A run named by its id or the start of it (as `status --json` shows runId); an input error when none or several. */
+export async function lookupRun(store: StoreReads, input: string): Promise<Run> {
+  const needle = input.trim().toLowerCase();
+  if (/^[0-9a-f-]+$/.test(needle)) {
+    const exact = await store.getRun(needle);
+    if (exact) return exact;
+    const found = await store.findRuns(needle);
+    if (found.length === 1) return found[0]!;
+    if (found.length > 1)
+      throw usageError(
+        "evidence.run.ambiguous",
+        { run: input, count: found.length },
+        { details: found.map((r) => `${r.id}  ${r.checklistId}  ${r.startedAt}`) },
+      );
+  }
+  throw usageError("evidence.run.unknown", { run: input }, { hintKey: "evidence.run.unknown.hint" });
+}
+
+/** The run --run names, checked against --unit and --checklist when they are given too. */
+async function namedRun(
+  store: StoreReads,
+  input: string,
+  named: Unit | undefined,
+  checklist: string | undefined,
+): Promise<{ run: Run; unit: Unit }> {
+  const run = await lookupRun(store, input);
+  const unit = await store.getUnit(run.unitId);
+  if (!unit) throw new Error(`unit ${run.unitId} of run ${run.id} not found`);
+  const other = checklist !== undefined && checklist.trim() !== run.checklistId;
+  if ((named && named.id !== unit.id) || other)
+    throw usageError("evidence.run.mismatch", {
+      run: run.id.slice(0, 8),
+      unit: unit.name,
+      checklist: run.checklistId,
+    });
+  return { run, unit };
+}
+
 async function runOf(store: StoreReads, unit: Unit, checklist: string | undefined): Promise<Run> {
   await checkChecklist(store, checklist, unit.id);
   const ids = await store.runChecklists(unit.id);
@@ -57,11 +95,21 @@ async function runOf(store: StoreReads, unit: Unit, checklist: string | undefine
   return run;
 }
 
+/** The unit (--unit, or the database's only one) and its latest run of the checklist. */
+async function latestOf(
+  store: StoreReads,
+  named: Unit | undefined,
+  opts: { checklist?: string; db: string },
+): Promise<{ unit: Unit; run: Run }> {
+  const unit = named ?? (await unitFor(store, undefined, opts.db));
+  return { unit, run: await runOf(store, unit, opts.checklist) };
+}
+
 /** The answer or rectification `input` names; an input error (exit 2) saying what was looked for. */
 export async function resolveTarget(
   store: StoreReads,
   input: string,
-  opts: { unit?: string; checklist?: string; db: string },
+  opts: { unit?: string; checklist?: string; run?: string; db: string },
 ): Promise<ResolvedTarget> {
   // A --unit or --checklist that names nothing is said first, whatever the target.
   const named = opts.unit !== undefined ? await unitFor(store, opts.unit, opts.db) : undefined;
@@ -70,17 +118,20 @@ export async function resolveTarget(
     const key = input.trim();
     if (!parseItemKey(key))
       throw usageError("evidence.badTarget", { target: input }, { hintKey: "evidence.badTarget.hint" });
-    const unit = named ?? (await unitFor(store, undefined, opts.db));
-    const run = await runOf(store, unit, opts.checklist);
+    const { unit, run } =
+      opts.run !== undefined
+        ? await namedRun(store, opts.run, named, opts.checklist)
+        : await latestOf(store, named, opts);
     const answer = (await store.listAnswers(run.id)).find((a) => a.itemKey === key);
     if (!answer)
       throw usageError(
-        "evidence.notAnswered",
-        { item: key, unit: unit.name, checklist: run.checklistId },
+        opts.run !== undefined ? "evidence.notAnsweredInRun" : "evidence.notAnswered",
+        { item: key, unit: unit.name, checklist: run.checklistId, run: run.id.slice(0, 8) },
         { hintKey: "evidence.notAnswered.hint" },
       );
     return { kind: "answer", target: { answerId: answer.id }, unit, run, answer };
   }
+  if (opts.run !== undefined) throw usageError("evidence.run.notItem", { target: input });
   const found = await lookupRectification(store, input);
   if (found.kind === "found") {
     const rect = found.rectification;

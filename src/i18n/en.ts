@@ -885,7 +885,9 @@ export const en = {
   "check.evidenceFiles.more": " (and {count} more)",
   "check.evidenceFiles.attached": "Attached {count} evidence file(s).",
   "check.evidenceFiles.notAttached":
-    "The files were not attached (the answer is kept): {message} Attach them later: lookback evidence add.",
+    "The files were not attached, and the answer is not saved yet: {message} Type the files again (fewer or smaller ones), or press Enter alone to save the answer without them.",
+  "check.evidenceFiles.savedWithout":
+    "The answer is saved without files; attach them later with lookback evidence add.",
   "check.ask.evidenceHint": "suggested: {evidence}",
   "check.ask.hintOpen": " (",
   "check.ask.hintClose": ")",
@@ -1266,7 +1268,7 @@ export const en = {
   "store.pg.empty": "The PostgreSQL database {location} holds no lookback data yet.",
   "store.pg.empty.hint":
     "Record something first (`lookback check`, `lookback units add` or `lookback import` of the schools' files), or check the database name in the URL.",
-  "evidence.help.cmd": "佐证材料 as files: attach to an answer or a rectification, list, remove",
+  "evidence.help.cmd": "佐证材料 as files: attach to an answer or a rectification, list, remove, write out",
   "evidence.help.add": "attach files (or every file of a folder) to a rectification or an item's answer",
   "evidence.help.list": "list the evidence files (of a unit, an item's answer or a rectification)",
   "evidence.help.remove": "remove an evidence file (kept in the history, shown with --removed)",
@@ -1298,7 +1300,7 @@ export const en = {
   "evidence.refused.hint":
     "Name the files themselves (a copy, not a link), each within the limit; a larger limit: --max-file-mb or LOOKBACK_EVIDENCE_MAX_FILE_MB.",
   "evidence.unitCap":
-    "Nothing was attached: with these {count} file(s) {unit} would hold {total} MB of evidence, over the {cap} MB limit for one unit.",
+    "Nothing was attached: {unit} holds {current} MB of evidence; with these {count} file(s) it would hold {total} MB, over the {cap} MB limit for one unit.",
   "evidence.unitCap.hint":
     "Remove files no longer needed (`lookback evidence remove`), attach smaller copies (a scan at a lower resolution), or raise the limit: --max-unit-mb or LOOKBACK_EVIDENCE_MAX_UNIT_MB.",
   "evidence.changed": "Nothing was attached: {file} changed while it was being read.",
@@ -1323,6 +1325,26 @@ export const en = {
   "evidence.deduplicated": "{count} of them were held already (the same content is kept once).",
   "evidence.removed":
     "Removed {name} ({id}) from {place}; it stays in the history (`lookback evidence list --removed`).",
+  "evidence.help.run":
+    "attach to the item's answer in this run (its id or start: runId of `lookback status --json`), not the latest",
+  "evidence.run.unknown": "No run with the id `{run}`.",
+  "evidence.run.unknown.hint":
+    "`lookback status --json` shows each run's runId (the first 8 characters are enough).",
+  "evidence.run.ambiguous": "`{run}` is the start of {count} runs' ids; type more of it.",
+  "evidence.run.mismatch": "Run {run} is {unit}'s run of {checklist}, not the --unit or --checklist given.",
+  "evidence.run.notItem": "--run goes with an item (such as study.film); `{target}` is not one.",
+  "evidence.notAnsweredInRun": "{item} is not answered in run {run} ({checklist}) of {unit}.",
+  "evidence.help.extract": "write one stored evidence file out, checked against its sha256",
+  "evidence.help.extractId": "the file's id (or its start, as `evidence list` shows it), or its full sha256",
+  "evidence.help.out": "where to write it: a file name, or a folder (default: its own name, here)",
+  "evidence.extracted": "Wrote {path} ({size}, sha256 {hash}), evidence {id} of {place}.",
+  "evidence.extract.exists": "{path} exists already; nothing was written.",
+  "evidence.extract.exists.hint":
+    "Name another file with --out PATH (or a folder to write it in), or move that one away.",
+  "evidence.extract.noFolder": "The folder {folder} does not exist; nothing was written.",
+  "evidence.extract.noFolder.hint": "Create it first, or name a folder that exists with --out.",
+  "evidence.extract.damaged":
+    "Evidence {id} is damaged in the database: its content ({size} bytes, sha256 {actual}) does not match its hash {hash}; nothing was written.",
   "evidence.history.added": "佐证材料 added / 附加佐证材料 ({size}): {name}",
   "evidence.history.removed": "佐证材料 removed: {name} / evidence removed",
   "evidence.none": "No evidence files in {db}.",

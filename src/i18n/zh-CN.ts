@@ -829,7 +829,8 @@ export const zhCN: Record<MessageKey, string> = {
   "check.evidenceFiles.more": "（另有 {count} 处）",
   "check.evidenceFiles.attached": "已附加佐证材料文件 {count} 个。",
   "check.evidenceFiles.notAttached":
-    "文件未附加（回答已保存）：{message} 可稍后用 lookback evidence add 附加。",
+    "文件未附加，回答也尚未保存：{message} 请重新输入文件（少一些或小一些），或直接回车，只保存回答、不附文件。",
+  "check.evidenceFiles.savedWithout": "回答已保存，未附文件；可稍后用 lookback evidence add 附加。",
   "check.ask.evidenceHint": "建议：{evidence}",
   "check.ask.hintOpen": "（",
   "check.ask.hintClose": "）",
@@ -1174,7 +1175,7 @@ export const zhCN: Record<MessageKey, string> = {
   "store.pg.empty": "PostgreSQL 数据库 {location} 中还没有 lookback 的数据。",
   "store.pg.empty.hint":
     "请先记录内容（`lookback check`、`lookback units add`，或用 `lookback import` 汇总各校的数据库），或检查 URL 中的数据库名。",
-  "evidence.help.cmd": "佐证材料文件：附加到答案或整改事项、列出、移除",
+  "evidence.help.cmd": "佐证材料文件：附加到答案或整改事项、列出、移除、写出",
   "evidence.help.add": "把文件（或一个文件夹中的全部文件）附加到整改事项或某一项的答案",
   "evidence.help.list": "列出佐证材料文件（某单位、某项答案或某整改事项的）",
   "evidence.help.remove": "移除一个佐证材料文件（历史中保留，--removed 可见）",
@@ -1204,7 +1205,7 @@ export const zhCN: Record<MessageKey, string> = {
   "evidence.refused.hint":
     "请给出文件本身（复制件，而非链接），且每个不超过上限；需要更大上限时用 --max-file-mb 或 LOOKBACK_EVIDENCE_MAX_FILE_MB。",
   "evidence.unitCap":
-    "未附加任何文件：加上这 {count} 个文件，{unit} 的佐证材料将达 {total} MB，超过单个单位 {cap} MB 的上限。",
+    "未附加任何文件：{unit} 已有佐证材料 {current} MB，加上这 {count} 个文件将达 {total} MB，超过单个单位 {cap} MB 的上限。",
   "evidence.unitCap.hint":
     "移除不再需要的文件（`lookback evidence remove`），附加较小的副本（如降低扫描分辨率），或提高上限：--max-unit-mb 或 LOOKBACK_EVIDENCE_MAX_UNIT_MB。",
   "evidence.changed": "未附加任何文件：读取 {file} 的过程中它被改动了。",
@@ -1229,6 +1230,24 @@ export const zhCN: Record<MessageKey, string> = {
   "evidence.deduplicated": "其中 {count} 个内容已存有（相同内容只保存一份）。",
   "evidence.removed":
     "已从 {place} 移除 {name}（{id}）；历史中仍保留（`lookback evidence list --removed`）。",
+  "evidence.help.run":
+    "附加到这一次自查中该项的回答（自查编号或其开头：`lookback status --json` 中的 runId），而非最近一次",
+  "evidence.run.unknown": "没有编号为 `{run}` 的自查。",
+  "evidence.run.unknown.hint": "`lookback status --json` 会显示每次自查的 runId（前 8 位即可）。",
+  "evidence.run.ambiguous": "有 {count} 次自查的编号以 `{run}` 开头，请多输入几位。",
+  "evidence.run.mismatch": "自查 {run} 是 {unit} 的 {checklist} 自查，与所给的 --unit 或 --checklist 不符。",
+  "evidence.run.notItem": "--run 要与检查项（如 study.film）一起用；`{target}` 不是检查项。",
+  "evidence.notAnsweredInRun": "{unit} 的自查 {run}（{checklist}）中还没有回答 {item}。",
+  "evidence.help.extract": "把一个已保存的佐证材料文件写出来（按 sha256 校验）",
+  "evidence.help.extractId": "文件编号（或 `evidence list` 显示的编号开头），或完整的 sha256",
+  "evidence.help.out": "写到哪里：一个文件名，或一个文件夹（默认：当前文件夹，用原文件名）",
+  "evidence.extracted": "已写出 {path}（{size}，sha256 {hash}），即 {place} 的佐证材料 {id}。",
+  "evidence.extract.exists": "{path} 已存在；未写出任何文件。",
+  "evidence.extract.exists.hint": "请用 --out 路径 另选文件名（或写入的文件夹），或先移走该文件。",
+  "evidence.extract.noFolder": "文件夹 {folder} 不存在；未写出任何文件。",
+  "evidence.extract.noFolder.hint": "请先建立该文件夹，或用 --out 指定一个已有的文件夹。",
+  "evidence.extract.damaged":
+    "数据库中的佐证材料 {id} 已损坏：其内容（{size} 字节，sha256 {actual}）与记录的 {hash} 不符；未写出任何文件。",
   "evidence.history.added": "佐证材料 added / 附加佐证材料 ({size}): {name}",
   "evidence.history.removed": "佐证材料 removed: {name} / 移除佐证材料",
   "evidence.none": "{db} 中没有佐证材料文件。",

@@ -228,6 +228,8 @@ export interface EvidenceFilter {
   runId?: string;
   answerId?: string;
   rectificationId?: string;
+  /** The attachments of one content (sha256). */
+  hash?: string;
   /** Removed files too (kept with who removed them). */
   includeRemoved?: boolean;
 }
@@ -273,6 +275,8 @@ export interface StoreReads {
   getSnapshot(hash: string): Promise<ChecklistSnapshot | undefined>;
 
   getRun(id: string): Promise<Run | undefined>;
+  /** Runs whose id starts with `prefix` (typed by a person), by id, set aside or not; at most `limit` (20). */
+  findRuns(prefix: string, limit?: number): Promise<Run[]>;
   /**
    * Runs in run order: the order this database stored them in (an imported file's runs in the
    * sender's order), never by their start times, which another machine's clock wrote.
@@ -351,6 +355,11 @@ export interface StoreReads {
    * change once stored).
    */
   evidenceContent(hash: string): AsyncIterable<Buffer>;
+  /**
+   * The distinct contents a unit's attachments (not removed) hold: sha256 → size. What a unit
+   * already holds is counted once towards its cap, however many files are attached again.
+   */
+  unitEvidenceContents(unitId: string): Promise<Map<string, number>>;
   /** Bytes of the distinct contents a unit's attachments (not removed) hold, with `more` counted in. */
   unitEvidenceBytes(unitId: string, more?: readonly { hash: string; size: number }[]): Promise<number>;
 }

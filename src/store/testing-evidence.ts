@@ -96,6 +96,11 @@ export function describeEvidence({ store, newRun, answer }: StoreCtx): void {
         "CON.jpg",
       ]);
       expect((await store().listEvidence({ rectificationId: failed.rectification!.id })).length).toBe(1);
+      expect((await store().listEvidence({ hash: sha(photo) })).map((f) => f.id)).toEqual([
+        onRect.id,
+        onAnswer.id,
+      ]);
+      expect(await store().listEvidence({ hash: "0".repeat(64) })).toEqual([]);
       // The same content twice counts once towards the unit's cap.
       expect(await store().unitEvidenceBytes(run.unitId)).toBe(2000);
       expect(await store().unitEvidenceBytes(run.unitId, [{ hash: "f".repeat(64), size: 10 }])).toBe(2010);
@@ -107,6 +112,44 @@ export function describeEvidence({ store, newRun, answer }: StoreCtx): void {
       const notes = (await store().listHistory(failed.rectification!.id)).map((h) => h.note);
       expect(notes).toEqual([null, "added 签到表.jpg", "removed 签到表.jpg"]);
       expect((await store().findEvidence(onAnswer.id.slice(0, 6))).map((f) => f.id)).toContain(onAnswer.id);
+    });
+
+    it("a unit's contents by hash: each once, removed files and other units left out", async () => {
+      const run = await newRun("莲塘一小");
+      const other = await newRun("莲塘二小");
+      const a = await answer(run, "pass");
+      const b = await answer(run, "pass", { itemKey: "a.two" });
+      const elsewhere = await answer(other, "pass");
+      const photo = bytes(2000, 11);
+      const minutes = bytes(700, 12);
+      const gone = bytes(300, 13);
+      for (const c of [photo, minutes, gone]) await put(c);
+      expect(await store().unitEvidenceContents(run.unitId)).toEqual(new Map());
+      await attach({ answerId: a.answer.id }, photo, "签到表.jpg");
+      await attach({ answerId: b.answer.id }, photo, "签到表-副本.jpg");
+      await attach({ answerId: b.answer.id }, minutes, "会议记录.pdf");
+      const removed = await attach({ answerId: a.answer.id }, gone, "旧.jpg");
+      await store().removeEvidence(removed.id, null);
+      await attach({ answerId: elsewhere.answer.id }, gone, "别校.jpg");
+      const held = new Map([
+        [sha(photo), 2000],
+        [sha(minutes), 700],
+      ]);
+      expect(await store().unitEvidenceContents(run.unitId)).toEqual(held);
+      // Inside a write transaction too: what this transaction attached is counted.
+      const inTx = await store().write(async (tx) => {
+        await tx.attachEvidence({
+          target: { answerId: a.answer.id },
+          hash: sha(gone),
+          name: "又.jpg",
+          size: gone.length,
+          mediaType: "image/jpeg",
+          by: null,
+        });
+        return tx.unitEvidenceContents(run.unitId);
+      });
+      expect(inTx).toEqual(new Map([...held, [sha(gone), 300]]));
+      expect(await store().unitEvidenceContents(other.unitId)).toEqual(new Map([[sha(gone), 300]]));
     });
 
     it("a rectification dropped (its answer revised to pass) leaves its files on the answer", async () => {

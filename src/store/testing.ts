@@ -372,6 +372,26 @@ function describeUnits({ store, fx, newRun, answer }: StoreCtx): void {
 
 function describeRuns({ store, fx, newRun, answer }: StoreCtx): void {
   describe("runs", () => {
+    it("runs found by the start of their id (as a person types it), by id, a limit kept", async () => {
+      const snapshot = await store().saveSnapshot(miniChecklist(1));
+      const made = async (id: string, unitName: string) =>
+        store().createRun({
+          id,
+          unitId: (await store().ensureUnit(unitName)).id,
+          snapshot,
+          respondent: "张老师",
+          leaders: [],
+        });
+      const b = await made("abc10000-0000-4000-8000-000000000002", "莲塘一小");
+      const a = await made("abc10000-0000-4000-8000-000000000001", "莲塘二小");
+      const c = await made("abd20000-0000-4000-8000-000000000003", "莲塘三小");
+      expect((await store().findRuns("abc1")).map((r) => r.id)).toEqual([a.id, b.id]);
+      expect((await store().findRuns("ABD")).map((r) => r.id)).toEqual([c.id]);
+      expect((await store().findRuns("ab", 2)).map((r) => r.id)).toEqual([a.id, b.id]);
+      expect(await store().findRuns("f")).toEqual([]);
+      expect(await store().read((tx) => tx.findRuns(a.id))).toMatchObject([{ id: a.id, unitId: a.unitId }]);
+    });
+
     it("one unfinished run per unit and checklist: a second is RunAlreadyOpen, naming the open one", async () => {
       const first = await newRun();
       const e = await rejection(newRun());

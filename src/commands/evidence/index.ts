@@ -1,5 +1,5 @@
-// `lookback evidence [add|list|remove]`: 佐证材料 as files, attached to an answer (an item of a
-// unit's run) or to a rectification, listed, and removed (kept, like the history).
+// `lookback evidence [add|list|remove|extract]`: 佐证材料 as files, attached to an answer (an item
+// of a unit's run) or to a rectification, listed, removed (kept, like the history), written out.
 import * as z from "zod/mini";
 import { defineCommand, jsonOption, type OptionsOf, option } from "../../cli/declare.js";
 
@@ -12,6 +12,7 @@ const addOptions = () =>
     unit: unit(),
     checklist: checklist(),
     by: by(),
+    run: option(z.string(), { help: "evidence.help.run", value: "run-id" }),
     maxFileMb: option(z.string(), { help: "evidence.help.maxFileMb", value: "mb" }),
     maxUnitMb: option(z.string(), { help: "evidence.help.maxUnitMb", value: "mb" }),
     json: jsonOption(),
@@ -30,6 +31,13 @@ export type ListOptions = OptionsOf<typeof listOptions>;
 const removeOptions = () => z.object({ by: by(), json: jsonOption() });
 export type RemoveOptions = OptionsOf<typeof removeOptions>;
 
+const extractOptions = () =>
+  z.object({
+    out: option(z.string(), { help: "evidence.help.out", value: "path" }),
+    json: jsonOption(),
+  });
+export type ExtractOptions = OptionsOf<typeof extractOptions>;
+
 const add = defineCommand({
   name: "add",
   description: "evidence.help.add",
@@ -41,6 +49,7 @@ const add = defineCommand({
   examples: [
     "lookback evidence add 3f2a9c1e 签到表.jpg 会议记录.pdf --by 张三",
     "lookback evidence add study.film --unit 莲塘一小 照片/",
+    "lookback evidence add study.film --run eb50dca6 签到表.jpg",
   ],
   handler: async () => (await import("./run.js")).runAdd,
 });
@@ -63,6 +72,18 @@ const remove = defineCommand({
   handler: async () => (await import("./run.js")).runRemove,
 });
 
+const extract = defineCommand({
+  name: "extract",
+  description: "evidence.help.extract",
+  arguments: [{ term: "<id-or-sha256>", help: "evidence.help.extractId" }],
+  options: extractOptions,
+  examples: [
+    "lookback evidence extract 9b1d04aa",
+    "lookback evidence extract 9b1d04aa --out 收回/签到表.jpg --json",
+  ],
+  handler: async () => (await import("./run.js")).runExtract,
+});
+
 const jsonOnly = () => z.object({ json: jsonOption() });
 
 /**
@@ -79,6 +100,7 @@ export const evidence = defineCommand({
     "lookback evidence add 3f2a9c1e 签到表.jpg --by 张三",
     "lookback evidence list --unit 莲塘一小",
     "lookback evidence remove 9b1d04aa --by 张三",
+    "lookback evidence extract 9b1d04aa --out 收回/",
   ],
-  subcommands: [add, list, remove],
+  subcommands: [add, list, remove, extract],
 });

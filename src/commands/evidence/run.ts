@@ -1,7 +1,10 @@
-// `lookback evidence add|list|remove`: attach files as 佐证材料, list them, remove one (kept).
+// `lookback evidence add|list|remove|extract`: attach files as 佐证材料, list them, remove one
+// (kept), write one out.
+import path from "node:path";
 import type { Context } from "../../context.js";
 import { usageError } from "../../errors.js";
 import { attachFiles, checkFiles, evidenceCaps } from "../../evidence/attach.js";
+import { extractTarget, extractTo } from "../../evidence/extract.js";
 import { EvidenceChanged } from "../../evidence/files.js";
 import { evidenceJson, formatSize } from "../../evidence/format.js";
 import { checkChecklist, resolveTarget, unitFor } from "../../evidence/target.js";
@@ -13,7 +16,7 @@ import { localDateTime } from "../../util/dates.js";
 import { type Column, renderTable, tableStyle } from "../../util/table.js";
 import { paragraph } from "../../util/width.js";
 import { dbLabel, withStore } from "../policies.js";
-import type { AddOptions, ListOptions, RemoveOptions } from "./index.js";
+import type { AddOptions, ExtractOptions, ListOptions, RemoveOptions } from "./index.js";
 
 function checkBy(by: string | undefined): string | null {
   if (by === undefined || by.trim() === "") return null;
@@ -140,7 +143,12 @@ export const runListAll = (opts: ListOptions, ctx: Context): Promise<number> => 
 
 async function findOne(store: StoreReads, input: string): Promise<EvidenceFile> {
   const needle = input.trim().toLowerCase();
-  if (/^[0-9a-f-]+$/.test(needle)) {
+  if (/^[0-9a-f]{64}$/.test(needle)) {
+    // A content (sha256): the file attached with it (one not removed first).
+    const files = await store.listEvidence({ hash: needle, includeRemoved: true });
+    const file = files.find((f) => f.removedAt === null) ?? files[0];
+    if (file) return file;
+  } else if (/^[0-9a-f-]+$/.test(needle)) {
     const exact = await store.getEvidence(needle);
     if (exact) return exact;
     const found = await store.findEvidence(needle);
@@ -176,5 +184,30 @@ export async function runRemove(id: string, opts: RemoveOptions, ctx: Context): 
   ctx.stdout.write(
     `${t("evidence.removed", { id: file.id.slice(0, 8), name: file.name, place: placeText(file) })}\n`,
   );
+  return 0;
+}
+
+export async function runExtract(id: string, opts: ExtractOptions, ctx: Context): Promise<number> {
+  const { file, target } = await withStore(ctx, "read", (store) =>
+    store.read(async (tx) => {
+      const file = await findOne(tx, id);
+      const target = extractTarget(file, opts.out, ctx.cwd);
+      await extractTo(file, tx.evidenceContent(file.hash), target);
+      return { file, target };
+    }),
+  );
+  if (opts.json) {
+    ctx.stdout.write(`${JSON.stringify({ path: target, sha256: file.hash, size: file.size }, null, 2)}\n`);
+    return 0;
+  }
+  const shown = path.relative(ctx.cwd, target);
+  const line = t("evidence.extracted", {
+    path: shown === "" || shown.startsWith("..") ? target : shown,
+    size: formatSize(file.size),
+    hash: file.hash.slice(0, 12),
+    id: file.id.slice(0, 8),
+    place: placeText(file),
+  });
+  ctx.stdout.write(`${paragraph(line, ctx.width)}\n`);
   return 0;
 }

@@ -1,8 +1,8 @@
 // 佐证材料文件 in the interactive check: after the free-text 佐证材料, the paths of files to attach
 // (one, several, or a folder), checked as they are typed: a missing file, a link, a device or a
 // file over the cap is said at once and asked again; Enter alone attaches nothing. The files
-// are attached once the answer is stored (to the rectification a partial or failing answer
-// opens, else to the answer).
+// are stored with the answer, in its transaction (save-answer.ts: to the rectification a partial
+// or failing answer opens, else to the answer).
 import { describeProblem, type EvidenceCaps, type PreparedFile } from "../../evidence/attach.js";
 import { collectFiles, prepareFile } from "../../evidence/files.js";
 import { t } from "../../i18n/index.js";

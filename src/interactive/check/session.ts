@@ -3,9 +3,6 @@
 // a closed terminal or a killed process can only lose the answer being typed.
 import stringWidth from "string-width";
 import type { Checklist, Result } from "../../checklist/schema.js";
-import { isLookbackError } from "../../errors.js";
-import type { PreparedFile } from "../../evidence/attach.js";
-import { EvidenceChanged } from "../../evidence/files.js";
 import { type Lang, localized, t } from "../../i18n/index.js";
 import { daysOverdue } from "../../rectify/overdue.js";
 import { statusKey } from "../../rectify/status.js";
@@ -19,7 +16,7 @@ import {
   reduce,
   unanswered,
 } from "../../run/machine.js";
-import { EvidenceContentMismatch, type SavedAnswer, type Store } from "../../store/port.js";
+import type { Store } from "../../store/port.js";
 import type { Answer, AnswerDraft, Rectification } from "../../store/types.js";
 import type { Palette } from "../../util/color.js";
 import { padDisplay, wrapIndented, wrapText } from "../../util/wrap.js";
@@ -27,6 +24,7 @@ import type { Ask, Choice, ChoiceEntry } from "../ask/types.js";
 import { separator } from "../ask/types.js";
 import { askAnswer, type FormDeps } from "./answer-form.js";
 import { draftFields, draftLines, keptMessage } from "./kept.js";
+import { saveAnswerWithFiles } from "./save-answer.js";
 
 export interface SessionDeps {
   store: Store;
@@ -327,9 +325,8 @@ async function answerItem(
     { prev: state.answers.get(slot.key), prevRect, carried, draft: state.drafts.get(slot.key) },
   );
   const { evidenceFiles, ...answer } = input;
-  const saved = await deps.store.saveAnswer(state.run.id, answer);
+  const saved = await saveAnswerWithFiles(deps, state.run, answer, evidenceFiles);
   const c = deps.style;
-  if (evidenceFiles) await attachAnswered(deps, state, saved, evidenceFiles);
   if (saved.continued && saved.rectification && prevRect?.id !== saved.rectification.id) {
     deps.ask.say(
       c.dim(t("check.carried.continued", { round: state.rounds.get(saved.rectification.runId) ?? "?" })),
@@ -343,34 +340,6 @@ async function answerItem(
     rectification: saved.rectification,
     ...(now ? { carried: now } : {}),
   });
-}
-
-/**
- * The files typed for an answer just stored, attached to its rectification (partial, fail) or to
- * the answer, within the unit's cap. A refusal is said and the check goes on: the answer is kept,
- * and the files can be attached later (`lookback evidence add`).
- */
-async function attachAnswered(
-  deps: SessionDeps,
-  state: CheckState,
-  saved: SavedAnswer,
-  files: PreparedFile[],
-): Promise<void> {
-  const { attachFiles } = await import("../../evidence/attach.js");
-  const target = saved.rectification
-    ? { rectificationId: saved.rectification.id }
-    : { answerId: saved.answer.id };
-  try {
-    const unit = { id: state.run.unitId, name: deps.unitName };
-    const done = await deps.store.write((tx) =>
-      attachFiles(tx, unit, target, files, state.run.respondent, deps.evidence!.caps),
-    );
-    deps.ask.say(deps.style.dim(t("check.evidenceFiles.attached", { count: done.files.length })));
-  } catch (e) {
-    if (!isLookbackError(e) && !(e instanceof EvidenceChanged) && !(e instanceof EvidenceContentMismatch))
-      throw e;
-    deps.ask.say(deps.style.yellow(t("check.evidenceFiles.notAttached", { message: (e as Error).message })));
-  }
 }
 
 function itemInfo(slot: RunItem, c: Palette): string {

@@ -63,6 +63,7 @@ export async function listEvidence(q: Sql, filter: EvidenceFilter = {}): Promise
       ["coalesce(a.run_id, r.run_id)", filter.runId],
       ["f.answer_id", filter.answerId],
       ["f.rectification_id", filter.rectificationId],
+      ["f.hash", filter.hash],
     ],
     [filter.includeRemoved !== true && "f.removed_at IS NULL"],
   );
@@ -113,16 +114,20 @@ export async function* contentPieces(
   }
 }
 
+export async function unitEvidenceContents(q: Sql, unitId: string): Promise<Map<string, number>> {
+  const rows = await q.tx.all(
+    "SELECT DISTINCT hash, size FROM evidence_files WHERE unit_id = ? AND removed_at IS NULL",
+    [unitId],
+  );
+  return new Map(rows.map((r) => [s(r.hash), Number(r.size)]));
+}
+
 export async function unitEvidenceBytes(
   q: Sql,
   unitId: string,
   more: readonly { hash: string; size: number }[] = [],
 ): Promise<number> {
-  const rows = await q.tx.all(
-    "SELECT DISTINCT hash, size FROM evidence_files WHERE unit_id = ? AND removed_at IS NULL",
-    [unitId],
-  );
-  const sizes = new Map(rows.map((r) => [s(r.hash), Number(r.size)]));
+  const sizes = await unitEvidenceContents(q, unitId);
   for (const m of more) sizes.set(m.hash, m.size);
   let total = 0;
   for (const size of sizes.values()) total += size;

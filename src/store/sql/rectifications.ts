@@ -37,7 +37,7 @@ export async function getRectification(q: Sql, id: string, lock = false): Promis
 }
 
 /** The first string after every string that starts with `prefix` (code point order). */
-function afterPrefix(prefix: string): string | null {
+export function afterPrefix(prefix: string): string | null {
   const points = [...prefix];
   while (points.length > 0) {
     const last = points.pop()!.codePointAt(0)!;

@@ -5,6 +5,7 @@ import type { LoadedChecklist } from "../../checklist/schema.js";
 import { RunAlreadyOpen, type RunFilter, type RunPatch } from "../port.js";
 import type { ChecklistSnapshot, InspectionGroup, Run } from "../types.js";
 import { type Sql, whereEqual } from "./context.js";
+import { afterPrefix } from "./rectifications.js";
 import { inspectionColumns, newId, nowIso, toRun, toSnapshot } from "./rows.js";
 
 /** Not an unfinished run that another replaced (see isSetAside). */
@@ -38,6 +39,18 @@ export async function saveSnapshot(q: Sql, loaded: LoadedChecklist): Promise<Che
 export async function getRun(q: Sql, id: string, lock = false): Promise<Run | undefined> {
   const r = await q.tx.get(`SELECT * FROM runs WHERE id = ?${lock ? q.dialect.forUpdate : ""}`, [id]);
   return r && toRun(r);
+}
+
+/** Runs whose id starts with `prefix` (typed by a person), by id; at most `limit`. */
+export async function findRuns(q: Sql, prefix: string, limit = 20): Promise<Run[]> {
+  // A range of the primary key, as findRectifications: the index serves it on both engines.
+  const from = prefix.trim().toLowerCase();
+  const to = afterPrefix(from);
+  const rows = await q.tx.all(
+    `SELECT * FROM runs WHERE id >= ?${to === null ? "" : " AND id < ?"} ORDER BY id LIMIT ?`,
+    to === null ? [from, limit] : [from, to, limit],
+  );
+  return rows.map(toRun);
 }
 
 export async function listRuns(q: Sql, filter: RunFilter = {}): Promise<Run[]> {

@@ -69,6 +69,7 @@ export class SqlTx implements WriteTx, Sql {
   getSnapshot = (hash: string) => runs.getSnapshot(this, hash);
   saveSnapshot = (loaded: LoadedChecklist) => runs.saveSnapshot(this, loaded);
   getRun = (id: string) => runs.getRun(this, id);
+  findRuns = (prefix: string, limit?: number) => runs.findRuns(this, prefix, limit);
   listRuns = (filter?: RunFilter) => runs.listRuns(this, filter);
   latestRun = (unitId: string, checklistId: string, opts?: { unfinishedOnly?: boolean }) =>
     runs.latestRun(this, unitId, checklistId, opts);
@@ -111,6 +112,7 @@ export class SqlTx implements WriteTx, Sql {
   getEvidence = (id: string) => evidence.getEvidence(this, id);
   findEvidence = (prefix: string, limit?: number) => evidence.findEvidence(this, prefix, limit);
   evidenceContent = (hash: string) => evidence.contentPieces((seq) => evidence.contentPiece(this, hash, seq));
+  unitEvidenceContents = (unitId: string) => evidence.unitEvidenceContents(this, unitId);
   unitEvidenceBytes = (unitId: string, more?: readonly { hash: string; size: number }[]) =>
     evidence.unitEvidenceBytes(this, unitId, more);
   putEvidenceContent = (input: EvidenceContentInput) => evidence.putEvidenceContent(this, input);
@@ -163,6 +165,7 @@ export class SqlStore implements Store {
   mergedInto = (fromId: string, fromName: string) => this.r("mergedInto", fromId, fromName);
   getSnapshot = (hash: string) => this.r("getSnapshot", hash);
   getRun = (id: string) => this.r("getRun", id);
+  findRuns = (prefix: string, limit?: number) => this.r("findRuns", prefix, limit);
   listRuns = (filter?: RunFilter) => this.r("listRuns", filter);
   latestRun = (unitId: string, checklistId: string, opts?: { unfinishedOnly?: boolean }) =>
     this.r("latestRun", unitId, checklistId, opts);
@@ -181,6 +184,7 @@ export class SqlStore implements Store {
   listEvidence = (filter?: EvidenceFilter) => this.r("listEvidence", filter);
   getEvidence = (id: string) => this.r("getEvidence", id);
   findEvidence = (prefix: string, limit?: number) => this.r("findEvidence", prefix, limit);
+  unitEvidenceContents = (unitId: string) => this.r("unitEvidenceContents", unitId);
   unitEvidenceBytes = (unitId: string, more?: readonly { hash: string; size: number }[]) =>
     this.r("unitEvidenceBytes", unitId, more);
   // Each piece in a read of its own: a content never changes once stored.

@@ -263,7 +263,11 @@ async function figuresOf(engine, big, small, dir) {
       1.5,
     ),
   );
-  for (const args of [["status", "--json"], ["rectify", "list", "--overdue", "--json"], ["units", "--json"]]) {
+  for (const args of [
+    ["status", "--json"],
+    ["rectify", "list", "--overdue", "--json"],
+    ["units", "--json"],
+  ]) {
     const rss = (db) => median([0, 1, 2].map(() => peakRss(dir, ["--db", db, ...args])));
     out.push(
       figure(

@@ -297,8 +297,12 @@ describe("list", () => {
   });
 
   it("show names the checklist's kind in its first line, and --json has it", () => {
-    expect(run(["show", "inspection"]).stdout.split("\n")[0]).toMatch(/^inspection 1\.2\.0 \(Inspection\) {2}Special/);
-    expect(run(["--lang", "zh", "show", "self-check"]).stdout.split("\n")[0]).toMatch(/^self-check 1\.0\.0（自查） {2}第一环节/);
+    expect(run(["show", "inspection"]).stdout.split("\n")[0]).toMatch(
+      /^inspection 1\.2\.0 \(Inspection\) {2}Special/,
+    );
+    expect(run(["--lang", "zh", "show", "self-check"]).stdout.split("\n")[0]).toMatch(
+      /^self-check 1\.0\.0（自查） {2}第一环节/,
+    );
     expect(JSON.parse(run(["show", "self-check", "--json"]).stdout).kind).toBe("self-check");
   });
 

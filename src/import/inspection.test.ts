@@ -59,7 +59,10 @@ async function inspectionFile(file: string): Promise<Run> {
 function previousSchema(file: string): void {
   const db = new Database(file);
   try {
-    db.exec(`ALTER TABLE runs DROP COLUMN inspectors;
+    // The steps after the inspection's too (units.near_group).
+    db.exec(`DROP INDEX units_near_group;
+      ALTER TABLE units DROP COLUMN near_group;
+      ALTER TABLE runs DROP COLUMN inspectors;
       ALTER TABLE runs DROP COLUMN inspection_group;
       ALTER TABLE answers DROP COLUMN method;
       ALTER TABLE answer_drafts DROP COLUMN method;`);

@@ -18,7 +18,7 @@ import { randomUUID } from "node:crypto";
 import { opensRectification, type Result } from "../checklist/schema.js";
 import { isLookbackError } from "../errors.js";
 import type { Dialect, DriverTx, Violation } from "../store/driver.js";
-import { normalizeUnitName, unitKey } from "../units/identity.js";
+import { nearGroupOf, normalizeUnitName, unitKey } from "../units/identity.js";
 import { type Base, type Decision, decide, groupValues, keepLocal, nextRev, runRule } from "./decide.js";
 import { LocalUnits } from "./local-units.js";
 import { mergeEvidence } from "./merge-evidence.js";
@@ -173,6 +173,9 @@ function incomingUnits(data: SourceData): Row[] {
   });
 }
 
+/** The names of the sender's units, as this database writes them (for its near-name check). */
+export const sentUnitNames = (data: SourceData): string[] => incomingUnits(data).map((u) => u.name as string);
+
 async function mergeUnits(st: FileState, data: SourceData): Promise<void> {
   const sent = incomingUnits(data);
   const keys = sent.map((u) => unitKey(u.name as string));
@@ -213,7 +216,7 @@ function mergeUnit(st: FileState, su: Row, local: Row | undefined): void {
     const key = unitKey(row.name as string);
     const near = st.names.near(row.name as string);
     if (near.length > 0) st.warnings.push({ kind: "near-unit", name: row.name as string, near });
-    st.writes.units.insert(st.local.put({ ...row, name_key: key }));
+    st.writes.units.insert(st.local.put({ ...row, name_key: key, near_group: nearGroupOf(key) }));
     st.names.add(row.name as string, key);
   } else if (row && local) {
     // A name or code another unit holds here stays as it was.
@@ -221,7 +224,8 @@ function mergeUnit(st: FileState, su: Row, local: Row | undefined): void {
     if (nameHolder && nameHolder.id !== local.id) row.name = local.name;
     const codeHolder = row.code ? st.local.byCode(row.code as string) : undefined;
     if (codeHolder && codeHolder.id !== local.id) row.code = local.code;
-    st.writes.units.update(st.local.put({ ...row, name_key: unitKey(row.name as string) }));
+    const key = unitKey(row.name as string);
+    st.writes.units.update(st.local.put({ ...row, name_key: key, near_group: nearGroupOf(key) }));
   }
   st.units.set(su.id as string, id);
 }

@@ -9,6 +9,7 @@ import { environmentError } from "../store/environment.js";
 import type { Store, WriteTx } from "../store/port.js";
 import { NearIndex } from "../units/identity.js";
 import { OWNER_TAG, removeStale } from "../util/stale.js";
+import { sentUnitNames } from "./merge.js";
 import { classify, openSource, sameFile } from "./source.js";
 import type { FileResult, SchoolMergeOptions } from "./types.js";
 import { InvalidSource, type SourceData, validateSource } from "./validate.js";
@@ -101,7 +102,9 @@ export class ImportSession {
     }
     const read = this.read(file, display);
     if (!("data" in read)) return read;
-    this.names ??= new NearIndex(await tx.unitNames());
+    // Only the names that may be near the sender's (their groups), however many units there are.
+    this.names ??= new NearIndex();
+    await this.names.load(sentUnitNames(read.data), (name) => tx.unitNamesNear(name));
     const opts: SchoolMergeOptions = { file: display, names: this.names };
     let merged: Awaited<ReturnType<WriteTx["mergeSchool"]>>;
     try {

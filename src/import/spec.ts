@@ -7,7 +7,7 @@
 
 import { RESULTS } from "../checklist/schema.js";
 import { LIMITS } from "../input/limits.js";
-import { SCHEMA_INSPECTION, SINCE_EVIDENCE } from "../store/migrations.js";
+import { SCHEMA_INSPECTION, SINCE_EVIDENCE, SINCE_NEAR_GROUP } from "../store/migrations.js";
 import {
   INSPECTION_METHODS,
   RECTIFICATION_KINDS,
@@ -197,6 +197,14 @@ export const UNITS: TableSpec = {
       fallback: null,
     }),
     col({ name: "rev", check: integer(0), merge: "local", since: SINCE_MERGE, fallback: 1 }),
+    // Worked out again here from the name, like name_key: the sender's is never used.
+    col({
+      name: "near_group",
+      check: nullable(text(LIMITS.nameChars * 4)),
+      merge: "local",
+      since: SINCE_NEAR_GROUP,
+      fallback: null,
+    }),
   ],
 };
 

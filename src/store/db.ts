@@ -5,7 +5,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { LookbackError } from "../errors.js";
 import { t } from "../i18n/index.js";
-import { unitKey } from "../units/identity.js";
+import { nearGroupOf, unitKey } from "../units/identity.js";
 import { assertWritable, busyTimeoutMs, environmentError } from "./environment.js";
 import { migrations } from "./migrations.js";
 
@@ -171,16 +171,21 @@ function setUp(db: Db, file: string, readonly: boolean, opts: OpenOptions): Db {
   return db;
 }
 
-/** The comparison key of units stored before keys existed (migrations are SQL; the folding is not). */
+/**
+ * The comparison key and near group of units stored before they existed (migrations are SQL;
+ * the folding is not).
+ */
 function fillUnitKeys(db: Db): void {
-  const missing = db.prepare("SELECT id, name FROM units WHERE name_key IS NULL").all() as {
-    id: string;
-    name: string;
-  }[];
+  const missing = db
+    .prepare("SELECT id, name, name_key FROM units WHERE name_key IS NULL OR near_group IS NULL")
+    .all() as { id: string; name: string; name_key: string | null }[];
   if (missing.length === 0) return;
-  const set = db.prepare("UPDATE units SET name_key = ? WHERE id = ?");
+  const set = db.prepare("UPDATE units SET name_key = ?, near_group = ? WHERE id = ?");
   db.transaction(() => {
-    for (const u of missing) set.run(unitKey(u.name), u.id);
+    for (const u of missing) {
+      const key = u.name_key ?? unitKey(u.name);
+      set.run(key, nearGroupOf(key), u.id);
+    }
   }).immediate();
 }
 

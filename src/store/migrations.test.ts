@@ -71,6 +71,12 @@ describe("migration to one unfinished run", () => {
     expect(open).toMatchObject({ status: "in-progress", supersededBy: null });
     expect(aside).toMatchObject({ status: "in-progress", supersededBy: R2 });
     expect((await store.latestRun(U, "self-check", { unfinishedOnly: true }))?.id).toBe(R2);
+    // The unit's comparison key and near group are filled in, and found by a look-alike's name.
+    expect(await driver.get("SELECT name_key, near_group FROM units")).toEqual({
+      name_key: "莲塘一小",
+      near_group: "一小",
+    });
+    expect((await store.unitNamesNear("莲塘第一小学")).map((u) => u.id)).toEqual([U]);
     const keys = async (id: string) => (await store.listAnswers(id)).map((a) => a.itemKey).sort();
     expect(await keys(R2)).toEqual(["six.x@张书记", "study.a", "study.b", "study.c"]);
     // Both answers to study.a are kept: the newer in the open run, the older where it was.

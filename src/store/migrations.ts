@@ -56,6 +56,17 @@ const evidenceStep: MigrationStep = {
 // the method chosen so far). Members are a JSON array of names like `leaders`: always read and
 // written with the run as a whole, never looked up by member, and merged by import as one value
 // of the run (a child table would need an identity, a revision and a merge rule of its own).
+const nearGroupStep: MigrationStep = {
+  sqlite: `
+  ALTER TABLE units ADD COLUMN near_group TEXT;
+  CREATE INDEX units_near_group ON units(near_group);
+  `,
+  postgres: `
+  ALTER TABLE units ADD COLUMN near_group TEXT COLLATE "C";
+  CREATE INDEX units_near_group ON units(near_group);
+  `,
+};
+
 const inspectionStep: MigrationStep = {
   sqlite: `
   ALTER TABLE runs ADD COLUMN inspection_group TEXT;
@@ -386,6 +397,10 @@ export const steps: readonly MigrationStep[] = [
   evidenceStep,
   // → the supervision group's round (see inspectionStep).
   inspectionStep,
+  // → each unit's near group (the numbers and school level of its name, units/identity.ts
+  // nearGroupOf), indexed: a new name is compared with the names of its group only, read from
+  // the database, never with a province's every name. Filled in by the code after the step.
+  nearGroupStep,
 ];
 
 /** The schema version that added the inspection group and methods (older files lack them). */
@@ -401,3 +416,6 @@ export const migrations: readonly string[] = steps.map((s) => stepSql(s, "sqlite
 
 /** The schema version that added evidence files (where the lead orders the steps, it follows). */
 export const SINCE_EVIDENCE = steps.indexOf(evidenceStep) + 1;
+
+/** The schema version that added units.near_group. */
+export const SINCE_NEAR_GROUP = steps.indexOf(nearGroupStep) + 1;

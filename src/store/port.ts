@@ -269,6 +269,11 @@ export interface StoreReads {
   findUnitByCode(code: string): Promise<Unit | undefined>;
   /** Every unit's id, name and comparison key, in the order they were made. */
   unitNames(): Promise<UnitName[]>;
+  /**
+   * The units whose names may be near `name` (a likely typo or short form of it): those sharing
+   * its numbers and school level, so that a province is not read whole to warn of one look-alike.
+   */
+  unitNamesNear(name: string): Promise<UnitName[]>;
   /** The unit a merged unit (by its old id or name) lives on as, if it was merged. */
   mergedInto(fromId: string, fromName: string): Promise<Unit | undefined>;
 

@@ -321,6 +321,19 @@ function describeUnits({ store, fx, newRun, answer }: StoreCtx): void {
       expect((await store().unitNames())[0]?.key).toBeTruthy();
     });
 
+    it("names near a name: those of its numbers and school level only, renames included", async () => {
+      for (const name of ["莲塘第一小学", "莲塘一中", "向塘一小", "莲塘二小"]) await store().ensureUnit(name);
+      const near = async (name: string) => (await store().unitNamesNear(name)).map((u) => u.name);
+      // 一小 is the group of 莲塘一小, 莲塘第一小学 and 向塘一小; 一中 and 二小 are other groups.
+      expect(await near("莲塘一小")).toEqual(["莲塘第一小学", "向塘一小"]);
+      expect(await near("莲塘二小")).toEqual(["莲塘二小"]);
+      const second = (await store().findUnitByName("莲塘二小"))!;
+      await store().updateUnit(second.id, { name: "莲塘第一小学分校" });
+      expect(await near("莲塘一小")).toEqual(["莲塘第一小学", "向塘一小", "莲塘第一小学分校"]);
+      expect(await near("莲塘二小")).toEqual([]);
+      expect((await store().unitNamesNear("莲塘一小"))[0]?.key).toBeTruthy();
+    });
+
     it("the database refuses two units of one name, and two of one code", async () => {
       await store().ensureUnit("莲塘一小", { code: "1" });
       const add = (id: string, name: string, code: string | null) =>

@@ -79,6 +79,12 @@ interface Loose {
 
 const significantOf = (loose: string) => (loose.match(SIGNIFICANT) ?? []).join("");
 
+/**
+ * The group of names a name can be near (its significant characters: numbers, school level):
+ * kept with each unit (units.near_group), so that a province's names are read a group at a time.
+ */
+export const nearGroupOf = (key: string): string => significantOf(looseKey(key));
+
 /** Near, for two loose keys that already share their significant characters. */
 function nearLoose(la: string, lb: string): boolean {
   if (la === lb) return true;
@@ -102,6 +108,8 @@ export function isNearKey(a: string, b: string): boolean {
  */
 export class NearIndex {
   private readonly groups = new Map<string, Loose[]>();
+  /** The groups read whole by `load` (an index built from every name needs none). */
+  private readonly loaded = new Set<string>();
 
   constructor(names: Iterable<{ name: string; key: string }> = []) {
     for (const n of names) this.add(n.name, n.key);
@@ -110,10 +118,27 @@ export class NearIndex {
   add(name: string, key: string = unitKey(name)): void {
     const loose = looseKey(key);
     const sig = significantOf(loose);
-    const entry = { name, key, loose, length: [...loose].length };
     const list = this.groups.get(sig);
+    if (list?.some((e) => e.key === key)) return;
+    const entry = { name, key, loose, length: [...loose].length };
     if (list) list.push(entry);
     else this.groups.set(sig, [entry]);
+  }
+
+  /**
+   * Reads, once per group, the known names that may be near these ones (`read` gives a name's
+   * group, as the store's unitNamesNear does): `near` then answers for them without the store.
+   */
+  async load(
+    names: Iterable<string>,
+    read: (name: string) => Promise<Iterable<{ name: string; key: string }>>,
+  ): Promise<void> {
+    for (const name of names) {
+      const group = nearGroupOf(unitKey(name));
+      if (this.loaded.has(group)) continue;
+      this.loaded.add(group);
+      for (const n of await read(name)) this.add(n.name, n.key);
+    }
   }
 
   /** Known names near `name` (not equal to it by key), nearest first, at most `max`. */

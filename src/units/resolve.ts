@@ -16,7 +16,7 @@ export async function resolveUnitName(store: StoreReads | null, raw: string): Pr
   if (!n.ok) return { kind: "invalid" };
   const unit = await store?.findUnitByName(n.name);
   if (unit) return { kind: "existing", unit };
-  const near = store ? nearNames(n.name, await store.unitNames()) : [];
+  const near = store ? nearNames(n.name, await store.unitNamesNear(n.name)) : [];
   return near.length > 0 ? { kind: "near", name: n.name, near } : { kind: "new", name: n.name };
 }
 

@@ -9,8 +9,9 @@
 //   two processes never migrate at once (the second finds the work done once it gets the lock).
 import { LookbackError } from "../../errors.js";
 import { type MessageKey, t } from "../../i18n/index.js";
+import { nearGroupOf, unitKey } from "../../units/identity.js";
 import type { DriverOpenOptions, DriverTx, Queryable } from "../driver.js";
-import { stepSql, steps } from "../migrations.js";
+import { SINCE_NEAR_GROUP, stepSql, steps } from "../migrations.js";
 import type { PgDriver } from "./driver.js";
 
 export const APPLICATION = "lookback";
@@ -79,6 +80,17 @@ export async function prepareSchema(driver: PgDriver, opts: DriverOpenOptions): 
   await driver.once("committed", "write", (tx) => migrate(tx, location));
 }
 
+/** The near group of units stored before it existed (the step is SQL; the folding is not). */
+async function fillNearGroups(tx: DriverTx): Promise<void> {
+  const missing = await tx.all<{ id: string; name: string; name_key: string | null }>(
+    "SELECT id, name, name_key FROM units WHERE near_group IS NULL",
+  );
+  for (const u of missing) {
+    const key = u.name_key ?? unitKey(u.name);
+    await tx.run("UPDATE units SET name_key = ?, near_group = ? WHERE id = ?", [key, nearGroupOf(key), u.id]);
+  }
+}
+
 async function migrate(tx: DriverTx, location: string): Promise<void> {
   await tx.get("SELECT pg_advisory_xact_lock(?, ?) AS locked", [LOCK_CLASS, LOCK_MIGRATE]);
   // Read again under the lock (each statement sees what others committed): another process may
@@ -89,6 +101,7 @@ async function migrate(tx: DriverTx, location: string): Promise<void> {
     if (step !== undefined) await tx.run(stepSql(step, "postgres"));
   }
   if (from === SCHEMA_VERSION) return;
+  if (from < SINCE_NEAR_GROUP) await fillNearGroups(tx);
   const put =
     "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
   await tx.run(put, ["application", APPLICATION]);

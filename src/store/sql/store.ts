@@ -61,6 +61,7 @@ export class SqlTx implements WriteTx, Sql {
   findUnitByName = (name: string) => units.findUnitByName(this, name);
   findUnitByCode = (code: string) => units.findUnitByCode(this, code);
   unitNames = () => units.unitNames(this);
+  unitNamesNear = (name: string) => units.unitNamesNear(this, name);
   mergedInto = (fromId: string, fromName: string) => units.mergedInto(this, fromId, fromName);
   ensureUnit = (name: string, extra?: UnitFields) => units.ensureUnit(this, name, extra);
   updateUnit = (id: string, patch: UnitFields & { name?: string }) => units.updateUnit(this, id, patch);
@@ -162,6 +163,7 @@ export class SqlStore implements Store {
   findUnitByName = (name: string) => this.r("findUnitByName", name);
   findUnitByCode = (code: string) => this.r("findUnitByCode", code);
   unitNames = () => this.r("unitNames");
+  unitNamesNear = (name: string) => this.r("unitNamesNear", name);
   mergedInto = (fromId: string, fromName: string) => this.r("mergedInto", fromId, fromName);
   getSnapshot = (hash: string) => this.r("getSnapshot", hash);
   getRun = (id: string) => this.r("getRun", id);

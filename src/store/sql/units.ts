@@ -1,6 +1,6 @@
 // Units (填报单位) in portable SQL: the roster, look-alike names found by their comparison key,
 // and units merge.
-import { normalizeUnitName, unitKey } from "../../units/identity.js";
+import { nearGroupOf, normalizeUnitName, unitKey } from "../../units/identity.js";
 import type { UnitFields, UnitMergeOutcome, UnitName } from "../port.js";
 import type { Unit } from "../types.js";
 import type { Sql } from "./context.js";
@@ -38,6 +38,15 @@ export async function unitNames(q: Sql): Promise<UnitName[]> {
   return rows.map((r) => ({ id: s(r.id), name: s(r.name), key: sn(r.name_key) ?? unitKey(s(r.name)) }));
 }
 
+/** The units whose names may be near `name` (the same near group), in the order they were made. */
+export async function unitNamesNear(q: Sql, name: string): Promise<UnitName[]> {
+  const rows = await q.tx.all(
+    `SELECT id, name, name_key FROM units WHERE near_group = ? ORDER BY ${q.dialect.rowOrder}`,
+    [nearGroupOf(unitKey(name))],
+  );
+  return rows.map((r) => ({ id: s(r.id), name: s(r.name), key: sn(r.name_key) ?? unitKey(s(r.name)) }));
+}
+
 export async function mergedInto(q: Sql, fromId: string, fromName: string): Promise<Unit | undefined> {
   const r = await q.tx.get(
     "SELECT into_id FROM unit_merges WHERE from_id = ? OR from_key = ? ORDER BY at DESC, id DESC LIMIT 1",
@@ -68,9 +77,9 @@ export async function ensureUnit(q: Sql, name: string, extra: UnitFields = {}): 
   };
   // Another writer may add the same name at the same moment (PostgreSQL): theirs is the unit.
   const { changes } = await q.tx.run(
-    `INSERT INTO units (id, name, code, township, type, created_at, updated_at, name_key, rev)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (name) DO NOTHING`,
-    [unit.id, unit.name, unit.code, unit.township, unit.type, at, at, norm.key],
+    `INSERT INTO units (id, name, code, township, type, created_at, updated_at, name_key, near_group, rev)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (name) DO NOTHING`,
+    [unit.id, unit.name, unit.code, unit.township, unit.type, at, at, norm.key, nearGroupOf(norm.key)],
   );
   if (changes === 1) return unit;
   const theirs = await findUnitByName(q, norm.name);
@@ -85,9 +94,10 @@ export async function updateUnit(q: Sql, id: string, patch: UnitFields & { name?
   const norm = checkedName(next.name);
   next.name = norm.name;
   await q.tx.run(
-    `UPDATE units SET name = ?, code = ?, township = ?, type = ?, updated_at = ?, name_key = ?, rev = rev + 1
+    `UPDATE units SET name = ?, code = ?, township = ?, type = ?, updated_at = ?, name_key = ?, near_group = ?,
+       rev = rev + 1
      WHERE id = ?`,
-    [next.name, next.code, next.township, next.type, next.updatedAt, norm.key, id],
+    [next.name, next.code, next.township, next.type, next.updatedAt, norm.key, nearGroupOf(norm.key), id],
   );
   return next;
 }

@@ -1,8 +1,10 @@
 // Evidence files (佐证材料): attaching 1,000 photos of 200 KB with `lookback evidence add`
 // against `cp -r` of the same folder (target ≤ 2×); importing 100 schools whose files carry
 // evidence against importing the same schools without it (what the evidence costs, ≤ 2×); the
-// database's size against the bytes attached; and peak memory of attaching (and exporting) a
-// 50 MB file against a 1 MB one (flat: the content is streamed in 1 MiB pieces).
+// database's size against the bytes attached; and peak memory of attaching, exporting and
+// importing a 50 MB file against a 1 MB one (flat: the content is streamed in 1 MiB pieces).
+// The disk is synced before each timing; `cp -r` + `sync -f` is the baseline that, like
+// lookback, has its bytes on disk when it is done.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -42,6 +44,20 @@ function school(dir, db, unit) {
   return rects[0].id.slice(0, 8);
 }
 
+/**
+ * Every dirty page to disk before a timing: lookback's writes are durable when it returns
+ * (synchronous FULL), cp's are not, and one's pages must not be written back in the other's time.
+ */
+function sync() {
+  const r = spawnSync("sync");
+  if (r.status !== 0) throw new Error("sync failed");
+}
+
+function cp(from, to) {
+  const r = spawnSync("cp", ["-r", from, to]);
+  if (r.status !== 0) throw new Error("cp failed");
+}
+
 const ms = (fn) => {
   const t0 = process.hrtime.bigint();
   fn();
@@ -57,26 +73,40 @@ function attachVsCp(dir) {
   const id = school(dir, template, "莲塘一小");
   const ours = [];
   const base = [];
+  const synced = [];
   let dbBytes = 0;
   for (let i = 0; i < REPEAT; i++) {
     const db = path.join(dir, `a${i}.db`);
     copyFileSync(template, db);
+    sync();
     ours.push(ms(() => lookback(["--db", db, "evidence", "add", id, photos, "--max-unit-mb", "1000"], dir)));
     const conn = new Database(db);
     conn.pragma("wal_checkpoint(TRUNCATE)");
     conn.close();
     dbBytes = statSync(db).size - statSync(template).size;
     const dest = path.join(dir, `cp${i}`);
-    base.push(
+    sync();
+    base.push(ms(() => cp(photos, dest)));
+    rmSync(dest, { recursive: true, force: true });
+    sync();
+    synced.push(
       ms(() => {
-        const r = spawnSync("cp", ["-r", photos, dest]);
-        if (r.status !== 0) throw new Error("cp failed");
+        cp(photos, dest);
+        const r = spawnSync("sync", ["-f", dest]);
+        if (r.status !== 0) throw new Error("sync -f failed");
       }),
     );
     rmSync(dest, { recursive: true, force: true });
   }
   return [
     figure(`evidence add: ${FILES} files of 200 KB vs cp -r`, median(ours), median(base), "ms", 2),
+    figure(
+      `evidence add: ${FILES} files of 200 KB vs cp -r + sync -f`,
+      median(ours),
+      median(synced),
+      "ms",
+      2,
+    ),
     figure(
       `evidence add: ${FILES} files of 200 KB vs bare SQLite inserts`,
       median(ours),
@@ -112,6 +142,7 @@ function bareSqlite(dir, photos) {
   const times = [];
   for (let i = 0; i < REPEAT; i++) {
     const db = path.join(dir, `bare${i}.db`);
+    sync();
     times.push(
       ms(() => {
         const r = spawnSync(process.execPath, ["-e", script, db, photos]);
@@ -153,6 +184,7 @@ function importSchools(dir) {
     const times = [];
     for (let i = 0; i < REPEAT; i++) {
       const target = path.join(dir, `county-${path.basename(folder)}-${i}.db`);
+      sync();
       times.push(ms(() => lookback(["--db", target, "import", folder], dir)));
     }
     return median(times);
@@ -183,33 +215,46 @@ function peakRss(args, cwd) {
   return JSON.parse(readFileSync(out, "utf8")).maxRSS / 1024;
 }
 
+/**
+ * Peak memory of attaching a file, of exporting its unit with --with-evidence, and of importing
+ * a school's file carrying it: 50 MB against 1 MB, each the median of REPEAT runs.
+ */
 function memory(dir) {
-  const rows = [];
   const sizes = { small: 1024 * 1024, large: 50 * 1024 * 1024 };
-  const rss = {};
-  const exportRss = {};
+  const rss = { add: {}, export: {}, import: {} };
   for (const [k, bytes] of Object.entries(sizes)) {
-    const db = path.join(dir, `m-${k}.db`);
-    const id = school(dir, db, "莲塘一小");
+    const template = path.join(dir, `m-${k}.db`);
+    const id = school(dir, template, "莲塘一小");
     const file = path.join(dir, `${k}.mp4`);
     writeFileSync(file, randomBytes(bytes));
-    rss[k] = peakRss(["--db", db, "evidence", "add", id, file, "--max-file-mb", "100"], dir);
-    exportRss[k] = peakRss(
-      ["--db", db, "export", "--unit", "莲塘一小", "--with-evidence", "--out", path.join(dir, `out-${k}`)],
-      dir,
-    );
+    const runs = { add: [], export: [], import: [] };
+    for (let i = 0; i < REPEAT; i++) {
+      const db = path.join(dir, `m-${k}-${i}.db`);
+      copyFileSync(template, db);
+      sync();
+      runs.add.push(peakRss(["--db", db, "evidence", "add", id, file, "--max-file-mb", "100"], dir));
+      const out = path.join(dir, `out-${k}-${i}`);
+      sync();
+      runs.export.push(
+        peakRss(["--db", db, "export", "--unit", "莲塘一小", "--with-evidence", "--out", out], dir),
+      );
+      rmSync(out, { recursive: true, force: true });
+      const county = path.join(dir, `m-county-${k}-${i}.db`);
+      sync();
+      runs.import.push(peakRss(["--db", county, "import", db], dir));
+      for (const f of [db, county]) for (const x of ["", "-wal", "-shm"]) rmSync(f + x, { force: true });
+    }
+    for (const w of Object.keys(rss)) rss[w][k] = median(runs[w]);
+    rmSync(file, { force: true });
   }
-  rows.push(figure("evidence add peak RSS: a 50 MB file vs a 1 MB file", rss.large, rss.small, "MB", 1.3));
-  rows.push(
-    figure(
-      "export --with-evidence peak RSS: a 50 MB file vs a 1 MB file",
-      exportRss.large,
-      exportRss.small,
-      "MB",
-      1.3,
-    ),
+  const what = {
+    add: "evidence add",
+    export: "export --with-evidence",
+    import: "import of a school's file with it",
+  };
+  return Object.keys(rss).map((w) =>
+    figure(`${what[w]} peak RSS: a 50 MB file vs a 1 MB file`, rss[w].large, rss[w].small, "MB", 1.2),
   );
-  return rows;
 }
 
 export async function run() {

@@ -71,8 +71,27 @@ function refused(r: ReadRefusal): ImportFailure {
   }
 }
 
-/** Files up to this size are read into memory; larger ones (up to the import limit) go through a private copy. */
-const IN_MEMORY_MAX_BYTES = 64 * 1024 * 1024;
+/**
+ * Files up to this size are read into memory; larger ones (up to the import limit) go through a
+ * private copy. A file read in is held twice (the bytes read, and SQLite's copy of them), so a
+ * school's evidence would decide the memory taken: a file of answers alone is far smaller.
+ */
+const IN_MEMORY_MAX_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The school's file's page cache (KiB, SQLite's cache_size): it is read once, by quick_check and
+ * as its rows and evidence pieces are copied, so a cache of its pages would only fill.
+ */
+const SOURCE_CACHE = -2000;
+
+/** The file's size by stat; 0 when it cannot be had (the read that follows says why). */
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
 
 function openCopy(file: string, scratch: string): { db: Db; onDisk: boolean } {
   const wal = `${file}-wal`;
@@ -82,7 +101,8 @@ function openCopy(file: string, scratch: string): { db: Db; onDisk: boolean } {
   } catch {
     walSize = 0;
   }
-  if (walSize === 0) {
+  // Larger by its size already: not read in only to be found too large (8 MB of garbage).
+  if (walSize === 0 && sizeOf(file) <= IN_MEMORY_MAX_BYTES) {
     const read = readBounded(file, IN_MEMORY_MAX_BYTES);
     if (read.ok) {
       // Our own buffer, read for this: the header may be changed in place.
@@ -111,6 +131,7 @@ export function openSource(
 ): { db: Db; userVersion: number; onDisk: boolean } {
   const { db: src, onDisk } = openCopy(file, scratch);
   try {
+    src.pragma(`cache_size = ${SOURCE_CACHE}`);
     let id: ReturnType<typeof checkIdentity>;
     try {
       id = checkIdentity(src, display);

@@ -203,11 +203,21 @@ for (const factory of importTargets()) {
           (
             await refused(
               await hostile((db) =>
-                db.prepare("UPDATE rectifications SET problem = ?").run("x".repeat(5_000_000)),
+                db.prepare("UPDATE rectifications SET problem = ?").run("x".repeat(50_000)),
               ),
             )
           ).invalid,
         ).toMatchObject({ table: "rectifications", column: "problem", problem: "tooLong" });
+        // A file past what is read into memory (8 MB) is sized from its record headers first.
+        expect(
+          (
+            await refused(
+              await hostile((db) =>
+                db.prepare("UPDATE rectifications SET problem = ?").run("x".repeat(5_000_000)),
+              ),
+            )
+          ).invalid,
+        ).toMatchObject({ table: "rectifications", column: "problem", problem: "tooLarge" });
       });
 
       test("a file too large for memory is sized from its record headers: a 70 MB note is refused unread", async () => {

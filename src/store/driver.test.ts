@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { NO_PG, PG_SKIP, schemaPerTest } from "../../test/helpers/pg.js";
-import type { Driver } from "./driver.js";
+import type { Driver, DriverTx } from "./driver.js";
 import { openPostgresDriver } from "./pg/driver.js";
 import { openSqliteDriver } from "./sqlite/driver.js";
 
@@ -154,6 +154,31 @@ for (const [engine, make, skip] of engines) {
         "u1",
         "u4",
       ]);
+    });
+
+    it("smallCache passes on what its callback returns or throws; SQLite's page cache is small inside only", async () => {
+      const cache = async (tx: DriverTx) =>
+        engine === "SQLite" ? (await tx.get<{ cache_size: number }>("PRAGMA cache_size"))?.cache_size : 0;
+      const boom = new Error("boom");
+      const seen = await d.transaction("write", async (tx) => {
+        const outside = await cache(tx);
+        const inside = await tx.smallCache(async () => {
+          await unit(tx as unknown as Driver, "u1", "a");
+          return cache(tx);
+        });
+        const failed = await tx
+          .smallCache(async () => {
+            throw boom;
+          })
+          .catch((e: unknown) => e);
+        return { outside, inside, failed, after: await cache(tx) };
+      });
+      expect(seen).toEqual(
+        engine === "SQLite"
+          ? { outside: -16000, inside: -2000, failed: boom, after: -16000 }
+          : { outside: 0, inside: 0, failed: boom, after: 0 },
+      );
+      expect(await d.get("SELECT count(*) AS n FROM units")).toEqual({ n: 1 });
     });
 
     it("a transaction whose callback throws keeps nothing and passes the error on", async () => {

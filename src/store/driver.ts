@@ -105,6 +105,13 @@ export interface DriverTx extends Queryable {
   readonly mode: "read" | "write";
   /** A nested transaction (SAVEPOINT): its failure rolls back to here and is passed on. */
   savepoint<T>(fn: (tx: DriverTx) => Promise<T>): Promise<T>;
+  /**
+   * `fn` with this process's cache of database pages held small, for bytes that pass through once
+   * (evidence pieces): SQLite's page cache (16 MB in better-sqlite3) would otherwise fill with
+   * them, so that a file's size decided the memory taken; restored after. PostgreSQL: `fn` as it
+   * is (its page cache is the server's).
+   */
+  smallCache<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 export interface Driver extends Queryable {

@@ -442,6 +442,10 @@ class PgTx implements DriverTx {
     return result;
   }
 
+  smallCache<T>(fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
+
   async commit(): Promise<void> {
     if (this.iterating) throw new Error("a transaction ended with an iteration still open");
     // A failure the callback caught: what it returned rests on statements that were not kept.

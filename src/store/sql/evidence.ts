@@ -3,6 +3,7 @@
 // rectification it proves. Pieces are written and read one at a time, so a file's size never
 // decides how much memory a process takes.
 import { createHash } from "node:crypto";
+import { passed } from "../../util/let-go.js";
 import {
   EVIDENCE_CHUNK_BYTES,
   type EvidenceContentInput,
@@ -92,7 +93,9 @@ export async function findEvidence(q: Sql, prefix: string, limit = 20): Promise<
 
 /** One piece of a content, or undefined past its last. */
 export async function contentPiece(q: Sql, hash: string, seq: number): Promise<Buffer | undefined> {
-  const r = await q.tx.get("SELECT data FROM evidence_chunks WHERE hash = ? AND seq = ?", [hash, seq]);
+  const r = await q.tx.smallCache(() =>
+    q.tx.get("SELECT data FROM evidence_chunks WHERE hash = ? AND seq = ?", [hash, seq]),
+  );
   return r ? asBuffer(r.data) : undefined;
 }
 
@@ -103,7 +106,10 @@ const asBuffer = (v: unknown): Buffer =>
       ? Buffer.from(v.buffer, v.byteOffset, v.byteLength)
       : Buffer.alloc(0);
 
-/** Pieces of a content in order, each read by `piece` (in one transaction, or one each). */
+/**
+ * Pieces of a content in order, each read by `piece` (in one transaction, or one each); each is
+ * let go once the reader asks for the next.
+ */
 export async function* contentPieces(
   piece: (seq: number) => Promise<Buffer | undefined>,
 ): AsyncIterable<Buffer> {
@@ -111,6 +117,7 @@ export async function* contentPieces(
     const data = await piece(seq);
     if (!data) return;
     yield data;
+    passed(data.length);
   }
 }
 
@@ -171,6 +178,13 @@ export async function putEvidenceContent(q: Sql, input: EvidenceContentInput): P
     input.size,
     nowIso(),
   ]);
+  const seq = await q.tx.smallCache(() => putPieces(q, input));
+  await q.tx.run("UPDATE evidence_contents SET chunks = ? WHERE hash = ?", [seq, input.hash]);
+  return true;
+}
+
+/** Every piece of the content stored and checked against its hash and size: how many pieces. */
+async function putPieces(q: Sql, input: EvidenceContentInput): Promise<number> {
   const sha = createHash("sha256");
   let size = 0;
   let seq = 0;
@@ -184,13 +198,13 @@ export async function putEvidenceContent(q: Sql, input: EvidenceContentInput): P
       seq,
       piece,
     ]);
+    passed(piece.length);
     seq++;
   }
   const actual = sha.digest("hex");
   if (actual !== input.hash || size !== input.size)
     throw new EvidenceContentMismatch(input.hash, actual, size);
-  await q.tx.run("UPDATE evidence_contents SET chunks = ? WHERE hash = ?", [seq, input.hash]);
-  return true;
+  return seq;
 }
 
 /** The unit, and the rectification whose history records the change, of a target. */

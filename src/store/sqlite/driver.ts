@@ -45,6 +45,12 @@ export const sqliteDialect: Dialect = {
     `json_group_array(json_array(${values.join(", ")})${orderBy ? ` ORDER BY ${orderBy}` : ""})`,
 };
 
+/**
+ * The page cache while evidence pieces pass (cache_size in KiB, as SQLite's own default): a
+ * piece of 1 MiB is 256 pages, written or read once; past this SQLite spills them to the WAL.
+ */
+const SMALL_CACHE = -2000;
+
 /** Prepared statements kept by text; past this many the oldest go (texts made of IN lists vary). */
 const STATEMENT_CACHE = 256;
 
@@ -189,6 +195,12 @@ export class SqliteDriver implements Driver {
     });
   }
 
+  /** The page cache's size (SQLite's cache_size: negative in KiB, positive in pages); with `set`, set first. */
+  cacheSize(set?: number): number {
+    if (set !== undefined) this.guard(() => this.db.pragma(`cache_size = ${Math.trunc(set)}`));
+    return this.guard(() => this.db.pragma("cache_size", { simple: true })) as number;
+  }
+
   /** A fresh savepoint name (SQLite savepoint names are identifiers; one counter per connection). */
   nextSavepoint(): string {
     this.savepoints += 1;
@@ -251,6 +263,17 @@ class SqliteTx implements DriverTx {
   async *iterate<R extends SqlRow = SqlRow>(sql: string, params: Params = []): AsyncIterable<R> {
     this.check(false);
     yield* stepRows<R>(this.driver, sql, params);
+  }
+
+  async smallCache<T>(fn: () => Promise<T>): Promise<T> {
+    this.check(false);
+    const before = this.driver.cacheSize();
+    this.driver.cacheSize(SMALL_CACHE);
+    try {
+      return await fn();
+    } finally {
+      this.driver.cacheSize(before);
+    }
   }
 
   async savepoint<T>(fn: (tx: DriverTx) => Promise<T>): Promise<T> {

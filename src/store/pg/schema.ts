@@ -85,9 +85,17 @@ async function fillNearGroups(tx: DriverTx): Promise<void> {
   const missing = await tx.all<{ id: string; name: string; name_key: string | null }>(
     "SELECT id, name, name_key FROM units WHERE near_group IS NULL",
   );
-  for (const u of missing) {
-    const key = u.name_key ?? unitKey(u.name);
-    await tx.run("UPDATE units SET name_key = ?, near_group = ? WHERE id = ?", [key, nearGroupOf(key), u.id]);
+  // 500 units a statement: a province's 30,000 one at a time took 10 s of round trips.
+  for (let i = 0; i < missing.length; i += 500) {
+    const page = missing.slice(i, i + 500);
+    await tx.run(
+      `UPDATE units AS u SET name_key = v.k, near_group = v.g
+       FROM (VALUES ${page.map(() => "(?, ?, ?)").join(", ")}) AS v(id, k, g) WHERE u.id = v.id`,
+      page.flatMap((u) => {
+        const key = u.name_key ?? unitKey(u.name);
+        return [u.id, key, nearGroupOf(key)];
+      }),
+    );
   }
 }
 

@@ -106,11 +106,11 @@ export function describeLedgerReads({ store, fx, newRun, answer }: StoreCtx): vo
     };
 
     it("ledgerSources reads page after page, the next read while the loop body uses the store", async () => {
-      await bulkRuns(fx(), store(), 130);
+      await bulkRuns(fx(), store(), 450);
       const ids = (await store().runKeys()).map((k) => k.runId).reverse();
       const seen: string[] = [];
       for await (const s of store().ledgerSources(ids)) {
-        if (seen.length % 40 === 0) expect((await store().getUnit(s.run.unitId))?.id).toBe(s.unit?.id);
+        if (seen.length % 100 === 0) expect((await store().getUnit(s.run.unitId))?.id).toBe(s.unit?.id);
         seen.push(s.run.id);
       }
       expect(seen).toEqual(ids);

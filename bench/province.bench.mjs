@@ -225,7 +225,12 @@ function timedInto(out, cmd, args) {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out);
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+  // Room for the progress lines of 30,000 files (spawnSync kills a child past maxBuffer).
+  const r = spawnSync(cmd, args, {
+    stdio: ["ignore", "ignore", "pipe"],
+    encoding: "utf8",
+    maxBuffer: 1 << 30,
+  });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0)
     throw new Error(`${args.join(" ")}: exit ${r.status}\n${(r.stderr ?? "").slice(-2000)}`);

@@ -7,14 +7,17 @@
 // - a command about one unit (`status --unit … --json`) at 30,000 units against 1,000;
 // - peak RSS of `status --json`, `rectify list --overdue --json` and `units --json` at 30,000
 //   units against 1,000 (memory flat in units);
-// - `import` of one school's file into the province against the county;
+// - `export --all --format json` (a ledger file per unit and 汇总.json, into an empty folder)
+//   against bench/export-all-baseline.mjs writing the same files with hand-written SQL, and its
+//   peak RSS at 30,000 units against 1,000;
+// - `import` of one school's file into the province against the county (last: it adds units);
 // - on PostgreSQL, one interactive answer (saveAnswer through the store, a round trip per
 //   statement) against a bare INSERT … ON CONFLICT on a pooled connection.
 // The PostgreSQL part needs LOOKBACK_TEST_PG (scripts/pg-server.sh start) and is skipped, with a
 // message, without it. LOOKBACK_BENCH_UNITS changes the province's size.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -37,7 +40,7 @@ const today = (() => {
 })();
 
 /** The self-check's item keys for a run with one leader, in checklist order. */
-async function itemKeys() {
+export async function itemKeys() {
   const { loadChecklistSet } = await dist("checklist/load.js");
   const loaded = loadChecklistSet({ cwd: os.tmpdir() }).checklists.find(
     (c) => c.checklist.id === "self-check",
@@ -91,7 +94,7 @@ function provinceSql({ hex8, deadline, hash }) {
   ];
 }
 
-async function seedSqlite(file, units, keys, loaded) {
+export async function seedSqlite(file, units, keys, loaded) {
   const { openStore } = await dist("store/open.js");
   const store = await openStore(file, { intent: "write" });
   const { hash } = await store.saveSnapshot(loaded);
@@ -117,7 +120,7 @@ async function seedSqlite(file, units, keys, loaded) {
   db.close();
 }
 
-async function seedPostgres(url, units, keys, loaded) {
+export async function seedPostgres(url, units, keys, loaded) {
   const { openStore } = await dist("store/open.js");
   const store = await openStore(url, { intent: "write" });
   const { hash } = await store.saveSnapshot(loaded);
@@ -219,6 +222,66 @@ function cli(args) {
   return r.stdout;
 }
 
+/** Wall time (ms) of one run of a command writing into `out`, made empty first (not timed). */
+function timedInto(out, cmd, args) {
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out);
+  const t0 = process.hrtime.bigint();
+  // Room for the progress lines of 30,000 files (spawnSync kills a child past maxBuffer).
+  const r = spawnSync(cmd, args, {
+    stdio: ["ignore", "ignore", "pipe"],
+    encoding: "utf8",
+    maxBuffer: 1 << 30,
+  });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0)
+    throw new Error(`${args.join(" ")}: exit ${r.status}\n${(r.stderr ?? "").slice(-2000)}`);
+  return ms;
+}
+
+/**
+ * `export --all --format json` against the hand-written baseline, alternated, medians of
+ * ROUNDS; the same files from both first. Then the export's peak RSS, 30,000 units against 1,000.
+ */
+function exportFigures(engine, big, small, dir) {
+  const out = path.join(dir, "export-out");
+  const ours = (db) => [bin, "--db", db, "export", "--all", "--format", "json", "--out", out];
+  const base = [path.join(root, "bench", "export-all-baseline.mjs"), big, out, today];
+  timedInto(out, process.execPath, ours(big));
+  const files = readdirSync(out).sort();
+  timedInto(out, process.execPath, base);
+  const baseFiles = readdirSync(out).sort();
+  if (files.length !== UNITS + 1 || files.join("/") !== baseFiles.join("/"))
+    throw new Error(`${engine} export: ${files.length} files, baseline ${baseFiles.length} (or other names)`);
+  const times = { ours: [], base: [] };
+  for (let i = 0; i < ROUNDS; i++) {
+    times.ours.push(timedInto(out, process.execPath, ours(big)));
+    times.base.push(timedInto(out, process.execPath, base));
+  }
+  const rss = (db) => {
+    rmSync(out, { recursive: true, force: true });
+    return peakRss(dir, ours(db).slice(1));
+  };
+  const rows = [
+    figure(
+      `province ${engine}: export --all --format json, ${UNITS} units`,
+      median(times.ours),
+      median(times.base),
+      "ms",
+      2,
+    ),
+    figure(
+      `province ${engine}: export --all json peak RSS, ${UNITS} vs ${SMALL} units`,
+      rss(big),
+      rss(small),
+      "MB",
+      1.5,
+    ),
+  ];
+  rmSync(out, { recursive: true, force: true });
+  return rows;
+}
+
 /** Every figure of one engine, on a province (`big`) and a county (`small`) database. */
 async function figuresOf(engine, big, small, dir) {
   const script = baselineScript(dir);
@@ -279,6 +342,7 @@ async function figuresOf(engine, big, small, dir) {
       ),
     );
   }
+  out.push(...exportFigures(engine, big, small, dir));
   out.push(await importOne(engine, big, small, dir));
   return out;
 }

@@ -8,10 +8,10 @@ import { countFollowUp, foundOn, inView, type LedgerView } from "../rectify/coun
 import { daysOverdue } from "../rectify/overdue.js";
 import { roundsOf } from "../rectify/rounds.js";
 import { checklistKind, methodCounts } from "../run/inspection.js";
-import { looseItemKey, runItems } from "../run/items.js";
+import { looseItemKey, type RunItem, runItems } from "../run/items.js";
 import { briefScore, type ScoreBrief, scoreAnswers } from "../run/score.js";
 import { readSnapshot } from "../run/snapshot.js";
-import type { StoreReads } from "../store/port.js";
+import type { LedgerSource, StoreReads } from "../store/port.js";
 import type { Answer, InspectionMethod, Rectification, Run, Unit } from "../store/types.js";
 import { localDateOf } from "../util/dates.js";
 import type { EvidenceCellLink } from "./evidence.js";
@@ -112,6 +112,14 @@ interface IndexedChecklist {
   checklist: Checklist;
 }
 
+/** The items a run of a checklist version with these leaders asks, worked out once for all its runs. */
+interface RunLayout extends IndexedChecklist {
+  items: RunItem[];
+  slots: ItemSlot[];
+  /** Each item's slot and place, by key. */
+  current: Map<string, { slot: ItemSlot; pos: number }>;
+}
+
 /** Parsed snapshots by hash: a county's runs share a handful of checklist versions. */
 export class SnapshotCache {
   private readonly cache = new Map<string, IndexedChecklist>();
@@ -145,6 +153,27 @@ export class SnapshotCache {
     this.cache.set(hash, entry);
     return entry;
   }
+
+  private readonly layouts = new Map<string, RunLayout>();
+
+  /** The checklist of a run and the items it asks (shared: the ledgers only read them). */
+  async layout(run: Pick<Run, "checklistHash" | "leaders">): Promise<RunLayout> {
+    const key = `${run.checklistHash}\u0000${run.leaders.join("\u0000")}`;
+    const hit = this.layouts.get(key);
+    if (hit) return hit;
+    const entry = await this.get(run.checklistHash);
+    const items = runItems(entry.checklist, run.leaders);
+    const slots = itemSlots(entry.checklist, run.leaders, this.language, items);
+    const layout = {
+      ...entry,
+      items,
+      slots,
+      current: new Map(slots.map((slot, pos) => [slot.key, { slot, pos }])),
+    };
+    if (this.layouts.size >= this.limit) this.layouts.delete(this.layouts.keys().next().value as string);
+    this.layouts.set(key, layout);
+    return layout;
+  }
 }
 
 /** The items a run asks (src/run/items.ts), with their titles in the ledger's language. */
@@ -152,9 +181,10 @@ export function itemSlots(
   checklist: Checklist,
   leaders: readonly string[],
   language: LedgerLanguage,
+  items: readonly RunItem[] = runItems(checklist, leaders),
 ): ItemSlot[] {
   const en = language === "en";
-  return runItems(checklist, leaders).map(({ key, number, section, item, leader }) => {
+  return items.map(({ key, number, section, item, leader }) => {
     const text = en && item.text_en ? item.text_en : item.text;
     return {
       key,
@@ -234,15 +264,26 @@ export async function buildLedgerData(
   run: Run,
   opts: { today: string; language: LedgerLanguage; view?: LedgerView },
 ): Promise<LedgerData> {
+  for await (const source of store.ledgerSources([run.id]))
+    return ledgerDataOf(store, snapshots, { ...source, unit, run }, opts);
+  throw userError("export.vanished");
+}
+
+/** buildLedgerData from what the store read for it (ledgerSources): no read but the checklists'. */
+export async function ledgerDataOf(
+  store: StoreReads,
+  snapshots: SnapshotCache,
+  source: LedgerSource & { unit: Unit },
+  opts: { today: string; language: LedgerLanguage; view?: LedgerView },
+): Promise<LedgerData> {
+  const { unit, run, runs } = source;
   const view = opts.view ?? {};
-  const { checklist, info } = await snapshots.get(run.checklistHash);
-  const slots = itemSlots(checklist, run.leaders, opts.language);
-  const order = new Map(slots.map((s, i) => [s.key, i]));
-  const answers = await store.listAnswers(run.id);
+  const { checklist, info, items, slots, current } = await snapshots.layout(run);
+  const answers = source.answers.get(run.id) ?? [];
   const byKey = new Map(answers.map((a) => [a.itemKey, a]));
   const allSlots = [
     ...slots,
-    ...answers.filter((a) => !order.has(a.itemKey)).map((a) => strayslot(a.itemKey)),
+    ...answers.filter((a) => !current.has(a.itemKey)).map((a) => strayslot(a.itemKey)),
   ];
   const counts = emptyCounts();
   counts.total = slots.length;
@@ -255,9 +296,7 @@ export async function buildLedgerData(
     return { seq: i + 1, slot, answer };
   });
 
-  const runs = await store.listRuns({ unitId: unit.id, checklistId: run.checklistId });
-  const current = new Map(slots.map((slot, pos) => [slot.key, { slot, pos }]));
-  const rows = await ledgerRows(store, snapshots, { run, current }, runs, { ...opts, view });
+  const rows = await ledgerRows(store, snapshots, { run, current }, source, { ...opts, view });
   Object.assign(
     counts,
     followUpCounts(
@@ -265,7 +304,7 @@ export async function buildLedgerData(
       opts.today,
     ),
   );
-  const score = briefScore(scoreAnswers(checklist, answers, run.leaders));
+  const score = briefScore(scoreAnswers(checklist, answers, run.leaders, items));
   return {
     unit,
     run,
@@ -318,12 +357,18 @@ function mergedChains(all: readonly Rectification[]): (r: Rectification) => Rect
 /** The rectifications that a relapse (反弹) opened, with when and by whom the earlier one was closed. */
 async function relapsedRows(
   store: StoreReads,
-  runs: readonly Run[],
+  source: Pick<LedgerSource, "runs" | "answers">,
   all: readonly Rectification[],
 ): Promise<Map<string, { closedAt: string | null; closedBy: string | null }>> {
   const relapses = new Map<string, { closedAt: string | null; closedBy: string | null }>();
+  const { runs } = source;
   for (const later of runs.slice(1)) {
-    for (const x of await relapsesIn(store, later, { runs: [...runs], rects: all })) {
+    const answers = source.answers.get(later.id);
+    for (const x of await relapsesIn(store, later, {
+      runs: [...runs],
+      rects: all,
+      ...(answers ? { answers } : {}),
+    })) {
       if (x.rectificationId !== null)
         relapses.set(x.rectificationId, { closedAt: x.closedAt, closedBy: x.closedBy });
     }
@@ -335,11 +380,11 @@ async function ledgerRows(
   store: StoreReads,
   snapshots: SnapshotCache,
   latestRun: { run: Run; current: Map<string, { slot: ItemSlot; pos: number }> },
-  runs: readonly Run[],
+  source: Pick<LedgerSource, "runs" | "answers" | "rectifications">,
   opts: { today: string; language: LedgerLanguage; view: LedgerView },
 ): Promise<LedgerRow[]> {
-  const { run: latest, current } = latestRun;
-  const all = await store.listRectifications({ unitId: latest.unitId, checklistId: latest.checklistId });
+  const { current } = latestRun;
+  const { runs, rectifications: all } = source;
   if (all.length === 0) return [];
   const rounds = roundsOf(runs);
   const runById = new Map(runs.map((r) => [r.id, r]));
@@ -350,7 +395,7 @@ async function ledgerRows(
     .map((r) => runById.get(r.runId));
   await finder.prepare(elsewhere.filter((r): r is Run => r !== undefined));
   const chain = mergedChains(all);
-  const relapses = await relapsedRows(store, runs, all);
+  const relapses = await relapsedRows(store, source, all);
   const rows = all
     .filter((r) => inView(r, opts.view))
     .map((r) => {

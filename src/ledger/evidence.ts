@@ -67,7 +67,11 @@ export async function unitEvidence(
   unitId: string,
   folder: string | null,
 ): Promise<UnitEvidence> {
-  const all = await store.listEvidence({ unitId });
+  return evidenceOf(await store.listEvidence({ unitId }), folder);
+}
+
+/** unitEvidence of the files read already (listEvidence's order). */
+export function evidenceOf(all: readonly EvidenceFile[], folder: string | null): UnitEvidence {
   const byItem = new Map<string, EvidenceFile[]>();
   for (const f of all) byItem.set(f.itemKey, [...(byItem.get(f.itemKey) ?? []), f]);
   const itemFolders = uniqueEntryNames([...byItem.keys()].map((k) => k.replace(/\./g, "-")));

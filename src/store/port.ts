@@ -195,6 +195,34 @@ export interface RunKey {
   stored: number;
 }
 
+/** A unit's latest run of a checklist, as picking the run of its ledger needs it (a few bytes a run). */
+export interface LatestRun {
+  runId: string;
+  unitId: string;
+  unitName: string;
+  checklistId: string;
+  /** As RunDetail.stored. */
+  stored: number;
+}
+
+/** What one run's ledger (整改台账) shows of the store, read with those of other runs (ledgerSources). */
+export interface LedgerSource {
+  run: Run;
+  /** Its unit; undefined when the unit is gone. */
+  unit: Unit | undefined;
+  /** The unit's runs of the run's checklist, not set aside, in run order (as listRuns). */
+  runs: Run[];
+  /**
+   * Answers by run id (each list as listAnswers): of the run, and of each of `runs` after the
+   * first (what relapses, 反弹, are found in).
+   */
+  answers: ReadonlyMap<string, Answer[]>;
+  /** The unit's rectifications of the run's checklist (as listRectifications). */
+  rectifications: Rectification[];
+  /** The unit's evidence files not removed, of every checklist (as listEvidence). */
+  evidence: EvidenceFile[];
+}
+
 export interface UnitRunCountQuery {
   withoutRunsOnly?: boolean;
   unitIds?: readonly string[];
@@ -336,6 +364,17 @@ export interface StoreReads {
    * order, or the runs of these ids in the order given (an id that names no run is left out).
    */
   runSummaries(select?: RunFilter | { runIds: readonly string[] }): AsyncIterable<RunSummary>;
+  /**
+   * The latest run (run order, not set aside) of each unit and checklist, of units that exist,
+   * streamed (pages by keyset): by unit name (code point order), then run order. With
+   * `checklistId`, of that checklist only (one run per unit).
+   */
+  latestRuns(filter?: { checklistId?: string }): AsyncIterable<LatestRun>;
+  /**
+   * What the ledgers of these runs show, streamed in the order given (an id that names no run is
+   * left out), a page of runs at a time in a fixed few statements per page.
+   */
+  ledgerSources(runIds: readonly string[]): AsyncIterable<LedgerSource>;
   /** The runs of a filter as RunKey, in runDetails' order: one query, a few bytes a run. */
   runKeys(filter?: RunFilter): Promise<RunKey[]>;
   /**

@@ -15,6 +15,7 @@ import {
   type Store,
 } from "./port.js";
 import { describeEvidence } from "./testing-evidence.js";
+import { describeLedgerReads } from "./testing-ledgers.js";
 import type { RectificationFields, Run } from "./types.js";
 
 export interface StoreFixture {
@@ -119,6 +120,7 @@ export function describeStore(
     describeTransactions(ctx);
     describeSets(ctx);
     describeEvidence(ctx);
+    describeLedgerReads(ctx);
     describeInspection(ctx);
   });
 }
@@ -667,7 +669,7 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 }
 
 /** `n` complete runs of the mini checklist, one unit each (unit-0001…), made by bulk SQL. */
-async function bulkRuns(fx: StoreFixture, store: Store, n: number): Promise<void> {
+export async function bulkRuns(fx: StoreFixture, store: Store, n: number): Promise<void> {
   const snap = await store.saveSnapshot(miniChecklist(1));
   const numbers = `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${n})`;
   await fx.sql(

@@ -17,7 +17,7 @@ import { appendHistory } from "./history.js";
 import { newId, nowIso, type Row, s, sn } from "./rows.js";
 
 /** The columns of a file with its run and item (from the answer, or the rectification). */
-const SELECT_FILES = `
+export const SELECT_FILES = `
   SELECT f.*, coalesce(a.run_id, r.run_id) AS run_id, coalesce(a.item_key, r.item_key) AS item_key,
          coalesce(ar.checklist_id, r.checklist_id) AS checklist_id
   FROM evidence_files f

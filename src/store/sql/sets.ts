@@ -28,19 +28,19 @@ const SUMMARY_PAGE = 100;
 /** Reads one page in a transaction (the caller's, or one of its own per page). */
 export type PageReader = <T>(fn: (q: Sql) => Promise<T>) => Promise<T>;
 
-interface Page<T> {
+export interface Page<T> {
   items: T[];
   /** The key to read the next page after; null when this page was the last. */
   last: SqlKey | null;
 }
-type SqlKey = readonly (string | number | null)[];
+export type SqlKey = readonly (string | number | null)[];
 
 /**
  * The pages one after the other, the next one asked for before this one's rows are handed out:
  * a server reads it while the caller works on these. Leaving the loop early waits for that read
  * (in the caller's transaction, nothing of it may outlive the loop).
  */
-async function* paged<T>(read: PageReader, page: (q: Sql, after: SqlKey | null) => Promise<Page<T>>) {
+export async function* paged<T>(read: PageReader, page: (q: Sql, after: SqlKey | null) => Promise<Page<T>>) {
   // Handled at once (a failure is thrown where it is awaited, never reported as unhandled meanwhile).
   const ask = (after: SqlKey | null): Promise<Page<T>> => {
     const p = read((q) => page(q, after));

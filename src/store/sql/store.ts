@@ -27,6 +27,7 @@ import * as answers from "./answers.js";
 import type { Sql } from "./context.js";
 import * as evidence from "./evidence.js";
 import * as history from "./history.js";
+import * as ledgers from "./ledgers.js";
 import * as rects from "./rectifications.js";
 import { s } from "./rows.js";
 import * as runs from "./runs.js";
@@ -107,6 +108,8 @@ export class SqlTx implements WriteTx, Sql {
     sets.runSummaries(this.pages, select);
   runKeys = (filter?: RunFilter) => sets.runKeys(this, filter);
   unitRunCounts = (opts?: UnitRunCountQuery) => sets.unitRunCounts(this, opts);
+  latestRuns = (filter?: { checklistId?: string }) => ledgers.latestRuns(this.pages, filter);
+  ledgerSources = (runIds: readonly string[]) => ledgers.ledgerSources(this.pages, runIds);
 
   evidenceContentsPresent = (hashes: readonly string[]) => evidence.evidenceContentsPresent(this, hashes);
   listEvidence = (filter?: EvidenceFilter) => evidence.listEvidence(this, filter);
@@ -199,6 +202,8 @@ export class SqlStore implements Store {
   runDetails = (filter?: RunFilter) => sets.runDetails(this.pages, filter);
   runSummaries = (select?: RunFilter | { runIds: readonly string[] }) =>
     sets.runSummaries(this.pages, select);
+  latestRuns = (filter?: { checklistId?: string }) => ledgers.latestRuns(this.pages, filter);
+  ledgerSources = (runIds: readonly string[]) => ledgers.ledgerSources(this.pages, runIds);
 
   ensureUnit = (name: string, extra?: UnitFields) => this.w("ensureUnit", name, extra);
   updateUnit = (id: string, patch: UnitFields & { name?: string }) => this.w("updateUnit", id, patch);

@@ -7,7 +7,7 @@ import type { Answer, EvidenceFile, Rectification, Run, Unit } from "../types.js
 import { chunks, marks, type Sql } from "./context.js";
 import { SELECT_FILES, toEvidence } from "./evidence.js";
 import { type Row, s, toAnswer, toRectification, toRun, toUnit } from "./rows.js";
-import { type Page, type PageReader, paged, type SqlKey } from "./sets.js";
+import { groupBy, type Page, type PageReader, paged, type SqlKey } from "./sets.js";
 
 const LATEST_PAGE = 1000;
 // A ledger's rows are many (every answer of its run): pages of 200 runs keep some thousands of
@@ -65,17 +65,6 @@ async function allIn(q: Sql, ids: readonly string[], sql: (list: string) => stri
   return out;
 }
 
-function groupRows<T>(rows: readonly Row[], key: (r: Row) => string, map: (r: Row) => T): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const r of rows) {
-    const k = key(r);
-    const list = out.get(k);
-    if (list) list.push(map(r));
-    else out.set(k, [map(r)]);
-  }
-  return out;
-}
-
 const pairKey = (unitId: string, checklistId: string) => `${unitId}\u0000${checklistId}`;
 const rowPair = (r: Row) => pairKey(s(r.unit_id), s(r.checklist_id));
 
@@ -104,7 +93,7 @@ async function ledgerPage(
       toUnit(u),
     ]),
   );
-  const runsOf = groupRows(
+  const runsOf = groupBy(
     await allIn(
       q,
       unitIds,
@@ -114,7 +103,7 @@ async function ledgerPage(
     toRun,
   );
   const answersOf = await answersOfRuns(q, picked, runsOf);
-  const rects = groupRows(
+  const rects = groupBy(
     await allIn(
       q,
       unitIds,
@@ -123,7 +112,7 @@ async function ledgerPage(
     rowPair,
     toRectification,
   );
-  const evidence = groupRows(
+  const evidence = groupBy(
     await allIn(
       q,
       unitIds,
@@ -145,7 +134,7 @@ async function answersOfRuns(
   for (const run of picked)
     for (const later of (runsOf.get(pairKey(run.unitId, run.checklistId)) ?? []).slice(1))
       wanted.add(later.id);
-  return groupRows(
+  return groupBy(
     await allIn(
       q,
       [...wanted],

@@ -314,7 +314,12 @@ async function closedOfUnits(q: Sql, unitIds: readonly string[]): Promise<Map<st
   );
 }
 
-function groupBy<T>(rows: Row[], key: (r: Row) => string, map: (r: Row) => T): Map<string, T[]> {
+/** Rows grouped by `key`, each mapped, in the order they came. */
+export function groupBy<T>(
+  rows: readonly Row[],
+  key: (r: Row) => string,
+  map: (r: Row) => T,
+): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const r of rows) {
     const k = key(r);

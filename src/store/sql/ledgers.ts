@@ -1,6 +1,7 @@
-// Set-based reads of `export --all`: which run each unit's ledger is about (latestRuns), and
-// everything the ledgers of a page of runs show (ledgerSources), in a fixed few statements per
-// page whatever the database holds, so that a province's export reads as fast as a county's.
+// Set-based reads of `export --all`: which run each unit's ledger is about (latestRuns),
+// everything the ledgers of a page of runs show (ledgerSources), and each unit's latest
+// inspection for 汇总 (latestRunsOfSnapshots), in a fixed few statements per page whatever the
+// database holds, so that a province's export reads as fast as a county's.
 
 import type { LatestRun, LatestRunMethods, LedgerSource } from "../port.js";
 import type { Answer, EvidenceFile, InspectionMethod, Rectification, Run, Unit } from "../types.js";
@@ -10,6 +11,7 @@ import { type Row, s, toAnswer, toRectification, toRun, toUnit } from "./rows.js
 import { type Page, type PageReader, paged, type SqlKey } from "./sets.js";
 
 const LATEST_PAGE = 1000;
+// The snapshots one latestRunsOfSnapshots may name (twice in each statement: within both engines' limits).
 const MAX_SNAPSHOTS = 1000;
 // A ledger's rows are many (every answer of its run): pages of 200 runs keep some thousands of
 // rows alive at once, in few round trips to a server (30,000 units on PostgreSQL: 60 s with
@@ -109,7 +111,6 @@ export function latestRunsOfSnapshots(
   hashes: readonly string[],
 ): AsyncIterable<LatestRunMethods> {
   const unique = [...new Set(hashes)];
-  // Twice in each statement, they must fit its parameters: the snapshots in use are a handful.
   if (unique.length > MAX_SNAPSHOTS)
     throw new RangeError(`${unique.length} snapshots in one read (at most ${MAX_SNAPSHOTS})`);
   if (unique.length === 0) return paged(read, async () => ({ items: [], last: null }));

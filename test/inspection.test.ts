@@ -4,6 +4,7 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localToday } from "../src/util/dates.js";
 import { lookbackOn } from "./helpers/cli.js";
@@ -12,6 +13,29 @@ import { hasOpenpyxl, xlsxRows } from "./helpers/readers.js";
 const ROOT = path.resolve(".");
 const UNIT = "南昌县莲塘第一中学";
 const GROUP = "县教育局第二督导组";
+/** Every item of the built-in inspection checklist. */
+const INSPECTION_ITEMS = [
+  "announced.lookback-done",
+  "announced.mobilization",
+  "announced.study",
+  "announced.opinions",
+  "announced.learn-and-improve",
+  "announced.efficiency",
+  "announced.make-up",
+  "announced.materials",
+  "unannounced.cadre-style",
+  "unannounced.service-efficiency",
+  "unannounced.public-opinion",
+  "unannounced.window-staff",
+  "work-arrangements.branch-meeting",
+  "work-arrangements.secretary-first",
+  "work-arrangements.all-speak",
+  "work-arrangements.invite-supervisors",
+  "work-arrangements.typical-examples",
+  "work-arrangements.publicity",
+  "work-arrangements.info-reports",
+  "work-arrangements.briefings",
+];
 let dir: string;
 let db: string;
 
@@ -175,5 +199,48 @@ describe.skipIf(!hasOpenpyxl)("the workbooks, read back by openpyxl", () => {
     const unitRow = rows.find((row) => row[1] === UNIT)!;
     expect(unitRow[h.indexOf("检查类型")]).toBe("自查");
     expect(unitRow[h.indexOf("最近督导检查")]).toBe(`${GROUP} ${localToday()}（听汇报 1、查资料 2、暗访 2）`);
+  });
+});
+
+describe("汇总's latest inspection", () => {
+  it("is the one stored last, whatever the clock that stamped it", () => {
+    const own = mkdtempSync(path.join(tmpdir(), "lookback-inspection-latest-"));
+    const ownDb = path.join(own, "county.db");
+    const run = lookbackOn(
+      () => ownDb,
+      () => own,
+    );
+    try {
+      const items = INSPECTION_ITEMS.map((k) => `  ${k}: 符合`).join("\n");
+      const done = `unit: ${UNIT}\nchecklist: inspection\nrespondent: 王组长\ninspection:\n  group: ${GROUP}\n  members: [王组长]\n  method: 查资料\nanswers:\n${items}\n`;
+      const next = `unit: ${UNIT}\nchecklist: inspection\nrespondent: 赵督导\ninspection:\n  group: 县教育局第三督导组\n  members: [赵督导]\n  method: 看现场\nanswers:\n  announced.study: 符合\n`;
+      for (const [name, text] of [
+        ["done.yaml", done],
+        ["next.yaml", next],
+      ] as const) {
+        writeFileSync(path.join(own, name), text);
+        const r = run(["check", "--answers", path.join(own, name)]);
+        expect(r.code, r.stderr).toBe(0);
+      }
+      // The later round's machine had its clock years behind.
+      const raw = new Database(ownDb);
+      const changed = raw
+        .prepare("UPDATE runs SET started_at = ? WHERE inspection_group = ?")
+        .run("2020-03-01T04:00:00.000Z", "县教育局第三督导组").changes;
+      raw.close();
+      expect(changed).toBe(1);
+      const r = run(["export", "--all", "--format", "json", "--out", path.join(own, "out")]);
+      expect(r.code, r.stderr).toBe(0);
+      const summary = JSON.parse(readFileSync(path.join(own, "out", "汇总.json"), "utf8"));
+      const unit = summary.units.find((u: { unit: { name: string } }) => u.unit.name === UNIT);
+      expect(unit.inspection).toMatchObject({
+        group: "县教育局第三督导组",
+        members: ["赵督导"],
+        date: "2020-03-01",
+        methods: { "hear-report": 0, "site-visit": 1, "document-check": 0, unannounced: 0 },
+      });
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
   });
 });

@@ -449,8 +449,9 @@ export interface InspectionBrief {
 }
 
 /**
- * Each unit's latest inspection run, by unit id: the checklists in use, one read of the runs when
- * one of them is an inspection, then the answers of the one run per inspected unit.
+ * Each unit's latest inspection run, by unit id: the checklists in use, then, when one of them is
+ * an inspection, one set-based read of each unit's latest run of those (methods counted by the
+ * database), a page at a time.
  */
 export async function latestInspections(
   store: StoreReads,
@@ -462,21 +463,20 @@ export async function latestInspections(
     const { info } = await snapshots.get(hash);
     if (info.kind === "inspection") inspections.set(hash, info);
   }
-  const latest = new Map<string, { run: Run; checklist: ChecklistInfo }>();
-  if (inspections.size === 0) return new Map();
-  for (const run of await store.listRuns()) {
-    const checklist = inspections.get(run.checklistHash);
-    if (checklist) latest.set(run.unitId, { run, checklist });
-  }
   const out = new Map<string, InspectionBrief>();
-  for (const [unitId, { run, checklist }] of latest) {
-    out.set(unitId, {
+  if (inspections.size === 0) return out;
+  for await (const { run, methods } of store.latestRunsOfSnapshots([...inspections.keys()])) {
+    const checklist = inspections.get(run.checklistHash);
+    if (!checklist) continue;
+    const counts = methodCounts([]);
+    for (const m of Object.keys(counts) as InspectionMethod[]) counts[m] = methods[m] ?? 0;
+    out.set(run.unitId, {
       runId: run.id,
       checklist,
       group: run.inspection?.group ?? null,
       members: run.inspection?.members ?? [],
       date: localDateOf(run.finishedAt ?? run.startedAt),
-      methods: methodCounts(await store.listAnswers(run.id)),
+      methods: counts,
     });
   }
   return out;

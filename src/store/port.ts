@@ -205,6 +205,15 @@ export interface LatestRun {
   stored: number;
 }
 
+/** A unit's latest run of some snapshots, with its answers counted by 检查方式 (what 汇总's 最近督导检查 shows). */
+export interface LatestRunMethods {
+  run: Run;
+  /** As RunDetail.stored. */
+  stored: number;
+  /** How many of the run's answers recorded each method; a method none recorded is left out. */
+  methods: Partial<Record<InspectionMethod, number>>;
+}
+
 /** What one run's ledger (整改台账) shows of the store, read with those of other runs (ledgerSources). */
 export interface LedgerSource {
   run: Run;
@@ -370,6 +379,13 @@ export interface StoreReads {
    * `checklistId`, of that checklist only (one run per unit).
    */
   latestRuns(filter?: { checklistId?: string }): AsyncIterable<LatestRun>;
+  /**
+   * Each unit's latest run (run order, not set aside: the last of listRuns) among the runs made
+   * with any of these snapshots (hashes, a few: the snapshots in use of one kind), whether its
+   * unit exists or not, with its answers counted by method in the database; streamed in pages
+   * by keyset, in run order. Nothing when no hash is given.
+   */
+  latestRunsOfSnapshots(checklistHashes: readonly string[]): AsyncIterable<LatestRunMethods>;
   /**
    * What the ledgers of these runs show, streamed in the order given (an id that names no run is
    * left out), a page of runs at a time in a fixed few statements per page.

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { LedgerSource } from "./port.js";
-import { bulkRuns, collect, type StoreCtx } from "./testing.js";
+import { bulkRuns, collect, miniChecklist, type StoreCtx } from "./testing.js";
 import type { Run } from "./types.js";
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
@@ -55,6 +55,61 @@ export function describeLedgerReads({ store, fx, newRun, answer }: StoreCtx): vo
         .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       expect(names).toEqual(expected);
       const inTx = await store().read(async (tx) => (await collect(tx.latestRuns())).length);
+      expect(inTx).toBe(1100);
+    });
+
+    it("latestRunsOfSnapshots: each unit's last run of listRuns among the hashes, methods counted", async () => {
+      const v1 = (await store().saveSnapshot(miniChecklist(1))).hash;
+      const first = await newRun("乙校");
+      await answer(first, "pass", { method: "hear-report" });
+      await store().finishRun(first.id);
+      const second = await newRun("乙校");
+      await answer(second, "pass", { method: "unannounced" });
+      await answer(second, "fail", { itemKey: "a.two", method: "document-check" });
+      await answer(second, "na", { itemKey: "a.three", method: "document-check" });
+      await store().finishRun(second.id);
+      // Stored later, stamped earlier by a clock that was wrong: still the latest.
+      await fx().sql("UPDATE runs SET started_at = ?, finished_at = ? WHERE id = ?", [
+        "2020-01-01T00:00:00.000Z",
+        "2020-01-02T00:00:00.000Z",
+        second.id,
+      ]);
+      await store().supersedeRun((await newRun("乙校")).id, second.id);
+      const alone = await newRun("甲校");
+      await answer(alone, "pass");
+      await store().finishRun(alone.id);
+      const other = await newRun("甲校", 2);
+      const third = await newRun("丙校", 2);
+      const latest = await collect(store().latestRunsOfSnapshots([v1, v1]));
+      expect(latest.map((l) => l.run.id)).toEqual([second.id, alone.id]);
+      expect(latest[0]?.methods).toEqual({ unannounced: 1, "document-check": 2 });
+      expect(latest[1]?.methods).toEqual({});
+      const stored = await store().runKeys({ includeSetAside: true });
+      for (const l of latest) {
+        expect(l.run).toEqual(await store().getRun(l.run.id));
+        expect(l.stored).toBe(stored.find((k) => k.runId === l.run.id)?.stored);
+      }
+      const v2 = (await store().saveSnapshot(miniChecklist(2))).hash;
+      const both = await collect(store().latestRunsOfSnapshots([v1, v2]));
+      expect(both.map((l) => l.run.id)).toEqual([second.id, other.id, third.id]);
+      // What the last of listRuns per unit gives, whatever the hashes.
+      for (const hashes of [[v1], [v2], [v1, v2]]) {
+        const last = new Map<string, string>();
+        for (const r of await store().listRuns())
+          if (hashes.includes(r.checklistHash)) last.set(r.unitId, r.id);
+        const read = await collect(store().latestRunsOfSnapshots(hashes));
+        expect(new Map(read.map((l) => [l.run.unitId, l.run.id]))).toEqual(last);
+      }
+      expect(await collect(store().latestRunsOfSnapshots([]))).toEqual([]);
+    });
+
+    it("latestRunsOfSnapshots reads page after page in run order, in a transaction too", async () => {
+      await bulkRuns(fx(), store(), 1100);
+      const v1 = (await store().saveSnapshot(miniChecklist(1))).hash;
+      const ids = (await collect(store().latestRunsOfSnapshots([v1]))).map((l) => l.run.id);
+      expect(ids).toEqual((await store().listRuns()).map((r) => r.id));
+      expect(ids).toHaveLength(1100);
+      const inTx = await store().read(async (tx) => (await collect(tx.latestRunsOfSnapshots([v1]))).length);
       expect(inTx).toBe(1100);
     });
 

@@ -1,15 +1,18 @@
-// Set-based reads of `export --all`: which run each unit's ledger is about (latestRuns), and
-// everything the ledgers of a page of runs show (ledgerSources), in a fixed few statements per
-// page whatever the database holds, so that a province's export reads as fast as a county's.
+// Set-based reads of `export --all`: which run each unit's ledger is about (latestRuns),
+// everything the ledgers of a page of runs show (ledgerSources), and each unit's latest
+// inspection for 汇总 (latestRunsOfSnapshots), in a fixed few statements per page whatever the
+// database holds, so that a province's export reads as fast as a county's.
 
-import type { LatestRun, LedgerSource } from "../port.js";
-import type { Answer, EvidenceFile, Rectification, Run, Unit } from "../types.js";
+import type { LatestRun, LatestRunMethods, LedgerSource } from "../port.js";
+import type { Answer, EvidenceFile, InspectionMethod, Rectification, Run, Unit } from "../types.js";
 import { chunks, marks, type Sql } from "./context.js";
 import { SELECT_FILES, toEvidence } from "./evidence.js";
 import { type Row, s, toAnswer, toRectification, toRun, toUnit } from "./rows.js";
 import { groupBy, type Page, type PageReader, paged, type SqlKey } from "./sets.js";
 
 const LATEST_PAGE = 1000;
+// The snapshots one latestRunsOfSnapshots may name (twice in each statement: within both engines' limits).
+const MAX_SNAPSHOTS = 1000;
 // A ledger's rows are many (every answer of its run): pages of 200 runs keep some thousands of
 // rows alive at once, in few round trips to a server (30,000 units on PostgreSQL: 60 s with
 // pages of 50, 50 s with 200, on a loaded box).
@@ -56,6 +59,62 @@ export function latestRuns(
   filter: { checklistId?: string } = {},
 ): AsyncIterable<LatestRun> {
   return paged(read, (q, after) => latestPage(q, filter.checklistId, after));
+}
+
+/**
+ * The page after `after` (a run order) of each unit's latest run among those of `hashes`, in
+ * run order: two statements, the runs and their answers counted by method (GROUP BY).
+ */
+async function snapshotLatestPage(
+  q: Sql,
+  hashes: readonly string[],
+  after: SqlKey | null,
+): Promise<Page<LatestRunMethods>> {
+  const o = q.dialect.rowOrder;
+  const list = marks(hashes.length);
+  const rows = await q.tx.all(
+    `SELECT r.*, r.${o} AS row_key FROM runs r
+     WHERE r.checklist_hash IN (${list}) AND ${kept("r")}
+       AND NOT EXISTS (SELECT 1 FROM runs e WHERE e.unit_id = r.unit_id AND e.checklist_hash IN (${list})
+         AND e.${o} > r.${o} AND ${kept("e")})
+       ${after === null ? "" : `AND r.${o} > ?`}
+     ORDER BY r.${o} LIMIT ${LATEST_PAGE}`,
+    [...hashes, ...hashes, ...(after ?? [])],
+  );
+  const counts = new Map<string, Partial<Record<InspectionMethod, number>>>();
+  if (rows.length > 0) {
+    const ids = rows.map((r) => s(r.id));
+    const byMethod = await q.tx.all(
+      `SELECT run_id, method, count(*) AS n FROM answers
+       WHERE run_id IN (${marks(ids.length)}) AND method IS NOT NULL GROUP BY run_id, method`,
+      ids,
+    );
+    for (const m of byMethod) {
+      const of = counts.get(s(m.run_id)) ?? {};
+      of[s(m.method) as InspectionMethod] = Number(m.n);
+      counts.set(s(m.run_id), of);
+    }
+  }
+  const items = rows.map(
+    (r): LatestRunMethods => ({
+      run: toRun(r),
+      stored: Number(r.row_key),
+      methods: counts.get(s(r.id)) ?? {},
+    }),
+  );
+  const lastRow = rows.length === LATEST_PAGE ? rows[rows.length - 1] : undefined;
+  return { items, last: lastRow ? [Number(lastRow.row_key)] : null };
+}
+
+export function latestRunsOfSnapshots(
+  read: PageReader,
+  hashes: readonly string[],
+): AsyncIterable<LatestRunMethods> {
+  const unique = [...new Set(hashes)];
+  if (unique.length > MAX_SNAPSHOTS)
+    throw new RangeError(`${unique.length} snapshots in one read (at most ${MAX_SNAPSHOTS})`);
+  if (unique.length === 0) return paged(read, async () => ({ items: [], last: null }));
+  return paged(read, (q, after) => snapshotLatestPage(q, unique, after));
 }
 
 /** `sql` (with one `IN (…)` list of `ids`) run over slices of ids that fit a statement, rows in slice order. */

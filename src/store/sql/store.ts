@@ -110,6 +110,7 @@ export class SqlTx implements WriteTx, Sql {
   unitRunCounts = (opts?: UnitRunCountQuery) => sets.unitRunCounts(this, opts);
   latestRuns = (filter?: { checklistId?: string }) => ledgers.latestRuns(this.pages, filter);
   ledgerSources = (runIds: readonly string[]) => ledgers.ledgerSources(this.pages, runIds);
+  latestRunsOfSnapshots = (hashes: readonly string[]) => ledgers.latestRunsOfSnapshots(this.pages, hashes);
 
   evidenceContentsPresent = (hashes: readonly string[]) => evidence.evidenceContentsPresent(this, hashes);
   listEvidence = (filter?: EvidenceFilter) => evidence.listEvidence(this, filter);
@@ -204,6 +205,7 @@ export class SqlStore implements Store {
     sets.runSummaries(this.pages, select);
   latestRuns = (filter?: { checklistId?: string }) => ledgers.latestRuns(this.pages, filter);
   ledgerSources = (runIds: readonly string[]) => ledgers.ledgerSources(this.pages, runIds);
+  latestRunsOfSnapshots = (hashes: readonly string[]) => ledgers.latestRunsOfSnapshots(this.pages, hashes);
 
   ensureUnit = (name: string, extra?: UnitFields) => this.w("ensureUnit", name, extra);
   updateUnit = (id: string, patch: UnitFields & { name?: string }) => this.w("updateUnit", id, patch);

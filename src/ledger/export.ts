@@ -18,7 +18,6 @@ import { usageError, userError } from "../errors.js";
 import { t } from "../i18n/index.js";
 import type { LedgerView } from "../rectify/counts.js";
 import { crosscheckUnits, rankCrosschecks } from "../run/crosscheck.js";
-import { ranksByScore } from "../run/score.js";
 import type { LatestRun, LedgerSource, StoreReads } from "../store/port.js";
 import type { Run, Unit } from "../store/types.js";
 import { resolveUnit } from "../units/resolve.js";
@@ -32,7 +31,6 @@ import {
   ledgerDataOf,
   SnapshotCache,
   sumCounts,
-  summaryRows,
   type UnitSummary,
 } from "./data.js";
 import { evidenceOf, writeUnitEvidence } from "./evidence.js";
@@ -40,8 +38,9 @@ import type { ExportFormat } from "./formats.js";
 import type { LedgerLanguage } from "./labels.js";
 import { sanitizeFileStem, uniqueFileNames } from "./names.js";
 import { ledgerSheets, summarySheet } from "./sheets.js";
+import { SummaryFile } from "./summary-file.js";
 import type { LedgerTemplate } from "./template.js";
-import { ledgerCsv, ledgerJson, summaryCsv, summaryJson } from "./text-formats.js";
+import { ledgerCsv, ledgerJson, summaryCsvLines, summaryJson } from "./text-formats.js";
 import { type SheetModel, xlsxBytes, xlsxToFile } from "./xlsx.js";
 
 /** The checklist a ledger is about when none is named: the built-in self-check (自查). */
@@ -427,24 +426,34 @@ export async function exportLedgers(
     total: plan.planned.length,
     evidenceFiles: 0,
   };
-  const summaries = await writeLedgers(store, plan, opts, result, onProgress);
-  if (plan.summaryName) await writeSummary(store, plan, summaries, opts, result);
+  // Each unit's part of 汇总 goes to a file beside the ledgers, not to memory.
+  const name = plan.summaryName;
+  const summaries = name
+    ? new SummaryFile(tmpName(plan.outDir, `${name}.units`), tmpName(plan.outDir, `${name}.rows`))
+    : null;
+  try {
+    await writeLedgers(store, plan, opts, result, onProgress, summaries);
+    if (name && summaries) await writeSummary(store, plan.outDir, name, summaries, opts, result);
+  } finally {
+    summaries?.remove();
+  }
   return result;
 }
 
-/** One unit's ledger, built (its brief and counts kept in `summaries`), as the bytes of its file. */
+/** One unit's ledger, built (its brief and counts handed to `keep`), as the bytes of its file. */
 async function buildLedger(
   store: StoreReads,
   snapshots: SnapshotCache,
   source: LedgerSource | undefined,
   target: Target,
   opts: ExportOptions,
-  summaries: Map<string, UnitSummary>,
+  keep: (summary: UnitSummary | undefined) => void,
   outDir: string,
   written: { evidence: number },
 ): Promise<string | Buffer> {
   // Only a brief and the counts stay once its file is written.
   let brief: UnitSummary["run"] | undefined;
+  let kept = false;
   try {
     const unit = source?.unit;
     if (!source || !unit) throw new Error(t("export.vanished"));
@@ -472,16 +481,11 @@ async function buildLedger(
     // The files before the ledger that links to them.
     if (target.evidenceFolder !== null)
       written.evidence += await writeUnitEvidence(store, outDir, evidence, opts.force);
-    summaries.set(target.unitId, {
-      run: brief,
-      checklist: data.checklist,
-      counts: data.counts,
-      score: data.score,
-    });
+    keep({ run: brief, checklist: data.checklist, counts: data.counts, score: data.score });
+    kept = true;
     return await ledgerContent(data, opts).bytes();
   } catch (e) {
-    if (brief && !summaries.has(target.unitId))
-      summaries.set(target.unitId, { run: brief, checklist: null, counts: null, score: null });
+    if (!kept) keep(brief && { run: brief, checklist: null, counts: null, score: null });
     throw e;
   }
 }
@@ -497,9 +501,9 @@ async function writeLedgers(
   opts: ExportOptions,
   result: ExportResult,
   onProgress: (e: ProgressEvent) => void,
-): Promise<Map<string, UnitSummary>> {
+  summaries: SummaryFile | null,
+): Promise<void> {
   const snapshots = new SnapshotCache(store, opts.template.language);
-  const summaries = new Map<string, UnitSummary>();
   const total = plan.targets.length;
   onProgress({ kind: "start", total });
   const sources = store.ledgerSources(plan.targets.map((x) => x.runId))[Symbol.asyncIterator]();
@@ -514,16 +518,8 @@ async function writeLedgers(
       }
       try {
         const counted = { evidence: 0 };
-        const bytes = await buildLedger(
-          store,
-          snapshots,
-          source,
-          target,
-          opts,
-          summaries,
-          plan.outDir,
-          counted,
-        );
+        const keep = (s: UnitSummary | undefined) => summaries?.add(target.unitId, s);
+        const bytes = await buildLedger(store, snapshots, source, target, opts, keep, plan.outDir, counted);
         result.evidenceFiles += counted.evidence;
         writeBytesAtomicallyNow(plan.outDir, target.file, bytes, opts.force);
         result.written.push(target.file);
@@ -537,27 +533,24 @@ async function writeLedgers(
   } finally {
     await sources.return?.();
   }
-  return summaries;
 }
 
 /** 汇总: every unit known to the database (one without a run shows as 未开展), with the totals. */
 async function writeSummary(
   store: StoreReads,
-  plan: ExportPlan,
-  summaries: Map<string, UnitSummary>,
+  outDir: string,
+  name: string,
+  summaries: SummaryFile,
   opts: ExportOptions,
   result: ExportResult,
 ): Promise<void> {
-  const name = plan.summaryName!;
-  const units = await store.listUnits();
-  const ranks = ranksByScore([...summaries].map(([id, s]) => [id, s.score?.score ?? null]));
   const inspections = await latestInspections(store, new SnapshotCache(store, opts.template.language));
-  const rows = summaryRows(units, (u) => summaries.get(u.id), ranks, inspections);
+  const { rows, count } = await summaries.rows(store, inspections);
   const totals = sumCounts(rows);
   const tpl = opts.template;
   const content: Content =
     opts.format === "csv"
-      ? { bytes: async () => summaryCsv([...rows], tpl) }
+      ? { stream: (tmp) => writeChunksToFile(tmp, summaryCsvLines(rows, tpl)) }
       : opts.format === "json"
         ? { stream: (tmp) => writeChunksToFile(tmp, summaryJson(rows, totals, opts.today, tpl)) }
         : {
@@ -565,14 +558,14 @@ async function writeSummary(
               xlsxToFile(
                 tmp,
                 [
-                  summarySheet(rows, units.length, totals, opts.today, tpl, opts.view ?? {}),
+                  summarySheet(rows, count, totals, opts.today, tpl, opts.view ?? {}),
                   ...(await crosscheckSheets(store, tpl.language, opts.today)),
                 ],
                 workbookOptions(tpl),
               ),
           };
   try {
-    await writeAtomically(plan.outDir, name, content, opts.force);
+    await writeAtomically(outDir, name, content, opts.force);
     result.summary = name;
   } catch (e) {
     result.failures.push({ unit: tpl.summary.file, file: name, message: messageOf(e) });

@@ -566,8 +566,13 @@ async function writeLedgers(
   }
 }
 
-/** Runs whose sources one ledgerSources read is asked for (it reads them a page at a time). */
-const SOURCES_PER_READ = 1000;
+/**
+ * Runs whose sources one ledgerSources read is asked for (it reads them a page at a time, the
+ * next while the ledgers of this one are built; between two reads nothing overlaps): a bounded
+ * list of ids, few stalls (30,000 units on PostgreSQL, loaded box: 29-37 s and 172-182 MB with
+ * 1,000 where one list of all took 21-30 s; 23-33 s and 198-203 MB with 5,000 where it took 37-40 s).
+ */
+const SOURCES_PER_READ = 5000;
 
 /** The items in lists of `size`, in order. */
 async function* pagesOf<T>(items: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {

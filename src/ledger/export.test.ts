@@ -1,7 +1,7 @@
 // What is reported (progress, written, failures) comes in the units' order, a failed write
 // stops nothing else, and it leaves no temporary file behind.
 
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -75,7 +75,11 @@ describe("exportLedgers, unit by unit", () => {
 
     const sorted = [...names].sort();
     const expected = sorted.map((n) => `${n}-整改台账.xlsx`);
-    expect(result.written).toEqual(expected.filter((f) => f !== "第5学校-整改台账.xlsx"));
+    const written = expected.filter((f) => f !== "第5学校-整改台账.xlsx");
+    expect(result.written).toBe(written.length);
+    expect(events.flatMap((e) => (e.kind === "written" ? [e.file] : []))).toEqual(written);
+    const ledgers = readdirSync(out).filter((f) => f.endsWith("-整改台账.xlsx"));
+    expect(ledgers.filter((f) => statSync(path.join(out, f)).isFile()).sort()).toEqual(written);
     expect(result.failures.map((f) => f.unit)).toEqual(["第5学校"]);
     const done = events.filter((e) => e.kind !== "start");
     expect(done.map((e) => ("n" in e ? e.n : 0))).toEqual(sorted.map((_, i) => i + 1));

@@ -80,23 +80,47 @@ export function uniqueFileNames(
   units: readonly (string | { name: string; id: string })[],
   opts: { suffix: string; ext: string; taken?: readonly string[]; maxBytes?: number },
 ): string[] {
-  const used = new Set((opts.taken ?? []).map(foldKey));
-  const maxBytes = opts.maxBytes ?? MAX_NAME_BYTES;
-  // Room for the suffix, the extension, an id mark and a "(9999)" counter.
-  const budget = Math.max(8, maxBytes - bytes(opts.suffix) - bytes(opts.ext) - 6 - (ID_MARK_CHARS + 1));
-  return units.map((unit) => {
+  const namer = new FileNamer(opts);
+  return units.map((unit) => namer.name(unit));
+}
+
+/**
+ * uniqueFileNames one name at a time, in the order the units come: a province's units need not
+ * be held to be named. `used` (the names given so far) may be handed to a namer of other names
+ * that must differ from these.
+ */
+export class FileNamer {
+  readonly used: Set<string>;
+  private readonly budget: number;
+  constructor(
+    private readonly opts: {
+      suffix: string;
+      ext: string;
+      taken?: readonly string[];
+      maxBytes?: number;
+      used?: Set<string>;
+    },
+  ) {
+    this.used = opts.used ?? new Set();
+    for (const t of opts.taken ?? []) this.used.add(foldKey(t));
+    const maxBytes = opts.maxBytes ?? MAX_NAME_BYTES;
+    // Room for the suffix, the extension, an id mark and a "(9999)" counter.
+    this.budget = Math.max(8, maxBytes - bytes(opts.suffix) - bytes(opts.ext) - 6 - (ID_MARK_CHARS + 1));
+  }
+
+  name(unit: string | { name: string; id: string }): string {
     const name = typeof unit === "string" ? unit : unit.name;
-    let stem = cleanStem(name, budget);
+    let stem = cleanStem(name, this.budget);
     if (typeof unit !== "string" && stem !== plain(name)) stem = `${stem}~${unit.id.slice(0, ID_MARK_CHARS)}`;
     for (let n = 1; ; n++) {
-      const file = guardReserved(`${stem}${n === 1 ? "" : `(${n})`}${opts.suffix}${opts.ext}`);
+      const file = guardReserved(`${stem}${n === 1 ? "" : `(${n})`}${this.opts.suffix}${this.opts.ext}`);
       const key = foldKey(file);
-      if (!used.has(key)) {
-        used.add(key);
+      if (!this.used.has(key)) {
+        this.used.add(key);
         return file;
       }
     }
-  });
+  }
 }
 
 /** Excel: at most 31 characters, none of : \ / ? * [ ], not blank, not "History". */

@@ -40,12 +40,15 @@ export function ledgerCsv(data: LedgerData, tpl: LedgerTemplate): string {
   );
 }
 
-export function summaryCsv(rows: readonly SummaryRow[], tpl: LedgerTemplate): string {
+/** 汇总.csv (as csvTable would write it) a line at a time: a province's is never one string. */
+export async function* summaryCsvLines(
+  rows: Iterable<SummaryRow>,
+  tpl: LedgerTemplate,
+): AsyncGenerator<string> {
   const cols = columnsFor(tpl.summary.columns, "csv");
-  return csvTable(
-    cols.map((c) => c.heading),
-    rows.map((row) => cols.map((c) => summaryCell(c.field, row, tpl.labels, tpl.language))),
-  );
+  yield `${BOM}${cols.map((c) => csvField(c.heading)).join(",")}\r\n`;
+  for (const row of rows)
+    yield `${cols.map((c) => csvField(summaryCell(c.field, row, tpl.labels, tpl.language))).join(",")}\r\n`;
 }
 
 const countsJson = (c: UnitCounts) => ({

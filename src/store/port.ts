@@ -300,6 +300,8 @@ export interface StoreReads {
 
   /** Every unit, by name (code point order). */
   listUnits(): Promise<Unit[]>;
+  /** The same units in the same order, read a page at a time (a province's are never held whole). */
+  iterateUnits(): AsyncIterable<Unit>;
   getUnit(id: string): Promise<Unit | undefined>;
   /** The unit of this name, or of a look-alike of it (same comparison key; the first made). */
   findUnitByName(name: string): Promise<Unit | undefined>;

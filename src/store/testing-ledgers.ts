@@ -113,6 +113,15 @@ export function describeLedgerReads({ store, fx, newRun, answer }: StoreCtx): vo
       expect(inTx).toBe(1100);
     });
 
+    it("iterateUnits gives listUnits' units in its order, page after page", async () => {
+      await bulkRuns(fx(), store(), 1100);
+      await store().ensureUnit("A校", { code: "X1", township: "莲塘镇", type: "初中" });
+      const all = await store().listUnits();
+      expect(all.length).toBe(1101);
+      expect(await collect(store().iterateUnits())).toEqual(all);
+      expect(await store().read(async (tx) => collect(tx.iterateUnits()))).toEqual(all);
+    });
+
     it("ledgerSources: a run's ledger as the one-unit reads give it, in the order given", async () => {
       const first = await newRun("乙校");
       const closed = (await answer(first, "fail", { itemKey: "a.one" })).rectification!;

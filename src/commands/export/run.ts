@@ -74,7 +74,7 @@ async function progressReporter(
 function render(result: ExportResult, ctx: Context): string {
   const rel = (f: string) => path.relative(ctx.cwd, path.join(result.outDir, f)) || f;
   const dir = path.relative(ctx.cwd, result.outDir) || ".";
-  const lines = [ctx.out.green(t("export.done", { count: result.written.length, dir }))];
+  const lines = [ctx.out.green(t("export.done", { count: result.written, dir }))];
   if (result.summary) lines.push(t("export.done.summary", { file: rel(result.summary) }));
   if (result.evidenceFiles > 0) lines.push(t("export.done.evidence", { count: result.evidenceFiles }));
   return `${lines.join("\n")}\n`;

@@ -54,6 +54,20 @@ async function latestPage(
   return { items, last: lastRow ? [s(lastRow.unit_name), Number(lastRow.row_key)] : null };
 }
 
+const UNIT_PAGE = 1000;
+
+/** Every unit as listUnits gives them (by name, which is unique), a page at a time by keyset. */
+export function iterateUnits(read: PageReader): AsyncIterable<Unit> {
+  return paged(read, async (q, after) => {
+    const rows = await q.tx.all(
+      `SELECT * FROM units${after === null ? "" : " WHERE name > ?"} ORDER BY name LIMIT ${UNIT_PAGE}`,
+      after === null ? [] : [...after],
+    );
+    const last = rows.length === UNIT_PAGE ? rows[rows.length - 1] : undefined;
+    return { items: rows.map(toUnit), last: last ? [s(last.name)] : null };
+  });
+}
+
 export function latestRuns(
   read: PageReader,
   filter: { checklistId?: string } = {},

@@ -108,6 +108,7 @@ export class SqlTx implements WriteTx, Sql {
     sets.runSummaries(this.pages, select);
   runKeys = (filter?: RunFilter) => sets.runKeys(this, filter);
   unitRunCounts = (opts?: UnitRunCountQuery) => sets.unitRunCounts(this, opts);
+  iterateUnits = () => ledgers.iterateUnits(this.pages);
   latestRuns = (filter?: { checklistId?: string }) => ledgers.latestRuns(this.pages, filter);
   ledgerSources = (runIds: readonly string[]) => ledgers.ledgerSources(this.pages, runIds);
   latestRunsOfSnapshots = (hashes: readonly string[]) => ledgers.latestRunsOfSnapshots(this.pages, hashes);
@@ -203,6 +204,7 @@ export class SqlStore implements Store {
   runDetails = (filter?: RunFilter) => sets.runDetails(this.pages, filter);
   runSummaries = (select?: RunFilter | { runIds: readonly string[] }) =>
     sets.runSummaries(this.pages, select);
+  iterateUnits = () => ledgers.iterateUnits(this.pages);
   latestRuns = (filter?: { checklistId?: string }) => ledgers.latestRuns(this.pages, filter);
   ledgerSources = (runIds: readonly string[]) => ledgers.ledgerSources(this.pages, runIds);
   latestRunsOfSnapshots = (hashes: readonly string[]) => ledgers.latestRunsOfSnapshots(this.pages, hashes);

@@ -8,6 +8,7 @@ import type { Answer, EvidenceFile, InspectionMethod, Rectification, Run, Unit }
 import { chunks, marks, type Sql } from "./context.js";
 import { SELECT_FILES, toEvidence } from "./evidence.js";
 import { type Row, s, toAnswer, toRectification, toRun, toUnit } from "./rows.js";
+import { notSetAside } from "./runs.js";
 import { groupBy, type Page, type PageReader, paged, type SqlKey } from "./sets.js";
 
 const LATEST_PAGE = 1000;
@@ -18,9 +19,6 @@ const MAX_SNAPSHOTS = 1000;
 // pages of 50, 50 s with 200, on a loaded box).
 const LEDGER_PAGE = 200;
 
-/** Not set aside (see isSetAside), of the run aliased `r`. */
-const kept = (r: string) => `NOT (${r}.status = 'in-progress' AND ${r}.superseded_by IS NOT NULL)`;
-
 async function latestPage(
   q: Sql,
   checklistId: string | undefined,
@@ -28,10 +26,10 @@ async function latestPage(
 ): Promise<Page<LatestRun>> {
   const o = q.dialect.rowOrder;
   const conditions = [
-    kept("r"),
+    notSetAside("r"),
     // The latest of its unit and checklist: no later run of them that is kept.
     `NOT EXISTS (SELECT 1 FROM runs e WHERE e.unit_id = r.unit_id AND e.checklist_id = r.checklist_id
-       AND e.${o} > r.${o} AND ${kept("e")})`,
+       AND e.${o} > r.${o} AND ${notSetAside("e")})`,
     ...(checklistId === undefined ? [] : ["r.checklist_id = ?"]),
     ...(after === null ? [] : [`(u.name, r.${o}) > (?, ?)`]),
   ];
@@ -88,9 +86,9 @@ async function snapshotLatestPage(
   const list = marks(hashes.length);
   const rows = await q.tx.all(
     `SELECT r.*, r.${o} AS row_key FROM runs r
-     WHERE r.checklist_hash IN (${list}) AND ${kept("r")}
+     WHERE r.checklist_hash IN (${list}) AND ${notSetAside("r")}
        AND NOT EXISTS (SELECT 1 FROM runs e WHERE e.unit_id = r.unit_id AND e.checklist_hash IN (${list})
-         AND e.${o} > r.${o} AND ${kept("e")})
+         AND e.${o} > r.${o} AND ${notSetAside("e")})
        ${after === null ? "" : `AND r.${o} > ?`}
      ORDER BY r.${o} LIMIT ${LATEST_PAGE}`,
     [...hashes, ...hashes, ...(after ?? [])],
@@ -170,7 +168,7 @@ async function ledgerPage(
     await allIn(
       q,
       unitIds,
-      (l) => `SELECT * FROM runs r WHERE r.unit_id IN (${l}) AND ${kept("r")} ORDER BY r.${o}`,
+      (l) => `SELECT * FROM runs r WHERE r.unit_id IN (${l}) AND ${notSetAside("r")} ORDER BY r.${o}`,
     ),
     rowPair,
     toRun,

@@ -8,8 +8,12 @@ import { type Sql, whereEqual } from "./context.js";
 import { afterPrefix } from "./rectifications.js";
 import { inspectionColumns, newId, nowIso, toRun, toSnapshot } from "./rows.js";
 
-/** Not an unfinished run that another replaced (see isSetAside). */
-export const NOT_SET_ASIDE = "NOT (status = 'in-progress' AND superseded_by IS NOT NULL)";
+/** Not an unfinished run that another replaced (see isSetAside), of the run aliased `r` (or unaliased). */
+export const notSetAside = (r?: string): string => {
+  const c = r === undefined ? "" : `${r}.`;
+  return `NOT (${c}status = 'in-progress' AND ${c}superseded_by IS NOT NULL)`;
+};
+export const NOT_SET_ASIDE = notSetAside();
 
 export async function getSnapshot(q: Sql, hash: string): Promise<ChecklistSnapshot | undefined> {
   const r = await q.tx.get("SELECT * FROM checklist_snapshots WHERE hash = ?", [hash]);

@@ -16,7 +16,7 @@ import type {
 import type { InspectionMethod, Rectification, RectificationStatus, Result, Run } from "../types.js";
 import { chunks, marks, type Sql, whereEqual } from "./context.js";
 import { type Row, s, sn, toAnswer, toRectification, toRun, toUnit } from "./rows.js";
-import { NOT_SET_ASIDE } from "./runs.js";
+import { NOT_SET_ASIDE, notSetAside } from "./runs.js";
 
 const RECTIFICATION_PAGE = 1000;
 const RUN_PAGE = 200;
@@ -65,9 +65,9 @@ export async function* paged<T>(read: PageReader, page: (q: Sql, after: SqlKey |
  */
 function roundOf(q: Sql, r: string): string {
   const o = q.dialect.rowOrder;
-  return `CASE WHEN ${r}.id IS NULL OR (${r}.status = 'in-progress' AND ${r}.superseded_by IS NOT NULL) THEN NULL
+  return `CASE WHEN ${r}.id IS NULL OR NOT ${notSetAside(r)} THEN NULL
     ELSE (SELECT count(*) FROM runs e WHERE e.unit_id = ${r}.unit_id AND e.checklist_id = ${r}.checklist_id
-      AND NOT (e.status = 'in-progress' AND e.superseded_by IS NOT NULL)
+      AND ${notSetAside("e")}
       AND e.${o} <= ${r}.${o}) END`;
 }
 

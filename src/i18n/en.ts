@@ -1246,6 +1246,9 @@ export const en = {
     "The PostgreSQL database {location} has no schema to keep lookback's tables in ({reason}).",
   "store.pg.noSchema.hint":
     "Create the schema named in search_path (CREATE SCHEMA …), or leave search_path at its default.",
+  "store.pg.changed":
+    "The tables of the PostgreSQL database {location} changed while this command was reading them (another lookback upgraded the database meanwhile); nothing was changed by this command.",
+  "store.pg.changed.hint": "Run the command again: it reads the tables as they are now.",
   "store.pg.other": "The PostgreSQL server at {location} refused the operation: {reason}",
   "store.pg.other.hint": "Nothing half-written was kept. Run again with LOOKBACK_DEBUG=1 for the details.",
   "store.pg.setting.url": "{location} is not a PostgreSQL URL lookback can read.",

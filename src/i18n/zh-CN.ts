@@ -1154,6 +1154,9 @@ export const zhCN: Record<MessageKey, string> = {
   "store.pg.noSchema": "PostgreSQL 数据库 {location} 中没有可存放 lookback 数据表的模式（{reason}）。",
   "store.pg.noSchema.hint":
     "请创建 search_path 中指定的模式（CREATE SCHEMA …），或保持 search_path 的默认值。",
+  "store.pg.changed":
+    "本命令读取期间，PostgreSQL 数据库 {location} 的数据表结构发生了变化（另一个 lookback 同时升级了数据库）；本命令没有作任何更改。",
+  "store.pg.changed.hint": "请重新运行本命令：它会按数据表现在的结构读取。",
   "store.pg.other": "{location} 的 PostgreSQL 服务器拒绝了此操作：{reason}",
   "store.pg.other.hint": "没有留下写了一半的内容。设置 LOOKBACK_DEBUG=1 重新运行可查看详情。",
   "store.pg.setting.url": "{location} 不是 lookback 能识别的 PostgreSQL 地址。",

@@ -376,6 +376,57 @@ describe.skipIf(NO_PG)(`PostgreSQL driver: statements and transactions ${NO_PG ?
     await Promise.all(writers);
     expect(await d.get("SELECT count(*) AS c, max(id) AS m FROM t")).toEqual({ c: 20, m: 20 });
   });
+
+  /** The statements this connection's session holds prepared, by name. */
+  const prepared = (tx: { all: Driver["all"] }) =>
+    tx.all<{ name: string; statement: string }>(
+      "SELECT name, statement FROM pg_prepared_statements ORDER BY name",
+    );
+
+  test("a statement sent again on a connection is prepared under a name; one sent once is not", async () => {
+    await connect();
+    const seen = await d.transaction("read", async (tx) => {
+      await tx.all("SELECT n FROM t WHERE id = ?", [1]);
+      await tx.all("SELECT s FROM t WHERE id = ?", [1]);
+      const before = await prepared(tx);
+      await tx.all("SELECT n FROM t WHERE id = ?", [2]);
+      await tx.all("SELECT n FROM t WHERE id = ?", [3]);
+      return { before, after: await prepared(tx) };
+    });
+    expect(seen.before.map((p) => p.statement)).not.toContain("SELECT n FROM t WHERE id = $1");
+    const named = seen.after.filter((p) => p.statement === "SELECT n FROM t WHERE id = $1");
+    expect(named).toHaveLength(1);
+    expect(named[0]?.name).toMatch(/^lookback_\d+$/);
+    expect(seen.after.map((p) => p.statement)).not.toContain("SELECT s FROM t WHERE id = $1");
+  });
+
+  test("a table changed by another process under a prepared statement: a write reruns on a new connection, a read says so", async () => {
+    await connect();
+    await d.run("INSERT INTO t (id, n, s) VALUES (1, 1, 'one')");
+    const read = () => d.transaction("read", (tx) => tx.all("SELECT * FROM t WHERE id = ?", [1]));
+    const write = () =>
+      d.transaction("write", async (tx) => {
+        const rows = await tx.all("SELECT * FROM t WHERE id = ?", [1]);
+        await tx.run("UPDATE t SET n = n + 1 WHERE id = 1");
+        return rows;
+      });
+    // Sent twice on the pool's one idle connection: prepared there.
+    await write();
+    await write();
+    const name = new URL(db.url).pathname.slice(1);
+    await admin("ALTER TABLE t ADD COLUMN extra int", [], name);
+    expect(await write()).toEqual([{ id: 1, n: 3, s: "one", extra: null }]);
+    expect(await d.get("SELECT n FROM t WHERE id = 1")).toEqual({ n: 4 });
+    await read();
+    await read();
+    await admin("ALTER TABLE t ADD COLUMN more int", [], name);
+    const e = await failure(read);
+    expect(e.code).toBe("store.pg.changed");
+    expect(e.exitCode).toBe(2);
+    // That connection was let go: the next read works.
+    expect(await read()).toEqual([{ id: 1, n: 4, s: "one", extra: null, more: null }]);
+    await d.run("ALTER TABLE t DROP COLUMN extra, DROP COLUMN more");
+  });
 });
 
 /** A loopback port nothing listens on. */

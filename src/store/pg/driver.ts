@@ -31,6 +31,7 @@ import { ConnectionSettingError, type PgTarget, resolvePgTarget, type TlsOptions
 import { isRetryable, machineError, PasswordNeeded, pgError, settingError } from "./errors.js";
 import { numberPlaceholders } from "./placeholders.js";
 import { prepareSchema } from "./schema.js";
+import { isStalePlan, statementFor } from "./statements.js";
 
 type PgLib = typeof import("pg");
 type Cursor = typeof CursorClass;
@@ -249,7 +250,10 @@ export class PgDriver implements Driver {
         // read went through another index: run again, the rerun sees the row and takes the
         // other path. A real duplicate fails the same way twice more, then is passed on.
         const raced = (e as { code?: unknown }).code === "23505" && uniqueReruns++ < 2;
-        if (mode !== "write" || !(isRetryable(e) || raced)) throw e;
+        // A read is not run again (what it handed out may already be printed): a failure worth
+        // a rerun is told as what it is.
+        if (mode !== "write") throw this.machineError(e) ?? e;
+        if (!(isRetryable(e) || raced)) throw e;
         if (Date.now() - began > busyTimeoutMs()) throw pgError({ code: "55P03" }, this.target);
         // Each loser waits a little longer, at random, so that they do not collide again.
         await sleep(Math.random() * 10 * Math.min(attempt, 20));
@@ -372,6 +376,8 @@ class PgTx implements DriverTx {
   /** Records a statement's failure and returns what to throw. */
   private failure(e: unknown): unknown {
     if (isRetryable(e)) this.retry ??= e;
+    // Its prepared statements are stale: the connection is closed, a write runs on a new one.
+    if (isStalePlan(e)) this.broken ??= e;
     if (this.depth === 0) this.failed ??= e;
     // The server's refusals carry a severity; anything else broke the connection itself.
     if (typeof (e as { severity?: unknown }).severity !== "string") this.broken ??= e;
@@ -381,7 +387,16 @@ class PgTx implements DriverTx {
   async all<R extends SqlRow = SqlRow>(sql: string, params?: Params): Promise<R[]> {
     const { text, count } = numberPlaceholders(sql);
     checkParams(sql, count, params);
-    return (await this.send(() => this.client.query<R>(text, params as unknown[] | undefined))).rows;
+    return (await this.send(() => this.query<R>(text, params))).rows;
+  }
+
+  /** One statement, prepared under a name once this connection has sent it before. */
+  private query<R extends SqlRow>(text: string, params: Params | undefined) {
+    const values = params as unknown[] | undefined;
+    const statement = statementFor(this.client, text, values);
+    return typeof statement === "string"
+      ? this.client.query<R>(statement, values)
+      : this.client.query<R>(statement);
   }
 
   async get<R extends SqlRow = SqlRow>(sql: string, params?: Params): Promise<R | undefined> {
@@ -391,7 +406,7 @@ class PgTx implements DriverTx {
   async run(sql: string, params?: Params): Promise<{ changes: number }> {
     const { text, count } = numberPlaceholders(sql);
     checkParams(sql, count, params);
-    const result = await this.send(() => this.client.query(text, params as unknown[] | undefined));
+    const result = await this.send(() => this.query(text, params));
     return { changes: result.rowCount ?? 0 };
   }
 

@@ -8,6 +8,7 @@ import { type MessageKey, t } from "../../i18n/index.js";
 import { busyTimeoutMs } from "../environment.js";
 import { redact } from "../location.js";
 import { ConnectionSettingError, type PgTarget } from "./connection.js";
+import { isStalePlan } from "./statements.js";
 
 /** Thrown by the password callback when the server asks for a password and none was given. */
 export class PasswordNeeded extends Error {
@@ -46,6 +47,7 @@ type Kind =
   | "diskFull"
   | "unavailable"
   | "noSchema"
+  | "changed"
   | "other";
 
 /** SQLSTATE classes and codes (PostgreSQL appendix A) that have their own message. */
@@ -67,6 +69,7 @@ function kindOf(e: unknown): Kind {
   const err = e as { code?: unknown; message?: unknown };
   const code = typeof err.code === "string" ? err.code : "";
   const message = typeof err.message === "string" ? err.message : "";
+  if (isStalePlan(e)) return "changed";
   const state = /^[0-9A-Z]{5}$/.test(code) ? kindOfState(code) : undefined;
   if (state) return state;
   if (/password must be a string/i.test(message)) return "passwordNeeded";
@@ -131,8 +134,12 @@ export function settingError(e: ConnectionSettingError, location: string): Lookb
   return new LookbackError(key, t(key, params), { exitCode: 2, hint: t("store.pg.setting.hint", params) });
 }
 
-/** Worth running the transaction again: a deadlock or a serialization failure (nothing was kept). */
+/**
+ * Worth running the transaction again (nothing was kept): a deadlock, a serialization failure,
+ * or a prepared statement made stale by another process changing the tables (the rerun is on a
+ * new connection).
+ */
 export function isRetryable(e: unknown): boolean {
   const code = (e as { code?: unknown }).code;
-  return code === "40P01" || code === "40001";
+  return code === "40P01" || code === "40001" || isStalePlan(e);
 }

@@ -236,10 +236,20 @@ function learnIds(pairs, ids, expected, actual) {
   }
 }
 
-/** A command as it must be run now: ids (or their first letters) replaced by this run's. */
+/**
+ * A command as it must be run now: ids (or their first letters) replaced by this run's, with as
+ * many letters as the README gives, or more where this run's ids happen to share them (two of
+ * this run's ids beginning with the same four letters would make the README's four ambiguous).
+ */
 function withIds(command, ids) {
+  const known = [...new Set(ids.values())];
   return command.replace(/\b[0-9a-f]{4,8}\b/g, (word) => {
-    for (const [theirs, ours] of ids) if (theirs.startsWith(word)) return ours.slice(0, word.length);
+    for (const [theirs, ours] of ids) {
+      if (!theirs.startsWith(word)) continue;
+      let n = word.length;
+      while (n < ours.length && known.some((o) => o !== ours && o.startsWith(ours.slice(0, n)))) n++;
+      return ours.slice(0, n);
+    }
     return word;
   });
 }

@@ -86,6 +86,17 @@ export interface UnitFields {
   type?: string | null;
 }
 
+/**
+ * Every unit's id and name, as two lists (the i-th name is the i-th id's): what a list of a
+ * province's units needs to put them in its order, with no object per unit (30,000 of them
+ * surviving while they are sorted made V8 double its young generation: `units --json` of 30,000
+ * units on SQLite peaked at 103 MB, 83 MB with these lists).
+ */
+export interface UnitIdsAndNames {
+  ids: string[];
+  names: string[];
+}
+
 /** A unit's name and comparison key (for near-name checks). */
 export interface UnitName {
   id: string;
@@ -308,6 +319,8 @@ export interface StoreReads {
   findUnitByCode(code: string): Promise<Unit | undefined>;
   /** Every unit's id, name and comparison key, in the order they were made. */
   unitNames(): Promise<UnitName[]>;
+  /** Every unit's id and name, in the order they were made (for a caller that sorts them). */
+  unitIdsAndNames(): Promise<UnitIdsAndNames>;
   /**
    * The units whose names may be near `name` (a likely typo or short form of it): those sharing
    * its numbers and school level, so that a province is not read whole to warn of one look-alike.

@@ -321,6 +321,19 @@ function describeUnits({ store, fx, newRun, answer }: StoreCtx): void {
       expect((await store().listUnits()).map((u) => u.name)).toEqual(["C校", "a校", "b校"]);
       expect((await store().unitNames()).map((u) => u.name)).toEqual(["b校", "a校", "C校"]);
       expect((await store().unitNames())[0]?.key).toBeTruthy();
+      const all = await store().unitIdsAndNames();
+      expect(all.names).toEqual(["b校", "a校", "C校"]);
+      expect(all.ids).toEqual((await store().unitNames()).map((u) => u.id));
+    });
+
+    it("unitIdsAndNames in a transaction streams (the transaction goes on after it)", async () => {
+      for (const name of ["甲校", "乙校"]) await store().ensureUnit(name);
+      const seen = await store().read(async (tx) => {
+        const all = await tx.unitIdsAndNames();
+        return { all, units: (await tx.listUnits()).length };
+      });
+      expect(seen.all.names).toEqual(["甲校", "乙校"]);
+      expect(seen.units).toBe(2);
     });
 
     it("names near a name: those of its numbers and school level only, renames included", async () => {

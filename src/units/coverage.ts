@@ -22,10 +22,7 @@ const COVERAGE_PAGE = 500;
  * never held whole.
  */
 export async function* iterateRosterCoverage(store: StoreReads): AsyncGenerator<UnitCoverage> {
-  // Names the collator ranks equal keep code point order, as the database gave them before.
-  const byName = (a: { name: string }, b: { name: string }) =>
-    compareZh(a.name, b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  const order = (await store.unitNames()).sort(byName).map((u) => u.id);
+  const order = await idsByName(store);
   for (let i = 0; i < order.length; i += COVERAGE_PAGE) {
     const ids = order.slice(i, i + COVERAGE_PAGE);
     const counts = new Map((await store.unitRunCounts({ unitIds: ids })).map((c) => [c.unit.id, c]));
@@ -34,6 +31,18 @@ export async function* iterateRosterCoverage(store: StoreReads): AsyncGenerator<
       if (c) yield { unit: c.unit, runs: c.runs, completeRuns: c.completeRuns, hasRun: c.runs > 0 };
     }
   }
+}
+
+/** Every unit's id, by name (names the collator ranks equal in code point order, then as stored). */
+async function idsByName(store: StoreReads): Promise<string[]> {
+  const { ids, names } = await store.unitIdsAndNames();
+  const at = (i: number) => names[i] ?? "";
+  const order = Array.from(ids.keys()).sort((a, b) => {
+    const x = at(a);
+    const y = at(b);
+    return compareZh(x, y) || (x < y ? -1 : x > y ? 1 : 0);
+  });
+  return order.map((i) => ids[i] ?? "");
 }
 
 /** The same, as a list (a table sizes its columns from every row). */

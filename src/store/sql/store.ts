@@ -62,6 +62,7 @@ export class SqlTx implements WriteTx, Sql {
   findUnitByName = (name: string) => units.findUnitByName(this, name);
   findUnitByCode = (code: string) => units.findUnitByCode(this, code);
   unitNames = () => units.unitNames(this);
+  unitIdsAndNames = () => units.unitIdsAndNames(this);
   unitNamesNear = (name: string) => units.unitNamesNear(this, name);
   mergedInto = (fromId: string, fromName: string) => units.mergedInto(this, fromId, fromName);
   ensureUnit = (name: string, extra?: UnitFields) => units.ensureUnit(this, name, extra);
@@ -168,6 +169,7 @@ export class SqlStore implements Store {
   findUnitByName = (name: string) => this.r("findUnitByName", name);
   findUnitByCode = (code: string) => this.r("findUnitByCode", code);
   unitNames = () => this.r("unitNames");
+  unitIdsAndNames = () => this.r("unitIdsAndNames");
   unitNamesNear = (name: string) => this.r("unitNamesNear", name);
   mergedInto = (fromId: string, fromName: string) => this.r("mergedInto", fromId, fromName);
   getSnapshot = (hash: string) => this.r("getSnapshot", hash);

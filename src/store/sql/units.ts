@@ -1,7 +1,7 @@
 // Units (填报单位) in portable SQL: the roster, look-alike names found by their comparison key,
 // and units merge.
 import { nearGroupOf, normalizeUnitName, unitKey } from "../../units/identity.js";
-import type { UnitFields, UnitMergeOutcome, UnitName } from "../port.js";
+import type { UnitFields, UnitIdsAndNames, UnitMergeOutcome, UnitName } from "../port.js";
 import type { Unit } from "../types.js";
 import type { Sql } from "./context.js";
 import { newId, nowIso, s, sn, toUnit } from "./rows.js";
@@ -36,6 +36,16 @@ export async function findUnitByCode(q: Sql, code: string): Promise<Unit | undef
 export async function unitNames(q: Sql): Promise<UnitName[]> {
   const rows = await q.tx.all(`SELECT id, name, name_key FROM units ORDER BY ${q.dialect.rowOrder}`);
   return rows.map((r) => ({ id: s(r.id), name: s(r.name), key: sn(r.name_key) ?? unitKey(s(r.name)) }));
+}
+
+export async function unitIdsAndNames(q: Sql): Promise<UnitIdsAndNames> {
+  const out: UnitIdsAndNames = { ids: [], names: [] };
+  // Streamed: the driver's rows of a province are never all held beside the lists.
+  for await (const r of q.tx.iterate(`SELECT id, name FROM units ORDER BY ${q.dialect.rowOrder}`)) {
+    out.ids.push(s(r.id));
+    out.names.push(s(r.name));
+  }
+  return out;
 }
 
 /** The units whose names may be near `name` (the same near group), in the order they were made. */

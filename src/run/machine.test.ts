@@ -4,7 +4,15 @@ import type { Checklist } from "../checklist/schema.js";
 import type { Answer, Run } from "../store/types.js";
 import { parseItemKey, runItems } from "./items.js";
 import { splitNames } from "./leaders.js";
-import { canFinish, current, initialState, missingRequired, reduce, unanswered } from "./machine.js";
+import {
+  canFinish,
+  current,
+  initialState,
+  missingRequired,
+  reduce,
+  tallySlots,
+  unanswered,
+} from "./machine.js";
 
 const checklist: Checklist = {
   id: "mini",
@@ -188,5 +196,15 @@ describe("moves", () => {
       "lead.y@乙",
     ]);
     expect(() => reduce(missingOne, { type: "finished", run: { ...run, status: "complete" } })).toThrow();
+  });
+
+  test("tallySlots counts answered slots, missing required ones and results in one pass", () => {
+    const some = initialState(run, slots, [answer("a.one"), { ...answer("lead.x@甲"), result: "fail" }]);
+    expect(tallySlots(some)).toEqual({
+      answered: 2,
+      missingRequired: missingRequired(some).length,
+      counts: { pass: 1, partial: 0, fail: 1, na: 0 },
+    });
+    expect(tallySlots(some).missingRequired).toBe(4);
   });
 });

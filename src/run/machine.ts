@@ -89,6 +89,25 @@ export function countResults(state: SlotAnswers): Record<Result, number> {
   return counts;
 }
 
+/** answeredCount, missingRequired's length and countResults in one pass over the slots. */
+export function tallySlots(state: SlotAnswers): {
+  answered: number;
+  missingRequired: number;
+  counts: Record<Result, number>;
+} {
+  const counts: Record<Result, number> = { pass: 0, partial: 0, fail: 0, na: 0 };
+  let answered = 0;
+  let missing = 0;
+  for (const s of state.slots) {
+    const a = state.answers.get(s.key);
+    if (a) {
+      answered++;
+      counts[a.result]++;
+    } else if (s.required) missing++;
+  }
+  return { answered, missingRequired: missing, counts };
+}
+
 export function answeredCount(state: SlotAnswers): number {
   return state.slots.filter((s) => state.answers.has(s.key)).length;
 }

@@ -77,12 +77,16 @@ function credit(result: Result, rule: ScoringRule): number | undefined {
   return undefined;
 }
 
-/** Grouped once per list of items (status scores every run of a province with the few lists it keeps). */
-const grouped = new WeakMap<readonly RunItem[], Map<string, RunItem[]>>();
+/**
+ * The run's items laid out as the checklist is: per section, per item, its slots (a per-leader
+ * section's item once per leader). Worked out once per list of items: status scores every run of
+ * a province with the few lists it keeps, and looking each item up by its key was a string built
+ * and hashed per item of every run.
+ */
+const layouts = new WeakMap<readonly RunItem[], RunItem[][][]>();
 
-/** The run's items by section and item (a per-leader section's item once per leader). */
-function slotsByItem(items: readonly RunItem[]): Map<string, RunItem[]> {
-  const known = grouped.get(items);
+function layoutOf(checklist: Checklist, items: readonly RunItem[]): RunItem[][][] {
+  const known = layouts.get(items);
   if (known) return known;
   const slots = new Map<string, RunItem[]>();
   for (const slot of items) {
@@ -91,36 +95,43 @@ function slotsByItem(items: readonly RunItem[]): Map<string, RunItem[]> {
     if (list) list.push(slot);
     else slots.set(k, [slot]);
   }
-  grouped.set(items, slots);
-  return slots;
+  const layout = checklist.sections.map((s) => s.items.map((i) => slots.get(`${s.id}\u0000${i.id}`) ?? []));
+  layouts.set(items, layout);
+  return layout;
 }
 
 /**
  * A section's score: each item earns the mean credit of its answers (one per leader in a
  * per-leader section), weighted; 不适用 and unanswered items are left out of the denominator.
+ * `slotsOfItems[i]` holds the slots of the section's i-th item.
  */
 function scoreSection(
   section: Section,
-  runItemsOf: (itemId: string) => readonly RunItem[],
+  slotsOfItems: readonly (readonly RunItem[])[],
   answers: ReadonlyMap<string, Result>,
   rule: ScoringRule,
 ): SectionScore {
   const counts: ResultCounts = { pass: 0, partial: 0, fail: 0, na: 0, unanswered: 0 };
   let earned = 0;
   let possible = 0;
-  for (const item of section.items) {
-    const credits: number[] = [];
-    for (const slot of runItemsOf(item.id)) {
+  section.items.forEach((item, i) => {
+    // The credits' sum, added up in slot order as before, and how many there are.
+    let sum = 0;
+    let n = 0;
+    for (const slot of slotsOfItems[i] ?? []) {
       const result = answers.get(slot.key);
       counts[result ?? "unanswered"]++;
       const c = result === undefined ? undefined : credit(result, rule);
-      if (c !== undefined) credits.push(c);
+      if (c !== undefined) {
+        sum += c;
+        n++;
+      }
     }
-    if (credits.length === 0) continue;
+    if (n === 0) return;
     const w = item.weight ?? 1;
     possible += w;
-    earned += (w * credits.reduce((a, b) => a + b, 0)) / credits.length;
-  }
+    earned += (w * sum) / n;
+  });
   const score = possible > 0 ? roundScore((100 * earned) / possible) : null;
   const pass = section.pass ?? null;
   return {
@@ -148,10 +159,8 @@ export function scoreAnswers(
   const rule = scoringRule(checklist);
   const byKey = new Map<string, Result>();
   for (const a of answers) byKey.set(a.itemKey, a.result);
-  const slots = slotsByItem(items ?? runItems(checklist, leaders));
-  const sections = checklist.sections.map((s) =>
-    scoreSection(s, (itemId) => slots.get(`${s.id}\u0000${itemId}`) ?? [], byKey, rule),
-  );
+  const layout = layoutOf(checklist, items ?? runItems(checklist, leaders));
+  const sections = checklist.sections.map((s, i) => scoreSection(s, layout[i] ?? [], byKey, rule));
   const sectionWeighted = checklist.sections.every((s) => s.weight !== undefined);
   let total: number | null = null;
   if (sectionWeighted) {

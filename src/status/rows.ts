@@ -6,7 +6,7 @@ import { relapsesAgainst } from "../compare/compare.js";
 import { countFollowUp, type FollowUpCounts } from "../rectify/counts.js";
 import { checklistKind, methodCounts } from "../run/inspection.js";
 import { type RunItem, runItems } from "../run/items.js";
-import { answeredCount, countResults, missingRequired } from "../run/machine.js";
+import { tallySlots } from "../run/machine.js";
 import { briefScore, scoreAnswers } from "../run/score.js";
 import { checklistOfRun } from "../run/snapshot.js";
 import type { AnswerResult, StoreReads } from "../store/port.js";
@@ -69,6 +69,7 @@ function rowOf(
   relapses: number,
 ): StatusRow {
   const state = { slots, answers: new Map(answers.map((a) => [a.itemKey, a])) };
+  const tally = tallySlots(state);
   return {
     runId: run.id,
     unit: { id: unit.id, name: unit.name },
@@ -84,10 +85,10 @@ function rowOf(
     ...kindOf(checklist, run, answers),
     status: run.status,
     setAside: isSetAside(run),
-    answered: answeredCount(state),
+    answered: tally.answered,
     total: state.slots.length,
-    missingRequired: missingRequired(state).length,
-    counts: countResults(state),
+    missingRequired: tally.missingRequired,
+    counts: tally.counts,
     rectifications: followUp.total,
     followUp,
     openRectifications: followUp.open + followUp.inProgress,

@@ -746,6 +746,40 @@ function describeSets({ store, fx, newRun, answer }: StoreCtx): void {
       expect(await ids({ checklistId: "other" })).toEqual([]);
     });
 
+    it("iterateRectifications with urgentOn: each row's round (none for a run set aside) and short id, as a one-unit list gives them", async () => {
+      const first = await newRun("乙校");
+      await answer(first, "fail", { itemKey: "a.one" });
+      await store().finishRun(first.id);
+      // A run set aside (unfinished, replaced) between two rounds: no round of its own, not counted.
+      const aside = await newRun("乙校");
+      await answer(aside, "fail", { itemKey: "a.two" });
+      await fx().sql("UPDATE runs SET superseded_by = ? WHERE id = ?", [first.id, aside.id]);
+      const third = await newRun("乙校");
+      const late = (await answer(third, "fail", { itemKey: "a.three" })).rectification!;
+      // Ids sharing their first ten letters: short ids longer than eight.
+      await fx().sql(
+        `INSERT INTO rectifications (id, run_id, unit_id, checklist_id, item_key, problem, measure, owner, kind,
+           origin, status, created_at, updated_at)
+         SELECT ?, run_id, unit_id, checklist_id, 'b.x', 'p', 'm', 'o', 'deadline', 'self-check', 'open', 'x', 'x'
+         FROM rectifications WHERE id = ?
+         UNION ALL SELECT ?, run_id, unit_id, checklist_id, 'b.y', 'p', 'm', 'o', 'deadline', 'self-check', 'open',
+           'x', 'x' FROM rectifications WHERE id = ?`,
+        ["abcdefabcd-1", late.id, "abcdefabcd-2", late.id],
+      );
+      await answer(await newRun("甲校"), "fail", { itemKey: "a.one" });
+      const today = "2026-03-01";
+      const wide = await collect(store().iterateRectifications({ urgentOn: today }));
+      expect(wide).toHaveLength(6);
+      for (const unitId of new Set(wide.map((r) => r.unitId))) {
+        const narrow = await collect(store().iterateRectifications({ urgentOn: today, unitId }));
+        expect(wide.filter((r) => r.unitId === unitId)).toEqual(narrow);
+      }
+      const byId = new Map(wide.map((r) => [r.id, r]));
+      expect(byId.get(late.id)?.round).toBe(2);
+      expect(wide.find((r) => r.runId === aside.id)?.round).toBeNull();
+      expect(byId.get("abcdefabcd-1")?.shortId).toBe("abcdefabcd-1");
+    });
+
     it("iterateRectifications reads past a page without losing or repeating a row; ledgerOnly drops continued ones", async () => {
       await bulkRuns(fx(), store(), 3);
       const numbers = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500)";

@@ -8,12 +8,11 @@
 // The PostgreSQL part needs LOOKBACK_TEST_PG (scripts/pg-server.sh start) and is skipped, with a
 // message, without it. LOOKBACK_BENCH_UNITS changes the size; LOOKBACK_BENCH_ENGINES one engine.
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { figure, median, root } from "./util.mjs";
+import { benchServer, figure, median, root } from "./util.mjs";
 
 export const name = "inspections";
 
@@ -137,7 +136,7 @@ export async function run() {
   const { loaded, keys } = await inspectionChecklist();
   const dir = mkdtempSync(path.join(os.tmpdir(), "lookback-bench-inspections-"));
   const rows = [];
-  const dropped = [];
+  let server = null;
   const seeded = async (location, seed) => {
     const store = await openStore(location, { intent: "write" });
     const { hash } = await store.saveSnapshot(loaded);
@@ -150,34 +149,15 @@ export async function run() {
       await seeded(file, seedSqlite);
       rows.push(...figuresOf("sqlite", file));
     }
-    const server = process.env.LOOKBACK_TEST_PG;
     if (!ENGINES.includes("postgres")) return rows;
-    if (!server) {
-      process.stderr.write(
-        "bench: inspections postgres: skipped (LOOKBACK_TEST_PG is not set; scripts/pg-server.sh start)\n",
-      );
-      return rows;
-    }
-    const pg = require("pg");
-    const admin = async (sql) => {
-      const c = new pg.Client({ connectionString: server });
-      await c.connect();
-      try {
-        await c.query(sql);
-      } finally {
-        await c.end();
-      }
-    };
-    const db = `lb_bench_inspections_${randomBytes(4).toString("hex")}`;
-    await admin(`CREATE DATABASE ${db}`);
-    dropped.push(() => admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`));
-    const url = new URL(server);
-    url.pathname = `/${db}`;
-    await seeded(url.toString(), seedPostgres);
-    rows.push(...figuresOf("postgres", url.toString()));
+    server = benchServer("inspections");
+    if (!server) return rows;
+    const url = await server.create("lb_bench_inspections");
+    await seeded(url, seedPostgres);
+    rows.push(...figuresOf("postgres", url));
     return rows;
   } finally {
-    for (const drop of dropped) await drop().catch(() => {});
+    await server?.dropAll();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -21,7 +21,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { bin, figure, median, root, timeCommand } from "./util.mjs";
+import { benchServer, bin, figure, median, root, timeCommand } from "./util.mjs";
 
 export const name = "province";
 
@@ -462,7 +462,7 @@ export async function run() {
   const dir = mkdtempSync(path.join(os.tmpdir(), "lookback-bench-province-"));
   const { loaded, keys } = await itemKeys();
   const rows = [];
-  const dropped = [];
+  let server = null;
   try {
     let t0 = Date.now();
     if (ENGINES.includes("sqlite")) {
@@ -477,47 +477,21 @@ export async function run() {
     }
     if (!ENGINES.includes("postgres")) return rows;
 
-    const server = process.env.LOOKBACK_TEST_PG;
-    if (!server) {
-      process.stderr.write(
-        "bench: province postgres: skipped (LOOKBACK_TEST_PG is not set; scripts/pg-server.sh start)\n",
-      );
-      return rows;
-    }
-    const pg = require("pg");
-    const admin = async (sql) => {
-      const c = new pg.Client({ connectionString: server });
-      await c.connect();
-      try {
-        await c.query(sql);
-      } finally {
-        await c.end();
-      }
-    };
-    const urlOf = (db) => {
-      const u = new URL(server);
-      u.pathname = `/${db}`;
-      return u.toString();
-    };
-    const suffix = randomBytes(4).toString("hex");
-    const [bigDb, smallDb] = [`lb_bench_province_${suffix}`, `lb_bench_county_${suffix}`];
-    for (const db of [bigDb, smallDb]) {
-      await admin(`CREATE DATABASE ${db}`);
-      dropped.push(() => admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`));
-    }
+    server = benchServer("province");
+    if (!server) return rows;
+    const bigDb = await server.create("lb_bench_province");
+    const smallDb = await server.create("lb_bench_county");
     t0 = Date.now();
-    await seedPostgres(urlOf(bigDb), UNITS, keys, loaded);
-    await seedPostgres(urlOf(smallDb), SMALL, keys, loaded);
+    await seedPostgres(bigDb, UNITS, keys, loaded);
+    await seedPostgres(smallDb, SMALL, keys, loaded);
     process.stderr.write(
       `bench: province postgres: generated in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
     );
-    rows.push(
-      ...(await failedAs("postgres", () => figuresOf("postgres", urlOf(bigDb), urlOf(smallDb), dir))),
-    );
-    rows.push(...(await failedAs("postgres", async () => [await answerRoundTrip(urlOf(smallDb))])));
+    rows.push(...(await failedAs("postgres", () => figuresOf("postgres", bigDb, smallDb, dir))));
+    rows.push(...(await failedAs("postgres", async () => [await answerRoundTrip(smallDb)])));
     return rows;
   } finally {
-    for (const drop of dropped) await drop().catch(() => {});
+    await server?.dropAll();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -59,8 +59,12 @@ async function inspectionFile(file: string): Promise<Run> {
 function previousSchema(file: string): void {
   const db = new Database(file);
   try {
-    // The steps after the inspection's too (units.near_group).
-    db.exec(`DROP INDEX units_near_group;
+    // The steps after the inspection's too (units.near_group, rectifications.short_len).
+    db.exec(`DROP TRIGGER rectifications_short_id_insert;
+      DROP TRIGGER rectifications_short_id_delete;
+      DROP TRIGGER rectifications_short_id_update;
+      ALTER TABLE rectifications DROP COLUMN short_len;
+      DROP INDEX units_near_group;
       ALTER TABLE units DROP COLUMN near_group;
       ALTER TABLE runs DROP COLUMN inspectors;
       ALTER TABLE runs DROP COLUMN inspection_group;

@@ -47,6 +47,8 @@ export interface TableSpec {
   table: string;
   columns: readonly ColumnSpec[];
   maxRows: number;
+  /** Columns the database keeps itself (its triggers): never read from a file, never written. */
+  keptByDatabase?: readonly string[];
 }
 
 // --- value checks -------------------------------------------------------------------------
@@ -312,6 +314,8 @@ export const ANSWERS: TableSpec = {
 export const RECTIFICATIONS: TableSpec = {
   table: "rectifications",
   maxRows: LIMITS.importRows,
+  // The short id's length follows the ids this database holds, not the sender's.
+  keptByDatabase: ["short_len"],
   columns: [
     col({ name: "id", check: id, merge: "key" }),
     col({ name: "run_id", check: id, merge: "key" }),

@@ -304,3 +304,40 @@ export const postgresInspection = `
   ALTER TABLE answer_drafts ADD COLUMN method ${C}
     CHECK (method IS NULL OR method IN ('hear-report', 'site-visit', 'document-check', 'unannounced'));
   `;
+
+// Short ids kept as their length (see the SQLite step). Added or removed ids are handled once
+// per statement (`statement`, over the transition table `changed`): an import's hundreds of rows
+// cost one statement, not one each. A changed id (never done by lookback) row by row (`row`,
+// around the id `k`). `fill` sets every row already there. The functions keep the search path
+// they were made under: they find lookback's tables whoever writes (another schema's session,
+// a superuser's copy).
+export function postgresShortIds(sql: { statement: string; row: string; fill: string }): string {
+  return `
+  ALTER TABLE rectifications ADD COLUMN short_len INTEGER NOT NULL DEFAULT 8;
+  CREATE FUNCTION rectifications_short_ids() RETURNS trigger LANGUAGE plpgsql
+  SET search_path FROM CURRENT AS $fn$
+  BEGIN
+    ${sql.statement}
+    RETURN NULL;
+  END
+  $fn$;
+  CREATE TRIGGER rectifications_short_id_insert AFTER INSERT ON rectifications
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION rectifications_short_ids();
+  CREATE TRIGGER rectifications_short_id_delete AFTER DELETE ON rectifications
+    REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION rectifications_short_ids();
+  CREATE FUNCTION rectifications_short_id_moved() RETURNS trigger LANGUAGE plpgsql
+  SET search_path FROM CURRENT AS $fn$
+  DECLARE k ${C};
+  BEGIN
+    k := OLD.id;
+    ${sql.row}
+    k := NEW.id;
+    ${sql.row}
+    RETURN NULL;
+  END
+  $fn$;
+  CREATE TRIGGER rectifications_short_id_update AFTER UPDATE OF id ON rectifications
+    FOR EACH ROW EXECUTE FUNCTION rectifications_short_id_moved();
+  ${sql.fill}
+  `;
+}

@@ -8,10 +8,10 @@ import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { APPLICATION_ID } from "./db.js";
 import type { Driver } from "./driver.js";
-import { migrations } from "./migrations.js";
+import { migrations, SINCE_SHORT_ID } from "./migrations.js";
 import { SqlStore } from "./sql/store.js";
 import { openSqliteDriver } from "./sqlite/driver.js";
-import { rejection } from "./testing.js";
+import { rejection, SHARED_PREFIX_ROWS, SHARED_PREFIX_SHORT_IDS } from "./testing.js";
 
 let dir: string;
 beforeEach(() => {
@@ -93,5 +93,26 @@ describe("migration to one unfinished run", () => {
       table: "runs",
       columns: ["unit_id", "checklist_id"],
     });
+  });
+});
+
+describe("migration to kept short ids", () => {
+  test("rectifications already stored get theirs, and a read opens the file as it is", async () => {
+    const file = path.join(dir, "before.db");
+    const db = new Database(file);
+    for (const step of migrations.slice(0, SINCE_SHORT_ID - 1)) db.exec(step);
+    for (const row of SHARED_PREFIX_ROWS) db.exec(row);
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+    db.pragma(`user_version = ${SINCE_SHORT_ID - 1}`);
+    db.close();
+    const driver = await openSqliteDriver(file, { intent: "write" });
+    try {
+      const store = new SqlStore(driver);
+      const ids = (await store.listRectifications()).map((r) => r.id).sort();
+      expect([...(await store.shortIds(ids)).values()]).toEqual(SHARED_PREFIX_SHORT_IDS);
+      expect(await driver.get("PRAGMA user_version")).toEqual({ user_version: migrations.length });
+    } finally {
+      await driver.close();
+    }
   });
 });

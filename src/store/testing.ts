@@ -585,16 +585,19 @@ function describeRectifications({ store, fx, newRun, answer }: StoreCtx): void {
     it("short ids: 8 characters, longer where another id shares them; prefixes find by id", async () => {
       const run = await newRun();
       const real = (await answer(run, "fail")).rectification!;
-      const add = (id: string, key: string) =>
-        fx().sql(
-          `INSERT INTO rectifications (id, run_id, unit_id, checklist_id, item_key, problem, measure, owner, kind,
-             origin, status, created_at, updated_at)
-           VALUES (?, ?, ?, 'mini', ?, 'p', 'm', 'o', 'deadline', 'self-check', 'closed', 'x', 'x')`,
-          [id, run.id, run.unitId, key],
-        );
-      await add("abcdef01-1111-4000-8000-000000000000", "k1");
-      await add("abcdef01-2222-4000-8000-000000000000", "k2");
-      await add("abcdef02-0000-4000-8000-000000000000", "k3");
+      // In one statement: the ids it adds are each other's neighbours.
+      const row = "(?, ?, ?, 'mini', ?, 'p', 'm', 'o', 'deadline', 'self-check', 'closed', 'x', 'x')";
+      await fx().sql(
+        `INSERT INTO rectifications (id, run_id, unit_id, checklist_id, item_key, problem, measure, owner, kind,
+           origin, status, created_at, updated_at) VALUES ${[row, row, row].join(", ")}`,
+        (
+          [
+            ["abcdef01-1111-4000-8000-000000000000", "k1"],
+            ["abcdef01-2222-4000-8000-000000000000", "k2"],
+            ["abcdef02-0000-4000-8000-000000000000", "k3"],
+          ] as const
+        ).flatMap(([id, key]) => [id, run.id, run.unitId, key]),
+      );
       const ids = [
         "abcdef01-1111-4000-8000-000000000000",
         "abcdef01-2222-4000-8000-000000000000",
@@ -607,6 +610,26 @@ function describeRectifications({ store, fx, newRun, answer }: StoreCtx): void {
       expect((await store().findRectifications("ABCDEF", 2)).map((r) => r.itemKey)).toEqual(["k1", "k2"]);
       expect(await store().findRectifications("abcdef03")).toEqual([]);
       expect((await store().shortIds([])).size).toBe(0);
+    });
+
+    it("short ids follow the ids stored: one removed gives its neighbour its 8 characters back", async () => {
+      const run = await newRun();
+      const real = (await answer(run, "fail")).rectification!;
+      const twin = `${real.id.slice(0, 35)}${real.id.endsWith("0") ? "1" : "0"}`;
+      await fx().sql(
+        `INSERT INTO rectifications (id, run_id, unit_id, checklist_id, item_key, problem, measure, owner, kind,
+           origin, status, created_at, updated_at)
+         VALUES (?, ?, ?, 'mini', 'k1', 'p', 'm', 'o', 'deadline', 'self-check', 'closed', 'x', 'x')`,
+        [twin, run.id, run.unitId],
+      );
+      // 35 characters shared: each needs all 36.
+      expect([...(await store().shortIds([real.id, twin])).values()]).toEqual([real.id, twin]);
+      const listed = await collect(store().iterateRectifications({ runId: run.id }));
+      expect(listed.map((r) => r.shortId).sort()).toEqual([real.id, twin].sort());
+      // The same item passes in the same run: the run's own rectification no longer stands.
+      await answer(run, "pass");
+      expect(await store().getRectification(real.id)).toBeUndefined();
+      expect([...(await store().shortIds([twin])).values()]).toEqual([twin.slice(0, 8)]);
     });
   });
 }
@@ -675,6 +698,29 @@ function describeTransactions({ store, newRun, answer }: StoreCtx): void {
 }
 
 /** Everything an async iterable yields. */
+/**
+ * Rows that a database from before short ids were kept (SINCE_SHORT_ID - 1) may hold: three
+ * rectifications, two sharing their first 9 characters. Portable SQL, one statement each.
+ */
+export const SHARED_PREFIX_ROWS: readonly string[] = [
+  "INSERT INTO units (id, name, created_at, updated_at) VALUES ('u1', '莲塘一小', 'x', 'x')",
+  "INSERT INTO checklist_snapshots VALUES ('h', 'self-check', '1', 't', 'x', 'x')",
+  `INSERT INTO runs (id, unit_id, checklist_hash, checklist_id, checklist_version, respondent, status,
+     started_at, updated_at) VALUES ('r1', 'u1', 'h', 'self-check', '1', '王老师', 'complete', 'x', 'x')`,
+  ...["abcdef01-1111", "abcdef01-2222", "abcdef02-0000"].map(
+    (
+      id,
+      i,
+    ) => `INSERT INTO rectifications (id, run_id, unit_id, checklist_id, item_key, problem, measure, owner,
+       kind, origin, status, created_at, updated_at)
+     VALUES ('${id}-4000-8000-000000000000', 'r1', 'u1', 'self-check', 'k${i}', 'p', 'm', 'o', 'deadline',
+       'self-check', 'closed', 'x', 'x')`,
+  ),
+];
+
+/** What SHARED_PREFIX_ROWS' short ids are, in id order. */
+export const SHARED_PREFIX_SHORT_IDS = ["abcdef01-1", "abcdef01-2", "abcdef02"];
+
 export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of items) out.push(item);

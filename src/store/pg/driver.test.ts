@@ -156,6 +156,24 @@ describe.skipIf(NO_PG)(`PostgreSQL driver: identity and migrations ${NO_PG ? PG_
     });
   });
 
+  test("rectifications stored before short ids were kept get theirs", async () => {
+    const db = await fresh();
+    const { stepSql, SINCE_SHORT_ID } = await import("../migrations.js");
+    const { SHARED_PREFIX_ROWS, SHARED_PREFIX_SHORT_IDS } = await import("../testing.js");
+    for (const s of steps.slice(0, SINCE_SHORT_ID - 1)) await admin(stepSql(s, "postgres"), [], db.name);
+    await admin(
+      "INSERT INTO meta VALUES ('application', 'lookback'), ('schema_version', $1)",
+      [String(SINCE_SHORT_ID - 1)],
+      db.name,
+    );
+    for (const row of SHARED_PREFIX_ROWS) await admin(row, [], db.name);
+    const d = await drive(db.url);
+    const rows = await d.all<{ id: string; short_len: number }>(
+      "SELECT id, short_len FROM rectifications ORDER BY id",
+    );
+    expect(rows.map((r) => r.id.slice(0, r.short_len))).toEqual(SHARED_PREFIX_SHORT_IDS);
+  });
+
   test("processes opening a new database at once migrate it once (advisory lock)", async () => {
     const db = await fresh();
     const drivers = await Promise.all(Array.from({ length: 6 }, () => drive(db.url)));

@@ -2,9 +2,9 @@
 // revision they were decided on, and the row-level steps saveAnswer is made of.
 import { type RectificationChange, RectificationChanged, type RectificationFilter } from "../port.js";
 import type { Rectification, RectificationFields, RectificationStatus } from "../types.js";
-import { chunks, type Sql, whereEqual } from "./context.js";
+import { chunks, marks, type Sql, whereEqual } from "./context.js";
 import { appendHistory } from "./history.js";
-import { nowIso, type Row, toRectification } from "./rows.js";
+import { nowIso, type Row, s, shortIdOf, toRectification } from "./rows.js";
 
 /** The conditions of a filter, with their parameters in order. */
 export function rectificationWhere(
@@ -62,35 +62,19 @@ export async function findRectifications(q: Sql, prefix: string, limit?: number)
   return rows.map(toRectification);
 }
 
-const SHORT_ID_LENGTH = 8;
-
-const commonPrefix = (a: string, b: string | null): number => {
-  if (b === null) return 0;
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return i;
-};
-
-/**
- * Each id's shortest prefix (8 characters at least) that no other rectification shares: only
- * its two neighbours in id order can share more of it than any other id does, and each is one
- * index lookup. A few hundred ids per statement.
- */
+/** Each id's short id (kept by the database: see the migration that added short_len). */
 export async function shortIds(q: Sql, ids: readonly string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
+  const found = new Map<string, string>();
   const unique = [...new Set(ids)];
-  for (const part of chunks(unique, 3, q.dialect, 300)) {
-    const select = `SELECT CAST(? AS TEXT) AS id,
-        (SELECT max(id) FROM rectifications WHERE id < ?) AS prev,
-        (SELECT min(id) FROM rectifications WHERE id > ?) AS next`;
-    const rows = await q.tx.all<{ id: string; prev: string | null; next: string | null }>(
-      part.map(() => select).join(" UNION ALL "),
-      part.flatMap((id) => [id, id, id]),
-    );
-    for (const r of rows) {
-      const shared = Math.max(commonPrefix(r.id, r.prev), commonPrefix(r.id, r.next));
-      out.set(r.id, r.id.slice(0, Math.max(SHORT_ID_LENGTH, shared + 1)));
-    }
+  for (const part of chunks(unique, 1, q.dialect)) {
+    const sql = `SELECT id, short_len FROM rectifications WHERE id IN (${marks(part.length)})`;
+    for (const r of await q.tx.all(sql, part)) found.set(s(r.id), shortIdOf(r));
+  }
+  // In the order asked (a caller may show them so).
+  const out = new Map<string, string>();
+  for (const id of unique) {
+    const short = found.get(id);
+    if (short !== undefined) out.set(id, short);
   }
   return out;
 }

@@ -22,6 +22,8 @@ export const nowIso = (): string => new Date().toISOString();
 export type Row = Record<string, unknown>;
 export const s = (v: unknown): string => v as string;
 export const sn = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+/** A rectification row's short id: the database keeps its length (short_len). */
+export const shortIdOf = (r: Row): string => s(r.id).slice(0, Number(r.short_len));
 
 export function toUnit(r: Row): Unit {
   return {

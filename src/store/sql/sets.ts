@@ -15,7 +15,7 @@ import type {
 } from "../port.js";
 import type { InspectionMethod, Rectification, RectificationStatus, Result, Run } from "../types.js";
 import { chunks, marks, type Sql, whereEqual } from "./context.js";
-import { type Row, s, sn, toAnswer, toRectification, toRun, toUnit } from "./rows.js";
+import { type Row, s, shortIdOf, sn, toAnswer, toRectification, toRun, toUnit } from "./rows.js";
 import { NOT_SET_ASIDE, notSetAside } from "./runs.js";
 
 const RECTIFICATION_PAGE = 1000;
@@ -73,16 +73,6 @@ function roundOf(q: Sql, r: string): string {
 
 const roundValue = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
-function shortIdOf(id: string, prev: string | null, next: string | null): string {
-  const common = (b: string | null) => {
-    if (b === null) return 0;
-    let i = 0;
-    while (i < id.length && i < b.length && id[i] === b[i]) i++;
-    return i;
-  };
-  return id.slice(0, Math.max(8, Math.max(common(prev), common(next)) + 1));
-}
-
 function rectificationConditions(query: RectificationQuery): { where: string; params: (string | number)[] } {
   const statuses = query.statuses ?? [];
   const extra = [
@@ -112,11 +102,9 @@ function rectificationConditions(query: RectificationQuery): { where: string; pa
   };
 }
 
-/** A rectification's row with its unit, short id (from its neighbours by id) and round. */
+/** A rectification's row (its short id's length among them) with its unit and round. */
 function rectificationColumns(q: Sql): string {
   return `x.*, x.${q.dialect.rowOrder} AS row_key, u.name AS unit_name, u.code AS unit_code,
-       (SELECT max(p.id) FROM rectifications p WHERE p.id < x.id) AS prev_id,
-       (SELECT min(n.id) FROM rectifications n WHERE n.id > x.id) AS next_id,
        ${roundOf(q, "rr")} AS run_round
      FROM rectifications x
      LEFT JOIN units u ON u.id = x.unit_id
@@ -126,7 +114,7 @@ function rectificationColumns(q: Sql): string {
 function toRectificationRow(r: Row): RectificationRow {
   // Filled in place: a copy per row of 90,000 showed in the profile.
   const row = toRectification(r) as RectificationRow;
-  row.shortId = shortIdOf(row.id, sn(r.prev_id), sn(r.next_id));
+  row.shortId = shortIdOf(r);
   row.unit = { id: row.unitId, name: sn(r.unit_name) ?? row.unitId, code: sn(r.unit_code) };
   row.round = roundValue(r.run_round);
   return row;

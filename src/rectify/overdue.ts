@@ -13,13 +13,24 @@ export function isOverdue(r: { deadline: string | null; status: string }, today:
   return r.deadline !== null && r.deadline < today && r.status !== "done" && r.status !== "closed";
 }
 
+// The day number of each date seen: a province's list asks about tens of thousands of rows
+// with a few hundred deadlines between them (parsing each time was 5% of the list's time).
+const dayNumbers = new Map<string, number>();
+
+function dayNumber(d: string): number {
+  let n = dayNumbers.get(d);
+  if (n === undefined) {
+    const [y, m, day] = d.split("-").map(Number) as [number, number, number];
+    n = Math.round(Date.UTC(y, m - 1, day) / 86_400_000);
+    if (dayNumbers.size >= 10_000) dayNumbers.clear();
+    dayNumbers.set(d, n);
+  }
+  return n;
+}
+
 /** Whole calendar days between two YYYY-MM-DD dates (b − a). */
 export function daysBetween(a: string, b: string): number {
-  const ms = (d: string) => {
-    const [y, m, day] = d.split("-").map(Number) as [number, number, number];
-    return Date.UTC(y, m - 1, day);
-  };
-  return Math.round((ms(b) - ms(a)) / 86_400_000);
+  return dayNumber(b) - dayNumber(a);
 }
 
 /** Days past the deadline for an overdue item (a deadline of yesterday is 1 day late), else null. */

@@ -205,6 +205,35 @@ describe.skipIf(NO_PG)(`PostgreSQL driver: statements and transactions ${NO_PG ?
     expect(await d.get("SELECT ? AS a, ? AS b", ["text", null])).toEqual({ a: "text", b: null });
   });
 
+  test("iterate reads a batch ahead: a loop left with one under way, and a failure in it, leave nothing open", async () => {
+    await connect();
+    await d.run("INSERT INTO t (id, n) SELECT g, g FROM generate_series(1, 1234) g");
+    let n = 0;
+    for await (const _ of d.iterate("SELECT id FROM t ORDER BY id")) if (++n === 3) break;
+    expect(n).toBe(3);
+    // Division by zero at row 700: in the second batch, read while the first is used.
+    const got: number[] = [];
+    const failing = async () => {
+      for await (const r of d.iterate<{ q: number }>("SELECT 1 / (n - 700) AS q FROM t ORDER BY id"))
+        got.push(r.q);
+    };
+    await expect(failing()).rejects.toThrow(/division by zero/);
+    expect(got.length).toBeGreaterThanOrEqual(500);
+    expect(got.length).toBeLessThan(700);
+    expect(await d.get("SELECT count(*) AS c FROM t")).toEqual({ c: 1234 });
+  });
+
+  test("no JIT compiling in lookback's transactions (the server's default, on, is what others get)", async () => {
+    await connect();
+    expect(await d.transaction("read", (tx) => tx.get("SHOW jit"))).toEqual({ jit: "off" });
+    expect(await d.transaction("write", (tx) => tx.get("SHOW jit"))).toEqual({ jit: "off" });
+    const streamed: unknown[] = [];
+    for await (const r of d.iterate("SHOW jit")) streamed.push(r);
+    expect(streamed).toEqual([{ jit: "off" }]);
+    const settings = await admin<{ jit: string }>("SHOW jit", [], db.name);
+    expect(settings[0]?.jit).toBe("on");
+  });
+
   test("a wrong number of parameters is refused before it is sent", async () => {
     await connect();
     await expect(d.all("SELECT ? AS a", [])).rejects.toThrow(/1 parameters, 0 given/);

@@ -92,7 +92,8 @@ const inspectionStep: MigrationStep = {
 // changed sets the lengths of itself and of its neighbours now (only they can change), whoever
 // writes (lookback, an import, a hand-made INSERT); PostgreSQL's do it once per statement, for
 // all its rows. Existing rows are filled in by the step. Ids are lookback's UUIDs: prefixes
-// past 36 characters are not told apart.
+// past 36 characters are not told apart. The functions below write this step's text: they are
+// as shipped as it is.
 const shortIdStep: MigrationStep = {
   sqlite: `
   ALTER TABLE rectifications ADD COLUMN short_len INTEGER NOT NULL DEFAULT 8;
@@ -148,8 +149,9 @@ function aroundIds(ids: string): string {
 
 /**
  * short_len set again, from their neighbours, for the rows `t` of `where` whose length changed.
- * The neighbours are read once per row: the OFFSET keeps either engine from copying their
- * subqueries into each of the comparisons that use them (4x the probes, measured).
+ * The neighbours are read once per row: the OFFSET keeps PostgreSQL from copying their
+ * subqueries into each comparison that uses them (3,000 rows inserted into 90,000: 1,184 ->
+ * 280 ms with a row trigger); SQLite reads them once either way.
  */
 function shortLenRefresh(where: string, engine: Engine): string {
   const greatest = engine === "sqlite" ? "max" : "GREATEST";

@@ -308,12 +308,14 @@ export const postgresInspection = `
 // Short ids kept as their length (see the SQLite step). Added or removed ids are handled once
 // per statement (`statement`, over the transition table `changed`): an import's hundreds of rows
 // cost one statement, not one each. A changed id (never done by lookback) row by row (`row`,
-// around the id `k`). `fill` sets every row already there. The functions keep the search path
-// they were made under: they find lookback's tables whoever writes (another schema's session,
-// a superuser's copy).
+// around the id `k`). `fill` sets every row already there. The functions search lookback's own
+// schema (the one the tables are made in), then pg_catalog, then temporary tables: whoever writes,
+// under whatever search_path ("$user" would be another schema for another user), they read and
+// set the rows of the table that fired them.
 export function postgresShortIds(sql: { statement: string; row: string; fill: string }): string {
   return `
   ALTER TABLE rectifications ADD COLUMN short_len INTEGER NOT NULL DEFAULT 8;
+  SELECT set_config('search_path', quote_ident(current_schema()) || ', pg_catalog, pg_temp', true);
   CREATE FUNCTION rectifications_short_ids() RETURNS trigger LANGUAGE plpgsql
   SET search_path FROM CURRENT AS $fn$
   BEGIN

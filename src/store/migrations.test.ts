@@ -97,7 +97,7 @@ describe("migration to one unfinished run", () => {
 });
 
 describe("migration to kept short ids", () => {
-  test("rectifications already stored get theirs, and a read opens the file as it is", async () => {
+  test("rectifications already stored get theirs when the file is opened to write", async () => {
     const file = path.join(dir, "before.db");
     const db = new Database(file);
     for (const step of migrations.slice(0, SINCE_SHORT_ID - 1)) db.exec(step);

@@ -99,15 +99,15 @@ const shortIdStep: MigrationStep = {
   ALTER TABLE rectifications ADD COLUMN short_len INTEGER NOT NULL DEFAULT 8;
   CREATE TRIGGER rectifications_short_id_insert AFTER INSERT ON rectifications
   WHEN NEW.short_len <> 8 OR ${sharesFirst8("NEW.id")} BEGIN
-    ${shortLenRefresh(aroundId("NEW.id"), "sqlite")}
+    ${shortLenSet(aroundId("NEW.id", "id"))}
   END;
   CREATE TRIGGER rectifications_short_id_delete AFTER DELETE ON rectifications
   WHEN ${sharesFirst8("OLD.id")} BEGIN
-    ${shortLenRefresh(aroundId("OLD.id"), "sqlite")}
+    ${shortLenSet(aroundId("OLD.id", "id"))}
   END;
   CREATE TRIGGER rectifications_short_id_update AFTER UPDATE OF id ON rectifications BEGIN
-    ${shortLenRefresh(aroundId("OLD.id"), "sqlite")}
-    ${shortLenRefresh(aroundId("NEW.id"), "sqlite")}
+    ${shortLenSet(aroundId("OLD.id", "id"))}
+    ${shortLenSet(aroundId("NEW.id", "id"))}
   END;
   ${shortLenRefresh("TRUE", "sqlite")}
   `,
@@ -134,9 +134,9 @@ function sharesFirst8(key: string): string {
     substr((SELECT min(id) FROM rectifications WHERE id > ${key}), 1, 8))`;
 }
 
-/** `t.id` is `key` or one of its two neighbours in id order (whether or not `key` is stored). */
-function aroundId(key: string): string {
-  return `t.id IN (${key}, (SELECT max(id) FROM rectifications WHERE id < ${key}),
+/** `column` is `key` or one of its two neighbours in id order (whether or not `key` is stored). */
+function aroundId(key: string, column = "t.id"): string {
+  return `${column} IN (${key}, (SELECT max(id) FROM rectifications WHERE id < ${key}),
     (SELECT min(id) FROM rectifications WHERE id > ${key}))`;
 }
 
@@ -162,6 +162,20 @@ function shortLenRefresh(where: string, engine: Engine): string {
           (SELECT min(n.id) FROM rectifications n WHERE n.id > t.id) AS next
         FROM rectifications t WHERE ${where} ${fence}) c) v
     WHERE rectifications.id = v.id AND rectifications.short_len <> v.len;`;
+}
+
+/**
+ * The same as one plain UPDATE, for SQLite's trigger bodies: they are kept in the file's schema,
+ * and an UPDATE ... FROM there (SQLite 3.33 and later) would make an older sqlite3 tool refuse
+ * to open the file at all. The neighbour subqueries are evaluated per comparison, which only
+ * happens for the rare id that shares its first 8 characters (the triggers' WHEN).
+ */
+function shortLenSet(where: string): string {
+  const id = "rectifications.id";
+  const prev = `(SELECT max(p.id) FROM rectifications p WHERE p.id < ${id})`;
+  const next = `(SELECT min(n.id) FROM rectifications n WHERE n.id > ${id})`;
+  const len = `max(${unsharedLength(id, prev)}, ${unsharedLength(id, next)})`;
+  return `UPDATE rectifications SET short_len = ${len} WHERE ${where} AND short_len <> ${len};`;
 }
 
 export const steps: readonly MigrationStep[] = [

@@ -698,7 +698,6 @@ function describeTransactions({ store, newRun, answer }: StoreCtx): void {
   });
 }
 
-/** Everything an async iterable yields. */
 /**
  * Rows that a database from before short ids were kept (SINCE_SHORT_ID - 1) may hold: three
  * rectifications, two sharing their first 9 characters. Portable SQL, one statement each.
@@ -722,6 +721,7 @@ export const SHARED_PREFIX_ROWS: readonly string[] = [
 /** What SHARED_PREFIX_ROWS' short ids are, in id order. */
 export const SHARED_PREFIX_SHORT_IDS = ["abcdef01-1", "abcdef01-2", "abcdef02"];
 
+/** Everything an async iterable yields. */
 export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of items) out.push(item);

@@ -363,8 +363,10 @@ class PgTx implements DriverTx {
 
   /** A statement of the driver's own (no parameters; may hold several statements). */
   async exec(text: string): Promise<void> {
-    await this.send(() => this.client.query(text));
+    // Open from before it is sent: a BEGIN sent with another statement (SET LOCAL) may begin
+    // and then fail, and the transaction must still be rolled back, not handed back to the pool.
     if (/^BEGIN/.test(text)) this.open = true;
+    await this.send(() => this.client.query(text));
     if (text === "COMMIT" || text === "ROLLBACK") this.open = false;
   }
 
@@ -441,8 +443,12 @@ class PgTx implements DriverTx {
         for (const row of rows) yield row;
       }
     } finally {
-      // A loop left early: the read under way ends before the cursor is closed.
-      if (ahead) await ahead.catch(() => {});
+      // A loop left early: the read under way ends before the cursor is closed, and its failure
+      // is the transaction's (aborted on the server: it must not commit, and may have to rerun).
+      if (ahead)
+        await ahead.catch((e: unknown) => {
+          this.failure(e);
+        });
       this.iterating = false;
       await cursor.close().catch(() => {});
     }

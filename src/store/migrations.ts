@@ -167,15 +167,16 @@ function shortLenRefresh(where: string, engine: Engine): string {
 /**
  * The same as one plain UPDATE, for SQLite's trigger bodies: they are kept in the file's schema,
  * and an UPDATE ... FROM there (SQLite 3.33 and later) would make an older sqlite3 tool refuse
- * to open the file at all. The neighbour subqueries are evaluated per comparison, which only
+ * to open the file at all. The length is one subquery, written once (the schema text stays
+ * small: every connection parses it); rows whose length stays are written again, which only
  * happens for the rare id that shares its first 8 characters (the triggers' WHEN).
  */
 function shortLenSet(where: string): string {
   const id = "rectifications.id";
-  const prev = `(SELECT max(p.id) FROM rectifications p WHERE p.id < ${id})`;
-  const next = `(SELECT min(n.id) FROM rectifications n WHERE n.id > ${id})`;
-  const len = `max(${unsharedLength(id, prev)}, ${unsharedLength(id, next)})`;
-  return `UPDATE rectifications SET short_len = ${len} WHERE ${where} AND short_len <> ${len};`;
+  const len = `(SELECT max(${unsharedLength("c.id", "c.prev")}, ${unsharedLength("c.id", "c.next")})
+    FROM (SELECT ${id} AS id, (SELECT max(p.id) FROM rectifications p WHERE p.id < ${id}) AS prev,
+      (SELECT min(n.id) FROM rectifications n WHERE n.id > ${id}) AS next) c)`;
+  return `UPDATE rectifications SET short_len = ${len} WHERE ${where};`;
 }
 
 export const steps: readonly MigrationStep[] = [

@@ -2,6 +2,7 @@
 // (a 64 MB heap cannot hold it). The text is exactly `JSON.stringify(doc, null, 2)` + "\n".
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
+import { awaitedLater } from "./read-ahead.js";
 
 /** A value of a document that is written one item at a time, as a JSON array. */
 export class JsonList {
@@ -107,8 +108,7 @@ export async function writeChunks(
 /** Write the chunks to a new file (`wx`: never over another), waiting whenever the disk is behind. */
 export async function writeChunksToFile(file: string, chunks: AsyncIterable<string>): Promise<void> {
   const stream = createWriteStream(file, { flags: "wx" });
-  const failed = once(stream, "error").then(([e]) => Promise.reject(e));
-  failed.catch(() => {});
+  const failed = awaitedLater(once(stream, "error").then(([e]) => Promise.reject(e)));
   try {
     let buffer = "";
     const flush = async () => {

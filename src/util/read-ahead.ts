@@ -1,15 +1,19 @@
 // An async sequence read one item ahead: the next is asked for before this one is handed out,
 // so that whatever produces it (a database read) works while the caller works on this one.
 
+/**
+ * `p`, asked for now and awaited later: its failure is thrown where it is awaited, never
+ * reported as an unhandled rejection meanwhile (which would end the process).
+ */
+export function awaitedLater<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
+
 /** The items of `items`, each asked for while the caller still works on the one before. */
 export async function* readAhead<T>(items: AsyncIterable<T>): AsyncGenerator<T> {
   const it = items[Symbol.asyncIterator]();
-  const ask = () => {
-    const p = it.next();
-    // Handled here, thrown where it is awaited (never an unhandled rejection meanwhile).
-    p.catch(() => undefined);
-    return p;
-  };
+  const ask = () => awaitedLater(it.next());
   let next: Promise<IteratorResult<T>> | null = ask();
   try {
     for (;;) {

@@ -15,6 +15,7 @@
 // booleans as 1/0, as SQLite returns them.
 import type { CustomTypesConfig, Pool, PoolClient, PoolConfig } from "pg";
 import type CursorClass from "pg-cursor";
+import { awaitedLater } from "../../util/read-ahead.js";
 import type {
   Dialect,
   Driver,
@@ -429,7 +430,7 @@ class PgTx implements DriverTx {
     // One batch read ahead: the server sends the next while this one is worked through (each
     // read waiting for the last to be used up cost a round trip a batch: 30 in a province's
     // overdue list). Two batches at most are held.
-    let ahead: Promise<R[]> | undefined = this.readAhead(cursor);
+    let ahead: Promise<R[]> | undefined = awaitedLater(cursor.read(BATCH));
     try {
       while (ahead) {
         let rows: R[];
@@ -439,7 +440,7 @@ class PgTx implements DriverTx {
           ahead = undefined;
           throw this.failure(e);
         }
-        ahead = rows.length < BATCH ? undefined : this.readAhead(cursor);
+        ahead = rows.length < BATCH ? undefined : awaitedLater(cursor.read(BATCH));
         for (const row of rows) yield row;
       }
     } finally {
@@ -452,13 +453,6 @@ class PgTx implements DriverTx {
       this.iterating = false;
       await cursor.close().catch(() => {});
     }
-  }
-
-  /** The next batch, its failure handled where it is awaited (not an unhandled rejection meanwhile). */
-  private readAhead<R>(cursor: { read(n: number): Promise<R[]> }): Promise<R[]> {
-    const rows = cursor.read(BATCH);
-    rows.catch(() => {});
-    return rows;
   }
 
   async savepoint<T>(fn: (tx: DriverTx) => Promise<T>): Promise<T> {

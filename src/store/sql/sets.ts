@@ -2,6 +2,7 @@
 // keyset (the last row's key, never OFFSET), in a fixed few statements per page, so that
 // neither the number of statements nor the memory grows with the number of units.
 
+import { awaitedLater } from "../../util/read-ahead.js";
 import type { Params } from "../driver.js";
 import type {
   RectificationQuery,
@@ -41,12 +42,7 @@ export type SqlKey = readonly (string | number | null)[];
  * (in the caller's transaction, nothing of it may outlive the loop).
  */
 export async function* paged<T>(read: PageReader, page: (q: Sql, after: SqlKey | null) => Promise<Page<T>>) {
-  // Handled at once (a failure is thrown where it is awaited, never reported as unhandled meanwhile).
-  const ask = (after: SqlKey | null): Promise<Page<T>> => {
-    const p = read((q) => page(q, after));
-    p.catch(() => undefined);
-    return p;
-  };
+  const ask = (after: SqlKey | null): Promise<Page<T>> => awaitedLater(read((q) => page(q, after)));
   let next: Promise<Page<T>> | null = ask(null);
   try {
     while (next !== null) {
